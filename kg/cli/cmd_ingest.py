@@ -1,0 +1,55 @@
+"""`kg ingest`: read paper listings of any supported format into merged JSONL."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from kg.cli.app import app
+from kg.cli.output import fail, print_summary, report_rejection
+from kg.ingest import ingest
+from kg.readers import ReadOptions, UnknownFormat, load_readers
+
+FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(load_readers()))
+
+
+def read_options(year: int | None) -> ReadOptions:
+    return ReadOptions(year=year)
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: list[Path] = typer.Argument(
+        ...,
+        help="Input files or directories (Daily Papers text, arXiv Atom, BibTeX, "
+        "JSONL, CSV, OpenAlex or Semantic Scholar JSON).",
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write papers here (JSONL) instead of stdout."
+    ),
+    fmt: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    year: int | None = typer.Option(
+        None, "--year", help="Year of Daily Papers dates that lack one (e.g. 'Jul 11')."
+    ),
+) -> None:
+    """Read paper records, merge duplicates across files and formats, write one JSON object per paper.
+
+    Bad records are reported with file and line and skipped; the exit code is 1 when any record was rejected.
+    """  # noqa: E501
+    try:
+        result = ingest(paths, fmt, read_options(year), on_rejection=report_rejection)
+    except UnknownFormat as error:
+        raise fail(str(error)) from None
+    handle = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for paper in result.papers:
+            handle.write(json.dumps(paper.to_json(), ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            handle.close()
+    print_summary("kg ingest", result.summary_rows())
+    if result.rejections:
+        raise typer.Exit(1)

@@ -1,0 +1,156 @@
+"""The canonical paper/author model every reader produces and every store consumes.
+
+Identity rules (documented in README "Identity and merging"):
+- a paper's id is ``doi:<doi>`` > ``arxiv:<id>`` > ``title:<hash of the normalised title>``;
+- an author's id is ``orcid:<orcid>`` > ``<source>:<source author id>`` > ``name:<name key>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from kg.normalize import (
+    collapse_ws,
+    name_key,
+    normalize_arxiv_id,
+    normalize_doi,
+    normalize_orcid,
+    title_hash,
+)
+
+_NAME_PARTICLES = {"van", "von", "der", "de", "del", "della", "di", "da", "du", "le", "la", "dos"}
+
+
+def display_name(raw: str) -> str:
+    """'Kaiser, Łukasz' -> 'Łukasz Kaiser'; 'Vaswani, Ashish and' junk trimmed."""
+    name = collapse_ws(raw).strip(" ,;")
+    if name.count(",") == 1:
+        last, first = (part.strip() for part in name.split(","))
+        if first and last and not re.fullmatch(r"(?i)jr\.?|sr\.?|i{2,3}|iv", first):
+            name = f"{first} {last}"
+    return name
+
+
+@dataclass
+class Author:
+    """One person as named on a paper. ``source_ids`` maps a source ('openalex', 's2') to its id."""
+
+    name: str
+    orcid: str | None = None
+    source_ids: dict[str, str] = field(default_factory=dict)
+    affiliations: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.name = display_name(self.name)
+        self.orcid = normalize_orcid(self.orcid)
+
+    @property
+    def key(self) -> str:
+        return name_key(self.name)
+
+    @property
+    def id(self) -> str:
+        if self.orcid:
+            return f"orcid:{self.orcid}"
+        for source in sorted(self.source_ids):
+            return f"{source}:{self.source_ids[source]}"
+        return f"name:{self.key.replace(' ', '-')}"
+
+    def absorb(self, other: Author) -> None:
+        """Take strong ids and affiliations from ``other`` (the same person seen elsewhere)."""
+        self.orcid = self.orcid or other.orcid
+        for source, value in other.source_ids.items():
+            self.source_ids.setdefault(source, value)
+        for aff in other.affiliations:
+            if aff not in self.affiliations:
+                self.affiliations.append(aff)
+        # Prefer the display name that carries more information (accents, full first name).
+        if len(other.name) > len(self.name) and name_key(other.name).endswith(
+            self.key.split(" ")[-1]
+        ):
+            self.name = other.name
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "name": self.name}
+        if self.orcid:
+            data["orcid"] = self.orcid
+        if self.source_ids:
+            data["source_ids"] = dict(self.source_ids)
+        if self.affiliations:
+            data["affiliations"] = list(self.affiliations)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Author:
+        return cls(
+            name=data["name"],
+            orcid=data.get("orcid"),
+            source_ids=dict(data.get("source_ids") or {}),
+            affiliations=list(data.get("affiliations") or []),
+        )
+
+
+@dataclass
+class Paper:
+    """A paper record. ``date`` is ISO 'YYYY-MM-DD', or '--MM-DD' (xsd:gMonthDay) when the
+    input gave a month and day but no year; ``sources`` lists 'file:line' origins."""
+
+    title: str
+    abstract: str = ""
+    authors: list[Author] = field(default_factory=list)
+    n_authors: int | None = None
+    year: int | None = None
+    date: str | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    venue: str | None = None
+    url: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    upvotes: int | None = None
+    references: list[str] = field(default_factory=list)
+    external_ids: dict[str, str] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.title = collapse_ws(self.title)
+        self.abstract = collapse_ws(self.abstract)
+        self.doi = normalize_doi(self.doi)
+        self.arxiv_id = normalize_arxiv_id(self.arxiv_id)
+        if self.year is None and self.date and re.match(r"\d{4}-", self.date):
+            self.year = int(self.date[:4])
+        if self.n_authors is None and self.authors:
+            self.n_authors = len(self.authors)
+
+    @property
+    def id(self) -> str:
+        if self.doi:
+            return f"doi:{self.doi}"
+        if self.arxiv_id:
+            return f"arxiv:{self.arxiv_id}"
+        return f"title:{title_hash(self.title)}"
+
+    def identity_keys(self) -> list[str]:
+        """Every key under which another record of this paper may arrive."""
+        keys = [f"title:{title_hash(self.title)}"]
+        if self.arxiv_id:
+            keys.insert(0, f"arxiv:{self.arxiv_id}")
+        if self.doi:
+            keys.insert(0, f"doi:{self.doi}")
+        return keys
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["id"] = self.id
+        data["authors"] = [author.to_json() for author in self.authors]
+        ordered = {key: data.pop(key) for key in ("id", "title", "abstract", "authors")}
+        ordered.update(data)
+        return ordered
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Paper:
+        fields = {key: value for key, value in data.items() if key in cls.__dataclass_fields__}
+        fields["authors"] = [Author.from_json(a) for a in data.get("authors") or []]
+        return cls(**fields)

@@ -1,0 +1,103 @@
+"""Text keys used to decide when two strings name the same thing.
+
+Kept in one place so that readers, the merger and the stores agree on identity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+_ARXIV_NEW = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?")
+_ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
+_ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
+
+# Letters that NFKD does not decompose into ASCII + combining mark.
+_EXTRA_FOLD = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+        "þ": "th",
+        "ð": "d",
+    }
+)
+
+
+def collapse_ws(text: str | None) -> str:
+    """Collapse runs of whitespace (line breaks in Atom titles, BibTeX fields) to one space."""
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII fold: 'Łukasz Kaiser' -> 'lukasz kaiser'."""
+    text = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLD))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.lower()
+
+
+def title_key(title: str) -> str:
+    """Key under which two titles count as the same paper: folded, punctuation-free."""
+    return _NON_WORD.sub(" ", fold(title)).strip()
+
+
+def title_hash(title: str) -> str:
+    return hashlib.sha1(title_key(title).encode()).hexdigest()[:16]
+
+
+def normalize_doi(value: str | None) -> str | None:
+    """'https://doi.org/10.1/ABC' -> '10.1/abc' (DOIs are case-insensitive)."""
+    if not value:
+        return None
+    doi = _DOI_PREFIX.sub("", value.strip()).strip().lower()
+    return doi if doi.startswith("10.") and "/" in doi else None
+
+
+def normalize_arxiv_id(value: str | None) -> str | None:
+    """Bare arXiv id without version: 'http://arxiv.org/abs/1706.03762v7' -> '1706.03762'."""
+    if not value:
+        return None
+    text = value.strip()
+    text = re.sub(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", "", text, flags=re.I)
+    text = re.sub(r"\.pdf$", "", text)
+    match = _ARXIV_NEW.fullmatch(text) or _ARXIV_OLD.fullmatch(text)
+    return match.group(1) if match else None
+
+
+def find_arxiv_id(text: str | None) -> str | None:
+    """Find an arXiv id inside free text such as 'arXiv preprint arXiv:2312.00752'."""
+    if not text:
+        return None
+    match = re.search(r"arxiv[:\s./a-z]*?(\d{4}\.\d{4,5})(?:v\d+)?", text, flags=re.I)
+    return match.group(1) if match else None
+
+
+def normalize_orcid(value: str | None) -> str | None:
+    """'https://orcid.org/0000-0002-1825-0097' -> '0000-0002-1825-0097'."""
+    if not value:
+        return None
+    match = _ORCID.search(value.upper())
+    return match.group(1) if match else None
+
+
+def name_key(name: str) -> str:
+    """Key for a person's name: accents folded, case and punctuation dropped, order kept.
+
+    'Łukasz Kaiser', 'Lukasz  Kaiser' and 'KAISER, Łukasz' (after reordering by the
+    caller) share the key 'lukasz kaiser'. Initials stay initials: 'L. Kaiser' has the key
+    'l kaiser' and is NOT the same key.
+    """
+    return _NON_WORD.sub(" ", fold(name)).strip()

@@ -1,0 +1,66 @@
+"""Format readers. Every module in this package registers one reader on import."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+from kg.readers.base import (
+    READERS,
+    Reader,
+    ReadOptions,
+    Rejection,
+    looks_binary,
+    read_head,
+    register,
+)
+
+__all__ = [
+    "READERS",
+    "ReadOptions",
+    "Reader",
+    "Rejection",
+    "UnknownFormat",
+    "detect_format",
+    "load_readers",
+    "register",
+]
+
+
+class UnknownFormat(ValueError):
+    """The format of a file could not be told from its name or content."""
+
+
+def load_readers() -> dict[str, type[Reader]]:
+    """Import every reader module once; a new module is picked up without other changes."""
+    if not getattr(load_readers, "_done", False):
+        for info in pkgutil.iter_modules(__path__):
+            if info.name != "base":
+                importlib.import_module(f"{__name__}.{info.name}")
+        load_readers._done = True  # type: ignore[attr-defined]
+    return READERS
+
+
+def detect_format(path: Path) -> str:
+    """Pick a reader by content first (extensions lie: '.json' may be OpenAlex or S2),
+    then by extension. Raises UnknownFormat with a hint when neither decides."""
+    readers = load_readers()
+    head_bytes = read_head(path)
+    if not head_bytes.strip():
+        raise UnknownFormat("empty file")
+    if looks_binary(head_bytes):
+        raise UnknownFormat("binary file (not text); pass a text export of your papers")
+    head = head_bytes.decode("utf-8", errors="replace")
+    suffix = "".join(path.suffixes[-1:]).lower()
+    by_ext = [name for name, cls in readers.items() if suffix in cls.extensions]
+    sniffed = [name for name, cls in readers.items() if cls.sniff(head)]
+    for name in sniffed:
+        if name in by_ext:
+            return name
+    if sniffed:
+        return sniffed[0]
+    if len(by_ext) == 1:
+        return by_ext[0]
+    known = ", ".join(sorted(readers))
+    raise UnknownFormat(f"cannot tell the format; pass --format (one of: {known})")

@@ -1,0 +1,1 @@
+"""Graph schema files (RDF ontology, SHACL shapes, Cypher constraints), shipped as package data."""
