@@ -2,6 +2,8 @@
 
 Identity rules (documented in README "Identity and merging"):
 - a paper's id is ``doi:<doi>`` > ``arxiv:<id>`` > ``title:<hash of the normalised title>``;
+  the DOI arXiv registers for a preprint (``10.48550/arXiv.<id>``) counts as its arXiv id,
+  not as a DOI, so it never conflicts with the DOI of the published version;
 - an author's id is ``orcid:<orcid>`` > ``<source>:<source author id>`` > ``name:<name key>``.
 """
 
@@ -12,15 +14,19 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kg.normalize import (
+    arxiv_id_of_doi,
     collapse_ws,
+    fold,
     name_key,
     normalize_arxiv_id,
     normalize_doi,
     normalize_orcid,
     title_hash,
+    title_key,
 )
 
-_NAME_PARTICLES = {"van", "von", "der", "de", "del", "della", "di", "da", "du", "le", "la", "dos"}
+# What may follow a comma without being a given name: 'Smith, Jr.', 'Google, Inc.'.
+_NOT_GIVEN = re.compile(r"(?i)jr\.?|sr\.?|i{2,3}|iv|inc\.?|ltd\.?|llc|corp\.?|co\.?|gmbh")
 
 
 def display_name(raw: str) -> str:
@@ -28,9 +34,17 @@ def display_name(raw: str) -> str:
     name = collapse_ws(raw).strip(" ,;")
     if name.count(",") == 1:
         last, first = (part.strip() for part in name.split(","))
-        if first and last and not re.fullmatch(r"(?i)jr\.?|sr\.?|i{2,3}|iv", first):
+        if first and last and not _NOT_GIVEN.fullmatch(first):
             name = f"{first} {last}"
     return name
+
+
+def name_score(name: str) -> tuple[int, int]:
+    """How much a spelling of a name tells: letters of the name key first ('Ashish' beats
+    'A.'), then letters that folding loses ('Łukasz' beats 'Lukasz')."""
+    key = name_key(name)
+    lost = sum(1 for ch in name if ch.isalpha() and fold(ch) != ch.lower())
+    return len(key.replace(" ", "")), lost
 
 
 @dataclass
@@ -66,10 +80,9 @@ class Author:
         for aff in other.affiliations:
             if aff not in self.affiliations:
                 self.affiliations.append(aff)
-        # Prefer the display name that carries more information (accents, full first name).
-        if len(other.name) > len(self.name) and name_key(other.name).endswith(
-            self.key.split(" ")[-1]
-        ):
+        if name_key(other.name).split()[-1:] == self.key.split()[-1:] and name_score(
+            other.name
+        ) > name_score(self.name):
             self.name = other.name
 
     def to_json(self) -> dict[str, Any]:
@@ -103,6 +116,7 @@ class Paper:
     n_authors: int | None = None
     year: int | None = None
     date: str | None = None
+    updated: str | None = None  # last revision date (arXiv 'updated'), ISO 'YYYY-MM-DD'
     doi: str | None = None
     arxiv_id: str | None = None
     venue: str | None = None
@@ -119,6 +133,11 @@ class Paper:
         self.abstract = collapse_ws(self.abstract)
         self.doi = normalize_doi(self.doi)
         self.arxiv_id = normalize_arxiv_id(self.arxiv_id)
+        preprint = arxiv_id_of_doi(self.doi)
+        if preprint:  # arXiv's own DOI names the preprint: keep it as the arXiv id
+            self.arxiv_id = self.arxiv_id or preprint
+            self.external_ids.setdefault("arxiv_doi", self.doi or "")
+            self.doi = None
         if self.year is None and self.date and re.match(r"\d{4}-", self.date):
             self.year = int(self.date[:4])
         if self.n_authors is None and self.authors:
@@ -134,7 +153,7 @@ class Paper:
 
     def identity_keys(self) -> list[str]:
         """Every key under which another record of this paper may arrive."""
-        keys = [f"title:{title_hash(self.title)}"]
+        keys = [f"title:{title_hash(self.title)}"] if title_key(self.title) else []
         if self.arxiv_id:
             keys.insert(0, f"arxiv:{self.arxiv_id}")
         if self.doi:

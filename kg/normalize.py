@@ -14,6 +14,16 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _ARXIV_NEW = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?")
 _ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
+_ARXIV_URL = re.compile(
+    r"^(?:https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/|arxiv:\s*|doi:\s*)", re.I
+)
+# arXiv registers a DataCite DOI for every preprint: it names the preprint, not the paper.
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
+_ARXIV_IN_TEXT = re.compile(
+    r"arxiv(?:\.org/(?:abs|pdf)/|[:\s./a-z]*?)"
+    r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?",
+    re.I,
+)
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 
 # Letters that NFKD does not decompose into ASCII + combining mark.
@@ -70,19 +80,28 @@ def normalize_arxiv_id(value: str | None) -> str | None:
     """Bare arXiv id without version: 'http://arxiv.org/abs/1706.03762v7' -> '1706.03762'."""
     if not value:
         return None
-    text = value.strip()
-    text = re.sub(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", "", text, flags=re.I)
+    text = _ARXIV_URL.sub("", value.strip())
+    doi = _ARXIV_DOI.match(text)
+    if doi:
+        text = doi.group(1)
     text = re.sub(r"\.pdf$", "", text)
     match = _ARXIV_NEW.fullmatch(text) or _ARXIV_OLD.fullmatch(text)
     return match.group(1) if match else None
 
 
+def arxiv_id_of_doi(doi: str | None) -> str | None:
+    """'10.48550/arxiv.1706.03762' -> '1706.03762'; None for any other DOI."""
+    match = _ARXIV_DOI.match(doi or "")
+    return normalize_arxiv_id(match.group(1)) if match else None
+
+
 def find_arxiv_id(text: str | None) -> str | None:
-    """Find an arXiv id inside free text such as 'arXiv preprint arXiv:2312.00752'."""
+    """Find an arXiv id inside free text such as 'arXiv preprint arXiv:2312.00752',
+    'https://arxiv.org/abs/hep-th/9901001v2' or '10.48550/arXiv.1706.03762'."""
     if not text:
         return None
-    match = re.search(r"arxiv[:\s./a-z]*?(\d{4}\.\d{4,5})(?:v\d+)?", text, flags=re.I)
-    return match.group(1) if match else None
+    match = _ARXIV_IN_TEXT.search(text)
+    return normalize_arxiv_id(match.group(1)) if match else None
 
 
 def normalize_orcid(value: str | None) -> str | None:

@@ -1,0 +1,66 @@
+"""Session-scoped pytest fixtures for real servers (load as a plugin).
+
+Register from ``tests/conftest.py`` with::
+
+    pytest_plugins = ["tests.server_fixtures"]
+
+(``tests/__init__.py`` exists so that ``tests`` is an importable package.)
+
+* ``bolt_server``   -> :class:`tests.servers.BoltServer`. An ArcadeDB started with its Bolt
+  plugin, or, when ``NEO4J_URI`` is set, the real Neo4j given by NEO4J_URI /
+  NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE (default "neo4j"); nothing is started
+  then, and ``bolt_server.kind == "neo4j"``.
+* ``sparql_server`` -> :class:`tests.servers.SparqlServer`: ``oxigraph serve`` with an
+  on-disk store.
+* ``bolt_driver``   -> a ``neo4j.Driver`` for ``bolt_server`` (session-scoped, closed at end).
+
+Both servers are shared by the whole session: tests must use their own ids/labels or clean
+up after themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.servers import (
+    BoltServer,
+    SparqlServer,
+    external_bolt_server_from_env,
+    start_bolt_server,
+    start_sparql_server,
+)
+
+
+@pytest.fixture(scope="session")
+def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltServer]:
+    external = external_bolt_server_from_env()
+    if external is not None:
+        print(f"\n[bolt_server] using external Neo4j at {external.uri} (db {external.database})")
+        yield external
+        return
+    server = start_bolt_server(tmp_path_factory.mktemp("arcadedb"))
+    print(f"\n[bolt_server] ArcadeDB at {server.uri} up in {server.startup_seconds:.1f}s")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def bolt_driver(bolt_server: BoltServer):
+    driver = bolt_server.driver()
+    try:
+        yield driver
+    finally:
+        driver.close()
+
+
+@pytest.fixture(scope="session")
+def sparql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    server = start_sparql_server(tmp_path_factory.mktemp("oxigraph"))
+    try:
+        yield server
+    finally:
+        server.stop()
