@@ -16,10 +16,12 @@ people across papers: 'J. Smith' and 'John Smith' on different papers stay apart
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from kg.model import Author, Paper
+from kg.model import Author, Paper, paper_ref
+from kg.normalize import find_arxiv_id
 
 
 def _given_and_surname(author: Author) -> tuple[list[str], str]:
@@ -48,7 +50,25 @@ def _same_person_strong(a: Author, b: Author) -> bool:
     return any(b.source_ids.get(src) == sid for src, sid in a.source_ids.items())
 
 
-def _find_match(existing: list[Author], incoming: Author, taken: set[int]) -> int | None:
+def _ambiguous(a: Author, b: Author, pool: list[Author]) -> bool:
+    """Whether a third name on the paper also fits 'a' or 'b' ('J. Smith' vs 'John Smith'
+    when 'Jane Smith' is listed too): then an initial cannot tell who is who."""
+    _, surname = _given_and_surname(a)
+    for other in pool:
+        if other.key in (a.key, b.key):
+            continue
+        given, other_surname = _given_and_surname(other)
+        if other_surname == surname and (
+            _compatible_given(given, _given_and_surname(a)[0])
+            or _compatible_given(given, _given_and_surname(b)[0])
+        ):
+            return True
+    return False
+
+
+def _find_match(
+    existing: list[Author], incoming: Author, taken: set[int], pool: list[Author]
+) -> int | None:
     free = [i for i in range(len(existing)) if i not in taken]
     for i in free:
         if _same_person_strong(existing[i], incoming):
@@ -66,15 +86,20 @@ def _find_match(existing: list[Author], incoming: Author, taken: set[int]) -> in
         if _given_and_surname(existing[i])[1] == surname
         and _compatible_given(_given_and_surname(existing[i])[0], given)
     ]
-    return fits[0] if len(fits) == 1 else None
+    if len(fits) != 1 or _ambiguous(existing[fits[0]], incoming, pool):
+        return None
+    return fits[0]
 
 
 def merge_author_lists(existing: list[Author], incoming: list[Author]) -> list[Author]:
-    """Align two author lists of the same paper; unmatched incoming authors are appended."""
+    """Align two author lists of the same paper; unmatched incoming authors are appended.
+    Initials match a full name only when no other author of the paper (in either list)
+    could be meant."""
     merged = list(existing)
+    pool = [*existing, *incoming]
     taken: set[int] = set()
     for author in incoming:
-        index = _find_match(merged, author, taken)
+        index = _find_match(merged, author, taken, pool)
         if index is None:
             merged.append(author)
             taken.add(len(merged) - 1)
@@ -95,7 +120,9 @@ def merge_papers(into: Paper, other: Paper) -> None:
     if len(other.abstract) > len(into.abstract):  # the fuller abstract wins
         into.abstract = other.abstract
     into.authors = merge_author_lists(into.authors, other.authors)
-    counts = [n for n in (into.n_authors, other.n_authors, len(into.authors)) if n]
+    # The records' own counts, not len(into.authors): authors left unmerged because an
+    # initial was ambiguous must not inflate the count; None ('and others') means unknown.
+    counts = [n for n in (into.n_authors, other.n_authors) if n]
     into.n_authors = max(counts) if counts else None
     into.year = into.year or other.year
     if other.date and (not into.date or (into.date.startswith("--") and other.date[:1] != "-")):
@@ -107,6 +134,7 @@ def merge_papers(into: Paper, other: Paper) -> None:
     into.keywords = _union(into.keywords, other.keywords)
     into.categories = _union(into.categories, other.categories)
     into.references = _union(into.references, other.references)
+    into.cited_by = _union(into.cited_by, other.cited_by)
     for source, value in other.external_ids.items():
         into.external_ids.setdefault(source, value)
     into.sources = _union(into.sources, other.sources)
@@ -120,45 +148,118 @@ def _conflict(a: Paper, b: Paper) -> bool:
 
 
 class PaperIndex:
-    """Accumulates paper records and merges duplicates as they arrive."""
+    """Accumulates paper records and merges duplicates as they arrive.
+
+    A record that links two papers already held (an arXiv-only record, a DOI-only record,
+    then one carrying both) merges all three, so the order of inputs does not matter.
+    """
 
     def __init__(self) -> None:
-        self._papers: list[Paper] = []
+        self._papers: list[Paper | None] = []  # None: merged into another paper
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self.records = 0
 
-    def add(self, paper: Paper) -> Paper:
-        self.records += 1
+    def _matches(self, paper: Paper) -> list[int]:
+        found: list[int] = []
         for key in paper.identity_keys():
             for index in self._by_key.get(key, []):
-                target = self._papers[index]
-                if not _conflict(target, paper):
-                    merge_papers(target, paper)
-                    self._register(index)
-                    return target
-        self._papers.append(paper)
-        self._register(len(self._papers) - 1)
-        return paper
+                if self._papers[index] is not None and index not in found:
+                    found.append(index)
+        return found
+
+    def add(self, paper: Paper) -> Paper:
+        self.records += 1
+        target_index: int | None = None
+        for index in self._matches(paper):
+            candidate = self._papers[index]
+            assert candidate is not None
+            if not _conflict(candidate, paper):
+                target_index = index
+                break
+        if target_index is None:
+            self._papers.append(paper)
+            self._register(len(self._papers) - 1)
+            return paper
+        target = self._papers[target_index]
+        assert target is not None
+        merge_papers(target, paper)
+        # The merged record may now share a key with another paper held: join them too.
+        for index in self._matches(target):
+            other = self._papers[index]
+            if index != target_index and other is not None and not _conflict(target, other):
+                merge_papers(target, other)
+                self._papers[index] = None
+        self._register(target_index)
+        return target
 
     def _register(self, index: int) -> None:
-        for key in self._papers[index].identity_keys():
+        paper = self._papers[index]
+        assert paper is not None
+        for key in paper.identity_keys():
             if index not in self._by_key[key]:
                 self._by_key[key].append(index)
 
+    def _live(self) -> list[Paper]:
+        return [paper for paper in self._papers if paper is not None]
+
     def __len__(self) -> int:
-        return len(self._papers)
+        return len(self._live())
 
     @property
     def merged_duplicates(self) -> int:
-        return self.records - len(self._papers)
+        return self.records - len(self)
 
     def papers(self) -> list[Paper]:
-        """All papers, with author identities unified across the corpus."""
-        unify_authors(self._papers)
-        return self._papers
+        """All papers, with author identities unified and citations pointing at paper ids
+        across the corpus."""
+        papers = self._live()
+        unify_authors(papers)
+        resolve_references(papers)
+        return papers
 
     def __iter__(self) -> Iterator[Paper]:
         return iter(self.papers())
+
+
+_REF_SCHEME = re.compile(r"^(doi|arxiv|title|openalex|s2):(.+)$", re.I)
+
+
+def canonical_ref(ref: str) -> str:
+    """Bring a cited-paper reference to ``paper_ref`` form: '2005.14165' ->
+    'arxiv:2005.14165', 'https://doi.org/10.1/X' -> 'doi:10.1/x'; unknown forms are kept."""
+    ref = ref.strip()
+    match = _REF_SCHEME.match(ref)
+    if match:
+        scheme, value = match.group(1).lower(), match.group(2)
+        if scheme == "doi":
+            return paper_ref(doi=value) or ref
+        if scheme == "arxiv":
+            return paper_ref(arxiv_id=value) or ref
+        return f"{scheme}:{value}"
+    return (
+        paper_ref(doi=ref)
+        or paper_ref(arxiv_id=ref)
+        or paper_ref(arxiv_id=find_arxiv_id(ref))
+        or ref
+    )
+
+
+def resolve_references(papers: Iterable[Paper]) -> None:
+    """Rewrite references (and cited_by) to the id of the paper they name when that paper
+    is in the corpus: an OpenAlex 'openalex:W…' or an arXiv id of a paper whose id is
+    its DOI then links to the paper node instead of dangling."""
+    papers = list(papers)
+    alias: dict[str, str] = {}
+    for paper in papers:
+        for key in paper.identity_keys():
+            alias.setdefault(key, paper.id)
+        for source in ("openalex", "s2"):
+            if paper.external_ids.get(source):
+                alias.setdefault(f"{source}:{paper.external_ids[source]}", paper.id)
+    for paper in papers:
+        for name in ("references", "cited_by"):
+            refs = [canonical_ref(ref) for ref in getattr(paper, name) if ref and ref.strip()]
+            setattr(paper, name, list(dict.fromkeys(alias.get(ref, ref) for ref in refs)))
 
 
 def unify_authors(papers: Iterable[Paper]) -> None:

@@ -47,6 +47,25 @@ def name_score(name: str) -> tuple[int, int]:
     return len(key.replace(" ", "")), lost
 
 
+def paper_ref(
+    doi: str | None = None, arxiv_id: str | None = None, **others: str | None
+) -> str | None:
+    """The key under which a cited paper is recorded in ``Paper.references``: the same
+    ``doi:`` / ``arxiv:`` form as ``Paper.id`` so citations link to papers read from any
+    source; failing both, a source id such as ``openalex:W123`` or ``s2:<paperId>``
+    (``PaperIndex`` rewrites those to paper ids when the cited paper is in the corpus)."""
+    norm = normalize_doi(doi)
+    arxiv = normalize_arxiv_id(arxiv_id) or arxiv_id_of_doi(norm)
+    if norm and not arxiv_id_of_doi(norm):
+        return f"doi:{norm}"
+    if arxiv:
+        return f"arxiv:{arxiv}"
+    for source, value in others.items():
+        if value:
+            return f"{source}:{value}"
+    return None
+
+
 @dataclass
 class Author:
     """One person as named on a paper. ``source_ids`` maps a source ('openalex', 's2') to its id."""
@@ -124,7 +143,8 @@ class Paper:
     keywords: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     upvotes: int | None = None
-    references: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # papers this one cites (paper_ref keys)
+    cited_by: list[str] = field(default_factory=list)  # papers citing this one (S2 'citations')
     external_ids: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
 

@@ -120,3 +120,15 @@ def name_key(name: str) -> str:
     'l kaiser' and is NOT the same key.
     """
     return _NON_WORD.sub(" ", fold(name)).strip()
+
+
+_PREPRINT_SERVER = re.compile(
+    r"(?i)^\s*(?:arxiv(?:\.org)?(?:\s*\(cornell university\))?|biorxiv|medrxiv|ssrn|"
+    r"research\s?square|zenodo|openreview\.net|corr|arxiv\s+preprint.*)\s*$"
+)
+
+
+def is_preprint_server(venue: str | None) -> bool:
+    """'arXiv (Cornell University)', 'arXiv.org', 'CoRR': where a preprint is posted is no
+    venue; keeping it would let the first source read hide the real venue on merge."""
+    return bool(venue and _PREPRINT_SERVER.match(venue))

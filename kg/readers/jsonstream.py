@@ -1,0 +1,274 @@
+"""Incremental JSON reading for API dumps that may be too big to load at once.
+
+OpenAlex and Semantic Scholar exports come as one object, a top-level array, a page
+wrapper ({"results": [...]} / {"data": [...]}) or JSON Lines. ``iter_json_records`` yields
+the records of all four shapes while holding roughly one record in memory, using
+``json.JSONDecoder.raw_decode`` over a growing text buffer. Errors are yielded (not raised)
+with a line number so a reader can report them and keep what it already read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from kg.model import Paper
+from kg.readers.base import Rejection
+
+CHUNK = 1 << 16
+# Keys of page wrappers whose array holds the records (OpenAlex, Semantic Scholar).
+RECORD_LISTS = ("results", "data")
+_WS = " \t\r\n"
+
+
+@dataclass
+class JsonRecord:
+    value: Any
+    line: int  # 1-based line where the record starts
+
+
+@dataclass
+class JsonError:
+    line: int
+    message: str
+
+
+class _NeedMore(Exception):
+    """The buffer ends inside a value: read more before deciding."""
+
+
+class _Invalid(Exception):
+    def __init__(self, pos: int, message: str) -> None:
+        super().__init__(message)
+        self.pos = pos
+        self.message = message
+
+
+@dataclass
+class _Buffer:
+    """Decoded text read so far but not yet consumed, plus the line it starts on."""
+
+    handle: BinaryIO
+    text: str = ""
+    pos: int = 0
+    line: int = 1  # line number of text[0]
+    eof: bool = False
+    pending: bytes = b""
+    bad_lines: list[int] = field(default_factory=list)
+    _lines_decoded: int = 0
+
+    def fill(self) -> bool:
+        """Read one more chunk; False at end of file."""
+        if self.eof:
+            return False
+        size = max(CHUNK, len(self.text) - self.pos)  # grow geometrically for big records
+        raw = self.handle.read(size)
+        if not raw:
+            self.eof = True
+            chunk = self._decode(final=True)
+        else:
+            if not self.text and not self.pending and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            self.pending += raw
+            chunk = self._decode(final=False)
+        self.text += chunk
+        return bool(raw) or bool(chunk)
+
+    def _decode(self, final: bool) -> str:
+        """UTF-8, with invalid bytes decoded as Latin-1 and their lines remembered."""
+        data, out = self.pending, []
+        while data:
+            try:
+                out.append(data.decode("utf-8"))
+                data = b""
+            except UnicodeDecodeError as error:
+                if not final and error.reason == "unexpected end of data":
+                    out.append(data[: error.start].decode("utf-8"))
+                    data = data[error.start :]
+                    break
+                good = data[: error.start].decode("utf-8")
+                out.append(good)
+                line = self._lines_decoded + "".join(out).count("\n") + 1
+                if line not in self.bad_lines:
+                    self.bad_lines.append(line)
+                out.append(data[error.start : error.end].decode("latin-1"))
+                data = data[error.end :]
+        self.pending = data
+        text = "".join(out)
+        self._lines_decoded += text.count("\n")
+        return text
+
+    def compact(self) -> None:
+        """Drop consumed text; only between records, as it invalidates saved positions."""
+        if self.pos:
+            self.line += self.text.count("\n", 0, self.pos)
+            self.text = self.text[self.pos :]
+            self.pos = 0
+
+    def line_at(self, pos: int) -> int:
+        return self.line + self.text.count("\n", 0, pos)
+
+    def skip_ws(self) -> str:
+        """Skip whitespace; return the next character ('' at end of file)."""
+        while True:
+            while self.pos < len(self.text) and self.text[self.pos] in _WS:
+                self.pos += 1
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self.fill():
+                return ""
+
+    def expect(self, chars: str) -> str:
+        char = self.skip_ws()
+        if not char or char not in chars:
+            found = repr(char) if char else "end of file"
+            raise _Invalid(
+                self.pos, f"expected {' or '.join(repr(c) for c in chars)}, found {found}"
+            )
+        self.pos += 1
+        return char
+
+    def value(self, decoder: json.JSONDecoder) -> Any:
+        """Decode one JSON value at the cursor, reading more text as needed."""
+        self.skip_ws()
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.text, self.pos)
+                if end < len(self.text) or self.eof:  # a number may continue in the next chunk
+                    self.pos = end
+                    return value
+                raise _NeedMore
+            except json.JSONDecodeError as error:
+                near_end = error.pos >= len(self.text) - 6
+                if self.eof or not (near_end or error.msg.startswith("Unterminated string")):
+                    raise _Invalid(error.pos, error.msg) from None
+            except _NeedMore:
+                pass
+            self.fill()  # at end of file the next round decides for good
+
+
+def _array(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
+    """Yield the elements of the array whose '[' is at the cursor."""
+    buf.expect("[")
+    if buf.skip_ws() == "]":
+        buf.pos += 1
+        return
+    while True:
+        buf.skip_ws()
+        line = buf.line_at(buf.pos)
+        yield JsonRecord(buf.value(decoder), line)
+        buf.compact()
+        if buf.expect(",]") == "]":
+            return
+
+
+def _object(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
+    """A page wrapper yields its record list; any other object is itself one record."""
+    line = buf.line_at(buf.pos)
+    buf.expect("{")
+    whole: dict[str, Any] = {}
+    streamed = False
+    if buf.skip_ws() == "}":
+        buf.pos += 1
+    else:
+        while True:
+            buf.skip_ws()
+            key = buf.value(decoder)
+            if not isinstance(key, str):
+                raise _Invalid(buf.pos, "object key must be a string")
+            buf.expect(":")
+            if key in RECORD_LISTS and not streamed and buf.skip_ws() == "[":
+                streamed = True
+                yield from _array(buf, decoder)
+            else:
+                whole[key] = buf.value(decoder)
+            if buf.expect(",}") == "}":
+                break
+    if not streamed:
+        yield JsonRecord(whole, line)
+
+
+def iter_json_records(
+    path: Path, bad_lines: list[int] | None = None
+) -> Iterator[JsonRecord | JsonError]:
+    """Yield the records of a JSON / JSON Lines file. A syntax error inside a top-level
+    array or wrapper ends the file (its records cannot be resynchronised); in JSON Lines
+    the bad line is reported and reading resumes at the next line. Lines whose bytes were
+    not UTF-8 are appended to ``bad_lines``."""
+    decoder = json.JSONDecoder()
+    with path.open("rb") as handle:
+        buf = _Buffer(handle)
+        try:
+            while True:
+                char = buf.skip_ws()
+                if not char:
+                    break
+                buf.compact()
+                start = buf.pos
+                try:
+                    if char == "[":
+                        yield from _array(buf, decoder)
+                    elif char == "{":
+                        yield from _object(buf, decoder)
+                    else:
+                        raise _Invalid(buf.pos, "expected a JSON object or array")
+                except _Invalid as error:
+                    first, where = buf.line_at(start), buf.line_at(max(error.pos, start))
+                    at = f" (at line {where})" if where != first else ""
+                    yield JsonError(first, f"invalid JSON: {error.message}{at}")
+                    if char == "[" or not _resync(buf, start):
+                        break
+        finally:
+            if bad_lines is not None:
+                bad_lines.extend(buf.bad_lines)
+
+
+def _resync(buf: _Buffer, start: int) -> bool:
+    """Move the cursor to the next line after ``start`` that begins (column 0) with '{' or
+    '[' - the next JSON Lines record; nested pretty-printed objects are indented."""
+    pos = start
+    while True:
+        found = [i for i in (buf.text.find("\n{", pos), buf.text.find("\n[", pos)) if i >= 0]
+        if found:
+            buf.pos = min(found) + 1
+            return True
+        pos = max(start, len(buf.text) - 1)
+        if not buf.fill():
+            buf.pos = len(buf.text)
+            return False
+
+
+def read_json_papers(
+    path: Path, convert: Callable[[dict[str, Any], str], Paper | Rejection]
+) -> Iterator[Paper | Rejection]:
+    """Shared loop of the JSON API readers: stream records, turn each object into a Paper
+    (or Rejection) with ``convert(record, "path:line")``, report syntax and encoding
+    errors with their line and keep every record read before them."""
+    file = str(path)
+    bad_lines: list[int] = []
+    seen = 0
+    for number, item in enumerate(iter_json_records(path, bad_lines), start=1):
+        seen += 1
+        if isinstance(item, JsonError):
+            yield Rejection(file, f"line {item.line}", item.message)
+        elif not isinstance(item.value, dict):
+            kind = type(item.value).__name__
+            yield Rejection(file, f"record {number} (line {item.line})", f"not an object ({kind})")
+        else:
+            result = convert(item.value, f"{file}:{item.line}")
+            if isinstance(result, Rejection):
+                result = Rejection(file, f"record {number} (line {item.line})", result.message)
+            yield result
+    if not seen:
+        yield Rejection(file, "file", "no JSON records (empty file)")
+    if bad_lines:
+        shown = ", ".join(str(n) for n in bad_lines[:5])
+        yield Rejection(
+            file,
+            f"line {shown}",
+            "not valid UTF-8; decoded as Latin-1. Convert the file to UTF-8 to silence this.",
+        )
