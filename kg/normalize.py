@@ -24,6 +24,7 @@ _ARXIV_IN_TEXT = re.compile(
     r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?",
     re.I,
 )
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 
 # Letters that NFKD does not decompose into ASCII + combining mark.
@@ -47,9 +48,19 @@ _EXTRA_FOLD = str.maketrans(
 )
 
 
+def clean_text(text: str) -> str:
+    """Make text storable anywhere: lone surrogates (from JSON '\\ud800' escapes) cannot be
+    written as UTF-8 and control characters are invalid in XML/RDF literals."""
+    return _UNSTORABLE.sub(_replacement, text)
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return "\ufffd" if match.group() >= "\ud800" else " "
+
+
 def collapse_ws(text: str | None) -> str:
     """Collapse runs of whitespace (line breaks in Atom titles, BibTeX fields) to one space."""
-    return _SPACE.sub(" ", text or "").strip()
+    return _SPACE.sub(" ", clean_text(text or "")).strip()
 
 
 def fold(text: str) -> str:

@@ -66,7 +66,9 @@ def print_summary(title: str, rows: Iterable[tuple[str, Any]]) -> None:
 
 
 def report_rejection(rejection: Rejection) -> None:
-    err.print(f"[yellow]rejected[/yellow] {rejection}", highlight=False, markup=True)
+    err.print(
+        f"[yellow]rejected[/yellow] {rejection}", highlight=False, markup=True, soft_wrap=True
+    )
 
 
 def fail(message: str, hint: str = "", code: int = 2) -> typer.Exit:

@@ -54,13 +54,17 @@ def detect_format(path: Path) -> str:
     head = head_bytes.decode("utf-8", errors="replace")
     suffix = "".join(path.suffixes[-1:]).lower()
     by_ext = [name for name, cls in readers.items() if suffix in cls.extensions]
-    sniffed = [name for name, cls in readers.items() if cls.sniff(head)]
+    sniffed = sorted(
+        (name for name, cls in readers.items() if cls.sniff(head)),
+        key=lambda name: readers[name].generic,
+    )
     for name in sniffed:
         if name in by_ext:
             return name
     if sniffed:
         return sniffed[0]
-    if len(by_ext) == 1:
-        return by_ext[0]
+    generic = [name for name in by_ext if readers[name].generic]
+    if len(by_ext) == 1 or len(generic) == 1:
+        return (generic or by_ext)[0]
     known = ", ".join(sorted(readers))
     raise UnknownFormat(f"cannot tell the format; pass --format (one of: {known})")

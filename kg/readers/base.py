@@ -44,6 +44,9 @@ class Reader(ABC):
     name: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
+    # A generic format (plain JSONL/CSV) also accepts content a specific reader (OpenAlex,
+    # Semantic Scholar) claims; detection then prefers the specific reader.
+    generic: ClassVar[bool] = False
 
     def __init__(self, options: ReadOptions | None = None) -> None:
         self.options = options or ReadOptions()
