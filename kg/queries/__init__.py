@@ -1,0 +1,161 @@
+"""Named queries shared by the CLI, the app and the exports, written once per dialect.
+
+Each query is ``kg/queries/<dialect>/<name>.<rq|cypher>``; the spec below is its contract:
+parameters with defaults and the result columns, identical on every backend (the parity
+test compares rows). Parameters reach the store as bound parameters (Cypher ``$name``;
+SPARQL ``$name`` variables substituted with escaped RDF terms), never by string pasting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kg.stores.base import GraphStore, QueryResult
+
+QUERY_DIR = Path(__file__).parent
+EXTENSIONS = {"sparql": "rq", "cypher": "cypher"}
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    columns: tuple[str, ...]
+    params: dict[str, Any] = field(default_factory=dict)  # name -> default (None = required)
+    required: tuple[str, ...] = ()
+
+    def text(self, dialect: str) -> str:
+        return (QUERY_DIR / dialect / f"{self.name}.{EXTENSIONS[dialect]}").read_text("utf-8")
+
+
+NAMED_QUERIES: dict[str, NamedQuery] = {
+    q.name: q
+    for q in [
+        NamedQuery(
+            "top-concepts",
+            "Concepts used by the most papers, optionally of one type.",
+            ("concept", "name", "type", "papers"),
+            {"type": "", "limit": 20},
+        ),
+        NamedQuery(
+            "papers-by-concept",
+            "Papers mentioning a concept (id, name or alias), including narrower concepts.",
+            ("paper", "title", "year", "role", "concept"),
+            {"concept": None, "narrower": True, "limit": 1000},
+            ("concept",),
+        ),
+        NamedQuery(
+            "concepts-of-paper",
+            "A paper's concepts with role and the evidence of every mention.",
+            ("concept", "name", "type", "role", "confidence", "field", "start", "end", "sentence"),
+            {"paper": None},
+            ("paper",),
+        ),
+        NamedQuery(
+            "author-concepts",
+            "The concepts of an author's papers (author id or name), by number of papers.",
+            ("concept", "name", "type", "papers"),
+            {"author": None, "limit": 100},
+            ("author",),
+        ),
+        NamedQuery(
+            "top-cooccurring",
+            "Concept pairs that appear in the most papers together, optionally around one concept.",
+            ("concept_a", "name_a", "concept_b", "name_b", "weight"),
+            {"concept": "", "limit": 20},
+        ),
+        NamedQuery(
+            "concept-trend",
+            "Papers per year for a concept (or for every concept when none is given).",
+            ("concept", "name", "year", "papers"),
+            {"concept": ""},
+        ),
+        NamedQuery(
+            "ego-network",
+            "Edges within `hops` of a node (paper, author or concept id), strongest first, "
+            "at most `limit` edges; `types` filters node kinds/concept types (comma list).",
+            (
+                "source",
+                "source_kind",
+                "source_label",
+                "target",
+                "target_kind",
+                "target_label",
+                "rel",
+                "weight",
+            ),
+            {"node": None, "hops": 1, "types": "", "limit": 300},
+            ("node",),
+        ),
+        NamedQuery(
+            "search",
+            "Papers (title), concepts (name, alias) and authors (name) containing the text.",
+            ("kind", "id", "label"),
+            {"text": None, "limit": 20},
+            ("text",),
+        ),
+    ]
+}
+
+
+class QueryParamError(ValueError):
+    """A named query was called with a missing or unknown parameter."""
+
+
+_TRUE = {"true", "1", "yes", "y", "on"}
+_FALSE = {"false", "0", "no", "n", "off"}
+
+
+def coerce(query: NamedQuery, name: str, value: Any) -> Any:
+    """Give a parameter the type of its default ('20' -> 20, 'false' -> False), so that CLI
+    and URL strings bind as the same RDF/Cypher values as typed API calls."""
+    default = query.params.get(name)
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE | _FALSE:
+            return text in _TRUE
+        raise QueryParamError(f"parameter {name} of {query.name!r} is true or false, not {value!r}")
+    if isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            raise QueryParamError(
+                f"parameter {name} of {query.name!r} is a whole number, not {value!r}"
+            ) from None
+    return value if isinstance(value, str) else str(value)
+
+
+def resolve_params(query: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(given) - set(query.params)
+    if unknown:
+        raise QueryParamError(
+            f"query {query.name!r} has no parameter {', '.join(sorted(unknown))}; "
+            f"it takes: {', '.join(query.params)}"
+        )
+    given = {k: coerce(query, k, v) for k, v in given.items() if v is not None}
+    params = {**query.params, **given}
+    missing = [name for name in query.required if params.get(name) in (None, "")]
+    if missing:
+        raise QueryParamError(
+            f"query {query.name!r} needs --param {missing[0]}=VALUE"
+        )
+    return params
+
+
+def run_named(store: GraphStore, name: str, given: dict[str, Any]) -> QueryResult:
+    if name not in NAMED_QUERIES:
+        raise QueryParamError(
+            f"no named query {name!r}; choose one of: {', '.join(NAMED_QUERIES)}"
+        )
+    query = NAMED_QUERIES[name]
+    params = resolve_params(query, given)
+    result = store.query(query.text(store.dialect), params)
+    result.columns = list(query.columns)
+    return result

@@ -1,0 +1,128 @@
+"""The store interface: one small class per backend, registered by URI scheme.
+
+A backend is one module in ``kg/stores/`` defining a ``GraphStore`` subclass decorated
+with ``@register_store``; ``open_store(uri)`` picks it by the URI's scheme. The CLI, the
+build, the app and the exports only ever talk to this interface.
+
+Graph model (see ``schema/README.md``): Paper, Author, Concept nodes; AUTHORED_BY
+(position), MENTIONS (role, confidence, evidence), CITES, BROADER, CO_OCCURS (weight).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from extract.model import ConceptInfo, ConceptLink
+from kg.model import Paper
+
+
+class StoreError(RuntimeError):
+    """A store could not be opened or used; the message says what to check (no secrets)."""
+
+
+class ReadOnlyError(StoreError):
+    """A write query was sent without ``write=True``."""
+
+
+@dataclass
+class PaperGraph:
+    """Everything a build writes for one paper: its record and its concept links."""
+
+    paper: Paper
+    concepts: list[ConceptLink] = field(default_factory=list)
+
+
+@dataclass
+class WriteStats:
+    """What a write added, for the build summary (counts of new nodes/edges)."""
+
+    added: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: WriteStats) -> None:
+        for key, value in other.added.items():
+            self.added[key] = self.added.get(key, 0) + value
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[list[Any]]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=False)) for row in self.rows]
+
+
+# Keys of GraphStore.counts(), the same on every backend.
+COUNT_KEYS = (
+    "papers",
+    "authors",
+    "concepts",
+    "authored_by",
+    "mentions",
+    "cites",
+    "broader",
+    "co_occurs",
+)
+
+
+class GraphStore(ABC):
+    """A graph backend. Writes are idempotent: writing the same paper twice changes nothing;
+    writing a paper again replaces its MENTIONS (re-extraction) and merges its fields."""
+
+    scheme: ClassVar[str]  # URI scheme, e.g. "oxigraph", "neo4j"
+    schemes: ClassVar[tuple[str, ...]] = ()  # further schemes handled (e.g. "bolt")
+    dialect: ClassVar[str]  # "sparql" or "cypher": the query language of `query`
+
+    @classmethod
+    @abstractmethod
+    def open(cls, uri: str) -> GraphStore:
+        """Open (creating if needed) the store named by ``uri``; StoreError when unreachable."""
+
+    @abstractmethod
+    def write_concepts(self, concepts: Iterable[ConceptInfo]) -> WriteStats:
+        """Upsert concept nodes with aliases and BROADER edges."""
+
+    @abstractmethod
+    def write_papers(self, batch: Sequence[PaperGraph]) -> WriteStats:
+        """Upsert papers, authors, AUTHORED_BY, CITES; replace each paper's MENTIONS."""
+
+    @abstractmethod
+    def update_cooccurrence(self, concept_ids: Iterable[str] | None = None) -> None:
+        """Recompute CO_OCCURS for the given concepts (all when None)."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Node and edge counts under COUNT_KEYS."""
+
+    @abstractmethod
+    def query(
+        self, text: str, params: dict[str, Any] | None = None, write: bool = False
+    ) -> QueryResult:
+        """Run a query in the store's dialect; ReadOnlyError for writes unless ``write``."""
+
+    def named(self, name: str, params: dict[str, Any] | None = None) -> QueryResult:
+        """Run a named query (kg/queries) in this store's dialect."""
+        from kg.queries import run_named
+
+        return run_named(self, name, params or {})
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections and flush."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+STORES: dict[str, type[GraphStore]] = {}
+
+
+def register_store(cls: type[GraphStore]) -> type[GraphStore]:
+    for scheme in (cls.scheme, *cls.schemes):
+        STORES[scheme] = cls
+    return cls
