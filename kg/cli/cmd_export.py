@@ -1,0 +1,174 @@
+"""`kg export`: a selection of the graph (seeds, hops, filters) written in one format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kg.cli.app import app
+from kg.cli.output import err, fail, print_summary
+from kg.export import ExportError, export, formats
+from kg.graph import KINDS, RELS, Selection, SelectionError, graph_counts, select
+from kg.stores import DEFAULT_STORE, StoreError, open_store
+
+DEFAULT_LIMIT = 300
+
+
+def _format_help() -> str:
+    return "Export format: " + ", ".join(formats()) + " (bundle = a zip of all of them)."
+
+
+def _split(values: list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@app.command("export")
+def export_command(
+    fmt: str = typer.Option(..., "--format", "-f", help=_format_help()),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="File to write (a directory or .zip for csv); "
+        "default kg-export.<format suffix> in the current directory.",
+    ),
+    store: str = typer.Option(
+        DEFAULT_STORE,
+        "--store",
+        "-s",
+        envvar="KG_STORE",
+        help="Store URI (as for `kg build`): oxigraph:DIR (default), neo4j://…, bolt://…",
+    ),
+    concept: list[str] = typer.Option(
+        [], "--concept", "-c", help="Seed concept: name, alias or id; repeatable."
+    ),
+    author: list[str] = typer.Option([], "--author", "-a", help="Seed author: name or id."),
+    paper: list[str] = typer.Option([], "--paper", "-p", help="Seed paper: id or title."),
+    query: Path | None = typer.Option(
+        None,
+        "--query",
+        "-q",
+        help="File with a query in the store's language (SPARQL or "
+        "Cypher) whose first column holds paper ids: those papers are the seeds.",
+    ),
+    everything: bool = typer.Option(
+        False, "--all", help="No seeds: export the whole store (up to --limit if given)."
+    ),
+    hops: int = typer.Option(1, "--hops", "-n", min=1, max=3, help="Hops around the seeds."),
+    types: list[str] = typer.Option(
+        [],
+        "--types",
+        "-t",
+        help="Keep only these node kinds/concept types (comma list): "
+        "paper, author, concept, architecture, benchmark, method.",
+    ),
+    since: int | None = typer.Option(None, "--since", help="Only papers from this year on."),
+    until: int | None = typer.Option(None, "--until", help="Only papers up to this year."),
+    concept_type: str | None = typer.Option(
+        None, "--concept-type", help="Only concepts of this type (architecture, benchmark, method)."
+    ),
+    min_weight: float = typer.Option(
+        1, "--min-weight", min=0, help="Drop CO_OCCURS edges with fewer papers in common."
+    ),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        "-l",
+        min=1,
+        help=f"Edge budget per seed, strongest first (default {DEFAULT_LIMIT}; none with --all).",
+    ),
+) -> None:
+    """Export a selection of the graph: the neighbourhood of seed concepts, authors, papers or a query's papers, filtered, in one of many formats.
+
+    The selection is computed in the store; node and edge counts are printed on stderr. Use --format bundle for a zip with every format and a README describing the selection.
+    """  # noqa: E501
+    exporters = formats()
+    if fmt not in exporters:
+        raise fail(f"unknown format {fmt!r}", f"choose one of: {', '.join(exporters)}")
+    allowed_types = {*KINDS, "architecture", "benchmark", "method"}
+    type_list = [t.lower() for t in _split(types)]
+    bad = [t for t in type_list if t not in allowed_types]
+    if bad:
+        raise fail(
+            f"unknown type {bad[0]!r} in --types",
+            f"use a comma list of: {', '.join(sorted(allowed_types))}",
+        )
+    if concept_type and concept_type.lower() not in {"architecture", "benchmark", "method"}:
+        raise fail(
+            f"unknown concept type {concept_type!r}", "use architecture, benchmark or method"
+        )
+    query_text = None
+    if query is not None:
+        if not query.is_file():
+            raise fail(f"no such query file: {query}", "check the path and run again")
+        query_text = query.read_text("utf-8")
+    selection = Selection(
+        concepts=concept,
+        authors=author,
+        papers=paper,
+        query=query_text,
+        hops=hops,
+        types=type_list,
+        since=since,
+        until=until,
+        concept_type=concept_type.lower() if concept_type else None,
+        min_weight=min_weight,
+        limit=limit
+        or (
+            10_000_000
+            if everything and not _has_seeds(concept, author, paper, query)
+            else DEFAULT_LIMIT
+        ),
+        everything=everything,
+    )
+    if not selection.has_seeds() and not everything:
+        raise fail(
+            "nothing selected",
+            "give --concept, --author, --paper or --query "
+            "(repeatable), or --all for the whole store",
+        )
+    path = output or Path(f"kg-export{exporters[fmt].suffix or ''}")
+    try:
+        with open_store(store) as opened:
+            try:
+                graph = select(opened, selection)
+            except SelectionError as error:
+                hint = (
+                    ("did you mean: " + ", ".join(error.suggestions))
+                    if error.suggestions
+                    else _empty_hint(opened)
+                )
+                raise fail(str(error), hint) from None
+    except StoreError as error:
+        raise fail(str(error)) from None
+    try:
+        result = export(graph, fmt, path, selection.describe())
+    except (ExportError, OSError) as error:
+        raise fail(f"cannot write {path}: {error}", "choose another --output") from None
+    counts = graph_counts(graph)
+    rows = [("nodes", counts["nodes"])]
+    rows += [(f"  {kind}s", counts[kind]) for kind in KINDS]
+    rows += [("edges", counts["edges"])]
+    rows += [(f"  {rel}", counts[rel]) for rel in RELS if counts[rel]]
+    print_summary(f"kg export ({fmt})", rows)
+    for written in result.paths:
+        err.print(f"wrote {written}", highlight=False)
+    if graph.graph.get("omitted"):
+        err.print(
+            f"[yellow]{graph.graph['omitted']} edges left out by the budget[/yellow]; "
+            "raise --limit to include them"
+        )
+
+
+def _has_seeds(*values: object) -> bool:
+    return any(bool(v) for v in values)
+
+
+def _empty_hint(store: object) -> str:
+    try:
+        if store.counts().get("papers", 0) == 0:  # type: ignore[attr-defined]
+            return "the store is empty: run `kg build INPUT…` first (or pass --store)"
+    except StoreError:
+        pass
+    return "`kg query --named search --param text=…` lists what the store holds"

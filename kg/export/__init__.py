@@ -1,0 +1,168 @@
+"""Export formats: one module per format in this package, registered with ``@register``.
+
+Every exporter takes the selection as an ``nx.MultiDiGraph`` (kg/graph.py convention) and
+writes files, so a new format is one new module and never touches a store. ``export()``
+is the single entry point for the CLI, the app and the bundle.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json as _json  # the name `json` becomes the kg.export.json submodule
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+__all__ = [
+    "EXPORTERS",
+    "ExportContext",
+    "ExportError",
+    "ExportResult",
+    "Exporter",
+    "export",
+    "flat_attrs",
+    "formats",
+    "register",
+]
+
+
+class ExportError(ValueError):
+    """An export could not be written; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What every file may record about its origin (READMEs, headers, graph attributes)."""
+
+    description: str = ""
+    created: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def created_iso(self) -> str:
+        return self.created.isoformat(timespec="seconds")
+
+
+@dataclass
+class ExportResult:
+    """Files written and the node/edge counts they carry (for the CLI summary)."""
+
+    fmt: str
+    paths: list[Path]
+    nodes: int
+    edges: int
+
+
+Writer = Callable[[nx.MultiDiGraph, Path, ExportContext], list[Path]]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    name: str
+    suffix: str  # default file name ending, e.g. ".graphml"; "" for a directory
+    description: str
+    write: Writer
+
+
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def register(name: str, suffix: str, description: str) -> Callable[[Writer], Writer]:
+    def decorate(write: Writer) -> Writer:
+        EXPORTERS[name] = Exporter(name, suffix, description, write)
+        return write
+
+    return decorate
+
+
+def formats() -> dict[str, Exporter]:
+    """Every exporter module imported once (a new module is picked up without changes)."""
+    if not getattr(formats, "_done", False):
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+            importlib.import_module(f"{__name__}.{info.name}")
+        formats._done = True  # type: ignore[attr-defined]
+    return EXPORTERS
+
+
+def export(
+    graph: nx.MultiDiGraph,
+    fmt: str,
+    path: str | Path,
+    selection_description: str = "",
+    created: datetime | None = None,
+) -> ExportResult:
+    """Write ``graph`` as ``fmt`` to ``path`` (a file, or a directory/zip for csv)."""
+    exporters = formats()
+    if fmt not in exporters:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of: {', '.join(exporters)}")
+    ctx = ExportContext(
+        selection_description or graph.graph.get("description", ""),
+        created or datetime.now(UTC),
+    )
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    paths = exporters[fmt].write(graph, path, ctx)
+    return ExportResult(fmt, paths, graph.number_of_nodes(), graph.number_of_edges())
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def scalar(value: Any) -> str | int | float | bool | None:
+    """A value as GraphML/GEXF/CSV can hold it: lists and dicts become JSON text."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple | set | dict):
+        return _json.dumps(list(value) if isinstance(value, set) else value, ensure_ascii=False)
+    return str(value)
+
+
+def flat_attrs(data: dict[str, Any]) -> dict[str, str | int | float | bool]:
+    """Attributes without None, with lists flattened (formats with typed scalar attributes)."""
+    return {k: v for k, v in ((k, scalar(v)) for k, v in data.items()) if v is not None}
+
+
+def flat_graph(graph: nx.MultiDiGraph, ctx: ExportContext) -> nx.MultiDiGraph:
+    """A copy with scalar attributes only and the selection recorded on the graph."""
+    flat = nx.MultiDiGraph()
+    flat.graph.update(
+        {
+            "description": ctx.description,
+            "created": ctx.created_iso,
+            "omitted": int(graph.graph.get("omitted", 0) or 0),
+        }
+    )
+    for node, data in graph.nodes(data=True):
+        flat.add_node(node, **flat_attrs(data))
+    for u, v, k, data in graph.edges(keys=True, data=True):
+        flat.add_edge(u, v, key=k, **flat_attrs(data))
+    return flat
+
+
+def node_label(graph: nx.MultiDiGraph, node: str) -> str:
+    data = graph.nodes[node]
+    return str(data.get("label") or data.get("title") or data.get("name") or node)
+
+
+def ordered_authors(graph: nx.MultiDiGraph, paper: str) -> list[str]:
+    """Author names of a paper: its ``authors`` attribute, else its AUTHORED_BY edges."""
+    names = graph.nodes[paper].get("authors")
+    if names:
+        return [str(n) for n in names]
+    edges = [
+        (d.get("position", 0), node_label(graph, v))
+        for _, v, k, d in graph.out_edges(paper, keys=True, data=True)
+        if k == "AUTHORED_BY"
+    ]
+    return [name for _, name in sorted(edges)]
+
+
+def papers(graph: nx.MultiDiGraph) -> list[str]:
+    """Paper nodes, newest first then by title (reading order for bib/ris/matrix)."""
+    nodes = [n for n, d in graph.nodes(data=True) if d.get("kind") == "paper"]
+    return sorted(nodes, key=lambda n: (-(graph.nodes[n].get("year") or 0), node_label(graph, n)))

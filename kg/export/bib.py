@@ -1,0 +1,93 @@
+"""BibTeX of the selected papers (bibtexparser 2 writes it), with DOI/arXiv ids, authors,
+venue, abstract and the concepts as keywords. LaTeX specials are escaped so that a title
+with ``&`` or ``%`` compiles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import bibtexparser
+import networkx as nx
+from bibtexparser import Library
+from bibtexparser.model import Entry, Field
+
+from kg.export import ExportContext, node_label, ordered_authors, papers, register
+from kg.export._papers import paper_concepts
+
+_LATEX = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def latex_escape(text: str) -> str:
+    return "".join(_LATEX.get(ch, ch) for ch in " ".join(str(text).split()))
+
+
+def _key_part(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]", "", ascii_text)
+
+
+def cite_key(authors: list[str], year: object, title: str) -> str:
+    """'vaswani2017attention': last name of the first author, year, first long title word."""
+    last = _key_part(authors[0].split()[-1]).lower() if authors else "anon"
+    words = [w for w in (_key_part(w).lower() for w in title.split()) if len(w) > 3]
+    return f"{last or 'anon'}{year or ''}{words[0] if words else 'paper'}"
+
+
+def entries(graph: nx.MultiDiGraph) -> list[Entry]:
+    used: set[str] = set()
+    result = []
+    for paper in papers(graph):
+        data = graph.nodes[paper]
+        title = str(data.get("title") or node_label(graph, paper))
+        authors = ordered_authors(graph, paper)
+        key = base = cite_key(authors, data.get("year"), title)
+        suffix = ord("a")
+        while key in used:
+            key, suffix = f"{base}{chr(suffix)}", suffix + 1
+        used.add(key)
+        fields = {"title": latex_escape(title)}
+        if authors:
+            fields["author"] = " and ".join(latex_escape(a) for a in authors)
+        if data.get("year"):
+            fields["year"] = str(data["year"])
+        venue = data.get("venue")
+        if venue:
+            fields["journal"] = latex_escape(venue)
+        if data.get("doi"):
+            fields["doi"] = latex_escape(data["doi"])
+        if data.get("arxiv_id"):
+            fields.update(eprint=str(data["arxiv_id"]), archiveprefix="arXiv")
+        if data.get("url"):
+            fields["url"] = str(data["url"])
+        if data.get("abstract"):
+            fields["abstract"] = latex_escape(data["abstract"])
+        concepts = [node_label(graph, c) for c, _ in paper_concepts(graph, paper)]
+        if concepts:
+            fields["keywords"] = latex_escape(", ".join(concepts))
+        fields["note"] = latex_escape(f"paper-kg id: {paper}")
+        entry_type = "article" if venue else "misc"
+        result.append(Entry(entry_type, key, [Field(k, v) for k, v in fields.items()]))
+    return result
+
+
+@register("bib", ".bib", "BibTeX of the selected papers")
+def write_bib(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
+    library = Library()
+    for entry in entries(graph):
+        library.add(entry)
+    header = f"% paper-kg export, {ctx.created_iso}: {' '.join(ctx.description.split())}\n\n"
+    path.write_text(header + bibtexparser.write_string(library), "utf-8")
+    return [path]

@@ -1,0 +1,66 @@
+"""nodes.csv + edges.csv (spreadsheets, pandas, Neo4j LOAD CSV), in a directory or a zip."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import networkx as nx
+
+from kg.export import ExportContext, register, scalar
+
+NODE_COLUMNS = (
+    "id",
+    "kind",
+    "label",
+    "type",
+    "year",
+    "doi",
+    "arxiv_id",
+    "url",
+    "venue",
+    "authors",
+    "aliases",
+    "abstract",
+)
+EDGE_COLUMNS = ("source", "target", "rel", "weight", "position", "role", "confidence", "sentence")
+
+
+def _cell(value: object) -> str:
+    value = scalar(value)
+    return "" if value is None else str(value)
+
+
+def tables(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """The two CSV texts; extra attributes beyond the fixed columns are appended."""
+    node_extra = sorted({k for _, d in graph.nodes(data=True) for k in d} - set(NODE_COLUMNS))
+    edge_extra = sorted({k for *_, d in graph.edges(data=True) for k in d} - set(EDGE_COLUMNS))
+    nodes, edges = io.StringIO(), io.StringIO()
+    writer = csv.writer(nodes, lineterminator="\n")
+    writer.writerow([*NODE_COLUMNS, *node_extra])
+    for node, data in graph.nodes(data=True):
+        writer.writerow([node, *(_cell(data.get(c)) for c in (*NODE_COLUMNS[1:], *node_extra))])
+    writer = csv.writer(edges, lineterminator="\n")
+    writer.writerow([*EDGE_COLUMNS, *edge_extra])
+    for u, v, k, data in graph.edges(keys=True, data=True):
+        row = {**data, "rel": k}
+        writer.writerow([u, v, *(_cell(row.get(c)) for c in (*EDGE_COLUMNS[2:], *edge_extra))])
+    return {"nodes.csv": nodes.getvalue(), "edges.csv": edges.getvalue()}
+
+
+@register("csv", "", "nodes.csv + edges.csv in a directory (or a .zip path)")
+def write_csv(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
+    files = tables(graph)
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, text in files.items():
+                zf.writestr(name, text)
+        return [path]
+    path.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in files.items():
+        (path / name).write_text(text, "utf-8")
+        written.append(path / name)
+    return written

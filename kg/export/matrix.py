@@ -1,0 +1,70 @@
+"""Papers × concepts matrix (CSV and Markdown): each cell is the role and its evidence
+sentence, the table a reviewer reads to see who proposed or used what."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import networkx as nx
+
+from kg.export import ExportContext, node_label, papers, register
+from kg.export._papers import paper_concepts
+
+
+def matrix(graph: nx.MultiDiGraph) -> tuple[list[str], list[str], list[list[str]]]:
+    """(concept ids, paper ids, cells); concepts by number of papers, then label."""
+    rows = papers(graph)
+    uses: dict[str, int] = {}
+    cells: dict[tuple[str, str], str] = {}
+    for paper in rows:
+        for concept, data in paper_concepts(graph, paper):
+            uses[concept] = uses.get(concept, 0) + 1
+            role = data.get("role") or "used"
+            sentence = " ".join(str(data.get("sentence") or "").split())
+            cells[paper, concept] = f"{role}: {sentence}" if sentence else role
+    columns = sorted(uses, key=lambda c: (-uses[c], node_label(graph, c), c))
+    table = [[cells.get((p, c), "") for c in columns] for p in rows]
+    return columns, rows, table
+
+
+def _headers(graph: nx.MultiDiGraph, columns: list[str]) -> list[str]:
+    labels = [node_label(graph, c) for c in columns]
+    return [
+        f"{lab} ({c})" if labels.count(lab) > 1 else lab
+        for lab, c in zip(labels, columns, strict=True)
+    ]
+
+
+def _md(text: object) -> str:
+    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def render(graph: nx.MultiDiGraph, ctx: ExportContext) -> tuple[str, str]:
+    columns, rows, table = matrix(graph)
+    headers = _headers(graph, columns)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["paper", "title", "year", *headers])
+    for paper, cells in zip(rows, table, strict=True):
+        data = graph.nodes[paper]
+        writer.writerow([paper, node_label(graph, paper), data.get("year") or "", *cells])
+    md = [f"# Papers × concepts\n\n{_md(ctx.description)} — made {ctx.created_iso}\n"]
+    md.append("| paper | year | " + " | ".join(_md(h) for h in headers) + " |")
+    md.append("|---|---|" + "---|" * len(headers))
+    for paper, cells in zip(rows, table, strict=True):
+        label = _md(node_label(graph, paper))
+        year = graph.nodes[paper].get("year") or ""
+        md.append(f"| {label} | {year} | " + " | ".join(_md(c) for c in cells) + " |")
+    return out.getvalue(), "\n".join(md) + "\n"
+
+
+@register("matrix", ".csv", "papers × concepts matrix (CSV + Markdown beside it)")
+def write_matrix(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
+    csv_text, md_text = render(graph, ctx)
+    base = path.with_suffix("") if path.suffix.lower() in {".csv", ".md"} else path
+    csv_path, md_path = base.with_name(base.name + ".csv"), base.with_name(base.name + ".md")
+    csv_path.write_text(csv_text, "utf-8")
+    md_path.write_text(md_text, "utf-8")
+    return [csv_path, md_path]

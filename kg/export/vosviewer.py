@@ -1,0 +1,129 @@
+"""VOSviewer: one JSON file (items = map, links = network) plus the classic tab-separated
+map and network files beside it. VOSviewer links are undirected: parallel edges between two
+nodes become one link whose strength is the sum of their weights."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import networkx as nx
+
+from kg.export import ExportContext, node_label, register
+from kg.graph import concept_communities
+
+TERMINOLOGY = {
+    "item": "Node",
+    "items": "Nodes",
+    "link": "Link",
+    "links": "Links",
+    "link_strength": "Link strength",
+    "total_link_strength": "Total link strength",
+}
+
+
+def vos_network(graph: nx.MultiDiGraph) -> dict:
+    """The VOSviewer JSON document (``network.items``, ``network.links``, ``config``)."""
+    ids = {node: index for index, node in enumerate(graph.nodes, start=1)}
+    strengths: dict[tuple[int, int], float] = {}
+    for u, v, data in graph.edges(data=True):
+        if u == v:
+            continue
+        pair = tuple(sorted((ids[u], ids[v])))
+        strengths[pair] = strengths.get(pair, 0) + float(data.get("weight", 1) or 1)
+    links_of = dict.fromkeys(ids.values(), 0)
+    total_of = dict.fromkeys(ids.values(), 0.0)
+    for (a, b), strength in strengths.items():
+        for end in (a, b):
+            links_of[end] += 1
+            total_of[end] += strength
+    clusters = _clusters(graph)
+    items = []
+    for node, index in ids.items():
+        data = graph.nodes[node]
+        item = {
+            "id": index,
+            "label": node_label(graph, node),
+            "description": _description(node, data),
+            "cluster": clusters[node],
+            "weights": {"Links": links_of[index], "Total link strength": total_of[index]},
+        }
+        if data.get("url"):
+            item["url"] = data["url"]
+        if data.get("year"):
+            item["scores"] = {"Pub. year": int(data["year"])}
+        items.append(item)
+    links = [
+        {"source_id": a, "target_id": b, "strength": _number(s)}
+        for (a, b), s in sorted(strengths.items())
+    ]
+    return {
+        "config": {"terminology": TERMINOLOGY},
+        "network": {"items": items, "links": links},
+    }
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _clusters(graph: nx.MultiDiGraph) -> dict[str, int]:
+    """Concept communities as clusters 1..n; papers and authors get one cluster per kind
+    after them (VOSviewer wants positive integers, at most 1000)."""
+    communities = concept_communities(graph)
+    top = min(max(communities.values(), default=-1) + 1, 998)
+    extra = {"paper": top + 1, "author": top + 2}
+    result = {}
+    for node, data in graph.nodes(data=True):
+        if node in communities:
+            result[node] = min(communities[node], 997) + 1
+        else:
+            result[node] = extra.get(str(data.get("kind")), top + 3)
+    return result
+
+
+def _description(node: str, data: dict) -> str:
+    kind = data.get("kind", "")
+    detail = data.get("type") or data.get("venue") or ""
+    return f"<b>{kind}</b> {node}" + (f" · {detail}" if detail else "")
+
+
+@register("vosviewer", ".json", "VOSviewer JSON (+ map and network .txt files)")
+def write_vosviewer(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
+    doc = vos_network(graph)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), "utf-8")
+    map_path = path.with_name(f"{path.stem}-map.txt")
+    net_path = path.with_name(f"{path.stem}-network.txt")
+    with map_path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        writer.writerow(
+            [
+                "id",
+                "label",
+                "description",
+                "url",
+                "cluster",
+                "weight<Links>",
+                "weight<Total link strength>",
+                "score<Pub. year>",
+            ]
+        )
+        for item in doc["network"]["items"]:
+            writer.writerow(
+                [
+                    item["id"],
+                    item["label"],
+                    item["description"],
+                    item.get("url", ""),
+                    item["cluster"],
+                    item["weights"]["Links"],
+                    _number(item["weights"]["Total link strength"]),
+                    item.get("scores", {}).get("Pub. year", 0),
+                ]
+            )
+    with net_path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        for link in doc["network"]["links"]:
+            writer.writerow([link["source_id"], link["target_id"], link["strength"]])
+    return [path, map_path, net_path]
