@@ -1,0 +1,155 @@
+"""Cached access to the store for the app: one open store per URI and process, named-query
+results cached for a few minutes so that reruns (every widget change) stay instant.
+
+The store URI comes from ``PAPER_KG_STORE`` (set by `kg app --store`), write permission from
+``PAPER_KG_ALLOW_WRITE`` (set by `kg app --allow-write`). Nothing here draws: the views do.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import networkx as nx
+import streamlit as st
+
+from kg.graph import ego_graph
+from kg.queries import NAMED_QUERIES, QueryParamError
+from kg.stores import DEFAULT_STORE, GraphStore, QueryResult, ReadOnlyError, StoreError, open_store
+
+CACHE_TTL = 3600  # data changes only on a rebuild or a console write (which clears)
+TRUE = {"1", "true", "yes", "on"}
+
+
+def store_uri() -> str:
+    return os.environ.get("PAPER_KG_STORE") or DEFAULT_STORE
+
+
+def write_allowed() -> bool:
+    return os.environ.get("PAPER_KG_ALLOW_WRITE", "").strip().lower() in TRUE
+
+
+@st.cache_resource(show_spinner=False)
+def _open(uri: str) -> GraphStore:
+    return open_store(uri)
+
+
+def get_store() -> GraphStore:
+    """The store of this process (opened once: embedded stores lock their directory)."""
+    return _open(store_uri())
+
+
+def clear_caches() -> None:
+    """Forget cached results (after a console write, or a rebuild: the Refresh button)."""
+    _named.clear()
+    _ego.clear()
+    _counts.clear()
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _named(uri: str, name: str, params: tuple[tuple[str, Any], ...]) -> list[dict[str, Any]]:
+    return _open(uri).named(name, dict(params)).records()
+
+
+def named(name: str, **params: Any) -> list[dict[str, Any]]:
+    """Rows of a named query (kg/queries) as dicts, cached per store and parameters."""
+    return _named(store_uri(), name, tuple(sorted(params.items())))
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _counts(uri: str) -> dict[str, int]:
+    return dict(_open(uri).counts())
+
+
+def counts() -> dict[str, int]:
+    return _counts(store_uri())
+
+
+def search(text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Papers, concepts and authors whose title/name/alias contains ``text``."""
+    text = text.strip()
+    if not text:
+        return []
+    return named("search", text=text, limit=limit)
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _ego(
+    uri: str,
+    node: str,
+    hops: int,
+    types: tuple[str, ...] | None,
+    limit: int,
+    since: int | None,
+    until: int | None,
+    min_weight: float,
+) -> nx.MultiDiGraph:
+    return ego_graph(
+        _open(uri),
+        node,
+        hops=hops,
+        types=list(types) if types else None,
+        limit=limit,
+        since=since,
+        until=until,
+        min_weight=min_weight,
+    )
+
+
+def ego(
+    node: str,
+    hops: int = 1,
+    types: list[str] | None = None,
+    limit: int = 300,
+    since: int | None = None,
+    until: int | None = None,
+    min_weight: float = 1,
+) -> nx.MultiDiGraph:
+    """The ego network of ``node`` as a MultiDiGraph, computed in the store, cached."""
+    return _ego(
+        store_uri(), node, hops, tuple(types) if types else None, limit, since, until, min_weight
+    )
+
+
+def console_query(text: str, params: dict[str, Any] | None = None) -> QueryResult:
+    """Run the console's query; writes only when the app was started with --allow-write."""
+    allowed = write_allowed()
+    result = get_store().query(text, params or {}, write=allowed)
+    if allowed:
+        clear_caches()
+    return result
+
+
+def dialect() -> str:
+    return get_store().dialect
+
+
+def example_queries() -> dict[str, str]:
+    """The named queries as console examples, in this store's dialect."""
+    lang = dialect()
+    examples = {}
+    for name, query in NAMED_QUERIES.items():
+        try:
+            examples[name] = query.text(lang)
+        except OSError:
+            continue
+    return examples
+
+
+def friendly(error: BaseException) -> str:
+    """A message for st.error that says what went wrong and what to do next."""
+    if isinstance(error, ReadOnlyError):
+        return (
+            "This explorer is read-only, so the write query was refused. "
+            "Restart it with `kg app --allow-write` to run write queries."
+        )
+    if isinstance(error, StoreError):
+        return (
+            f"The store {store_uri()!r} could not be used: {error}. "
+            "Check the URI given to `kg app --store`, or build one with `kg build examples/`."
+        )
+    if isinstance(error, QueryParamError):
+        return f"{error}."
+    if isinstance(error, ImportError):
+        return f"A part of paper-kg is missing ({error}); reinstall with `pip install -e .`."
+    return f"{type(error).__name__}: {error}"

@@ -1,0 +1,152 @@
+"""Time the app's Graph page work for the most connected concept of a synthetic store:
+the store's ego-network query (kg.graph.ego_graph), filtering/budget/layout data
+(app.graph_view.build_view) and the pyvis HTML (render_html). Target: < 1 s in total.
+
+    python benchmarks/bench_app_graph.py                      # 100k papers, ./benchmarks/out
+    python benchmarks/bench_app_graph.py --papers 5000 --store benchmarks/out/app-5k
+
+A missing store is built first: by default straight through the store API with concept
+links found by exact vocabulary matches (fast, what the graph looks like is what matters
+here); ``--kg-build`` uses `kg build` on benchmarks/synthetic.py output instead (the real
+pipeline, much slower at this size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from app.graph_view import build_view, render_html  # noqa: E402
+from extract.model import ConceptInfo, ConceptLink, Mention  # noqa: E402
+from kg.graph import ego_graph  # noqa: E402
+from kg.model import Author, Paper  # noqa: E402
+from kg.stores import PaperGraph, open_store  # noqa: E402
+
+TARGET_SECONDS = 1.0
+
+
+def vocabulary() -> dict[str, tuple[str, str]]:
+    """Concept name -> (id, type) from the shipped vocabulary (what synthetic.py draws)."""
+    import synthetic
+
+    out: dict[str, tuple[str, str]] = {}
+    with synthetic.VOCAB.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            slug = row.get("id") or re.sub(r"[^a-z0-9]+", "-", row["name"].lower()).strip("-")
+            out[row["name"]] = (
+                slug if slug.startswith("concept:") else f"concept:{slug}",
+                row["type"],
+            )
+    return out
+
+
+def direct_build(uri: str, n: int, batch: int = 2000) -> None:
+    """Write ``n`` synthetic papers with exact-match concept links through the store API."""
+    import synthetic
+
+    vocab = vocabulary()
+    names = sorted(vocab, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, names)) + r")(?!\w)")
+    store = open_store(uri)
+    try:
+        store.write_concepts(ConceptInfo(cid, name, kind) for name, (cid, kind) in vocab.items())
+        pending: list[PaperGraph] = []
+        for i, rec in enumerate(synthetic.papers(n), start=1):
+            paper = Paper(
+                rec["title"], rec["abstract"], [Author(a) for a in rec["authors"]],
+                year=rec["year"], date=rec["date"], arxiv_id=rec["arxiv_id"],
+            )  # fmt: skip
+            links: dict[str, ConceptLink] = {}
+            for match in pattern.finditer(paper.abstract):
+                cid, kind = vocab[match.group(1)]
+                mention = Mention(match.group(1), "abstract", match.start(), match.end(), "")
+                links.setdefault(
+                    cid, ConceptLink(cid, match.group(1), kind, False, 0.9, [])
+                ).mentions.append(mention)
+            pending.append(PaperGraph(paper, list(links.values())))
+            if len(pending) >= batch:
+                store.write_papers(pending)
+                pending = []
+                print(f"  {i:,} papers written", file=sys.stderr)
+        if pending:
+            store.write_papers(pending)
+        store.update_cooccurrence()
+    finally:
+        store.close()
+
+
+def kg_build(uri: str, n: int, workdir: Path) -> None:
+    data = workdir / f"synthetic-{n}.jsonl"
+    if not data.exists():
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "synthetic.py"), str(n), "-o", str(data)],
+            check=True,
+        )
+    kg = [sys.executable, "-c", "from kg.cli import main; main()"]
+    subprocess.run([*kg, "build", str(data), "--store", uri], check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=100_000)
+    parser.add_argument("--store", type=Path, default=None, help="store directory")
+    parser.add_argument("--kg-build", action="store_true", help="build with `kg build`")
+    parser.add_argument("--hops", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    path = args.store or ROOT / "benchmarks" / "out" / f"app-{args.papers}"
+    uri = f"oxigraph:{path}"
+    if not path.exists():
+        print(f"building {args.papers:,} synthetic papers into {path} …", file=sys.stderr)
+        started = time.perf_counter()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if args.kg_build:
+            kg_build(uri, args.papers, path.parent)
+        else:
+            direct_build(uri, args.papers)
+        print(f"built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    store = open_store(uri)
+    try:
+        counts = store.counts()
+        top = store.named("top-concepts", {"limit": 1}).records()[0]
+        timings: dict[str, list[float]] = {"query": [], "view": [], "html": [], "total": []}
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            g = ego_graph(store, top["concept"], hops=args.hops, limit=300)
+            t1 = time.perf_counter()
+            view = build_view(g, top["concept"], size_by="pagerank", color_by="cluster")
+            t2 = time.perf_counter()
+            render_html(view)
+            t3 = time.perf_counter()
+            for key, value in zip(timings, (t1 - t0, t2 - t1, t3 - t2, t3 - t0), strict=True):
+                timings[key].append(value)
+    finally:
+        store.close()
+    median = {key: statistics.median(values) for key, values in timings.items()}
+    report = {
+        "papers": counts.get("papers"),
+        "concept": top["concept"],
+        "concept_papers": top["papers"],
+        "nodes": view.graph.number_of_nodes(),
+        "edges": view.graph.number_of_edges(),
+        "omitted_edges": view.omitted_edges,
+        "seconds": {key: round(value, 3) for key, value in median.items()},
+        "target_seconds": TARGET_SECONDS,
+        "ok": median["total"] < TARGET_SECONDS,
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

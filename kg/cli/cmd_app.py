@@ -1,0 +1,99 @@
+"""`kg app`: run the Streamlit explorer (app/main.py) on this machine."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from kg.cli.app import app
+from kg.cli.output import err, fail
+from kg.stores import DEFAULT_STORE
+
+
+def app_main() -> Path:
+    """app/main.py of the installed (or checked-out) ``app`` package."""
+    import app as explorer
+
+    return Path(explorer.__file__).resolve().parent / "main.py"
+
+
+def embedded_path(uri: str) -> Path | None:
+    """The directory of an embedded Oxigraph store URI (``oxigraph:PATH`` or a bare path)."""
+    if uri.startswith("oxigraph:"):
+        return Path(uri.split(":", 1)[1] or ".")
+    if ":" not in uri or (len(uri) > 1 and uri[1] == ":"):  # a bare (or Windows) path
+        return Path(uri)
+    return None
+
+
+def streamlit_command(app_main: Path, host: str, port: int) -> list[str]:
+    """The `streamlit run` command line: headless, no telemetry, no file watcher."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_main),
+        "--server.headless=true",
+        f"--server.address={host}",
+        f"--server.port={port}",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+        "--global.developmentMode=false",
+        "--client.toolbarMode=minimal",
+    ]
+
+
+@app.command("app")
+def app_command(
+    store: str = typer.Option(
+        DEFAULT_STORE,
+        "--store",
+        "-s",
+        envvar="KG_STORE",
+        help="Store URI (oxigraph:PATH, neo4j://…, …), as for `kg build`.",
+    ),
+    port: int = typer.Option(8501, "--port", "-p", help="Port to serve on."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to bind; the default keeps it on this machine."
+    ),
+    allow_write: bool = typer.Option(
+        False, "--allow-write", help="Let the query console run write queries."
+    ),
+) -> None:
+    """Explore the graph in the browser: search, ego-network graphs, paper/concept/author pages, a query console and exports.
+
+    Runs `streamlit run app/main.py` and serves on http://HOST:PORT until you press Ctrl+C.
+    """  # noqa: E501
+    main = app_main()
+    if not main.is_file():
+        raise fail(f"the app is missing ({main})", "reinstall paper-kg: `pip install -e .`")
+    path = embedded_path(store)
+    if path is not None and not path.exists():
+        raise fail(
+            f"no store at {path}",
+            f"build one first: `kg build examples/ --store {store}`, or pass --store URI",
+        )
+    env = {
+        **os.environ,
+        "PAPER_KG_STORE": store,
+        "PAPER_KG_ALLOW_WRITE": "1" if allow_write else "0",
+    }
+    if host not in {"127.0.0.1", "localhost", "::1"}:
+        err.print(f"[yellow]warning:[/yellow] serving on {host}: other machines can reach it")
+    err.print(f"paper-kg explorer on http://{host}:{port} (store {store}); Ctrl+C stops it")
+    command = streamlit_command(main, host, port)
+    if hasattr(os, "execve"):  # become streamlit: Ctrl+C and SIGTERM reach it directly
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(command[0], command, env)
+    try:
+        code = subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        code = 0
+    if code not in (0, -2, 130):
+        raise typer.Exit(code)

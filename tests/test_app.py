@@ -1,0 +1,518 @@
+"""The Streamlit explorer: rendering helpers on hand-built graphs, then every page through
+streamlit's AppTest against the example corpus built into a temporary Oxigraph store."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
+
+from app.graph_view import (
+    CLUSTER_COLORS,
+    TYPE_COLORS,
+    apply_budget,
+    build_view,
+    concept_clusters,
+    filter_graph,
+    node_sizes,
+    render_html,
+)
+from app.views import kind_of
+from app.views.console import looks_like_write, to_csv
+from app.views.overview import rising, trend_frame
+from app.views.paper import highlight
+from extract.model import ConceptLink, Mention
+from kg.cli.cmd_app import embedded_path, streamlit_command
+from kg.graph import add_edge, build_graph
+from kg.model import Author, Paper
+from tests.conftest import EXAMPLES, ROOT
+
+MAIN = str(ROOT / "app" / "main.py")
+
+
+def link(slug: str, kind: str, proposed: bool = False) -> ConceptLink:
+    name = slug.upper()
+    return ConceptLink(
+        f"concept:{slug}", name, kind, proposed, 0.9, [Mention(name, "title", 0, 1, name)]
+    )
+
+
+def corpus() -> nx.MultiDiGraph:
+    """Two topical groups of papers (vision / language) sharing one author."""
+    ada, bo, cy = Author("Ada Lovelace"), Author("Bo Chen"), Author("Cy Twombly")
+    records = [
+        (Paper("Vision one", year=2019, arxiv_id="1901.00001", authors=[ada, bo]),
+         [link("vit", "architecture", True), link("imagenet", "benchmark")]),
+        (Paper("Vision two", year=2021, arxiv_id="2101.00002", authors=[bo]),
+         [link("vit", "architecture"), link("imagenet", "benchmark"), link("mixup", "method")]),
+        (Paper("Vision three", year=2023, arxiv_id="2301.00003", authors=[bo, cy]),
+         [link("vit", "architecture"), link("mixup", "method"), link("imagenet", "benchmark")]),
+        (Paper("Language one", year=2020, arxiv_id="2001.00004", authors=[cy]),
+         [link("bert", "architecture"), link("glue", "benchmark"), link("mlm", "method")]),
+        (Paper("Language two", year=2022, arxiv_id="2201.00005", authors=[cy]),
+         [link("bert", "architecture"), link("glue", "benchmark"), link("mlm", "method")]),
+    ]  # fmt: skip
+    return build_graph(records)
+
+
+# --------------------------------------------------------------------------- graph_view
+
+
+def test_filter_by_type_keeps_centre_and_drops_unreachable() -> None:
+    g = corpus()
+    out = filter_graph(g, "concept:vit", types=["paper", "benchmark"])
+    kinds = {d["kind"] for _, d in out.nodes(data=True)}
+    assert "author" not in kinds
+    assert "concept:vit" in out and "concept:imagenet" in out
+    assert "concept:mixup" not in out
+    # language papers never touch ViT: after dropping authors they are unreachable
+    assert "arxiv:2001.00004" not in out
+
+
+def test_filter_by_year_and_weight() -> None:
+    g = corpus()
+    out = filter_graph(g, "concept:vit", since=2020, until=2022)
+    years = {d.get("year") for _, d in out.nodes(data=True) if d["kind"] == "paper"}
+    assert years and min(years) >= 2020 and max(years) <= 2022
+    assert "arxiv:1901.00001" not in out
+    # vit–imagenet co-occur in 3 papers, vit–mixup in 2: a threshold of 3 keeps only one
+    strong = filter_graph(
+        g, "concept:vit", types=["architecture", "benchmark", "method"], min_weight=3
+    )
+    assert set(strong) == {"concept:vit", "concept:imagenet"}
+
+
+def test_budget_keeps_strongest_neighbours() -> None:
+    g = nx.MultiDiGraph()
+    g.add_node("c", kind="concept", type="method", label="c")
+    for i in range(10):
+        g.add_node(f"n{i}", kind="concept", type="method", label=f"n{i}")
+        add_edge(g, "c", f"n{i}", "CO_OCCURS", weight=i + 1)
+    g.add_node("far", kind="paper", label="far")
+    add_edge(g, "far", "n0", "MENTIONS")
+    kept, omitted = apply_budget(g, "c", max_nodes=4)
+    assert set(kept) == {"c", "n9", "n8", "n7"}
+    assert omitted == 8
+    same, none = apply_budget(g, "c", max_nodes=100)
+    assert none == 0 and same.number_of_nodes() == 12
+
+
+def test_clusters_separate_topics_and_sizes_follow_degree() -> None:
+    g = corpus()
+    clusters = concept_clusters(g)
+    assert clusters["concept:vit"] == clusters["concept:imagenet"] == clusters["concept:mixup"]
+    assert clusters["concept:bert"] == clusters["concept:glue"] == clusters["concept:mlm"]
+    assert clusters["concept:vit"] != clusters["concept:bert"]
+    for by in ("degree", "pagerank"):
+        sizes = node_sizes(g, by)
+        assert sizes["concept:vit"] > sizes["name:ada-lovelace"], by
+        assert all(10 <= s <= 40 for s in sizes.values())
+
+
+def test_build_view_colours_by_type_or_cluster() -> None:
+    g = corpus()
+    author = next(n for n, d in g.nodes(data=True) if d["kind"] == "author")
+    view = build_view(g, author, color_by="type")
+    assert view.colors["concept:vit"] == TYPE_COLORS["architecture"]
+    assert view.colors["arxiv:2101.00002"] == TYPE_COLORS["paper"]
+    assert view.borders["concept:vit"] in CLUSTER_COLORS
+    clustered = build_view(g, author, color_by="cluster")
+    assert clustered.colors["concept:vit"] in CLUSTER_COLORS
+    assert clustered.colors["concept:vit"] != clustered.colors["concept:bert"]
+    assert clustered.colors["arxiv:2101.00002"] == TYPE_COLORS["paper"]
+
+
+def vis_nodes(page: str) -> list[dict]:
+    match = re.search(r"nodes = new vis\.DataSet\((\[.*?\])\);", page, re.S)
+    assert match, "no vis node data in the page"
+    return json.loads(match.group(1))
+
+
+def test_render_html_is_offline_and_carries_the_view() -> None:
+    g = corpus()
+    g.nodes["arxiv:2101.00002"]["label"] = "Evil </script><script>alert(1)</script>"
+    view = build_view(g, "concept:vit", max_nodes=6)
+    page = render_html(view)
+    nodes = vis_nodes(page)
+    assert {n["id"] for n in nodes} == set(view.graph)
+    assert len(nodes) == 6 and view.omitted_nodes == g.number_of_nodes() - 6
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", page)
+    assert "</script><script>alert" not in page
+    assert 'network.on("click"' in page and '"concept:vit"' in page
+    assert "left out: " in view.summary()
+
+
+# --------------------------------------------------------------------------- page helpers
+
+
+@given(
+    st.text(max_size=60), st.lists(st.tuples(st.integers(0, 70), st.integers(0, 70)), max_size=6)
+)
+def test_highlight_keeps_text(text: str, pairs: list[tuple[int, int]]) -> None:
+    spans = [(a, b, "method", "m") for a, b in pairs]
+    marked = highlight(text, spans)
+    assert html.unescape(re.sub(r"<[^>]+>", "", marked)) == text
+
+
+def test_highlight_marks_mentions_in_type_colour() -> None:
+    text = "We train a ViT on ImageNet <fast>."
+    marked = highlight(
+        text,
+        [
+            (11, 14, "architecture", "ViT"),
+            (18, 26, "benchmark", "IN"),
+            (12, 20, "method", "overlap"),
+        ],
+    )
+    assert marked.count("<mark") == 2
+    vit = re.search(r'<mark style="([^"]*)"[^>]*>ViT</mark>', marked)
+    assert vit and TYPE_COLORS["architecture"] in vit.group(1)
+    assert "ImageNet</mark>" in marked and "&lt;fast&gt;" in marked
+
+
+def test_rising_ranks_growth() -> None:
+    rows = [
+        {"concept": "concept:a", "name": "A", "year": 2019, "papers": 1},
+        {"concept": "concept:a", "name": "A", "year": 2023, "papers": 9},
+        {"concept": "concept:b", "name": "B", "year": 2019, "papers": 8},
+        {"concept": "concept:b", "name": "B", "year": 2023, "papers": 2},
+        {"concept": "concept:c", "name": "C", "year": 2021, "papers": 5},
+    ]
+    assert rising(rows, top=2) == ["concept:a", "concept:b"]
+    frame = trend_frame(rows, ["concept:a", "concept:b"])
+    assert list(frame.index) == [2019, 2020, 2021, 2022, 2023]
+    assert frame.loc[2023, "A"] == 9 and frame.loc[2020, "B"] == 0
+
+
+def test_write_detection() -> None:
+    assert looks_like_write("INSERT DATA { <a> <b> <c> }", "sparql")
+    assert looks_like_write("PREFIX x: <y>\nDELETE WHERE { ?s ?p ?o }", "sparql")
+    assert not looks_like_write('SELECT ?set ?drop WHERE { ?s ?p "DELETE me" } # clear', "sparql")
+    assert looks_like_write("MATCH (n) SET n.x = 1", "cypher")
+    assert looks_like_write("MATCH (n) DETACH DELETE n", "cypher")
+    assert not looks_like_write("MATCH (n) RETURN n.created, 'MERGE' // set", "cypher")
+
+
+def test_csv_and_kinds() -> None:
+    assert to_csv(["a", "b"], [[1, ["x"]], [None, "y"]]).splitlines() == [
+        "a,b",
+        '1,"[""x""]"',
+        ",y",
+    ]
+    assert kind_of("concept:vit") == "concept"
+    assert kind_of("arxiv:2312.00752") == kind_of("doi:10.1/x") == "paper"
+    assert kind_of("name:ada-lovelace") == "author"
+
+
+# --------------------------------------------------------------------------- kg app
+
+
+def test_kg_app_command_line(tmp_path: Path) -> None:
+    cmd = streamlit_command(Path(MAIN), "127.0.0.1", 8999)
+    assert cmd[1:4] == ["-m", "streamlit", "run"]
+    assert "--server.headless=true" in cmd and "--server.address=127.0.0.1" in cmd
+    assert embedded_path("oxigraph:/x/y") == Path("/x/y")
+    assert embedded_path("neo4j://localhost:7687") is None
+    from kg.cli import app
+
+    missing = tmp_path / "nope"
+    result = CliRunner().invoke(app, ["app", "--store", f"oxigraph:{missing}"])
+    assert result.exit_code == 2
+    assert "no store at" in result.output and "kg build" in result.output
+
+
+# --------------------------------------------------------------------------- AppTest
+
+CONCEPTS = {
+    "vit": ("ViT", "architecture", ["Vision Transformer"], ["concept:transformer"]),
+    "transformer": ("Transformer", "architecture", [], []),
+    "imagenet": ("ImageNet", "benchmark", [], []),
+    "mixup": ("Mixup", "method", [], []),
+    "bert": ("BERT", "architecture", [], ["concept:transformer"]),
+    "glue": ("GLUE", "benchmark", [], []),
+    "mlm": ("Masked language modeling", "method", ["MLM"], []),
+}
+ADA, BO, CY = "Ada Lovelace", "Bo Chen", "Cy Twombly"
+PAPERS = [  # arXiv id, year, title, authors, abstract, proposed concept
+    ("1901.00001", 2019, "Vision Transformers at Scale", [ADA, BO],
+     "We propose ViT, a Transformer for images, and evaluate it on ImageNet.", "vit"),
+    ("2101.00002", 2021, "Mixup for Vision", [BO],
+     "We train ViT with Mixup and report results on ImageNet.", None),
+    ("2301.00003", 2023, "Efficient Vision Models", [BO, CY],
+     "ViT models trained with Mixup reach strong ImageNet accuracy.", None),
+    ("2001.00004", 2020, "Language Pretraining", [CY],
+     "We propose BERT, pretrained with masked language modeling and evaluated on GLUE.", "bert"),
+    ("2201.00005", 2022, "Better Language Models", [CY],
+     "BERT with masked language modeling improves GLUE scores.", None),
+]  # fmt: skip
+
+
+def hand_records() -> list[tuple[Paper, list[ConceptLink]]]:
+    """Papers with concept links whose mention offsets point into the abstract, as the
+    extractor would produce them (found here with str.find on our own text)."""
+    records = []
+    for arxiv_id, year, title, authors, abstract, proposed in PAPERS:
+        paper = Paper(title, abstract, [Author(a) for a in authors], year=year, arxiv_id=arxiv_id)
+        links = []
+        for slug, (name, kind, _, _) in CONCEPTS.items():
+            start = abstract.lower().find(name.lower())
+            if start < 0:
+                continue
+            end = start + len(name)
+            mention = Mention(abstract[start:end], "abstract", start, end, abstract)
+            links.append(
+                ConceptLink(f"concept:{slug}", name, kind, slug == proposed, 0.9, [mention])
+            )
+        records.append((paper, links))
+    return records
+
+
+def write_hand_store(uri: str) -> None:
+    """Write the hand corpus through the real store API (what `kg build` does after
+    extraction), so page tests know exactly what the store holds."""
+    from extract.model import ConceptInfo
+    from kg.stores import PaperGraph, open_store
+
+    store = open_store(uri)
+    try:
+        store.write_concepts(
+            ConceptInfo(f"concept:{slug}", name, kind, aliases, broader)
+            for slug, (name, kind, aliases, broader) in CONCEPTS.items()
+        )
+        store.write_papers([PaperGraph(p, links) for p, links in hand_records()])
+        store.update_cooccurrence()
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def hand_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    uri = f"oxigraph:{tmp_path_factory.mktemp('app-hand') / 'kg'}"
+    write_hand_store(uri)
+    return uri
+
+
+@pytest.fixture(scope="session")
+def example_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The example corpus built with `kg build` into a fresh embedded store."""
+    path = tmp_path_factory.mktemp("app-store") / "kg"
+    uri = f"oxigraph:{path}"
+    kg = [sys.executable, "-c", "from kg.cli import main; main()"]
+    proc = subprocess.run(
+        [*kg, "build", str(EXAMPLES), "--store", uri],
+        capture_output=True, text=True, cwd=ROOT, timeout=900,
+    )  # fmt: skip
+    if proc.returncode != 0 and "No such command" in proc.stderr:
+        pytest.skip("`kg build` is not available yet")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return uri
+
+
+def app_test(uri: str, monkeypatch: pytest.MonkeyPatch, write: bool = False) -> AppTest:
+    monkeypatch.setenv("PAPER_KG_STORE", uri)
+    monkeypatch.setenv("PAPER_KG_ALLOW_WRITE", "1" if write else "0")
+    return AppTest.from_file(MAIN, default_timeout=60)
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def graph_nodes(at: AppTest) -> set[str]:
+    frames = at.get("iframe")
+    assert frames, "no graph iframe on the page"
+    return {n["id"] for n in vis_nodes(frames[-1].proto.srcdoc)}
+
+
+def buttons(at: AppTest) -> dict[str, object]:
+    return {b.label: b for b in at.button}
+
+
+def test_search_finds_papers_concepts_authors_and_opens_concept(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = app_test(hand_store, monkeypatch).run()
+    no_errors(at)
+    at.text_input(key="search:text").input("vision").run()
+    no_errors(at)
+    labels = set(buttons(at))
+    assert {"Vision Transformers at Scale", "Mixup for Vision", "Efficient Vision Models"} <= labels
+    assert "ViT" in labels  # through its alias "Vision Transformer"
+    assert "Language Pretraining" not in labels
+    at.text_input(key="search:text").input("Twombly").run()
+    assert "Cy Twombly" in buttons(at)
+    at.text_input(key="search:text").input("vision").run()
+    at.button(key="search:open:concept:vit").click().run()
+    no_errors(at)
+    assert at.session_state["nav"] == "Concept"
+    assert at.query_params["id"] in ("concept:vit", ["concept:vit"])
+    text = " ".join(m.value for m in at.markdown)
+    assert "Vision Transformer" in text  # aliases
+    labels = set(buttons(at))
+    assert "Transformer" in labels  # broader
+    assert "Vision Transformers at Scale (2019)" in labels  # the paper that proposes it
+    assert "Language Pretraining (2020)" not in labels
+    assert {"ImageNet", "Mixup"} <= labels  # co-occurring
+
+
+def test_graph_page_receives_ego_network_and_filters_change_it(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = app_test(hand_store, monkeypatch)
+    at.query_params["view"] = "Graph"
+    at.query_params["id"] = "concept:vit"
+    at.run()
+    no_errors(at)
+    vit_papers = {f"arxiv:{p[0]}" for p in PAPERS if "ViT" in p[4]}
+    shown = graph_nodes(at)
+    assert vit_papers <= shown
+    assert {"concept:vit", "concept:imagenet", "concept:mixup", "concept:transformer"} <= shown
+    assert not {"arxiv:2001.00004", "concept:glue", "name:ada-lovelace"} & shown
+    at.multiselect(key="graph:types").unselect("paper").run()
+    no_errors(at)
+    assert not {n for n in graph_nodes(at) if n.startswith("arxiv:")}
+    assert "concept:imagenet" in graph_nodes(at)
+    at.multiselect(key="graph:types").select("paper").run()
+    at.slider(key="graph:years").set_value((2020, 2023)).run()
+    assert graph_nodes(at) & vit_papers == vit_papers - {"arxiv:1901.00001"}
+    at.slider(key="graph:hops").set_value(2).run()
+    no_errors(at)
+    assert "name:bo-chen" in graph_nodes(at)
+    # re-centre through the selectbox (what a click in the graph does via ?node=)
+    at.selectbox(key="graph:recentre").set_value("concept:imagenet").run()
+    no_errors(at)
+    assert at.session_state["item"] == "concept:imagenet"
+
+
+def test_node_query_param_recentres_graph(hand_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app_test(hand_store, monkeypatch)
+    at.query_params["node"] = "concept:bert"
+    at.run()
+    no_errors(at)
+    assert at.session_state["nav"] == "Graph"
+    assert {"concept:bert", "arxiv:2001.00004", "concept:glue"} <= graph_nodes(at)
+    assert "node" not in at.query_params
+
+
+def test_paper_page_highlights_mentions(hand_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app_test(hand_store, monkeypatch)
+    at.query_params["view"] = "Paper"
+    at.query_params["id"] = "arxiv:1901.00001"
+    at.run()
+    no_errors(at)
+    html_parts = " ".join(m.value for m in at.markdown)
+    for name, kind in (("ViT", "architecture"), ("ImageNet", "benchmark")):
+        match = re.search(rf'<mark style="([^"]*)"[^>]*>{name}</mark>', html_parts)
+        assert match and TYPE_COLORS[kind] in match.group(1), name
+    assert "https://arxiv.org/abs/1901.00001" in html_parts
+    labels = set(buttons(at))
+    assert {ADA, BO, "ViT", "ImageNet", "Transformer"} <= labels
+    assert "proposed" in html_parts and "used" in html_parts
+
+
+def test_author_and_overview_pages(hand_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app_test(hand_store, monkeypatch)
+    at.query_params["view"] = "Author"
+    at.query_params["id"] = "name:bo-chen"
+    at.run()
+    no_errors(at)
+    labels = set(buttons(at))
+    assert {"Vision Transformers at Scale (2019)", "Efficient Vision Models (2023)"} <= labels
+    assert {ADA, CY} <= labels and "Language Pretraining (2020)" not in labels
+    concepts = at.dataframe[0].value
+    assert set(concepts["concept"]) == {"ViT", "Transformer", "ImageNet", "Mixup"}
+    at.sidebar.radio(key="nav").set_value("Overview").run()
+    no_errors(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Papers"] == "5" and metrics["Authors"] == "3"
+    assert "ViT" in buttons(at) and "ImageNet" in buttons(at)
+
+
+def test_console_refuses_writes_and_runs_reads(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = app_test(hand_store, monkeypatch)
+    at.query_params["view"] = "Console"
+    at.run()
+    no_errors(at)
+    at.text_area(key="console:text").input("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    at.button(key="console:run").click().run()
+    assert at.error and "read-only" in at.error[0].value and "--allow-write" in at.error[0].value
+    at.selectbox(key="console:example").set_value("top-concepts").run()
+    assert "SELECT" in at.text_area(key="console:text").value.upper()
+    at.button(key="console:run").click().run()
+    no_errors(at)
+    frame = at.dataframe[0].value
+    assert frame.iloc[0]["name"] == "ViT" or set(frame["name"]) >= {"ViT", "ImageNet"}
+    assert at.get("download_button")
+
+
+def test_export_panel_offers_the_current_view(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = app_test(hand_store, monkeypatch)
+    at.query_params["view"] = "Graph"
+    at.query_params["id"] = "concept:bert"
+    at.run()
+    shown = graph_nodes(at)
+    at.sidebar.radio(key="nav").set_value("Export").run()
+    no_errors(at)
+    at.selectbox(key="export:format").set_value("json").run()
+    at.button(key="export:prepare").click().run()
+    no_errors(at)
+    fmt, name, content, _ = at.session_state["export:file"]
+    assert fmt == "json" and name.endswith(".json")
+    exported = json.loads(content)
+    assert {n["id"] for n in exported["nodes"]} == shown
+
+
+def test_bad_store_is_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app_test("neo4j://127.0.0.1:1", monkeypatch).run()
+    assert not at.exception
+    assert at.error and "kg app --store" in at.error[0].value
+
+
+def test_every_page_on_the_example_corpus(
+    example_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = app_test(example_store, monkeypatch).run()
+    at.text_input(key="search:text").input("transformer").run()
+    no_errors(at)
+    assert "Transformer" in buttons(at)
+    at.button(key="search:graph:concept:transformer").click().run()
+    no_errors(at)
+    assert len(graph_nodes(at)) > 5
+    for page in ("Concept", "Overview", "Console", "Export", "Paper", "Author"):
+        at.sidebar.radio(key="nav").set_value(page).run()
+        no_errors(at)
+
+
+def test_console_writes_when_allowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    uri = f"oxigraph:{tmp_path / 'kg'}"
+    write_hand_store(uri)
+    at = app_test(uri, monkeypatch, write=True)
+    at.query_params["view"] = "Console"
+    at.run()
+    assert "Write queries are allowed" in " ".join(c.value for c in at.caption)
+    at.text_area(key="console:text").input(
+        'INSERT DATA { <urn:x> <http://purl.org/dc/terms/title> "added from the console" }'
+    )
+    at.button(key="console:run").click().run()
+    no_errors(at)
+    at.text_area(key="console:text").input(
+        'SELECT ?s WHERE { ?s <http://purl.org/dc/terms/title> "added from the console" }'
+    )
+    at.button(key="console:run").click().run()
+    no_errors(at)
+    assert list(at.dataframe[0].value["s"]) == ["urn:x"]

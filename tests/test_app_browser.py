@@ -1,0 +1,162 @@
+"""End to end: `kg app` in a subprocess, driven by headless Chromium through Playwright.
+
+Searches for a concept, opens its graph, counts the nodes of the vis-network inside the
+pyvis iframe, clicks a node to re-centre, and saves docs/screenshot.png.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from app.graph_view import TYPE_COLORS
+from tests.conftest import ROOT
+from tests.servers import free_port
+from tests.test_app import write_hand_store
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed")
+
+
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"`kg app` exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("`kg app` did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    workdir = tmp_path_factory.mktemp("app-browser")
+    uri = f"oxigraph:{workdir / 'kg'}"
+    write_hand_store(uri)
+    port = free_port()
+    log = (workdir / "app.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from kg.cli import main; main()", "app", "--store", uri,
+         "--port", str(port)],
+        cwd=workdir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+        log.close()
+
+
+def graph_frame(page, timeout: float = 30):  # -> playwright Frame
+    """The iframe whose page has a drawn vis network with nodes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if frame == page.main_frame:
+                continue
+            try:
+                if frame.evaluate(
+                    "() => typeof network !== 'undefined' && network !== null"
+                    " && network.body.data.nodes.length > 0"
+                ):
+                    return frame
+            except Exception:  # frame navigated or still loading
+                continue
+        page.wait_for_timeout(250)
+    raise AssertionError("no vis-network graph appeared")
+
+
+def test_search_graph_click_and_screenshot(app_url: str) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    outside: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+
+            def only_local(route, request) -> None:
+                host = urlparse(request.url).hostname or ""
+                if request.url.startswith(("data:", "about:", "blob:")) or host in {
+                    "127.0.0.1",
+                    "localhost",
+                }:
+                    route.continue_()
+                else:
+                    outside.append(request.url)
+                    route.abort()
+
+            page.route("**/*", only_local)
+            page.goto(app_url, wait_until="domcontentloaded")
+            box = page.get_by_label("Papers, concepts and authors")
+            box.wait_for(timeout=60_000)
+            box.fill("vision")
+            box.press("Enter")
+            page.get_by_role("button", name="ViT", exact=True).wait_for(timeout=30_000)
+            page.get_by_role("button", name="graph").first.wait_for()
+            # the "graph" button beside the ViT result
+            page.locator("[class*='st-key-search-graph-concept-vit'] button").click()
+            frame = graph_frame(page)
+            count = frame.evaluate("() => network.body.data.nodes.length")
+            ids = frame.evaluate("() => network.body.data.nodes.getIds()")
+            assert count == len(ids) >= 7
+            assert {"concept:vit", "concept:imagenet", "arxiv:1901.00001"} <= set(ids)
+            assert frame.evaluate("() => document.querySelector('canvas') !== null")
+            frame.evaluate(
+                "() => new Promise(r => { if (!network.physics.options.enabled) r();"
+                " network.once('stabilizationIterationsDone', r); setTimeout(r, 5000); })"
+            )
+            page.wait_for_timeout(500)
+            # the drawn dot of a paper has the paper colour (vis groups must not override it)
+            rgb = frame.evaluate(
+                """() => { const c = document.querySelector('canvas');
+                  const p = network.canvasToDOM(
+                    network.getPositions(['arxiv:1901.00001'])['arxiv:1901.00001']);
+                  const r = window.devicePixelRatio || 1;
+                  return Array.from(c.getContext('2d').getImageData(
+                    Math.round(p.x * r), Math.round(p.y * r), 1, 1).data).slice(0, 3); }"""
+            )
+            expected = [int(TYPE_COLORS["paper"][i : i + 2], 16) for i in (1, 3, 5)]
+            assert all(abs(a - b) <= 12 for a, b in zip(rgb, expected, strict=True)), rgb
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT), full_page=False)
+            # click the ImageNet node: the page must re-centre on it
+            x, y = frame.evaluate(
+                "() => { const p = network.canvasToDOM("
+                "network.getPositions(['concept:imagenet'])['concept:imagenet']);"
+                " return [p.x, p.y]; }"
+            )
+            frame_box = page.locator("iframe").first.bounding_box()
+            page.mouse.click(frame_box["x"] + x, frame_box["y"] + y)
+            page.wait_for_url(
+                lambda url: parse_qs(urlparse(url).query).get("id") == ["concept:imagenet"],
+                timeout=30_000,
+            )
+            frame = graph_frame(page)
+            assert frame.evaluate("() => window.paperKgCenter") == "concept:imagenet"
+        finally:
+            browser.close()
+    assert SCREENSHOT.stat().st_size > 10_000
+    assert not outside, f"the app tried to reach the network: {outside[:5]}"
