@@ -408,9 +408,8 @@ def start_sparql_server(
 if __name__ == "__main__":  # manual smoke test: python -m tests.servers
     import tempfile
 
-    with tempfile.TemporaryDirectory() as tmp:
-        with contextlib.ExitStack() as stack:
-            b = stack.enter_context(start_bolt_server(Path(tmp) / "bolt"))
-            s = stack.enter_context(start_sparql_server(Path(tmp) / "sparql"))
-            print(f"bolt   {b.uri} db={b.database} up in {b.startup_seconds:.1f}s rss={b.rss_bytes()}")
-            print(f"sparql {s.base_url} up in {s.startup_seconds:.2f}s")
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        b = stack.enter_context(start_bolt_server(Path(tmp) / "bolt"))
+        s = stack.enter_context(start_sparql_server(Path(tmp) / "sparql"))
+        print(f"bolt   {b.uri} db={b.database} up in {b.startup_seconds:.1f}s")
+        print(f"sparql {s.base_url} up in {s.startup_seconds:.2f}s")
