@@ -1,0 +1,56 @@
+"""Keys that decide when two surface strings name the same concept.
+
+``match_key`` folds case, accents, hyphens/spaces/slashes and a plural ``s`` so that
+"Vision Transformers", "vision-transformer" and "VisionTransformer" share one key.
+``slug`` makes ids. Coined concepts get ``concept:<slug of canonical name>``; when that slug
+is already a vocabulary id (a different concept, or the vocabulary would have matched it) a
+short hash of the folded name is appended, so a coined id never names a vocabulary entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from kg.normalize import fold
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_POSSESSIVE = re.compile(r"['’]s$")
+# Word pieces for matching: runs of letters/digits; separators are kept out of the pieces.
+WORD = re.compile(r"[^\W_]+")
+_SLUG_JUNK = re.compile(r"[^0-9a-z]+")
+
+
+def slug(text: str) -> str:
+    """'Vision Transformer' -> 'vision-transformer'; 'Llama 3.1' -> 'llama-3-1'."""
+    return _SLUG_JUNK.sub("-", fold(text)).strip("-") or "x"
+
+
+def singular(word: str) -> str:
+    """Strip an English plural from a folded word ('strategies' -> 'strategy', 'vits' -> 'vit')."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def match_key(text: str) -> str:
+    """Case/hyphen/space/plural-folded key: the identity of a surface form."""
+    text = _POSSESSIVE.sub("", text)
+    words = [w for w in _NON_ALNUM.split(text.lower() if text.isascii() else fold(text)) if w]
+    if not words:
+        return ""
+    words[-1] = singular(words[-1])
+    return "".join(words)
+
+
+def coined_id(name: str, vocabulary_ids: set[str] | frozenset[str] = frozenset()) -> str:
+    """The id of a coined concept; disambiguated when its slug is a vocabulary id."""
+    base = slug(name)
+    if base in vocabulary_ids:
+        digest = hashlib.sha1(match_key(name).encode()).hexdigest()[:6]
+        base = f"{base}-coined-{digest}"
+    return f"concept:{base}"

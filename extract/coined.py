@@ -1,0 +1,488 @@
+"""Concepts beyond the vocabulary: names a paper coins or uses without the vocabulary knowing.
+
+Evidence, strongest first: an abbreviation definition "Multimodal Fusion Architecture Search
+(MUFASA)" (Schwartz & Hearst 2003), a proposal "we propose/introduce/present X", a title
+"X: long title", and name shapes (CamelCase, capitals with digits, hyphenated capitals,
+-former/-Net/-Bench suffixes) next to a word that says what they are ("the X dataset",
+"on X and Y benchmarks"). Candidates that look like tasks, metrics, hardware,
+organisations, numbers or generic words are rejected: precision matters as much as recall.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A name-like token: word pieces joined by '-', '.', '+' or "'" ("LTX-Video", "Qwen2.5-VL").
+NAME_TOKEN = re.compile(r"[^\W_][\w]*(?:[-.+'’][^\W_][\w]*)*(?:\+\+?)?")
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+TYPE_WORDS: dict[str, str] = {}
+for _kind, _words in {
+    "benchmark": "benchmark dataset corpus corpora suite leaderboard testbed test-bed collection",
+    "architecture": "model architecture network backbone transformer encoder decoder llm vlm "
+    "mllm detector generator autoencoder vae lm",
+    "method": "method framework algorithm approach technique pipeline strategy module "
+    "mechanism paradigm recipe scheme optimizer procedure system agent toolkit loss",
+}.items():
+    for _word in _words.split():
+        TYPE_WORDS[_word] = _kind
+        TYPE_WORDS[_word + "s"] = _kind
+        TYPE_WORDS[_word + "es"] = _kind
+TYPE_WORDS["corpora"] = "benchmark"
+
+# Long-form heads that make an abbreviation a task, metric, unit or thing, not a concept.
+_NOT_CONCEPT_HEADS = set(
+    """generation recognition classification detection segmentation answering translation
+    retrieval understanding reasoning synthesis estimation prediction summarization editing
+    captioning tracking forecasting parsing tagging labeling labelling completion
+    score rate error accuracy distance ratio divergence metric measure index precision recall
+    unit units interface interfaces record records processing intelligence vision language
+    languages engineering science modality modalities layer layers component components
+    token tokens state states space spaces value values function functions data
+    task tasks problem problems question questions setting settings device devices
+    operation operations operations per second flops throughput latency memory
+    agreement test tests study studies analysis trial trials condition conditions""".split()
+)
+
+# Never concepts, whatever their shape (compared case-folded).
+STOP_NAMES = set(
+    """ai ml nlp cv dl rl api apis gpu gpus cpu cpus tpu tpus npu hbm ram vram sota url urls
+    pdf html json xml csv http https www github gitlab huggingface hugging openai google meta
+    microsoft nvidia deepmind anthropic amazon apple ibm intel amd alibaba baidu tencent
+    bytedance huawei stanford mit berkeley cmu arxiv pytorch tensorflow jax keras cuda python
+    fid fvd psnr ssim lpips bleu rouge meteor cider spice map auc roc mse mae rmse ppl wer cer
+    em iou miou fps flops gflops tflops pflops macs params ood iid sft i ii iii iv v vi we our
+    in on of the a an and or for to with by from this that these those it its via
+    however moreover furthermore additionally specifically finally first second third
+    experiments results code project page demo video image text audio
+    english chinese usa us eu uk llms llm vlms vlm t2i t2v i2v qa vqa ocr asr tts nerf
+    mllm mllms lmm lmms""".split()
+)
+
+_SUFFIX_TYPES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?:Bench|BENCH|Eval|EVAL|Arena|QA|Set)(?:[-\d.]*\w{0,2})?$"), "benchmark"),
+    (
+        re.compile(
+            r"(?:former|Former|Net|NET|GPT|LM|BERT|VAE|ViT|LLaMA|Llama|Mamba|Diffusion|DiT|VL|"
+            r"Coder|Instruct|Chat|GAN|CLIP|Mixer|Diff)(?:[-\d.]*\w{0,3})?$"
+        ),
+        "architecture",
+    ),
+]
+
+_PROPOSE = re.compile(
+    r"\b(?:we|this (?:paper|work)|here(?:,)? we|paper)\s+(?:\w+ly\s+)?(?:also\s+)?"
+    r"(?:propose|introduce|present|develop|design|build|construct|release|curate|contribute|"
+    r"create|unveil|offer|establish|formulate|devise)[sd]?\b",
+    re.I,
+)
+_NAMING = re.compile(
+    r"\b(?:called|named|dubbed|termed|coined|which we (?:call|name|term|dub)|"
+    r"(?:the|our) proposed|namely,)\s+",
+    re.I,
+)
+_STOP_SCAN = set(
+    """that which where to by using via through with while whose who when based built upon
+    on for in from over beyond within into across""".split()
+)
+_LIST_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+)([^\s,.;:()]+)")
+_DIRECT = re.compile(r"\s*(?:(?:the|a|an|our)\s+)?$", re.I)
+_USAGE = re.compile(
+    r"\b(?:such as|e\.g\.|like|including|existing|previous|prior|baselines?|outperforms?|"
+    r"compared|than|adopt|use[sd]?|using|leverag\w+|based on|built on|following)\b",
+    re.I,
+)
+_LIST_GLUE = set("and or the such as like including e g namely".split())
+_TITLE_STOP = set("survey review position tutorial overview introduction report".split())
+_FUNCTION_WORDS = set(
+    "is are be all you need of the a an in on for to with and or not at by from as".split()
+)
+
+
+@dataclass
+class Candidate:
+    """A coined-concept mention found in the text (offsets into the whole text)."""
+
+    start: int
+    end: int
+    text: str
+    type: str | None
+    proposed: bool
+    confidence: float
+    reason: str
+    defines: tuple[int, int] | None = None  # long form of an abbreviation (start, end)
+
+
+_NOT_NAME = re.compile(
+    r"\d+(?:\.\d+)?[BMKbmk]?-\w+|\d+D-.*|XX?L|.*-(?:based|friendly|aware|like|style|free|"
+    r"guided|specific|level|wise|scale|shot|driven|agnostic|related)|.*\.(?:git|com|io|org|ai)"
+)
+
+
+def strong_name(token: str) -> bool:
+    """A name even without a context that introduces it: not 'Romera-Paredes' or
+    'Text-to-Image' (hyphenated plain words), which need a proposal or the title."""
+    if not looks_like_name(token):
+        return False
+    pieces = token.split("-")
+    plain = all(re.fullmatch(r"[A-Z]?[a-z]+", p) or p.lower() in _FUNCTION_WORDS for p in pieces)
+    return not (len(pieces) > 1 and plain) and not re.fullmatch(r"[A-Z][a-z]+-[A-Z][a-z]+", token)
+
+
+def looks_like_name(token: str) -> bool:
+    """Capitals after the first letter, letters mixed with digits, or hyphenated capitals."""
+    if token.islower() or (token[1:].islower() and token[1:].isalpha()):
+        return False  # the common case, decided without regular expressions
+    if token.endswith(("'s", "’s")):
+        token = token[:-2]
+    if _NOT_NAME.fullmatch(token):
+        return False
+    letters = [ch for ch in token if ch.isalpha()]
+    if len(letters) < 2 or token.casefold() in STOP_NAMES:
+        return False
+    if re.fullmatch(r"\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Z]?\d+[A-Za-z]?", token):
+        return False  # numbers and sizes: 7B, 3D, 100K, 4K
+    if re.fullmatch(r"[IVX]+|[A-Z][a-z]+s?|[a-z][a-z-]*", token):
+        return False  # roman numerals, plain capitalised or lower-case words
+    core = token.replace("-", "")
+    inner_capital = any(ch.isupper() for ch in core[1:-1]) or (
+        core[-1].isupper() and core[-2].isalpha()
+    )
+    return inner_capital or (core[0].isupper() and any(ch.isdigit() for ch in core))
+
+
+def capitalised_name(token: str) -> bool:
+    """'Informer': acceptable as a name only where the context says a name is introduced."""
+    return bool(re.fullmatch(r"[A-Z][a-z]{2,}[a-z0-9]*", token)) and token.casefold() not in (
+        STOP_NAMES | _TITLE_STOP
+    )
+
+
+def type_by_suffix(name: str) -> str | None:
+    for pattern, kind in _SUFFIX_TYPES:
+        if pattern.search(name):
+            return kind
+    return None
+
+
+def head_type(phrase: str) -> str | None:
+    """The type a phrase's head word implies ('... Architecture Search' -> None)."""
+    words = _WORD.findall(phrase.lower())
+    if not words:
+        return None
+    return TYPE_WORDS.get(words[-1].split("-")[-1])
+
+
+# ------------------------------------------------------------------ abbreviations
+
+
+def _best_long_form(short: str, words_before: str) -> int | None:
+    """Schwartz-Hearst: offset in ``words_before`` where the long form of ``short`` starts."""
+    s_chars = [ch.lower() for ch in short if ch.isalnum()]
+    if not s_chars:
+        return None
+    if any(ch.isdigit() for ch in s_chars):
+        start = _best_long_form("".join(ch for ch in short if not ch.isdigit()), words_before)
+        if start is not None:
+            return start
+    text = words_before.lower()
+    s_i, l_i = len(s_chars) - 1, len(text) - 1
+    while s_i >= 0:
+        ch = s_chars[s_i]
+        while l_i >= 0 and (text[l_i] != ch or (s_i == 0 and l_i > 0 and text[l_i - 1].isalnum())):
+            l_i -= 1
+        if l_i < 0:
+            return None
+        l_i -= 1
+        s_i -= 1
+    start = l_i + 1
+    while start > 0 and words_before[start - 1].isalnum():
+        start -= 1
+    return start
+
+
+def long_form_words_capitalised(phrase: str) -> bool:
+    words = phrase.split()
+    return bool(words) and all(w[:1].isupper() for w in words)
+
+
+_PAREN = re.compile(r"\(\s*([^()]{1,16}?)\s*\)")
+
+
+_EXPLICIT = re.compile(
+    r"((?:[A-Z][\w-]*[ ]+){0,5}[A-Z][\w-]*)[ ]*\((?:abbreviated as|abbreviated|short for|"
+    r"shortened to|aka|a\.k\.a\.|or)[ ]+([^\s()]{2,20})\)"
+)
+
+
+def abbreviations(text: str) -> list[tuple[int, int, int, int]]:
+    """(long_start, long_end, short_start, short_end) for each "long form (SF)" in text,
+    including the explicit "Algorithm Transformer (abbreviated as AlgoFormer)"."""
+    found = [(m.start(1), m.end(1), m.start(2), m.end(2)) for m in _EXPLICIT.finditer(text)]
+    for m in _PAREN.finditer(text):
+        short = m.group(1).rstrip(",;")
+        if not (
+            2 <= len(short) <= 12
+            and short[0].isalnum()
+            and any(ch.isupper() for ch in short)
+            and len(short.split()) <= 2
+            and not re.fullmatch(r"[\d.,%\s]+[A-Za-z]?", short)
+        ):
+            continue
+        before_end = m.start()
+        while before_end > 0 and text[before_end - 1] == " ":
+            before_end -= 1
+        n_words = min(len(short) + 5, len(short) * 2)
+        window_start = before_end
+        words = 0
+        while window_start > 0 and words < n_words:
+            window_start -= 1
+            if text[window_start] in " " and text[window_start - 1] != " ":
+                words += 1
+            if text[window_start] in ".;:!?()[]\n":
+                window_start += 1
+                break
+        window = text[window_start:before_end].lstrip(" ")
+        offset = before_end - len(window)
+        start = _best_long_form(short, window)
+        if start is None:
+            continue
+        while start > 0 and long_form_words_capitalised(window[start:]):
+            prev = re.search(r"([A-Z][\w-]*) +$", window[:start])
+            if not prev or prev.group(1).lower() in _FUNCTION_WORDS:
+                break
+            if len(window[prev.start(1) :].split()) > len(short) + 2:
+                break
+            start = prev.start(1)
+        long_form = window[start:]
+        if len(long_form) <= len(short) or len(long_form.split()) > len(short) + 5:
+            continue
+        s_start = m.start(1)
+        found.append((offset + start, before_end, s_start, s_start + len(short)))
+    return found
+
+
+# ------------------------------------------------------------------ candidates
+
+
+def _proposed_names(
+    text: str,
+    zone_start: int,
+    zone_end: int,
+    covered: list[tuple[int, int]],
+    long_forms: list[tuple[int, int]],
+) -> list[Candidate]:
+    """The name a proposal introduces: the first name in the object of "we propose", plus
+    the rest of a list ("AlphaViT, AlphaViD, and AlphaVDA")."""
+    for m in NAME_TOKEN.finditer(text, zone_start, zone_end):
+        token = m.group()
+        low = token.lower()
+        if low in _STOP_SCAN:
+            return []
+        if any(s <= m.start() < e for s, e in long_forms):
+            return []  # "we propose Long Form (LF)": the abbreviation is the name
+        known = next(((s, e) for s, e in covered if s <= m.start() < e), None)
+        if known is not None:
+            # "We propose the Transformer" introduces a known concept; "a hybrid ViT
+            # architecture named ..." merely mentions one.
+            name = text[known[0] : known[1]]
+            if _DIRECT.fullmatch(text[zone_start : known[0]]) and not name.islower():
+                return [Candidate(*known, text[known[0] : known[1]], None, True, 0.8, "proposal")]
+            return []
+        if token.islower() and low in TYPE_WORDS and text[m.end() : m.end() + 2] != ", ":
+            continue
+        if not (looks_like_name(token) or capitalised_name(token)):
+            continue
+        if re.match(r"-(?:based|like|style|free|aware|guided)\b", text[m.end() :]):
+            return []
+        end = m.end()
+        for _ in range(3):  # "Stable Video Diffusion": up to four name words
+            nxt = NAME_TOKEN.match(text, end + 1)
+            if not (text[end : end + 1] == " " and nxt and nxt.end() <= zone_end):
+                break
+            if not (looks_like_name(nxt.group()) or capitalised_name(nxt.group())):
+                break
+            if any(s <= nxt.start() < e for s, e in long_forms):
+                return []
+            end = nxt.end()
+        found = [Candidate(m.start(), end, text[m.start() : end], None, True, 0.8, "proposal")]
+        while item := _LIST_ITEM.match(text, end):
+            if not looks_like_name(item.group(1)):
+                break
+            found.append(
+                Candidate(item.start(1), item.end(1), item.group(1), None, True, 0.75, "proposal")
+            )
+            end = item.end(1)
+        return found
+    return []
+
+
+def _context_type(text: str, start: int, end: int, sent_start: int, sent_end: int) -> str | None:
+    """Type from a nearby type word: 'X dataset', 'X, Y and Z benchmarks', 'models like X'."""
+    right = text[end:sent_end]
+    for m in _WORD.finditer(right):
+        word = m.group()
+        low = word.lower()
+        if low in TYPE_WORDS:
+            return TYPE_WORDS[low]
+        if low in {"and", "or", "the", "&"} or looks_like_name(word) or word[0].isdigit():
+            continue
+        between = right[: m.start()]
+        if between.strip(" ,") and not re.fullmatch(r"[\w\s,&.\-'’]*", between):
+            break
+        break
+    # Leftwards: skip names, commas and conjunctions ("benchmarks such as X, Y and Z").
+    words = _WORD.findall(text[max(sent_start, start - 120) : start])
+    for word in reversed(words[-12:]):
+        low = word.lower()
+        if low in TYPE_WORDS:
+            return TYPE_WORDS[low]
+        if low in _LIST_GLUE or looks_like_name(word) or word[0].isdigit():
+            continue
+        break
+    return None
+
+
+def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for start, end in sentences:
+        if start <= pos < end:
+            return start, end
+    return (0, 0)
+
+
+def _extends_known(text: str, m: re.Match[str], covered: list[tuple[int, int]]) -> bool:
+    """'ViT-ResNAS', 'LLaMA-Adapter': a new name built on a known one (not a size variant)."""
+    inside = [(s, e) for s, e in covered if m.start() <= s and e <= m.end()]
+    if len(inside) != 1 or inside[0][0] != m.start():
+        return False
+    rest = text[inside[0][1] : m.end()]
+    if re.fullmatch(
+        r"(?i)-(?:instruct|chat|base|large|small|tiny|huge|giant|medium|mini|x+l|it)", rest
+    ):
+        return False  # released variants of the same model
+    return bool(re.fullmatch(r"-[A-Z][A-Za-z]*[A-Z][\w]*|-[A-Z][a-z]{3,}", rest))
+
+
+def find_candidates(
+    text: str,
+    title_end: int,
+    abstract_start: int,
+    sentences: list[tuple[int, int]],
+    known: list[tuple[int, int]],
+) -> list[Candidate]:
+    """Coined-name candidates in ``text``; ``known`` are spans the vocabulary already covers.
+
+    ``title_end`` is the end of the title (0 when the text has none); ``sentences`` are the
+    sentence spans of the whole text.
+    """
+    covered = sorted(known)
+
+    def is_known(start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in covered)
+
+    out: list[Candidate] = []
+    definitions = abbreviations(text)
+    long_forms = [(d[0], d[1]) for d in definitions]
+    # 1. abbreviation definitions
+    for l_start, l_end, s_start, s_end in definitions:
+        short, long_form = text[s_start:s_end], text[l_start:l_end]
+        lf_known = any(s <= l_start + 3 and e >= l_end - 1 for s, e in covered)
+        head = _WORD.findall(long_form.lower())[-1:] or [""]
+        acceptable = short.casefold() not in STOP_NAMES and head[0] not in _NOT_CONCEPT_HEADS
+        kind = head_type(long_form) or type_by_suffix(short)
+        sent = _sentence_of(sentences, s_start)
+        usage = bool(_USAGE.search(text[sent[0] : l_start]))
+        proposing = bool(
+            _PROPOSE.search(text[sent[0] : l_start])
+            or _NAMING.search(text[max(sent[0], l_start - 20) : l_start])
+        )
+        # "deep neural networks (DNNs)": a plural abbreviation names a class, not a contribution
+        plural = short.endswith("s") and sum(ch.isupper() for ch in short) >= 2
+        if kind is None and proposing:
+            kind = _context_type(text, l_start, s_end + 1, *sent) or "method"
+        if is_known(s_start, s_end) or lf_known:
+            # components.py decides: link the unknown side to the known one, or (a known
+            # short form defined as something else) a coined concept of type ``kind``.
+            out.append(
+                Candidate(
+                    s_start,
+                    s_end,
+                    short,
+                    kind if acceptable else None,
+                    proposing or not (usage or plural),
+                    0.8,
+                    "abbrev-link",
+                    (l_start, l_end),
+                )
+            )
+            continue
+        if not acceptable or kind is None:
+            continue
+        out.append(
+            Candidate(
+                s_start,
+                s_end,
+                short,
+                kind,
+                proposing or not (usage or plural),
+                0.85 if proposing else 0.7,
+                "abbreviation",
+                (l_start, l_end),
+            )
+        )
+    # 2. the title's "X: long title"
+    if title_end:
+        title = text[:title_end]
+        colon = title.find(": ")
+        if 0 < colon <= 40:
+            head = re.sub(r"\s*\([^)]*\)$", "", title[:colon]).strip()
+            rest = title[colon + 1 :].lower()
+            survey = re.match(r"\s*(?:an?\s+)?(?:\w+\s+)?(?:survey|review|overview)", rest)
+            last = head.lower().split()[-1:] or [""]
+            if survey or last[0] in _NOT_CONCEPT_HEADS:
+                head = ""
+            words = head.split()
+            if (
+                head
+                and head.casefold() not in _TITLE_STOP
+                and not ({w.lower() for w in words} & _FUNCTION_WORDS)
+            ):
+                named = any(looks_like_name(w) for w in words) or (
+                    len(words) == 1 and capitalised_name(words[0])
+                )
+                if named and len(words) <= 4:
+                    out.append(Candidate(0, len(head), head, None, True, 0.85, "title"))
+    # 3. proposals and 4. typed name shapes, sentence by sentence over the abstract
+    for sent_start, sent_end in sentences:
+        if sent_end <= abstract_start:
+            continue
+        sentence = text[sent_start:sent_end]
+        namings = [sent_start + m.end() for m in _NAMING.finditer(sentence)]
+        proposal_zones: list[tuple[int, int]] = []
+        for m in _PROPOSE.finditer(sentence):
+            zone = (sent_start + m.end(), min(sent_end, sent_start + m.end() + 90))
+            if not any(zone[0] <= n < zone[1] for n in namings):  # "... named X" decides
+                proposal_zones.append(zone)
+        proposal_zones += [(n, min(sent_end, n + 40)) for n in namings]
+        for zone_start, zone_end in proposal_zones:
+            out.extend(_proposed_names(text, zone_start, zone_end, covered, long_forms))
+        for m in NAME_TOKEN.finditer(text, sent_start, sent_end):
+            token = m.group()
+            if not strong_name(token):
+                continue
+            if is_known(m.start(), m.end()) and not _extends_known(text, m, covered):
+                continue
+            if text[m.start() - 1 : m.start()] in ("/", ".", "@"):
+                continue  # part of a URL or e-mail address
+            if any(s < m.end() and m.start() < e for s, e in long_forms):
+                continue
+            if any(d[2] == m.start() for d in definitions):
+                continue  # a defined abbreviation: typed from its long form above
+            kind = type_by_suffix(token) or _context_type(
+                text, m.start(), m.end(), sent_start, sent_end
+            )
+            if kind is None:
+                continue
+            out.append(Candidate(m.start(), m.end(), token, kind, False, 0.6, "shape"))
+    return out

@@ -1,0 +1,183 @@
+"""Concept-level precision/recall/F1 against the gold annotations and SciERC.
+
+Matching rule: a predicted concept matches a gold concept when any of its mention texts or
+its canonical name equals, under ``match_key`` (case, plural, hyphen/space folding), the
+gold name or any gold surface form. Each gold concept is matched at most once. "Typed"
+additionally requires the predicted type to be one the gold allows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract.canonical import match_key
+from extract.model import CONCEPT_TYPES, ConceptLink
+from extract.pipeline import Extractor
+from extract.scierc import read_scierc
+from kg.ingest import ingest
+from kg.model import Paper
+
+GOLD = Path(__file__).resolve().parent / "data" / "gold" / "daily-papers-gold.jsonl"
+
+
+class EvalDataMissing(FileNotFoundError):
+    """Evaluation inputs (../shared seeds or SciERC) are not present."""
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class GoldConcept:
+    name: str
+    types: tuple[str, ...]
+    keys: set[str]
+
+
+@dataclass
+class Scores:
+    """Per-type typed counts plus overall typed and untyped counts."""
+
+    by_type: dict[str, Counts] = field(default_factory=dict)
+    typed: Counts = field(default_factory=Counts)
+    untyped: Counts = field(default_factory=Counts)
+    documents: int = 0
+
+    def rows(self, label: str) -> list[tuple[str, str, int, int, int, str, str, str]]:
+        out = []
+        items = [*self.by_type.items(), ("typed", self.typed), ("untyped", self.untyped)]
+        for name, c in items:
+            out.append(
+                (
+                    label,
+                    name,
+                    c.tp,
+                    c.fp,
+                    c.fn,
+                    f"{c.precision:.3f}",
+                    f"{c.recall:.3f}",
+                    f"{c.f1:.3f}",
+                )
+            )
+        return out
+
+
+def _keys(link: ConceptLink) -> set[str]:
+    return {match_key(link.name)} | {match_key(m.text) for m in link.mentions}
+
+
+def score_document(predicted: list[ConceptLink], gold: list[GoldConcept], scores: Scores) -> None:
+    """Greedy one-to-one matching of predicted to gold concepts, untyped and typed."""
+    scores.documents += 1
+    for typed in (False, True):
+        free = list(range(len(gold)))
+        matched_pred: list[ConceptLink] = []
+        matched_gold: set[int] = set()
+        for link in predicted:
+            keys = _keys(link)
+            hit = next(
+                (
+                    i
+                    for i in free
+                    if gold[i].keys & keys and (not typed or link.type in gold[i].types)
+                ),
+                None,
+            )
+            if hit is not None:
+                free.remove(hit)
+                matched_gold.add(hit)
+                matched_pred.append(link)
+        total = scores.typed if typed else scores.untyped
+        c = Counts(
+            len(matched_pred), len(predicted) - len(matched_pred), len(gold) - len(matched_gold)
+        )
+        total.add(c)
+        if typed:
+            for kind in CONCEPT_TYPES:
+                per = scores.by_type.setdefault(kind, Counts())
+                tp = sum(1 for link in matched_pred if link.type == kind)
+                per.add(
+                    Counts(
+                        tp,
+                        sum(1 for link in predicted if link.type == kind) - tp,
+                        sum(
+                            1
+                            for i, g in enumerate(gold)
+                            if g.types[0] == kind and i not in matched_gold
+                        ),
+                    )
+                )
+
+
+def load_gold(path: Path = GOLD) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def papers_for_gold(gold: list[dict], seeds: Iterable[Path]) -> dict[str, Paper]:
+    """Gold titles joined to the seed pages' papers (the gold file has no abstracts)."""
+    seeds = list(seeds)
+    if not seeds:
+        raise EvalDataMissing("no seed pages found (expected ../shared/seeds/*.txt)")
+    by_title = {p.title: p for p in ingest(seeds).papers}
+    return {g["title"]: by_title[g["title"]] for g in gold if g["title"] in by_title}
+
+
+def evaluate_gold(
+    extractor: Extractor, seeds: Iterable[Path], gold_path: Path = GOLD
+) -> dict[str, Scores]:
+    """Scores per split ("dev", "test") and "all" on the Daily Papers gold."""
+    gold = load_gold(gold_path)
+    papers = papers_for_gold(gold, seeds)
+    results: dict[str, Scores] = {"dev": Scores(), "test": Scores(), "all": Scores()}
+    todo = [g for g in gold if g["title"] in papers]
+    extracted = extractor.extract([papers[g["title"]] for g in todo])
+    for g, (_paper, concepts) in zip(todo, extracted, strict=True):
+        gold_concepts = [
+            GoldConcept(
+                c["name"], (c["type"],), {match_key(s) for s in [c["name"], *c.get("surface", [])]}
+            )
+            for c in g["concepts"]
+        ]
+        for split in (g.get("split", "dev"), "all"):
+            score_document(concepts.concepts, gold_concepts, results.setdefault(split, Scores()))
+    return results
+
+
+def evaluate_scierc(extractor: Extractor, path: Path) -> Scores:
+    """Scores against SciERC entities mapped by ``extract.scierc.TYPE_MAP``."""
+    if not path.exists():
+        raise EvalDataMissing(f"{path} not found")
+    docs = list(read_scierc(path))
+    papers = [Paper(title="", abstract=doc.text) for doc in docs]
+    scores = Scores()
+    for doc, (_p, concepts) in zip(docs, extractor.extract(papers), strict=True):
+        gold: dict[str, GoldConcept] = {}
+        for surface, types in doc.entities:
+            key = match_key(surface)
+            gold.setdefault(key, GoldConcept(surface, types, {key}))
+        score_document(concepts.concepts, list(gold.values()), scores)
+    return scores

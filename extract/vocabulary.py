@@ -1,0 +1,272 @@
+"""Concept vocabularies: the shipped CSV plus user CSV or SKOS Turtle files.
+
+CSV columns: ``id`` (slug), ``name``, ``type`` (architecture|benchmark|method), ``aliases``
+and ``broader`` ("|"-separated), ``variants`` ("fold": size suffixes such as -base/-7B fold
+into the entry). SKOS: ``skos:Concept`` with ``skos:prefLabel``/``skos:altLabel``/
+``skos:broader``; the type comes from ``rdf:type pkg:Architecture|Benchmark|Method`` with
+``pkg = https://paper-kg.org/schema#``. Later files override earlier entries with the same id.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract.canonical import WORD, match_key, singular, slug
+from extract.model import CONCEPT_TYPES, ConceptInfo
+from kg.normalize import fold
+
+DEFAULT_VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.csv"
+PKG = "https://paper-kg.org/schema#"
+
+
+class VocabularyError(ValueError):
+    """A vocabulary file cannot be read; the message names the file and what to fix."""
+
+
+@dataclass
+class VocabEntry:
+    """One vocabulary concept with every surface form that names it."""
+
+    id: str  # the slug, without the "concept:" prefix
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    broader: list[str] = field(default_factory=list)  # slugs
+    fold: bool = False  # size/config suffixes (-base, -7B, -B/16) fold into this entry
+
+    @property
+    def concept_id(self) -> str:
+        return f"concept:{self.id}"
+
+    def surfaces(self) -> list[str]:
+        return list(dict.fromkeys([self.name, *self.aliases]))
+
+    def info(self) -> ConceptInfo:
+        return ConceptInfo(
+            id=self.concept_id,
+            name=self.name,
+            type=self.type,
+            aliases=list(self.aliases),
+            broader=[f"concept:{b}" for b in self.broader],
+            source="vocabulary",
+        )
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split("|") if part.strip()]
+
+
+def _strip_prefix(value: str) -> str:
+    return value.removeprefix("concept:").strip()
+
+
+def read_csv(path: Path) -> Iterator[VocabEntry]:
+    """Entries of one vocabulary CSV; a bad row is an error naming file and line."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"id", "name", "type"} - set(reader.fieldnames or [])
+        if missing:
+            raise VocabularyError(
+                f"{path}: missing column(s) {', '.join(sorted(missing))}; expected "
+                "id,name,type,aliases,broader,variants"
+            )
+        for line, row in enumerate(reader, start=2):
+            name = (row.get("name") or "").strip()
+            kind = (row.get("type") or "").strip().lower()
+            ident = _strip_prefix(row.get("id") or "") or slug(name)
+            if not name:
+                raise VocabularyError(f"{path}:{line}: empty name")
+            if kind not in CONCEPT_TYPES:
+                raise VocabularyError(
+                    f"{path}:{line}: type {kind!r} is not one of {', '.join(CONCEPT_TYPES)}"
+                )
+            yield VocabEntry(
+                id=ident,
+                name=name,
+                type=kind,
+                aliases=_split(row.get("aliases")),
+                broader=[_strip_prefix(b) for b in _split(row.get("broader"))],
+                fold=(row.get("variants") or "").strip().lower() == "fold",
+            )
+
+
+def read_skos(path: Path) -> Iterator[VocabEntry]:
+    """Entries of a SKOS Turtle file; concepts without a pkg: type are skipped."""
+    import rdflib
+    from rdflib.namespace import RDF, SKOS
+
+    graph = rdflib.Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as error:  # rdflib raises many parser-specific types
+        raise VocabularyError(f"{path}: not valid Turtle: {error}") from None
+    types = {rdflib.URIRef(PKG + kind.capitalize()): kind for kind in CONCEPT_TYPES}
+
+    def local_id(node: rdflib.term.Node) -> str:
+        text = str(node)
+        return slug(text.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
+
+    for subject in sorted(set(graph.subjects(RDF.type, SKOS.Concept)), key=str):
+        kind = next((types[t] for t in graph.objects(subject, RDF.type) if t in types), None)
+        labels = [str(v) for v in graph.objects(subject, SKOS.prefLabel)]
+        if kind is None or not labels:
+            continue
+        english = [
+            str(v)
+            for v in graph.objects(subject, SKOS.prefLabel)
+            if getattr(v, "language", None) in (None, "en")
+        ]
+        name = sorted(english or labels)[0]
+        aliases = sorted({str(v) for v in graph.objects(subject, SKOS.altLabel)} | set(labels))
+        yield VocabEntry(
+            id=local_id(subject),
+            name=name,
+            type=kind,
+            aliases=[a for a in aliases if a != name],
+            broader=sorted(local_id(b) for b in graph.objects(subject, SKOS.broader)),
+            fold=any(
+                str(v).lower() == "fold"
+                for v in graph.objects(subject, rdflib.URIRef(PKG + "variants"))
+            ),
+        )
+
+
+def read_vocabulary_file(path: Path) -> Iterator[VocabEntry]:
+    """Dispatch on the suffix: .ttl/.turtle/.n3 is SKOS, anything else CSV."""
+    if not path.exists():
+        raise VocabularyError(f"{path}: no such vocabulary file")
+    if path.suffix.lower() in {".ttl", ".turtle", ".n3"}:
+        return read_skos(path)
+    return read_csv(path)
+
+
+def load_vocabulary(
+    paths: Iterable[Path | str] | None = None, include_default: bool = True
+) -> list[VocabEntry]:
+    """The shipped vocabulary (when present) followed by ``paths``; later ids override."""
+    files = [DEFAULT_VOCABULARY] if include_default and DEFAULT_VOCABULARY.exists() else []
+    files += [Path(p) for p in paths or []]
+    entries: dict[str, VocabEntry] = {}
+    for path in files:
+        for entry in read_vocabulary_file(path):
+            entries[entry.id] = entry
+    return list(entries.values())
+
+
+# ---------------------------------------------------------------------------- matching
+
+# What may join two word pieces inside one name: "Vision Transformer", "Vision-Transformer",
+# "WMT'14", "Llama 3.1" ('.' only between digits, checked separately).
+_JOINERS = frozenset({" ", "-", "‐", "‑", "'", "’", "_", ""})
+# Size/config suffixes folded into entries marked "fold": -base, -7B, -B/16, " large".
+_FOLD_SUFFIX = re.compile(
+    r"(?:[-‐ ](?:\d+(?:\.\d+)?[BMKbmk]|base|large|small|tiny|huge|giant|medium|mini|xl|xxl"
+    r"|XL|XXL|Base|Large|Small|Tiny|Huge)|-[BLSHGT](?:/\d+)?|-[BLSHG]\d+)+(?:/\d+)?(?![\w])"
+)
+
+
+def _lower(piece: str) -> str:
+    return piece.lower() if piece.isascii() else fold(piece)
+
+
+def is_acronym(surface: str) -> bool:
+    """Surfaces with two or more capitals ('CLIP', 'ViT') only match text that keeps capitals,
+    so that 'clip' or 'Sam' do not become CLIP or SAM."""
+    pieces = re.split(r"[\s\-‐/]+", surface)
+    return any(sum(ch.isupper() for ch in piece) >= 2 for piece in pieces)
+
+
+def _capitals(text: str) -> int:
+    return sum(ch.isupper() for ch in text)
+
+
+@dataclass(frozen=True)
+class VocabMatch:
+    """A vocabulary hit: ``text[start:end]`` names ``entry``."""
+
+    start: int
+    end: int
+    entry: VocabEntry
+    folded: bool = False  # a size suffix was folded into the entry
+
+
+class VocabularyMatcher:
+    """Greedy longest-match over word pieces with case/hyphen/space/plural-folded keys.
+
+    A character-prefix set of all keys lets the scan stop after one dict lookup for almost
+    every piece, which keeps matching far faster than the spaCy tokenizer itself.
+    """
+
+    def __init__(self, entries: Iterable[VocabEntry]) -> None:
+        self.entries = list(entries)
+        self.keys: dict[str, list[tuple[VocabEntry, bool]]] = {}
+        self.prefixes: set[str] = set()
+        for entry in self.entries:
+            for surface in entry.surfaces():
+                key = match_key(surface)
+                if not key:
+                    continue
+                slot = self.keys.setdefault(key, [])
+                if all(e is not entry for e, _ in slot):
+                    slot.append((entry, is_acronym(surface)))
+                plain = "".join(_lower(w) for w in WORD.findall(surface))
+                for text in {key, plain}:
+                    self.prefixes.update(text[:i] for i in range(1, len(text) + 1))
+
+    def lookup(self, surface: str) -> VocabEntry | None:
+        """The entry a standalone surface string names (case rule applied), if any."""
+        for entry, acronym in self.keys.get(match_key(surface), []):
+            if not acronym or _capitals(surface) >= 2:
+                return entry
+        return None
+
+    def find(self, text: str) -> list[VocabMatch]:
+        """All non-overlapping longest matches in ``text``, left to right."""
+        if text.isascii():  # lower-casing keeps offsets; one call instead of one per piece
+            pieces = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text.lower())]
+        else:
+            pieces = [(m.start(), m.end(), _lower(m.group())) for m in WORD.finditer(text)]
+        matches: list[VocabMatch] = []
+        keys, prefixes = self.keys, self.prefixes
+        i, n = 0, len(pieces)
+        while i < n:
+            start = pieces[i][0]
+            acc = ""
+            best: tuple[int, VocabEntry] | None = None
+            j = i
+            while j < n:
+                s, e, low = pieces[j]
+                if j > i:
+                    gap = text[pieces[j - 1][1] : s]
+                    if gap not in _JOINERS and not (
+                        gap == "." and low[0].isdigit() and pieces[j - 1][2][-1].isdigit()
+                    ):
+                        break
+                whole = acc + low
+                cand = acc + singular(low) if low[-1] == "s" else whole
+                if cand in keys or whole in keys:
+                    for entry, acronym in keys.get(cand) or keys[whole]:
+                        if not acronym or _capitals(text[start:e]) >= 2:
+                            best = (e, entry)
+                            break
+                if whole not in prefixes:
+                    break
+                acc = whole
+                j += 1
+            if best is None:
+                i += 1
+                continue
+            end, entry = best
+            folded = False
+            if entry.fold:
+                suffix = _FOLD_SUFFIX.match(text, end)
+                if suffix:
+                    end, folded = suffix.end(), True
+            matches.append(VocabMatch(start, end, entry, folded))
+            while i < n and pieces[i][0] < end:
+                i += 1
+        return matches

@@ -1,0 +1,92 @@
+"""`kg extract`: find architectures, benchmarks and methods in paper titles and abstracts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from kg.cli.app import app
+from kg.cli.output import err, fail, print_summary, report_rejection
+from kg.ingest import ingest
+from kg.readers import ReadOptions, UnknownFormat, load_readers
+
+
+@app.command("extract")
+def extract_command(
+    paths: list[Path] = typer.Argument(
+        ..., help="Input files or directories (any format `kg ingest` reads)."
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write concepts here (JSONL) instead of stdout."
+    ),
+    fmt: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="Input format, overriding detection: " + ", ".join(sorted(load_readers())),
+    ),
+    year: int | None = typer.Option(
+        None, "--year", help="Year of Daily Papers dates that lack one."
+    ),
+    vocabulary: list[Path] = typer.Option(
+        [],
+        "--vocabulary",
+        help="Extra vocabulary file: CSV (id,name,type,aliases,broader,variants) or SKOS "
+        "Turtle; repeatable.",
+    ),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for large corpora."),
+    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Papers per spaCy batch."),
+) -> None:
+    """Extract concepts from papers and write one JSON object per paper: {"id", "title", "concepts": [...]}.
+
+    Bad records are reported with file and line and skipped; the exit code is 1 when any record was rejected.
+    """  # noqa: E501
+    from extract import Extractor, VocabularyError
+
+    try:
+        extractor = Extractor(vocabulary)
+    except VocabularyError as error:
+        raise fail(str(error), "fix the file or leave out --vocabulary") from None
+    try:
+        result = ingest(paths, fmt, ReadOptions(year=year), on_rejection=report_rejection)
+    except UnknownFormat as error:
+        raise fail(str(error)) from None
+    handle = output.open("w", encoding="utf-8") if output else sys.stdout
+    n_concepts = n_proposed = 0
+    progress = Progress(
+        TextColumn("extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=len(result.papers) < 500,
+    )
+    try:
+        with progress:
+            task = progress.add_task("extract", total=len(result.papers))
+            for _paper, concepts in extractor.extract(
+                result.papers, jobs=jobs, batch_size=batch_size
+            ):
+                handle.write(json.dumps(concepts.to_json(), ensure_ascii=False) + "\n")
+                n_concepts += len(concepts.concepts)
+                n_proposed += sum(c.proposed for c in concepts.concepts)
+                progress.advance(task)
+    finally:
+        if output:
+            handle.close()
+    print_summary(
+        "kg extract",
+        [
+            *result.summary_rows()[:2],
+            ("concept links", n_concepts),
+            ("proposed", n_proposed),
+            ("distinct coined concepts", len(extractor.coined)),
+            ("rejected records", len(result.rejections)),
+        ],
+    )
+    if result.rejections:
+        raise typer.Exit(1)

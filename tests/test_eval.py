@@ -1,0 +1,52 @@
+"""`kg eval` and the scoring rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extract.evaluate import Counts, GoldConcept, Scores, score_document
+from extract.model import ConceptLink, Mention
+from kg.cli import app
+from tests.conftest import SHARED
+
+runner = CliRunner()
+
+
+def link(name: str, kind: str, *texts: str) -> ConceptLink:
+    mentions = [Mention(t, "abstract", 0, len(t), t) for t in texts]
+    return ConceptLink(f"concept:{name.lower()}", name, kind, False, 0.9, mentions)
+
+
+def test_scoring_rule_folds_variants_and_counts_types() -> None:
+    gold = [
+        GoldConcept("Vision Transformer", ("architecture",), {"visiontransformer", "vit"}),
+        GoldConcept("ImageNet", ("benchmark",), {"imagenet"}),
+    ]
+    predicted = [link("ViT", "architecture", "ViTs"), link("ImageNet", "method", "ImageNet")]
+    predicted.append(link("Dropout", "method", "dropout"))
+    scores = Scores()
+    score_document(predicted, gold, scores)
+    assert (scores.untyped.tp, scores.untyped.fp, scores.untyped.fn) == (2, 1, 0)
+    assert (scores.typed.tp, scores.typed.fp, scores.typed.fn) == (1, 2, 1)
+    assert scores.by_type["benchmark"].fn == 1
+    assert Counts(1, 1, 0).f1 == pytest.approx(2 / 3)
+
+
+def test_kg_eval_prints_numbers() -> None:
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip("../shared not present beside the checkout")
+    result = runner.invoke(app, ["eval", "--output-format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split(",") for line in result.output.splitlines()[1:]]
+    by_key = {(r[0], r[1]): r for r in rows}
+    assert {"gold-dev", "gold-test", "scierc-dev"} <= {r[0] for r in rows}
+    assert float(by_key[("gold-dev", "untyped")][7]) > 0.7
+
+
+def test_kg_eval_without_shared_data_exits_1(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval", "--seeds", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no seed pages" in result.output
