@@ -57,7 +57,18 @@ STOP_NAMES = set(
     however moreover furthermore additionally specifically finally first second third
     experiments results code project page demo video image text audio
     english chinese usa us eu uk llms llm vlms vlm t2i t2v i2v qa vqa ocr asr tts nerf
-    mllm mllms lmm lmms""".split()
+    mllm mllms lmm lmms lm lms""".split()
+)
+
+# Long-form heads that name a technique: "Generative Architecture Search (GAS)",
+# "Continuous Supervised Fine-Tuning (CSFT)", "Adaptive Token Sampler (ATS)".
+METHOD_HEADS = set(
+    """search learning training tuning fine-tuning finetuning pre-training pretraining
+    distillation attention sampling sampler decoding prompting optimization optimisation
+    regularization regularisation normalization normalisation routing masking pruning
+    quantization quantisation augmentation alignment adaptation fusion pooling embedding
+    embeddings encoding aggregation calibration merging compression initialization
+    propagation scaling guidance steering unlearning""".split()
 )
 
 _SUFFIX_TYPES: list[tuple[re.Pattern[str], str]] = [
@@ -65,7 +76,7 @@ _SUFFIX_TYPES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"(?:former|Former|Net|NET|GPT|LM|BERT|VAE|ViT|LLaMA|Llama|Mamba|Diffusion|DiT|VL|"
-            r"Coder|Instruct|Chat|GAN|CLIP|Mixer|Diff)(?:[-\d.]*\w{0,3})?$"
+            r"Coder|Instruct|Chat|GAN|CLIP|Mixer|Diff|T5)(?:[-\d.]*\w{0,3})?$"
         ),
         "architecture",
     ),
@@ -78,7 +89,8 @@ _PROPOSE = re.compile(
     re.I,
 )
 _NAMING = re.compile(
-    r"\b(?:called|named|dubbed|termed|coined|which we (?:call|name|term|dub)|"
+    r"\b(?:called|named|dubbed|termed|coined|(?:which )?we (?:call|name|term|dub)|"
+    r"(?:we )?refer(?:red)? to as|"
     r"(?:the|our) proposed|namely,)\s+",
     re.I,
 )
@@ -93,7 +105,12 @@ _USAGE = re.compile(
     r"compared|than|adopt|use[sd]?|using|leverag\w+|based on|built on|following)\b",
     re.I,
 )
-_LIST_GLUE = set("and or the such as like including e g namely".split())
+_LIST_GLUE = set(
+    "and or the such as like including e g namely called named dubbed termed coined novel new "
+    "a an our".split()
+)
+# Model-class acronyms that end a coined name ("we propose Control LLM").
+_CLASS_ACRONYMS = frozenset({"LLM", "VLM", "MLLM", "LMM", "LM", "GPT", "NN"})
 _TITLE_STOP = set("survey review position tutorial overview introduction report".split())
 _FUNCTION_WORDS = set(
     "is are be all you need of the a an in on for to with and or not at by from as".split()
@@ -118,6 +135,14 @@ _NOT_NAME = re.compile(
     r"\d+(?:\.\d+)?[BMKbmk]?-\w+|\d+D-.*|XX?L|.*-(?:based|friendly|aware|like|style|free|"
     r"guided|specific|level|wise|scale|shot|driven|agnostic|related)|.*\.(?:git|com|io|org|ai)"
 )
+
+
+_SIZE_SUFFIX = re.compile(r"[-‐ ]\d+(?:\.\d+)?[BMbm]$")
+
+
+def base_name(name: str) -> str:
+    """A coined name without a parameter-count suffix: 'Satori-SWE-32B' -> 'Satori-SWE'."""
+    return _SIZE_SUFFIX.sub("", name) or name
 
 
 def strong_name(token: str) -> bool:
@@ -166,12 +191,18 @@ def type_by_suffix(name: str) -> str | None:
     return None
 
 
+def head_word(phrase: str) -> str:
+    """The head of a long form: its last word, or the word before "of" ('Chain-of-Model' ->
+    'chain', 'Mixture of Experts' -> 'mixture')."""
+    pieces = [p for w in _WORD.findall(phrase.lower()) for p in w.split("-")]
+    if "of" in pieces[1:]:
+        return pieces[pieces.index("of", 1) - 1]
+    return pieces[-1] if pieces else ""
+
+
 def head_type(phrase: str) -> str | None:
     """The type a phrase's head word implies ('... Architecture Search' -> None)."""
-    words = _WORD.findall(phrase.lower())
-    if not words:
-        return None
-    return TYPE_WORDS.get(words[-1].split("-")[-1])
+    return TYPE_WORDS.get(head_word(phrase))
 
 
 # ------------------------------------------------------------------ abbreviations
@@ -301,7 +332,11 @@ def _proposed_names(
             nxt = NAME_TOKEN.match(text, end + 1)
             if not (text[end : end + 1] == " " and nxt and nxt.end() <= zone_end):
                 break
-            if not (looks_like_name(nxt.group()) or capitalised_name(nxt.group())):
+            if not (
+                looks_like_name(nxt.group())
+                or capitalised_name(nxt.group())
+                or nxt.group() in _CLASS_ACRONYMS
+            ):
                 break
             if any(s <= nxt.start() < e for s, e in long_forms):
                 return []
@@ -324,6 +359,8 @@ def _context_type(text: str, start: int, end: int, sent_start: int, sent_end: in
     for m in _WORD.finditer(right):
         word = m.group()
         low = word.lower()
+        if ":" in right[: m.start()]:
+            break  # "TransKD: Transformer ..." - a title's subtitle does not type its name
         if low in TYPE_WORDS:
             return TYPE_WORDS[low]
         if low in {"and", "or", "the", "&"} or looks_like_name(word) or word[0].isdigit():
@@ -370,13 +407,17 @@ def find_candidates(
     abstract_start: int,
     sentences: list[tuple[int, int]],
     known: list[tuple[int, int]],
+    known_types: dict[tuple[int, int], str] | None = None,
 ) -> list[Candidate]:
-    """Coined-name candidates in ``text``; ``known`` are spans the vocabulary already covers.
+    """Coined-name candidates in ``text``; ``known`` are spans the vocabulary already covers
+    (``known_types`` their concept types, when the caller has them).
 
     ``title_end`` is the end of the title (0 when the text has none); ``sentences`` are the
     sentence spans of the whole text.
     """
     covered = sorted(known)
+    known_types = known_types or {}
+    rejected: set[str] = set()  # short forms defined as tasks, metrics, ...: never names
 
     def is_known(start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in covered)
@@ -389,8 +430,28 @@ def find_candidates(
         short, long_form = text[s_start:s_end], text[l_start:l_end]
         lf_known = any(s <= l_start + 3 and e >= l_end - 1 for s, e in covered)
         head = _WORD.findall(long_form.lower())[-1:] or [""]
-        acceptable = short.casefold() not in STOP_NAMES and head[0] not in _NOT_CONCEPT_HEADS
-        kind = head_type(long_form) or type_by_suffix(short)
+        # "Gated Transformer-XL (GTrXL)", "Agentic Retrieval-Augmented Generation (Agentic
+        # RAG)": a modifier on a known concept names a new one of the same type.
+        inner = next(
+            (
+                known_types[(s, e)]
+                for s, e in covered
+                if l_start + 3 < s and l_end - 1 <= e <= l_end and (s, e) in known_types
+            ),
+            None,
+        )
+        acceptable = short.casefold() not in STOP_NAMES and (
+            head[0] not in _NOT_CONCEPT_HEADS or inner is not None
+        )
+        if not acceptable:
+            rejected.add(short.casefold())
+        kind = (
+            head_type(long_form)
+            or type_by_suffix(short)
+            or inner
+            or ("method" if head_word(long_form) in METHOD_HEADS else None)
+        )
+        short_known = any(s <= s_start and e >= s_end - 1 for s, e in covered)
         sent = _sentence_of(sentences, s_start)
         usage = bool(_USAGE.search(text[sent[0] : l_start]))
         proposing = bool(
@@ -401,7 +462,7 @@ def find_candidates(
         plural = short.endswith("s") and sum(ch.isupper() for ch in short) >= 2
         if kind is None and proposing:
             kind = _context_type(text, l_start, s_end + 1, *sent) or "method"
-        if is_known(s_start, s_end) or lf_known:
+        if short_known or lf_known:
             # components.py decides: link the unknown side to the known one, or (a known
             # short form defined as something else) a coined concept of type ``kind``.
             out.append(
@@ -477,8 +538,8 @@ def find_candidates(
                 continue  # part of a URL or e-mail address
             if any(s < m.end() and m.start() < e for s, e in long_forms):
                 continue
-            if any(d[2] == m.start() for d in definitions):
-                continue  # a defined abbreviation: typed from its long form above
+            if any(d[2] == m.start() for d in definitions) or token.casefold() in rejected:
+                continue  # a defined abbreviation: typed (or rejected) from its long form
             kind = type_by_suffix(token) or _context_type(
                 text, m.start(), m.end(), sent_start, sent_end
             )

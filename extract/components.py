@@ -29,6 +29,7 @@ from extract.coined import (
     TYPE_WORDS,
     Candidate,
     _context_type,
+    base_name,
     find_candidates,
     type_by_suffix,
 )
@@ -37,8 +38,10 @@ from extract.vocabulary import VocabEntry, VocabularyMatcher, load_vocabulary
 FIELD_SEPARATOR = "\n\n"
 _SENT = re.compile(r"[^.!?]+(?:[.!?]+(?=\s|$)|$)|[.!?]+")
 _APPOSITIVE = re.compile(
-    r"^\)?\s*(?:\([^)]*\)\s*)?,\s*(?:which is\s+)?(?:a|an|the)\s+((?:[\w-]+\s*){1,6})"
+    r"^\)?\s*(?:\([^)]*\)\s*)?,\s*(?:which is\s+)?(?:a|an|the)\s+((?:[\w-]+,?\s*){1,8})"
 )
+# "We introduce X. This framework ...": the next sentence says what X is.
+_NEXT_SENTENCE = re.compile(r"^\)?\.\s+(?:This|The|Our|Such an?)\s+((?:[\w-]+\s+){0,2}[\w-]+)")
 
 if not Doc.has_extension("paper_kg"):
     Doc.set_extension("paper_kg", default=None)
@@ -155,8 +158,10 @@ class ConceptComponent:
                 )
             owner[(m.start, m.end)] = group.id
         if self.coined:
-            known = [(m.start, m.end) for m in matches]
-            candidates = find_candidates(text, title_end, abstract_start, sentences, known)
+            known = {(m.start, m.end): m.entry.type for m in matches}
+            candidates = find_candidates(
+                text, title_end, abstract_start, sentences, list(known), known
+            )
             redirect: dict[str, str] = {}  # short-form key -> the concept it was defined as
             self._link_abbreviations(text, candidates, matches, groups, owner, redirect)
             self._coined(text, candidates, matches, groups, owner, redirect, sentences)
@@ -220,7 +225,7 @@ class ConceptComponent:
                 if same:  # "We propose the Transformer": a vocabulary concept introduced here
                     groups[same[0].entry.concept_id].proposed = True
                     continue
-            key = match_key(cand.text)
+            key = match_key(base_name(cand.text))  # 'Satori-SWE-32B' is Satori-SWE
             if key:
                 by_key.setdefault(key, []).append(cand)
         for key, cands in by_key.items():
@@ -237,7 +242,13 @@ class ConceptComponent:
                 continue
             defined = [c for c in cands if c.reason in ("abbreviation", "title")]
             name = (defined or sorted(cands, key=lambda c: (len(c.text), c.start)))[0].text
+            name = base_name(name)
             mentions = self._occurrences(text, key, name)
+            for long_form in {text[c.defines[0] : c.defines[1]] for c in cands if c.defines}:
+                # the long form elsewhere ("Generative Architecture Search" in the title)
+                words = map(re.escape, re.split(r"[\s‐-]+", long_form))
+                found = re.finditer(r"\b" + r"[\s‐-]+".join(words) + r"\b", text, re.I)
+                mentions |= {(m.start(), m.end()) for m in found}
             mentions |= {(c.start, c.end) for c in cands}
             mentions |= {c.defines for c in cands if c.defines}
             kind = self._type(text, cands, mentions, sentences)
@@ -270,7 +281,7 @@ class ConceptComponent:
             end = m.end()
             if token.endswith(("'s", "’s")):
                 token, end = token[:-2], end - 2
-            if match_key(token) == key:
+            if match_key(token) == key or match_key(base_name(token)) == key:
                 found.add((m.start(), end))
         return found
 
@@ -281,12 +292,14 @@ class ConceptComponent:
             if cand.type:
                 votes[cand.type] += 2 if cand.reason == "abbreviation" else 1
         for start, end in sorted(mentions):
-            appositive = _APPOSITIVE.match(text[end : end + 80])
-            if appositive:
-                words = re.split(r"[\s-]+", appositive.group(1).lower())
-                head = next((TYPE_WORDS[w] for w in words if w in TYPE_WORDS), None)
-                if head:
-                    votes[head] += 3
+            following = text[end : end + 100]
+            for pattern in (_APPOSITIVE, _NEXT_SENTENCE):
+                said = pattern.match(following)
+                if said:
+                    words = re.split(r"[\s,-]+", said.group(1).lower())
+                    head = next((TYPE_WORDS[w] for w in words if w in TYPE_WORDS), None)
+                    if head:
+                        votes[head] += 4
             sent = next((s for s in sentences if s[0] <= start < s[1]), (0, len(text)))
             kind = _context_type(text, start, end, *sent)
             if kind:

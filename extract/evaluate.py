@@ -4,6 +4,11 @@ Matching rule: a predicted concept matches a gold concept when any of its mentio
 its canonical name equals, under ``match_key`` (case, plural, hyphen/space folding), the
 gold name or any gold surface form. Each gold concept is matched at most once. "Typed"
 additionally requires the predicted type to be one the gold allows.
+
+High-confidence scoring (``high_only=True``) keeps the gold items annotated
+``"confidence": "high"`` as required and makes the ``"low"`` ones optional: a prediction that
+matches an optional item is neither a true nor a false positive, and an optional item that is
+not found is not a false negative.
 """
 
 from __future__ import annotations
@@ -20,7 +25,13 @@ from extract.scierc import read_scierc
 from kg.ingest import ingest
 from kg.model import Paper
 
-GOLD = Path(__file__).resolve().parent / "data" / "gold" / "daily-papers-gold.jsonl"
+GOLD_DIR = Path(__file__).resolve().parent / "data" / "gold"
+GOLD = GOLD_DIR / "daily-papers-gold.jsonl"
+
+
+def gold_files(directory: Path = GOLD_DIR) -> list[Path]:
+    """Every gold file ``kg eval`` scores by default (sorted for stable output)."""
+    return sorted(directory.glob("*.jsonl"))
 
 
 class EvalDataMissing(FileNotFoundError):
@@ -55,6 +66,7 @@ class GoldConcept:
     name: str
     types: tuple[str, ...]
     keys: set[str]
+    optional: bool = False  # matched predictions are not counted, misses are not FNs
 
 
 @dataclass
@@ -90,31 +102,41 @@ def _keys(link: ConceptLink) -> set[str]:
 
 
 def score_document(predicted: list[ConceptLink], gold: list[GoldConcept], scores: Scores) -> None:
-    """Greedy one-to-one matching of predicted to gold concepts, untyped and typed."""
+    """Greedy one-to-one matching of predicted to gold concepts, untyped and typed.
+
+    Required gold items are tried first; a prediction that only matches an optional item
+    is left out of the counts."""
     scores.documents += 1
+    required = [i for i, g in enumerate(gold) if not g.optional]
+    optional = [i for i, g in enumerate(gold) if g.optional]
     for typed in (False, True):
-        free = list(range(len(gold)))
+        free_req, free_opt = list(required), list(optional)
         matched_pred: list[ConceptLink] = []
+        counted_pred: list[ConceptLink] = []
         matched_gold: set[int] = set()
         for link in predicted:
             keys = _keys(link)
-            hit = next(
-                (
-                    i
-                    for i in free
-                    if gold[i].keys & keys and (not typed or link.type in gold[i].types)
-                ),
-                None,
-            )
+
+            def fits(
+                i: int, keys: set[str] = keys, link: ConceptLink = link, typed: bool = typed
+            ) -> bool:
+                return bool(gold[i].keys & keys) and (not typed or link.type in gold[i].types)
+
+            hit = next((i for i in free_req if fits(i)), None)
             if hit is not None:
-                free.remove(hit)
+                free_req.remove(hit)
                 matched_gold.add(hit)
                 matched_pred.append(link)
+                counted_pred.append(link)
+                continue
+            soft = next((i for i in free_opt if fits(i)), None)
+            if soft is not None:
+                free_opt.remove(soft)
+            else:
+                counted_pred.append(link)
+        missed = [i for i in required if i not in matched_gold]
         total = scores.typed if typed else scores.untyped
-        c = Counts(
-            len(matched_pred), len(predicted) - len(matched_pred), len(gold) - len(matched_gold)
-        )
-        total.add(c)
+        total.add(Counts(len(matched_pred), len(counted_pred) - len(matched_pred), len(missed)))
         if typed:
             for kind in CONCEPT_TYPES:
                 per = scores.by_type.setdefault(kind, Counts())
@@ -122,12 +144,8 @@ def score_document(predicted: list[ConceptLink], gold: list[GoldConcept], scores
                 per.add(
                     Counts(
                         tp,
-                        sum(1 for link in predicted if link.type == kind) - tp,
-                        sum(
-                            1
-                            for i, g in enumerate(gold)
-                            if g.types[0] == kind and i not in matched_gold
-                        ),
+                        sum(1 for link in counted_pred if link.type == kind) - tp,
+                        sum(1 for i in missed if gold[i].types[0] == kind),
                     )
                 )
 
@@ -146,24 +164,42 @@ def papers_for_gold(gold: list[dict], seeds: Iterable[Path]) -> dict[str, Paper]
     return {g["title"]: by_title[g["title"]] for g in gold if g["title"] in by_title}
 
 
+def gold_concepts(item: dict, high_only: bool = False) -> list[GoldConcept]:
+    """The gold concepts of one gold line; ``high_only`` makes low-confidence ones optional."""
+    return [
+        GoldConcept(
+            c["name"],
+            (c["type"],),
+            {match_key(s) for s in [c["name"], *c.get("surface", [])]},
+            optional=high_only and c.get("confidence", "high") != "high",
+        )
+        for c in item["concepts"]
+    ]
+
+
 def evaluate_gold(
-    extractor: Extractor, seeds: Iterable[Path], gold_path: Path = GOLD
+    extractor: Extractor,
+    seeds: Iterable[Path],
+    gold_paths: Path | Iterable[Path] = GOLD,
+    high_only: bool = False,
 ) -> dict[str, Scores]:
-    """Scores per split ("dev", "test") and "all" on the Daily Papers gold."""
-    gold = load_gold(gold_path)
+    """Scores per split present in the gold files (sorted by name), then "all" when there
+    is more than one split."""
+    paths = [gold_paths] if isinstance(gold_paths, Path) else list(gold_paths)
+    gold = [item for path in paths for item in load_gold(path)]
     papers = papers_for_gold(gold, seeds)
-    results: dict[str, Scores] = {"dev": Scores(), "test": Scores(), "all": Scores()}
+    results: dict[str, Scores] = {}
     todo = [g for g in gold if g["title"] in papers]
+    for split in sorted({g.get("split", "dev") for g in todo}):
+        results[split] = Scores()
+    if len(results) > 1:
+        results["all"] = Scores()
     extracted = extractor.extract([papers[g["title"]] for g in todo])
     for g, (_paper, concepts) in zip(todo, extracted, strict=True):
-        gold_concepts = [
-            GoldConcept(
-                c["name"], (c["type"],), {match_key(s) for s in [c["name"], *c.get("surface", [])]}
-            )
-            for c in g["concepts"]
-        ]
+        expected = gold_concepts(g, high_only)
         for split in (g.get("split", "dev"), "all"):
-            score_document(concepts.concepts, gold_concepts, results.setdefault(split, Scores()))
+            if split in results:
+                score_document(concepts.concepts, expected, results[split])
     return results
 
 

@@ -173,11 +173,22 @@ def _lower(piece: str) -> str:
     return piece.lower() if piece.isascii() else fold(piece)
 
 
+_CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]{2,})+")
+
+
 def is_acronym(surface: str) -> bool:
     """Surfaces with two or more capitals ('CLIP', 'ViT') only match text that keeps capitals,
-    so that 'clip' or 'Sam' do not become CLIP or SAM."""
-    pieces = re.split(r"[\s\-‐/]+", surface)
-    return any(sum(ch.isupper() for ch in piece) >= 2 for piece in pieces)
+    so that 'clip' or 'Sam' do not become CLIP or SAM. Two exceptions: capitalised words run
+    together ('FlashAttention', 'ResNet', 'CamVid') are plain words and match 'flash-attention'
+    or 'Resnet101'; a final one-letter capital ('Shap-E', 'Point-E') needs its capitals, so that
+    the ordinary word 'shape' is not Shap-E (while 'Q-learning' matches 'q-learning')."""
+    pieces = [p for p in re.split(r"[\s\-‐/]+", surface) if p]
+    if len(pieces) > 1 and len(pieces[-1]) == 1 and pieces[-1].isupper():
+        return True
+    return any(
+        sum(ch.isupper() for ch in piece) >= 2 and not _CAMEL_WORDS.fullmatch(piece)
+        for piece in pieces
+    )
 
 
 def _capitals(text: str) -> int:
@@ -211,8 +222,12 @@ class VocabularyMatcher:
                 if not key:
                     continue
                 slot = self.keys.setdefault(key, [])
-                if all(e is not entry for e, _ in slot):
-                    slot.append((entry, is_acronym(surface)))
+                acronym = is_acronym(surface)
+                index = next((i for i, (e, _) in enumerate(slot) if e is entry), None)
+                if index is None:
+                    slot.append((entry, acronym))
+                elif not acronym:  # 'Detection Transformer' frees 'DEtection TRansformer'
+                    slot[index] = (entry, False)
                 plain = "".join(_lower(w) for w in WORD.findall(surface))
                 for text in {key, plain}:
                     self.prefixes.update(text[:i] for i in range(1, len(text) + 1))

@@ -46,6 +46,37 @@ def test_kg_eval_prints_numbers() -> None:
     assert float(by_key[("gold-dev", "untyped")][7]) > 0.7
 
 
+def test_low_confidence_gold_is_optional_in_high_only_scoring() -> None:
+    gold = [
+        GoldConcept("BERT", ("architecture",), {"bert"}),
+        GoldConcept("Fine-tuning", ("method",), {"finetuning"}, optional=True),
+        GoldConcept("Dropout", ("method",), {"dropout"}, optional=True),
+    ]
+    predicted = [link("BERT", "architecture", "BERT"), link("Fine-tuning", "method")]
+    predicted.append(link("Adam", "method", "Adam"))
+    scores = Scores()
+    score_document(predicted, gold, scores)
+    # fine-tuning matches an optional item: not counted; missing Dropout is not a miss
+    assert (scores.untyped.tp, scores.untyped.fp, scores.untyped.fn) == (1, 1, 0)
+
+
+def test_kg_eval_rows_only_for_present_splits_and_high_view(tmp_path: Path) -> None:
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip("../shared not present beside the checkout")
+    from extract.evaluate import GOLD
+
+    first = GOLD.read_text(encoding="utf-8").splitlines()[0]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(first.replace('"split": "dev"', '"split": "extra"') + "\n", "utf-8")
+    args = ["eval", "--gold", str(gold), "--confidence", "both", "--output-format", "csv"]
+    result = runner.invoke(app, [*args, "--scierc", str(tmp_path)])
+    assert result.exit_code == 1  # no SciERC dev.json there: the gold rows came first
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    sets = {line.split(",")[0] for line in result.output.splitlines()[1:]}
+    assert {s for s in sets if s.startswith("gold")} == {"gold-extra", "gold-extra/high"}
+
+
 def test_kg_eval_without_shared_data_exits_1(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "--seeds", str(tmp_path)])
     assert result.exit_code == 1

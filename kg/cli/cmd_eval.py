@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -13,10 +14,25 @@ SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 COLUMNS = ["set", "type", "tp", "fp", "fn", "precision", "recall", "f1"]
 
 
+class GoldConfidence(StrEnum):
+    """Which gold items count: all of them, only "high"-confidence ones, or both views."""
+
+    all = "all"
+    high = "high"
+    both = "both"
+
+
 @app.command("eval")
 def eval_command(
-    gold: Path | None = typer.Option(
-        None, "--gold", help="Gold JSONL (default: extract/data/gold/daily-papers-gold.jsonl)."
+    gold: list[Path] = typer.Option(
+        [],
+        "--gold",
+        help="Gold JSONL; repeatable (default: every extract/data/gold/*.jsonl).",
+    ),
+    confidence: GoldConfidence = typer.Option(
+        GoldConfidence.all,
+        "--confidence",
+        help="Gold items to score: all, high (low-confidence items become optional) or both.",
     ),
     seeds: Path = typer.Option(
         SHARED / "seeds",
@@ -37,14 +53,17 @@ def eval_command(
 ) -> None:
     """Score extracted concepts against gold annotations: precision/recall/F1 per type, typed and untyped.
 
-    The gold papers' abstracts come from the Daily Papers pages in --seeds (../shared/seeds); SciERC Method maps to method/architecture, Material to benchmark, other labels are skipped.
+    The gold papers' abstracts come from the Daily Papers pages in --seeds (../shared/seeds); one row group per split present in the gold files (set "gold-<split>", plus "gold-all" when there are several splits). With --confidence high, low-confidence gold items are optional (neither counted when found nor missed when not); rows of that view are labelled "gold-<split>/high". SciERC Method maps to method/architecture, Material to benchmark, other labels are skipped.
     """  # noqa: E501
     from extract import Extractor
-    from extract.evaluate import GOLD, EvalDataMissing, evaluate_gold, evaluate_scierc
+    from extract.evaluate import EvalDataMissing, evaluate_gold, evaluate_scierc, gold_files
 
-    gold_path = gold or GOLD
-    if not gold_path.exists():
-        raise fail(f"gold file {gold_path} not found", "pass --gold FILE")
+    gold_paths = list(gold) or gold_files()
+    if not gold_paths:
+        raise fail("no gold files in extract/data/gold", "pass --gold FILE")
+    for gold_path in gold_paths:
+        if not gold_path.exists():
+            raise fail(f"gold file {gold_path} not found", "pass --gold FILE")
     seed_files = sorted(seeds.glob("*.txt")) if seeds.is_dir() else []
     if not seed_files:
         raise fail(
@@ -55,8 +74,15 @@ def eval_command(
     extractor = Extractor(vocabulary)
     rows = []
     try:
-        for split, scores in evaluate_gold(extractor, seed_files, gold_path).items():
-            rows += scores.rows(f"gold-{split}")
+        views = {
+            GoldConfidence.all: [("", False)],
+            GoldConfidence.high: [("/high", True)],
+            GoldConfidence.both: [("", False), ("/high", True)],
+        }[confidence]
+        for suffix, high_only in views:
+            results = evaluate_gold(extractor, seed_files, gold_paths, high_only=high_only)
+            for split, scores in results.items():
+                rows += scores.rows(f"gold-{split}{suffix}")
         scierc_dir = scierc or SHARED / "data" / "scierc"
         if scierc is not None or (scierc_dir / "dev.json").exists():
             rows += evaluate_scierc(extractor, scierc_dir / "dev.json").rows("scierc-dev")

@@ -1,0 +1,142 @@
+"""General rules added after the error analysis on the dev/dev2 gold: case rules for
+run-together names, abbreviations with technique heads, names built on known concepts,
+size-suffixed coined names, typing from appositives and the next sentence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract import Extractor, PaperConcepts, load_vocabulary
+from extract.vocabulary import VocabEntry, VocabularyMatcher, is_acronym
+from kg.model import Paper
+
+VOCAB = """id,name,type,aliases,broader,variants
+flashattention,FlashAttention,method,,,
+shap-e,Shap-E,architecture,,,
+q-learning,Q-learning,method,,,
+detr,DETR,architecture,DEtection TRansformer|Detection Transformer,,
+transformer-xl,Transformer-XL,architecture,,,
+rag,Retrieval-augmented generation,method,RAG,,
+fine-tuning,Fine-tuning,method,,,
+llm,Large language model,architecture,LLM,,
+"""
+
+
+@pytest.fixture
+def extractor(tmp_path: Path) -> Extractor:
+    path = tmp_path / "vocab.csv"
+    path.write_text(VOCAB, encoding="utf-8")
+    ex = Extractor([path])
+    # Only the test vocabulary: keep results independent of the shipped file's growth.
+    ex.entries = load_vocabulary([path], include_default=False)
+    ex.nlp.get_pipe("paper_kg_concepts").configure(ex.entries)
+    return ex
+
+
+def run(extractor: Extractor, abstract: str, title: str = "A study") -> PaperConcepts:
+    return extractor.extract_one(Paper(title=title, abstract=abstract))
+
+
+def names(result: PaperConcepts) -> dict[str, tuple[str, set[str]]]:
+    return {c.name: (c.type, {m.text for m in c.mentions}) for c in result.concepts}
+
+
+def test_run_together_capitalised_words_match_in_any_case(extractor: Extractor) -> None:
+    found = names(run(extractor, "We speed up decoding with flash-attention and q-learning."))
+    assert found["FlashAttention"][1] == {"flash-attention"}
+    assert "Q-learning" in found
+    assert not is_acronym("ResNet") and is_acronym("GoogLeNet") and is_acronym("CLIP")
+
+
+def test_final_capital_letter_keeps_ordinary_words_out(extractor: Extractor) -> None:
+    found = names(run(extractor, "The shape of the loss matters more than Shap-E suggests."))
+    assert found["Shap-E"][1] == {"Shap-E"}
+
+
+def test_plain_alias_frees_a_mixed_case_alias_with_the_same_key() -> None:
+    aliases = ["DEtection TRansformer", "Detection Transformer"]
+    entry = VocabEntry("detr", "DETR", "architecture", aliases)
+    hits = VocabularyMatcher([entry]).find("Detection transformers are slow to train.")
+    assert [(h.entry.id, h.start, h.end) for h in hits] == [("detr", 0, 22)]
+
+
+def test_abbreviation_with_a_technique_head_is_a_method(extractor: Extractor) -> None:
+    result = run(
+        extractor,
+        "Designs are found via progressive cell search (PCS), and PCS halves the cost.",
+        title="Progressive Cell Search for compact detectors",
+    )
+    found = names(result)
+    assert found["PCS"][0] == "method"
+    assert {"progressive cell search", "Progressive Cell Search", "PCS"} <= found["PCS"][1]
+
+
+def test_task_abbreviation_is_rejected_everywhere(extractor: Extractor) -> None:
+    result = run(
+        extractor,
+        "We study sign language recognition (SLR2). Our SLR2 model runs on phones.",
+    )
+    assert "SLR2" not in names(result)
+
+
+def test_modifier_on_a_known_concept_names_a_new_concept(extractor: Extractor) -> None:
+    found = names(
+        run(
+            extractor,
+            "The proposed architecture, the Gated Transformer-XL (GTrXL), is stable. "
+            "Agentic Retrieval-Augmented Generation (Agentic RAG) plans its own queries, "
+            "and Agentic RAG systems scale.",
+        )
+    )
+    assert found["GTrXL"][0] == "architecture"
+    assert "Gated Transformer-XL" in found["GTrXL"][1]
+    assert found["Agentic RAG"][0] == "method"
+    assert "Transformer-XL" not in found and "Retrieval-augmented generation" not in found
+
+
+def test_long_form_ending_in_a_known_method_beats_it(extractor: Extractor) -> None:
+    found = names(run(extractor, "Forgetting hurts Sparse Continual Fine-Tuning (SCFT) runs."))
+    assert found["SCFT"][0] == "method"
+    assert "Fine-tuning" not in found
+
+
+def test_size_suffix_folds_into_the_coined_name(extractor: Extractor) -> None:
+    result = run(
+        extractor,
+        "We present OrbitCoderX, a coding model. Our OrbitCoderX-32B beats larger models.",
+    )
+    coined = [c for c in result.concepts if c.source == "coined"]
+    assert len(coined) == 1 and coined[0].name == "OrbitCoderX"
+    assert {m.text for m in coined[0].mentions} == {"OrbitCoderX", "OrbitCoderX-32B"}
+    assert coined[0].type == "architecture" and coined[0].proposed
+
+
+def test_proposed_name_ending_in_a_class_acronym(extractor: Extractor) -> None:
+    result = run(extractor, "We propose Anchor LLM, a novel approach that keeps old skills.")
+    found = names(result)
+    assert found["Anchor LLM"][0] == "method"
+    assert "Anchor" not in found
+
+
+def test_appositive_with_commas_and_next_sentence_type_a_name(extractor: Extractor) -> None:
+    found = names(
+        run(
+            extractor,
+            "We propose QuillForge, an automatic, closed-loop refinement framework. "
+            "To close the gap we introduce LanternKit. This framework edits prompts.",
+        )
+    )
+    assert found["QuillForge"][0] == "method"
+    assert found["LanternKit"][0] == "method"
+
+
+def test_subtitle_does_not_type_the_title_name(extractor: Extractor) -> None:
+    result = run(
+        extractor,
+        "The Transformer-based Knowledge Transfer (TransKT) framework trains small students.",
+        title="TransKT: Transformer Knowledge Transfer for Segmentation",
+    )
+    found = names(result)
+    assert found["TransKT"][0] == "method"
