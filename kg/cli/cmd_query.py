@@ -1,0 +1,113 @@
+"""`kg query`: run SPARQL, Cypher or a named query against a store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from kg.cli.app import app
+from kg.cli.output import OutputFormat, err, fail, print_rows
+from kg.queries import NAMED_QUERIES, QueryParamError
+from kg.stores import DEFAULT_STORE, ReadOnlyError, StoreError, open_store
+
+
+def parse_params(pairs: list[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise fail(f"--param {pair!r} is not NAME=VALUE", "e.g. --param concept=vit")
+        params[name.strip()] = value
+    return params
+
+
+def list_named() -> None:
+    rows = []
+    for query in NAMED_QUERIES.values():
+        params = ", ".join(
+            f"{name}" + ("" if name in query.required else f"={default!r}")
+            for name, default in query.params.items()
+        )
+        rows.append([query.name, params, ", ".join(query.columns), query.description])
+    print_rows(["name", "params", "columns", "description"], rows, OutputFormat.table)
+
+
+@app.command("query")
+def query_command(
+    store: str = typer.Option(
+        DEFAULT_STORE,
+        "--store",
+        "-s",
+        envvar="KG_STORE",
+        help="Store URI: oxigraph:DIR (default), a bare directory, rdflib:[FILE.ttl], "
+        "sparql+http://HOST:PORT/query[?update=URL&store=URL], neo4j://… or bolt://….",
+    ),
+    sparql: str | None = typer.Option(None, "--sparql", help="A SPARQL query (RDF stores)."),
+    cypher: str | None = typer.Option(None, "--cypher", help="A Cypher query (Neo4j stores)."),
+    file: Path | None = typer.Option(
+        None, "-f", "--file", help="Read the query from a file (.rq/.sparql or .cypher)."
+    ),
+    named: str | None = typer.Option(None, "--named", "-n", help="Run a named query."),
+    param: list[str] = typer.Option(
+        [], "--param", "-p", help="Query parameter NAME=VALUE ($NAME in the text); repeatable."
+    ),
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.table, "--format", "-o", help="Output format: table, json or csv."
+    ),
+    write: bool = typer.Option(
+        False, "--write", help="Allow updates (SPARQL Update, Cypher CREATE/MERGE/DELETE/SET)."
+    ),
+    list_queries: bool = typer.Option(False, "--list", help="List the named queries and exit."),
+) -> None:
+    """Query the graph with SPARQL (RDF stores), Cypher (Neo4j) or a named query that works on every store.
+
+    Read-only by default: updates are refused unless --write is given. Parameters are bound safely, never pasted: use $name in the query text and --param name=value. Use --list to see the named queries and their parameters.
+    """  # noqa: E501
+    if list_queries:
+        list_named()
+        return
+    given = [x for x in (sparql, cypher, file, named) if x is not None]
+    if len(given) != 1:
+        raise fail(
+            "give exactly one of --sparql, --cypher, -f FILE or --named NAME",
+            "e.g. kg query --named top-concepts (kg query --list shows the named queries)",
+        )
+    params = parse_params(param)
+    dialect = "sparql" if sparql is not None else "cypher" if cypher is not None else None
+    text = sparql if sparql is not None else cypher
+    if file is not None:
+        try:
+            text = file.read_text("utf-8")
+        except OSError as error:
+            raise fail(f"cannot read {file}: {error.strerror or error}") from None
+        dialect = "cypher" if file.suffix.lower() in {".cypher", ".cql"} else "sparql"
+    try:
+        graph = open_store(store)
+    except StoreError as error:
+        raise fail(str(error)) from None
+    try:
+        if named is not None:
+            result = graph.named(named, params)
+        else:
+            if dialect != graph.dialect:
+                raise fail(
+                    f"the store {store} is queried in {graph.dialect.upper()}, not "
+                    f"{dialect.upper() if dialect else '?'}",
+                    f"use --{graph.dialect} or a store that speaks {dialect} "
+                    "(or --named, which works on every store)",
+                )
+            result = graph.query(text or "", params, write=write)
+    except ReadOnlyError as error:
+        raise fail(str(error)) from None
+    except QueryParamError as error:
+        raise fail(str(error), "kg query --list shows every named query's parameters") from None
+    except StoreError as error:
+        raise fail(str(error)) from None
+    finally:
+        graph.close()
+    if not result.columns and not result.rows:
+        err.print("update done" if write else "no result")
+        return
+    print_rows(result.columns, result.rows, fmt)

@@ -1,0 +1,127 @@
+"""A pure-Python store on rdflib: ``rdflib:`` (in memory) or ``rdflib:graph.ttl`` (a file
+loaded on open and saved on close). Handy for small graphs, tests and hand-editable output.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import rdflib
+from rdflib.util import guess_format
+
+from kg.stores.base import QueryResult, StoreError, register_store
+from kg.stores.rdf import PREFIXES, RdfStore, bind_text, python_value
+
+
+def from_term(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, rdflib.Literal):
+        datatype = str(term.datatype) if term.datatype else None
+        return python_value(str(term), "literal", datatype)
+    return str(term)
+
+
+@register_store
+class RdflibStore(RdfStore):
+    scheme = "rdflib"
+
+    def __init__(self, uri: str, graph: rdflib.Graph, path: Path | None) -> None:
+        super().__init__(uri)
+        self.graph = graph
+        self.path = path
+        self._dirty = False
+
+    @classmethod
+    def open(cls, uri: str) -> RdflibStore:
+        location = uri.split(":", 1)[1] if ":" in uri else ""
+        graph = rdflib.Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True)
+        if not location:
+            return cls(uri, graph, None)
+        path = Path(location).expanduser()
+        fmt = guess_format(str(path))
+        if fmt is None:
+            raise StoreError(
+                f"cannot tell the RDF format of {path}; use a file ending in .ttl, .nt, .nq, "
+                ".jsonld, .rdf or .trig"
+            )
+        if path.exists():
+            try:
+                graph.parse(path, format=fmt)
+            except Exception as error:  # rdflib raises many parser-specific types
+                raise StoreError(f"cannot read {path} as {fmt}: {error}; fix or move it") from None
+        return cls(uri, graph, path)
+
+    def _existing(self, iris: Sequence[str], cls: str) -> set[str]:
+        # by index, not by a VALUES join (slow in rdflib's evaluator)
+        klass = rdflib.URIRef(cls.strip("<>"))
+        return {i for i in iris if (rdflib.URIRef(i), rdflib.RDF.type, klass) in self.graph}
+
+    def counts(self) -> dict[str, int]:
+        """Same definitions as COUNTS_QUERY, by index lookups (rdflib's SPARQL is slow here)."""
+        g, rdf_type = self.graph, rdflib.RDF.type
+        pkg = rdflib.Namespace(PREFIXES["pkg"])
+
+        def typed(cls: rdflib.URIRef) -> set[rdflib.term.Node]:
+            return set(g.subjects(rdf_type, cls))
+
+        papers, concepts = typed(pkg.Paper), typed(pkg.Concept)
+
+        def between(prop: rdflib.URIRef, nodes: set[rdflib.term.Node]) -> int:
+            return sum(1 for a, b in g.subject_objects(prop) if a in nodes and b in nodes)
+
+        return {
+            "papers": len(papers),
+            "authors": len(typed(pkg.Author)),
+            "concepts": len(concepts),
+            "authored_by": len(typed(pkg.Authorship)),
+            "mentions": len(typed(pkg.Mention)),
+            "cites": between(rdflib.URIRef(PREFIXES["cito"] + "cites"), papers),
+            "broader": between(rdflib.SKOS.broader, concepts),
+            "co_occurs": len(typed(pkg.CoOccurrence)),
+        }
+
+    def _select(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
+        try:
+            result = self.graph.query(bind_text(text, params or {}), initNs=PREFIXES)
+        except Exception as error:  # pyparsing/rdflib errors have no common base
+            raise StoreError(f"SPARQL error: {error}; check the query") from None
+        if result.type == "ASK":
+            return QueryResult(["boolean"], [[bool(result.askAnswer)]])
+        if result.type in {"CONSTRUCT", "DESCRIBE"}:
+            rows = [[from_term(t) for t in triple] for triple in result]
+            return QueryResult(["subject", "predicate", "object"], rows)
+        columns = [str(v) for v in result.vars or []]
+        return QueryResult(columns, [[from_term(t) for t in row] for row in result])
+
+    def _update(self, text: str) -> None:
+        try:
+            self.graph.update(text, initNs=PREFIXES)
+        except Exception as error:
+            raise StoreError(f"SPARQL Update error: {error}; check the update") from None
+        self._dirty = True
+
+    def _write(self, delete: str, ntriples: str) -> None:
+        # deletions hold only IRIs and fixed terms (no user text), so splitting them into
+        # small updates is safe; rdflib's parser recurses once per operation
+        operations = delete.split(" ;\n") if delete else []
+        for start in range(0, len(operations), 40):
+            self._update(" ;\n".join(operations[start : start + 40]))
+        if ntriples:  # parsing N-Triples is far faster than a big INSERT DATA in rdflib
+            self.graph.parse(data=ntriples, format="nt")
+            self._dirty = True
+
+    def close(self) -> None:
+        """Save the graph (atomically: temp file then rename) when it was changed."""
+        if self.path is None or not self._dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        self.graph.serialize(tmp, format=guess_format(str(self.path)) or "turtle")
+        os.replace(tmp, self.path)
+        self._dirty = False

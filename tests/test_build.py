@@ -1,0 +1,122 @@
+"""`kg.build.build` end to end on examples/: real readers, the real Extractor, real stores."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.ingest import ingest
+from kg.stores import PaperGraph, WriteStats, open_store
+from kg.stores.oxigraph import OxigraphStore
+from tests.conftest import EXAMPLES
+
+pytest.importorskip("extract.pipeline", reason="the extractor is not available")
+
+
+def dump(uri: str) -> set[tuple]:
+    with open_store(uri) as store:
+        return {tuple(r) for r in store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }").rows}
+
+
+def counts(uri: str) -> dict[str, int]:
+    with open_store(uri) as store:
+        return store.counts()
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, int], set[tuple]]:
+    """examples/ built once into a fresh store: (uri, counts, triples)."""
+    uri = f"oxigraph:{tmp_path_factory.mktemp('clean') / 'kg'}"
+    result = build([EXAMPLES], uri)
+    assert result.before == dict.fromkeys(result.before, 0)
+    return uri, result.after, dump(uri)
+
+
+def test_build_writes_every_ingested_paper(clean) -> None:
+    uri, after, _ = clean
+    papers = ingest([EXAMPLES]).papers
+    assert after["papers"] == len(papers)
+    assert after["authors"] > 0 and after["mentions"] > 0 and after["co_occurs"] > 0
+    with open_store(uri) as store:
+        ids = {r[0] for r in store.query(
+            "SELECT ?id WHERE { ?p a pkg:Paper ; dcterms:identifier ?id }").rows}
+    assert ids == {p.id for p in papers}
+
+
+def test_building_again_changes_nothing(clean, tmp_path: Path) -> None:
+    uri, after, triples = clean
+    copy = tmp_path / "kg"
+    shutil.copytree(uri.removeprefix("oxigraph:"), copy)
+    result = build([EXAMPLES], f"oxigraph:{copy}")
+    assert result.before == after
+    assert result.after == after
+    assert result.new_papers == 0
+    assert result.added() == dict.fromkeys(after, 0)
+    assert dump(f"oxigraph:{copy}") == triples
+
+
+def test_adding_files_adds_only_whats_new(clean, tmp_path: Path) -> None:
+    uri = f"oxigraph:{tmp_path / 'kg'}"
+    first = build([EXAMPLES / "papers.jsonl"], uri)
+    assert 0 < first.after["papers"] < clean[1]["papers"]
+    second = build([EXAMPLES / "papers.jsonl", EXAMPLES / "arxiv.xml"], uri)
+    assert second.before == first.after
+    assert second.new_papers == second.after["papers"] - first.after["papers"]
+    assert second.new_papers < second.papers  # the JSONL papers were already present
+
+
+def test_interrupted_build_converges(clean, tmp_path: Path) -> None:
+    uri = f"oxigraph:{tmp_path / 'kg'}"
+
+    class Crash(RuntimeError):
+        pass
+
+    class Flaky(OxigraphStore):
+        """A real Oxigraph store whose third batch write dies (as a killed process would)."""
+
+        writes = 0
+
+        def write_papers(self, batch: Sequence[PaperGraph]) -> WriteStats:
+            Flaky.writes += 1
+            if Flaky.writes == 3:
+                raise Crash("power cut")
+            return super().write_papers(batch)
+
+    store = Flaky.open(uri)
+    with pytest.raises(Crash):
+        build([EXAMPLES], store, batch_size=4)
+    partial = store.counts()
+    store.close()
+    assert 0 < partial["papers"] < clean[1]["papers"]
+    result = build([EXAMPLES], uri, batch_size=4)
+    assert result.after == clean[1]
+    assert dump(uri) == clean[2]
+
+
+def test_rdflib_store_builds_the_same_graph(tmp_path: Path) -> None:
+    source = [EXAMPLES / "papers.jsonl"]  # rdflib is for small graphs: keep it quick
+    reference = build(source, "oxigraph:" + str(tmp_path / "ox"))
+    path = tmp_path / "kg.ttl"
+    result = build(source, f"rdflib:{path}", batch_size=7)
+    assert result.after == reference.after
+    assert dump(f"rdflib:{path}") == dump("oxigraph:" + str(tmp_path / "ox"))
+
+
+def test_progress_and_rejections(tmp_path: Path) -> None:
+    bad = tmp_path / "in"
+    bad.mkdir()
+    shutil.copy(EXAMPLES / "papers.jsonl", bad / "papers.jsonl")
+    (bad / "broken.jsonl").write_text('{"title": "ok paper", "year": 2020}\nnot json\n')
+    seen: list[tuple[int, int]] = []
+    rejected = []
+    result = build([bad], "oxigraph:", batch_size=2, progress=lambda d, t: seen.append((d, t)),
+                   on_rejection=rejected.append)
+    assert result.rejections and rejected == result.rejections
+    total = result.papers
+    assert seen[0] == (0, total) and seen[-1] == (total, total)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert result.after["papers"] == total

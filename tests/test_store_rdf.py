@@ -1,0 +1,389 @@
+"""The embedded RDF stores (Oxigraph, rdflib) on hand-built PaperGraphs: mapping, counts,
+idempotence, merging, re-extraction, CO_OCCURS, injection safety, named queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extract.model import ConceptInfo, ConceptLink, Mention
+from kg.model import Author, Paper
+from kg.queries import NAMED_QUERIES, QueryParamError
+from kg.stores import GraphStore, PaperGraph, ReadOnlyError, StoreError, open_store
+from kg.stores.rdf import bind_text, paper_iri, sparql_kind, sparql_literal
+
+EVIL = [
+    'He said "hi" \\ {braces} }',
+    '"}) DETACH DELETE n //',
+    '"> . DROP ALL #',
+    "line one\nline two\r\n\ttabbed",
+    "ünïcödé — 東京 🚀",
+    "'single' ''' quotes",
+]
+
+
+def link(cid: str, name: str, ctype: str, proposed: bool = False, text: str = "") -> ConceptLink:
+    """A concept link with one evidence in the abstract."""
+    text = text or name
+    sentence = f"We use {text}."
+    return ConceptLink(cid, name, ctype, proposed, 0.75,
+                       [Mention(text, "abstract", 7, 7 + len(text), sentence)])
+
+
+def vocabulary() -> list[ConceptInfo]:
+    return [
+        ConceptInfo("concept:transformer", "Transformer", "architecture", ["TF"]),
+        ConceptInfo("concept:vit", "ViT", "architecture", ["Vision Transformer"],
+                    ["concept:transformer"]),
+        ConceptInfo("concept:imagenet", "ImageNet", "benchmark", ["ILSVRC"]),
+        ConceptInfo("concept:adam", "Adam", "method"),
+    ]
+
+
+def sample() -> list[PaperGraph]:
+    """Three papers, five distinct authors, four concepts (one coined), one citation."""
+    attention = Paper(
+        "Attention Is All You Need", "We use Transformer.", [Author("Ashish Vaswani"),
+                                                             Author("Noam Shazeer")],
+        year=2017, arxiv_id="1706.03762", sources=["a.jsonl:1"],
+    )
+    vit = Paper(
+        "An Image is Worth 16x16 Words", "We use ViT.",
+        [Author("Alexey Dosovitskiy"), Author("Lucas Beyer"), Author("Noam Shazeer")],
+        year=2020, arxiv_id="2010.11929", references=["arxiv:1706.03762", "doi:10.9/none"],
+        sources=["b.bib:4"],
+    )
+    foo = Paper("FooNet for everything", "We use FooNet.", [Author("Jane Roe")],
+                year=2021, doi="10.1234/foo", sources=["c.csv:2"])
+    return [
+        PaperGraph(attention, [link("concept:transformer", "Transformer", "architecture", True),
+                               link("concept:adam", "Adam", "method")]),
+        PaperGraph(vit, [link("concept:vit", "ViT", "architecture", True),
+                         link("concept:imagenet", "ImageNet", "benchmark"),
+                         link("concept:transformer", "Transformer", "architecture"),
+                         link("concept:adam", "Adam", "method")]),
+        PaperGraph(foo, [link("concept:foonet", "FooNet", "architecture", True),
+                         link("concept:imagenet", "ImageNet", "benchmark")]),
+    ]
+
+
+# Hand-derived from sample(): pairs per paper: attention {transformer, adam} = 1;
+# vit {vit, imagenet, transformer, adam} = 6; foo {foonet, imagenet} = 1; the pair
+# (transformer, adam) appears in two papers, so 7 distinct pairs.
+EXPECTED = {
+    "papers": 3, "authors": 5, "concepts": 5, "authored_by": 6, "mentions": 8,
+    "cites": 1, "broader": 1, "co_occurs": 7,
+}
+
+
+def fill(store: GraphStore, graphs: list[PaperGraph] | None = None) -> None:
+    store.write_concepts(vocabulary())
+    store.write_papers(graphs if graphs is not None else sample())
+    store.update_cooccurrence([])
+
+
+def triples(store: GraphStore) -> set[tuple]:
+    return {tuple(r) for r in store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }").rows}
+
+
+@pytest.fixture(params=["oxigraph-memory", "oxigraph-disk", "rdflib-memory", "rdflib-file"])
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    uri = {
+        "oxigraph-memory": "oxigraph:",
+        "oxigraph-disk": f"oxigraph:{tmp_path / 'kg'}",
+        "rdflib-memory": "rdflib:",
+        "rdflib-file": f"rdflib:{tmp_path / 'kg.ttl'}",
+    }[request.param]
+    opened = open_store(uri)
+    yield opened
+    opened.close()
+
+
+def test_counts_match_the_input(store: GraphStore) -> None:
+    fill(store)
+    assert store.counts() == EXPECTED
+
+
+def test_writing_twice_changes_nothing(store: GraphStore) -> None:
+    fill(store)
+    first = triples(store)
+    stats = store.write_papers(sample())
+    store.write_concepts(vocabulary())
+    store.update_cooccurrence([])
+    assert stats.added == {"papers": 0}
+    assert store.counts() == EXPECTED
+    assert triples(store) == first
+
+
+def test_reextraction_replaces_mentions_and_cooccurrence(store: GraphStore) -> None:
+    fill(store)
+    vit = sample()[1]
+    # re-extracted: only ViT now; ImageNet/Transformer/Adam links of this paper must go
+    store.write_papers([PaperGraph(vit.paper, [link("concept:vit", "ViT", "architecture")])])
+    store.update_cooccurrence([])
+    counts = store.counts()
+    assert counts["mentions"] == EXPECTED["mentions"] - 3
+    rows = store.named("concepts-of-paper", {"paper": "arxiv:2010.11929"}).rows
+    assert [(r[0], r[3]) for r in rows] == [("concept:vit", "used")]
+    pairs = store.named("top-cooccurring", {}).rows
+    # left: (adam, transformer) from attention and (foonet, imagenet) from foo, weight 1 each
+    assert [(r[0], r[2], r[4]) for r in pairs] == [
+        ("concept:adam", "concept:transformer", 1),
+        ("concept:foonet", "concept:imagenet", 1),
+    ]
+
+
+def test_paper_seen_again_merges_fields(store: GraphStore) -> None:
+    fill(store)
+    again = Paper("Attention Is All You Need", arxiv_id="1706.03762", venue="NeurIPS",
+                  sources=["d.xml:9"])
+    store.write_papers([PaperGraph(again, [])])
+    fields = dict(
+        store.query(
+            "SELECT ?k ?v WHERE { ?p dcterms:identifier 'arxiv:1706.03762' . "
+            "VALUES (?prop ?k) { (pkg:year 'year') (pkg:venue 'venue') "
+            "(dcterms:abstract 'abstract') } ?p ?prop ?v }"
+        ).rows
+    )
+    assert fields == {"year": 2017, "venue": "NeurIPS", "abstract": "We use Transformer."}
+    sources = store.query(
+        "SELECT ?s WHERE { ?p dcterms:identifier 'arxiv:1706.03762' ; pkg:source ?s } ORDER BY ?s"
+    ).rows
+    assert sources == [["a.jsonl:1"], ["d.xml:9"]]
+    assert store.counts()["authored_by"] == EXPECTED["authored_by"]  # no authors: kept
+
+
+def test_title_overwritten_by_newer_record(store: GraphStore) -> None:
+    fill(store)
+    paper = Paper("FooNet for everything, revised", doi="10.1234/foo")
+    store.write_papers([PaperGraph(paper, [])])
+    rows = store.named("search", {"text": "foonet for"}).rows
+    assert rows == [["paper", "doi:10.1234/foo", "FooNet for everything, revised"]]
+
+
+@pytest.mark.parametrize("evil", EVIL)
+def test_injection_text_is_stored_verbatim(store: GraphStore, evil: str) -> None:
+    fill(store)
+    before = triples(store)
+    paper = Paper(f"Title {evil}", f"Abstract {evil}", [Author(f"Eve {evil}")],
+                  doi="10.666/evil", sources=[f"evil {evil}:1"])
+    coined = link("concept:evil", f"Name {evil}", "method", text=evil)
+    store.write_papers([PaperGraph(paper, [coined])])
+    store.update_cooccurrence([])
+    title = store.query(
+        "SELECT ?t WHERE { ?p dcterms:identifier $id ; dcterms:title ?t }", {"id": paper.id}
+    ).rows
+    assert title == [[paper.title]]
+    name = store.query(
+        "SELECT ?n WHERE { ?a a pkg:Author ; foaf:name ?n FILTER(STRSTARTS(?n, 'Eve')) }"
+    ).rows
+    assert name == [[paper.authors[0].name]]
+    evidence = store.named("concepts-of-paper", {"paper": paper.id}).records()
+    assert [(e["name"], e["sentence"]) for e in evidence] == [
+        (f"Name {evil}", f"We use {evil}.")
+    ]
+    # the searched text is itself hostile: bound as a literal, it finds exactly the paper
+    found = store.named("search", {"text": paper.title.removeprefix("Title ")}).rows
+    assert ["paper", paper.id, paper.title] in found
+    # nothing that existed before was removed
+    assert before <= triples(store)
+    assert store.counts()["papers"] == EXPECTED["papers"] + 1
+
+
+@pytest.mark.parametrize("evil", EVIL)
+def test_hostile_parameters_change_nothing(store: GraphStore, evil: str) -> None:
+    fill(store)
+    before = triples(store)
+    for name in ("papers-by-concept", "author-concepts", "concepts-of-paper"):
+        key = NAMED_QUERIES[name].required[0]
+        assert store.named(name, {key: evil}).rows == []
+    assert triples(store) == before
+
+
+def test_named_queries_have_declared_columns(store: GraphStore) -> None:
+    fill(store)
+    args = {
+        "papers-by-concept": {"concept": "transformer"},
+        "concepts-of-paper": {"paper": "arxiv:2010.11929"},
+        "author-concepts": {"author": "Noam Shazeer"},
+        "ego-network": {"node": "concept:imagenet"},
+        "search": {"text": "a"},
+    }
+    for name, query in NAMED_QUERIES.items():
+        result = store.named(name, args.get(name, {}))
+        assert result.columns == list(query.columns)
+        assert result.rows, name
+        assert all(len(row) == len(query.columns) for row in result.rows)
+
+
+def test_named_query_rows(store: GraphStore) -> None:
+    fill(store)
+    top = store.named("top-concepts", {"limit": "3"}).rows
+    assert top == [
+        ["concept:adam", "Adam", "method", 2],
+        ["concept:imagenet", "ImageNet", "benchmark", 2],
+        ["concept:transformer", "Transformer", "architecture", 2],
+    ]
+    bench = store.named("top-concepts", {"type": "benchmark"}).rows
+    assert [r[0] for r in bench] == ["concept:imagenet"]
+    # by alias, with narrower concepts (ViT is narrower than Transformer)
+    rows = store.named("papers-by-concept", {"concept": "tf"}).rows
+    assert rows == [
+        ["arxiv:2010.11929", "An Image is Worth 16x16 Words", 2020, "used", "concept:transformer"],
+        ["arxiv:2010.11929", "An Image is Worth 16x16 Words", 2020, "proposed", "concept:vit"],
+        ["arxiv:1706.03762", "Attention Is All You Need", 2017, "proposed",
+         "concept:transformer"],
+    ]
+    exact = store.named("papers-by-concept", {"concept": "tf", "narrower": "false"}).rows
+    assert [r[4] for r in exact] == ["concept:transformer", "concept:transformer"]
+    author = store.named("author-concepts", {"author": "noam shazeer"}).rows
+    assert [(r[0], r[3]) for r in author] == [
+        ("concept:adam", 2), ("concept:transformer", 2), ("concept:imagenet", 1),
+        ("concept:vit", 1),
+    ]
+    trend = store.named("concept-trend", {"concept": "Transformer"}).rows
+    assert trend == [["concept:transformer", "Transformer", 2017, 1],
+                     ["concept:transformer", "Transformer", 2020, 1]]
+    evidence = store.named("concepts-of-paper", {"paper": "doi:10.1234/foo"}).records()
+    assert evidence[0] == {
+        "concept": "concept:foonet", "name": "FooNet", "type": "architecture",
+        "role": "proposed", "confidence": 0.75, "field": "abstract", "start": 7, "end": 13,
+        "sentence": "We use FooNet.",
+    }
+
+
+def test_ego_network(store: GraphStore) -> None:
+    fill(store)
+    rows = store.named("ego-network", {"node": "doi:10.1234/foo"}).records()
+    edges = sorted((r["rel"], r["source"], r["target"]) for r in rows)
+    assert edges == [
+        ("AUTHORED_BY", "doi:10.1234/foo", "name:jane-roe"),
+        ("MENTIONS", "doi:10.1234/foo", "concept:foonet"),
+        ("MENTIONS", "doi:10.1234/foo", "concept:imagenet"),
+    ]
+    wider = store.named("ego-network", {"node": "doi:10.1234/foo", "hops": 2}).records()
+    assert len(wider) > len(rows)
+    assert {"CO_OCCURS", "MENTIONS", "AUTHORED_BY"} <= {r["rel"] for r in wider}
+    only = store.named("ego-network", {"node": "doi:10.1234/foo", "hops": 2,
+                                       "types": "benchmark, Paper"}).records()
+    for row in only:
+        for end in ("source", "target"):
+            assert (row[end] == "doi:10.1234/foo" or row[f"{end}_kind"] == "paper"
+                    or row[end] == "concept:imagenet")
+    weights = [r["weight"] for r in wider]
+    assert weights == sorted(weights, reverse=True)
+
+
+def test_updates_refused_unless_write(store: GraphStore) -> None:
+    fill(store)
+    with pytest.raises(ReadOnlyError, match="--write"):
+        store.query("DELETE WHERE { ?s ?p ?o }")
+    assert store.counts() == EXPECTED
+    store.query("DELETE WHERE { ?s a pkg:CoOccurrence ; ?p ?o }", write=True)
+    assert store.counts()["co_occurs"] == 0
+
+
+def test_query_errors_are_store_errors(store: GraphStore) -> None:
+    with pytest.raises(StoreError, match="not a valid SPARQL"):
+        store.query("SELEKT nothing")
+    with pytest.raises(QueryParamError, match="--param concept"):
+        store.named("papers-by-concept", {})
+    with pytest.raises(QueryParamError, match="whole number"):
+        store.named("top-concepts", {"limit": "many"})
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
+def test_any_text_round_trips_as_a_parameter(store: GraphStore, text: str) -> None:
+    rows = store.query("SELECT ?x WHERE { BIND($v AS ?x) }", {"v": text}).rows
+    assert rows == [[text]]
+
+
+def test_sparql_kind_parses_instead_of_guessing() -> None:
+    assert sparql_kind("SELECT ?x WHERE { ?x ?p 'DELETE WHERE { ?s ?p ?o }' }") == "query"
+    assert sparql_kind("# INSERT DATA\nASK {}") == "query"
+    assert sparql_kind("PREFIX a: <http://a/> INSERT DATA { a:b a:c 'SELECT' }") == "update"
+    assert sparql_kind("CLEAR ALL") == "update"
+
+
+def test_bind_text_leaves_strings_and_iris_alone() -> None:
+    text = "SELECT * WHERE { ?s <http://x/$v> '$v' ; ?p $v } LIMIT $n"
+    bound = bind_text(text, {"v": 'a"b', "n": 5})
+    assert bound == "SELECT * WHERE { ?s <http://x/$v> '$v' ; ?p \"a\\\"b\" } LIMIT 5"
+    assert sparql_literal("x\\y\n") == '"x\\\\y\\n"'
+
+
+def test_rdflib_file_is_saved_and_reloaded(tmp_path: Path) -> None:
+    path = tmp_path / "graph.ttl"
+    with open_store(f"rdflib:{path}") as first:
+        fill(first)
+    assert path.exists()
+    rdflib.Graph().parse(path)  # valid Turtle
+    with open_store(f"rdflib:{path}") as second:
+        assert second.counts() == EXPECTED
+
+
+def test_oxigraph_bare_path_persists_and_exposes_rdflib(tmp_path: Path) -> None:
+    with open_store(str(tmp_path / "kg")) as first:
+        fill(first)
+    with open_store(f"oxigraph:{tmp_path / 'kg'}") as second:
+        assert second.counts() == EXPECTED
+        graph = second.rdflib_graph()  # type: ignore[attr-defined]
+        pkg = rdflib.Namespace("https://paper-kg.org/schema#")
+        papers = set(graph.subjects(rdflib.RDF.type, pkg.Paper))
+        assert rdflib.URIRef(paper_iri("doi:10.1234/foo")) in papers
+        assert len(papers) == EXPECTED["papers"]
+
+
+def test_oxigraph_in_use_opens_read_only(tmp_path: Path) -> None:
+    with open_store(f"oxigraph:{tmp_path / 'kg'}") as holder:
+        fill(holder)
+        with open_store(f"oxigraph:{tmp_path / 'kg'}") as reader:
+            assert reader.counts() == EXPECTED
+            with pytest.raises(StoreError, match="in use by another process"):
+                reader.write_papers(sample())
+
+
+def test_oxigraph_path_that_is_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "file.txt"
+    path.write_text("x")
+    with pytest.raises(StoreError, match="not an Oxigraph store directory"):
+        open_store(f"oxigraph:{path}")
+
+
+def test_backends_agree_on_every_named_query(tmp_path: Path) -> None:
+    args = {
+        "top-concepts": [{}, {"type": "architecture", "limit": 2}],
+        "papers-by-concept": [{"concept": "Transformer"}, {"concept": "vit", "narrower": False}],
+        "concepts-of-paper": [{"paper": "arxiv:2010.11929"}],
+        "author-concepts": [{"author": "name:noam-shazeer"}],
+        "top-cooccurring": [{}, {"concept": "imagenet"}],
+        "concept-trend": [{}],
+        "ego-network": [{"node": "concept:transformer", "hops": 2}, {"node": "name:jane-roe"}],
+        "search": [{"text": "ima"}],
+    }
+    assert set(args) == set(NAMED_QUERIES)
+    with open_store("oxigraph:") as ox, open_store("rdflib:") as rl:
+        fill(ox)
+        fill(rl)
+        for name, calls in args.items():
+            for params in calls:
+                assert ox.named(name, params).rows == rl.named(name, params).rows, name
+
+
+def test_sparql_cooccurrence_update_matches_the_store(store: GraphStore) -> None:
+    """The in-database recompute (used after bulk loads) gives the stores' exact triples."""
+    from kg.stores.rdf import cooccurrence_update
+
+    fill(store)
+    expected = triples(store)
+    store.query("DELETE WHERE { ?c a pkg:CoOccurrence ; ?p ?o } ; "
+                "DELETE WHERE { ?a pkg:coOccursWith ?b }", write=True)
+    assert store.counts()["co_occurs"] == 0
+    store.query(cooccurrence_update(None), write=True)
+    assert triples(store) == expected
