@@ -73,7 +73,7 @@ def report_rejection(rejection: Rejection) -> None:
 
 def fail(message: str, hint: str = "", code: int = 2) -> typer.Exit:
     """Print a one-line error (and what to do next) and return the Exit to raise."""
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     if hint:
-        err.print(f"  {hint}", highlight=False)
+        err.print(f"  {hint}", highlight=False, soft_wrap=True)
     return typer.Exit(code)

@@ -1,0 +1,554 @@
+"""Bulk files for loads too large for transactional writes: neo4j-admin CSV and N-Triples/N-Quads.
+
+A store's writer upserts batch by batch, which is right for incremental builds but slow for
+millions of papers. Database bulk loaders (``neo4j-admin database import full``, Oxigraph's
+``load``, Virtuoso's ``ld_dir``, QLever's index builder) are much faster but want files. The
+writers here stream PaperGraphs into such files without holding the corpus (only ids and
+co-occurrence pair counts stay in memory):
+
+- ``ntriples`` / ``nquads``: exactly the triples the RDF stores write (the mapping is
+  kg/stores/rdf.py's, reused, not copied), so the named queries run unchanged on the loaded
+  graph; N-Quads put every triple into one named graph (``--graph``).
+- ``neo4j-csv``: one header file and one data file per node label / relationship type, in the
+  Neo4j model of kg/stores/neo4j.py, plus ``import.sh`` (the neo4j-admin command) and
+  ``post-load.cypher`` (constraints, and co-occurrence when it could not be counted here).
+
+With ``shard=(i, n)`` only the papers of slice i are written (kg/shard.py), into part files
+named ``*.part-i-of-n.*`` so that n machines can write into one shared directory. Pair counts
+span slices, so sharded outputs leave CO_OCCURS to the post-load statement.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shlex
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from extract.model import ConceptInfo, ConceptLink
+from kg.model import Paper
+from kg.shard import in_shard
+from kg.stores.base import COUNT_KEYS, PaperGraph
+from kg.stores.neo4j import schema_statements, type_label
+from kg.stores.rdf import (
+    ID,
+    TYPE,
+    Triples,
+    concept_core_triples,
+    concept_iri,
+    cooccurrence_update,
+    expand,
+    mention_triples,
+    paper_triples,
+    sparql_literal,
+)
+
+__all__ = [
+    "ARRAY_DELIMITER",
+    "DEFAULT_GRAPH",
+    "FORMATS",
+    "BulkResult",
+    "BulkWriter",
+    "Neo4jCsvWriter",
+    "RdfBulkWriter",
+    "export_bulk",
+    "open_writer",
+]
+
+FORMATS = ("neo4j-csv", "ntriples", "nquads")
+DEFAULT_GRAPH = "https://paper-kg.org/graph/papers"
+# neo4j-admin splits arrays on one character; U+001F (unit separator) never occurs in text
+ARRAY_DELIMITER = "\x1f"
+
+Progress = Callable[[int], None]  # papers written so far
+
+
+@dataclass
+class BulkResult:
+    """What a bulk export wrote: counts under COUNT_KEYS (as the stores' counts() would report
+    after loading this output alone), triples (RDF formats) and the files."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+    triples: int = 0
+    files: list[Path] = field(default_factory=list)
+    skipped_duplicates: int = 0
+    cooccurrence_deferred: bool = False
+
+    def summary_rows(self) -> list[tuple[str, int]]:
+        rows = [(key, self.counts[key]) for key in COUNT_KEYS]
+        if self.triples:
+            rows.append(("triples", self.triples))
+        if self.skipped_duplicates:
+            rows.append(("duplicate papers skipped", self.skipped_duplicates))
+        return rows
+
+
+def _part(shard: tuple[int, int] | None) -> str:
+    return f".part-{shard[0]}-of-{shard[1]}" if shard else ""
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Header files are written by every shard; a rename keeps concurrent writers safe."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _unique_links(links: Iterable[ConceptLink]) -> list[ConceptLink]:
+    """One link per concept and paper, the first one, as the stores keep it."""
+    seen: dict[str, ConceptLink] = {}
+    for link in links:
+        seen.setdefault(link.id, link)
+    return list(seen.values())
+
+
+class BulkWriter:
+    """Common bookkeeping: ids seen, citations, co-occurrence pairs, counts.
+
+    Call order mirrors ``kg build``: ``write_concepts`` (the vocabulary), ``write_papers``
+    (any number of batches), ``write_concepts`` again for coined concepts, then ``finish``.
+    """
+
+    extension = ""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        shard: tuple[int, int] | None = None,
+        cooccurrence: bool | None = None,
+    ) -> None:
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.shard = shard
+        # pairs span shards: only an unsharded export can count them
+        self.cooccurrence = shard is None if cooccurrence is None else cooccurrence
+        self.result = BulkResult(cooccurrence_deferred=not self.cooccurrence)
+        self.papers: set[str] = set()
+        self.authors: set[str] = set()
+        self.vocabulary: set[str] = set()
+        self.concepts: dict[str, ConceptInfo] = {}  # written concept nodes
+        self.linked: dict[str, ConceptLink] = {}  # linked concepts not (yet) written as nodes
+        self.cited: Counter[str] = Counter()
+        self.broader: list[tuple[str, str]] = []  # BROADER edges of written concepts
+        self.written: set[str] = set()  # concept nodes written by this output
+        self._index: dict[str, int] = {}  # concept id -> small int, for compact pair keys
+        self._ids: list[str] = []
+        self.pairs: Counter[tuple[int, int]] = Counter()
+
+    # --- the build protocol ---------------------------------------------------------------
+
+    def write_concepts(self, concepts: Iterable[ConceptInfo]) -> None:
+        for info in concepts:
+            if info.source != "coined":
+                self.vocabulary.add(info.id)
+            self.concepts[info.id] = info
+            self.linked.pop(info.id, None)
+            if self._concept(info):
+                self.written.add(info.id)
+                broader = [b for b in dict.fromkeys(info.broader) if b != info.id]
+                self.broader += [(info.id, b) for b in broader]
+
+    def write_papers(self, batch: Sequence[PaperGraph]) -> None:
+        for graph in batch:
+            paper = graph.paper
+            if paper.id in self.papers:
+                self.result.skipped_duplicates += 1
+                continue
+            self.papers.add(paper.id)
+            links = _unique_links(graph.concepts)
+            for link in links:
+                if link.id not in self.concepts and link.id not in self.vocabulary:
+                    self.linked.setdefault(link.id, link)
+            for author in paper.authors:
+                if author.id not in self.authors:
+                    self.authors.add(author.id)
+                    self._author(author.id, author.name, author)
+            for ref in dict.fromkeys(paper.references):
+                if ref:
+                    self.cited[ref] += 1
+            self.result.counts["authored_by"] += len(paper.authors)
+            self.result.counts["mentions"] += len(links)
+            self._paper(paper, links)
+            if self.cooccurrence:
+                self._count_pairs([link.id for link in links])
+
+    def finish(self) -> BulkResult:
+        """Write what needs the whole run (stubs, labels, pairs), close files, count."""
+        for link in self.linked.values():
+            self._linked_concept(link)
+            self.written.add(link.id)
+        counts = self.result.counts
+        counts["papers"] = len(self.papers)
+        counts["authors"] = len(self.authors)
+        counts["concepts"] = len(self.written)
+        counts["cites"] = sum(n for ref, n in self.cited.items() if ref in self.papers)
+        known = self.vocabulary | set(self.concepts) | set(self.linked)
+        self.broader = [(a, b) for a, b in dict.fromkeys(self.broader) if b in known]
+        counts["broader"] = len(self.broader)
+        if self.cooccurrence:
+            pairs = sorted((self._ids[a], self._ids[b], w) for (a, b), w in self.pairs.items())
+            for a, b, weight in pairs:
+                self._cooccurrence(a, b, weight)
+            counts["co_occurs"] = len(pairs)
+        self._close()
+        return self.result
+
+    # --- co-occurrence --------------------------------------------------------------------
+
+    def _count_pairs(self, concept_ids: list[str]) -> None:
+        # pairs ordered by id (a < b), as the stores order CO_OCCURS; ints keep keys small
+        index = [self._intern(cid) for cid in sorted(set(concept_ids))]
+        for i, a in enumerate(index):
+            for b in index[i + 1 :]:
+                self.pairs[(a, b)] += 1
+
+    def _intern(self, concept_id: str) -> int:
+        found = self._index.get(concept_id)
+        if found is None:
+            found = self._index[concept_id] = len(self._ids)
+            self._ids.append(concept_id)
+        return found
+
+    # --- format hooks ---------------------------------------------------------------------
+
+    def _concept(self, info: ConceptInfo) -> bool:
+        """Write a concept node; False when this output leaves it to another shard."""
+        raise NotImplementedError
+
+    def _linked_concept(self, link: ConceptLink) -> None:
+        raise NotImplementedError
+
+    def _author(self, author_id: str, name: str, author: Any) -> None:
+        raise NotImplementedError
+
+    def _paper(self, paper: Paper, links: list[ConceptLink]) -> None:
+        raise NotImplementedError
+
+    def _cooccurrence(self, a: str, b: str, weight: int) -> None:
+        raise NotImplementedError
+
+    def _close(self) -> None:
+        raise NotImplementedError
+
+
+# ------------------------------------------------------------------------------- RDF
+
+
+def concept_triples(info: ConceptInfo, out: Triples) -> None:
+    """A concept node as RdfStore.write_concepts writes it (same terms, same helpers)."""
+    c = concept_iri(info.id)
+    concept_core_triples(info.id, info.type, out)
+    out.add(c, expand("skos:prefLabel"), sparql_literal(info.name))
+    out.add(c, expand("pkg:origin"), sparql_literal(info.source))
+    for alias in info.aliases:
+        out.add(c, expand("skos:altLabel"), sparql_literal(alias))
+    for broader in info.broader:
+        out.add(c, expand("skos:broader"), f"<{concept_iri(broader)}>")
+
+
+def cooccurrence_triples(a: str, b: str, weight: int, out: Triples) -> None:
+    """The CO_OCCURS node of a concept pair (a < b by id), as rdf.cooccurrence_update makes it."""
+    ca, cb = concept_iri(a), concept_iri(b)
+    prefix = f"{ID}concept/"
+    co = f"{ID}cooccurrence/{ca.removeprefix(prefix)}/{cb.removeprefix(prefix)}"
+    out.add(co, TYPE, expand("pkg:CoOccurrence"))
+    out.add(co, expand("pkg:concept"), f"<{ca}>")
+    out.add(co, expand("pkg:concept"), f"<{cb}>")
+    out.add(co, expand("pkg:weight"), sparql_literal(int(weight)))
+    out.add(ca, expand("pkg:coOccursWith"), f"<{cb}>")
+
+
+class RdfBulkWriter(BulkWriter):
+    """N-Triples (``graph.nt``) or N-Quads (``graph.nq``, every triple in ``graph``)."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        shard: tuple[int, int] | None = None,
+        cooccurrence: bool | None = None,
+        quads: bool = False,
+        graph: str = DEFAULT_GRAPH,
+    ) -> None:
+        super().__init__(out_dir, shard, cooccurrence)
+        self.quads = quads
+        self.graph_term = f" <{graph}> ." if quads else ""
+        self.path = self.out_dir / f"graph{_part(shard)}.{'nq' if quads else 'nt'}"
+        self.handle: IO[str] = self.path.open("w", encoding="utf-8", newline="\n")
+        self.result.files.append(self.path)
+        self._cores: set[str] = set()  # concepts whose type triples were written already
+
+    def _emit(self, out: Triples) -> None:
+        lines = out.lines
+        if self.quads:
+            lines = [line[:-2] + self.graph_term for line in lines]  # drop ' .', add graph
+        if lines:
+            self.handle.write("\n".join(lines) + "\n")
+            self.result.triples += len(lines)
+
+    def _concept(self, info: ConceptInfo) -> bool:
+        out = Triples()
+        concept_triples(info, out)
+        self._cores.add(info.id)
+        self._emit(out)
+        return True
+
+    def _linked_concept(self, link: ConceptLink) -> None:
+        out = Triples()  # a concept seen only in papers: its first spelling is its label
+        out.add(concept_iri(link.id), expand("skos:prefLabel"), sparql_literal(link.name))
+        self._emit(out)
+
+    def _author(self, author_id: str, name: str, author: Any) -> None:
+        pass  # written with each paper by paper_triples (duplicates are one triple in RDF)
+
+    def _paper(self, paper: Paper, links: list[ConceptLink]) -> None:
+        out = Triples()
+        paper_triples(paper, out)
+        for link in links:
+            if link.id not in self._cores:
+                concept_core_triples(link.id, link.type, out)
+                self._cores.add(link.id)
+            mention_triples(paper, link, out)
+        self._emit(out)
+
+    def _cooccurrence(self, a: str, b: str, weight: int) -> None:
+        out = Triples()
+        cooccurrence_triples(a, b, weight, out)
+        self._emit(out)
+
+    def _close(self) -> None:
+        self.handle.close()
+        # an RDF set ignores repeated triples (author and concept triples recur per paper)
+        if not self.cooccurrence:
+            post = self.out_dir / "post-load.rq"
+            _atomic_write(
+                post,
+                "# Run once after loading every part (SPARQL 1.1 Update): recomputes\n"
+                "# CO_OCCURS over the whole graph, as `kg build` does after writing.\n"
+                + cooccurrence_update(None) + "\n",
+            )
+            self.result.files.append(post)
+
+
+# ------------------------------------------------------------------------------- Neo4j
+
+# name -> (header columns, kind) ; node files carry :ID/:LABEL, relationship files
+# :START_ID/:END_ID/:TYPE, all in separate ID spaces per label so ids never collide.
+NODE_FILES: dict[str, list[str]] = {
+    "papers": [
+        "id:ID(Paper)", ":LABEL", "title", "abstract", "year:int", "date", "updated", "doi",
+        "arxiv_id", "venue", "url", "upvotes:int", "n_authors:int", "keywords:string[]",
+        "categories:string[]", "sources:string[]",
+    ],
+    "paper-stubs": ["id:ID(Paper)", ":LABEL"],
+    "authors": ["id:ID(Author)", ":LABEL", "name"],
+    "concepts": [
+        "id:ID(Concept)", ":LABEL", "name", "type", "source", "aliases:string[]",
+        "broader_ids:string[]",
+    ],
+}
+RELATIONSHIP_FILES: dict[str, list[str]] = {
+    "authored-by": [":START_ID(Paper)", ":END_ID(Author)", ":TYPE", "position:int"],
+    "mentions": [
+        ":START_ID(Paper)", ":END_ID(Concept)", ":TYPE", "role", "confidence:double",
+        "texts:string[]", "fields:string[]", "starts:int[]", "ends:int[]", "sentences:string[]",
+    ],
+    "cites": [":START_ID(Paper)", ":END_ID(Paper)", ":TYPE"],
+    "broader": [":START_ID(Concept)", ":END_ID(Concept)", ":TYPE"],
+    "co-occurs": [":START_ID(Concept)", ":END_ID(Concept)", ":TYPE", "weight:int"],
+}
+
+
+def _array(values: Iterable[Any]) -> str | None:
+    items = [str(v).replace(ARRAY_DELIMITER, " ") for v in values]
+    return ARRAY_DELIMITER.join(items) if items else None
+
+
+def _text(value: Any) -> Any:
+    return value if value not in ("", None) else None
+
+
+def concept_labels(concept_type: str | None) -> str:
+    label = type_label(concept_type)
+    return _array(["Concept", label] if label else ["Concept"]) or "Concept"
+
+
+class Neo4jCsvWriter(BulkWriter):
+    """``neo4j-admin database import full`` input: ``<name>.header.csv`` + ``<name>[.part].csv``.
+
+    In a sharded run, slice 1 writes the vocabulary and its BROADER edges (every slice would
+    repeat them, and neo4j-admin does not merge duplicate relationships); authors and coined
+    concepts recur across slices and are merged by ``--skip-duplicate-nodes``.
+    """
+
+    extension = "csv"
+
+    def __init__(
+        self,
+        out_dir: Path,
+        shard: tuple[int, int] | None = None,
+        cooccurrence: bool | None = None,
+    ) -> None:
+        super().__init__(out_dir, shard, cooccurrence)
+        self.handles: dict[str, IO[str]] = {}
+        self.writers: dict[str, Any] = {}
+        for name, header in {**NODE_FILES, **RELATIONSHIP_FILES}.items():
+            head = self.out_dir / f"{name}.header.csv"
+            data = self.out_dir / f"{name}{_part(shard)}.csv"
+            _atomic_write(head, ",".join(header) + "\n")
+            handle = data.open("w", encoding="utf-8", newline="")
+            self.handles[name] = handle
+            self.writers[name] = csv.writer(handle, lineterminator="\n")
+            self.result.files += [head, data]
+        self.write_vocabulary = shard is None or shard[0] == 1
+
+    def _row(self, name: str, row: list[Any]) -> None:
+        self.writers[name].writerow(row)
+
+    def _concept(self, info: ConceptInfo) -> bool:
+        if info.source != "coined" and not self.write_vocabulary:
+            return False
+        broader = [b for b in dict.fromkeys(info.broader) if b != info.id]
+        self._row("concepts", [
+            info.id, concept_labels(info.type), info.name, info.type, info.source,
+            _array(dict.fromkeys(info.aliases)), _array(broader),
+        ])
+        return True
+
+    def _linked_concept(self, link: ConceptLink) -> None:
+        self._row("concepts", [
+            link.id, concept_labels(link.type), link.name, link.type, link.source, None, None,
+        ])
+
+    def _author(self, author_id: str, name: str, author: Any) -> None:
+        self._row("authors", [author_id, "Author", name])
+
+    def _paper(self, paper: Paper, links: list[ConceptLink]) -> None:
+        self._row("papers", [
+            paper.id, "Paper", paper.title, _text(paper.abstract), paper.year, paper.date,
+            paper.updated, paper.doi, paper.arxiv_id, paper.venue, paper.url, paper.upvotes,
+            paper.n_authors, _array(paper.keywords), _array(paper.categories),
+            _array(dict.fromkeys(paper.sources)),
+        ])
+        for position, author in enumerate(paper.authors, start=1):
+            self._row("authored-by", [paper.id, author.id, "AUTHORED_BY", position])
+        for ref in dict.fromkeys(paper.references):
+            if ref:
+                self._row("cites", [paper.id, ref, "CITES"])
+        for link in links:
+            self._row("mentions", [
+                paper.id, link.id, "MENTIONS", "proposed" if link.proposed else "used",
+                float(link.confidence), _array(m.text for m in link.mentions),
+                _array(m.field for m in link.mentions), _array(m.start for m in link.mentions),
+                _array(m.end for m in link.mentions), _array(m.sentence for m in link.mentions),
+            ])
+
+    def _cooccurrence(self, a: str, b: str, weight: int) -> None:
+        self._row("co-occurs", [a, b, "CO_OCCURS", weight])
+
+    def _close(self) -> None:
+        for source, target in self.broader:  # only between existing concepts, as the store
+            self._row("broader", [source, target, "BROADER"])
+        for ref in sorted(self.cited):
+            if ref not in self.papers:  # cited papers outside this output: stub nodes
+                self._row("paper-stubs", [ref, "Paper"])
+        for handle in self.handles.values():
+            handle.close()
+        self._write_scripts()
+
+    def _write_scripts(self) -> None:
+        post = self.out_dir / "post-load.cypher"
+        lines = ["// Run once after `neo4j-admin database import` (e.g. cypher-shell -f).",
+                 "// The constraints and indexes of schema/neo4j.cypher:"]
+        lines += [f"{statement};" for statement in schema_statements()]
+        if not self.cooccurrence:
+            lines += [
+                "// CO_OCCURS over the whole graph (pairs span shards, so no part has them):",
+                "MATCH (c1:Concept)<-[:MENTIONS]-(p:Paper)-[:MENTIONS]->(c2:Concept)",
+                "WHERE c1.id < c2.id",
+                "WITH c1, c2, count(DISTINCT p) AS w",
+                "MERGE (c1)-[r:CO_OCCURS]->(c2) SET r.weight = w;",
+            ]
+        _atomic_write(post, "\n".join(lines) + "\n")
+        script = self.out_dir / "import.sh"
+        _atomic_write(script, import_command(self.out_dir))
+        script.chmod(0o755)
+        self.result.files += [post, script]
+
+
+def import_command(out_dir: Path, database: str = "neo4j") -> str:
+    """A shell script running neo4j-admin on every part file in ``out_dir`` (regex groups,
+    so parts copied in from other shards are picked up too)."""
+    args = ["--overwrite-destination", "--skip-duplicate-nodes=true", "--multiline-fields=true",
+            "--array-delimiter=U+001F"]
+    for name in NODE_FILES:  # papers before paper-stubs: the first node of an id is kept
+        args.append(f"--nodes={name}.header.csv,{name}(\\.part-.*)?\\.csv")
+    for name in RELATIONSHIP_FILES:
+        args.append(f"--relationships={name}.header.csv,{name}(\\.part-.*)?\\.csv")
+    command = f"neo4j-admin database import full {shlex.quote(database)}"
+    body = " \\\n  ".join([command, *(shlex.quote(arg) for arg in args)])
+    return (
+        "#!/bin/sh\n# Import every part in this directory into an (offline) Neo4j database;\n"
+        "# paper stubs come after papers so --skip-duplicate-nodes keeps the full nodes.\n"
+        f'cd "$(dirname "$0")" || exit 1\n{body}\n'
+    )
+
+
+# ------------------------------------------------------------------------------- pipeline
+
+
+def open_writer(
+    fmt: str,
+    out_dir: Path,
+    shard: tuple[int, int] | None = None,
+    cooccurrence: bool | None = None,
+    graph: str = DEFAULT_GRAPH,
+) -> BulkWriter:
+    """The writer of one of FORMATS; ValueError names the valid ones."""
+    if fmt == "neo4j-csv":
+        return Neo4jCsvWriter(out_dir, shard, cooccurrence)
+    if fmt in {"ntriples", "nquads"}:
+        return RdfBulkWriter(out_dir, shard, cooccurrence, quads=fmt == "nquads", graph=graph)
+    raise ValueError(f"unknown bulk format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def export_bulk(
+    papers: Iterable[Paper],
+    out_dir: Path,
+    fmt: str,
+    extractor: Any,
+    shard: tuple[int, int] | None = None,
+    jobs: int = 1,
+    batch_size: int = 256,
+    cooccurrence: bool | None = None,
+    graph: str = DEFAULT_GRAPH,
+    progress: Progress | None = None,
+) -> BulkResult:
+    """Stream ``papers`` (filtered to ``shard``) through ``extractor`` (an extract.Extractor)
+    into bulk files in ``out_dir``; only ids and pair counts are held in memory."""
+    writer = open_writer(fmt, out_dir, shard, cooccurrence, graph)
+    writer.write_concepts(i for i in extractor.concepts() if i.source != "coined")
+    selected = (p for p in papers if shard is None or in_shard(p.id, *shard))
+    done = 0
+    pairs = extractor.extract(selected, jobs=jobs, batch_size=batch_size)
+    for batch in _batched(pairs, max(1, batch_size)):
+        writer.write_papers([PaperGraph(paper, found.concepts) for paper, found in batch])
+        done += len(batch)
+        if progress:
+            progress(done)
+    writer.write_concepts(i for i in extractor.concepts() if i.source == "coined")
+    return writer.finish()

@@ -1,0 +1,125 @@
+"""`kg export-bulk`: papers → concepts → bulk-loader files (neo4j-admin CSV, N-Triples, N-Quads)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+from kg.bulk import DEFAULT_GRAPH, FORMATS, export_bulk
+from kg.cli.app import app
+from kg.cli.output import err, fail, print_summary, report_rejection
+from kg.ingest import ingest, iter_records
+from kg.model import Paper
+from kg.readers import ReadOptions, Rejection, UnknownFormat
+from kg.shard import ShardError, parse_shard
+
+
+def _streamed(inputs: list[Path], fmt: str | None, options: ReadOptions, counts: dict):
+    """Records as they are read, without merging (inputs already free of duplicates)."""
+    for record in iter_records(inputs, fmt, options):
+        if isinstance(record, Rejection):
+            counts["rejected"] += 1
+            report_rejection(record)
+        else:
+            counts["records"] += 1
+            yield record
+
+
+@app.command("export-bulk")
+def export_bulk_command(
+    inputs: list[Path] = typer.Argument(
+        ..., help="Input files or directories (any format `kg ingest` reads)."
+    ),
+    fmt: str = typer.Option(
+        "ntriples", "--format", "-f", help="Output: " + ", ".join(FORMATS) + "."
+    ),
+    output: Path = typer.Option(
+        ..., "--output", "-o", help="Directory for the files (created; shards may share one)."
+    ),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extraction worker processes."),
+    shard: str | None = typer.Option(
+        None, "--shard", help="Write only slice I of N of the papers, e.g. 2/8 (stable hash)."
+    ),
+    vocabulary: list[Path] = typer.Option(
+        [], "--vocabulary", help="Extra concept vocabulary file (CSV/JSON/YAML); repeatable."
+    ),
+    input_format: str | None = typer.Option(
+        None, "--input-format", help="Input format, overriding detection (as `kg ingest -f`)."
+    ),
+    year: int | None = typer.Option(
+        None, "--year", help="Year of Daily Papers dates that lack one (e.g. 'Jul 11')."
+    ),
+    stream: bool = typer.Option(
+        False, "--stream", help="Do not merge duplicate records: constant memory for inputs "
+        "that are already deduplicated (a repeated paper id is skipped)."
+    ),
+    graph: str = typer.Option(DEFAULT_GRAPH, "--graph", help="Graph IRI of N-Quads output."),
+    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Papers per batch."),
+) -> None:
+    """Write bulk-loader files instead of writing to a store: neo4j-admin import CSVs, or N-Triples / N-Quads for Oxigraph, Virtuoso, QLever and other SPARQL stores.
+
+    The files hold the same graph `kg build` writes. With --shard I/N several machines each write one slice of the same input into part files that load together without duplicates; run the post-load file (post-load.rq / post-load.cypher) once after loading every part. See docs/SCALING.md.
+    """  # noqa: E501
+    if fmt not in FORMATS:
+        raise fail(f"unknown --format {fmt!r}", f"choose one of: {', '.join(FORMATS)}")
+    try:
+        slice_ = parse_shard(shard) if shard else None
+    except ShardError as error:
+        raise fail(str(error), "e.g. --shard 1/4 on the first of four machines") from None
+    for path in [*inputs, *vocabulary]:
+        if not path.exists():
+            raise fail(f"no such file or directory: {path}", "check the path and run again")
+    if output.exists() and not output.is_dir():
+        raise fail(f"{output} is a file", "give a directory with -o")
+    options = ReadOptions(year=year)
+    counts = {"records": 0, "rejected": 0}
+    try:
+        from kg.build import load_extractor
+
+        extractor = load_extractor(vocabulary)
+        papers: list[Paper] | object
+        if stream:
+            papers = _streamed(inputs, input_format, options, counts)
+        else:
+            read = ingest(inputs, input_format, options, on_rejection=report_rejection)
+            counts.update(records=read.records, rejected=len(read.rejections))
+            papers = read.papers
+        progress = Progress(
+            TextColumn("exporting {task.completed} papers"), TimeElapsedColumn(), console=err
+        )
+        task = progress.add_task("export", total=None)
+        with progress:
+            result = export_bulk(
+                papers,  # type: ignore[arg-type]
+                output,
+                fmt,
+                extractor,
+                shard=slice_,
+                jobs=jobs,
+                batch_size=batch_size,
+                graph=graph,
+                progress=lambda done: progress.update(task, completed=done),
+            )
+    except UnknownFormat as error:
+        raise fail(str(error), "pick one with --input-format") from None
+    except OSError as error:
+        raise fail(f"cannot write to {output}: {error.strerror or error}",
+                   "check the directory and free space") from None
+    except KeyboardInterrupt:
+        raise fail("interrupted; the files are incomplete: run the same command again",
+                   code=130) from None
+    except Exception as error:  # vocabulary errors: one line, no traceback
+        if type(error).__name__ == "VocabularyError":
+            raise fail(str(error), "fix the vocabulary file and run again") from None
+        raise
+    rows = [("records read", counts["records"]), ("rejected records", counts["rejected"])]
+    print_summary(f"kg export-bulk ({fmt})", rows + result.summary_rows())
+    err.print(f"wrote {len(result.files)} files to {output}", highlight=False)
+    if result.cooccurrence_deferred:
+        post = "post-load.cypher" if fmt == "neo4j-csv" else "post-load.rq"
+        err.print(f"CO_OCCURS is left to {output / post}: run it once after loading all parts",
+                  highlight=False)
+    if counts["rejected"]:
+        raise typer.Exit(1)
