@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.ingest import ingest
 from kg.readers import ReadOptions, Rejection
+from kg.shard import in_shard
 from kg.stores import GraphStore, PaperGraph, open_store
 from kg.stores.base import COUNT_KEYS
 
@@ -87,14 +88,16 @@ def build(
     progress: Progress | None = None,
     on_rejection: Callable[[Rejection], None] | None = None,
     extractor: Extractor | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> BuildResult:
     """Build (or extend) the graph in ``store`` (a URI or an open store, left open) from
-    ``inputs``; returns counts before/after. Raises StoreError / UnknownFormat."""
+    ``inputs``; returns counts before/after. ``shard`` = (i, n) keeps only the papers of slice
+    i of n (kg/shard.py), before extraction. Raises StoreError / UnknownFormat."""
     opened = store if isinstance(store, GraphStore) else open_store(store)
     try:
         return _build(
             opened, inputs, fmt, options, vocabularies, jobs, batch_size, progress,
-            on_rejection, extractor,
+            on_rejection, extractor, shard,
         )
     finally:
         if opened is not store:
@@ -112,10 +115,13 @@ def _build(
     progress: Progress | None,
     on_rejection: Callable[[Rejection], None] | None,
     extractor: Extractor | None,
+    shard: tuple[int, int] | None = None,
 ) -> BuildResult:
     before = store.counts()
     # merging duplicates needs every record first; extraction and writing then stream
     read = ingest(inputs, fmt, options, on_rejection=on_rejection)
+    if shard is not None:  # after merging, so a paper's records never land in two slices
+        read.papers = [p for p in read.papers if in_shard(p.id, *shard)]
     extractor = extractor or load_extractor(vocabularies)
     store.write_concepts(info for info in extractor.concepts() if info.source != "coined")
     result = BuildResult(

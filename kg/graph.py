@@ -50,6 +50,7 @@ __all__ = [
     "graph_counts",
     "link_concepts",
     "new_graph",
+    "node_details",
     "rank_nodes",
     "select",
 ]
@@ -543,7 +544,51 @@ RETURN a.id AS source,
        type(r) AS rel, coalesce(r.weight, 1) AS weight
 ORDER BY weight DESC, rel, source, target
 LIMIT toInteger($limit)"""
+_SPARQL_AUTHOR_NAMES = """
+SELECT ?id ?name WHERE {
+  VALUES ?id { %s }
+  ?a a pkg:Author ; dcterms:identifier ?id . OPTIONAL { ?a foaf:name ?name }
+}"""
+_CYPHER_AUTHOR_NAMES = """
+UNWIND $ids AS id MATCH (a:Author {id: id}) RETURN a.id AS id, a.name AS name"""
 _BATCH = 200
+
+
+def node_details(store: GraphStore, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Id -> node attributes (kind, label, and the paper/concept/author fields of the house
+    convention) for the ids found in the store: what a page needs to show names and aliases,
+    without computing an ego network."""
+    by_kind: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    for node in dict.fromkeys(ids):
+        by_kind[_kind_of(node)].append(node)
+    out: dict[str, dict[str, Any]] = {}
+    for row in _details(store, _SPARQL_PAPERS, _CYPHER_PAPERS, by_kind["paper"]):
+        fields = {k: v for k, v in row.items() if k != "id" and v is not None}
+        if fields.get("year") is not None:
+            fields["year"] = int(fields["year"])
+        out[str(row["id"])] = {"kind": "paper", "label": fields.get("title"), **fields}
+    for row in _details(store, _SPARQL_AUTHORS, _CYPHER_AUTHORS, by_kind["paper"]):
+        entry = out.get(str(row["paper"]))
+        if entry is not None:
+            entry.setdefault("authors", []).append(str(row.get("name") or row["author"]))
+    for row in _details(store, _SPARQL_AUTHOR_NAMES, _CYPHER_AUTHOR_NAMES, by_kind["author"]):
+        name = row.get("name") or str(row["id"])
+        out[str(row["id"])] = {"kind": "author", "label": name, "name": name}
+    for row in _details(store, _SPARQL_CONCEPTS, _CYPHER_CONCEPTS, by_kind["concept"]):
+        concept = str(row["id"])
+        name = row.get("name") or concept
+        entry = out.setdefault(
+            concept, {"kind": "concept", "label": name, "name": name, "type": row.get("type"),
+                      "aliases": []}
+        )
+        found = row.get("alias") or []
+        for alias in [found] if isinstance(found, str) else found:
+            if alias not in entry["aliases"]:
+                entry["aliases"].append(str(alias))
+    for entry in out.values():
+        if "aliases" in entry:
+            entry["aliases"].sort()
+    return out
 
 
 def _details(store: GraphStore, sparql: str, cypher: str, ids: list[str]) -> list[dict]:

@@ -22,6 +22,7 @@ from kg.build import BuildResult, build
 from kg.cli.app import app
 from kg.cli.output import err, fail, report_rejection
 from kg.readers import ReadOptions, UnknownFormat, load_readers
+from kg.shard import ShardError, parse_shard
 from kg.stores import DEFAULT_STORE, StoreError
 
 FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(load_readers()))
@@ -78,6 +79,9 @@ def build_command(
     batch_size: int = typer.Option(
         256, "--batch-size", min=1, help="Papers per extraction batch and per store write."
     ),
+    shard: str | None = typer.Option(
+        None, "--shard", help="Build only slice I of N of the papers (e.g. 2/8): parallel builds."
+    ),
     json_summary: bool = typer.Option(
         False, "--json", help="Also print the summary as JSON on stdout."
     ),
@@ -86,6 +90,10 @@ def build_command(
 
     Building the same input again changes nothing; new files add only what is new. An interrupted build is completed by running it again. The exit code is 1 when any record was rejected.
     """  # noqa: E501
+    try:
+        slice_ = parse_shard(shard) if shard is not None else None
+    except ShardError as error:
+        raise fail(str(error), "e.g. --shard 1/4") from None
     for path in [*inputs, *vocabulary]:
         if not path.exists():
             raise fail(f"no such file or directory: {path}", "check the path and run again")
@@ -117,6 +125,7 @@ def build_command(
                 batch_size,
                 advance,
                 on_rejection=report_rejection,
+                shard=slice_,
             )
     except UnknownFormat as error:
         raise fail(str(error), "pick one with --format") from None

@@ -4,10 +4,21 @@ Each query is ``kg/queries/<dialect>/<name>.<rq|cypher>``; the spec below is its
 parameters with defaults and the result columns, identical on every backend (the parity
 test compares rows). Parameters reach the store as bound parameters (Cypher ``$name``;
 SPARQL ``$name`` variables substituted with escaped RDF terms), never by string pasting.
+
+A query file may hold conditional blocks, one test on an integer parameter per block::
+
+    #if hops >= 2          (Cypher: //if hops >= 2); also <=, ==, != and NAME == ""
+    ...
+    #endif                 (Cypher: //endif)
+
+``NamedQuery.text(dialect, params)`` keeps only the blocks whose test holds (parameter
+defaults fill in), so the engine never plans work the parameters rule out: Oxigraph evaluates
+UNION branches before a FILTER could discard them. Use the rendered text, not the raw file.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +28,37 @@ if TYPE_CHECKING:
 
 QUERY_DIR = Path(__file__).parent
 EXTENSIONS = {"sparql": "rq", "cypher": "cypher"}
+_BLOCK = re.compile(
+    r"^[ \t]*(?:#|//)if[ \t]+(\w+)[ \t]*(>=|<=|==|!=)[ \t]*(-?\d+|\"\")[ \t]*\n(.*?)"
+    r"^[ \t]*(?:#|//)endif[ \t]*\n",
+    re.MULTILINE | re.DOTALL,
+)
+_TESTS = {
+    ">=": lambda a, b: a >= b,
+    "<=": lambda a, b: a <= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+def _holds(name: str, op: str, operand: str, params: dict[str, Any]) -> bool:
+    value = params.get(name)
+    if operand == '""':  # empty or not: string parameters
+        if op not in {"==", "!="}:
+            raise QueryParamError(f'query block: only == "" and != "" test {name}')
+        return _TESTS[op](value in (None, ""), True)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise QueryParamError(f"query block needs the whole-number parameter {name}")
+    return bool(_TESTS[op](value, int(operand)))
+
+
+def render(text: str, params: dict[str, Any]) -> str:
+    """Keep the ``#if NAME OP N`` … ``#endif`` blocks (OP: >=, <=, ==, !=; N an integer, or
+    ``""`` with == / != to test a string for emptiness) whose test holds, drop the others
+    (blocks do not nest)."""
+    return _BLOCK.sub(
+        lambda m: m.group(4) if _holds(m.group(1), m.group(2), m.group(3), params) else "", text
+    )
 
 
 @dataclass(frozen=True)
@@ -27,8 +69,14 @@ class NamedQuery:
     params: dict[str, Any] = field(default_factory=dict)  # name -> default (None = required)
     required: tuple[str, ...] = ()
 
-    def text(self, dialect: str) -> str:
-        return (QUERY_DIR / dialect / f"{self.name}.{EXTENSIONS[dialect]}").read_text("utf-8")
+    def text(self, dialect: str, params: dict[str, Any] | None = None) -> str:
+        """The query text for these parameters (defaults for the missing ones): the file
+        with only the ``#if`` blocks the parameter values need."""
+        return render(_read(dialect, self.name), {**self.params, **(params or {})})
+
+
+def _read(dialect: str, name: str) -> str:
+    return (QUERY_DIR / dialect / f"{name}.{EXTENSIONS[dialect]}").read_text("utf-8")
 
 
 NAMED_QUERIES: dict[str, NamedQuery] = {
@@ -156,6 +204,6 @@ def run_named(store: GraphStore, name: str, given: dict[str, Any]) -> QueryResul
         )
     query = NAMED_QUERIES[name]
     params = resolve_params(query, given)
-    result = store.query(query.text(store.dialect), params)
+    result = store.query(query.text(store.dialect, params), params)
     result.columns = list(query.columns)
     return result
