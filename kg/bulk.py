@@ -35,14 +35,14 @@ from kg.shard import in_shard
 from kg.stores.base import COUNT_KEYS, PaperGraph
 from kg.stores.neo4j import schema_statements, type_label
 from kg.stores.rdf import (
-    ID,
-    TYPE,
     Triples,
     concept_core_triples,
     concept_iri,
+    concept_triples,
     cooccurrence_update,
     expand,
     mention_triples,
+    pair_triples,
     paper_triples,
     sparql_literal,
 )
@@ -238,30 +238,6 @@ class BulkWriter:
 # ------------------------------------------------------------------------------- RDF
 
 
-def concept_triples(info: ConceptInfo, out: Triples) -> None:
-    """A concept node as RdfStore.write_concepts writes it (same terms, same helpers)."""
-    c = concept_iri(info.id)
-    concept_core_triples(info.id, info.type, out)
-    out.add(c, expand("skos:prefLabel"), sparql_literal(info.name))
-    out.add(c, expand("pkg:origin"), sparql_literal(info.source))
-    for alias in info.aliases:
-        out.add(c, expand("skos:altLabel"), sparql_literal(alias))
-    for broader in info.broader:
-        out.add(c, expand("skos:broader"), f"<{concept_iri(broader)}>")
-
-
-def cooccurrence_triples(a: str, b: str, weight: int, out: Triples) -> None:
-    """The CO_OCCURS node of a concept pair (a < b by id), as rdf.cooccurrence_update makes it."""
-    ca, cb = concept_iri(a), concept_iri(b)
-    prefix = f"{ID}concept/"
-    co = f"{ID}cooccurrence/{ca.removeprefix(prefix)}/{cb.removeprefix(prefix)}"
-    out.add(co, TYPE, expand("pkg:CoOccurrence"))
-    out.add(co, expand("pkg:concept"), f"<{ca}>")
-    out.add(co, expand("pkg:concept"), f"<{cb}>")
-    out.add(co, expand("pkg:weight"), sparql_literal(int(weight)))
-    out.add(ca, expand("pkg:coOccursWith"), f"<{cb}>")
-
-
 class RdfBulkWriter(BulkWriter):
     """N-Triples (``graph.nt``) or N-Quads (``graph.nq``, every triple in ``graph``)."""
 
@@ -316,7 +292,7 @@ class RdfBulkWriter(BulkWriter):
 
     def _cooccurrence(self, a: str, b: str, weight: int) -> None:
         out = Triples()
-        cooccurrence_triples(a, b, weight, out)
+        pair_triples(a, b, weight, out)
         self._emit(out)
 
     def _close(self) -> None:

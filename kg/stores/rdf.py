@@ -465,18 +465,35 @@ def cooccurrence_delete(concepts: Sequence[str] | None) -> str:
     return " ;\n".join(parts)
 
 
+def pair_triples(a: str, b: str, weight: int, out: Triples) -> None:
+    """The CO_OCCURS node of one concept pair (a < b by id) and its shortcut triple."""
+    ia, ib = concept_iri(a), concept_iri(b)
+    prefix = len(f"{ID}concept/")
+    node = f"{ID}cooccurrence/{ia[prefix:]}/{ib[prefix:]}"
+    out.add(node, TYPE, expand("pkg:CoOccurrence"))
+    out.add(node, expand("pkg:concept"), f"<{ia}>")
+    out.add(node, expand("pkg:concept"), f"<{ib}>")
+    out.add(node, expand("pkg:weight"), sparql_literal(int(weight)))
+    out.add(ia, expand("pkg:coOccursWith"), f"<{ib}>")
+
+
 def cooccurrence_triples(weights: dict[tuple[str, str], int]) -> str:
     out = Triples()
-    prefix = len(f"{ID}concept/")
     for (a, b), weight in sorted(weights.items()):
-        ia, ib = concept_iri(a), concept_iri(b)
-        node = f"{ID}cooccurrence/{ia[prefix:]}/{ib[prefix:]}"
-        out.add(node, TYPE, expand("pkg:CoOccurrence"))
-        out.add(node, expand("pkg:concept"), f"<{ia}>")
-        out.add(node, expand("pkg:concept"), f"<{ib}>")
-        out.add(node, expand("pkg:weight"), sparql_literal(weight))
-        out.add(ia, expand("pkg:coOccursWith"), f"<{ib}>")
+        pair_triples(a, b, weight, out)
     return out.text()
+
+
+def concept_triples(info: ConceptInfo, out: Triples) -> None:
+    """A concept node: type, labels, origin, aliases and broader links."""
+    c = concept_iri(info.id)
+    concept_core_triples(info.id, info.type, out)
+    out.add(c, expand("skos:prefLabel"), sparql_literal(info.name))
+    out.add(c, expand("pkg:origin"), sparql_literal(info.source))
+    for alias in info.aliases:
+        out.add(c, expand("skos:altLabel"), sparql_literal(alias))
+    for broader in info.broader:
+        out.add(c, expand("skos:broader"), f"<{concept_iri(broader)}>")
 
 
 def cooccurrence_update(concepts: Sequence[str] | None) -> str:
@@ -583,14 +600,7 @@ class RdfStore(GraphStore):
         existing = self._existing(iris, expand("pkg:Concept"))
         out = Triples()
         for concept in batch:
-            c = concept_iri(concept.id)
-            concept_core_triples(concept.id, concept.type, out)
-            out.add(c, expand("skos:prefLabel"), sparql_literal(concept.name))
-            out.add(c, expand("pkg:origin"), sparql_literal(concept.source))
-            for alias in concept.aliases:
-                out.add(c, expand("skos:altLabel"), sparql_literal(alias))
-            for broader in concept.broader:
-                out.add(c, expand("skos:broader"), f"<{concept_iri(broader)}>")
+            concept_triples(concept, out)
         props = " ".join(
             expand(p)
             for p in ("skos:prefLabel", "skos:altLabel", "skos:broader", "pkg:conceptType",
