@@ -249,6 +249,7 @@ MERGE (c)-[:BROADER]->(b)
 _DELETE_COOCCURS = """
 UNWIND $ids AS cid
 MATCH (:Concept {id: cid})-[r:CO_OCCURS]-(:Concept)
+WITH DISTINCT r
 DELETE r
 """
 # Pairs with both ends in $ids are counted from the smaller id only (c1.id < c2.id).
