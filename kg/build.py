@@ -21,6 +21,7 @@ from kg.stores.base import COUNT_KEYS
 
 if TYPE_CHECKING:
     from extract import Extractor
+    from kg.model import Paper
 
 Progress = Callable[[int, int], None]  # (papers written so far, total papers)
 
@@ -104,6 +105,17 @@ def build(
             opened.close()
 
 
+def keep_stored_id(store: GraphStore, paper: Paper) -> None:
+    """A paper already in the store under another id (first seen by title, now with its
+    arXiv id or DOI) keeps that id, so an incremental build extends the node it has."""
+    found = store.named(
+        "paper-id", {"doi": paper.doi or "", "arxiv": paper.arxiv_id or "", "title": paper.title}
+    )
+    ids = [str(row[0]) for row in found.rows]
+    if ids and paper.id not in ids:
+        paper.stored_id = ids[0]
+
+
 def _build(
     store: GraphStore,
     inputs: Sequence[Path],
@@ -135,6 +147,9 @@ def _build(
     pairs = extractor.extract(read.papers, jobs=jobs, batch_size=batch_size)
     for batch in batched(pairs, max(1, batch_size)):
         graphs = [PaperGraph(paper, found.concepts) for paper, found in batch]
+        if before.get("papers"):
+            for graph in graphs:
+                keep_stored_id(store, graph.paper)
         stats = store.write_papers(graphs)
         result.new_papers += stats.added.get("papers", 0)
         touched.update(link.id for graph in graphs for link in graph.concepts)

@@ -147,6 +147,9 @@ class Paper:
     cited_by: list[str] = field(default_factory=list)  # papers citing this one (S2 'citations')
     external_ids: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    # The id a store already holds this paper under (kept stable across runs: a paper first
+    # stored by its title hash keeps that id when it comes back with an arXiv id or DOI).
+    stored_id: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         self.title = collapse_ws(self.title)
@@ -165,6 +168,8 @@ class Paper:
 
     @property
     def id(self) -> str:
+        if self.stored_id:
+            return self.stored_id
         if self.doi:
             return f"doi:{self.doi}"
         if self.arxiv_id:
@@ -182,6 +187,7 @@ class Paper:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data.pop("stored_id")
         data["id"] = self.id
         data["authors"] = [author.to_json() for author in self.authors]
         ordered = {key: data.pop(key) for key in ("id", "title", "abstract", "authors")}

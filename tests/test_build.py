@@ -120,3 +120,26 @@ def test_progress_and_rejections(tmp_path: Path) -> None:
     assert seen[0] == (0, total) and seen[-1] == (total, total)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert result.after["papers"] == total
+
+
+def test_a_paper_coming_back_with_a_stronger_id_keeps_its_node(tmp_path: Path) -> None:
+    """First seen by title only (a Daily Papers page), later with its arXiv id and DOI:
+    still one paper, under its first id, now carrying the ids."""
+    title = "Gated Widget Networks for Sparse Retrieval"
+    page = tmp_path / "page.jsonl"
+    page.write_text(f'{{"title": "{title}", "abstract": "We propose GWN, a model."}}\n')
+    later = tmp_path / "later.jsonl"
+    later.write_text(
+        f'{{"title": "{title}", "abstract": "We propose GWN, a model.", '
+        '"arxiv_id": "2401.99999", "doi": "10.9999/gwn.1", "year": 2024}\n'
+    )
+    uri = f"oxigraph:{tmp_path / 'kg'}"
+    first = build([page], uri)
+    second = build([later], uri)
+    assert second.after["papers"] == first.after["papers"] == 1
+    assert second.new_papers == 0
+    with open_store(uri) as store:
+        rows = store.named("paper-id", {"arxiv": "2401.99999"}).rows
+        stored = store.named("paper-id", {"title": title}).rows
+    assert rows == stored and len(rows) == 1
+    assert str(rows[0][0]).startswith("title:")

@@ -212,6 +212,7 @@ def test_named_queries_have_declared_columns(store: GraphStore) -> None:
         "author-concepts": {"author": "Noam Shazeer"},
         "ego-network": {"node": "concept:imagenet"},
         "search": {"text": "a"},
+        "paper-id": {"arxiv": "2010.11929"},
     }
     for name, query in NAMED_QUERIES.items():
         result = store.named(name, args.get(name, {}))
@@ -366,6 +367,7 @@ def test_backends_agree_on_every_named_query(tmp_path: Path) -> None:
         "concept-trend": [{}],
         "ego-network": [{"node": "concept:transformer", "hops": 2}, {"node": "name:jane-roe"}],
         "search": [{"text": "ima"}],
+        "paper-id": [{"arxiv": "2010.11929"}, {"doi": "10.0/none"}],
     }
     assert set(args) == set(NAMED_QUERIES)
     with open_store("oxigraph:") as ox, open_store("rdflib:") as rl:

@@ -19,6 +19,7 @@ PARAMS = {
     "concept-trend": {},
     "ego-network": {"node": "concept:transformer", "hops": 2},
     "search": {"text": "ima"},
+    "paper-id": {"arxiv": "2010.11929"},
 }
 
 

@@ -139,6 +139,12 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             ("node",),
         ),
         NamedQuery(
+            "paper-id",
+            "Ids of stored papers with this DOI, arXiv id or exact title.",
+            ("paper",),
+            {"doi": "", "arxiv": "", "title": ""},
+        ),
+        NamedQuery(
             "search",
             "Papers (title), concepts (name, alias) and authors (name) containing the text.",
             ("kind", "id", "label"),
