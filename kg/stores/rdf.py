@@ -477,11 +477,18 @@ def pair_triples(a: str, b: str, weight: int, out: Triples) -> None:
     out.add(ia, expand("pkg:coOccursWith"), f"<{ib}>")
 
 
-def cooccurrence_triples(weights: dict[tuple[str, str], int]) -> str:
+def cooccurrence_triples(
+    weights: dict[tuple[str, str], int], chunk: int = 20_000
+) -> Iterator[str]:
+    """N-Triples of the CO_OCCURS nodes, ``chunk`` pairs at a time (bounded memory: a big
+    build has millions of pairs)."""
     out = Triples()
-    for (a, b), weight in sorted(weights.items()):
+    for n, ((a, b), weight) in enumerate(sorted(weights.items()), start=1):
         pair_triples(a, b, weight, out)
-    return out.text()
+        if n % chunk == 0:
+            yield out.text()
+            out = Triples()
+    yield out.text()
 
 
 def concept_triples(info: ConceptInfo, out: Triples) -> None:
@@ -661,7 +668,9 @@ class RdfStore(GraphStore):
         ids = None if touched is None else touched_ids
         weights = cooccurrence_weights(((str(p), str(c)) for p, c in rows), ids)
         delete = cooccurrence_delete(None if touched is None else sorted(touched))
-        self._write(delete, cooccurrence_triples(weights))
+        for ntriples in cooccurrence_triples(weights):
+            self._write(delete, ntriples)
+            delete = ""  # the first chunk's write deleted the stale pairs
         self._touched.clear()
 
     def counts(self) -> dict[str, int]:
