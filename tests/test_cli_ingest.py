@@ -137,7 +137,8 @@ def test_unreadable_file_is_reported(tmp_path: Path, content: bytes, message: st
 
 def test_non_utf8_file_is_read_and_reported(tmp_path: Path) -> None:
     path = tmp_path / "page.txt"
-    text = f"Daily Papers\nby AK and the research community\nCaf\xe9 Transformers\n{ABSTRACT}\n"
+    header = "Daily Papers\nby the curators and the reading community\n"
+    text = f"{header}Caf\xe9 Transformers\n{ABSTRACT}\n"
     path.write_bytes(text.encode("cp1252"))
     result = kg("ingest", path)
     assert result.returncode == 1
@@ -148,7 +149,7 @@ def test_non_utf8_file_is_read_and_reported(tmp_path: Path) -> None:
 def test_year_and_output_options(tmp_path: Path) -> None:
     page = tmp_path / "page.txt"
     page.write_text(
-        f"Daily Papers\nby AK and the research community\nT\n{ABSTRACT}\n"
+        f"Daily Papers\nby the curators and the reading community\nT\n{ABSTRACT}\n"
         "• 2 authors\n·\nJul 11 5\n",
         encoding="utf-8",
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 from kg.model import Paper
 from kg.readers import Rejection, detect_format
 from kg.readers.arxiv_atom import ArxivAtomReader
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, split_records, write_input
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
@@ -34,20 +34,11 @@ def entry(
 
 
 def read(path: Path) -> tuple[list[Paper], list[Rejection]]:
-    records = list(ArxivAtomReader().read(path))
-    return (
-        [r for r in records if isinstance(r, Paper)],
-        [r for r in records if isinstance(r, Rejection)],
-    )
+    return split_records(ArxivAtomReader().read(path))
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "feed.xml") -> Path:
-    path = tmp_path / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
+    return write_input(tmp_path, text, name)
 
 
 def test_example_feed() -> None:

@@ -7,24 +7,15 @@ from pathlib import Path
 from kg.model import Paper
 from kg.readers import Rejection, detect_format
 from kg.readers.bibtex import BibtexReader
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, split_records, write_input
 
 
 def read(path: Path) -> tuple[list[Paper], list[Rejection]]:
-    records = list(BibtexReader().read(path))
-    return (
-        [r for r in records if isinstance(r, Paper)],
-        [r for r in records if isinstance(r, Rejection)],
-    )
+    return split_records(BibtexReader().read(path))
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "refs.bib") -> Path:
-    path = tmp_path / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
+    return write_input(tmp_path, text, name)
 
 
 def test_example_bibliography() -> None:

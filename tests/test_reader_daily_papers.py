@@ -9,17 +9,18 @@ import pytest
 from kg.model import Paper
 from kg.readers import ReadOptions, Rejection, detect_format
 from kg.readers.daily_papers import DailyPapersReader, parse_date
+from tests.conftest import split_records
 
 ABSTRACT = "We study a thing carefully and report what we found about it. " * 6
 HEADER = """new
 
-Get trending papers in your email inbox!
+Get trending papers every morning
 
 Subscribe
 
 Daily Papers
 
-by AK and the research community
+by the curators and the reading community
 
 Nov 18
 
@@ -33,11 +34,7 @@ def page(tmp_path: Path, text: str, name: str = "page.txt") -> Path:
 
 
 def read(path: Path, year: int | None = None) -> tuple[list[Paper], list[Rejection]]:
-    records = list(DailyPapersReader(ReadOptions(year=year)).read(path))
-    papers = [r for r in records if isinstance(r, Paper)]
-    rejections = [r for r in records if isinstance(r, Rejection)]
-    assert len(papers) + len(rejections) == len(records)
-    return papers, rejections
+    return split_records(DailyPapersReader(ReadOptions(year=year)).read(path))
 
 
 def entry(title: str, meta: str = "") -> str:
@@ -78,7 +75,7 @@ def test_page_without_metadata_or_header(tmp_path: Path) -> None:
 def test_header_variants_are_skipped(tmp_path: Path) -> None:
     header = (
         "new\nGet trending papers in your inbox each day!\nSubscribe\n"
-        "byAK and the research community\nMar 17\n"
+        "byCurators and the reading community\nMar 17\n"
     )
     papers, rejections = read(page(tmp_path, header + entry("Only Paper")))
     assert rejections == []

@@ -11,15 +11,11 @@ import pytest
 from kg.model import Paper
 from kg.readers import Rejection, detect_format, jsonstream
 from kg.readers.openalex import OpenAlexReader, rebuild_abstract
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, split_records
 
 
 def read(path: Path) -> tuple[list[Paper], list[Rejection]]:
-    records = list(OpenAlexReader().read(path))
-    return (
-        [r for r in records if isinstance(r, Paper)],
-        [r for r in records if isinstance(r, Rejection)],
-    )
+    return split_records(OpenAlexReader().read(path))
 
 
 def work(n: int, **extra: Any) -> dict[str, Any]:

@@ -9,15 +9,11 @@ from typing import Any
 from kg.model import Paper
 from kg.readers import Rejection, detect_format
 from kg.readers.semantic_scholar import SemanticScholarReader
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, split_records
 
 
 def read(path: Path) -> tuple[list[Paper], list[Rejection]]:
-    records = list(SemanticScholarReader().read(path))
-    return (
-        [r for r in records if isinstance(r, Paper)],
-        [r for r in records if isinstance(r, Rejection)],
-    )
+    return split_records(SemanticScholarReader().read(path))
 
 
 def s2(paper_id: str, **extra: Any) -> dict[str, Any]:

@@ -25,7 +25,7 @@ FRAGMENTS = st.sampled_from(
         "Oct 9, 2024 2\n",
         "Feb 30\n",
         "Daily Papers\n",
-        "by AK and the research community\n",
+        "by the curators and the reading community\n",
         '{"title": "T", "authors": [{"name": "A"}], "year": 2020}\n',
         '{"title": ',
         "title,authors,year\n",
