@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote
 from extract.model import ConceptInfo, ConceptLink
 from kg.model import Author, Paper
 from kg.stores.base import (
+    COUNT_KEYS,
     GraphStore,
     PaperGraph,
     QueryResult,
@@ -675,8 +676,6 @@ class RdfStore(GraphStore):
 
     def counts(self) -> dict[str, int]:
         found = {str(row[0]): int(row[1]) for row in self._select(COUNTS_QUERY).rows}
-        from kg.stores.base import COUNT_KEYS
-
         return {key: found.get(key, 0) for key in COUNT_KEYS}
 
     def query(
