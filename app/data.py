@@ -13,11 +13,15 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
-from kg.graph import ego_graph
+from kg.graph import ego_graph, node_details
 from kg.queries import NAMED_QUERIES, QueryParamError
 from kg.stores import DEFAULT_STORE, GraphStore, QueryResult, ReadOnlyError, StoreError, open_store
 
 CACHE_TTL = 3600  # data changes only on a rebuild or a console write (which clears)
+SEARCH_LIMIT = 30  # matches fetched for a search text (the Search page's full list)
+SUGGEST_MIN = 2  # type-ahead starts at this many characters
+SUGGEST_LIMIT = 8  # suggestions shown while typing
+KIND_ORDER = ("concept", "paper", "author")
 TRUE = {"1", "true", "yes", "on"}
 
 
@@ -43,6 +47,7 @@ def clear_caches() -> None:
     """Forget cached results (after a console write, or a rebuild: the Refresh button)."""
     _named.clear()
     _ego.clear()
+    _node.clear()
     _counts.clear()
 
 
@@ -65,12 +70,52 @@ def counts() -> dict[str, int]:
     return _counts(store_uri())
 
 
-def search(text: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Papers, concepts and authors whose title/name/alias contains ``text``."""
-    text = text.strip()
+def search(text: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
+    """Papers, concepts and authors whose title/name/alias contains ``text``. The store's
+    search ignores case, so the text is lower-cased here: "ViT" and "vit" share a cache entry.
+    """
+    text = text.strip().lower()
     if not text:
         return []
     return named("search", text=text, limit=limit)
+
+
+def suggest(text: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, Any]]:
+    """Type-ahead suggestions for ``text``: nothing under SUGGEST_MIN characters, else at
+    most ``limit`` rows of the store's ``search`` query (kind, id, label), concepts first,
+    then papers and authors; within a kind, labels starting with the text, then labels with
+    a word starting with it, then the rest (a concept found through an alias), shorter
+    first. The store is asked once per text, with the Search page's bounded limit, so the
+    suggestions and the full list share one cached query.
+    """
+    text = text.strip()
+    if len(text) < SUGGEST_MIN:
+        return []
+    rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
+    needle = text.casefold()
+
+    def key(row: dict[str, Any]) -> tuple[int, int, int, str]:
+        label = str(row["label"]).casefold()
+        if label.startswith(needle):
+            fit = 0
+        elif f" {needle}" in f" {label}" or f"-{needle}" in label:
+            fit = 1
+        else:
+            fit = 2 if needle in label else 3
+        return (rank.get(str(row["kind"]), len(rank)), fit, len(label), label)
+
+    return sorted(search(text, limit=SEARCH_LIMIT), key=key)[:limit]
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _node(uri: str, node_id: str) -> dict[str, Any]:
+    return node_details(_open(uri), [node_id]).get(node_id, {})
+
+
+def node(node_id: str) -> dict[str, Any]:
+    """A node's own data (kind, label, and title/abstract/year…, name/type/aliases) without
+    its neighbours: the cheap call for a page header; {} when the store has no such node."""
+    return dict(_node(store_uri(), node_id))
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)

@@ -350,6 +350,12 @@ def test_search_finds_papers_concepts_authors_and_opens_concept(
     assert {"Vision Transformers at Scale", "Mixup for Vision", "Efficient Vision Models"} <= labels
     assert "ViT" in labels  # through its alias "Vision Transformer"
     assert "Language Pretraining" not in labels
+    suggested = [b.label for b in at.button if b.key.startswith("search:suggest:")]
+    assert suggested[0] == "ViT · concept"  # concepts first, then papers
+    assert "Mixup for Vision · paper" in suggested
+    at.text_input(key="search:text").input("v").run()  # one letter: no query, no list
+    no_errors(at)
+    assert not [b for b in at.button if b.key.startswith("search:")]
     at.text_input(key="search:text").input("Twombly").run()
     assert "Cy Twombly" in buttons(at)
     at.text_input(key="search:text").input("vision").run()
@@ -364,6 +370,146 @@ def test_search_finds_papers_concepts_authors_and_opens_concept(
     assert "Vision Transformers at Scale (2019)" in labels  # the paper that proposes it
     assert "Language Pretraining (2020)" not in labels
     assert {"ImageNet", "Mixup"} <= labels  # co-occurring
+
+
+def test_choosing_a_suggestion_opens_the_item_page(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = app_test(hand_store, monkeypatch).run()
+    at.text_input(key="search:text").input("masked lang").run()
+    no_errors(at)
+    at.button(key="search:suggest:concept:mlm").click().run()
+    no_errors(at)
+    assert at.session_state["nav"] == "Concept"
+    assert at.session_state["item"] == "concept:mlm"
+    assert next(h.value for h in at.subheader) == "Masked language modeling"
+    assert "MLM" in " ".join(m.value for m in at.markdown)  # its alias
+
+
+def test_item_page_without_an_item_offers_a_picker(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = app_test(hand_store, monkeypatch)
+    at.query_params["view"] = "Concept"
+    at.run()
+    no_errors(at)
+    at.text_input(key="concept:pick:text").input("vision tra").run()
+    assert at.selectbox(key="concept:pick:choice").value.endswith("concept:vit")
+    at.button(key="concept:pick:open").click().run()
+    no_errors(at)
+    assert (at.session_state["nav"], at.session_state["item"]) == ("Concept", "concept:vit")
+    assert next(h.value for h in at.subheader) == "ViT"
+
+
+def counting_named(monkeypatch: pytest.MonkeyPatch, uri: str) -> list[tuple[str, dict]]:
+    """Record the named queries the app's store runs (after forgetting cached results)."""
+    from app import data
+
+    data.clear_caches()
+    store = data._open(uri)
+    calls: list[tuple[str, dict]] = []
+    original = store.named
+
+    def named(name: str, params: dict | None = None):  # type: ignore[no-untyped-def]
+        calls.append((name, dict(params or {})))
+        return original(name, params)
+
+    monkeypatch.setattr(store, "named", named)
+    return calls
+
+
+def test_suggestions_on_the_example_corpus(
+    example_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import data
+
+    monkeypatch.setenv("PAPER_KG_STORE", example_store)
+    calls = counting_named(monkeypatch, example_store)
+    assert data.suggest("t") == data.suggest("   ") == []  # under 2 letters: no query
+    assert not calls
+    rows = data.suggest("transformer")
+    assert 0 < len(rows) <= data.SUGGEST_LIMIT
+    # the concept named so comes before those found through an alias ("… Transformer")
+    assert (rows[0]["kind"], rows[0]["id"]) == ("concept", "concept:transformer")
+    order = [data.KIND_ORDER.index(r["kind"]) for r in rows]
+    assert order == sorted(order)  # concepts, then papers, then authors
+    for row in rows:
+        assert set(row) >= {"kind", "id", "label"}
+        if row["kind"] != "concept":  # concepts may match through an alias
+            assert "transformer" in str(row["label"]).lower()
+    # typing on (each pause is a rerun), then the full list: one bounded, cached query
+    assert data.suggest(" Transformer ") == rows
+    full = data.search("transformer")
+    assert {r["id"] for r in rows} <= {r["id"] for r in full}
+    assert calls == [("search", {"text": "transformer", "limit": data.SEARCH_LIMIT})]
+
+
+def test_suggestions_match_aliases(hand_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import data
+
+    monkeypatch.setenv("PAPER_KG_STORE", hand_store)
+    assert [r["id"] for r in data.suggest("vision transformer")][:1] == ["concept:vit"]
+    assert [r["id"] for r in data.suggest("MLM")] == ["concept:mlm"]
+    assert data.suggest("no such thing anywhere") == []
+
+
+def test_item_pages_read_their_own_data_without_a_full_ego_network(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Node data come from kg.graph.node_details; an ego network is fetched only for the
+    neighbours a page lists, and only over the kinds it lists."""
+    from app import data
+
+    details: list[list[str]] = []
+    egos: list[tuple[str, int, object]] = []
+    real_details, real_ego = data.node_details, data.ego_graph
+
+    def spy_details(store, ids):  # type: ignore[no-untyped-def]
+        details.append(list(ids))
+        return real_details(store, ids)
+
+    def spy_ego(store, node, hops=1, types=None, **kw):  # type: ignore[no-untyped-def]
+        egos.append((node, hops, types))
+        return real_ego(store, node, hops=hops, types=types, **kw)
+
+    monkeypatch.setenv("PAPER_KG_STORE", hand_store)
+    monkeypatch.setattr(data, "node_details", spy_details)
+    monkeypatch.setattr(data, "ego_graph", spy_ego)
+    data.clear_caches()
+    assert data.node("concept:vit")["aliases"] == ["Vision Transformer"]
+    assert data.node("arxiv:1901.00001")["title"] == "Vision Transformers at Scale"
+    assert data.node("concept:nope") == {}
+    assert not egos
+    data.clear_caches()
+    details.clear()
+    for view, item, ego in (
+        ("Concept", "concept:vit", ("concept:vit", 1, ["concept"])),
+        ("Paper", "arxiv:1901.00001", ("arxiv:1901.00001", 1, ["author"])),
+        ("Author", "name:bo-chen", ("name:bo-chen", 2, ["paper", "author"])),
+    ):
+        egos.clear()
+        at = app_test(hand_store, monkeypatch)
+        at.query_params["view"] = view
+        at.query_params["id"] = item
+        at.run()
+        no_errors(at)
+        assert [item] in details, view
+        assert egos == [ego], view
+    # the concept page still lists its broader concept, the paper page its authors in order
+    at = app_test(hand_store, monkeypatch)
+    at.query_params["view"] = "Concept"
+    at.query_params["id"] = "concept:bert"
+    at.run()
+    assert next(h.value for h in at.subheader) == "BERT"
+    assert "Transformer" in buttons(at)
+    assert "architecture" in " ".join(m.value for m in at.markdown)
+    at = app_test(hand_store, monkeypatch)
+    at.query_params["view"] = "Paper"
+    at.query_params["id"] = "arxiv:2301.00003"
+    at.run()
+    no_errors(at)
+    labels = [b.label for b in at.button]
+    assert labels.index(BO) < labels.index(CY)
 
 
 def test_graph_page_receives_ego_network_and_filters_change_it(

@@ -90,6 +90,32 @@ def graph_frame(page, timeout: float = 30):  # -> playwright Frame
     raise AssertionError("no vis-network graph appeared")
 
 
+def test_type_ahead_suggestion_opens_the_concept_page(app_url: str) -> None:
+    """A few letters of a concept name, no Enter: a suggestion appears while typing, and
+    choosing it opens the concept's page."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.goto(app_url, wait_until="domcontentloaded")
+            box = page.get_by_label("Papers, concepts and authors")
+            box.wait_for(timeout=60_000)
+            box.press_sequentially("mixu", delay=80)  # typed, never submitted with Enter
+            # by role: the help tooltip keeps a hidden copy of each button in the DOM
+            suggestions = page.locator("[class*='st-key-search-suggestions']")
+            found = suggestions.get_by_role("button", name="Mixup · concept", exact=True)
+            found.wait_for(timeout=30_000)
+            suggestions.get_by_role("button", name="Mixup for Vision · paper").wait_for()
+            found.click()
+            wanted = {"view": ["Concept"], "id": ["concept:mixup"]}
+            page.wait_for_url(lambda url: parse_qs(urlparse(url).query) == wanted, timeout=30_000)
+            page.get_by_role("heading", name="Mixup", exact=True).wait_for(timeout=30_000)
+            page.get_by_text("method · concept:mixup").wait_for(timeout=30_000)
+        finally:
+            browser.close()
+
+
 def test_search_graph_click_and_screenshot(app_url: str, tmp_path: Path) -> None:
     shot = SCREENSHOT if os.environ.get("PAPER_KG_SCREENSHOT") == "1" else tmp_path / "app.png"
     sync_api = pytest.importorskip("playwright.sync_api")

@@ -86,7 +86,9 @@ def item_button(
 def pick_item(kind: str | None, key: str) -> str | None:
     """A small search box for pages opened without an item: type, then choose a match."""
     what = f"{kind}s" if kind else "papers, concepts and authors"
-    text = st.text_input(f"Find {what}", key=f"{key}:text", placeholder="type a few letters")
+    text = st.text_input(
+        f"Find {what}", key=f"{key}:text", placeholder="type a few letters", live=True
+    )
     if not text.strip():
         return None
     rows = [r for r in data.search(text, limit=50) if kind is None or r["kind"] == kind]
@@ -96,9 +98,12 @@ def pick_item(kind: str | None, key: str) -> str | None:
     labels = {f"{r['label']}  ·  {r['kind']}  ·  {r['id']}": r for r in rows}
     choice = st.selectbox("Matches", list(labels), key=f"{key}:choice")
     row = labels[choice]
-    if st.button("Open", key=f"{key}:open"):
-        open_item(row["id"], row["kind"], None if kind else "Graph")
-        st.rerun()
+    st.button(  # a callback: it runs before the sidebar's "nav" radio exists, so may set it
+        "Open",
+        key=f"{key}:open",
+        on_click=open_item,
+        args=(row["id"], row["kind"], None if kind else "Graph"),
+    )
     return None
 
 

@@ -16,11 +16,12 @@ def render() -> None:
     if not author_id:
         pick_item("author", "author:pick")
         return
-    g = data.ego(author_id, hops=2, types=["paper", "author"], limit=1000)
-    attrs = dict(g.nodes[author_id]) if author_id in g else {}
+    attrs = data.node(author_id)
     st.subheader(attrs.get("name") or attrs.get("label") or author_id)
     st.markdown(f"`{author_id}`")
     item_button("Show in graph", author_id, "author", key="author:graph", page="Graph")
+    # papers and co-authors are the neighbourhood: two hops over papers and authors
+    g = data.ego(author_id, hops=2, types=["paper", "author"], limit=1000)
     papers = sorted(
         {u for u, _, r in g.in_edges(author_id, data="rel") if r == "AUTHORED_BY"},
         key=lambda p: (-(g.nodes[p].get("year") or 0), str(g.nodes[p].get("label"))),

@@ -18,8 +18,7 @@ def render() -> None:
     if not concept_id:
         pick_item("concept", "concept:pick")
         return
-    g = data.ego(concept_id, hops=1)
-    attrs = dict(g.nodes[concept_id]) if concept_id in g else {}
+    attrs = data.node(concept_id)  # name, type and aliases, without the neighbourhood
     name = attrs.get("name") or attrs.get("label") or concept_id
     st.subheader(name)
     st.markdown(f"{attrs.get('type') or 'concept'} · `{concept_id}`")
@@ -27,6 +26,8 @@ def render() -> None:
     aliases = [a for a in attrs.get("aliases") or [] if a != name]
     if aliases:
         st.markdown("**Aliases:** " + ", ".join(aliases))
+    # broader/narrower are edges: a one-hop ego over concepts only (no papers to enrich)
+    g = data.ego(concept_id, hops=1, types=["concept"])
     broader = [v for _, v, r in g.out_edges(concept_id, data="rel") if r == "BROADER"]
     narrower = [u for u, _, r in g.in_edges(concept_id, data="rel") if r == "BROADER"]
     for title, ids in (("Broader", broader), ("Narrower", narrower)):

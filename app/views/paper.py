@@ -63,22 +63,26 @@ def render() -> None:
     if not paper_id:
         pick_item("paper", "paper:pick")
         return
-    g = data.ego(paper_id, hops=1)
-    attrs = dict(g.nodes[paper_id]) if paper_id in g else {}
+    attrs = data.node(paper_id)  # the paper's own fields, without its neighbourhood
+    if paper_id.startswith("doi:"):  # the id itself says it (as kg.graph's exports assume)
+        attrs.setdefault("doi", paper_id[4:])
+    elif paper_id.startswith("arxiv:"):
+        attrs.setdefault("arxiv_id", paper_id[6:])
     title = attrs.get("title") or attrs.get("label") or paper_id
     rows = data.named("concepts-of-paper", paper=paper_id)
     st.subheader(title)
     meta = [str(x) for x in (attrs.get("year"), attrs.get("venue")) if x]
     st.markdown(" · ".join([*meta, f"`{paper_id}`", *links(attrs)]))
     item_button("Show in graph", paper_id, "paper", key="paper:graph", page="Graph")
-    authors = sorted(
-        (d.get("position") or 0, v)
-        for _, v, d in g.out_edges(paper_id, data=True)
-        if d.get("rel") == "AUTHORED_BY"
-    )
-    if authors:
+    if attrs.get("authors"):  # their ids and order are edges: a one-hop, authors-only ego
+        g = data.ego(paper_id, hops=1, types=["author"])
+        authors = sorted(
+            (d.get("position") or 0, v)
+            for _, v, d in g.out_edges(paper_id, data=True)
+            if d.get("rel") == "AUTHORED_BY"
+        )
         st.markdown("**Authors**")
-        cols = st.columns(min(4, len(authors)))
+        cols = st.columns(min(4, max(1, len(authors))))
         for i, (_, author_id) in enumerate(authors):
             with cols[i % len(cols)]:
                 item_button(g.nodes[author_id].get("label") or author_id, author_id, "author")

@@ -1,5 +1,8 @@
-"""Search page: papers (title), concepts (name, alias) and authors (name) as you type;
-each result opens its page, or the graph centred on it."""
+"""Search page: papers (title), concepts (name, alias) and authors (name) as you type.
+
+The box commits after a short typing pause (``live``), so suggestions appear without
+pressing Enter: the best few matches (``data.suggest``), each opening its page. Below them
+the full list of matches, grouped by kind, each with a button to open it in the graph."""
 
 from __future__ import annotations
 
@@ -8,8 +11,9 @@ import streamlit as st
 from app import data
 from app.views import open_item
 
-ORDER = ("concept", "paper", "author")
-LIMIT = 30
+ORDER = data.KIND_ORDER
+LIMIT = data.SEARCH_LIMIT
+ICONS = {"concept": ":material/hub:", "paper": ":material/article:", "author": ":material/person:"}
 
 
 def render() -> None:
@@ -17,16 +21,34 @@ def render() -> None:
     text = st.text_input(
         "Papers, concepts and authors",
         key="search:text",
-        placeholder="e.g. transformer, ImageNet, Vaswani — press Enter",
+        placeholder="e.g. transformer, ImageNet, Vaswani",
+        live=True,
     )
-    if not text.strip():
-        st.caption("Type part of a title, a concept name or alias, or an author's name.")
+    if len(text.strip()) < data.SUGGEST_MIN:
+        st.caption(
+            f"Type at least {data.SUGGEST_MIN} letters of a title, a concept name or alias, "
+            "or an author's name: suggestions appear as you type."
+        )
         return
-    rows = data.search(text, limit=LIMIT)
-    if not rows:
+    suggestions = data.suggest(text)
+    if not suggestions:
         st.info(f"Nothing matches {text.strip()!r}. Try fewer letters or another spelling.")
         return
+    with st.container(border=True, key="search:suggestions"):
+        st.caption("Suggestions")
+        for row in suggestions:
+            st.button(
+                f"{row['label']} · {row['kind']}",
+                key=f"search:suggest:{row['id']}",
+                on_click=open_item,
+                args=(row["id"], row["kind"]),
+                help=row["id"],
+                icon=ICONS.get(str(row["kind"])),
+                type="tertiary",
+            )
+    rows = data.search(text, limit=LIMIT)
     kinds = sorted({r["kind"] for r in rows}, key=lambda k: (*ORDER, k).index(k))
+    st.markdown(f"**All matches ({len(rows)}{'+' if len(rows) >= LIMIT else ''})**")
     for kind in kinds:
         hits = [r for r in rows if r["kind"] == kind]
         st.subheader(f"{kind.capitalize()}s ({len(hits)})")
