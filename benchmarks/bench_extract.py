@@ -1,10 +1,15 @@
 """Abstracts per second: the paper-kg pipeline vs a naive spaCy PhraseMatcher baseline.
 
-Both run one process over the same synthetic abstracts (benchmarks/synthetic.py) and the same
-vocabulary, timed in CPU seconds of this process (robust on a busy machine);
-the baseline only matches lower-cased vocabulary names and aliases.
+Both run one process over the same abstracts (synthetic ones from benchmarks/synthetic.py, or
+``--input`` files in any format ``kg ingest`` reads) and the same vocabulary, timed in CPU
+seconds of this process (robust on a busy machine); the baseline only matches lower-cased
+vocabulary names and aliases. ``--jobs`` adds the wall time of ``Extractor.extract`` with
+that many worker processes (wall time: it includes start-up and the parent's share, and it
+depends on how busy the machine is).
 
     python benchmarks/bench_extract.py 2000
+    python benchmarks/bench_extract.py --input ../shared/seeds
+    python benchmarks/bench_extract.py 5000 --jobs 1 2
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import spacy
 from spacy.matcher import PhraseMatcher
 
+from benchmarks.common import print_table
 from benchmarks.synthetic import papers as synthetic_papers
 from extract import Extractor, load_vocabulary
+from kg.ingest import ingest
 from kg.model import Paper
 
 
@@ -38,6 +45,7 @@ def baseline(texts: list[str]) -> float:
 
 
 def ours(papers: list[Paper]) -> float:
+    """CPU seconds of one process extracting ``papers``."""
     extractor = Extractor()
     start = time.process_time()
     for _ in extractor.extract(papers, batch_size=256):
@@ -45,18 +53,41 @@ def ours(papers: list[Paper]) -> float:
     return time.process_time() - start
 
 
+def wall(papers: list[Paper], jobs: int) -> float:
+    """Wall seconds of extracting ``papers`` with ``jobs`` processes, pool start-up included."""
+    extractor = Extractor()
+    start = time.perf_counter()
+    for _ in extractor.extract(papers, jobs=jobs, batch_size=256):
+        pass
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, nargs="?", default=2000, help="number of abstracts")
+    parser.add_argument(
+        "--input", type=Path, nargs="+", help="papers to use instead of synthetic ones"
+    )
+    parser.add_argument(
+        "--jobs", type=int, nargs="*", default=[], help="also time these worker counts"
+    )
     args = parser.parse_args()
-    records = list(synthetic_papers(args.n))
-    papers = [Paper(title=r["title"], abstract=r["abstract"]) for r in records]
+    if args.input:
+        papers = ingest(args.input).papers
+    else:
+        papers = [Paper(title=r["title"], abstract=r["abstract"]) for r in synthetic_papers(args.n)]
+    n = len(papers)
     base = baseline([f"{p.title}\n\n{p.abstract}" for p in papers])
     mine = ours(papers)
-    print(f"abstracts: {args.n}")
-    print(f"paper-kg pipeline:     {args.n / mine:8.0f} abstracts/s")
-    print(f"PhraseMatcher baseline: {args.n / base:8.0f} abstracts/s")
-    print(f"ratio (ours / baseline): {base / mine:.2f}")
+    rows = [
+        ["paper-kg pipeline", "CPU, 1 process", n / mine],
+        ["PhraseMatcher baseline", "CPU, 1 process", n / base],
+    ]
+    rows += [
+        ["paper-kg pipeline", f"wall, jobs={jobs}", n / wall(papers, jobs)] for jobs in args.jobs
+    ]
+    print_table(f"abstracts/s over {n} abstracts", ["pipeline", "timing", "abstracts/s"], rows)
+    print(f"ratio (ours / baseline, CPU): {base / mine:.2f}")
 
 
 if __name__ == "__main__":

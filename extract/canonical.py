@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from kg.normalize import fold
 
@@ -37,8 +38,10 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
 def match_key(text: str) -> str:
-    """Case/hyphen/space/plural-folded key: the identity of a surface form."""
+    """Case/hyphen/space/plural-folded key: the identity of a surface form (cached: the
+    extractor keys the same names over and over)."""
     text = _POSSESSIVE.sub("", text)
     words = [w for w in _NON_ALNUM.split(text.lower() if text.isascii() else fold(text)) if w]
     if not words:

@@ -11,7 +11,10 @@ organisations, numbers or generic words are rejected: precision matters as much 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 
 # A name-like token: word pieces joined by '-', '.', '+' or "'" ("LTX-Video", "Qwen2.5-VL").
 NAME_TOKEN = re.compile(r"[^\W_][\w]*(?:[-.+'’][^\W_][\w]*)*(?:\+\+?)?")
@@ -82,14 +85,16 @@ _SUFFIX_TYPES: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 
+# Each expression opens with a lookahead for the first letters its words can start with (a
+# no-op for what matches): the scan then skips most positions without trying every branch.
 _PROPOSE = re.compile(
-    r"\b(?:we|this (?:paper|work)|here(?:,)? we|paper)\s+(?:\w+ly\s+)?(?:also\s+)?"
+    r"(?=[hptw])\b(?:we|this (?:paper|work)|here(?:,)? we|paper)\s+(?:\w+ly\s+)?(?:also\s+)?"
     r"(?:propose|introduce|present|develop|design|build|construct|release|curate|contribute|"
     r"create|unveil|offer|establish|formulate|devise)[sd]?\b",
     re.I,
 )
 _NAMING = re.compile(
-    r"\b(?:called|named|dubbed|termed|coined|(?:which )?we (?:call|name|term|dub)|"
+    r"(?=[cdnortw])\b(?:called|named|dubbed|termed|coined|(?:which )?we (?:call|name|term|dub)|"
     r"(?:we )?refer(?:red)? to as|"
     r"(?:the|our) proposed|namely,)\s+",
     re.I,
@@ -145,6 +150,7 @@ def base_name(name: str) -> str:
     return _SIZE_SUFFIX.sub("", name) or name
 
 
+@lru_cache(maxsize=1 << 16)
 def strong_name(token: str) -> bool:
     """A name even without a context that introduces it: not 'Romera-Paredes' or
     'Text-to-Image' (hyphenated plain words), which need a proposal or the title."""
@@ -155,6 +161,7 @@ def strong_name(token: str) -> bool:
     return not (len(pieces) > 1 and plain) and not re.fullmatch(r"[A-Z][a-z]+-[A-Z][a-z]+", token)
 
 
+@lru_cache(maxsize=1 << 16)
 def looks_like_name(token: str) -> bool:
     """Capitals after the first letter, letters mixed with digits, or hyphenated capitals."""
     if token.islower() or (token[1:].islower() and token[1:].isalpha()):
@@ -245,12 +252,19 @@ _EXPLICIT = re.compile(
     r"((?:[A-Z][\w-]*[ ]+){0,5}[A-Z][\w-]*)[ ]*\((?:abbreviated as|abbreviated|short for|"
     r"shortened to|aka|a\.k\.a\.|or)[ ]+([^\s()]{2,20})\)"
 )
+# What every _EXPLICIT match contains; searching for it first skips _EXPLICIT's slow scan
+# (a capitalised-words prefix tried at every position) in texts that cannot match.
+_EXPLICIT_HINT = re.compile(r"\((?:abbreviated|short for|shortened to|aka|a\.k\.a\.|or)[ ]")
 
 
 def abbreviations(text: str) -> list[tuple[int, int, int, int]]:
     """(long_start, long_end, short_start, short_end) for each "long form (SF)" in text,
     including the explicit "Algorithm Transformer (abbreviated as AlgoFormer)"."""
-    found = [(m.start(1), m.end(1), m.start(2), m.end(2)) for m in _EXPLICIT.finditer(text)]
+    found = (
+        [(m.start(1), m.end(1), m.start(2), m.end(2)) for m in _EXPLICIT.finditer(text)]
+        if _EXPLICIT_HINT.search(text)
+        else []
+    )
     for m in _PAREN.finditer(text):
         short = m.group(1).rstrip(",;")
         if not (
@@ -388,17 +402,23 @@ def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return (0, 0)
 
 
-def _extends_known(text: str, m: re.Match[str], covered: list[tuple[int, int]]) -> bool:
-    """'ViT-ResNAS', 'LLaMA-Adapter': a new name built on a known one (not a size variant)."""
-    inside = [(s, e) for s, e in covered if m.start() <= s and e <= m.end()]
+_VARIANT = re.compile(r"(?i)-(?:instruct|chat|base|large|small|tiny|huge|giant|medium|mini|x+l|it)")
+_EXTENSION = re.compile(r"-[A-Z][A-Za-z]*[A-Z][\w]*|-[A-Z][a-z]{3,}")
+
+
+def _extends_known(
+    text: str, m: re.Match[str], covered: list[tuple[int, int]], starts: list[int]
+) -> bool:
+    """'ViT-ResNAS', 'LLaMA-Adapter': a new name built on a known one (not a size variant).
+    ``covered`` is sorted, ``starts`` its start offsets."""
+    first, last = bisect_left(starts, m.start()), bisect_right(starts, m.end())
+    inside = [(s, e) for s, e in covered[first:last] if e <= m.end()]
     if len(inside) != 1 or inside[0][0] != m.start():
         return False
     rest = text[inside[0][1] : m.end()]
-    if re.fullmatch(
-        r"(?i)-(?:instruct|chat|base|large|small|tiny|huge|giant|medium|mini|x+l|it)", rest
-    ):
+    if _VARIANT.fullmatch(rest):
         return False  # released variants of the same model
-    return bool(re.fullmatch(r"-[A-Z][A-Za-z]*[A-Z][\w]*|-[A-Z][a-z]{3,}", rest))
+    return bool(_EXTENSION.fullmatch(rest))
 
 
 def find_candidates(
@@ -416,11 +436,14 @@ def find_candidates(
     sentence spans of the whole text.
     """
     covered = sorted(known)
+    starts = [s for s, _ in covered]
+    reach = list(accumulate((e for _, e in covered), max))  # furthest end up to each span
     known_types = known_types or {}
     rejected: set[str] = set()  # short forms defined as tasks, metrics, ...: never names
 
     def is_known(start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in covered)
+        before = bisect_left(starts, end)  # the spans starting before ``end``
+        return before > 0 and reach[before - 1] > start
 
     out: list[Candidate] = []
     definitions = abbreviations(text)
@@ -532,7 +555,7 @@ def find_candidates(
             token = m.group()
             if not strong_name(token):
                 continue
-            if is_known(m.start(), m.end()) and not _extends_known(text, m, covered):
+            if is_known(m.start(), m.end()) and not _extends_known(text, m, covered, starts):
                 continue
             if text[m.start() - 1 : m.start()] in ("/", ".", "@"):
                 continue  # part of a URL or e-mail address

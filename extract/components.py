@@ -15,6 +15,7 @@ A text without a blank line is one field named "text".
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,30 @@ def sentence_spans(
     return out
 
 
+class _Sentences:
+    """One doc's sentence spans, found by position with a bisection (the spans are sorted and
+    disjoint), each sentence's stripped text cut once however many mentions it holds."""
+
+    def __init__(self, spans: list[tuple[int, int]], text: str) -> None:
+        self.spans = spans
+        self.starts = [start for start, _ in spans]
+        self.text = text
+        self.stripped: dict[tuple[int, int], str] = {}
+
+    def at(self, pos: int) -> tuple[int, int] | None:
+        """The first (the only) sentence span holding ``pos``."""
+        i = bisect_right(self.starts, pos) - 1
+        return self.spans[i] if i >= 0 and pos < self.spans[i][1] else None
+
+    def sentence(self, start: int, end: int) -> str:
+        """The stripped sentence of a mention; the mention itself outside every sentence."""
+        span = self.at(start) or (start, end)
+        found = self.stripped.get(span)
+        if found is None:
+            found = self.stripped[span] = self.text[span[0] : span[1]].strip()
+        return found
+
+
 class ConceptComponent:
     """Finds architectures, benchmarks and methods; see the module docstring."""
 
@@ -116,17 +141,12 @@ class ConceptComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
+        links = self.links(doc, text)
+        doc._.paper_kg = links
         sep = text.find(FIELD_SEPARATOR)
-        title_end, abstract_start = (sep, sep + len(FIELD_SEPARATOR)) if sep >= 0 else (0, 0)
-        sentences = sentence_spans(doc, text, title_end, abstract_start)
-        groups = self._concepts(text, title_end, abstract_start, sentences)
-        doc._.paper_kg = [
-            self._link(g, text, sep, abstract_start, sentences)
-            for g in groups
-            if g.confidence >= self.min_confidence
-        ]
+        abstract_start = sep + len(FIELD_SEPARATOR) if sep >= 0 else 0
         spans = []
-        for link in doc._.paper_kg:
+        for link in links:
             for mention in link["mentions"]:
                 offset = abstract_start if mention["field"] == "abstract" else 0
                 span = doc.char_span(
@@ -141,10 +161,23 @@ class ConceptComponent:
         doc.spans[self.spans_key] = spans
         return doc
 
+    def links(self, doc: Doc, text: str) -> list[dict[str, Any]]:
+        """The concept dicts for ``doc`` (whose text is ``text``) without annotating it: the
+        Extractor needs only these, not the spans or the rebuilt ``doc.text``."""
+        sep = text.find(FIELD_SEPARATOR)
+        title_end, abstract_start = (sep, sep + len(FIELD_SEPARATOR)) if sep >= 0 else (0, 0)
+        sentences = _Sentences(sentence_spans(doc, text, title_end, abstract_start), text)
+        groups = self._concepts(text, title_end, abstract_start, sentences)
+        return [
+            self._link(g, text, sep, abstract_start, sentences)
+            for g in groups
+            if g.confidence >= self.min_confidence
+        ]
+
     # ------------------------------------------------------------------ assembly
 
     def _concepts(
-        self, text: str, title_end: int, abstract_start: int, sentences: list[tuple[int, int]]
+        self, text: str, title_end: int, abstract_start: int, sentences: _Sentences
     ) -> list[_Group]:
         groups: dict[str, _Group] = {}
         owner: dict[tuple[int, int], str] = {}  # mention span -> concept id
@@ -160,7 +193,7 @@ class ConceptComponent:
         if self.coined:
             known = {(m.start, m.end): m.entry.type for m in matches}
             candidates = find_candidates(
-                text, title_end, abstract_start, sentences, list(known), known
+                text, title_end, abstract_start, sentences.spans, list(known), known
             )
             redirect: dict[str, str] = {}  # short-form key -> the concept it was defined as
             self._link_abbreviations(text, candidates, matches, groups, owner, redirect)
@@ -170,11 +203,17 @@ class ConceptComponent:
                 if target:
                     owner[span] = target
         # Overlaps: the longest mention wins (a coined "Evolved Transformer" over "Transformer").
-        kept: list[tuple[int, int]] = []
+        # Kept spans are disjoint and non-empty, so sorted by start their ends ascend too: a
+        # span overlaps a kept one iff the last kept span starting before its end reaches past
+        # its start.
+        starts: list[int] = []
+        ends: list[int] = []
         for span in sorted(owner, key=lambda s: (s[0] - s[1], s[0])):
-            if all(span[1] <= k[0] or k[1] <= span[0] for k in kept):
-                kept.append(span)
-        for span in kept:
+            at = bisect_left(starts, span[1])
+            if at and ends[at - 1] > span[0]:
+                continue
+            starts.insert(at, span[0])
+            ends.insert(at, span[1])
             groups[owner[span]].spans.add(span)
         return sorted((g for g in groups.values() if g.spans), key=lambda g: min(g.spans))
 
@@ -300,7 +339,7 @@ class ConceptComponent:
                     head = next((TYPE_WORDS[w] for w in words if w in TYPE_WORDS), None)
                     if head:
                         votes[head] += 4
-            sent = next((s for s in sentences if s[0] <= start < s[1]), (0, len(text)))
+            sent = sentences.at(start) or (0, len(text))
             kind = _context_type(text, start, end, *sent)
             if kind:
                 votes[kind] += 1
@@ -310,7 +349,9 @@ class ConceptComponent:
         return votes.most_common(1)[0][0] if votes else "method"
 
     @staticmethod
-    def _link(group: _Group, text: str, sep: int, abstract_start: int, sentences) -> dict:
+    def _link(
+        group: _Group, text: str, sep: int, abstract_start: int, sentences: _Sentences
+    ) -> dict:
         mentions = []
         for start, end in sorted(group.spans):
             if sep >= 0 and start < sep:
@@ -318,8 +359,7 @@ class ConceptComponent:
             else:
                 field_name = "abstract" if sep >= 0 else "text"
                 offset = abstract_start
-                s = next((s for s in sentences if s[0] <= start < s[1]), (start, end))
-                sentence = text[s[0] : s[1]].strip()
+                sentence = sentences.sentence(start, end)
             mentions.append(
                 {
                     "text": text[start:end],

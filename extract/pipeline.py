@@ -1,12 +1,19 @@
 """``Extractor``: papers in, ``PaperConcepts`` out, through the spaCy pipeline of config.cfg.
 
-Each paper becomes one doc ``title + "\\n\\n" + abstract``; ``nlp.pipe`` runs them in batches,
-in ``jobs`` processes when asked. Mentions carry offsets into the paper's own fields.
+Each paper becomes one doc ``title + "\\n\\n" + abstract``. With ``jobs`` > 1, worker
+processes (forked where the platform allows, so the loaded pipeline is shared) extract chunks
+of papers and send back only the compact ``ConceptLink`` lists; the parent keeps input order and
+collects the coined concepts. Mentions carry offsets into the paper's own fields.
 """
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import islice
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +21,7 @@ import spacy
 from spacy.language import Language
 
 import extract.components  # noqa: F401  (registers the factory)
-from extract.components import FIELD_SEPARATOR, links_of
+from extract.components import FIELD_SEPARATOR, ConceptComponent, links_of
 from extract.model import ConceptInfo, ConceptLink, Mention, PaperConcepts
 from extract.vocabulary import VocabEntry, load_vocabulary
 from kg.model import Paper
@@ -66,13 +73,27 @@ class Extractor:
         config: Path | dict[str, Any] | None = None,
         coined: bool | None = None,
     ) -> None:
-        self.entries: list[VocabEntry] = load_vocabulary(vocabularies or [])
         overrides: dict[str, Any] = {"default_vocabulary": False}
         if coined is not None:
             overrides["coined"] = coined
+        self._setup(load_vocabulary(vocabularies or []), config, overrides)
+
+    def _setup(
+        self,
+        entries: list[VocabEntry],
+        config: Path | dict[str, Any] | None,
+        overrides: dict[str, Any],
+    ) -> None:
+        self.entries = entries
+        self.config, self.overrides = config, overrides
         self.nlp = build_nlp(config, **overrides)
-        self.nlp.get_pipe("paper_kg_concepts").configure(self.entries)
+        self.nlp.get_pipe("paper_kg_concepts").configure(entries)
         self.coined: dict[str, ConceptInfo] = {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled for worker processes where fork is unavailable: the pipeline is rebuilt
+        from the config with the entries as they are now (the component's vocabulary)."""
+        return _restore, (self.entries, self.config, self.overrides)
 
     def concepts(self) -> Iterator[ConceptInfo]:
         """The vocabulary, then every coined concept seen by ``extract`` so far."""
@@ -86,17 +107,79 @@ class Extractor:
     def extract(
         self, papers: Iterable[Paper], jobs: int = 1, batch_size: int = 256
     ) -> Iterator[tuple[Paper, PaperConcepts]]:
-        """(paper, concepts) pairs in input order; ``jobs`` > 1 uses worker processes."""
-        items = ((paper_text(p), p) for p in papers)
-        docs = self.nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=jobs)
-        for doc, paper in docs:
-            links = to_links(links_of(doc))
-            for link in links:
-                if link.source == "coined":
-                    info = self.coined.setdefault(
-                        link.id, ConceptInfo(link.id, link.name, link.type, source="coined")
-                    )
-                    for mention in link.mentions:
-                        if mention.text != info.name and mention.text not in info.aliases:
-                            info.aliases.append(mention.text)
+        """(paper, concepts) pairs in input order; ``jobs`` > 1 uses worker processes, each
+        given ``batch_size`` papers at a time."""
+        if jobs > 1:
+            found = self._extract_parallel(papers, jobs, max(1, batch_size))
+        else:
+            found = ((paper, self.links(paper_text(paper))) for paper in papers)
+        for paper, links in found:
+            self._remember(links)
             yield paper, PaperConcepts(paper.id, paper.title, links)
+
+    def links(self, text: str) -> list[ConceptLink]:
+        """The concepts of one ``title + "\\n\\n" + abstract`` text. The pipes run one by
+        one; the concept component, when last, hands over its result without building the
+        doc's spans and text, which only spaCy users of the doc need."""
+        doc = self.nlp.make_doc(text)
+        *before, (_, last) = self.nlp.pipeline
+        for _, proc in before:
+            doc = proc(doc)
+        if isinstance(last, ConceptComponent):
+            return to_links(last.links(doc, text))
+        return to_links(links_of(last(doc)))
+
+    def _extract_parallel(
+        self, papers: Iterable[Paper], jobs: int, chunk_size: int
+    ) -> Iterator[tuple[Paper, list[ConceptLink]]]:
+        """Chunks of papers to a pool of ``jobs`` workers, at most two chunks per worker in
+        flight so a long input is not read ahead, results in input order."""
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        pending: deque[tuple[list[Paper], AsyncResult[list[list[ConceptLink]]]]] = deque()
+        stream = iter(papers)
+        with context.Pool(jobs, initializer=_start_worker, initargs=(self,)) as pool:
+            while chunk := list(islice(stream, chunk_size)):
+                texts = [paper_text(p) for p in chunk]
+                pending.append((chunk, pool.apply_async(_worker_links, (texts,))))
+                if len(pending) >= 2 * jobs:
+                    done, result = pending.popleft()
+                    yield from zip(done, result.get(), strict=True)
+            while pending:
+                done, result = pending.popleft()
+                yield from zip(done, result.get(), strict=True)
+
+    def _remember(self, links: list[ConceptLink]) -> None:
+        """Coined concepts and the surface forms seen for them, for ``concepts()``."""
+        for link in links:
+            if link.source == "coined":
+                info = self.coined.setdefault(
+                    link.id, ConceptInfo(link.id, link.name, link.type, source="coined")
+                )
+                for mention in link.mentions:
+                    if mention.text != info.name and mention.text not in info.aliases:
+                        info.aliases.append(mention.text)
+
+
+def _restore(
+    entries: list[VocabEntry], config: Path | dict[str, Any] | None, overrides: dict[str, Any]
+) -> Extractor:
+    extractor = Extractor.__new__(Extractor)
+    extractor._setup(entries, config, overrides)
+    return extractor
+
+
+_worker: Extractor | None = None  # the extractor of a worker process
+
+
+def _start_worker(extractor: Extractor) -> None:
+    """Keep the extractor; freeze what is loaded so the collector never rescans it (nor
+    touches, and so copies, the pages a forked worker shares with its parent)."""
+    global _worker
+    _worker = extractor
+    gc.freeze()
+
+
+def _worker_links(texts: list[str]) -> list[list[ConceptLink]]:
+    assert _worker is not None
+    return [_worker.links(text) for text in texts]

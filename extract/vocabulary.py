@@ -231,6 +231,11 @@ class VocabularyMatcher:
                 plain = "".join(_lower(w) for w in WORD.findall(surface))
                 for text in {key, plain}:
                     self.prefixes.update(text[:i] for i in range(1, len(text) + 1))
+        # The pieces that name an entry alone: keys and plurals whose singular is a key. Any
+        # other piece starts a match only if it and the next piece's first letter begin a key
+        # (a piece's singular keeps its first letter): set lookups skip nearly every piece.
+        plurals = {p for k in self.keys for p in (k + "s", k + "es", k[:-1] + "ies")}
+        self.starters = set(self.keys) | {p for p in plurals if singular(p) in self.keys}
 
     def lookup(self, surface: str) -> VocabEntry | None:
         """The entry a standalone surface string names (case rule applied), if any."""
@@ -246,9 +251,13 @@ class VocabularyMatcher:
         else:
             pieces = [(m.start(), m.end(), _lower(m.group())) for m in WORD.finditer(text)]
         matches: list[VocabMatch] = []
-        keys, prefixes = self.keys, self.prefixes
+        keys, prefixes, starters = self.keys, self.prefixes, self.starters
         i, n = 0, len(pieces)
         while i < n:
+            low = pieces[i][2]
+            if low not in starters and (i + 1 == n or low + pieces[i + 1][2][0] not in prefixes):
+                i += 1
+                continue
             start = pieces[i][0]
             acc = ""
             best: tuple[int, VocabEntry] | None = None

@@ -105,6 +105,18 @@ def build(
             opened.close()
 
 
+def refresh(store: str | GraphStore | None = None) -> dict[str, int]:
+    """Recompute everything derived from the mentions (CO_OCCURS, concept counts; see
+    kg/derived.py) over the whole graph, e.g. after loading bulk files; returns the counts."""
+    opened = store if isinstance(store, GraphStore) else open_store(store)
+    try:
+        opened.update_cooccurrence(None)
+        return opened.counts()
+    finally:
+        if opened is not store:
+            opened.close()
+
+
 def keep_stored_id(store: GraphStore, paper: Paper) -> None:
     """A paper already in the store under another id (first seen by title, now with its
     arXiv id or DOI) keeps that id, so an incremental build extends the node it has."""

@@ -15,7 +15,8 @@ co-occurrence pair counts stay in memory):
 
 With ``shard=(i, n)`` only the papers of slice i are written (kg/shard.py), into part files
 named ``*.part-i-of-n.*`` so that n machines can write into one shared directory. Pair counts
-span slices, so sharded outputs leave CO_OCCURS to the post-load statement.
+span slices, so sharded outputs leave CO_OCCURS (and, in RDF, the other figures of
+kg/derived.py) to the post-load step: ``post-load.cypher`` / ``post-load.sh`` (``kg refresh``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from extract.model import ConceptInfo, ConceptLink
+from kg.derived import MentionStatistics, mention_statistics
 from kg.model import Paper
 from kg.shard import in_shard
 from kg.stores.base import COUNT_KEYS, PaperGraph
@@ -39,8 +41,9 @@ from kg.stores.rdf import (
     concept_core_triples,
     concept_iri,
     concept_triples,
-    cooccurrence_update,
     expand,
+    figure_line,
+    figure_triples,
     mention_triples,
     pair_triples,
     paper_triples,
@@ -135,9 +138,9 @@ class BulkWriter:
         self.cited: Counter[str] = Counter()
         self.broader: list[tuple[str, str]] = []  # BROADER edges of written concepts
         self.written: set[str] = set()  # concept nodes written by this output
-        self._index: dict[str, int] = {}  # concept id -> small int, for compact pair keys
-        self._ids: list[str] = []
-        self.pairs: Counter[tuple[int, int]] = Counter()
+        # per paper: its concept ids and year, for kg/derived.py's figures at the end
+        self.mentions: list[tuple[str, tuple[str, ...]]] = []
+        self.years: dict[str, int] = {}
 
     # --- the build protocol ---------------------------------------------------------------
 
@@ -174,7 +177,9 @@ class BulkWriter:
             self.result.counts["mentions"] += len(links)
             self._paper(paper, links)
             if self.cooccurrence:
-                self._count_pairs([link.id for link in links])
+                self.mentions.append((paper.id, tuple(link.id for link in links)))
+                if paper.year is not None:
+                    self.years[paper.id] = int(paper.year)
 
     def finish(self) -> BulkResult:
         """Write what needs the whole run (stubs, labels, pairs), close files, count."""
@@ -190,28 +195,14 @@ class BulkWriter:
         self.broader = [(a, b) for a, b in dict.fromkeys(self.broader) if b in known]
         counts["broader"] = len(self.broader)
         if self.cooccurrence:
-            pairs = sorted((self._ids[a], self._ids[b], w) for (a, b), w in self.pairs.items())
-            for a, b, weight in pairs:
-                self._cooccurrence(a, b, weight)
-            counts["co_occurs"] = len(pairs)
+            stats = mention_statistics(
+                ((paper, concept) for paper, concepts in self.mentions for concept in concepts),
+                self.years,
+            )
+            self._derived(stats)
+            counts["co_occurs"] = len(stats.a)
         self._close()
         return self.result
-
-    # --- co-occurrence --------------------------------------------------------------------
-
-    def _count_pairs(self, concept_ids: list[str]) -> None:
-        # pairs ordered by id (a < b), as the stores order CO_OCCURS; ints keep keys small
-        index = [self._intern(cid) for cid in sorted(set(concept_ids))]
-        for i, a in enumerate(index):
-            for b in index[i + 1 :]:
-                self.pairs[(a, b)] += 1
-
-    def _intern(self, concept_id: str) -> int:
-        found = self._index.get(concept_id)
-        if found is None:
-            found = self._index[concept_id] = len(self._ids)
-            self._ids.append(concept_id)
-        return found
 
     # --- format hooks ---------------------------------------------------------------------
 
@@ -228,7 +219,8 @@ class BulkWriter:
     def _paper(self, paper: Paper, links: list[ConceptLink]) -> None:
         raise NotImplementedError
 
-    def _cooccurrence(self, a: str, b: str, weight: int) -> None:
+    def _derived(self, stats: MentionStatistics) -> None:
+        """Write CO_OCCURS (and what else this format stores of kg/derived.py)."""
         raise NotImplementedError
 
     def _close(self) -> None:
@@ -290,22 +282,28 @@ class RdfBulkWriter(BulkWriter):
             mention_triples(paper, link, out)
         self._emit(out)
 
-    def _cooccurrence(self, a: str, b: str, weight: int) -> None:
+    def _derived(self, stats: MentionStatistics) -> None:
         out = Triples()
-        pair_triples(a, b, weight, out)
+        for a, b, weight in stats.pairs():
+            pair_triples(a, b, weight, out)
+            if len(out.lines) >= 100_000:
+                self._emit(out)
+                out = Triples()
+        out.lines += sorted(figure_line(f) for f in figure_triples(stats))
         self._emit(out)
 
     def _close(self) -> None:
         self.handle.close()
         # an RDF set ignores repeated triples (author and concept triples recur per paper)
         if not self.cooccurrence:
-            post = self.out_dir / "post-load.rq"
+            post = self.out_dir / "post-load.sh"
             _atomic_write(
                 post,
-                "# Run once after loading every part (SPARQL 1.1 Update): recomputes\n"
-                "# CO_OCCURS over the whole graph, as `kg build` does after writing.\n"
-                + cooccurrence_update(None) + "\n",
+                "#!/bin/sh\n# Run once after loading every part: recomputes CO_OCCURS and the\n"
+                "# concept statistics over the whole graph, as `kg build` does after writing.\n"
+                'kg refresh --store "${1:?usage: post-load.sh STORE (e.g. sparql:URL)}"\n',
             )
+            post.chmod(0o755)
             self.result.files.append(post)
 
 
@@ -422,8 +420,9 @@ class Neo4jCsvWriter(BulkWriter):
                 _array(m.end for m in link.mentions), _array(m.sentence for m in link.mentions),
             ])
 
-    def _cooccurrence(self, a: str, b: str, weight: int) -> None:
-        self._row("co-occurs", [a, b, "CO_OCCURS", weight])
+    def _derived(self, stats: MentionStatistics) -> None:
+        for a, b, weight in stats.pairs():  # Cypher queries count the rest on the fly
+            self._row("co-occurs", [a, b, "CO_OCCURS", weight])
 
     def _close(self) -> None:
         for source, target in self.broader:  # only between existing concepts, as the store

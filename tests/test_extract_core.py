@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -229,6 +230,42 @@ def test_jobs_give_same_results(extractor: Extractor) -> None:
     two = [pc.to_json() for _, pc in extractor.extract(papers, jobs=2, batch_size=4)]
     assert one == two
     assert one[3]["concepts"][0]["name"] == "Net3Former"
+
+
+PARALLEL_PAPERS = [
+    Paper(
+        title=f"Glimmer{i}: Sparse Routing for Vision Transformers",
+        abstract=f"We introduce Glimmer{i}, a routing network (GR{i}) built on ViT. "
+        f"Glimmer{i}'s routers are cheap. Gated Routing Units (GRUs{i}) help. "
+        "We evaluate on ImageNet and compare with BERT-base, LLaMA-7B and Llama 2-13B.",
+    )
+    for i in range(7)
+] + [
+    Paper(title="Plain", abstract="Nothing to see here."),
+    Paper(title="Shared", abstract="We propose Glimmer3-XL, which extends Glimmer3."),
+]
+
+
+def test_jobs_keep_order_concepts_and_coined_aliases(extractor: Extractor) -> None:
+    """Workers return the same pairs in input order, and their coined concepts (with the
+    aliases seen) reach the parent's concepts() exactly as with one process."""
+    serial = list(extractor.extract(PARALLEL_PAPERS, jobs=1))
+    serial_concepts = list(extractor.concepts())
+    extractor.coined.clear()
+    parallel = list(extractor.extract(PARALLEL_PAPERS, jobs=2, batch_size=2))
+    assert [p for p, _ in parallel] == [p for p, _ in serial] == PARALLEL_PAPERS
+    assert [pc for _, pc in parallel] == [pc for _, pc in serial]
+    assert list(extractor.concepts()) == serial_concepts
+    assert any(c.source == "coined" and c.aliases for c in serial_concepts)
+
+
+def test_pickled_extractor_extracts_the_same(extractor: Extractor) -> None:
+    """Where workers cannot fork, they get a pickled extractor: same vocabulary, same results."""
+    copy = pickle.loads(pickle.dumps(extractor))
+    assert [e.id for e in copy.entries] == [e.id for e in extractor.entries]
+    assert [pc for _, pc in copy.extract(PARALLEL_PAPERS)] == [
+        pc for _, pc in extractor.extract(PARALLEL_PAPERS)
+    ]
 
 
 def test_abbreviation_redefining_a_vocabulary_acronym(extractor: Extractor) -> None:

@@ -87,7 +87,8 @@ def test_query_from_file_and_list(workdir: Path) -> None:
 
 
 def test_updates_need_write(workdir: Path, tmp_path: Path) -> None:
-    update = "DELETE WHERE { ?m a <https://paper-kg.org/schema#Mention> ; ?p ?o }"
+    update = ("DELETE WHERE { ?m a <https://paper-kg.org/schema#Mention> ; ?p ?o } ; "
+              "DELETE WHERE { ?p <https://schema.org/mentions> ?c }")  # nodes and shortcuts
     before = paper_count(workdir)
     refused = kg("query", "--sparql", update, cwd=workdir)
     assert refused.returncode == 2
@@ -99,6 +100,8 @@ def test_updates_need_write(workdir: Path, tmp_path: Path) -> None:
     shutil.copytree(workdir / "kg-data", tmp_path / "copy")
     done = kg("query", "-s", str(tmp_path / "copy"), "--sparql", update, "--write", cwd=workdir)
     assert done.returncode == 0, done.stderr
+    assert "kg refresh" in done.stderr  # counts derived from mentions are now stale
+    assert kg("refresh", "-s", str(tmp_path / "copy"), cwd=workdir).returncode == 0
     left = kg("query", "-s", str(tmp_path / "copy"), "-n", "top-concepts", "-o", "json",
               cwd=workdir)
     assert json.loads(left.stdout) == []

@@ -378,14 +378,15 @@ def test_backends_agree_on_every_named_query(tmp_path: Path) -> None:
                 assert ox.named(name, params).rows == rl.named(name, params).rows, name
 
 
-def test_sparql_cooccurrence_update_matches_the_store(store: GraphStore) -> None:
-    """The in-database recompute (used after bulk loads) gives the stores' exact triples."""
-    from kg.stores.rdf import cooccurrence_update
+def test_refresh_recomputes_every_derived_triple(store: GraphStore) -> None:
+    """`kg refresh` (after bulk loads) rebuilds exactly what the build derived from mentions."""
+    from kg.build import refresh
 
     fill(store)
     expected = triples(store)
     store.query("DELETE WHERE { ?c a pkg:CoOccurrence ; ?p ?o } ; "
-                "DELETE WHERE { ?a pkg:coOccursWith ?b }", write=True)
+                "DELETE WHERE { ?a pkg:coOccursWith ?b } ; DELETE WHERE { ?c pkg:paperCount ?n } ; "
+                "DELETE WHERE { ?y a pkg:ConceptYear ; ?p ?o }", write=True)
     assert store.counts()["co_occurs"] == 0
-    store.query(cooccurrence_update(None), write=True)
+    refresh(store)
     assert triples(store) == expected

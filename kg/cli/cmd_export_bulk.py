@@ -60,7 +60,7 @@ def export_bulk_command(
 ) -> None:
     """Write bulk-loader files instead of writing to a store: neo4j-admin import CSVs, or N-Triples / N-Quads for Oxigraph, Virtuoso, QLever and other SPARQL stores.
 
-    The files hold the same graph `kg build` writes. With --shard I/N several machines each write one slice of the same input into part files that load together without duplicates; run the post-load file (post-load.rq / post-load.cypher) once after loading every part. See docs/SCALING.md.
+    The files hold the same graph `kg build` writes. With --shard I/N several machines each write one slice of the same input into part files that load together without duplicates; run the post-load file (post-load.sh runs `kg refresh`; post-load.cypher) once after loading every part. See docs/SCALING.md.
     """  # noqa: E501
     if fmt not in FORMATS:
         raise fail(f"unknown --format {fmt!r}", f"choose one of: {', '.join(FORMATS)}")
@@ -118,7 +118,7 @@ def export_bulk_command(
     print_summary(f"kg export-bulk ({fmt})", rows + result.summary_rows())
     err.print(f"wrote {len(result.files)} files to {output}", highlight=False)
     if result.cooccurrence_deferred:
-        post = "post-load.cypher" if fmt == "neo4j-csv" else "post-load.rq"
+        post = "post-load.cypher" if fmt == "neo4j-csv" else "post-load.sh STORE"
         err.print(f"CO_OCCURS is left to {output / post}: run it once after loading all parts",
                   highlight=False)
     if counts["rejected"]:

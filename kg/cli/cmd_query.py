@@ -108,6 +108,9 @@ def query_command(
     finally:
         graph.close()
     if not result.columns and not result.rows:
-        err.print("update done" if write else "no result")
+        err.print(
+            "update done; if it changed mentions, run `kg refresh` to recompute co-occurrence "
+            "and concept counts" if write else "no result"
+        )
         return
     print_rows(result.columns, result.rows, fmt)

@@ -8,6 +8,8 @@ SPARQL ``$name`` variables substituted with escaped RDF terms), never by string 
 A query file may hold conditional blocks, one test on an integer parameter per block::
 
     #if hops >= 2          (Cypher: //if hops >= 2); also <=, ==, != and NAME == ""
+                           NAME == id (the value looks like an id, e.g. "concept:vit") and
+                           NAME == name (not empty, not an id: a name to resolve)
     ...
     #endif                 (Cypher: //endif)
 
@@ -29,10 +31,13 @@ if TYPE_CHECKING:
 QUERY_DIR = Path(__file__).parent
 EXTENSIONS = {"sparql": "rq", "cypher": "cypher"}
 _BLOCK = re.compile(
-    r"^[ \t]*(?:#|//)if[ \t]+(\w+)[ \t]*(>=|<=|==|!=)[ \t]*(-?\d+|\"\")[ \t]*\n(.*?)"
+    r"^[ \t]*(?:#|//)if[ \t]+(\w+)[ \t]*(>=|<=|==|!=)[ \t]*(-?\d+|\"\"|id|name)[ \t]*\n"
+    r"((?:(?!^[ \t]*(?:#|//)if[ \t]).)*?)"  # innermost: no #if inside
     r"^[ \t]*(?:#|//)endif[ \t]*\n",
     re.MULTILINE | re.DOTALL,
 )
+_STRAY = re.compile(r"^[ \t]*(?:#|//)(?:if|endif)\b.*$", re.MULTILINE)
+_ID = re.compile(r"^[a-z][a-z0-9]*:\S")
 _TESTS = {
     ">=": lambda a, b: a >= b,
     "<=": lambda a, b: a <= b,
@@ -43,6 +48,12 @@ _TESTS = {
 
 def _holds(name: str, op: str, operand: str, params: dict[str, Any]) -> bool:
     value = params.get(name)
+    if operand in {"id", "name"}:  # ids are looked up exactly, names resolved by a scan
+        if op not in {"==", "!="}:
+            raise QueryParamError(f"query block: only == and != test {name} against {operand}")
+        is_id = isinstance(value, str) and bool(_ID.match(value))
+        kind = "id" if is_id else "name" if value not in (None, "") else ""
+        return _TESTS[op](kind, operand)
     if operand == '""':  # empty or not: string parameters
         if op not in {"==", "!="}:
             raise QueryParamError(f'query block: only == "" and != "" test {name}')
@@ -54,11 +65,21 @@ def _holds(name: str, op: str, operand: str, params: dict[str, Any]) -> bool:
 
 def render(text: str, params: dict[str, Any]) -> str:
     """Keep the ``#if NAME OP N`` … ``#endif`` blocks (OP: >=, <=, ==, !=; N an integer, or
-    ``""`` with == / != to test a string for emptiness) whose test holds, drop the others
-    (blocks do not nest)."""
-    return _BLOCK.sub(
-        lambda m: m.group(4) if _holds(m.group(1), m.group(2), m.group(3), params) else "", text
-    )
+    ``""`` / ``id`` / ``name`` with == / != to test a string for being empty / looking like
+    an id / being anything else)
+    whose test holds, drop the others; blocks may nest."""
+    while True:  # innermost blocks first, so blocks may nest
+        kept = _BLOCK.sub(
+            lambda m: m.group(4) if _holds(m.group(1), m.group(2), m.group(3), params) else "",
+            text,
+        )
+        if kept == text:
+            break
+        text = kept
+    stray = _STRAY.search(text)
+    if stray:
+        raise QueryParamError(f"query text: unmatched or malformed block line {stray.group(0)!r}")
+    return text
 
 
 @dataclass(frozen=True)
@@ -68,11 +89,16 @@ class NamedQuery:
     columns: tuple[str, ...]
     params: dict[str, Any] = field(default_factory=dict)  # name -> default (None = required)
     required: tuple[str, ...] = ()
+    # facts about the data the text depends on: a probe PROBE is the file
+    # <name>.PROBE.<ext> of a dialect, a SELECT on the same parameters; it sets the integer
+    # parameter PROBE to 1 if it returns a row, else 0 (0 where the dialect has no such file)
+    probes: tuple[str, ...] = ()
 
     def text(self, dialect: str, params: dict[str, Any] | None = None) -> str:
         """The query text for these parameters (defaults for the missing ones): the file
         with only the ``#if`` blocks the parameter values need."""
-        return render(_read(dialect, self.name), {**self.params, **(params or {})})
+        defaults = {**dict.fromkeys(self.probes, 0), **self.params}
+        return render(_read(dialect, self.name), {**defaults, **(params or {})})
 
 
 def _read(dialect: str, name: str) -> str:
@@ -114,6 +140,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             "Concept pairs that appear in the most papers together, optionally around one concept.",
             ("concept_a", "name_a", "concept_b", "name_b", "weight"),
             {"concept": "", "limit": 20},
+            probes=("hub",),
         ),
         NamedQuery(
             "concept-trend",
@@ -137,6 +164,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             ),
             {"node": None, "hops": 1, "types": "", "limit": 300},
             ("node",),
+            probes=("hub",),
         ),
         NamedQuery(
             "paper-id",
@@ -210,6 +238,10 @@ def run_named(store: GraphStore, name: str, given: dict[str, Any]) -> QueryResul
         )
     query = NAMED_QUERIES[name]
     params = resolve_params(query, given)
+    for probe in query.probes:
+        path = QUERY_DIR / store.dialect / f"{name}.{probe}.{EXTENSIONS[store.dialect]}"
+        found = path.is_file() and bool(store.query(path.read_text("utf-8"), params).rows)
+        params[probe] = int(found)
     result = store.query(query.text(store.dialect, params), params)
     result.columns = list(query.columns)
     return result

@@ -7,6 +7,8 @@ still work. Large inserts go through Oxigraph's bulk loader.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from kg.stores.base import QueryResult, StoreError, register_store
 from kg.stores.rdf import PREFIXES, RdfStore, bind_text, python_value
 
 BULK_BYTES = 4_000_000  # inserts larger than this use the (non-transactional) bulk loader
+READ_ONLY_ATTEMPTS = 5
 
 
 def from_term(term: Any) -> Any:
@@ -66,13 +69,19 @@ class OxigraphStore(RdfStore):
         except OSError as error:
             if "lock" not in str(error).lower():
                 raise StoreError(f"cannot open Oxigraph store at {path}: {error}") from None
-        try:  # held by another process: reading is still possible
-            return cls(uri, ox.Store.read_only(str(path)), path, True)
-        except OSError as error:
-            raise StoreError(
-                f"the Oxigraph store at {path} is in use by another process and cannot be "
-                f"read ({error}); stop that process (e.g. the app) or use another --store"
-            ) from None
+        for attempt in range(READ_ONLY_ATTEMPTS):  # held by another process: still readable
+            try:
+                return cls(uri, ox.Store.read_only(str(path)), path, True)
+            except (OSError, RuntimeError) as error:
+                # the writer may compact files away between listing and opening them
+                if attempt + 1 < READ_ONLY_ATTEMPTS and "No such file" in str(error):
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                raise StoreError(
+                    f"the Oxigraph store at {path} is in use by another process and cannot be "
+                    f"read ({error}); stop that process (e.g. the app) or use another --store"
+                ) from None
+        raise AssertionError("unreachable")
 
     def _engine(self) -> ox.Store:
         if self.store is None:
@@ -98,6 +107,13 @@ class OxigraphStore(RdfStore):
             raise StoreError(f"cannot read the Oxigraph store at {self.path}: {error}") from None
         except RuntimeError as error:
             raise StoreError(f"SPARQL evaluation failed: {error}") from None
+
+    def _rows(self, text: str) -> Iterator[list[Any]]:
+        """Stream a SELECT's rows (the refresh reads millions of mention rows)."""
+        solutions = self._engine().query(text, prefixes=PREFIXES)
+        width = len(solutions.variables)  # type: ignore[union-attr]
+        for solution in solutions:  # type: ignore[union-attr]
+            yield [from_term(solution[i]) for i in range(width)]
 
     def _update(self, text: str) -> None:
         self._check_writable()

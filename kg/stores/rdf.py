@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import chain, islice
 from typing import Any
 from urllib.parse import quote, unquote
 
+import numpy as np
+
 from extract.model import ConceptInfo, ConceptLink
+from kg.derived import MentionStatistics, mention_statistics
 from kg.model import Author, Paper
 from kg.stores.base import (
     COUNT_KEYS,
@@ -429,48 +434,19 @@ def concept_label_update(links: dict[str, ConceptLink]) -> str:
     )
 
 
-MENTION_PAIRS_QUERY = PREFIX_BLOCK + """
-SELECT ?p ?id WHERE { ?m a pkg:Mention ; pkg:paper ?p ; pkg:concept ?c . ?c dcterms:identifier ?id }
-"""
+MENTIONS_QUERY = PREFIX_BLOCK + "SELECT ?p ?c WHERE { ?p schema:mentions ?c }"
+YEARS_QUERY = PREFIX_BLOCK + "SELECT ?p ?y WHERE { ?p pkg:year ?y }"
 
 
-def cooccurrence_weights(
-    mentions: Iterable[tuple[str, str]], touched: set[str] | None
-) -> dict[tuple[str, str], int]:
-    """(concept id a, concept id b) with a < b -> number of papers mentioning both, for the
-    pairs with a touched concept (all pairs when ``touched`` is None)."""
-    by_paper: dict[str, set[str]] = {}
-    for paper, concept in mentions:
-        by_paper.setdefault(paper, set()).add(concept)
-    weights: dict[tuple[str, str], int] = {}
-    for concepts in by_paper.values():
-        ordered = sorted(concepts)
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1 :]:
-                if touched is None or a in touched or b in touched:
-                    weights[(a, b)] = weights.get((a, b), 0) + 1
-    return weights
-
-
-def cooccurrence_delete(concepts: Sequence[str] | None) -> str:
-    """Delete the CO_OCCURS nodes and shortcuts of ``concepts`` (concept IRIs; None = all)."""
-    co, concept = expand("pkg:CoOccurrence"), expand("pkg:concept")
-    with_ = expand("pkg:coOccursWith")
-    if concepts is None:
-        return (f"DELETE {{ ?co ?x ?y }} WHERE {{ ?co {TYPE} {co} ; ?x ?y }} ;\n"
-                f"DELETE WHERE {{ ?a {with_} ?b }}")
-    parts = _each(concepts, f"DELETE {{ ?co ?x ?y }} WHERE {{ ?co {TYPE} {co} ; {concept} {{S}} ; "
-                            "?x ?y }")
-    parts += _each(concepts, f"DELETE WHERE {{ {{S}} {with_} ?b }}")
-    parts += _each(concepts, f"DELETE WHERE {{ ?a {with_} {{S}} }}")
-    return " ;\n".join(parts)
+def pair_iri(a: str, b: str) -> str:
+    """The CO_OCCURS node of concepts a < b (by id)."""
+    prefix = len(f"{ID}concept/")
+    return f"{ID}cooccurrence/{concept_iri(a)[prefix:]}/{concept_iri(b)[prefix:]}"
 
 
 def pair_triples(a: str, b: str, weight: int, out: Triples) -> None:
     """The CO_OCCURS node of one concept pair (a < b by id) and its shortcut triple."""
-    ia, ib = concept_iri(a), concept_iri(b)
-    prefix = len(f"{ID}concept/")
-    node = f"{ID}cooccurrence/{ia[prefix:]}/{ib[prefix:]}"
+    ia, ib, node = concept_iri(a), concept_iri(b), pair_iri(a, b)
     out.add(node, TYPE, expand("pkg:CoOccurrence"))
     out.add(node, expand("pkg:concept"), f"<{ia}>")
     out.add(node, expand("pkg:concept"), f"<{ib}>")
@@ -478,18 +454,49 @@ def pair_triples(a: str, b: str, weight: int, out: Triples) -> None:
     out.add(ia, expand("pkg:coOccursWith"), f"<{ib}>")
 
 
-def cooccurrence_triples(
-    weights: dict[tuple[str, str], int], chunk: int = 20_000
-) -> Iterator[str]:
-    """N-Triples of the CO_OCCURS nodes, ``chunk`` pairs at a time (bounded memory: a big
-    build has millions of pairs)."""
-    out = Triples()
-    for n, ((a, b), weight) in enumerate(sorted(weights.items()), start=1):
-        pair_triples(a, b, weight, out)
-        if n % chunk == 0:
-            yield out.text()
-            out = Triples()
-    yield out.text()
+CONCEPT_BASE = f"{ID}concept/"
+PAIR_BASE = f"{ID}cooccurrence/"
+WEIGHTS_QUERY = PREFIX_BLOCK + "SELECT ?co ?w WHERE { ?co pkg:weight ?w }"
+FIGURES_QUERY = PREFIX_BLOCK + """
+SELECT ?s ?p ?o WHERE {
+  { VALUES ?p { pkg:paperCount pkg:papersInYear pkg:papers pkg:rank pkg:heaviestPair } ?s ?p ?o }
+  UNION { ?s a pkg:ConceptYear BIND(rdf:type AS ?p) BIND(pkg:ConceptYear AS ?o) }
+  UNION { ?s a pkg:ConceptYear ; pkg:year ?o BIND(pkg:year AS ?p) }
+}"""
+CHUNK_TRIPLES = 100_000  # triples per update: bounded transactions on big graphs
+_P = {name: expand(f"pkg:{name}")[1:-1] for name in
+      ("paperCount", "papersInYear", "papers", "year", "rank", "heaviestPair", "ConceptYear")}
+_RDF_TYPE = TYPE[1:-1]
+
+Figure = tuple[str, str, "str | int"]  # (subject IRI, predicate IRI, object IRI or integer)
+
+
+def figure_triples(stats: MentionStatistics) -> set[Figure]:
+    """Every derived triple but the CO_OCCURS pairs: concept counts (pkg:paperCount,
+    pkg:ConceptYear nodes), the pair ranks and the hub links (kg/derived.py)."""
+    out: set[Figure] = set()
+    for concept_id, papers, per_year in stats.concept_counts():
+        c = concept_iri(concept_id)
+        out.add((c, _P["paperCount"], papers))
+        for year, n in per_year.items():
+            node = f"{c}/year/{year}"
+            out.update([(c, _P["papersInYear"], node), (node, _RDF_TYPE, _P["ConceptYear"]),
+                        (node, _P["year"], year), (node, _P["papers"], n)])
+    for rank, (a, b, _) in enumerate(stats.ranked(), start=1):
+        out.add((pair_iri(a, b), _P["rank"], rank))
+    for concept_id, pairs in stats.hubs().items():
+        out.update((concept_iri(concept_id), _P["heaviestPair"], pair_iri(a, b))
+                   for a, b in pairs)
+    return out
+
+
+def figure_line(figure: Figure) -> str:
+    s, p, o = figure
+    return f"<{s}> <{p}> {sparql_literal(o) if isinstance(o, int) else f'<{o}>'} ."
+
+
+def _pair_id(slug: str) -> str:
+    return id_of_iri(CONCEPT_BASE + slug)
 
 
 def concept_triples(info: ConceptInfo, out: Triples) -> None:
@@ -502,37 +509,6 @@ def concept_triples(info: ConceptInfo, out: Triples) -> None:
         out.add(c, expand("skos:altLabel"), sparql_literal(alias))
     for broader in info.broader:
         out.add(c, expand("skos:broader"), f"<{concept_iri(broader)}>")
-
-
-def cooccurrence_update(concepts: Sequence[str] | None) -> str:
-    """SPARQL Update text that deletes and recomputes the CO_OCCURS of ``concepts`` (concept
-    IRIs; None = all) inside the database, e.g. after a bulk load (kg/bulk.py). The stores
-    compute weights in Python instead (``RdfStore.update_cooccurrence``): same triples."""
-    values = _values("c", concepts) if concepts is not None else ""
-    co, concept, weight = expand("pkg:CoOccurrence"), expand("pkg:concept"), expand("pkg:weight")
-    with_ = expand("pkg:coOccursWith")
-    paper, mention = expand("pkg:paper"), expand("pkg:Mention")
-    ident = expand("dcterms:identifier")
-    prefix = f"{ID}concept/"
-    delete_nodes = (
-        f"DELETE {{ ?co ?x ?y }} WHERE {{ {values} ?co {TYPE} {co} ; {concept} ?c ; ?x ?y }}"
-    )
-    delete_edges = (
-        f"DELETE {{ ?a {with_} ?b }} WHERE {{ {values} "
-        f"{{ ?c {with_} ?b BIND(?c AS ?a) }} UNION {{ ?a {with_} ?c BIND(?c AS ?b) }} }}"
-    )
-    insert = (
-        f"INSERT {{ ?co {TYPE} {co} ; {concept} ?a, ?b ; {weight} ?w . ?a {with_} ?b }} "
-        f"WHERE {{ {{ SELECT ?a ?b (COUNT(DISTINCT ?p) AS ?w) WHERE {{ {values} "
-        f"?m1 {TYPE} {mention} ; {concept} ?c ; {paper} ?p . "
-        f"?m2 {TYPE} {mention} ; {paper} ?p ; {concept} ?o . FILTER(?o != ?c) "
-        f"?c {ident} ?cid . ?o {ident} ?oid . "  # pairs ordered by id, as in the queries
-        "BIND(IF(?cid < ?oid, ?c, ?o) AS ?a) BIND(IF(?cid < ?oid, ?o, ?c) AS ?b) "
-        "} GROUP BY ?a ?b } "
-        f'BIND(IRI(CONCAT("{ID}cooccurrence/", STRAFTER(STR(?a), "{prefix}"), "/", '
-        f'STRAFTER(STR(?b), "{prefix}"))) AS ?co) }}'
-    )
-    return " ;\n".join([delete_nodes, delete_edges, insert])
 
 
 COUNTS_QUERY = PREFIX_BLOCK + """
@@ -554,18 +530,53 @@ def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
         yield items[start : start + size]
 
 
+class PairChanges:
+    """The CO_OCCURS triples to delete and to insert to turn the stored pairs (sorted codes
+    ``old`` with weights, ``orphans`` of concepts no longer mentioned) into ``stats``'s."""
+
+    def __init__(
+        self, stats: MentionStatistics, old: np.ndarray, old_weight: np.ndarray,
+        orphans: list[tuple[str, str, int]],
+    ) -> None:
+        self.stats, self.old, self.old_weight, self.orphans = stats, old, old_weight, orphans
+        new = stats.codes()
+        self.at = np.minimum(np.searchsorted(old, new), max(len(old) - 1, 0))
+        self.found = old[self.at] == new if len(old) else np.zeros(len(new), dtype=bool)
+        self.changed = np.flatnonzero(self.found & (old_weight[self.at] != stats.weight)
+                                      if len(old) else self.found)
+        self.gone = ~np.isin(old, new)
+
+    def deletes(self) -> Iterator[str]:
+        weight, ids, width = expand("pkg:weight"), self.stats.ids, max(len(self.stats.ids), 1)
+        for i, (a, b, _) in zip(self.changed, self.stats.pairs(self.changed), strict=True):
+            was = int(self.old_weight[self.at[i]])
+            yield f"<{pair_iri(a, b)}> {weight} {sparql_literal(was)} ."
+        gone = zip(self.old[self.gone], self.old_weight[self.gone], strict=True)
+        pairs = [(ids[code // width], ids[code % width], int(w)) for code, w in gone]
+        for a, b, w in chain(pairs, self.orphans):
+            out = Triples()
+            pair_triples(a, b, w, out)
+            yield from out.lines
+
+    def inserts(self) -> Iterator[str]:
+        weight = expand("pkg:weight")
+        for a, b, w in self.stats.pairs(self.changed):
+            yield f"<{pair_iri(a, b)}> {weight} {sparql_literal(w)} ."
+        for a, b, w in self.stats.pairs(np.flatnonzero(~self.found)):
+            out = Triples()
+            pair_triples(a, b, w, out)
+            yield from out.lines
+
+
 class RdfStore(GraphStore):
     """A GraphStore over any SPARQL 1.1 query+update engine; subclasses supply the engine.
-
-    Also remembers which concepts each write touched (including a re-written paper's old
-    concepts) so that ``update_cooccurrence`` refreshes pairs that lost a paper.
     """
 
     dialect = "sparql"
 
     def __init__(self, uri: str) -> None:
         self.uri = uri
-        self._touched: set[str] = set()
+        self._labeled: set[str] = set()  # concept IRIs known to have a prefLabel
 
     # --- engine hooks -------------------------------------------------------------------
 
@@ -619,6 +630,7 @@ class RdfStore(GraphStore):
                         f"VALUES ?prop {{ {props} }} }}")
         )
         self._write(delete, out.text())
+        self._labeled.update(iris)
         return WriteStats({"concepts": len(set(iris) - existing)})
 
     def write_papers(self, batch: Sequence[PaperGraph]) -> WriteStats:
@@ -630,49 +642,79 @@ class RdfStore(GraphStore):
         batch = list(merged.values())
         papers = [paper_iri(i.paper.id) for i in batch]
         existing = self._existing(papers, expand("pkg:Paper"))
-        if existing:
-            old = self._select(
-                f"SELECT DISTINCT ?c WHERE {{ {_values('p', sorted(existing))} "
-                f"?m {expand('pkg:paper')} ?p ; {expand('pkg:concept')} ?c }}"
-            )
-            self._touched.update(str(row[0]) for row in old.rows)
         out = Triples()
         coined: dict[str, ConceptLink] = {}
         for item in batch:
             paper_triples(item.paper, out)
             for link in item.concepts:
                 concept_core_triples(link.id, link.type, out)
-                coined.setdefault(link.id, link)
+                if concept_iri(link.id) not in self._labeled:
+                    coined.setdefault(link.id, link)
                 mention_triples(item.paper, link, out)
-                self._touched.add(concept_iri(link.id))
-        self._write(paper_delete_update(batch), out.text())
+        # only papers already stored have old triples to delete (none in a fresh build)
+        rewritten = [item for item in batch if paper_iri(item.paper.id) in existing]
+        self._write(paper_delete_update(rewritten) if rewritten else "", out.text())
         label = concept_label_update(coined)
         if label:
             self._update(label)
+        self._labeled.update(concept_iri(cid) for cid in coined)
         return WriteStats({"papers": len(set(papers) - existing)})
 
     def update_cooccurrence(self, concept_ids: Iterable[str] | None = None) -> None:
-        """Weights are counted in Python from the (paper, concept) mention list: one scan,
-        where a SPARQL self-join per touched concept is quadratic on big builds."""
-        touched = (
-            None if concept_ids is None
-            else self._touched | {concept_iri(c) for c in concept_ids}
-        )
-        if touched is not None and not touched:
-            return
-        rows = self._select(MENTION_PAIRS_QUERY).rows
-        if touched is not None:
-            all_concepts = {row[1] for row in rows}
-            touched_ids = {id_of_iri(i) for i in touched}
-            if len(touched_ids) * 2 > len(all_concepts):  # most of the graph: redo it all
-                touched = None
-        ids = None if touched is None else touched_ids
-        weights = cooccurrence_weights(((str(p), str(c)) for p, c in rows), ids)
-        delete = cooccurrence_delete(None if touched is None else sorted(touched))
-        for ntriples in cooccurrence_triples(weights):
-            self._write(delete, ntriples)
-            delete = ""  # the first chunk's write deleted the stale pairs
-        self._touched.clear()
+        """Bring everything derived from the mentions (kg/derived.py) in line with them:
+        recompute it in Python from one scan of the MENTIONS shortcuts (a SPARQL self-join is
+        quadratic on big builds), compare with what is stored and write only the difference,
+        so a re-build that changes little writes little (``concept_ids`` is not needed).
+        Triples are generated and written in chunks: a big graph has millions of pairs."""
+        stats = mention_statistics(self._mentions(), self._paper_years())
+        pairs = self._pair_changes(stats)
+        wanted, stored = figure_triples(stats), self._stored_figures()
+        deletes = chain(pairs.deletes(), (figure_line(f) for f in stored - wanted))
+        while chunk := list(islice(deletes, CHUNK_TRIPLES)):
+            self._update("DELETE DATA {\n" + "\n".join(chunk) + "\n}")
+        inserts = chain(pairs.inserts(), (figure_line(f) for f in wanted - stored))
+        while chunk := list(islice(inserts, CHUNK_TRIPLES)):
+            self._write("", "\n".join(chunk) + "\n")
+
+    def _pair_changes(self, stats: MentionStatistics) -> PairChanges:
+        """How the stored CO_OCCURS differ from ``stats``'s, compared as integer codes."""
+        index = {concept_iri(c).removeprefix(CONCEPT_BASE): i for i, c in enumerate(stats.ids)}
+        width = max(len(stats.ids), 1)
+        codes, weights = array("q"), array("q")
+        orphans: list[tuple[str, str, int]] = []
+        for co, weight in self._rows(WEIGHTS_QUERY):
+            slug_a, _, slug_b = str(co).removeprefix(PAIR_BASE).partition("/")
+            a, b = index.get(slug_a), index.get(slug_b)
+            if a is None or b is None:  # a concept nobody mentions any more
+                orphans.append((_pair_id(slug_a), _pair_id(slug_b), int(weight)))
+            else:
+                codes.append(a * width + b)
+                weights.append(int(weight))
+        old = np.frombuffer(codes, dtype=np.int64)
+        order = np.argsort(old, kind="stable")
+        return PairChanges(stats, old[order], np.frombuffer(weights, dtype=np.int64)[order],
+                           orphans)
+
+    def _stored_figures(self) -> set[Figure]:
+        stored: set[Figure] = set()
+        for s, p, o in self._rows(FIGURES_QUERY):
+            stored.add((str(s), str(p), o if isinstance(o, int) else str(o)))
+        return stored
+
+    def _rows(self, text: str) -> Iterator[list[Any]]:
+        """Rows of a SELECT; backends that can stream them override this."""
+        yield from self._select(text).rows
+
+    def _mentions(self) -> Iterator[tuple[str, str]]:
+        ids: dict[str, str] = {}
+        for paper, concept in self._rows(MENTIONS_QUERY):
+            found = ids.get(concept)
+            if found is None:
+                found = ids[concept] = id_of_iri(str(concept))
+            yield str(paper), found
+
+    def _paper_years(self) -> dict[str, int]:
+        return {str(p): int(y) for p, y in self._rows(YEARS_QUERY) if isinstance(y, int)}
 
     def counts(self) -> dict[str, int]:
         found = {str(row[0]): int(row[1]) for row in self._select(COUNTS_QUERY).rows}

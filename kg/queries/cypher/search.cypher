@@ -1,7 +1,8 @@
 // search — same rows as search.rq: papers whose title, authors whose name, concepts whose
 // name or an alias contains $text (case-insensitive). kind "author"|"concept"|"paper";
 // label = title / name (for concepts the name, also when an alias matched).
-// Order: kind, then label length ASC (closer matches first), then label, then id.
+// Order: labels starting with $text first, then labels containing it, then alias-only
+// matches; then kind, label length ASC (closer matches first), label, id.
 // At most $limit rows.
 WITH toLower($text) AS q
 CALL {
@@ -22,5 +23,7 @@ CALL {
   RETURN 'concept' AS kind, c.id AS id, c.name AS label
 }
 RETURN kind, id, label
-ORDER BY kind, size(label), label, id
+ORDER BY CASE WHEN toLower(label) STARTS WITH toLower($text) THEN 0
+              WHEN toLower(label) CONTAINS toLower($text) THEN 1 ELSE 2 END,
+         kind, size(label), label, id
 LIMIT toInteger($limit)

@@ -1,0 +1,27 @@
+"""`kg refresh`: recompute CO_OCCURS and the concept statistics over a whole store."""
+
+from __future__ import annotations
+
+import typer
+
+from kg.build import refresh
+from kg.cli.app import app
+from kg.cli.output import err, fail, print_summary
+from kg.stores import DEFAULT_STORE, StoreError
+
+
+@app.command("refresh")
+def refresh_command(
+    store: str = typer.Option(
+        DEFAULT_STORE, "--store", "-s", envvar="KG_STORE", help="Store URI (as for kg build)."
+    ),
+) -> None:
+    """Recompute what is derived from the mentions (co-occurrence weights, papers per concept
+    and year, rankings) over the whole graph. `kg build` does this itself; run it after
+    loading bulk files (`kg export-bulk --shard`) or editing mentions by hand."""
+    try:
+        with err.status("recomputing co-occurrence and concept statistics…"):
+            counts = refresh(store)
+    except StoreError as error:
+        raise fail(str(error)) from None
+    print_summary("kg refresh", list(counts.items()))
