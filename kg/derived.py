@@ -64,12 +64,14 @@ class MentionStatistics:
                 for i in self._order()[:top]]
 
     def hubs(
-        self, keep: int = HUB_PAIRS, least: int = HUB_MIN_PAIRS
+        self, keep: int | None = None, least: int | None = None
     ) -> dict[str, list[tuple[str, str]]]:
         """Concept id -> its ``keep`` heaviest pairs, heaviest first, for the concepts with
         more than ``least`` pairs whose ``keep``-th pair still weighs 2 or more: there the
         heaviest CO_OCCURS edges are exactly the top of its ego network (every other kind of
         edge weighs 1), so a budgeted ego network reads them instead of every edge."""
+        keep = HUB_PAIRS if keep is None else keep
+        least = HUB_MIN_PAIRS if least is None else least
         owners = np.concatenate([self.a, self.b])
         pair = np.tile(np.arange(len(self.a)), 2)
         order = np.lexsort((self.b[pair], self.a[pair], -self.weight[pair], owners))
