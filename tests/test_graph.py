@@ -275,10 +275,13 @@ def test_select_by_alias_and_filters(store: GraphStore) -> None:
 
 
 def test_budget_counts_what_it_left_out(store: GraphStore) -> None:
-    full = select(store, Selection(concepts=["XtFormer"], hops=2, limit=1000))
-    small = select(store, Selection(concepts=["XtFormer"], hops=2, limit=3))
-    assert small.number_of_edges() == 3
+    """The seed's own edges that the budget left out (edges beyond hop 1 are not counted)."""
+    full = select(store, Selection(concepts=["XtFormer"], hops=1, limit=1000))
+    small = select(store, Selection(concepts=["XtFormer"], hops=1, limit=3))
+    assert full.number_of_edges() > 3 and small.number_of_edges() == 3
     assert small.graph["omitted"] == full.number_of_edges() - 3
+    wide = select(store, Selection(concepts=["XtFormer"], hops=2, limit=3))
+    assert wide.graph["omitted"] == full.number_of_edges() - 3
 
 
 def test_unknown_seeds_suggest_close_names(store: GraphStore) -> None:

@@ -101,6 +101,7 @@ def _param_sets(rdf: GraphStore) -> dict[str, list[dict[str, Any]]]:
             {"node": paper, "hops": 2, "types": "paper,author"},
             {"node": concept["concept"], "hops": 2, "types": concept["type"], "limit": 50},
         ],
+        "node-degree": [{"node": concept["concept"]}, {"node": paper}, {"node": "concept:none"}],
         "paper-id": [
             {"title": str(papers[0]["title"])},
             {"arxiv": str(paper).removeprefix("arxiv:"), "doi": "10.0/none"},

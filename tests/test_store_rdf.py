@@ -211,6 +211,7 @@ def test_named_queries_have_declared_columns(store: GraphStore) -> None:
         "concepts-of-paper": {"paper": "arxiv:2010.11929"},
         "author-concepts": {"author": "Noam Shazeer"},
         "ego-network": {"node": "concept:imagenet"},
+        "node-degree": {"node": "concept:imagenet"},
         "search": {"text": "a"},
         "paper-id": {"arxiv": "2010.11929"},
     }
@@ -368,6 +369,7 @@ def test_backends_agree_on_every_named_query(tmp_path: Path) -> None:
         "ego-network": [{"node": "concept:transformer", "hops": 2}, {"node": "name:jane-roe"}],
         "search": [{"text": "ima"}],
         "paper-id": [{"arxiv": "2010.11929"}, {"doi": "10.0/none"}],
+        "node-degree": [{"node": "concept:transformer"}, {"node": "arxiv:2010.11929"}],
     }
     assert set(args) == set(NAMED_QUERIES)
     with open_store("oxigraph:") as ox, open_store("rdflib:") as rl:

@@ -167,6 +167,13 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             probes=("hub",),
         ),
         NamedQuery(
+            "node-degree",
+            "How many edges touch a node (what a budgeted ego network leaves out).",
+            ("edges",),
+            {"node": None},
+            ("node",),
+        ),
+        NamedQuery(
             "paper-id",
             "Ids of stored papers with this DOI, arXiv id or exact title.",
             ("paper",),
