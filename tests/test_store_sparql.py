@@ -20,6 +20,7 @@ PARAMS = {
     "ego-network": {"node": "concept:transformer", "hops": 2},
     "search": {"text": "ima"},
     "paper-id": {"arxiv": "2010.11929"},
+    "node-degree": {"node": "concept:transformer"},
 }
 
 
