@@ -8,6 +8,7 @@ store's counts before and after: what was added vs what was already there.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -94,24 +95,27 @@ def build(
     """Build (or extend) the graph in ``store`` (a URI or an open store, left open) from
     ``inputs``; returns counts before/after. ``shard`` = (i, n) keeps only the papers of slice
     i of n (kg/shard.py), before extraction. Raises StoreError / UnknownFormat."""
-    opened = store if isinstance(store, GraphStore) else open_store(store)
-    try:
+    with _opened(store) as opened:
         return _build(
             opened, inputs, fmt, options, vocabularies, jobs, batch_size, progress,
             on_rejection, extractor, shard,
         )
-    finally:
-        if opened is not store:
-            opened.close()
 
 
 def refresh(store: str | GraphStore | None = None) -> dict[str, int]:
     """Recompute everything derived from the mentions (CO_OCCURS, concept counts; see
     kg/derived.py) over the whole graph, e.g. after loading bulk files; returns the counts."""
-    opened = store if isinstance(store, GraphStore) else open_store(store)
-    try:
+    with _opened(store) as opened:
         opened.update_cooccurrence(None)
         return opened.counts()
+
+
+@contextmanager
+def _opened(store: str | GraphStore | None) -> Iterator[GraphStore]:
+    """An open store given as one (left open) or as a URI (opened here, closed after)."""
+    opened = store if isinstance(store, GraphStore) else open_store(store)
+    try:
+        yield opened
     finally:
         if opened is not store:
             opened.close()

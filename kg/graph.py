@@ -51,6 +51,7 @@ __all__ = [
     "link_concepts",
     "new_graph",
     "node_details",
+    "paper_id_fields",
     "rank_nodes",
     "select",
 ]
@@ -554,6 +555,27 @@ UNWIND $ids AS id MATCH (a:Author {id: id}) RETURN a.id AS id, a.name AS name"""
 _BATCH = 200
 
 
+def paper_id_fields(paper_id: str) -> dict[str, str]:
+    """What a paper id itself says (its DOI or arXiv id), for stores that lack the field."""
+    if paper_id.startswith("doi:"):
+        return {"doi": paper_id[4:]}
+    if paper_id.startswith("arxiv:"):
+        return {"arxiv_id": paper_id[6:]}
+    return {}
+
+
+def _aliases(rows: list[dict]) -> dict[str, list[str]]:
+    """Concept id -> its aliases, sorted, from concept details rows (one alias or a list
+    per row, depending on the dialect)."""
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        alias = row.get("alias") or []
+        found.setdefault(str(row["id"]), set()).update(
+            str(a) for a in ([alias] if isinstance(alias, str) else alias)
+        )
+    return {concept: sorted(values) for concept, values in found.items()}
+
+
 def node_details(store: GraphStore, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Id -> node attributes (kind, label, and the paper/concept/author fields of the house
     convention) for the ids found in the store: what a page needs to show names and aliases,
@@ -566,7 +588,9 @@ def node_details(store: GraphStore, ids: Iterable[str]) -> dict[str, dict[str, A
         fields = {k: v for k, v in row.items() if k != "id" and v is not None}
         if fields.get("year") is not None:
             fields["year"] = int(fields["year"])
-        out[str(row["id"])] = {"kind": "paper", "label": fields.get("title"), **fields}
+        paper = str(row["id"])
+        out[paper] = {"kind": "paper", "label": fields.get("title"), **paper_id_fields(paper),
+                      **fields}
     for row in _details(store, _SPARQL_AUTHORS, _CYPHER_AUTHORS, by_kind["paper"]):
         entry = out.get(str(row["paper"]))
         if entry is not None:
@@ -574,20 +598,13 @@ def node_details(store: GraphStore, ids: Iterable[str]) -> dict[str, dict[str, A
     for row in _details(store, _SPARQL_AUTHOR_NAMES, _CYPHER_AUTHOR_NAMES, by_kind["author"]):
         name = row.get("name") or str(row["id"])
         out[str(row["id"])] = {"kind": "author", "label": name, "name": name}
-    for row in _details(store, _SPARQL_CONCEPTS, _CYPHER_CONCEPTS, by_kind["concept"]):
+    rows = _details(store, _SPARQL_CONCEPTS, _CYPHER_CONCEPTS, by_kind["concept"])
+    aliases = _aliases(rows)
+    for row in rows:
         concept = str(row["id"])
         name = row.get("name") or concept
-        entry = out.setdefault(
-            concept, {"kind": "concept", "label": name, "name": name, "type": row.get("type"),
-                      "aliases": []}
-        )
-        found = row.get("alias") or []
-        for alias in [found] if isinstance(found, str) else found:
-            if alias not in entry["aliases"]:
-                entry["aliases"].append(str(alias))
-    for entry in out.values():
-        if "aliases" in entry:
-            entry["aliases"].sort()
+        out.setdefault(concept, {"kind": "concept", "label": name, "name": name,
+                                 "type": row.get("type"), "aliases": aliases[concept]})
     return out
 
 
@@ -626,16 +643,12 @@ def _enrich(store: GraphStore, g: nx.MultiDiGraph) -> None:
             g.edges[paper, author, "AUTHORED_BY"]["position"] = int(row["position"])
     for paper, ordered in names.items():
         g.nodes[paper]["authors"] = ordered
-    aliases: dict[str, list[str]] = {}
-    for row in _details(store, _SPARQL_CONCEPTS, _CYPHER_CONCEPTS, by_kind["concept"]):
-        concept = str(row["id"])
-        _set_node(g, concept, name=row.get("name"), type=row.get("type"))
-        found = row.get("alias") or []
-        for alias in [found] if isinstance(found, str) else found:
-            if alias not in aliases.setdefault(concept, []):
-                aliases[concept].append(str(alias))
-    for concept, values in aliases.items():
-        g.nodes[concept]["aliases"] = sorted(values)
+    rows = _details(store, _SPARQL_CONCEPTS, _CYPHER_CONCEPTS, by_kind["concept"])
+    for row in rows:
+        _set_node(g, str(row["id"]), name=row.get("name"), type=row.get("type"))
+    for concept, values in _aliases(rows).items():
+        if values:
+            g.nodes[concept]["aliases"] = values
     for row in _details(store, _SPARQL_MENTIONS, _CYPHER_MENTIONS, papers):
         paper, concept = str(row["paper"]), str(row["concept"])
         if not g.has_edge(paper, concept, key="MENTIONS"):
@@ -648,10 +661,8 @@ def _enrich(store: GraphStore, g: nx.MultiDiGraph) -> None:
                 edge[key] = float(row[key]) if key == "confidence" else row[key]
     for node, data in g.nodes(data=True):
         if data.get("kind") == "paper":
-            if node.startswith("doi:"):
-                data.setdefault("doi", node[4:])
-            elif node.startswith("arxiv:"):
-                data.setdefault("arxiv_id", node[6:])
+            for key, value in paper_id_fields(node).items():
+                data.setdefault(key, value)
             data.setdefault("title", data.get("label"))
         elif data.get("kind") in {"author", "concept"}:
             data.setdefault("name", data.get("label"))

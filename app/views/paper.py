@@ -11,6 +11,7 @@ import streamlit as st
 from app import data
 from app.graph_view import TYPE_COLORS, UNKNOWN_COLOR
 from app.views import current, item_button, pick_item
+from kg.graph import paper_id_fields
 
 
 def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> str:
@@ -63,11 +64,8 @@ def render() -> None:
     if not paper_id:
         pick_item("paper", "paper:pick")
         return
-    attrs = data.node(paper_id)  # the paper's own fields, without its neighbourhood
-    if paper_id.startswith("doi:"):  # the id itself says it (as kg.graph's exports assume)
-        attrs.setdefault("doi", paper_id[4:])
-    elif paper_id.startswith("arxiv:"):
-        attrs.setdefault("arxiv_id", paper_id[6:])
+    # the paper's own fields, without its neighbourhood; its id may say its DOI / arXiv id
+    attrs = {**paper_id_fields(paper_id), **data.node(paper_id)}
     title = attrs.get("title") or attrs.get("label") or paper_id
     rows = data.named("concepts-of-paper", paper=paper_id)
     st.subheader(title)

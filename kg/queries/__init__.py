@@ -66,8 +66,7 @@ def _holds(name: str, op: str, operand: str, params: dict[str, Any]) -> bool:
 def render(text: str, params: dict[str, Any]) -> str:
     """Keep the ``#if NAME OP N`` … ``#endif`` blocks (OP: >=, <=, ==, !=; N an integer, or
     ``""`` / ``id`` / ``name`` with == / != to test a string for being empty / looking like
-    an id / being anything else)
-    whose test holds, drop the others; blocks may nest."""
+    an id / being anything else) whose test holds, drop the others; blocks may nest."""
     while True:  # innermost blocks first, so blocks may nest
         kept = _BLOCK.sub(
             lambda m: m.group(4) if _holds(m.group(1), m.group(2), m.group(3), params) else "",
@@ -101,8 +100,13 @@ class NamedQuery:
         return render(_read(dialect, self.name), {**defaults, **(params or {})})
 
 
+def _path(dialect: str, name: str) -> Path:
+    """The file of a query (``name``) or of a probe (``name.PROBE``) in a dialect."""
+    return QUERY_DIR / dialect / f"{name}.{EXTENSIONS[dialect]}"
+
+
 def _read(dialect: str, name: str) -> str:
-    return (QUERY_DIR / dialect / f"{name}.{EXTENSIONS[dialect]}").read_text("utf-8")
+    return _path(dialect, name).read_text("utf-8")
 
 
 NAMED_QUERIES: dict[str, NamedQuery] = {
@@ -246,7 +250,7 @@ def run_named(store: GraphStore, name: str, given: dict[str, Any]) -> QueryResul
     query = NAMED_QUERIES[name]
     params = resolve_params(query, given)
     for probe in query.probes:
-        path = QUERY_DIR / store.dialect / f"{name}.{probe}.{EXTENSIONS[store.dialect]}"
+        path = _path(store.dialect, f"{name}.{probe}")
         found = path.is_file() and bool(store.query(path.read_text("utf-8"), params).rows)
         params[probe] = int(found)
     result = store.query(query.text(store.dialect, params), params)

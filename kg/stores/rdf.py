@@ -444,6 +444,13 @@ def pair_iri(a: str, b: str) -> str:
     return f"{ID}cooccurrence/{concept_iri(a)[prefix:]}/{concept_iri(b)[prefix:]}"
 
 
+def pair_lines(a: str, b: str, weight: int) -> list[str]:
+    """``pair_triples`` as N-Triples lines."""
+    out = Triples()
+    pair_triples(a, b, weight, out)
+    return out.lines
+
+
 def pair_triples(a: str, b: str, weight: int, out: Triples) -> None:
     """The CO_OCCURS node of one concept pair (a < b by id) and its shortcut triple."""
     ia, ib, node = concept_iri(a), concept_iri(b), pair_iri(a, b)
@@ -541,9 +548,12 @@ class PairChanges:
         self.stats, self.old, self.old_weight, self.orphans = stats, old, old_weight, orphans
         new = stats.codes()
         self.at = np.minimum(np.searchsorted(old, new), max(len(old) - 1, 0))
-        self.found = old[self.at] == new if len(old) else np.zeros(len(new), dtype=bool)
-        self.changed = np.flatnonzero(self.found & (old_weight[self.at] != stats.weight)
-                                      if len(old) else self.found)
+        if len(old):  # `at` is where each new pair is, or would be, among the old ones
+            self.found = old[self.at] == new
+            changed = self.found & (old_weight[self.at] != stats.weight)
+        else:
+            self.found = changed = np.zeros(len(new), dtype=bool)
+        self.changed = np.flatnonzero(changed)
         self.gone = ~np.isin(old, new)
 
     def deletes(self) -> Iterator[str]:
@@ -554,18 +564,14 @@ class PairChanges:
         gone = zip(self.old[self.gone], self.old_weight[self.gone], strict=True)
         pairs = [(ids[code // width], ids[code % width], int(w)) for code, w in gone]
         for a, b, w in chain(pairs, self.orphans):
-            out = Triples()
-            pair_triples(a, b, w, out)
-            yield from out.lines
+            yield from pair_lines(a, b, w)
 
     def inserts(self) -> Iterator[str]:
         weight = expand("pkg:weight")
         for a, b, w in self.stats.pairs(self.changed):
             yield f"<{pair_iri(a, b)}> {weight} {sparql_literal(w)} ."
         for a, b, w in self.stats.pairs(np.flatnonzero(~self.found)):
-            out = Triples()
-            pair_triples(a, b, w, out)
-            yield from out.lines
+            yield from pair_lines(a, b, w)
 
 
 class RdfStore(GraphStore):
