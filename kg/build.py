@@ -106,7 +106,8 @@ def refresh(store: str | GraphStore | None = None) -> dict[str, int]:
     """Recompute everything derived from the mentions (CO_OCCURS, concept counts; see
     kg/derived.py) over the whole graph, e.g. after loading bulk files; returns the counts."""
     with _opened(store) as opened:
-        opened.update_cooccurrence(None)
+        with opened.deferred_writes():
+            opened.update_cooccurrence(None)
         return opened.counts()
 
 
@@ -156,24 +157,26 @@ def _build(
         before, before, read.records, len(read.papers), 0, read.merged_duplicates,
         read.rejections,
     )
+    if before.get("papers"):  # before writing: ingest already merged this run's duplicates
+        for paper in read.papers:
+            keep_stored_id(store, paper)
     touched: set[str] = set()
     done = 0
     if progress:
         progress(0, len(read.papers))
     pairs = extractor.extract(read.papers, jobs=jobs, batch_size=batch_size)
-    for batch in batched(pairs, max(1, batch_size)):
-        graphs = [PaperGraph(paper, found.concepts) for paper, found in batch]
-        if before.get("papers"):
-            for graph in graphs:
-                keep_stored_id(store, graph.paper)
-        stats = store.write_papers(graphs)
-        result.new_papers += stats.added.get("papers", 0)
-        touched.update(link.id for graph in graphs for link in graph.concepts)
-        done += len(batch)
-        if progress:
-            progress(done, len(read.papers))
-    # coined concepts carry the aliases seen during this run
-    store.write_concepts(info for info in extractor.concepts() if info.source == "coined")
-    store.update_cooccurrence(sorted(touched))
+    with store.deferred_writes():
+        for batch in batched(pairs, max(1, batch_size)):
+            graphs = [PaperGraph(paper, found.concepts) for paper, found in batch]
+            stats = store.write_papers(graphs)
+            result.new_papers += stats.added.get("papers", 0)
+            touched.update(link.id for graph in graphs for link in graph.concepts)
+            done += len(batch)
+            if progress:
+                progress(done, len(read.papers))
+        read.papers.clear()  # written: free them for the refresh (100k papers: ~0.4 GiB)
+        # coined concepts carry the aliases seen during this run
+        store.write_concepts(info for info in extractor.concepts() if info.source == "coined")
+        store.update_cooccurrence(sorted(touched))
     result.after = store.counts()
     return result

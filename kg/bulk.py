@@ -248,6 +248,7 @@ class RdfBulkWriter(BulkWriter):
         self.handle: IO[str] = self.path.open("w", encoding="utf-8", newline="\n")
         self.result.files.append(self.path)
         self._cores: set[str] = set()  # concepts whose type triples were written already
+        self._authors: set[tuple[Any, ...]] = set()  # authors written (see paper_triples)
 
     def _emit(self, out: Triples) -> None:
         lines = out.lines
@@ -274,7 +275,7 @@ class RdfBulkWriter(BulkWriter):
 
     def _paper(self, paper: Paper, links: list[ConceptLink]) -> None:
         out = Triples()
-        paper_triples(paper, out)
+        paper_triples(paper, out, self._authors)
         for link in links:
             if link.id not in self._cores:
                 concept_core_triples(link.id, link.type, out)

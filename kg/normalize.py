@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -123,6 +124,7 @@ def normalize_orcid(value: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+@lru_cache(maxsize=1 << 16)  # author ids derive from it, asked for on every write
 def name_key(name: str) -> str:
     """Key for a person's name: accents folded, case and punctuation dropped, order kept.
 

@@ -11,7 +11,8 @@ Graph model (see ``schema/README.md``): Paper, Author, Concept nodes; AUTHORED_B
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -108,6 +109,13 @@ class GraphStore(ABC):
         from kg.queries import run_named
 
         return run_named(self, name, params or {})
+
+    @contextmanager
+    def deferred_writes(self) -> Iterator[None]:
+        """A block of bulk writes (``kg build``): a backend may hold back inserts of new
+        papers and load them in bulk, e.g. at the block's end; anything that reads first
+        makes them visible. Stores that write at once need not override this."""
+        yield
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections and flush."""

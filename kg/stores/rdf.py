@@ -14,7 +14,8 @@ import math
 import re
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
+from contextlib import contextmanager
+from functools import cache, lru_cache
 from itertools import chain, islice
 from typing import Any
 from urllib.parse import quote, unquote
@@ -37,6 +38,8 @@ from kg.stores.base import (
 BASE = "https://paper-kg.org/"
 PKG = BASE + "schema#"
 ID = BASE + "id/"
+CONCEPT_BASE = ID + "concept/"
+PAIR_BASE = ID + "cooccurrence/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -72,6 +75,7 @@ CONCEPT_CLASSES = {"architecture": "Architecture", "benchmark": "Benchmark", "me
 # --------------------------------------------------------------------------- terms
 
 
+@lru_cache(maxsize=1 << 16)
 def _segment(value: str) -> str:
     # ':' kept readable (legal in an IRI path); everything else that could end a term is encoded
     return quote(value, safe=":")
@@ -86,7 +90,7 @@ def author_iri(author_id: str) -> str:
 
 
 def concept_iri(concept_id: str) -> str:
-    return f"{ID}concept/{_segment(concept_id.removeprefix('concept:'))}"
+    return CONCEPT_BASE + _segment(concept_id.removeprefix("concept:"))
 
 
 def mention_iri(paper_id: str, concept_id: str) -> str:
@@ -127,12 +131,19 @@ _ESCAPE_RE = re.compile(r'[\\"\n\r\t\b\f]')
 def escape_string(text: str) -> str:
     """Escape for a double-quoted SPARQL/N-Triples string (ECHAR rules)."""
     # lone surrogates cannot be encoded as UTF-8 on the wire: replace them
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], text)
+    if not text.isascii():
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return _ESCAPE_RE.sub(_escape_match, text)
+
+
+def _escape_match(match: re.Match[str]) -> str:
+    return _ESCAPES[match.group()]
 
 
 def sparql_literal(value: Any, datatype: str | None = None) -> str:
     """An RDF literal in SPARQL/N-Triples syntax; the one escaping helper for all backends."""
+    if type(value) is str and datatype is None:  # the common case first
+        return f'"{escape_string(value)}"'
     if isinstance(value, bool):
         return f'"{str(value).lower()}"^^<{XSD}boolean>'
     if isinstance(value, int):
@@ -284,12 +295,15 @@ def paper_fields(paper: Paper) -> dict[str, list[str]]:
     return fields
 
 
+@cache
 def expand(term: str) -> str:
     prefix, _, local = term.partition(":")
     return f"<{PREFIXES[prefix]}{local}>"
 
 
-def paper_triples(paper: Paper, out: Triples) -> None:
+def paper_triples(paper: Paper, out: Triples, known: set[tuple[Any, ...]] | None = None) -> None:
+    """A paper, its sources and authorships, and its authors: those with a key (id, name,
+    orcid, affiliations) in ``known`` are left out (already written), the others added."""
     p = paper_iri(paper.id)
     out.add(p, TYPE, expand("pkg:Paper"))
     out.add(p, TYPE, expand("schema:ScholarlyArticle"))
@@ -320,7 +334,13 @@ def paper_triples(paper: Paper, out: Triples) -> None:
         out.add(s, expand("pkg:paper"), f"<{p}>")
         out.add(s, expand("pkg:author"), f"<{a}>")
         out.add(s, expand("pkg:position"), sparql_literal(position))
-        author_triples(author, out)
+        if known is None:
+            author_triples(author, out)
+            continue
+        key = (author.id, author.name, author.orcid, tuple(author.affiliations))
+        if key not in known:
+            known.add(key)
+            author_triples(author, out)
 
 
 def author_triples(author: Author, out: Triples) -> None:
@@ -351,27 +371,45 @@ def concept_core_triples(concept_id: str, concept_type: str, out: Triples) -> No
         out.add(c, TYPE, cls)
 
 
+_MENTION_TERMS = [
+    expand(term) for term in (
+        "schema:mentions", "pkg:Mention", "pkg:paper", "pkg:concept", "pkg:role",
+        "pkg:confidence", "pkg:origin", "prov:wasDerivedFrom", "pkg:evidence", "pkg:Evidence",
+        "pkg:text", "pkg:field", "pkg:start", "pkg:end", "pkg:sentence",
+    )
+]
+_INTEGER = f"^^<{XSD}integer>"
+
+
 def mention_triples(paper: Paper, link: ConceptLink, out: Triples) -> None:
-    p = paper_iri(paper.id)
-    c = concept_iri(link.id)
+    """A paper's MENTIONS of one concept: the shortcut, the Mention node and its evidence.
+    Written term by term (no helper calls per triple): a build writes millions of these."""
+    (mentions, mention_class, paper_prop, concept_prop, role, confidence, origin, derived,
+     evidence, evidence_class, text, field, start, end, sentence) = _MENTION_TERMS
+    p, c = paper_iri(paper.id), concept_iri(link.id)
     m = mention_iri(paper.id, link.id)
-    out.add(p, expand("schema:mentions"), f"<{c}>")
-    out.add(m, TYPE, expand("pkg:Mention"))
-    out.add(m, expand("pkg:paper"), f"<{p}>")
-    out.add(m, expand("pkg:concept"), f"<{c}>")
-    out.add(m, expand("pkg:role"), sparql_literal("proposed" if link.proposed else "used"))
-    out.add(m, expand("pkg:confidence"), sparql_literal(float(link.confidence)))
-    out.add(m, expand("pkg:origin"), sparql_literal(link.source))
-    out.add(m, expand("prov:wasDerivedFrom"), f"<{p}>")
+    role_literal = '"proposed"' if link.proposed else '"used"'
+    out.lines += [
+        f"<{p}> {mentions} <{c}> .",
+        f"<{m}> {TYPE} {mention_class} .",
+        f"<{m}> {paper_prop} <{p}> .",
+        f"<{m}> {concept_prop} <{c}> .",
+        f"<{m}> {role} {role_literal} .",
+        f"<{m}> {confidence} {sparql_literal(float(link.confidence))} .",
+        f"<{m}> {origin} {sparql_literal(link.source)} .",
+        f"<{m}> {derived} <{p}> .",
+    ]
     for index, mention in enumerate(link.mentions):
-        e = f"{m}/{index}"
-        out.add(m, expand("pkg:evidence"), f"<{e}>")
-        out.add(e, TYPE, expand("pkg:Evidence"))
-        out.add(e, expand("pkg:text"), sparql_literal(mention.text))
-        out.add(e, expand("pkg:field"), sparql_literal(mention.field))
-        out.add(e, expand("pkg:start"), sparql_literal(int(mention.start)))
-        out.add(e, expand("pkg:end"), sparql_literal(int(mention.end)))
-        out.add(e, expand("pkg:sentence"), sparql_literal(mention.sentence))
+        e = f"<{m}/{index}>"
+        out.lines += [
+            f"<{m}> {evidence} {e} .",
+            f"{e} {TYPE} {evidence_class} .",
+            f'{e} {text} "{escape_string(mention.text)}" .',
+            f'{e} {field} "{escape_string(mention.field)}" .',
+            f'{e} {start} "{int(mention.start)}"{_INTEGER} .',
+            f'{e} {end} "{int(mention.end)}"{_INTEGER} .',
+            f'{e} {sentence} "{escape_string(mention.sentence)}" .',
+        ]
 
 
 # --------------------------------------------------------------------------- updates
@@ -438,31 +476,41 @@ MENTIONS_QUERY = PREFIX_BLOCK + "SELECT ?p ?c WHERE { ?p schema:mentions ?c }"
 YEARS_QUERY = PREFIX_BLOCK + "SELECT ?p ?y WHERE { ?p pkg:year ?y }"
 
 
+def _slug(concept_id: str) -> str:
+    """A concept's IRI after CONCEPT_BASE (pair IRIs are built from two of them)."""
+    return _segment(concept_id.removeprefix("concept:"))
+
+
 def pair_iri(a: str, b: str) -> str:
     """The CO_OCCURS node of concepts a < b (by id)."""
-    prefix = len(f"{ID}concept/")
-    return f"{ID}cooccurrence/{concept_iri(a)[prefix:]}/{concept_iri(b)[prefix:]}"
+    return f"{PAIR_BASE}{_slug(a)}/{_slug(b)}"
+
+
+_PAIR_TERMS = [expand(term) for term in
+               ("pkg:CoOccurrence", "pkg:concept", "pkg:weight", "pkg:coOccursWith")]
+
+
+def _pair_lines(slug_a: str, slug_b: str, weight: int) -> list[str]:
+    """The CO_OCCURS node of one concept pair (slugs of a < b by id) and its shortcut
+    triple, as N-Triples lines; a refresh writes millions of them."""
+    pair_class, concept, weight_prop, shortcut = _PAIR_TERMS
+    node = f"<{PAIR_BASE}{slug_a}/{slug_b}>"
+    a, b = f"<{CONCEPT_BASE}{slug_a}>", f"<{CONCEPT_BASE}{slug_b}>"
+    return [f"{node} {TYPE} {pair_class} .", f"{node} {concept} {a} .",
+            f"{node} {concept} {b} .", f'{node} {weight_prop} "{int(weight)}"{_INTEGER} .',
+            f"{a} {shortcut} {b} ."]
 
 
 def pair_lines(a: str, b: str, weight: int) -> list[str]:
     """``pair_triples`` as N-Triples lines."""
-    out = Triples()
-    pair_triples(a, b, weight, out)
-    return out.lines
+    return _pair_lines(_slug(a), _slug(b), weight)
 
 
 def pair_triples(a: str, b: str, weight: int, out: Triples) -> None:
     """The CO_OCCURS node of one concept pair (a < b by id) and its shortcut triple."""
-    ia, ib, node = concept_iri(a), concept_iri(b), pair_iri(a, b)
-    out.add(node, TYPE, expand("pkg:CoOccurrence"))
-    out.add(node, expand("pkg:concept"), f"<{ia}>")
-    out.add(node, expand("pkg:concept"), f"<{ib}>")
-    out.add(node, expand("pkg:weight"), sparql_literal(int(weight)))
-    out.add(ia, expand("pkg:coOccursWith"), f"<{ib}>")
+    out.lines += pair_lines(a, b, weight)
 
 
-CONCEPT_BASE = f"{ID}concept/"
-PAIR_BASE = f"{ID}cooccurrence/"
 WEIGHTS_QUERY = PREFIX_BLOCK + "SELECT ?co ?w WHERE { ?co pkg:weight ?w }"
 FIGURES_QUERY = PREFIX_BLOCK + """
 SELECT ?s ?p ?o WHERE {
@@ -546,6 +594,7 @@ class PairChanges:
         orphans: list[tuple[str, str, int]],
     ) -> None:
         self.stats, self.old, self.old_weight, self.orphans = stats, old, old_weight, orphans
+        self.slugs = [_slug(concept_id) for concept_id in stats.ids]
         new = stats.codes()
         self.at = np.minimum(np.searchsorted(old, new), max(len(old) - 1, 0))
         if len(old):  # `at` is where each new pair is, or would be, among the old ones
@@ -557,21 +606,30 @@ class PairChanges:
         self.gone = ~np.isin(old, new)
 
     def deletes(self) -> Iterator[str]:
-        weight, ids, width = expand("pkg:weight"), self.stats.ids, max(len(self.stats.ids), 1)
-        for i, (a, b, _) in zip(self.changed, self.stats.pairs(self.changed), strict=True):
+        weight = _PAIR_TERMS[2]
+        for i in self.changed:
             was = int(self.old_weight[self.at[i]])
-            yield f"<{pair_iri(a, b)}> {weight} {sparql_literal(was)} ."
+            yield f'<{PAIR_BASE}{self._node(i)}> {weight} "{was}"{_INTEGER} .'
         gone = zip(self.old[self.gone], self.old_weight[self.gone], strict=True)
-        pairs = [(ids[code // width], ids[code % width], int(w)) for code, w in gone]
-        for a, b, w in chain(pairs, self.orphans):
-            yield from pair_lines(a, b, w)
+        width = max(len(self.slugs), 1)
+        for code, was in gone:
+            yield from _pair_lines(self.slugs[code // width], self.slugs[code % width], was)
+        for a, b, was in self.orphans:
+            yield from pair_lines(a, b, was)
 
     def inserts(self) -> Iterator[str]:
-        weight = expand("pkg:weight")
-        for a, b, w in self.stats.pairs(self.changed):
-            yield f"<{pair_iri(a, b)}> {weight} {sparql_literal(w)} ."
-        for a, b, w in self.stats.pairs(np.flatnonzero(~self.found)):
-            yield from pair_lines(a, b, w)
+        weight = _PAIR_TERMS[2]
+        stats = self.stats
+        for i in self.changed:
+            yield f'<{PAIR_BASE}{self._node(i)}> {weight} "{stats.weight[i]}"{_INTEGER} .'
+        new = np.flatnonzero(~self.found)
+        slugs = self.slugs
+        for a, b, w in zip(stats.a[new].tolist(), stats.b[new].tolist(),
+                           stats.weight[new].tolist(), strict=True):
+            yield from _pair_lines(slugs[a], slugs[b], w)
+
+    def _node(self, i: int) -> str:
+        return f"{self.slugs[self.stats.a[i]]}/{self.slugs[self.stats.b[i]]}"
 
 
 class RdfStore(GraphStore):
@@ -582,7 +640,11 @@ class RdfStore(GraphStore):
 
     def __init__(self, uri: str) -> None:
         self.uri = uri
-        self._labeled: set[str] = set()  # concept IRIs known to have a prefLabel
+        # concept IRIs whose node (types, identifier, label) this object wrote: a batch need
+        # not repeat them (a write query may delete nodes, so it forgets them)
+        self._written_concepts: set[str] = set()
+        self._written_authors: set[tuple[Any, ...]] = set()  # the same, for author nodes
+        self._deferred: set[str] | None = None  # papers held back by _append (deferred_writes)
 
     # --- engine hooks -------------------------------------------------------------------
 
@@ -599,6 +661,32 @@ class RdfStore(GraphStore):
         if text:
             self._update(text)
 
+    def _append(self, ntriples: str, triples: int) -> None:
+        """Insert triples that replace nothing (``triples`` lines); inside ``deferred_writes``
+        a backend may hold them back until ``_flush_appended``."""
+        self._write("", ntriples)
+
+    def _flush_appended(self) -> None:
+        """Write whatever ``_append`` held back (backends that defer override this)."""
+
+    # --- deferral -----------------------------------------------------------------------
+
+    @contextmanager
+    def deferred_writes(self) -> Iterator[None]:
+        self._deferred = set()
+        try:
+            yield
+        finally:
+            self._deferred = None
+            self._settle()
+
+    def _settle(self) -> None:
+        """Make held-back inserts visible: before anything that reads or rewrites the graph
+        (the build's own lookups of the papers it is writing need not wait)."""
+        self._flush_appended()
+        if self._deferred:
+            self._deferred.clear()
+
     # --- GraphStore ---------------------------------------------------------------------
 
     def _existing(self, iris: Sequence[str], cls: str) -> set[str]:
@@ -609,6 +697,7 @@ class RdfStore(GraphStore):
         return found
 
     def write_concepts(self, concepts: Iterable[ConceptInfo]) -> WriteStats:
+        self._settle()
         stats = WriteStats({"concepts": 0})
         batch: list[ConceptInfo] = []
         for concept in concepts:
@@ -636,7 +725,7 @@ class RdfStore(GraphStore):
                         f"VALUES ?prop {{ {props} }} }}")
         )
         self._write(delete, out.text())
-        self._labeled.update(iris)
+        self._written_concepts.update(iris)
         return WriteStats({"concepts": len(set(iris) - existing)})
 
     def write_papers(self, batch: Sequence[PaperGraph]) -> WriteStats:
@@ -647,23 +736,35 @@ class RdfStore(GraphStore):
             merged[item.paper.id] = item
         batch = list(merged.values())
         papers = [paper_iri(i.paper.id) for i in batch]
+        if self._deferred and not self._deferred.isdisjoint(papers):
+            self._settle()  # written earlier in this block and not loaded yet
         existing = self._existing(papers, expand("pkg:Paper"))
-        out = Triples()
-        coined: dict[str, ConceptLink] = {}
-        for item in batch:
-            paper_triples(item.paper, out)
-            for link in item.concepts:
-                concept_core_triples(link.id, link.type, out)
-                if concept_iri(link.id) not in self._labeled:
-                    coined.setdefault(link.id, link)
-                mention_triples(item.paper, link, out)
-        # only papers already stored have old triples to delete (none in a fresh build)
+        # only papers already stored have old triples to delete (none in a fresh build);
+        # the deletions must see every held-back triple, and they drop author names
         rewritten = [item for item in batch if paper_iri(item.paper.id) in existing]
-        self._write(paper_delete_update(rewritten) if rewritten else "", out.text())
-        label = concept_label_update(coined)
+        if rewritten:
+            self._settle()
+            self._written_authors.clear()
+        known_authors = None if rewritten else self._written_authors
+        out = Triples()
+        new_concepts: dict[str, ConceptLink] = {}
+        for item in batch:
+            paper_triples(item.paper, out, known_authors)
+            for link in item.concepts:
+                if concept_iri(link.id) not in self._written_concepts:
+                    concept_core_triples(link.id, link.type, out)
+                    new_concepts.setdefault(link.id, link)
+                mention_triples(item.paper, link, out)
+        if rewritten:
+            self._write(paper_delete_update(rewritten), out.text())
+        else:
+            self._append(out.text(), len(out.lines))
+            if self._deferred is not None:
+                self._deferred.update(papers)
+        label = concept_label_update(new_concepts)
         if label:
             self._update(label)
-        self._labeled.update(concept_iri(cid) for cid in coined)
+        self._written_concepts.update(concept_iri(cid) for cid in new_concepts)
         return WriteStats({"papers": len(set(papers) - existing)})
 
     def update_cooccurrence(self, concept_ids: Iterable[str] | None = None) -> None:
@@ -672,6 +773,7 @@ class RdfStore(GraphStore):
         quadratic on big builds), compare with what is stored and write only the difference,
         so a re-build that changes little writes little (``concept_ids`` is not needed).
         Triples are generated and written in chunks: a big graph has millions of pairs."""
+        self._settle()
         stats = mention_statistics(self._mentions(), self._paper_years())
         pairs = self._pair_changes(stats)
         wanted, stored = figure_triples(stats), self._stored_figures()
@@ -680,11 +782,11 @@ class RdfStore(GraphStore):
             self._update("DELETE DATA {\n" + "\n".join(chunk) + "\n}")
         inserts = chain(pairs.inserts(), (figure_line(f) for f in wanted - stored))
         while chunk := list(islice(inserts, CHUNK_TRIPLES)):
-            self._write("", "\n".join(chunk) + "\n")
+            self._append("\n".join(chunk) + "\n", len(chunk))
 
     def _pair_changes(self, stats: MentionStatistics) -> PairChanges:
         """How the stored CO_OCCURS differ from ``stats``'s, compared as integer codes."""
-        index = {concept_iri(c).removeprefix(CONCEPT_BASE): i for i, c in enumerate(stats.ids)}
+        index = {_slug(c): i for i, c in enumerate(stats.ids)}
         width = max(len(stats.ids), 1)
         codes, weights = array("q"), array("q")
         orphans: list[tuple[str, str, int]] = []
@@ -723,6 +825,7 @@ class RdfStore(GraphStore):
         return {str(p): int(y) for p, y in self._rows(YEARS_QUERY) if isinstance(y, int)}
 
     def counts(self) -> dict[str, int]:
+        self._settle()
         found = {str(row[0]): int(row[1]) for row in self._select(COUNTS_QUERY).rows}
         return {key: found.get(key, 0) for key in COUNT_KEYS}
 
@@ -731,6 +834,7 @@ class RdfStore(GraphStore):
     ) -> QueryResult:
         # classify the template with every parameter as the literal 1 (valid wherever a
         # bound value may stand, LIMIT included) so the parse is cached across values
+        self._settle()
         kind = sparql_kind(bind_text(text, dict.fromkeys(params or {}, 1)))
         if kind == "update":
             if not write:
@@ -739,5 +843,7 @@ class RdfStore(GraphStore):
                     "add --write to change the graph"
                 )
             self._update(bind_text(text, params or {}))
+            self._written_concepts.clear()
+            self._written_authors.clear()
             return QueryResult([], [])
         return self._select(text, params)
