@@ -645,8 +645,6 @@ class RdfStore(GraphStore):
         self._written_concepts: set[str] = set()
         self._written_authors: set[tuple[Any, ...]] = set()  # the same, for author nodes
         self._deferred: set[str] | None = None  # papers held back by _append (deferred_writes)
-        # paper IRI -> (concept ids, year) of every paper written since the store was empty
-        self._mention_log: dict[str, tuple[set[str], int | None]] | None = None
 
     # --- engine hooks -------------------------------------------------------------------
 
@@ -676,14 +674,10 @@ class RdfStore(GraphStore):
     @contextmanager
     def deferred_writes(self) -> Iterator[None]:
         self._deferred = set()
-        # a first build: the mentions written here are all there are, so the refresh can
-        # count them from this log instead of reading millions of them back
-        empty = not self._select(f"ASK {{ ?p {expand('schema:mentions')} ?c }}").rows[0][0]
-        self._mention_log = {} if empty else None
         try:
             yield
         finally:
-            self._deferred = self._mention_log = None
+            self._deferred = None
             self._settle()
 
     def _settle(self) -> None:
@@ -767,13 +761,6 @@ class RdfStore(GraphStore):
             self._append(out.text(), len(out.lines))
             if self._deferred is not None:
                 self._deferred.update(papers)
-        if self._mention_log is not None:
-            for item in batch:  # a paper written again replaces its mentions, keeps its year
-                key = paper_iri(item.paper.id)
-                year = item.paper.year if item.paper.year is not None else \
-                    self._mention_log.get(key, (None, None))[1]
-                self._mention_log[key] = ({id_of_iri(concept_iri(link.id))  # as read back
-                                           for link in item.concepts}, year)
         label = concept_label_update(new_concepts)
         if label:
             self._update(label)
@@ -787,13 +774,7 @@ class RdfStore(GraphStore):
         so a re-build that changes little writes little (``concept_ids`` is not needed).
         Triples are generated and written in chunks: a big graph has millions of pairs."""
         self._settle()
-        if self._mention_log is not None:
-            log = self._mention_log
-            mentions = ((paper, c) for paper, (concepts, _) in log.items() for c in concepts)
-            years = {paper: year for paper, (_, year) in log.items() if year is not None}
-            stats = mention_statistics(mentions, years)
-        else:
-            stats = mention_statistics(self._mentions(), self._paper_years())
+        stats = mention_statistics(self._mentions(), self._paper_years())
         pairs = self._pair_changes(stats)
         wanted, stored = figure_triples(stats), self._stored_figures()
         deletes = chain(pairs.deletes(), (figure_line(f) for f in stored - wanted))
@@ -864,6 +845,5 @@ class RdfStore(GraphStore):
             self._update(bind_text(text, params or {}))
             self._written_concepts.clear()
             self._written_authors.clear()
-            self._mention_log = None  # the update may have changed mentions
             return QueryResult([], [])
         return self._select(text, params)
