@@ -324,6 +324,20 @@ def app_test(uri: str, monkeypatch: pytest.MonkeyPatch, write: bool = False) -> 
     return AppTest.from_file(MAIN, default_timeout=60)
 
 
+def open_view(
+    uri: str, monkeypatch: pytest.MonkeyPatch, view: str, item: str | None = None
+) -> AppTest:
+    """The app opened on ``view`` (and ``item``) through its query parameters, run once,
+    without errors."""
+    at = app_test(uri, monkeypatch)
+    at.query_params["view"] = view
+    if item is not None:
+        at.query_params["id"] = item
+    at.run()
+    no_errors(at)
+    return at
+
+
 def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -389,10 +403,7 @@ def test_choosing_a_suggestion_opens_the_item_page(
 def test_item_page_without_an_item_offers_a_picker(
     hand_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = app_test(hand_store, monkeypatch)
-    at.query_params["view"] = "Concept"
-    at.run()
-    no_errors(at)
+    at = open_view(hand_store, monkeypatch, "Concept")
     at.text_input(key="concept:pick:text").input("vision tra").run()
     assert at.selectbox(key="concept:pick:choice").value.endswith("concept:vit")
     at.button(key="concept:pick:open").click().run()
@@ -488,26 +499,15 @@ def test_item_pages_read_their_own_data_without_a_full_ego_network(
         ("Author", "name:bo-chen", ("name:bo-chen", 2, ["paper", "author"])),
     ):
         egos.clear()
-        at = app_test(hand_store, monkeypatch)
-        at.query_params["view"] = view
-        at.query_params["id"] = item
-        at.run()
-        no_errors(at)
+        at = open_view(hand_store, monkeypatch, view, item)
         assert [item] in details, view
         assert egos == [ego], view
     # the concept page still lists its broader concept, the paper page its authors in order
-    at = app_test(hand_store, monkeypatch)
-    at.query_params["view"] = "Concept"
-    at.query_params["id"] = "concept:bert"
-    at.run()
+    at = open_view(hand_store, monkeypatch, "Concept", "concept:bert")
     assert next(h.value for h in at.subheader) == "BERT"
     assert "Transformer" in buttons(at)
     assert "architecture" in " ".join(m.value for m in at.markdown)
-    at = app_test(hand_store, monkeypatch)
-    at.query_params["view"] = "Paper"
-    at.query_params["id"] = "arxiv:2301.00003"
-    at.run()
-    no_errors(at)
+    at = open_view(hand_store, monkeypatch, "Paper", "arxiv:2301.00003")
     labels = [b.label for b in at.button]
     assert labels.index(BO) < labels.index(CY)
 
@@ -515,11 +515,7 @@ def test_item_pages_read_their_own_data_without_a_full_ego_network(
 def test_graph_page_receives_ego_network_and_filters_change_it(
     hand_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = app_test(hand_store, monkeypatch)
-    at.query_params["view"] = "Graph"
-    at.query_params["id"] = "concept:vit"
-    at.run()
-    no_errors(at)
+    at = open_view(hand_store, monkeypatch, "Graph", "concept:vit")
     vit_papers = {f"arxiv:{p[0]}" for p in PAPERS if "ViT" in p[4]}
     shown = graph_nodes(at)
     assert vit_papers <= shown
@@ -552,11 +548,7 @@ def test_node_query_param_recentres_graph(hand_store: str, monkeypatch: pytest.M
 
 
 def test_paper_page_highlights_mentions(hand_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = app_test(hand_store, monkeypatch)
-    at.query_params["view"] = "Paper"
-    at.query_params["id"] = "arxiv:1901.00001"
-    at.run()
-    no_errors(at)
+    at = open_view(hand_store, monkeypatch, "Paper", "arxiv:1901.00001")
     html_parts = " ".join(m.value for m in at.markdown)
     for name, kind in (("ViT", "architecture"), ("ImageNet", "benchmark")):
         match = re.search(rf'<mark style="([^"]*)"[^>]*>{name}</mark>', html_parts)
@@ -568,11 +560,7 @@ def test_paper_page_highlights_mentions(hand_store: str, monkeypatch: pytest.Mon
 
 
 def test_author_and_overview_pages(hand_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = app_test(hand_store, monkeypatch)
-    at.query_params["view"] = "Author"
-    at.query_params["id"] = "name:bo-chen"
-    at.run()
-    no_errors(at)
+    at = open_view(hand_store, monkeypatch, "Author", "name:bo-chen")
     labels = set(buttons(at))
     assert {"Vision Transformers at Scale (2019)", "Efficient Vision Models (2023)"} <= labels
     assert {ADA, CY} <= labels and "Language Pretraining (2020)" not in labels
@@ -588,10 +576,7 @@ def test_author_and_overview_pages(hand_store: str, monkeypatch: pytest.MonkeyPa
 def test_console_refuses_writes_and_runs_reads(
     hand_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = app_test(hand_store, monkeypatch)
-    at.query_params["view"] = "Console"
-    at.run()
-    no_errors(at)
+    at = open_view(hand_store, monkeypatch, "Console")
     at.text_area(key="console:text").input("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
     at.button(key="console:run").click().run()
     assert at.error and "read-only" in at.error[0].value and "--allow-write" in at.error[0].value
@@ -607,10 +592,7 @@ def test_console_refuses_writes_and_runs_reads(
 def test_export_panel_offers_the_current_view(
     hand_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = app_test(hand_store, monkeypatch)
-    at.query_params["view"] = "Graph"
-    at.query_params["id"] = "concept:bert"
-    at.run()
+    at = open_view(hand_store, monkeypatch, "Graph", "concept:bert")
     shown = graph_nodes(at)
     at.sidebar.radio(key="nav").set_value("Export").run()
     no_errors(at)
