@@ -366,7 +366,8 @@ def test_oxigraph_path_that_is_a_file(tmp_path: Path) -> None:
 def test_backends_agree_on_every_named_query(tmp_path: Path) -> None:
     args = {
         "top-concepts": [{}, {"type": "architecture", "limit": 2}],
-        "papers-by-concept": [{"concept": "Transformer"}, {"concept": "vit", "narrower": False}],
+        "papers-by-concept": [{"concept": "Transformer"}, {"concept": "vit", "narrower": False},
+                              {"concept": "concept:imagenet", "narrower": False}],
         "concepts-of-paper": [{"paper": "arxiv:2010.11929"}],
         "author-concepts": [{"author": "name:noam-shazeer"}],
         "top-cooccurring": [{}, {"concept": "imagenet"}],
@@ -431,3 +432,14 @@ def test_deferred_writes_give_the_same_graph(
         fill(immediate)
         assert triples(store) == triples(immediate)
     assert store.counts() == EXPECTED
+
+
+@pytest.mark.parametrize("concept", ["concept:transformer", "concept:imagenet", "concept:adam"])
+def test_papers_by_exact_concept_id_equal_the_general_path(store: GraphStore, concept: str) -> None:
+    """The exact-id path (probe papers-by-concept.exact.rq) gives the rows the name-resolving
+    path gives for the same concept's name."""
+    fill(store)
+    name = {info.id: info.name for info in vocabulary()}[concept]
+    exact = store.named("papers-by-concept", {"concept": concept, "narrower": False}).rows
+    by_name = store.named("papers-by-concept", {"concept": name, "narrower": False}).rows
+    assert exact and exact == by_name

@@ -124,6 +124,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             ("paper", "title", "year", "role", "concept"),
             {"concept": None, "narrower": True, "limit": 1000},
             ("concept",),
+            probes=("exact",),
         ),
         NamedQuery(
             "concepts-of-paper",
