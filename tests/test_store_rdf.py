@@ -443,3 +443,20 @@ def test_papers_by_exact_concept_id_equal_the_general_path(store: GraphStore, co
     exact = store.named("papers-by-concept", {"concept": concept, "narrower": False}).rows
     by_name = store.named("papers-by-concept", {"concept": name, "narrower": False}).rows
     assert exact and exact == by_name
+
+
+def test_pairs_of_a_concept_no_longer_mentioned_are_removed(store: GraphStore) -> None:
+    """A rewrite that drops a concept's last mention (FooNet, only in foo) leaves no
+    CO_OCCURS node or shortcut of it."""
+    fill(store)
+    foo = sample()[2]
+    foo.concepts = [c for c in foo.concepts if c.id != "concept:foonet"]
+    store.write_papers([foo])
+    store.update_cooccurrence([])
+    foonet = "<https://paper-kg.org/id/concept/foonet>"
+    left = store.query(
+        f"SELECT ?s WHERE {{ {{ ?s pkg:concept {foonet} ; a pkg:CoOccurrence }} "
+        f"UNION {{ ?s pkg:coOccursWith {foonet} }} UNION {{ {foonet} pkg:coOccursWith ?s }} }}"
+    )
+    assert left.rows == []
+    assert store.counts()["co_occurs"] == EXPECTED["co_occurs"] - 1

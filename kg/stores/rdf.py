@@ -501,14 +501,9 @@ def _pair_lines(slug_a: str, slug_b: str, weight: int) -> list[str]:
             f"{a} {shortcut} {b} ."]
 
 
-def pair_lines(a: str, b: str, weight: int) -> list[str]:
-    """``pair_triples`` as N-Triples lines."""
-    return _pair_lines(_slug(a), _slug(b), weight)
-
-
 def pair_triples(a: str, b: str, weight: int, out: Triples) -> None:
     """The CO_OCCURS node of one concept pair (a < b by id) and its shortcut triple."""
-    out.lines += pair_lines(a, b, weight)
+    out.lines += _pair_lines(_slug(a), _slug(b), weight)
 
 
 WEIGHTS_QUERY = PREFIX_BLOCK + "SELECT ?co ?w WHERE { ?co pkg:weight ?w }"
@@ -550,10 +545,6 @@ def figure_line(figure: Figure) -> str:
     return f"<{s}> <{p}> {sparql_literal(o) if isinstance(o, int) else f'<{o}>'} ."
 
 
-def _pair_id(slug: str) -> str:
-    return id_of_iri(CONCEPT_BASE + slug)
-
-
 def concept_triples(info: ConceptInfo, out: Triples) -> None:
     """A concept node: type, labels, origin, aliases and broader links."""
     c = concept_iri(info.id)
@@ -587,7 +578,8 @@ def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
 
 class PairChanges:
     """The CO_OCCURS triples to delete and to insert to turn the stored pairs (sorted codes
-    ``old`` with weights, ``orphans`` of concepts no longer mentioned) into ``stats``'s."""
+    ``old`` with weights, ``orphans``: (slug a, slug b, weight) of pairs with a concept no
+    longer mentioned) into ``stats``'s."""
 
     def __init__(
         self, stats: MentionStatistics, old: np.ndarray, old_weight: np.ndarray,
@@ -614,8 +606,8 @@ class PairChanges:
         width = max(len(self.slugs), 1)
         for code, was in gone:
             yield from _pair_lines(self.slugs[code // width], self.slugs[code % width], was)
-        for a, b, was in self.orphans:
-            yield from pair_lines(a, b, was)
+        for slug_a, slug_b, was in self.orphans:
+            yield from _pair_lines(slug_a, slug_b, was)
 
     def inserts(self) -> Iterator[str]:
         weight = _PAIR_TERMS[2]
@@ -794,7 +786,7 @@ class RdfStore(GraphStore):
             slug_a, _, slug_b = str(co).removeprefix(PAIR_BASE).partition("/")
             a, b = index.get(slug_a), index.get(slug_b)
             if a is None or b is None:  # a concept nobody mentions any more
-                orphans.append((_pair_id(slug_a), _pair_id(slug_b), int(weight)))
+                orphans.append((slug_a, slug_b, int(weight)))
             else:
                 codes.append(a * width + b)
                 weights.append(int(weight))
