@@ -435,14 +435,15 @@ def test_deferred_writes_give_the_same_graph(
 
 
 @pytest.mark.parametrize("concept", ["concept:transformer", "concept:imagenet", "concept:adam"])
-def test_papers_by_exact_concept_id_equal_the_general_path(store: GraphStore, concept: str) -> None:
-    """The exact-id path (probe papers-by-concept.exact.rq) gives the rows the name-resolving
-    path gives for the same concept's name."""
+def test_papers_by_concept_id_slug_and_name_give_the_same_rows(
+    store: GraphStore, concept: str
+) -> None:
+    """The lookup (papers-by-concept.targets.rq) resolves an id, a slug and a name alike."""
     fill(store)
     name = {info.id: info.name for info in vocabulary()}[concept]
-    exact = store.named("papers-by-concept", {"concept": concept, "narrower": False}).rows
-    by_name = store.named("papers-by-concept", {"concept": name, "narrower": False}).rows
-    assert exact and exact == by_name
+    rows = [store.named("papers-by-concept", {"concept": given, "narrower": False}).rows
+            for given in (concept, concept.removeprefix("concept:"), name.upper())]
+    assert rows[0] and rows[0] == rows[1] == rows[2]
 
 
 def test_pairs_of_a_concept_no_longer_mentioned_are_removed(store: GraphStore) -> None:

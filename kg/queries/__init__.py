@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.stores.base import QueryResult
+
 if TYPE_CHECKING:
-    from kg.stores.base import GraphStore, QueryResult
+    from kg.stores.base import GraphStore
 
 QUERY_DIR = Path(__file__).parent
 EXTENSIONS = {"sparql": "rq", "cypher": "cypher"}
@@ -92,6 +94,11 @@ class NamedQuery:
     # <name>.PROBE.<ext> of a dialect, a SELECT on the same parameters; it sets the integer
     # parameter PROBE to 1 if it returns a row, else 0 (0 where the dialect has no such file)
     probes: tuple[str, ...] = ()
+    # list parameters looked up first: LOOKUP is the first column of the rows of the file
+    # <name>.LOOKUP.<ext>, a SELECT on the same parameters, in dialects that have it; there
+    # the query starts from the listed values (Oxigraph does not start from a sub-select),
+    # so it has no rows when a list is empty. Elsewhere the query resolves them itself
+    lookups: tuple[str, ...] = ()
 
     def text(self, dialect: str, params: dict[str, Any] | None = None) -> str:
         """The query text for these parameters (defaults for the missing ones): the file
@@ -124,7 +131,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             ("paper", "title", "year", "role", "concept"),
             {"concept": None, "narrower": True, "limit": 1000},
             ("concept",),
-            probes=("exact",),
+            lookups=("targets",),
         ),
         NamedQuery(
             "concepts-of-paper",
@@ -254,6 +261,12 @@ def run_named(store: GraphStore, name: str, given: dict[str, Any]) -> QueryResul
         path = _path(store.dialect, f"{name}.{probe}")
         found = path.is_file() and bool(store.query(path.read_text("utf-8"), params).rows)
         params[probe] = int(found)
+    for lookup in query.lookups:
+        path = _path(store.dialect, f"{name}.{lookup}")
+        if path.is_file():
+            params[lookup] = [row[0] for row in store.query(path.read_text("utf-8"), params).rows]
+            if not params[lookup]:  # nothing to start from (and rdflib rejects empty VALUES)
+                return QueryResult(list(query.columns), [])
     result = store.query(query.text(store.dialect, params), params)
     result.columns = list(query.columns)
     return result

@@ -26,8 +26,11 @@ from kg.stores.rdf import PREFIXES, RdfStore, bind_text, python_value
 BULK_BYTES = 4_000_000  # inserts larger than this use the (non-transactional) bulk loader
 READ_ONLY_ATTEMPTS = 5
 # deferred triples per bulk load: the loader needs roughly 1 KB of memory per triple
-SPOOL_TRIPLES = 250_000
-SPOOL_QUEUE = 1  # spool files waiting for the loader before the build waits for it
+SPOOL_TRIPLES = 100_000
+# concurrent bulk loads: two overlap one load's disk waits with the other's work (12M
+# triples: 48 s with two, 56-70 s with one, benchmarks/RESULTS.md); also the number of
+# spool files waiting before the build waits for the loaders
+SPOOL_LOADERS = 2
 
 
 def from_term(term: Any) -> Any:
@@ -165,9 +168,9 @@ class OxigraphStore(RdfStore):
             return
         (fd, path), self._spool, self._spooled = self._spool, None, 0
         os.close(fd)
-        while len(self._loading) >= SPOOL_QUEUE:
+        while len(self._loading) >= SPOOL_LOADERS:
             self._wait_for(self._loading.popleft())
-        self._loader = self._loader or ThreadPoolExecutor(1, thread_name_prefix="bulk-load")
+        self._loader = self._loader or ThreadPoolExecutor(SPOOL_LOADERS, "bulk-load")
         self._loading.append(self._loader.submit(self._bulk_load_file, path))
 
     def _bulk_load_file(self, path: str) -> None:

@@ -157,7 +157,8 @@ def sparql_literal(value: Any, datatype: str | None = None) -> str:
 
 
 def bind_text(text: str, params: dict[str, Any]) -> str:
-    """Replace ``$name`` variables by escaped literals (the remote / rdflib binding path).
+    """Replace ``$name`` variables by escaped literals (the remote / rdflib binding path); a
+    list becomes its literals separated by spaces (for ``VALUES ?x { $name }``).
 
     Only ``$name`` tokens outside strings and IRIs are replaced, so a value can never change
     the query's structure.
@@ -165,10 +166,15 @@ def bind_text(text: str, params: dict[str, Any]) -> str:
     if not params:
         return text
 
-    def term(name: str) -> str:
-        value = params[name]
+    def one(value: Any) -> str:
         return sparql_literal(value) if not isinstance(value, int) or isinstance(value, bool) \
             else str(value)
+
+    def term(name: str) -> str:
+        value = params[name]
+        if isinstance(value, list | tuple):  # a list: its terms, for VALUES ?x { $name }
+            return " ".join(one(item) for item in value)
+        return one(value)
 
     out: list[str] = []
     for kind, chunk in _tokens(text):
