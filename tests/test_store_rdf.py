@@ -461,3 +461,26 @@ def test_pairs_of_a_concept_no_longer_mentioned_are_removed(store: GraphStore) -
     )
     assert left.rows == []
     assert store.counts()["co_occurs"] == EXPECTED["co_occurs"] - 1
+
+
+@pytest.mark.parametrize("deferred", [False, True])
+def test_rewritten_concepts_end_as_if_written_once(store: GraphStore, deferred: bool) -> None:
+    """Concepts written again (type, label, aliases and broader changed; a language-tagged
+    label a user added; the same concept twice in one call) hold exactly their last data:
+    the difference written must match writing the final concepts into an empty store."""
+    old = [ConceptInfo("concept:foonet", "FooNet", "architecture", ["Foo-Net", "FN"],
+                       ["concept:transformer"], "coined"),
+           ConceptInfo("concept:barset", "BarSet", "benchmark", ["Bar"], [], "coined")]
+    new = [ConceptInfo("concept:foonet", "FooNet v2", "method", ["FN"], [], "vocabulary"),
+           ConceptInfo("concept:barset", "BarSet", "benchmark", ["Bar", "BS"],
+                       ["concept:imagenet"], "coined")]
+    store.write_concepts(old)
+    store.query('INSERT DATA { <https://paper-kg.org/id/concept/barset> '
+                '<http://www.w3.org/2004/02/skos/core#prefLabel> "Barre"@fr }', write=True)
+    block = store.deferred_writes() if deferred else contextlib.nullcontext()
+    with block:
+        stats = store.write_concepts([old[0], *new])  # foonet twice: the last wins
+    assert stats.added == {"concepts": 0}
+    with open_store("oxigraph:") as fresh:
+        fresh.write_concepts(new)
+        assert triples(store) == triples(fresh)

@@ -3,8 +3,8 @@
 ``oxigraph:./kg-data`` or a bare path; ``oxigraph:`` alone is an in-memory store. When
 another process holds the database (e.g. the app), it is opened read-only so that queries
 still work. Large inserts go through Oxigraph's bulk loader; inside ``deferred_writes`` (a
-build) new papers' triples are spooled to temporary files of SPOOL_TRIPLES triples that a
-background thread bulk-loads while the build goes on extracting.
+build) new papers' triples are spooled to temporary files of SPOOL_TRIPLES triples that
+SPOOL_LOADERS background threads bulk-load while the build goes on extracting.
 """
 
 from __future__ import annotations
@@ -162,8 +162,8 @@ class OxigraphStore(RdfStore):
             self._load_spool()
 
     def _load_spool(self) -> None:
-        """Queue the spool file for the background loader; wait only when SPOOL_QUEUE files
-        are already waiting (the build then runs ahead of the loader by that much disk)."""
+        """Queue the spool file for the background loaders; wait only when SPOOL_LOADERS
+        files are already queued (the build then runs ahead of them by that much disk)."""
         if self._spool is None:
             return
         (fd, path), self._spool, self._spooled = self._spool, None, 0

@@ -577,6 +577,13 @@ SELECT ?key (COUNT(*) AS ?n) WHERE {
 """
 
 
+_CONCEPT_CLASS = expand("pkg:Concept")
+# what concept_triples writes, replaced when a concept is written again
+_CONCEPT_PROPS = [expand(p) for p in ("rdf:type", "dcterms:identifier", "skos:prefLabel",
+                                      "skos:altLabel", "skos:broader", "pkg:conceptType",
+                                      "pkg:origin")]
+
+
 def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -695,36 +702,63 @@ class RdfStore(GraphStore):
         return found
 
     def write_concepts(self, concepts: Iterable[ConceptInfo]) -> WriteStats:
-        self._settle()
+        self._settle()  # the differences are taken against everything written before
+        # the same concept twice: the last wins (a batch may not see an earlier one's
+        # held-back triples)
+        unique = list({concept.id: concept for concept in concepts}.values())
         stats = WriteStats({"concepts": 0})
-        batch: list[ConceptInfo] = []
-        for concept in concepts:
-            batch.append(concept)
-            if len(batch) >= 1000:
-                stats.add(self._write_concept_batch(batch))
-                batch = []
-        if batch:
-            stats.add(self._write_concept_batch(batch))
+        for start in range(0, len(unique), 1000):
+            stats.add(self._write_concept_batch(unique[start : start + 1000]))
         return stats
 
     def _write_concept_batch(self, batch: list[ConceptInfo]) -> WriteStats:
+        """Replace the concepts' own triples by writing only the difference with the stored
+        ones: a build's coined concepts already have their type triples (written with the
+        papers) and gain labels; a per-concept DELETE cost ~0.2 ms each (50k at 100k papers).
+        """
         iris = [concept_iri(c.id) for c in batch]
-        existing = self._existing(iris, expand("pkg:Concept"))
         out = Triples()
         for concept in batch:
             concept_triples(concept, out)
-        props = " ".join(
-            expand(p)
-            for p in ("skos:prefLabel", "skos:altLabel", "skos:broader", "pkg:conceptType",
-                      "pkg:origin", "rdf:type")
-        )
-        delete = " ;\n".join(
-            _each(iris, f"DELETE {{ {{S}} ?prop ?o }} WHERE {{ {{S}} ?prop ?o "
-                        f"VALUES ?prop {{ {props} }} }}")
-        )
-        self._write(delete, out.text())
+        stored, odd = self._stored_concept_lines(iris)
+        existing = {iri for iri in iris if f"<{iri}> {TYPE} {_CONCEPT_CLASS} ." in stored}
+        wanted = set(out.lines)
+        deletes = _each(sorted(odd), f"DELETE {{ {{S}} ?prop ?o }} WHERE {{ {{S}} ?prop ?o "
+                                     f"VALUES ?prop {{ {' '.join(_CONCEPT_PROPS)} }} }}")
+        stale = [line for line in stored if line not in wanted]
+        if stale:
+            deletes.append("DELETE DATA {\n" + "\n".join(stale) + "\n}")
+        inserts = [line for line in out.lines
+                   if line not in stored or line[1 : line.index(">")] in odd]
+        if deletes:
+            self._write(" ;\n".join(deletes), "\n".join(inserts) + "\n")
+        elif inserts:
+            self._append("\n".join(inserts) + "\n", len(inserts))
         self._written_concepts.update(iris)
         return WriteStats({"concepts": len(set(iris) - existing)})
+
+    def _stored_concept_lines(self, iris: Sequence[str]) -> tuple[set[str], set[str]]:
+        """The stored triples of the concepts' own properties as the N-Triples lines
+        concept_triples writes, and the concepts with a value it never writes (a typed or
+        language-tagged literal, e.g. from a user's update: those are replaced wholesale)."""
+        lines: set[str] = set()
+        odd: set[str] = set()
+        for chunk in _chunks(list(iris)):
+            # a branch per property: with ?p from VALUES too, Oxigraph scans every triple
+            branches = " UNION ".join(f"{{ ?s {p} ?o BIND({p} AS ?p) }}" for p in _CONCEPT_PROPS)
+            result = self._select(
+                f"SELECT ?s ?p ?o ?form WHERE {{ {_values('s', chunk)} {branches} "
+                f'BIND(IF(isIRI(?o), "iri", IF(isLiteral(?o) && DATATYPE(?o) = <{XSD}string>'
+                f' && LANG(?o) = "", "string", "other")) AS ?form) }}'
+            )
+            for s, p, o, form in result.rows:
+                if form == "iri":
+                    lines.add(f"<{s}> <{p}> <{o}> .")
+                elif form == "string":
+                    lines.add(f"<{s}> <{p}> {sparql_literal(str(o))} .")
+                else:
+                    odd.add(str(s))
+        return lines, odd
 
     def write_papers(self, batch: Sequence[PaperGraph]) -> WriteStats:
         if not batch:
