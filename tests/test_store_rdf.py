@@ -435,15 +435,15 @@ def test_deferred_writes_give_the_same_graph(
 
 
 @pytest.mark.parametrize("concept", ["concept:transformer", "concept:imagenet", "concept:adam"])
-def test_papers_by_concept_id_slug_and_name_give_the_same_rows(
-    store: GraphStore, concept: str
-) -> None:
-    """The lookup (papers-by-concept.targets.rq) resolves an id, a slug and a name alike."""
+def test_concept_id_slug_and_name_give_the_same_rows(store: GraphStore, concept: str) -> None:
+    """The lookups (papers-by-concept.targets.rq, concept-trend.targets.rq) resolve an id, a
+    slug and a name alike."""
     fill(store)
     name = {info.id: info.name for info in vocabulary()}[concept]
-    rows = [store.named("papers-by-concept", {"concept": given, "narrower": False}).rows
-            for given in (concept, concept.removeprefix("concept:"), name.upper())]
-    assert rows[0] and rows[0] == rows[1] == rows[2]
+    given = (concept, concept.removeprefix("concept:"), name.upper())
+    for query, extra in (("papers-by-concept", {"narrower": False}), ("concept-trend", {})):
+        rows = [store.named(query, {"concept": one, **extra}).rows for one in given]
+        assert rows[0] and rows[0] == rows[1] == rows[2], query
 
 
 def test_pairs_of_a_concept_no_longer_mentioned_are_removed(store: GraphStore) -> None:

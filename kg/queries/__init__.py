@@ -94,11 +94,12 @@ class NamedQuery:
     # <name>.PROBE.<ext> of a dialect, a SELECT on the same parameters; it sets the integer
     # parameter PROBE to 1 if it returns a row, else 0 (0 where the dialect has no such file)
     probes: tuple[str, ...] = ()
-    # list parameters looked up first: LOOKUP is the first column of the rows of the file
-    # <name>.LOOKUP.<ext>, a SELECT on the same parameters, in dialects that have it; there
-    # the query starts from the listed values (Oxigraph does not start from a sub-select),
-    # so it has no rows when a list is empty. Elsewhere the query resolves them itself
-    lookups: tuple[str, ...] = ()
+    # list parameters looked up first, LOOKUP -> the test (as in #if) of when: LOOKUP is the
+    # first column of the rows of the file <name>.LOOKUP.<ext>, a SELECT on the same
+    # parameters, in dialects that have it; there the query starts from the listed values
+    # (Oxigraph does not start from a sub-select), so it has no rows when a list is empty.
+    # Elsewhere, or when the test fails, the query resolves them itself
+    lookups: dict[str, str] = field(default_factory=dict)
 
     def text(self, dialect: str, params: dict[str, Any] | None = None) -> str:
         """The query text for these parameters (defaults for the missing ones): the file
@@ -131,7 +132,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             ("paper", "title", "year", "role", "concept"),
             {"concept": None, "narrower": True, "limit": 1000},
             ("concept",),
-            lookups=("targets",),
+            lookups={"targets": 'concept != ""'},
         ),
         NamedQuery(
             "concepts-of-paper",
@@ -159,6 +160,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             "Papers per year for a concept (or for every concept when none is given).",
             ("concept", "name", "year", "papers"),
             {"concept": ""},
+            lookups={"targets": "concept == name"},
         ),
         NamedQuery(
             "ego-network",
@@ -261,9 +263,9 @@ def run_named(store: GraphStore, name: str, given: dict[str, Any]) -> QueryResul
         path = _path(store.dialect, f"{name}.{probe}")
         found = path.is_file() and bool(store.query(path.read_text("utf-8"), params).rows)
         params[probe] = int(found)
-    for lookup in query.lookups:
+    for lookup, test in query.lookups.items():
         path = _path(store.dialect, f"{name}.{lookup}")
-        if path.is_file():
+        if path.is_file() and _holds(*test.split(), params):
             params[lookup] = [row[0] for row in store.query(path.read_text("utf-8"), params).rows]
             if not params[lookup]:  # nothing to start from (and rdflib rejects empty VALUES)
                 return QueryResult(list(query.columns), [])
