@@ -16,6 +16,11 @@ A query file may hold conditional blocks, one test on an integer parameter per b
 ``NamedQuery.text(dialect, params)`` keeps only the blocks whose test holds (parameter
 defaults fill in), so the engine never plans work the parameters rule out: Oxigraph evaluates
 UNION branches before a FILTER could discard them. Use the rendered text, not the raw file.
+
+Two kinds of small queries may run first (``run_named``): a probe ``<name>.PROBE`` sets an
+integer parameter to whether it has rows (e.g. whether stored figures answer the query), a
+lookup ``<name>.LOOKUP`` sets a list parameter to its rows (e.g. the concept ids a name
+matches, bound as ``VALUES``), so that the query starts from a few known nodes.
 """
 
 from __future__ import annotations
