@@ -484,3 +484,14 @@ def test_rewritten_concepts_end_as_if_written_once(store: GraphStore, deferred: 
     with open_store("oxigraph:") as fresh:
         fresh.write_concepts(new)
         assert triples(store) == triples(fresh)
+
+
+def test_papers_by_concept_limits_are_the_first_rows_of_the_full_list(store: GraphStore) -> None:
+    """The year cutoff (papers-by-concept.cutoff.rq, from the stored papers-per-year figures)
+    never drops a row the limit keeps: every limit gives the head of the full ordered list."""
+    fill(store)
+    params = {"concept": "concept:transformer"}
+    full = store.named("papers-by-concept", params).rows
+    assert len({row[2] for row in full}) >= 2  # several years, so the cutoff matters
+    for limit in range(1, len(full) + 1):
+        assert store.named("papers-by-concept", {**params, "limit": limit}).rows == full[:limit]

@@ -137,7 +137,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             ("paper", "title", "year", "role", "concept"),
             {"concept": None, "narrower": True, "limit": 1000},
             ("concept",),
-            lookups={"targets": 'concept != ""'},
+            lookups={"targets": 'concept != ""', "cutoff": 'concept != ""'},
         ),
         NamedQuery(
             "concepts-of-paper",
