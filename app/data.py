@@ -165,6 +165,12 @@ def console_query(text: str, params: dict[str, Any] | None = None) -> QueryResul
     return result
 
 
+def console_named(name: str, params: dict[str, Any]) -> QueryResult:
+    """Run an unedited example as its named query, so that its lookups run first (the
+    example's text alone lacks the list parameters they fill, e.g. ``$targets``)."""
+    return get_store().named(name, params)
+
+
 def dialect() -> str:
     return get_store().dialect
 

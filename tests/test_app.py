@@ -35,6 +35,7 @@ from extract.model import ConceptLink, Mention
 from kg.cli.cmd_app import embedded_path, streamlit_command
 from kg.graph import add_edge, build_graph
 from kg.model import Author, Paper
+from kg.queries import NAMED_QUERIES
 from tests.conftest import EXAMPLES, ROOT
 
 MAIN = str(ROOT / "app" / "main.py")
@@ -587,6 +588,22 @@ def test_console_refuses_writes_and_runs_reads(
     frame = at.dataframe[0].value
     assert frame.iloc[0]["name"] == "ViT" or set(frame["name"]) >= {"ViT", "ImageNet"}
     assert at.get("download_button")
+
+
+def test_every_console_example_runs_as_shown(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each named query picked as an example runs with its sample parameters, including
+    those whose lookups fill parameters the text alone lacks (papers-by-concept)."""
+    at = open_view(hand_store, monkeypatch, "Console")
+    for name in NAMED_QUERIES:
+        at.selectbox(key="console:example").set_value(name).run()
+        at.button(key="console:run").click().run()
+        no_errors(at)
+        assert at.success, name
+    at.selectbox(key="console:example").set_value("papers-by-concept").run()
+    at.button(key="console:run").click().run()
+    assert len(at.dataframe[-1].value) >= 2  # the sample "transformer" and its narrower ones
 
 
 def test_export_panel_offers_the_current_view(

@@ -89,8 +89,14 @@ def render() -> None:
     if not writable and looks_like_write(text, dialect):
         st.error(data.friendly(ReadOnlyError("write query")))
         return
+    example = st.session_state.get("console:example")
     try:
-        result = data.console_query(text, params)
+        # an unedited example of a query with lookups needs them run first ($targets)
+        if example and NAMED_QUERIES[example].lookups \
+                and text == data.example_queries().get(example):
+            result = data.console_named(example, params)
+        else:
+            result = data.console_query(text, params)
     except Exception as error:
         st.error(data.friendly(error))
         return
