@@ -463,7 +463,7 @@ def _row_graph(g: nx.MultiDiGraph, rows: Iterable[dict[str, Any]]) -> None:
 # (Candidates for a named query "node-details"; kept here until kg/queries has one.)
 _SPARQL_PAPERS = """
 SELECT ?id ?title ?abstract ?year ?date ?doi ?arxiv_id ?venue ?url WHERE {
-  VALUES ?id { %s }
+  VALUES ?id { $ids }
   ?n a pkg:Paper ; dcterms:identifier ?id .
   OPTIONAL { ?n dcterms:title ?title } OPTIONAL { ?n dcterms:abstract ?abstract }
   OPTIONAL { ?n pkg:year ?year } OPTIONAL { ?n dcterms:issued ?date }
@@ -472,21 +472,21 @@ SELECT ?id ?title ?abstract ?year ?date ?doi ?arxiv_id ?venue ?url WHERE {
 }"""
 _SPARQL_AUTHORS = """
 SELECT ?paper ?author ?name ?position WHERE {
-  VALUES ?paper { %s }
+  VALUES ?paper { $ids }
   ?p a pkg:Paper ; dcterms:identifier ?paper .
   ?s a pkg:Authorship ; pkg:paper ?p ; pkg:author ?a ; pkg:position ?position .
   ?a dcterms:identifier ?author . OPTIONAL { ?a foaf:name ?name }
 } ORDER BY ?paper ?position"""
 _SPARQL_CONCEPTS = """
 SELECT ?id ?name ?type ?alias WHERE {
-  VALUES ?id { %s }
+  VALUES ?id { $ids }
   ?c a pkg:Concept ; dcterms:identifier ?id .
   OPTIONAL { ?c skos:prefLabel ?name } OPTIONAL { ?c pkg:conceptType ?type }
   OPTIONAL { ?c skos:altLabel ?alias }
 }"""
 _SPARQL_MENTIONS = """
 SELECT ?paper ?concept ?role ?confidence ?field ?sentence WHERE {
-  VALUES ?paper { %s }
+  VALUES ?paper { $ids }
   ?p a pkg:Paper ; dcterms:identifier ?paper .
   ?m a pkg:Mention ; pkg:paper ?p ; pkg:concept ?c .
   ?c dcterms:identifier ?concept .
@@ -547,7 +547,7 @@ ORDER BY weight DESC, rel, source, target
 LIMIT toInteger($limit)"""
 _SPARQL_AUTHOR_NAMES = """
 SELECT ?id ?name WHERE {
-  VALUES ?id { %s }
+  VALUES ?id { $ids }
   ?a a pkg:Author ; dcterms:identifier ?id . OPTIONAL { ?a foaf:name ?name }
 }"""
 _CYPHER_AUTHOR_NAMES = """
@@ -613,13 +613,8 @@ def _details(store: GraphStore, sparql: str, cypher: str, ids: list[str]) -> lis
     rows: list[dict] = []
     for start in range(0, len(ids), _BATCH):
         chunk = ids[start : start + _BATCH]
-        if store.dialect == "sparql":
-            from kg.stores.rdf import PREFIX_BLOCK, sparql_literal
-
-            values = " ".join(sparql_literal(i) for i in chunk)
-            rows += store.query(PREFIX_BLOCK + sparql % values).records()
-        else:
-            rows += store.query(cypher, {"ids": chunk}).records()
+        text = sparql if store.dialect == "sparql" else cypher
+        rows += store.query(text, {"ids": chunk}).records()
     return rows
 
 

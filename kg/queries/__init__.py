@@ -257,6 +257,12 @@ def resolve_params(query: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
+def _file_rows(store: GraphStore, name: str, params: dict[str, Any]) -> list[list[Any]] | None:
+    """The rows of a probe's or lookup's file, or None where the dialect has no such file."""
+    path = _path(store.dialect, name)
+    return store.query(path.read_text("utf-8"), params).rows if path.is_file() else None
+
+
 def run_named(store: GraphStore, name: str, given: dict[str, Any]) -> QueryResult:
     if name not in NAMED_QUERIES:
         raise QueryParamError(
@@ -265,13 +271,13 @@ def run_named(store: GraphStore, name: str, given: dict[str, Any]) -> QueryResul
     query = NAMED_QUERIES[name]
     params = resolve_params(query, given)
     for probe in query.probes:
-        path = _path(store.dialect, f"{name}.{probe}")
-        found = path.is_file() and bool(store.query(path.read_text("utf-8"), params).rows)
-        params[probe] = int(found)
+        params[probe] = int(bool(_file_rows(store, f"{name}.{probe}", params)))
     for lookup, test in query.lookups.items():
-        path = _path(store.dialect, f"{name}.{lookup}")
-        if path.is_file() and _holds(*test.split(), params):
-            params[lookup] = [row[0] for row in store.query(path.read_text("utf-8"), params).rows]
+        if _holds(*test.split(), params):
+            rows = _file_rows(store, f"{name}.{lookup}", params)
+            if rows is None:  # no such file in this dialect: the query resolves it itself
+                continue
+            params[lookup] = [row[0] for row in rows]
             if not params[lookup]:  # nothing to start from (and rdflib rejects empty VALUES)
                 return QueryResult(list(query.columns), [])
     result = store.query(query.text(store.dialect, params), params)

@@ -89,13 +89,17 @@ def author_iri(author_id: str) -> str:
     return f"{ID}author/{_segment(author_id)}"
 
 
+def _slug(concept_id: str) -> str:
+    """A concept's IRI after CONCEPT_BASE (mention and pair IRIs are built from it)."""
+    return _segment(concept_id.removeprefix("concept:"))
+
+
 def concept_iri(concept_id: str) -> str:
-    return CONCEPT_BASE + _segment(concept_id.removeprefix("concept:"))
+    return CONCEPT_BASE + _slug(concept_id)
 
 
 def mention_iri(paper_id: str, concept_id: str) -> str:
-    slug = _segment(concept_id.removeprefix("concept:"))
-    return f"{ID}mention/{_segment(paper_id)}/{slug}"
+    return f"{ID}mention/{_segment(paper_id)}/{_slug(concept_id)}"
 
 
 def authorship_iri(paper_id: str, position: int) -> str:
@@ -482,14 +486,14 @@ MENTIONS_QUERY = PREFIX_BLOCK + "SELECT ?p ?c WHERE { ?p schema:mentions ?c }"
 YEARS_QUERY = PREFIX_BLOCK + "SELECT ?p ?y WHERE { ?p pkg:year ?y }"
 
 
-def _slug(concept_id: str) -> str:
-    """A concept's IRI after CONCEPT_BASE (pair IRIs are built from two of them)."""
-    return _segment(concept_id.removeprefix("concept:"))
-
-
 def pair_iri(a: str, b: str) -> str:
     """The CO_OCCURS node of concepts a < b (by id)."""
     return f"{PAIR_BASE}{_slug(a)}/{_slug(b)}"
+
+
+def _pair_node(slug_a: str, slug_b: str) -> str:
+    """``pair_iri`` as an N-Triples term, from the concepts' slugs."""
+    return f"<{PAIR_BASE}{slug_a}/{slug_b}>"
 
 
 _PAIR_TERMS = [expand(term) for term in
@@ -500,7 +504,7 @@ def _pair_lines(slug_a: str, slug_b: str, weight: int) -> list[str]:
     """The CO_OCCURS node of one concept pair (slugs of a < b by id) and its shortcut
     triple, as N-Triples lines; a refresh writes millions of them."""
     pair_class, concept, weight_prop, shortcut = _PAIR_TERMS
-    node = f"<{PAIR_BASE}{slug_a}/{slug_b}>"
+    node = _pair_node(slug_a, slug_b)
     a, b = f"<{CONCEPT_BASE}{slug_a}>", f"<{CONCEPT_BASE}{slug_b}>"
     return [f"{node} {TYPE} {pair_class} .", f"{node} {concept} {a} .",
             f"{node} {concept} {b} .", f'{node} {weight_prop} "{int(weight)}"{_INTEGER} .',
@@ -611,10 +615,8 @@ class PairChanges:
         self.gone = ~np.isin(old, new)
 
     def deletes(self) -> Iterator[str]:
-        weight = _PAIR_TERMS[2]
         for i in self.changed:
-            was = int(self.old_weight[self.at[i]])
-            yield f'<{PAIR_BASE}{self._node(i)}> {weight} "{was}"{_INTEGER} .'
+            yield self._weight_line(i, int(self.old_weight[self.at[i]]))
         gone = zip(self.old[self.gone], self.old_weight[self.gone], strict=True)
         width = max(len(self.slugs), 1)
         for code, was in gone:
@@ -623,18 +625,19 @@ class PairChanges:
             yield from _pair_lines(slug_a, slug_b, was)
 
     def inserts(self) -> Iterator[str]:
-        weight = _PAIR_TERMS[2]
         stats = self.stats
         for i in self.changed:
-            yield f'<{PAIR_BASE}{self._node(i)}> {weight} "{stats.weight[i]}"{_INTEGER} .'
+            yield self._weight_line(i, int(stats.weight[i]))
         new = np.flatnonzero(~self.found)
         slugs = self.slugs
         for a, b, w in zip(stats.a[new].tolist(), stats.b[new].tolist(),
                            stats.weight[new].tolist(), strict=True):
             yield from _pair_lines(slugs[a], slugs[b], w)
 
-    def _node(self, i: int) -> str:
-        return f"{self.slugs[self.stats.a[i]]}/{self.slugs[self.stats.b[i]]}"
+    def _weight_line(self, i: int, weight: int) -> str:
+        """The pkg:weight triple of new pair ``i`` (an index into ``stats``)."""
+        node = _pair_node(self.slugs[self.stats.a[i]], self.slugs[self.stats.b[i]])
+        return f'{node} {_PAIR_TERMS[2]} "{weight}"{_INTEGER} .'
 
 
 class RdfStore(GraphStore):
