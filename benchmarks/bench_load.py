@@ -6,7 +6,7 @@
 The same synthetic papers (with Zipf concept links made without spaCy, so only loading is
 measured) go four ways: OxigraphStore.write_papers in batches of --batch papers (large
 batches take Oxigraph's bulk loader), the same inside ``deferred_writes`` as `kg build` does
-(spooled, bulk-loaded by a background thread), `export_bulk`'s N-Triples file loaded with
+(spooled, bulk-loaded by background threads), `export_bulk`'s N-Triples file loaded with
 Store.bulk_load, and the naive baseline: every triple of that file added one by one to an
 rdflib Graph (parsing excluded from its time).
 """
