@@ -28,15 +28,19 @@ def synthetic_module() -> Any:
     return module
 
 
-def synthetic_file(n: int, fmt: str = "jsonl", seed: int = 7) -> Path:
-    """The synthetic corpus of n papers, generated once into the cache directory."""
+def synthetic_file(
+    n: int, fmt: str = "jsonl", seed: int = 7, concepts: float | None = None
+) -> Path:
+    """The synthetic corpus of n papers, generated once into the cache directory;
+    ``concepts``: mean vocabulary concepts per paper (None: the generator's calibrated one)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"synthetic-{n}-{seed}.{fmt}"
+    module = synthetic_module()
+    concepts = module.VOCABULARY_CONCEPTS if concepts is None else concepts
+    path = CACHE / f"synthetic-{n}-{seed}-c{concepts:g}.{fmt}"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as out:
-            module = synthetic_module()
-            module.write(module.papers(n, seed), fmt, out)
+            module.write(module.papers(n, seed, concepts), fmt, out)
         tmp.replace(path)
     return path
 

@@ -1,8 +1,10 @@
 """Deterministic synthetic corpus for benchmarks: N papers in any ingest format.
 
-Abstracts are 120-260 words of filler sentences with concept mentions drawn from the shipped
-vocabulary with a long-tailed (Zipf) distribution, plus coined names ("we propose FooNet");
-authors come from a Zipf-distributed pool so that prolific authors exist, as in real data.
+Each paper names a coined concept ("We propose FooNet") and a handful of concepts drawn from
+the shipped vocabulary with a long-tailed (Zipf) distribution, some of them several times,
+among filler sentences; authors come from a Zipf-distributed pool so that prolific authors
+exist. Abstract length, concepts per paper and repeats are calibrated on the Daily Papers
+seed pages as the extractor reads them (constants below; `--concepts` makes a denser corpus).
 
     python benchmarks/synthetic.py 100000 -o /tmp/synth.jsonl --format jsonl --seed 7
 """
@@ -39,13 +41,32 @@ FILLER = [
     "We further study robustness under distribution shift",
     "Ablations confirm the contribution of each component",
 ]
-USES = [
-    "We build on {c} and report results on {b}",
-    "Compared with {c}, our approach reduces memory by a large margin",
-    "We evaluate on {b} and {b2}",
-    "The encoder follows {c} while training uses {m}",
-    "We combine {m} with {c} to improve sample efficiency",
-]
+# one-concept sentences by concept type (the type decides the cue words around the name)
+USES = {
+    "architecture": [
+        "We build on {x}",
+        "Compared with {x}, our approach reduces memory by a large margin",
+        "The encoder follows {x}",
+        "Unlike {x}, the model needs no extra supervision",
+    ],
+    "method": [
+        "Training uses {x}",
+        "We combine our model with {x} to improve sample efficiency",
+        "We further apply {x} at no extra cost",
+    ],
+    "benchmark": [
+        "We report results on {x}",
+        "We evaluate on {x}",
+        "On {x} the gains are largest",
+    ],
+}
+TYPE_WEIGHTS = {"architecture": 0.35, "method": 0.35, "benchmark": 0.30}
+# Calibration (benchmarks/RESULTS.md): on the Daily Papers seed pages the extractor finds
+# 6.5 distinct concepts per paper (deciles 3-11), one of them coined, each named ~2.4 times;
+# abstracts have ~220 words (deciles 193-257)
+VOCABULARY_CONCEPTS = 5.6  # mean distinct vocabulary concepts per paper
+REPEATS = 2.2  # mean times a concept is named in its paper
+ABSTRACT_WORDS = (212, 25)  # mean, standard deviation (the first sentence not counted)
 COINED_SUFFIX = ["Former", "Net", "Bench", "GPT", "Diff", "Mixer", "Flow"]
 COINED_PREFIX = ["Astra", "Brisk", "Cedar", "Delta", "Ember", "Fjord", "Gale", "Helix", "Iris"]
 
@@ -70,37 +91,61 @@ class Zipf:
         return self.rng.choices(self.items, cum_weights=self.cum)[0]
 
 
-def papers(n: int, seed: int = 7) -> Iterator[dict]:
+def papers(n: int, seed: int = 7, concepts: float = VOCABULARY_CONCEPTS) -> Iterator[dict]:
+    """n paper records; ``concepts``: the mean number of distinct vocabulary concepts per
+    paper (real pages: 5.6, plus one coined name; raise it for a denser stress corpus)."""
     rng = random.Random(seed)
-    concepts = load_concepts()
-    draw = {kind: Zipf(rng.sample(names, len(names)), rng) for kind, names in concepts.items()}
+    vocabulary = load_concepts()
+    draw = {kind: Zipf(rng.sample(names, len(names)), rng) for kind, names in vocabulary.items()}
+    kinds, weights = list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values())
     people = [f"{rng.choice(FIRST)} {rng.choice(LAST)}-{i}" for i in range(max(50, n // 3))]
     author = Zipf(people, rng, s=0.9)
     for i in range(n):
         coined = f"{rng.choice(COINED_PREFIX)}{rng.choice(COINED_SUFFIX)}-{i % 997}"
-        sentences = [f"We propose {coined}, a new architecture for efficient learning"]
-        while sum(len(s.split()) for s in sentences) < rng.randint(120, 260):
-            if rng.random() < 0.55:
-                sentences.append(
-                    rng.choice(USES).format(
-                        c=draw["architecture"](),
-                        m=draw["method"](),
-                        b=draw["benchmark"](),
-                        b2=draw["benchmark"](),
-                    )
-                )
-            else:
-                sentences.append(rng.choice(FILLER))
+        # gamma-distributed count: most papers name a handful of concepts, a few many
+        wanted = max(1, round(rng.gammavariate(4.0, concepts / 4.0)))
+        chosen: dict[str, str] = {}
+        for _ in range(wanted * 4):  # Zipf draws repeat popular names: draw until enough
+            if len(chosen) == wanted:
+                break
+            kind = rng.choices(kinds, weights)[0]
+            chosen.setdefault(draw[kind](), kind)
+        named = list(chosen.items())
+        title_concept = named[0][0]
+        uses = [
+            rng.choice(USES[kind]).format(x=name)
+            for name, kind in named
+            for _ in range(1 + _geometric(rng, REPEATS - 1))
+        ]
+        rng.shuffle(uses)
+        length = max(80, round(rng.gauss(*ABSTRACT_WORDS)))
+        words = sum(len(sentence.split()) for sentence in uses)
+        while words < length:  # filler sentences spread among the uses
+            filler = rng.choice(FILLER)
+            uses.insert(rng.randint(0, len(uses)), filler)
+            words += len(filler.split())
+        sentences = [f"We propose {coined}, a new architecture for efficient learning", *uses]
         year = rng.randint(2015, 2025)
         names = list(dict.fromkeys(author() for _ in range(rng.randint(1, 9))))
         yield {
-            "title": f"{coined}: {draw['method']()} for {draw['architecture']()} at scale ({i})",
+            "title": f"{coined}: {title_concept} at scale ({i})",
             "abstract": ". ".join(sentences) + ".",
             "authors": names,
             "year": year,
             "date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
             "arxiv_id": f"{year % 100:02d}{rng.randint(1, 12):02d}.{i:05d}",
         }
+
+
+def _geometric(rng: random.Random, mean: float) -> int:
+    """A count >= 0 with the given mean (geometric: repeats thin out quickly)."""
+    if mean <= 0:
+        return 0
+    stop = 1 / (1 + mean)
+    count = 0
+    while rng.random() > stop:
+        count += 1
+    return count
 
 
 def write(records: Iterator[dict], fmt: str, out: TextIO) -> None:
@@ -141,10 +186,14 @@ def main() -> None:
         "--format", default="jsonl", choices=["jsonl", "csv", "daily-papers", "bibtex"]
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--concepts", type=float, default=VOCABULARY_CONCEPTS,
+        help="mean distinct vocabulary concepts per paper (default: as on real pages)",
+    )
     args = parser.parse_args()
     out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
     with out:
-        write(papers(args.n, args.seed), args.format, out)
+        write(papers(args.n, args.seed, args.concepts), args.format, out)
 
 
 if __name__ == "__main__":

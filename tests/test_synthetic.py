@@ -1,0 +1,66 @@
+"""The benchmark corpus (benchmarks/synthetic.py) stays deterministic and stays calibrated:
+read by the extractor, its papers name about as many concepts, as often, in abstracts about
+as long as the Daily Papers seed pages (the build's cost grows with mentions and pairs)."""
+
+from __future__ import annotations
+
+import importlib.util
+import statistics
+from pathlib import Path
+
+import pytest
+
+from extract import Extractor
+from kg.ingest import ingest
+from kg.model import Paper
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _synthetic():
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _profile(extractor: Extractor, papers: list[Paper]) -> dict[str, float]:
+    concepts, named, words = [], [], []
+    for paper, found in extractor.extract(papers, jobs=1, batch_size=128):
+        concepts.append(len(found.concepts))
+        named.append(sum(len(link.mentions) for link in found.concepts))
+        words.append(len(paper.abstract.split()))
+    return {
+        "concepts": statistics.mean(concepts),
+        "named": statistics.mean(named),
+        "words": statistics.mean(words),
+    }
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def test_same_seed_same_corpus_other_seed_other_corpus() -> None:
+    synthetic = _synthetic()
+    assert list(synthetic.papers(30, seed=3)) == list(synthetic.papers(30, seed=3))
+    assert list(synthetic.papers(30, seed=3)) != list(synthetic.papers(30, seed=4))
+
+
+def test_calibrated_on_the_seed_pages(seeds: list[Path], extractor: Extractor) -> None:
+    real = [p for p in ingest(seeds, None, None).papers if p.abstract]
+    synthetic = [Paper(title=r["title"], abstract=r["abstract"])
+                 for r in _synthetic().papers(400, seed=5)]
+    want, got = _profile(extractor, real), _profile(extractor, synthetic)
+    for key in want:
+        assert got[key] == pytest.approx(want[key], rel=0.2), (key, got, want)
+
+
+def test_denser_corpus_on_request(extractor: Extractor) -> None:
+    synthetic = _synthetic()
+    dense = [Paper(title=r["title"], abstract=r["abstract"])
+             for r in synthetic.papers(100, seed=5, concepts=3 * synthetic.VOCABULARY_CONCEPTS)]
+    usual = [Paper(title=r["title"], abstract=r["abstract"]) for r in synthetic.papers(100, seed=5)]
+    assert _profile(extractor, dense)["concepts"] > 2 * _profile(extractor, usual)["concepts"]
