@@ -14,7 +14,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.ingest import ingest
+from kg.ingest import stream_papers
 from kg.readers import ReadOptions, Rejection
 from kg.shard import in_shard
 from kg.stores import GraphStore, PaperGraph, open_store
@@ -122,15 +122,14 @@ def _opened(store: str | GraphStore | None) -> Iterator[GraphStore]:
             opened.close()
 
 
-def keep_stored_id(store: GraphStore, paper: Paper) -> None:
-    """A paper already in the store under another id (first seen by title, now with its
-    arXiv id or DOI) keeps that id, so an incremental build extends the node it has."""
+def stored_id(store: GraphStore, paper: Paper) -> str | None:
+    """The id of a paper already in the store under another id (first seen by title, now
+    with its arXiv id or DOI): it keeps that id, so an incremental build extends its node."""
     found = store.named(
         "paper-id", {"doi": paper.doi or "", "arxiv": paper.arxiv_id or "", "title": paper.title}
     )
     ids = [str(row[0]) for row in found.rows]
-    if ids and paper.id not in ids:
-        paper.stored_id = ids[0]
+    return ids[0] if ids and paper.id not in ids else None
 
 
 def _build(
@@ -147,24 +146,24 @@ def _build(
     shard: tuple[int, int] | None = None,
 ) -> BuildResult:
     before = store.counts()
-    # merging duplicates needs every record first; extraction and writing then stream
-    read = ingest(inputs, fmt, options, on_rejection=on_rejection)
-    if shard is not None:  # after merging, so a paper's records never land in two slices
-        read.papers = [p for p in read.papers if in_shard(p.id, *shard)]
+    # a first pass over the inputs finds duplicates (and, in a store that has papers, the
+    # ids they are stored under) keeping only keys; extraction and writing then stream.
+    # The shard is taken after merging, so a paper's records never land in two slices
+    read = stream_papers(
+        inputs, fmt, options, on_rejection,
+        keep=None if shard is None else (lambda paper_id: in_shard(paper_id, *shard)),
+        stored_id=(lambda paper: stored_id(store, paper)) if before.get("papers") else None,
+    )
     extractor = extractor or load_extractor(vocabularies)
     store.write_concepts(info for info in extractor.concepts() if info.source != "coined")
     result = BuildResult(
-        before, before, read.records, len(read.papers), 0, read.merged_duplicates,
-        read.rejections,
+        before, before, read.records, len(read), 0, read.merged_duplicates, read.rejections
     )
-    if before.get("papers"):  # before writing: ingest already merged this run's duplicates
-        for paper in read.papers:
-            keep_stored_id(store, paper)
     touched: set[str] = set()
     done = 0
     if progress:
-        progress(0, len(read.papers))
-    pairs = extractor.extract(read.papers, jobs=jobs, batch_size=batch_size)
+        progress(0, len(read))
+    pairs = extractor.extract(read, jobs=jobs, batch_size=batch_size)
     with store.deferred_writes():
         for batch in batched(pairs, max(1, batch_size)):
             graphs = [PaperGraph(paper, found.concepts) for paper, found in batch]
@@ -173,8 +172,7 @@ def _build(
             touched.update(link.id for graph in graphs for link in graph.concepts)
             done += len(batch)
             if progress:
-                progress(done, len(read.papers))
-        read.papers.clear()  # written: free them for the refresh (100k papers: ~0.4 GiB)
+                progress(done, len(read))
         # coined concepts carry the aliases seen during this run
         store.write_concepts(info for info in extractor.concepts() if info.source == "coined")
         store.update_cooccurrence(sorted(touched))

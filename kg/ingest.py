@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.merge import PaperIndex, distinct_authors
+from kg.merge import (
+    AuthorIdentity,
+    PaperIndex,
+    apply_author_identities,
+    apply_reference_aliases,
+    author_identities,
+    distinct_authors,
+    reference_aliases,
+)
 from kg.model import Paper
 from kg.readers import ReadOptions, Rejection, UnknownFormat, detect_format, load_readers
 
@@ -87,3 +96,130 @@ def ingest(
         else:
             index.add(record)
     return IngestResult(index.papers(), rejections, index.records, index.merged_duplicates)
+
+
+class InputChanged(RuntimeError):
+    """The inputs changed between the two passes of a PaperStream."""
+
+
+def stream_papers(
+    paths: Iterable[Path],
+    fmt: str | None = None,
+    options: ReadOptions | None = None,
+    on_rejection: Callable[[Rejection], None] | None = None,
+    keep: Callable[[str], bool] | None = None,
+    stored_id: Callable[[Paper], str | None] | None = None,
+) -> PaperStream:
+    """The merged papers of ``paths`` as ``ingest`` gives them, without holding the corpus:
+    this first pass keeps only what merging needs (identity keys, author names and ids;
+    no abstracts or references); iterating reads the inputs again and yields each paper as
+    soon as its last record is read. Rejections are reported here, once. ``keep``: which
+    paper ids to yield (a shard); ``stored_id``: the id a store already holds a paper under,
+    asked here, before the caller writes anything (see Paper.stored_id)."""
+    stream = PaperStream(list(paths), fmt, options)
+    stream.scan(on_rejection, keep, stored_id)
+    return stream
+
+
+@dataclass
+class PaperStream:
+    paths: list[Path]
+    fmt: str | None = None
+    options: ReadOptions | None = None
+    rejections: list[Rejection] = field(default_factory=list)
+    records: int = 0
+    papers: int = 0
+    merged_duplicates: int = 0
+    # paper records in input order -> the paper they merge into; records per paper when > 1
+    _paper_of: array = field(default_factory=lambda: array("q"))
+    _sizes: dict[int, int] = field(default_factory=dict)
+    _kept: bytearray = field(default_factory=bytearray)  # per paper: 1 = yield it
+    _stored_ids: dict[int, str] = field(default_factory=dict)
+    _identities: dict[str, AuthorIdentity] = field(default_factory=dict)
+    _aliases: dict[str, str] = field(default_factory=dict)
+
+    def scan(
+        self,
+        on_rejection: Callable[[Rejection], None] | None = None,
+        keep: Callable[[str], bool] | None = None,
+        stored_id: Callable[[Paper], str | None] | None = None,
+    ) -> None:
+        """First pass: merge skeletons of the records to learn which records are one paper,
+        the authors' unified ids and the keys references may use."""
+        index = PaperIndex()
+        for record in iter_records(self.paths, self.fmt, self.options):
+            if isinstance(record, Rejection):
+                self.rejections.append(record)
+                if on_rejection:
+                    on_rejection(record)
+                continue
+            index.add(_skeleton(record, index.records))
+        skeletons = index.live()
+        self.records, self.merged_duplicates = index.records, index.merged_duplicates
+        self._paper_of = array("q", bytes(8 * index.records))
+        self._kept = bytearray(len(skeletons))
+        for number, skeleton in enumerate(skeletons):
+            for record in skeleton.sources:
+                self._paper_of[int(record)] = number
+            if len(skeleton.sources) > 1:
+                self._sizes[number] = len(skeleton.sources)
+            self._kept[number] = keep is None or keep(skeleton.id)
+        self.papers = sum(self._kept)
+        self._identities = author_identities(skeletons)
+        self._aliases = reference_aliases(skeletons)  # by natural id, as ingest() does
+        if stored_id is not None:
+            for number, skeleton in enumerate(skeletons):
+                found = stored_id(skeleton) if self._kept[number] else None
+                if found and found != skeleton.id:
+                    self._stored_ids[number] = found
+
+    def __len__(self) -> int:
+        return self.papers
+
+    def __iter__(self) -> Iterator[Paper]:
+        """Second pass: the records again, merged and finished paper by paper. Records of
+        one paper wait until its last one arrives (duplicates far apart hold them longer)."""
+        waiting: dict[int, list[Paper]] = {}
+        number = 0
+        for record in iter_records(self.paths, self.fmt, self.options):
+            if isinstance(record, Rejection):
+                continue
+            if number >= len(self._paper_of):
+                raise self._changed()
+            paper, number = self._paper_of[number], number + 1
+            if not self._kept[paper]:
+                continue
+            size = self._sizes.get(paper, 1)
+            if size > 1:
+                group = waiting.setdefault(paper, [])
+                group.append(record)
+                if len(group) < size:
+                    continue
+                del waiting[paper]
+                index = PaperIndex()  # the same merges, in the same order, as the first pass
+                for member in group:
+                    index.add(member)
+                done = index.live()
+            else:
+                done = [record]
+            for merged in done:
+                apply_author_identities(merged, self._identities)
+                apply_reference_aliases(merged, self._aliases)
+                merged.stored_id = self._stored_ids.get(paper)
+                yield merged
+        if number != len(self._paper_of) or waiting:
+            raise self._changed()
+
+    def _changed(self) -> InputChanged:
+        names = ", ".join(str(path) for path in self.paths)
+        return InputChanged(
+            f"the input changed while it was being read ({names}); run again once it is final"
+        )
+
+
+def _skeleton(paper: Paper, record: int) -> Paper:
+    """What merging looks at, numbered by record: no abstract, references or keywords."""
+    return Paper(
+        title=paper.title, authors=paper.authors, doi=paper.doi, arxiv_id=paper.arxiv_id,
+        external_ids=dict(paper.external_ids), sources=[str(record)],
+    )

@@ -199,11 +199,12 @@ class PaperIndex:
             if index not in self._by_key[key]:
                 self._by_key[key].append(index)
 
-    def _live(self) -> list[Paper]:
+    def live(self) -> list[Paper]:
+        """The papers held, duplicates merged (authors and references not yet unified)."""
         return [paper for paper in self._papers if paper is not None]
 
     def __len__(self) -> int:
-        return len(self._live())
+        return len(self.live())
 
     @property
     def merged_duplicates(self) -> int:
@@ -212,7 +213,7 @@ class PaperIndex:
     def papers(self) -> list[Paper]:
         """All papers, with author identities unified and citations pointing at paper ids
         across the corpus."""
-        papers = self._live()
+        papers = self.live()
         unify_authors(papers)
         resolve_references(papers)
         return papers
@@ -249,6 +250,13 @@ def resolve_references(papers: Iterable[Paper]) -> None:
     is in the corpus: an OpenAlex 'openalex:W…' or an arXiv id of a paper whose id is
     its DOI then links to the paper node instead of dangling."""
     papers = list(papers)
+    aliases = reference_aliases(papers)
+    for paper in papers:
+        apply_reference_aliases(paper, aliases)
+
+
+def reference_aliases(papers: Iterable[Paper]) -> dict[str, str]:
+    """Every key a reference may name a corpus paper by -> that paper's id."""
     alias: dict[str, str] = {}
     for paper in papers:
         for key in paper.identity_keys():
@@ -256,20 +264,36 @@ def resolve_references(papers: Iterable[Paper]) -> None:
         for source in ("openalex", "s2"):
             if paper.external_ids.get(source):
                 alias.setdefault(f"{source}:{paper.external_ids[source]}", paper.id)
-    for paper in papers:
-        for name in ("references", "cited_by"):
-            refs = [canonical_ref(ref) for ref in getattr(paper, name) if ref and ref.strip()]
-            setattr(paper, name, list(dict.fromkeys(alias.get(ref, ref) for ref in refs)))
+    return alias
+
+
+def apply_reference_aliases(paper: Paper, alias: dict[str, str]) -> None:
+    for name in ("references", "cited_by"):
+        refs = [canonical_ref(ref) for ref in getattr(paper, name) if ref and ref.strip()]
+        setattr(paper, name, list(dict.fromkeys(alias.get(ref, ref) for ref in refs)))
+
+
+AuthorIdentity = tuple[str | None, dict[str, str]]  # (ORCID, source -> author id)
 
 
 def unify_authors(papers: Iterable[Paper]) -> None:
     """Give every record of the same person the same strong ids (see module docstring)."""
+    papers = list(papers)
+    identities = author_identities(papers)
+    for paper in papers:
+        apply_author_identities(paper, identities)
+
+
+def author_identities(papers: Iterable[Paper]) -> dict[str, AuthorIdentity]:
+    """Name key -> the strong ids every author under that key gets; names that several
+    people share (conflicting ORCIDs or source ids) are left out: they stay apart."""
     by_key: dict[str, list[Author]] = defaultdict(list)
     for paper in papers:
         for author in paper.authors:
             if author.key:
                 by_key[author.key].append(author)
-    for group in by_key.values():
+    identities: dict[str, AuthorIdentity] = {}
+    for key, group in by_key.items():
         orcids = {a.orcid for a in group if a.orcid}
         sources: dict[str, set[str]] = defaultdict(set)
         for author in group:
@@ -277,11 +301,17 @@ def unify_authors(papers: Iterable[Paper]) -> None:
                 sources[src].add(sid)
         if len(orcids) > 1 or any(len(ids) > 1 for ids in sources.values()):
             continue  # several people share this name: keep them apart
-        orcid = next(iter(orcids), None)
         ids = {src: next(iter(values)) for src, values in sources.items()}
-        for author in group:
-            author.orcid = orcid
-            author.source_ids = dict(ids)
+        identities[key] = (next(iter(orcids), None), ids)
+    return identities
+
+
+def apply_author_identities(paper: Paper, identities: dict[str, AuthorIdentity]) -> None:
+    for author in paper.authors:
+        identity = identities.get(author.key) if author.key else None
+        if identity is not None:
+            author.orcid = identity[0]
+            author.source_ids = dict(identity[1])
 
 
 def distinct_authors(papers: Iterable[Paper]) -> int:

@@ -71,6 +71,7 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+@lru_cache(maxsize=4096)  # asked several times per record while merging
 def title_key(title: str) -> str:
     """Key under which two titles count as the same paper: folded, punctuation-free."""
     return _NON_WORD.sub(" ", fold(title)).strip()

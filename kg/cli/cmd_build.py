@@ -21,6 +21,7 @@ from rich.table import Table
 from kg.build import BuildResult, build
 from kg.cli.app import app
 from kg.cli.output import err, fail, report_rejection
+from kg.ingest import InputChanged
 from kg.readers import ReadOptions, UnknownFormat, load_readers
 from kg.shard import ShardError, parse_shard
 from kg.stores import DEFAULT_STORE, StoreError
@@ -130,6 +131,8 @@ def build_command(
     except UnknownFormat as error:
         raise fail(str(error), "pick one with --format") from None
     except StoreError as error:
+        raise fail(str(error)) from None
+    except InputChanged as error:
         raise fail(str(error)) from None
     except KeyboardInterrupt:
         raise fail("interrupted; run the same command again to finish the build", code=130) \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import typer
@@ -10,13 +11,15 @@ from rich.progress import Progress, TextColumn, TimeElapsedColumn
 from kg.bulk import DEFAULT_GRAPH, FORMATS, export_bulk
 from kg.cli.app import app
 from kg.cli.output import err, fail, print_summary, report_rejection
-from kg.ingest import ingest, iter_records
+from kg.ingest import InputChanged, iter_records, stream_papers
 from kg.model import Paper
 from kg.readers import ReadOptions, Rejection, UnknownFormat
 from kg.shard import ShardError, parse_shard
 
 
-def _streamed(inputs: list[Path], fmt: str | None, options: ReadOptions, counts: dict):
+def _streamed(
+    inputs: list[Path], fmt: str | None, options: ReadOptions, counts: dict[str, int]
+) -> Iterator[Paper]:
     """Records as they are read, without merging (inputs already free of duplicates)."""
     for record in iter_records(inputs, fmt, options):
         if isinstance(record, Rejection):
@@ -52,8 +55,8 @@ def export_bulk_command(
         None, "--year", help="Year of Daily Papers dates that lack one (e.g. 'Jul 11')."
     ),
     stream: bool = typer.Option(
-        False, "--stream", help="Do not merge duplicate records: constant memory for inputs "
-        "that are already deduplicated (a repeated paper id is skipped)."
+        False, "--stream", help="Do not merge duplicate records: one pass, nothing held per "
+        "paper, for inputs already deduplicated (a repeated paper id is skipped)."
     ),
     graph: str = typer.Option(DEFAULT_GRAPH, "--graph", help="Graph IRI of N-Quads output."),
     batch_size: int = typer.Option(256, "--batch-size", min=1, help="Papers per batch."),
@@ -79,20 +82,20 @@ def export_bulk_command(
         from kg.build import load_extractor
 
         extractor = load_extractor(vocabulary)
-        papers: list[Paper] | object
+        papers: Iterable[Paper]
         if stream:
             papers = _streamed(inputs, input_format, options, counts)
         else:
-            read = ingest(inputs, input_format, options, on_rejection=report_rejection)
+            read = stream_papers(inputs, input_format, options, on_rejection=report_rejection)
             counts.update(records=read.records, rejected=len(read.rejections))
-            papers = read.papers
+            papers = read
         progress = Progress(
             TextColumn("exporting {task.completed} papers"), TimeElapsedColumn(), console=err
         )
         task = progress.add_task("export", total=None)
         with progress:
             result = export_bulk(
-                papers,  # type: ignore[arg-type]
+                papers,
                 output,
                 fmt,
                 extractor,
@@ -104,6 +107,8 @@ def export_bulk_command(
             )
     except UnknownFormat as error:
         raise fail(str(error), "pick one with --input-format") from None
+    except InputChanged as error:
+        raise fail(str(error)) from None
     except OSError as error:
         raise fail(f"cannot write to {output}: {error.strerror or error}",
                    "check the directory and free space") from None
