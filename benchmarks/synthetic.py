@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from itertools import accumulate
 from pathlib import Path
 from typing import TextIO
+from xml.sax.saxutils import escape
 
 VOCAB = Path(__file__).resolve().parent.parent / "extract" / "data" / "vocabulary.csv"
 
@@ -148,6 +149,9 @@ def _geometric(rng: random.Random, mean: float) -> int:
     return count
 
 
+FORMATS = ["jsonl", "csv", "daily-papers", "bibtex", "arxiv", "openalex", "semantic-scholar"]
+
+
 def write(records: Iterator[dict], fmt: str, out: TextIO) -> None:
     if fmt == "jsonl":
         for rec in records:
@@ -174,8 +178,51 @@ def write(records: Iterator[dict], fmt: str, out: TextIO) -> None:
                 f"  eprint = {{{rec['arxiv_id']}}},\n  archivePrefix = {{arXiv}},\n"
                 f"  abstract = {{{rec['abstract']}}}\n}}\n\n"
             )
+    elif fmt == "arxiv":
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                  '<feed xmlns="http://www.w3.org/2005/Atom">\n')
+        for rec in records:
+            names = "".join(f"<author><name>{escape(a)}</name></author>" for a in rec["authors"])
+            out.write(
+                f"<entry><id>http://arxiv.org/abs/{rec['arxiv_id']}v1</id>"
+                f"<published>{rec['date']}T00:00:00Z</published>"
+                f"<title>{escape(rec['title'])}</title>"
+                f"<summary>{escape(rec['abstract'])}</summary>{names}</entry>\n"
+            )
+        out.write("</feed>\n")
+    elif fmt == "openalex":  # JSON Lines of works, abstracts as inverted indexes
+        for i, rec in enumerate(records):
+            index: dict[str, list[int]] = {}
+            for position, word in enumerate(rec["abstract"].split()):
+                index.setdefault(word, []).append(position)
+            work = {
+                "id": f"https://openalex.org/W{9_000_000_000 + i}",
+                "title": rec["title"],
+                "publication_year": rec["year"],
+                "publication_date": rec["date"],
+                "primary_location": {
+                    "landing_page_url": f"https://arxiv.org/abs/{rec['arxiv_id']}",
+                    "source": {"display_name": "arXiv (Cornell University)",
+                               "type": "repository"},
+                },
+                "authorships": [{"author": {"display_name": a}} for a in rec["authors"]],
+                "abstract_inverted_index": index,
+            }
+            out.write(json.dumps(work, ensure_ascii=False) + "\n")
+    elif fmt == "semantic-scholar":  # JSON Lines of Graph API papers
+        for i, rec in enumerate(records):
+            paper = {
+                "paperId": f"{i:040x}",
+                "externalIds": {"ArXiv": rec["arxiv_id"]},
+                "title": rec["title"],
+                "abstract": rec["abstract"],
+                "year": rec["year"],
+                "publicationDate": rec["date"],
+                "authors": [{"name": a} for a in rec["authors"]],
+            }
+            out.write(json.dumps(paper, ensure_ascii=False) + "\n")
     else:
-        raise SystemExit(f"unknown format {fmt!r}")
+        raise SystemExit(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
 def main() -> None:
@@ -183,7 +230,8 @@ def main() -> None:
     parser.add_argument("n", type=int, help="number of papers")
     parser.add_argument("-o", "--output", type=Path, help="output file (default stdout)")
     parser.add_argument(
-        "--format", default="jsonl", choices=["jsonl", "csv", "daily-papers", "bibtex"]
+        "--format", default="jsonl", choices=FORMATS,
+        help="any format kg reads (openalex and semantic-scholar as JSON Lines)",
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(

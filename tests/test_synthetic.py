@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from extract import Extractor
-from kg.ingest import ingest
+from kg.ingest import ingest, iter_records
 from kg.model import Paper
+from tests.conftest import split_records
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,3 +65,22 @@ def test_denser_corpus_on_request(extractor: Extractor) -> None:
              for r in synthetic.papers(100, seed=5, concepts=3 * synthetic.VOCABULARY_CONCEPTS)]
     usual = [Paper(title=r["title"], abstract=r["abstract"]) for r in synthetic.papers(100, seed=5)]
     assert _profile(extractor, dense)["concepts"] > 2 * _profile(extractor, usual)["concepts"]
+
+
+@pytest.mark.parametrize("fmt", _synthetic().FORMATS)
+def test_every_format_reads_back_as_the_same_papers(tmp_path: Path, fmt: str) -> None:
+    synthetic = _synthetic()
+    records = list(synthetic.papers(12, seed=9))
+    path = tmp_path / f"corpus.{fmt}"
+    with path.open("w", encoding="utf-8") as out:
+        synthetic.write(iter(records), fmt, out)
+    papers, rejections = split_records(iter_records([path], fmt=fmt))
+    assert rejections == []
+    for paper, record in zip(papers, records, strict=True):
+        assert (paper.title, paper.abstract, paper.year) == (
+            record["title"], record["abstract"], record["year"])
+        if fmt == "daily-papers":  # the page shows how many authors, not who
+            assert paper.n_authors == len(record["authors"])
+        else:
+            assert [a.name for a in paper.authors] == record["authors"]
+            assert paper.arxiv_id == record["arxiv_id"]
