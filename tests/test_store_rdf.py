@@ -4,6 +4,7 @@ idempotence, merging, re-extraction, CO_OCCURS, injection safety, named queries.
 from __future__ import annotations
 
 import contextlib
+import time
 from pathlib import Path
 
 import pytest
@@ -495,3 +496,37 @@ def test_papers_by_concept_limits_are_the_first_rows_of_the_full_list(store: Gra
     assert len({row[2] for row in full}) >= 2  # several years, so the cutoff matters
     for limit in range(1, len(full) + 1):
         assert store.named("papers-by-concept", {**params, "limit": limit}).rows == full[:limit]
+
+
+def test_a_killed_builds_spool_files_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build killed with SIGKILL leaves its spool files; the next build removes those whose
+    process is gone and that were not touched for an hour, and only those."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from kg.stores.oxigraph import ORPHAN_AGE, SPOOL_PREFIX
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    old = time.time() - 2 * ORPHAN_AGE
+    files = {
+        "orphan": tmp_path / f"{SPOOL_PREFIX}{gone}-a.nt",
+        "recent": tmp_path / f"{SPOOL_PREFIX}{gone}-b.nt",  # may be another namespace's
+        "running": tmp_path / f"{SPOOL_PREFIX}{os.getpid()}-c.nt",
+        "other": tmp_path / "paper-kg-something-else.nt",
+    }
+    for name, path in files.items():
+        path.write_text("")
+        if name != "recent":
+            os.utime(path, (old, old))
+    with open_store("oxigraph:") as store, store.deferred_writes():
+        store.write_concepts(vocabulary())
+        store.write_papers(sample())
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        files[name].name for name in ("recent", "running", "other")
+    )

@@ -31,6 +31,8 @@ SPOOL_TRIPLES = 100_000
 # triples: 48 s with two, 56-70 s with one, benchmarks/RESULTS.md); also the number of
 # spool files waiting before the build waits for the loaders
 SPOOL_LOADERS = 2
+SPOOL_PREFIX = "paper-kg-spool-"  # + PID + "-": whose build a spool file belongs to
+ORPHAN_AGE = 3600.0  # seconds untouched before a dead build's spool file is removed
 
 
 def from_term(term: Any) -> Any:
@@ -55,6 +57,33 @@ def convert(result: Any) -> QueryResult:
     return QueryResult(["subject", "predicate", "object"], rows)
 
 
+def remove_orphaned_spools(directory: str | None = None) -> list[Path]:
+    """Delete spool files left by builds that were killed (SIGKILL skips all cleanup): their
+    process is gone and the file was not touched for ORPHAN_AGE (a PID seen from another
+    container may not be ours to judge). Returns the files removed."""
+    removed = []
+    for path in Path(directory or tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*.nt"):
+        pid = path.name.removeprefix(SPOOL_PREFIX).split("-", 1)[0]
+        try:
+            stale = time.time() - path.stat().st_mtime > ORPHAN_AGE
+            if pid.isdigit() and stale and not _running(int(pid)):
+                path.unlink()
+                removed.append(path)
+        except OSError:  # removed meanwhile, or not ours to remove
+            continue
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 @register_store
 class OxigraphStore(RdfStore):
     scheme = "oxigraph"
@@ -66,6 +95,7 @@ class OxigraphStore(RdfStore):
         self.read_only = read_only
         self._spool: tuple[int, str] | None = None  # (fd, path) of the file being filled
         self._spooled = 0  # triples in it
+        self._swept = False  # whether orphaned spool files were looked for
         self._loader: ThreadPoolExecutor | None = None
         self._loading: deque[Future[None]] = deque()  # queued loads, oldest first
 
@@ -155,7 +185,10 @@ class OxigraphStore(RdfStore):
             return
         self._check_writable()
         if self._spool is None:
-            self._spool = tempfile.mkstemp(prefix="paper-kg-", suffix=".nt")
+            if not self._swept:  # this store's first spool: clear killed builds' files
+                remove_orphaned_spools()
+                self._swept = True
+            self._spool = tempfile.mkstemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-", suffix=".nt")
         os.write(self._spool[0], ntriples.encode("utf-8"))
         self._spooled += triples
         if self._spooled >= SPOOL_TRIPLES:
