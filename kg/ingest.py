@@ -13,7 +13,6 @@ from kg.merge import (
     apply_author_identities,
     apply_reference_aliases,
     author_identities,
-    distinct_authors,
     reference_aliases,
 )
 from kg.model import Paper
@@ -64,19 +63,6 @@ class IngestResult:
     rejections: list[Rejection] = field(default_factory=list)
     records: int = 0
     merged_duplicates: int = 0
-
-    @property
-    def n_authors(self) -> int:
-        return distinct_authors(self.papers)
-
-    def summary_rows(self) -> list[tuple[str, int]]:
-        return [
-            ("records read", self.records),
-            ("papers", len(self.papers)),
-            ("merged duplicates", self.merged_duplicates),
-            ("authors", self.n_authors),
-            ("rejected records", len(self.rejections)),
-        ]
 
 
 def ingest(

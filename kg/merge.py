@@ -312,7 +312,3 @@ def apply_author_identities(paper: Paper, identities: dict[str, AuthorIdentity])
         if identity is not None:
             author.orcid = identity[0]
             author.source_ids = dict(identity[1])
-
-
-def distinct_authors(papers: Iterable[Paper]) -> int:
-    return len({author.id for paper in papers for author in paper.authors})

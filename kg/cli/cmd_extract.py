@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from kg.cli.app import app
 from kg.cli.output import err, fail, print_summary, report_rejection
-from kg.ingest import ingest
+from kg.ingest import InputChanged, stream_papers
 from kg.readers import ReadOptions, UnknownFormat, load_readers
 
 
@@ -52,7 +52,8 @@ def extract_command(
     except VocabularyError as error:
         raise fail(str(error), "fix the file or leave out --vocabulary") from None
     try:
-        result = ingest(paths, fmt, ReadOptions(year=year), on_rejection=report_rejection)
+        # two passes, papers extracted as they are merged: no corpus-sized list
+        result = stream_papers(paths, fmt, ReadOptions(year=year), report_rejection)
     except UnknownFormat as error:
         raise fail(str(error)) from None
     handle = output.open("w", encoding="utf-8") if output else sys.stdout
@@ -63,25 +64,26 @@ def extract_command(
         MofNCompleteColumn(),
         console=err,
         transient=True,
-        disable=len(result.papers) < 500,
+        disable=len(result) < 500,
     )
     try:
         with progress:
-            task = progress.add_task("extract", total=len(result.papers))
-            for _paper, concepts in extractor.extract(
-                result.papers, jobs=jobs, batch_size=batch_size
-            ):
+            task = progress.add_task("extract", total=len(result))
+            for _paper, concepts in extractor.extract(result, jobs=jobs, batch_size=batch_size):
                 handle.write(json.dumps(concepts.to_json(), ensure_ascii=False) + "\n")
                 n_concepts += len(concepts.concepts)
                 n_proposed += sum(c.proposed for c in concepts.concepts)
                 progress.advance(task)
+    except InputChanged as error:
+        raise fail(str(error)) from None
     finally:
         if output:
             handle.close()
     print_summary(
         "kg extract",
         [
-            *result.summary_rows()[:2],
+            ("records read", result.records),
+            ("papers", len(result)),
             ("concept links", n_concepts),
             ("proposed", n_proposed),
             ("distinct coined concepts", len(extractor.coined)),

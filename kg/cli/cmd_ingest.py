@@ -10,7 +10,7 @@ import typer
 
 from kg.cli.app import app
 from kg.cli.output import fail, print_summary, report_rejection
-from kg.ingest import ingest
+from kg.ingest import InputChanged, stream_papers
 from kg.readers import ReadOptions, UnknownFormat, load_readers
 
 FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(load_readers()))
@@ -40,16 +40,27 @@ def ingest_command(
     Bad records are reported with file and line and skipped; the exit code is 1 when any record was rejected.
     """  # noqa: E501
     try:
-        result = ingest(paths, fmt, read_options(year), on_rejection=report_rejection)
+        # two passes, papers written as they are merged: no corpus-sized list (kg/ingest.py)
+        stream = stream_papers(paths, fmt, read_options(year), on_rejection=report_rejection)
+        handle = output.open("w", encoding="utf-8") if output else sys.stdout
+        authors: set[str] = set()
+        try:
+            for paper in stream:
+                authors.update(author.id for author in paper.authors)
+                handle.write(json.dumps(paper.to_json(), ensure_ascii=False) + "\n")
+        finally:
+            if output:
+                handle.close()
     except UnknownFormat as error:
         raise fail(str(error)) from None
-    handle = output.open("w", encoding="utf-8") if output else sys.stdout
-    try:
-        for paper in result.papers:
-            handle.write(json.dumps(paper.to_json(), ensure_ascii=False) + "\n")
-    finally:
-        if output:
-            handle.close()
-    print_summary("kg ingest", result.summary_rows())
-    if result.rejections:
+    except InputChanged as error:
+        raise fail(str(error)) from None
+    print_summary("kg ingest", [
+        ("records read", stream.records),
+        ("papers", len(stream)),
+        ("merged duplicates", stream.merged_duplicates),
+        ("authors", len(authors)),
+        ("rejected records", len(stream.rejections)),
+    ])
+    if stream.rejections:
         raise typer.Exit(1)
