@@ -91,14 +91,17 @@ def build(
     on_rejection: Callable[[Rejection], None] | None = None,
     extractor: Extractor | None = None,
     shard: tuple[int, int] | None = None,
+    reading: Callable[[int], None] | None = None,
 ) -> BuildResult:
     """Build (or extend) the graph in ``store`` (a URI or an open store, left open) from
     ``inputs``; returns counts before/after. ``shard`` = (i, n) keeps only the papers of slice
-    i of n (kg/shard.py), before extraction. Raises StoreError / UnknownFormat."""
+    i of n (kg/shard.py), before extraction. ``reading`` is told how many records the first
+    pass over the inputs has read, ``progress`` how many papers are written. Raises
+    StoreError / UnknownFormat / InputChanged."""
     with _opened(store) as opened:
         return _build(
             opened, inputs, fmt, options, vocabularies, jobs, batch_size, progress,
-            on_rejection, extractor, shard,
+            on_rejection, extractor, shard, reading,
         )
 
 
@@ -144,6 +147,7 @@ def _build(
     on_rejection: Callable[[Rejection], None] | None,
     extractor: Extractor | None,
     shard: tuple[int, int] | None = None,
+    reading: Callable[[int], None] | None = None,
 ) -> BuildResult:
     before = store.counts()
     # a first pass over the inputs finds duplicates (and, in a store that has papers, the
@@ -153,6 +157,7 @@ def _build(
         inputs, fmt, options, on_rejection,
         keep=None if shard is None else (lambda paper_id: in_shard(paper_id, *shard)),
         stored_id=(lambda paper: stored_id(store, paper)) if before.get("papers") else None,
+        on_read=reading,
     )
     extractor = extractor or load_extractor(vocabularies)
     store.write_concepts(info for info in extractor.concepts() if info.source != "coined")

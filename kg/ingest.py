@@ -84,6 +84,9 @@ def ingest(
     return IngestResult(index.papers(), rejections, index.records, index.merged_duplicates)
 
 
+READ_REPORTS = 2000  # records between two on_read calls
+
+
 class InputChanged(RuntimeError):
     """The inputs changed between the two passes of a PaperStream."""
 
@@ -95,15 +98,17 @@ def stream_papers(
     on_rejection: Callable[[Rejection], None] | None = None,
     keep: Callable[[str], bool] | None = None,
     stored_id: Callable[[Paper], str | None] | None = None,
+    on_read: Callable[[int], None] | None = None,
 ) -> PaperStream:
     """The merged papers of ``paths`` as ``ingest`` gives them, without holding the corpus:
     this first pass keeps only what merging needs (identity keys, author names and ids;
     no abstracts or references); iterating reads the inputs again and yields each paper as
     soon as its last record is read. Rejections are reported here, once. ``keep``: which
     paper ids to yield (a shard); ``stored_id``: the id a store already holds a paper under,
-    asked here, before the caller writes anything (see Paper.stored_id)."""
+    asked here, before the caller writes anything (see Paper.stored_id); ``on_read``: told
+    the number of records read so far, now and then (a progress display)."""
     stream = PaperStream(list(paths), fmt, options)
-    stream.scan(on_rejection, keep, stored_id)
+    stream.scan(on_rejection, keep, stored_id, on_read)
     return stream
 
 
@@ -129,6 +134,7 @@ class PaperStream:
         on_rejection: Callable[[Rejection], None] | None = None,
         keep: Callable[[str], bool] | None = None,
         stored_id: Callable[[Paper], str | None] | None = None,
+        on_read: Callable[[int], None] | None = None,
     ) -> None:
         """First pass: merge skeletons of the records to learn which records are one paper,
         the authors' unified ids and the keys references may use."""
@@ -140,6 +146,10 @@ class PaperStream:
                     on_rejection(record)
                 continue
             index.add(_skeleton(record, index.records))
+            if on_read and index.records % READ_REPORTS == 0:
+                on_read(index.records)
+        if on_read:
+            on_read(index.records)
         skeletons = index.live()
         self.records, self.merged_duplicates = index.records, index.merged_duplicates
         self._paper_of = array("q", bytes(8 * index.records))

@@ -112,10 +112,12 @@ def test_progress_and_rejections(tmp_path: Path) -> None:
     shutil.copy(EXAMPLES / "papers.jsonl", bad / "papers.jsonl")
     (bad / "broken.jsonl").write_text('{"title": "ok paper", "year": 2020}\nnot json\n')
     seen: list[tuple[int, int]] = []
+    read: list[int] = []
     rejected = []
     result = build([bad], "oxigraph:", batch_size=2, progress=lambda d, t: seen.append((d, t)),
-                   on_rejection=rejected.append)
+                   on_rejection=rejected.append, reading=read.append)
     assert result.rejections and rejected == result.rejections
+    assert read and read[-1] == result.records and read == sorted(read)
     total = result.papers
     assert seen[0] == (0, total) and seen[-1] == (total, total)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)

@@ -99,7 +99,7 @@ def build_command(
         if not path.exists():
             raise fail(f"no such file or directory: {path}", "check the path and run again")
     progress = Progress(
-        TextColumn("building"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TaskProgressColumn(),
@@ -109,10 +109,13 @@ def build_command(
         console=err,
         transient=False,
     )
-    task = progress.add_task("build", total=None)
+    task = progress.add_task("reading", total=None)
+
+    def reading(records: int) -> None:  # the first pass: merging needs every record's keys
+        progress.update(task, description=f"reading {records:,} records")
 
     def advance(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
+        progress.update(task, description="building", completed=done, total=total)
 
     try:
         with progress:
@@ -127,6 +130,7 @@ def build_command(
                 advance,
                 on_rejection=report_rejection,
                 shard=slice_,
+                reading=reading,
             )
     except UnknownFormat as error:
         raise fail(str(error), "pick one with --format") from None
