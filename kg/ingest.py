@@ -1,4 +1,8 @@
-"""Read input files of any supported format into merged papers, collecting rejections."""
+"""Read input files of any supported format into merged papers, collecting rejections.
+
+``ingest`` holds every paper (small inputs, evaluation, the app); ``stream_papers`` gives the
+same papers in two passes holding only keys, for builds and exports of any size.
+"""
 
 from __future__ import annotations
 
