@@ -530,3 +530,24 @@ def test_a_killed_builds_spool_files_are_removed(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         files[name].name for name in ("recent", "running", "other")
     )
+
+
+@pytest.mark.parametrize("deferred", [False, True])
+def test_a_concept_first_seen_in_a_paper_keeps_its_first_label(
+    store: GraphStore, deferred: bool
+) -> None:
+    """A concept that is not in the vocabulary is labelled with the name it was first seen
+    under; a paper naming it otherwise later (after a write query, so the store object has
+    forgotten what it wrote) adds no second label."""
+    def labels() -> list[str]:
+        rows = store.query("SELECT ?l WHERE { ?c dcterms:identifier 'concept:foonet' ; "
+                           "skos:prefLabel ?l }").rows
+        return sorted(str(row[0]) for row in rows)
+
+    later = Paper("FooNets at scale", "We use FooNets.", year=2022, doi="10.1234/later")
+    with store.deferred_writes() if deferred else contextlib.nullcontext():
+        fill(store)
+        assert labels() == ["FooNet"]
+        store.query("INSERT DATA { <https://example.org/x> rdfs:label 'x' }", write=True)
+        store.write_papers([PaperGraph(later, [link("concept:foonet", "FooNets", "architecture")])])
+    assert labels() == ["FooNet"]
