@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import sys
 from collections.abc import Iterator
@@ -240,8 +241,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
-    with out:
+    try:
         write(papers(args.n, args.seed, args.concepts), args.format, out)
+    except BrokenPipeError:  # piped into `head`: stop quietly (Python's documented recipe)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    finally:
+        if args.output:
+            out.close()
 
 
 if __name__ == "__main__":
