@@ -683,10 +683,14 @@ class RdfStore(GraphStore):
 
     # --- GraphStore ---------------------------------------------------------------------
 
-    def _existing(self, iris: Sequence[str], cls: str) -> set[str]:
+    def _existing(self, iris: Sequence[str], predicate: str, obj: str = "?any") -> set[str]:
+        """The IRIs among ``iris`` that have a ``predicate`` triple (with object ``obj``, an
+        N-Triples term, when one is given)."""
         found: set[str] = set()
         for chunk in _chunks(list(iris)):
-            result = self._select(f"SELECT ?x WHERE {{ {_values('x', chunk)} ?x {TYPE} {cls} }}")
+            result = self._select(
+                f"SELECT DISTINCT ?x WHERE {{ {_values('x', chunk)} ?x {predicate} {obj} }}"
+            )
             found.update(str(row[0]) for row in result.rows)
         return found
 
@@ -759,7 +763,7 @@ class RdfStore(GraphStore):
         papers = [paper_iri(i.paper.id) for i in batch]
         if self._deferred and not self._deferred.isdisjoint(papers):
             self._settle()  # written earlier in this block and not loaded yet
-        existing = self._existing(papers, expand("pkg:Paper"))
+        existing = self._existing(papers, TYPE, expand("pkg:Paper"))
         # only papers already stored have old triples to delete (none in a fresh build);
         # the deletions must see every held-back triple, and they drop author names
         rewritten = [item for item in batch if paper_iri(item.paper.id) in existing]
@@ -792,12 +796,7 @@ class RdfStore(GraphStore):
         NOT EXISTS per batch waited on the build's bulk loads (a third of its main thread)."""
         label = expand("skos:prefLabel")
         iris = {concept_iri(cid): link.name for cid, link in sorted(links.items())}
-        labelled: set[str] = set()
-        for chunk in _chunks(list(iris)):
-            result = self._select(
-                f"SELECT DISTINCT ?c WHERE {{ {_values('c', chunk)} ?c {label} ?any }}"
-            )
-            labelled.update(str(row[0]) for row in result.rows)
+        labelled = self._existing(list(iris), label)
         return [f"<{iri}> {label} {sparql_literal(name)} ."
                 for iri, name in iris.items() if iri not in labelled]
 

@@ -57,10 +57,11 @@ class RdflibStore(RdfStore):
                 raise StoreError(f"cannot read {path} as {fmt}: {error}; fix or move it") from None
         return cls(uri, graph, path)
 
-    def _existing(self, iris: Sequence[str], cls: str) -> set[str]:
+    def _existing(self, iris: Sequence[str], predicate: str, obj: str = "?any") -> set[str]:
         # by index, not by a VALUES join (slow in rdflib's evaluator)
-        klass = rdflib.URIRef(cls.strip("<>"))
-        return {i for i in iris if (rdflib.URIRef(i), rdflib.RDF.type, klass) in self.graph}
+        prop = rdflib.URIRef(predicate.strip("<>"))
+        value = None if obj.startswith("?") else rdflib.URIRef(obj.strip("<>"))
+        return {i for i in iris if (rdflib.URIRef(i), prop, value) in self.graph}
 
     def counts(self) -> dict[str, int]:
         """Same definitions as COUNTS_QUERY, by index lookups (rdflib's SPARQL is slow here)."""
