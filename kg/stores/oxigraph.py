@@ -57,21 +57,18 @@ def convert(result: Any) -> QueryResult:
     return QueryResult(["subject", "predicate", "object"], rows)
 
 
-def remove_orphaned_spools(directory: str | None = None) -> list[Path]:
-    """Delete spool files left by builds that were killed (SIGKILL skips all cleanup): their
-    process is gone and the file was not touched for ORPHAN_AGE (a PID seen from another
-    container may not be ours to judge). Returns the files removed."""
-    removed = []
-    for path in Path(directory or tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*.nt"):
+def remove_orphaned_spools() -> None:
+    """Delete spool files left by builds that were killed (SIGKILL or SIGTERM skip the
+    cleanup): their process is gone and the file was not touched for ORPHAN_AGE (a PID seen
+    from another container may not be ours to judge)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*.nt"):
         pid = path.name.removeprefix(SPOOL_PREFIX).split("-", 1)[0]
         try:
             stale = time.time() - path.stat().st_mtime > ORPHAN_AGE
             if pid.isdigit() and stale and not _running(int(pid)):
                 path.unlink()
-                removed.append(path)
         except OSError:  # removed meanwhile, or not ours to remove
             continue
-    return removed
 
 
 def _running(pid: int) -> bool:
