@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json as _json  # the name `json` becomes the kg.export.json submodule
+import os
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,12 +36,21 @@ class ExportError(ValueError):
     """An export could not be written; the message says what to change."""
 
 
+def export_time() -> datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention), so that
+    an export made twice from the same store can be byte-identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class ExportContext:
     """What every file may record about its origin (READMEs, headers, graph attributes)."""
 
     description: str = ""
-    created: datetime = field(default_factory=lambda: datetime.now(UTC))
+    created: datetime = field(default_factory=lambda: export_time())
 
     @property
     def created_iso(self) -> str:
@@ -101,7 +111,7 @@ def export(
         raise ExportError(f"unknown export format {fmt!r}; choose one of: {', '.join(exporters)}")
     ctx = ExportContext(
         selection_description or graph.graph.get("description", ""),
-        created or datetime.now(UTC),
+        created or export_time(),
     )
     path = Path(path)
     if path.parent and not path.parent.exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import networkx as nx
@@ -13,5 +14,8 @@ from kg.export._rdf import CONTEXT, to_rdf
 @register("jsonld", ".jsonld", "JSON-LD (same triples as ttl)")
 def write_jsonld(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     text = to_rdf(graph, ctx).serialize(format="json-ld", context=CONTEXT, indent=1)
-    path.write_text(text, "utf-8")
+    document = json.loads(text)
+    if isinstance(document.get("@graph"), list):  # node order by id: the same file each time
+        document["@graph"].sort(key=lambda node: str(node.get("@id", "")))
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return [path]

@@ -1,0 +1,5 @@
+"""`python -m kg.cli` = `kg`."""
+
+from kg.cli import main
+
+main()
