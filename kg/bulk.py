@@ -197,7 +197,9 @@ class BulkWriter:
         counts["cites"] = sum(n for ref, n in self.cited.items() if ref in self.papers)
         known = self.vocabulary | set(self.concepts) | set(self.linked)
         self.broader = [(a, b) for a, b in dict.fromkeys(self.broader) if b in known]
-        counts["broader"] = sum(1 for a, _ in self.broader if a in self.mentioned)
+        counts["broader"] = sum(
+            1 for a, b in self.broader if a in self.mentioned and b in self.mentioned
+        )
         if self.cooccurrence:
             stats = mention_statistics(
                 ((paper, concept) for paper, concepts in self.mentions for concept in concepts),

@@ -360,12 +360,22 @@ def test_vosviewer_json_and_map_files(graph: nx.MultiDiGraph, tmp_path: Path) ->
     label_of = {i["id"]: i["label"] for i in items}
     assert all(link["source_id"] in label_of and link["target_id"] in label_of for link in links)
     assert all(isinstance(i["cluster"], int) and 1 <= i["cluster"] <= 1000 for i in items)
-    total = sum(float(d.get("weight", 1)) for u, v, d in graph.edges(data=True) if u != v)
-    assert sum(link["strength"] for link in links) == pytest.approx(total)
+    # a link's strength is its strongest kind's weight, never a sum of kinds
+    strongest: dict[frozenset, float] = {}
+    for u, v, d in graph.edges(data=True):
+        if u != v:
+            pair = frozenset((u, v))
+            strongest[pair] = max(strongest.get(pair, 0.0), float(d.get("weight", 1)))
+    assert sum(link["strength"] for link in links) == pytest.approx(sum(strongest.values()))
     map_rows = list(csv.reader(paths[1].open(encoding="utf-8"), delimiter="\t"))
     assert map_rows[0][:2] == ["id", "label"] and len(map_rows) == 1 + len(items)
     net_rows = list(csv.reader(paths[2].open(encoding="utf-8"), delimiter="\t"))
     assert len(net_rows) == len(links)
+    for path in paths[3:]:  # one network file per edge kind, that kind's links alone
+        rel = path.stem.rsplit("-network-", 1)[1]
+        kind_rows = list(csv.reader(path.open(encoding="utf-8"), delimiter="\t"))
+        assert len(kind_rows) == len({frozenset((u, v)) for u, v, k in graph.edges(keys=True)
+                                      if k == rel and u != v})
 
 
 def test_bundle_holds_every_format_and_a_readme(graph: nx.MultiDiGraph, tmp_path: Path) -> None:

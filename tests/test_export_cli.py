@@ -14,7 +14,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.graph import Selection, select
+from kg.selection import Selection, select
 from kg.stores import open_store
 from tests.conftest import EXAMPLES, ROOT
 
@@ -121,6 +121,8 @@ def test_query_file_seeds(store_uri: str, tmp_path: Path) -> None:
 
 
 def test_all_exports_every_edge(store_uri: str, tmp_path: Path) -> None:
+    """Every edge, counted as the store counts them (BROADER from mentioned concepts: the
+    vocabulary's own links are not part of the paper graph)."""
     out = tmp_path / "all"
     done = kg("export", "-s", store_uri, "--all", "-f", "csv", "-o", out)
     assert done.returncode == 0, done.stderr

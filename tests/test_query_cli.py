@@ -60,14 +60,15 @@ def test_second_build_gives_identical_counts(workdir: Path) -> None:
 
 
 def test_named_queries_from_the_cli(workdir: Path) -> None:
-    done = kg("query", "--named", "top-concepts", "--param", "limit=3", "-o", "json", cwd=workdir)
+    done = kg("query", "--named", "top-concepts", "--param", "limit=3", "--format", "json",
+              cwd=workdir)
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert len(rows) == 3 and list(rows[0]) == list(NAMED_QUERIES["top-concepts"].columns)
     assert [r["papers"] for r in rows] == sorted((r["papers"] for r in rows), reverse=True)
     top = rows[0]["concept"]
     csv = kg("query", "-n", "papers-by-concept", "-p", f"concept={top}", "-p",
-             "narrower=false", "-o", "csv", cwd=workdir)
+             "narrower=false", "--format", "csv", cwd=workdir)
     assert csv.returncode == 0, csv.stderr
     lines = csv.stdout.strip().splitlines()
     assert lines[0] == "paper,title,year,role,concept"
@@ -77,7 +78,8 @@ def test_named_queries_from_the_cli(workdir: Path) -> None:
 def test_query_from_file_and_list(workdir: Path) -> None:
     query = workdir / "q.rq"
     query.write_text("SELECT ?t WHERE { ?p dcterms:identifier $id ; dcterms:title ?t }")
-    done = kg("query", "-f", str(query), "-p", "id=arxiv:1706.03762", "-o", "json", cwd=workdir)
+    done = kg("query", "-f", str(query), "-p", "id=arxiv:1706.03762", "--format", "json",
+              cwd=workdir)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [{"t": "Attention Is All You Need"}]
     listing = kg("query", "--list", cwd=workdir)
@@ -102,7 +104,7 @@ def test_updates_need_write(workdir: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "kg refresh" in done.stderr  # counts derived from mentions are now stale
     assert kg("refresh", "-s", str(tmp_path / "copy"), cwd=workdir).returncode == 0
-    left = kg("query", "-s", str(tmp_path / "copy"), "-n", "top-concepts", "-o", "json",
+    left = kg("query", "-s", str(tmp_path / "copy"), "-n", "top-concepts", "--format", "json",
               cwd=workdir)
     assert json.loads(left.stdout) == []
 

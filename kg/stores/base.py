@@ -59,7 +59,7 @@ class QueryResult:
 # Keys of GraphStore.counts(), the same on every backend. "concepts" counts the concepts
 # some paper mentions, "unmentioned_concepts" the other concept nodes (vocabulary: the
 # broader chain of mentioned ones, or all of it with `kg build --with-vocabulary`); "broader"
-# counts the BROADER links of mentioned concepts.
+# counts the BROADER links between mentioned concepts (the links a selection can show).
 COUNT_KEYS = (
     "papers",
     "authors",

@@ -9,8 +9,9 @@ Graph model (schema/neo4j.cypher holds the constraints, applied on open):
 ``(:Paper {id, title, abstract, year, date, updated, doi, arxiv_id, venue, entry_type, url,
 upvotes, n_authors, keywords, categories, sources})`` — cited papers outside the corpus are stub
 ``(:Paper {id})`` nodes, so ``counts()["papers"]`` counts only papers with a title;
-``(:Author {id, name, name_key})`` (name_key: the folded name, for lookups); ``(:Concept:Architecture|Benchmark|Method {id, name, type,
-aliases, source})``; ``(p)-[:AUTHORED_BY {position}]->(a)`` (1-based);
+``(:Author {id, name, name_key})`` (name_key: the folded name, for lookups);
+``(:Concept:Architecture|Benchmark|Method {id, name, type, aliases, source})``;
+``(p)-[:AUTHORED_BY {position}]->(a)`` (1-based);
 ``(p)-[:MENTIONS {role, confidence, texts, fields, starts, ends, sentences}]->(c)`` with the
 evidence as parallel lists (one entry per mention); ``(p)-[:CITES]->(p2)``;
 ``(c)-[:BROADER]->(broader)``; ``(c1)-[:CO_OCCURS {weight}]->(c2)`` once per pair, c1.id < c2.id.
@@ -276,8 +277,8 @@ _COUNT_QUERIES = {
     "mentions": "MATCH ()-[r:MENTIONS]->() RETURN count(r) AS n",
     # like the RDF stores: only citations between papers of the corpus (not stubs)
     "cites": "MATCH (:Paper)-[r:CITES]->(q:Paper) WHERE q.title IS NOT NULL RETURN count(r) AS n",
-    "broader": "MATCH (c:Concept)-[r:BROADER]->(:Concept) "
-    "WHERE EXISTS { (:Paper)-[:MENTIONS]->(c) } RETURN count(r) AS n",
+    "broader": "MATCH (c:Concept)-[r:BROADER]->(b:Concept) WHERE EXISTS "
+    "{ (:Paper)-[:MENTIONS]->(c) } AND EXISTS { (:Paper)-[:MENTIONS]->(b) } RETURN count(r) AS n",
     "co_occurs": "MATCH ()-[r:CO_OCCURS]->() RETURN count(r) AS n",
 }
 assert set(_COUNT_QUERIES) == set(COUNT_KEYS)

@@ -559,7 +559,7 @@ def concept_triples(info: ConceptInfo, out: Triples) -> None:
 
 # "concepts" are those some paper mentions; concept nodes no paper mentions (the broader
 # chain a build writes, or the whole vocabulary of `kg build --with-vocabulary` or of a store
-# built before) are counted apart, and BROADER counts the links of mentioned concepts.
+# built before) are counted apart, and BROADER counts the links between mentioned concepts.
 COUNTS_QUERY = PREFIX_BLOCK + """
 SELECT ?key (COUNT(*) AS ?n) WHERE {
   { ?x a pkg:Paper BIND("papers" AS ?key) }
@@ -570,7 +570,8 @@ SELECT ?key (COUNT(*) AS ?n) WHERE {
   UNION { ?x a pkg:Mention BIND("mentions" AS ?key) }
   UNION { ?x cito:cites ?y . ?x a pkg:Paper . ?y a pkg:Paper BIND("cites" AS ?key) }
   UNION { ?x skos:broader ?y . ?x a pkg:Concept . ?y a pkg:Concept
-          FILTER EXISTS { ?p schema:mentions ?x } BIND("broader" AS ?key) }
+          FILTER(EXISTS { ?p schema:mentions ?x } && EXISTS { ?q schema:mentions ?y })
+          BIND("broader" AS ?key) }
   UNION { ?x a pkg:CoOccurrence BIND("co_occurs" AS ?key) }
 } GROUP BY ?key
 """

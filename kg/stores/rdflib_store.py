@@ -74,10 +74,8 @@ class RdflibStore(RdfStore):
         papers, concepts = typed(pkg.Paper), typed(pkg.Concept)
         mentioned = concepts & set(g.objects(None, rdflib.URIRef(PREFIXES["schema"] + "mentions")))
 
-        def between(prop: rdflib.URIRef, nodes: set[rdflib.term.Node],
-                    start: set[rdflib.term.Node] | None = None) -> int:
-            start = nodes if start is None else start
-            return sum(1 for a, b in g.subject_objects(prop) if a in start and b in nodes)
+        def between(prop: rdflib.URIRef, nodes: set[rdflib.term.Node]) -> int:
+            return sum(1 for a, b in g.subject_objects(prop) if a in nodes and b in nodes)
 
         return {
             "papers": len(papers),
@@ -87,7 +85,7 @@ class RdflibStore(RdfStore):
             "authored_by": len(typed(pkg.Authorship)),
             "mentions": len(typed(pkg.Mention)),
             "cites": between(rdflib.URIRef(PREFIXES["cito"] + "cites"), papers),
-            "broader": between(rdflib.SKOS.broader, concepts, mentioned),
+            "broader": between(rdflib.SKOS.broader, mentioned),
             "co_occurs": len(typed(pkg.CoOccurrence)),
         }
 
