@@ -54,9 +54,15 @@ def node_type(attrs: dict[str, Any]) -> str:
 
 
 def _undirected_distances(g: nx.MultiDiGraph, center: str) -> dict[str, int]:
+    """Hops from the centre, either direction. The papers the centre's selection led with
+    (``graph["seed_papers"]``) are one hop away even when the concept they name is linked
+    to the centre only through vocabulary concepts a selection leaves out."""
     if center not in g:
         return {}
-    return dict(nx.single_source_shortest_path_length(g.to_undirected(as_view=True), center))
+    h = nx.Graph(g.to_undirected(as_view=True))
+    h.add_edges_from((center, p) for p in g.graph.get("seed_papers", {}).get(center, ())
+                     if p in h)
+    return dict(nx.single_source_shortest_path_length(h, center))
 
 
 def filter_graph(

@@ -312,6 +312,7 @@ class _Seed:
     rows: dict[EdgeKey, Row] = field(default_factory=dict)
     omitted: Counter[str] = field(default_factory=Counter)
     exact: bool = True
+    papers: set[str] = field(default_factory=set)  # the seed's own papers that were taken
 
     def add(self, rows: Iterable[Row]) -> None:
         for row in rows:
@@ -394,6 +395,7 @@ def _seed_selection(store: GraphStore, seed: str, sel: Selection, types: str) ->
         lead_rel = "MENTIONS" if kind == "concept" else "AUTHORED_BY"
         lead, total = _lead(store, seed, sel, types)
         taken.add(lead[: sel.limit])
+        taken.papers = {str(row["source"]) for row in lead[: sel.limit]}
         taken.omitted[lead_rel] += total - min(len(lead), sel.limit)
     frontier, seen = [seed], {seed}
     for hop in range(1, sel.hops + 1):
@@ -451,8 +453,10 @@ def select(store: GraphStore, selection: Selection) -> nx.MultiDiGraph:
     seeds = seed_ids(store, selection) if selection.has_seeds() else []
     omitted: Counter[str] = Counter()
     exact = True
+    leads: dict[str, set[str]] = {}
     for seed in seeds:
         taken = _seed_selection(store, seed, selection, types)
+        leads[seed] = taken.papers
         _row_graph(g, taken.rows.values())
         omitted.update(taken.omitted)
         exact = exact and taken.exact
@@ -477,6 +481,11 @@ def select(store: GraphStore, selection: Selection) -> nx.MultiDiGraph:
     g.graph["omitted"] = sum(g.graph["omitted_by_kind"].values())
     g.graph["omitted_exact"] = exact
     g.graph["seeds"] = seeds
+    # the papers each seed led with: about it even when the concept they name is linked to
+    # it only through vocabulary concepts left out (views keep them beside the seed)
+    g.graph["seed_papers"] = {
+        seed: sorted(p for p in papers if p in g) for seed, papers in leads.items()
+    }
     return g
 
 
