@@ -233,3 +233,25 @@ def test_five_concepts_same_papers_everywhere_on_both_stores(
             assert all(found == first for found in sets.values()), (role, concept, uri, sets)
             answers.setdefault(concept, first)
             assert first == answers[concept], (role, concept, "the stores differ")
+
+
+def test_app_counts_and_suggests_only_mentioned_concepts(
+    hub_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fixture store holds 31 concepts no paper mentions: the overview counts the 18
+    mentioned ones (and says the rest is vocabulary), type-ahead never suggests them."""
+    monkeypatch.setenv("PAPER_KG_STORE", hub_store)
+    monkeypatch.setenv("PAPER_KG_ALLOW_WRITE", "0")
+    at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=120)
+    at.query_params["view"] = "Overview"
+    at.run()
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Concepts"] == "18"
+    assert "31" in " ".join(c.value for c in at.caption)
+    at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=120)
+    at.query_params["view"] = "Search"
+    at.run()
+    at.text_input(key="search:text").input("hub").run()
+    offered = {b.help for b in at.button if b.key and b.key.startswith("search:suggest:")}
+    assert HUB in offered and not {h for h in offered if "hubvocab" in str(h)}

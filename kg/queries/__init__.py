@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.model import display_name
 from kg.normalize import name_key
 from kg.stores.base import QueryResult
 
@@ -138,7 +139,7 @@ class NamedQuery:
     # parameters that may hold several values (a str is one value): bound as lists
     list_params: tuple[str, ...] = ()
     # KEY -> NAME: the parameter KEY is set to the folded name key of NAME (accents, case
-    # and punctuation dropped: 'Łukasz Kaiser' -> 'lukasz kaiser')
+    # and punctuation dropped, 'Last, First' turned round: 'Kaiser, Łukasz' -> 'lukasz kaiser')
     name_keys: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -358,8 +359,8 @@ def run_named(store: GraphStore, name: str, given: dict[str, Any]) -> QueryResul
         )
     query = NAMED_QUERIES[name]
     params = resolve_params(query, given)
-    for key, source in query.name_keys.items():
-        params[key] = name_key(str(params.get(source) or ""))
+    for key, source in query.name_keys.items():  # 'Kaiser, Łukasz' -> 'lukasz kaiser'
+        params[key] = name_key(display_name(str(params.get(source) or "")))
     for probe in query.probes:
         params[probe] = int(bool(_file_rows(store, f"{name}.{probe}", params)))
     for lookup, spec in query.lookups.items():
