@@ -178,6 +178,11 @@ def export_command(
         err.print(f"wrote {written}", highlight=False)
     if empty:
         err.print(f"[yellow]{empty}[/yellow] (written because of --allow-empty)")
+    years = [d.get("year") for _, d in graph.nodes(data=True) if d.get("kind") == "paper"]
+    undated = years.count(None)
+    if undated and (since is not None or until is not None):
+        err.print(f"{undated} papers without a year were kept (a missing year is no evidence "
+                  "that a paper is outside --since/--until)", highlight=False)
     left_out = budget_note(graph)
     if left_out:
         err.print(
