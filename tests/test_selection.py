@@ -180,3 +180,16 @@ def test_share_is_max_min_fair() -> None:
     assert share(2, {"a": 5, "b": 5, "c": 5}) == {"a": 1, "b": 1, "c": 0}
     assert share(0, {"a": 5}) == {"a": 0}
     assert share(100, {"a": 2, "b": 0}) == {"a": 2, "b": 0}
+
+
+def test_concept_trend_counts_the_papers_about_it(hub: GraphStore) -> None:
+    """Per year, the same papers as papers-by-concept (with or without narrower concepts)."""
+    for narrower in (True, False):
+        rows = hub.named("papers-by-concept", {"concept": "HF net", "narrower": narrower}).rows
+        per_year: dict[int, set[str]] = {}
+        for paper, _, year, _, _ in rows:
+            per_year.setdefault(int(year), set()).add(str(paper))
+        trend = hub.named("concept-trend", {"concept": "HF net", "narrower": narrower}).rows
+        assert trend == [[HUB, "Hubformer", year, len(papers)]
+                         for year, papers in sorted(per_year.items())], narrower
+    assert sum(r[3] for r in hub.named("concept-trend", {"concept": HUB}).rows) == 15
