@@ -20,7 +20,7 @@ from kg.selection import ego_graph
 from kg.stores import DEFAULT_STORE, GraphStore, QueryResult, ReadOnlyError, StoreError, open_store
 
 CACHE_TTL = 3600  # data changes only on a rebuild or a console write (which clears)
-PAPERS_LIMIT = 5000  # rows of a concept's papers fetched for its page
+PAPERS_LIMIT = 1000  # rows of a concept's papers fetched for its page (newest first)
 SEARCH_LIMIT = 30  # matches fetched for a search text (the Search page's full list)
 SUGGEST_MIN = 2  # type-ahead starts at this many characters
 SUGGEST_LIMIT = 8  # suggestions shown while typing
