@@ -433,7 +433,7 @@ def _count_seed_edges(
     for rel in rels:
         kept = sum(1 for source, target, r in taken.rows if r == rel and seed in (source, target))
         taken.omitted[rel] = max(0, degree.get(rel, 0) - kept)
-    taken.exact = taken.exact or len(taken.rows) >= sel.limit
+    taken.exact = True  # farther hops, if any, may still make a count a lower bound
 
 
 # --------------------------------------------------------------------------- select
