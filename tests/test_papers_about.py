@@ -98,6 +98,12 @@ def test_bib_holds_the_papers_of_the_named_query_on_the_fixture(
     own = queried_ids(hub_store, "Hubformer", "--param", "narrower=false")
     assert exported_ids(hub_store, "Hubformer", tmp_path, "--no-narrower") == own
     assert len(own) == 12
+    # a name that means two concepts: both are seeds, and the summary says so
+    done = kg("export", "--store", hub_store, "--concept", "twin", "--format", "bib",
+              "-o", tmp_path / "twin.bib")
+    assert done.returncode == 0, done.stderr
+    assert "1 concept name(s) matched 2 concepts" in " ".join(done.stderr.split())
+    assert bib_ids(tmp_path / "twin.bib") == queried_ids(hub_store, "twin")
 
 
 @pytest.mark.parametrize("corpus", ["examples_store", "seeds_store"])

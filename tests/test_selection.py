@@ -29,10 +29,10 @@ def _info(cid: str, name: str, kind: str, broader: list[str] | None = None) -> C
 def hub_vocabulary() -> list[ConceptInfo]:
     return [
         ConceptInfo(HUB, "Hubformer", "architecture", ["HF net"]),
-        _info("concept:sub-a", "SubA", "architecture", [HUB]),
+        ConceptInfo("concept:sub-a", "SubA", "architecture", ["Twin"], [HUB]),
         _info("concept:mid-layer", "MidLayer", "architecture", [HUB]),  # no paper mentions it
         _info("concept:deep-thing", "DeepThing", "method", ["concept:mid-layer"]),
-        _info("concept:hubbench", "HubBench", "benchmark"),
+        ConceptInfo("concept:hubbench", "HubBench", "benchmark", ["twin"]),
         *(_info(cid, f"Hubvocab {cid[-2:]}", "architecture", [HUB]) for cid in VOCAB_ONLY),
         *(_info(cid, f"Cotopic {cid[-2:]}", "method") for cid in CO),
     ]
@@ -193,3 +193,13 @@ def test_concept_trend_counts_the_papers_about_it(hub: GraphStore) -> None:
         assert trend == [[HUB, "Hubformer", year, len(papers)]
                          for year, papers in sorted(per_year.items())], narrower
     assert sum(r[3] for r in hub.named("concept-trend", {"concept": HUB}).rows) == 15
+
+
+def test_a_name_that_means_two_concepts_seeds_both(hub: GraphStore) -> None:
+    """'Twin' is an alias of SubA and of HubBench: the selection takes both, and so the
+    same papers as papers-by-concept, which matches both too."""
+    g = select(hub, Selection(concepts=["TWIN"], limit=10_000))
+    assert g.graph["seeds"] == ["concept:hubbench", "concept:sub-a"]
+    rows = hub.named("papers-by-concept", {"concept": "TWIN"}).rows
+    assert papers_of(g) == {str(r[0]) for r in rows} == {
+        "arxiv:2401.00012", "arxiv:2401.00013", "arxiv:2401.00015"}

@@ -9,7 +9,7 @@ import typer
 from kg.cli.app import app
 from kg.cli.output import err, fail, print_summary
 from kg.export import ExportError, budget_note, empty_reason, export, formats
-from kg.graph import KINDS, RELS, graph_counts
+from kg.graph import KINDS, RELS, graph_counts, kind_of
 from kg.selection import ALL, DEFAULT_LIMIT, Selection, SelectionError, select
 from kg.stores import DEFAULT_STORE, StoreError, open_store
 
@@ -40,9 +40,15 @@ def export_command(
         help="Store URI (as for `kg build`): oxigraph:DIR (default), neo4j://…, bolt://…",
     ),
     concept: list[str] = typer.Option(
-        [], "--concept", "-c", help="Seed concept: name, alias or id; repeatable."
+        [],
+        "--concept",
+        "-c",
+        help="Seed concept: name, alias or id (its papers come first, with those of the "
+        "concepts below it); repeatable.",
     ),
-    author: list[str] = typer.Option([], "--author", "-a", help="Seed author: name or id."),
+    author: list[str] = typer.Option(
+        [], "--author", "-a", help="Seed author: name (accents and case folded) or id."
+    ),
     paper: list[str] = typer.Option([], "--paper", "-p", help="Seed paper: id or title."),
     query: Path | None = typer.Option(
         None,
@@ -62,8 +68,12 @@ def export_command(
         help="Keep only these node kinds/concept types (comma list): "
         "paper, author, concept, architecture, benchmark, method.",
     ),
-    since: int | None = typer.Option(None, "--since", help="Only papers from this year on."),
-    until: int | None = typer.Option(None, "--until", help="Only papers up to this year."),
+    since: int | None = typer.Option(
+        None, "--since", help="Only papers from this year on (papers without a year stay)."
+    ),
+    until: int | None = typer.Option(
+        None, "--until", help="Only papers up to this year (papers without a year stay)."
+    ),
     concept_type: str | None = typer.Option(
         None, "--concept-type", help="Only concepts of this type (architecture, benchmark, method)."
     ),
@@ -161,6 +171,7 @@ def export_command(
                 raise fail(str(error), hint) from None
     except StoreError as error:
         raise fail(str(error)) from None
+    _note_several(graph.graph.get("seeds", []), {"concept": concept, "author": author})
     empty = empty_reason(graph, fmt)
     if empty and not allow_empty:
         raise fail(f"nothing written: {empty}", _widen_hint(selection), code=1)
@@ -188,6 +199,16 @@ def export_command(
         err.print(
             f"[yellow]left out by the budget: {left_out}[/yellow]; raise --limit to include them"
         )
+
+
+def _note_several(seeds: list[str], names: dict[str, list[str]]) -> None:
+    """Say when names meant more concepts or authors than were given (each is a seed, as
+    the named queries take every match)."""
+    for kind, given in names.items():
+        found = [seed for seed in seeds if kind_of(seed) == kind]
+        if given and len(found) > len(given):
+            err.print(f"{len(given)} {kind} name(s) matched {len(found)} {kind}s, each a seed: "
+                      f"{', '.join(found)}", highlight=False)
 
 
 def _default_limit(fmt: str, whole_store: bool) -> int:
