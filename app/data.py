@@ -13,11 +13,14 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
-from kg.graph import ego_graph, node_details
+from kg.details import node_details
 from kg.queries import NAMED_QUERIES, QueryParamError
+from kg.selection import concept_papers as store_concept_papers
+from kg.selection import ego_graph
 from kg.stores import DEFAULT_STORE, GraphStore, QueryResult, ReadOnlyError, StoreError, open_store
 
 CACHE_TTL = 3600  # data changes only on a rebuild or a console write (which clears)
+PAPERS_LIMIT = 1000  # rows of a concept's papers fetched for its page (newest first)
 SEARCH_LIMIT = 30  # matches fetched for a search text (the Search page's full list)
 SUGGEST_MIN = 2  # type-ahead starts at this many characters
 SUGGEST_LIMIT = 8  # suggestions shown while typing
@@ -46,6 +49,7 @@ def get_store() -> GraphStore:
 def clear_caches() -> None:
     """Forget cached results (after a console write, or a rebuild: the Refresh button)."""
     _named.clear()
+    _concept_papers.clear()
     _ego.clear()
     _node.clear()
     _counts.clear()
@@ -59,6 +63,20 @@ def _named(uri: str, name: str, params: tuple[tuple[str, Any], ...]) -> list[dic
 def named(name: str, **params: Any) -> list[dict[str, Any]]:
     """Rows of a named query (kg/queries) as dicts, cached per store and parameters."""
     return _named(store_uri(), name, tuple(sorted(params.items())))
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _concept_papers(uri: str, concept: str, narrower: bool, limit: int) -> list[dict[str, Any]]:
+    return store_concept_papers(_open(uri), concept, narrower, limit)
+
+
+def concept_papers(
+    concept: str, narrower: bool = True, limit: int = PAPERS_LIMIT
+) -> list[dict[str, Any]]:
+    """The papers about a concept, as ``kg export --concept`` and the named query
+    papers-by-concept give them (kg.selection.concept_papers): one row per (paper, mentioned
+    concept), newest first, at most ``limit`` rows."""
+    return _concept_papers(store_uri(), concept, narrower, limit)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -128,6 +146,7 @@ def _ego(
     since: int | None,
     until: int | None,
     min_weight: float,
+    narrower: bool,
 ) -> nx.MultiDiGraph:
     return ego_graph(
         _open(uri),
@@ -138,6 +157,7 @@ def _ego(
         since=since,
         until=until,
         min_weight=min_weight,
+        narrower=narrower,
     )
 
 
@@ -149,10 +169,13 @@ def ego(
     since: int | None = None,
     until: int | None = None,
     min_weight: float = 1,
+    narrower: bool = True,
 ) -> nx.MultiDiGraph:
-    """The ego network of ``node`` as a MultiDiGraph, computed in the store, cached."""
+    """The selection around ``node`` (kg.selection.ego_graph: what ``kg export`` takes for
+    that seed, its papers first), computed in the store, cached."""
     return _ego(
-        store_uri(), node, hops, tuple(types) if types else None, limit, since, until, min_weight
+        store_uri(), node, hops, tuple(types) if types else None, limit, since, until,
+        min_weight, narrower,
     )
 
 

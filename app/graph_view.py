@@ -25,6 +25,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.export import budget_note
 from kg.graph import rank_nodes
 
 NODE_TYPES = ("paper", "author", "architecture", "benchmark", "method")
@@ -53,9 +54,15 @@ def node_type(attrs: dict[str, Any]) -> str:
 
 
 def _undirected_distances(g: nx.MultiDiGraph, center: str) -> dict[str, int]:
+    """Hops from the centre, either direction. The papers the centre's selection led with
+    (``graph["seed_papers"]``) are one hop away even when the concept they name is linked
+    to the centre only through vocabulary concepts a selection leaves out."""
     if center not in g:
         return {}
-    return dict(nx.single_source_shortest_path_length(g.to_undirected(as_view=True), center))
+    h = nx.Graph(g.to_undirected(as_view=True))
+    h.add_edges_from((center, p) for p in g.graph.get("seed_papers", {}).get(center, ())
+                     if p in h)
+    return dict(nx.single_source_shortest_path_length(h, center))
 
 
 def filter_graph(
@@ -106,13 +113,22 @@ def strength(g: nx.MultiDiGraph, node: str) -> float:
 def apply_budget(
     g: nx.MultiDiGraph, center: str, max_nodes: int = DEFAULT_BUDGET
 ) -> tuple[nx.MultiDiGraph, int]:
-    """Keep at most ``max_nodes`` nodes: nearest hops first, strongest (heaviest edges) first
-    within a hop; returns the kept graph and how many nodes were left out."""
+    """Keep at most ``max_nodes`` nodes: nearest hops first, papers first within a hop (a
+    view leads with papers, as selections do), then strongest (heaviest edges); returns the
+    kept graph and how many nodes were left out."""
     if g.number_of_nodes() <= max_nodes:
         return g, 0
     dist = _undirected_distances(g, center)
     far = max(dist.values(), default=0) + 1
-    ranked = sorted(g.nodes, key=lambda n: (dist.get(n, far), -strength(g, n), str(n)))
+    ranked = sorted(
+        g.nodes,
+        key=lambda n: (
+            dist.get(n, far),
+            g.nodes[n].get("kind") != "paper",
+            -strength(g, n),
+            str(n),
+        ),
+    )
     kept = set(ranked[:max_nodes])
     out = g.subgraph(kept).copy()
     # A node kept for its hop may have lost its only path to the centre: drop strays.
@@ -167,7 +183,7 @@ class GraphView:
     graph: nx.MultiDiGraph
     center: str
     omitted_nodes: int = 0
-    omitted_edges: int = 0
+    omitted_edges: str = ""  # what the query's edge budget left out, per kind
     sizes: dict[str, float] = field(default_factory=dict)
     colors: dict[str, str] = field(default_factory=dict)
     borders: dict[str, str] = field(default_factory=dict)
@@ -187,7 +203,7 @@ class GraphView:
         if self.omitted_nodes:
             left.append(f"{self.omitted_nodes} weaker nodes")
         if self.omitted_edges:
-            left.append(f"{self.omitted_edges} edges beyond the query limit")
+            left.append(f"edges beyond the query limit: {self.omitted_edges}")
         if left:
             text += " — left out: " + ", ".join(left)
         return text
@@ -226,7 +242,7 @@ def build_view(
         graph=kept,
         center=center,
         omitted_nodes=omitted,
-        omitted_edges=int(g.graph.get("omitted", 0) or 0),
+        omitted_edges=budget_note(g),
         sizes=node_sizes(kept, size_by),
         colors=colors,
         borders=borders,

@@ -1,5 +1,5 @@
 """Time the app's Graph page work for the most connected concept of a synthetic store:
-the store's ego-network query (kg.graph.ego_graph), filtering/budget/layout data
+the store's selection (kg.selection.ego_graph), filtering/budget/layout data
 (app.graph_view.build_view) and the pyvis HTML (render_html). Target: < 1 s in total.
 
     python benchmarks/bench_app_graph.py                      # 100k papers, ./benchmarks/out
@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from app.graph_view import build_view, render_html  # noqa: E402
 from extract.model import ConceptInfo, ConceptLink, Mention  # noqa: E402
-from kg.graph import ego_graph  # noqa: E402
 from kg.model import Author, Paper  # noqa: E402
+from kg.selection import ego_graph  # noqa: E402
 from kg.stores import PaperGraph, open_store  # noqa: E402
 
 TARGET_SECONDS = 1.0

@@ -7,7 +7,8 @@
 Each size is an embedded Oxigraph store loaded from `export_bulk`-style N-Triples of the
 synthetic corpus (Zipf concept links made without spaCy; CO_OCCURS counted by the bulk
 writer, the same triples `kg build` makes). Queries: ego-network of a paper and of the most
-used concept (hops 1, limit 300), top-cooccurring top 20, concept-trend of the top concept.
+used concept (hops 1, limit 300), top-cooccurring top 20, concept-trend of the top concept
+(its own papers, read from stored figures; and with its narrower concepts, counted).
 Baseline: the same queries on kg's rdflib in-memory store, for sizes up to --baseline-max.
 """
 
@@ -61,7 +62,8 @@ def measure(
         "ego-network (paper)": ("ego-network", {"node": paper_id, "hops": 1, "limit": 300}),
         "ego-network (top concept)": ("ego-network", {"node": top, "hops": 1, "limit": 300}),
         "top-cooccurring 20": ("top-cooccurring", {"limit": 20}),
-        "concept-trend (top concept)": ("concept-trend", {"concept": top}),
+        "concept-trend (top concept)": ("concept-trend", {"concept": top, "narrower": False}),
+        "concept-trend (+ narrower)": ("concept-trend", {"concept": top}),
     }
     return {
         label: latencies(lambda q=name, p=params: store.named(q, p), repeat, warm_up)

@@ -1,5 +1,12 @@
 """`kg build`: ingest → extract → write to a store, in batches, then refresh CO_OCCURS.
 
+Of the vocabulary (extract/data/vocabulary.csv and --vocabulary files) a build writes the
+concepts its papers mention and the broader chain above them, which "the papers about X"
+walks down (kg/queries concepts-under); the rest stays out of the store unless asked for
+(``with_vocabulary``, `kg build --with-vocabulary`). Every query that lists or counts
+concepts also checks for a mention, so a store holding the whole vocabulary (built with
+that option or before it existed) gives the same answers.
+
 Every step is idempotent, so a build that was interrupted is finished by running it again,
 and building the same input twice leaves the graph unchanged. The summary compares the
 store's counts before and after: what was added vs what was already there.
@@ -22,6 +29,7 @@ from kg.stores.base import COUNT_KEYS
 
 if TYPE_CHECKING:
     from extract import Extractor
+    from extract.model import ConceptInfo
     from kg.model import Paper
 
 Progress = Callable[[int, int], None]  # (papers written so far, total papers)
@@ -92,17 +100,34 @@ def build(
     extractor: Extractor | None = None,
     shard: tuple[int, int] | None = None,
     reading: Callable[[int], None] | None = None,
+    with_vocabulary: bool = False,
 ) -> BuildResult:
     """Build (or extend) the graph in ``store`` (a URI or an open store, left open) from
     ``inputs``; returns counts before/after. ``shard`` = (i, n) keeps only the papers of slice
     i of n (kg/shard.py), before extraction. ``reading`` is told how many records the first
-    pass over the inputs has read, ``progress`` how many papers are written. Raises
-    StoreError / UnknownFormat / InputChanged."""
+    pass over the inputs has read, ``progress`` how many papers are written.
+    ``with_vocabulary`` writes every vocabulary concept, not only the mentioned ones and
+    their broader chain. Raises StoreError / UnknownFormat / InputChanged."""
     with _opened(store) as opened:
         return _build(
             opened, inputs, fmt, options, vocabularies, jobs, batch_size, progress,
-            on_rejection, extractor, shard, reading,
+            on_rejection, extractor, shard, reading, with_vocabulary,
         )
+
+
+def with_broader(concepts: Iterable[ConceptInfo], ids: Iterable[str]) -> list[ConceptInfo]:
+    """The concepts of ``ids`` found in ``concepts`` and every concept above them (their
+    broader chain, as far as ``concepts`` has it), in id order: what a build writes of the
+    vocabulary, so that "the papers about X" can walk from X down to what papers mention."""
+    by_id = {concept.id: concept for concept in concepts}
+    wanted: set[str] = set()
+    todo = [cid for cid in ids if cid in by_id]
+    while todo:
+        cid = todo.pop()
+        if cid not in wanted:
+            wanted.add(cid)
+            todo += [b for b in by_id[cid].broader if b in by_id and b not in wanted]
+    return [by_id[cid] for cid in sorted(wanted)]
 
 
 def refresh(store: str | GraphStore | None = None) -> dict[str, int]:
@@ -148,6 +173,7 @@ def _build(
     extractor: Extractor | None,
     shard: tuple[int, int] | None = None,
     reading: Callable[[int], None] | None = None,
+    with_vocabulary: bool = False,
 ) -> BuildResult:
     before = store.counts()
     # a first pass over the inputs finds duplicates (and, in a store that has papers, the
@@ -160,7 +186,9 @@ def _build(
         on_read=reading,
     )
     extractor = extractor or load_extractor(vocabularies)
-    store.write_concepts(info for info in extractor.concepts() if info.source != "coined")
+    vocabulary = [info for info in extractor.concepts() if info.source != "coined"]
+    if with_vocabulary:
+        store.write_concepts(vocabulary)
     result = BuildResult(
         before, before, read.records, len(read), 0, read.merged_duplicates, read.rejections
     )
@@ -178,8 +206,12 @@ def _build(
             done += len(batch)
             if progress:
                 progress(done, len(read))
-        # coined concepts carry the aliases seen during this run
-        store.write_concepts(info for info in extractor.concepts() if info.source == "coined")
+        # the mentioned vocabulary concepts with their broader chain (written after the
+        # papers: only now is it known what they mention), and the coined concepts with the
+        # aliases seen during this run
+        mentioned = [] if with_vocabulary else with_broader(vocabulary, touched)
+        coined = [info for info in extractor.concepts() if info.source == "coined"]
+        store.write_concepts([*mentioned, *coined])
         store.update_cooccurrence(sorted(touched))
     result.after = store.counts()
     return result

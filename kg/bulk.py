@@ -138,6 +138,7 @@ class BulkWriter:
         self.cited: Counter[str] = Counter()
         self.broader: list[tuple[str, str]] = []  # BROADER edges of written concepts
         self.written: set[str] = set()  # concept nodes written by this output
+        self.mentioned: set[str] = set()  # concepts some paper of this output mentions
         # per paper: its concept ids and year, for kg/derived.py's figures at the end
         self.mentions: list[tuple[str, tuple[str, ...]]] = []
         self.years: dict[str, int] = {}
@@ -175,6 +176,7 @@ class BulkWriter:
                     self.cited[ref] += 1
             self.result.counts["authored_by"] += len(paper.authors)
             self.result.counts["mentions"] += len(links)
+            self.mentioned.update(link.id for link in links)
             self._paper(paper, links)
             if self.cooccurrence:
                 self.mentions.append((paper.id, tuple(link.id for link in links)))
@@ -189,11 +191,15 @@ class BulkWriter:
         counts = self.result.counts
         counts["papers"] = len(self.papers)
         counts["authors"] = len(self.authors)
-        counts["concepts"] = len(self.written)
+        # counted as GraphStore.counts() does: mentioned concepts apart from the vocabulary
+        counts["concepts"] = len(self.written & self.mentioned)
+        counts["unmentioned_concepts"] = len(self.written - self.mentioned)
         counts["cites"] = sum(n for ref, n in self.cited.items() if ref in self.papers)
         known = self.vocabulary | set(self.concepts) | set(self.linked)
         self.broader = [(a, b) for a, b in dict.fromkeys(self.broader) if b in known]
-        counts["broader"] = len(self.broader)
+        counts["broader"] = sum(
+            1 for a, b in self.broader if a in self.mentioned and b in self.mentioned
+        )
         if self.cooccurrence:
             stats = mention_statistics(
                 ((paper, concept) for paper, concepts in self.mentions for concept in concepts),
@@ -315,11 +321,12 @@ class RdfBulkWriter(BulkWriter):
 NODE_FILES: dict[str, list[str]] = {
     "papers": [
         "id:ID(Paper)", ":LABEL", "title", "abstract", "year:int", "date", "updated", "doi",
-        "arxiv_id", "venue", "url", "upvotes:int", "n_authors:int", "keywords:string[]",
+        "arxiv_id", "venue", "entry_type", "url", "upvotes:int", "n_authors:int",
+        "keywords:string[]",
         "categories:string[]", "sources:string[]",
     ],
     "paper-stubs": ["id:ID(Paper)", ":LABEL"],
-    "authors": ["id:ID(Author)", ":LABEL", "name"],
+    "authors": ["id:ID(Author)", ":LABEL", "name", "name_key"],
     "concepts": [
         "id:ID(Concept)", ":LABEL", "name", "type", "source", "aliases:string[]",
         "broader_ids:string[]",
@@ -399,12 +406,13 @@ class Neo4jCsvWriter(BulkWriter):
         ])
 
     def _author(self, author_id: str, name: str, author: Any) -> None:
-        self._row("authors", [author_id, "Author", name])
+        self._row("authors", [author_id, "Author", name, author.key])
 
     def _paper(self, paper: Paper, links: list[ConceptLink]) -> None:
         self._row("papers", [
             paper.id, "Paper", paper.title, _text(paper.abstract), paper.year, paper.date,
-            paper.updated, paper.doi, paper.arxiv_id, paper.venue, paper.url, paper.upvotes,
+            paper.updated, paper.doi, paper.arxiv_id, paper.venue, paper.entry_type, paper.url,
+            paper.upvotes,
             paper.n_authors, _array(paper.keywords), _array(paper.categories),
             _array(dict.fromkeys(paper.sources)),
         ])

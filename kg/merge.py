@@ -127,7 +127,7 @@ def merge_papers(into: Paper, other: Paper) -> None:
     into.year = into.year or other.year
     if other.date and (not into.date or (into.date.startswith("--") and other.date[:1] != "-")):
         into.date = other.date  # a full date beats a month-day one
-    for name in ("venue", "url"):
+    for name in ("venue", "entry_type", "url"):
         setattr(into, name, getattr(into, name) or getattr(other, name))
     if other.upvotes is not None:
         into.upvotes = max(into.upvotes or 0, other.upvotes)

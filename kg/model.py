@@ -139,6 +139,9 @@ class Paper:
     doi: str | None = None
     arxiv_id: str | None = None
     venue: str | None = None
+    # the BibTeX entry type of the record ("article", "inproceedings", …), so that a BibTeX
+    # export writes the entry as it came (with its venue field: journal or booktitle)
+    entry_type: str | None = None
     url: str | None = None
     keywords: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)

@@ -21,7 +21,7 @@ import pytest
 from app.graph_view import TYPE_COLORS
 from tests.conftest import ROOT
 from tests.servers import free_port
-from tests.test_app import write_hand_store
+from tests.test_app import PAPERS, write_hand_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
@@ -188,3 +188,21 @@ def test_search_graph_click_and_screenshot(app_url: str, tmp_path: Path) -> None
             browser.close()
     assert SCREENSHOT.stat().st_size > 10_000
     assert not outside, f"the app tried to reach the network: {outside[:5]}"
+
+
+def test_graph_of_a_concept_shows_the_papers_about_it(app_url: str) -> None:
+    """Transformer's graph, opened by its link, draws every paper about it: the one naming
+    it and those naming ViT or BERT, below it (the same papers as papers-by-concept)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.goto(f"{app_url}/?view=Graph&id=concept:transformer",
+                      wait_until="domcontentloaded")
+            frame = graph_frame(page, timeout=60)
+            ids = set(frame.evaluate("() => network.body.data.nodes.getIds()"))
+            assert {f"arxiv:{paper[0]}" for paper in PAPERS} <= ids
+            assert {"concept:vit", "concept:bert"} <= ids
+        finally:
+            browser.close()

@@ -145,3 +145,61 @@ def test_a_paper_coming_back_with_a_stronger_id_keeps_its_node(tmp_path: Path) -
         stored = store.named("paper-id", {"title": title}).rows
     assert rows == stored and len(rows) == 1
     assert str(rows[0][0]).startswith("title:")
+
+
+_CONCEPTS = """
+SELECT ?id (EXISTS { ?p schema:mentions ?c } AS ?mentioned) WHERE {
+  ?c a pkg:Concept ; dcterms:identifier ?id
+}"""
+_BROADER = """
+SELECT ?a ?b WHERE { ?x skos:broader ?y . ?x dcterms:identifier ?a . ?y dcterms:identifier ?b }
+"""
+_SAME_ROWS = [
+    ("top-concepts", {"limit": 1000}),
+    ("papers-by-concept", {"concept": "Transformer"}),
+    ("concepts-under", {"concept": "Transformer"}),
+    ("concept-trend", {"concept": "Transformer"}),
+    ("search", {"text": "net", "limit": 1000}),
+    ("top-cooccurring", {"limit": 1000}),
+    ("ego-network", {"node": "concept:transformer", "hops": 2, "limit": 100_000}),
+    ("node-degree", {"node": "concept:transformer"}),
+]
+
+
+def test_a_build_writes_the_mentioned_vocabulary_and_its_broader_chain(clean) -> None:
+    """Of the 2,500-concept vocabulary only what papers mention is written, and the concepts
+    above those (the chain "papers about X" walks); "concepts" counts the mentioned ones."""
+    uri, after, _ = clean
+    with open_store(uri) as store:
+        rows = store.query(_CONCEPTS).rows
+        broader = [(str(a), str(b)) for a, b in store.query(_BROADER).rows]
+    mentioned = {str(cid) for cid, is_mentioned in rows if is_mentioned}
+    above: set[str] = set()
+    todo = list(mentioned)
+    while todo:
+        node = todo.pop()
+        for a, b in broader:
+            if a == node and b not in above:
+                above.add(b)
+                todo.append(b)
+    assert {str(cid) for cid, _ in rows} == mentioned | above
+    assert after["concepts"] == len(mentioned)
+    assert 0 < after["unmentioned_concepts"] == len(above - mentioned) < 100
+
+
+def test_the_whole_vocabulary_on_request_gives_the_same_answers(clean, tmp_path: Path) -> None:
+    """--with-vocabulary (or a store built before, holding all of it) writes every
+    vocabulary concept; counts of mentioned concepts and every query's rows stay the same,
+    and a later build deletes none of them."""
+    uri, after, _ = clean
+    full = f"oxigraph:{tmp_path / 'full'}"
+    result = build([EXAMPLES], full, with_vocabulary=True)
+    assert result.after["unmentioned_concepts"] > 2000
+    assert {k: v for k, v in result.after.items() if k != "unmentioned_concepts"} == {
+        k: v for k, v in after.items() if k != "unmentioned_concepts"
+    }
+    with open_store(uri) as lean, open_store(full) as whole:
+        for name, params in _SAME_ROWS:
+            assert lean.named(name, params).rows == whole.named(name, params).rows, name
+    again = build([EXAMPLES], full)  # a default build over it: nothing is taken away
+    assert again.after == result.after

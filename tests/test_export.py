@@ -24,9 +24,9 @@ import pytest
 import rdflib
 
 from extract.model import ConceptInfo, ConceptLink, Mention
-from kg.export import ExportError, export, formats
+from kg.export import ExportError, empty_reason, export, formats
 from kg.export.cypher import cypher_string
-from kg.graph import build_graph, graph_counts, new_graph
+from kg.graph import add_edge, build_graph, graph_counts, new_graph
 from kg.model import Author, Paper
 
 HOSTILE = 'It\'s a "test" with back\\slash, 50% & $x_1$ #1 {brace} | pipe\nnew line — Łukasz'
@@ -360,12 +360,22 @@ def test_vosviewer_json_and_map_files(graph: nx.MultiDiGraph, tmp_path: Path) ->
     label_of = {i["id"]: i["label"] for i in items}
     assert all(link["source_id"] in label_of and link["target_id"] in label_of for link in links)
     assert all(isinstance(i["cluster"], int) and 1 <= i["cluster"] <= 1000 for i in items)
-    total = sum(float(d.get("weight", 1)) for u, v, d in graph.edges(data=True) if u != v)
-    assert sum(link["strength"] for link in links) == pytest.approx(total)
+    # a link's strength is its strongest kind's weight, never a sum of kinds
+    strongest: dict[frozenset, float] = {}
+    for u, v, d in graph.edges(data=True):
+        if u != v:
+            pair = frozenset((u, v))
+            strongest[pair] = max(strongest.get(pair, 0.0), float(d.get("weight", 1)))
+    assert sum(link["strength"] for link in links) == pytest.approx(sum(strongest.values()))
     map_rows = list(csv.reader(paths[1].open(encoding="utf-8"), delimiter="\t"))
     assert map_rows[0][:2] == ["id", "label"] and len(map_rows) == 1 + len(items)
     net_rows = list(csv.reader(paths[2].open(encoding="utf-8"), delimiter="\t"))
     assert len(net_rows) == len(links)
+    for path in paths[3:]:  # one network file per edge kind, that kind's links alone
+        rel = path.stem.rsplit("-network-", 1)[1]
+        kind_rows = list(csv.reader(path.open(encoding="utf-8"), delimiter="\t"))
+        assert len(kind_rows) == len({frozenset((u, v)) for u, v, k in graph.edges(keys=True)
+                                      if k == rel and u != v})
 
 
 def test_bundle_holds_every_format_and_a_readme(graph: nx.MultiDiGraph, tmp_path: Path) -> None:
@@ -496,3 +506,82 @@ def test_every_format_writes_a_lone_seed(fmt: str, tmp_path: Path) -> None:
     result = export(lone, fmt, tmp_path / f"lone{formats()[fmt].suffix}")
     assert (result.nodes, result.edges) == (1, 0)
     assert all(path.exists() for path in result.paths)
+
+
+# --------------------------------------------------------------------------- issue fixes
+
+
+def test_bibtex_and_ris_keep_the_entry_type_and_its_venue_field(tmp_path: Path) -> None:
+    """An @inproceedings stays one with its venue as booktitle; an @article names its
+    journal; a record without a type is an article when it has a venue, else misc."""
+    records, infos = make_records()
+    records[0][0].entry_type = "inproceedings"  # Xt Conference
+    records[1][0].venue, records[1][0].entry_type = "Journal of Xt", "article"
+    g = build_graph(records, infos)
+    library = bibtexparser.parse_string(export(g, "bib", tmp_path / "g.bib").paths[0]
+                                        .read_text("utf-8"))
+    by_year = {int(e.fields_dict["year"].value): e for e in library.entries}
+    assert by_year[2017].entry_type == "inproceedings"
+    assert by_year[2017].fields_dict["booktitle"].value == "Xt Conference"
+    assert "journal" not in by_year[2017].fields_dict
+    assert by_year[2020].entry_type == "article"
+    assert by_year[2020].fields_dict["journal"].value == "Journal of Xt"
+    assert by_year[2021].entry_type == "misc"
+    records = parse_ris(export(g, "ris", tmp_path / "g.ris").paths[0].read_text("utf-8"))
+    assert [r["TY"][0] for r in records] == ["GEN", "JOUR", "CPAPER"]  # newest first
+
+
+def test_vosviewer_link_strength_is_one_kind_never_a_sum(tmp_path: Path) -> None:
+    """Two concepts with a BROADER link and 3 papers in common: strength 3 (not 4); each
+    kind's links are also written alone."""
+    g = new_graph()
+    for node in ("concept:a", "concept:b", "arxiv:1"):
+        g.add_node(node, kind="paper" if node == "arxiv:1" else "concept", label=node)
+    add_edge(g, "concept:a", "concept:b", "BROADER")
+    add_edge(g, "concept:a", "concept:b", "CO_OCCURS", weight=3)
+    add_edge(g, "arxiv:1", "concept:a", "MENTIONS")
+    paths = export(g, "vosviewer", tmp_path / "v.json").paths
+    links = json.loads(paths[0].read_text("utf-8"))["network"]["links"]
+    assert sorted(link["strength"] for link in links) == [1, 3]
+    by_kind = {p.name: p.read_text("utf-8").split() for p in paths if "-network-" in p.name}
+    assert by_kind == {"v-network-BROADER.txt": ["1", "2", "1"],
+                       "v-network-CO_OCCURS.txt": ["1", "2", "3"],
+                       "v-network-MENTIONS.txt": ["1", "3", "1"]}
+
+
+def test_default_file_names_never_overwrite_each_other(graph: nx.MultiDiGraph,
+                                                       tmp_path: Path) -> None:
+    """Every format written to its default name in one directory: no file is written by
+    two formats (vosviewer and json both wrote kg-export.json), each still holds its own."""
+    written: dict[Path, str] = {}
+    for fmt, exporter in formats().items():
+        for path in export(graph, fmt, tmp_path / f"kg-export{exporter.suffix}").paths:
+            assert path not in written, f"{fmt} overwrote {written.get(path)}'s {path.name}"
+            written[path] = fmt
+    json_doc = json.loads((tmp_path / "kg-export.json").read_text("utf-8"))
+    assert "nodes" in json_doc and "network" not in json_doc  # node-link, not VOSviewer
+
+
+def test_matrix_has_a_column_for_every_concept_or_the_top_n(tmp_path: Path) -> None:
+    """A concept of the selection that no selected paper mentions still has its column
+    (empty); --columns N keeps the N concepts most papers mention."""
+    records, infos = make_records()
+    g = build_graph(records, infos)
+    g.add_node("concept:xt-lonely", kind="concept", label="XtLonely", type="method")
+    add_edge(g, "concept:xt-lonely", "concept:xt-former", "BROADER")
+    header = next(csv.reader(export(g, "matrix", tmp_path / "m.csv").paths[0].open()))
+    assert len(header) == 3 + kinds(g)["concept"] and "XtLonely" in header
+    top = export(g, "matrix", tmp_path / "top.csv", columns=2).paths[0]
+    assert next(csv.reader(top.open()))[3:] == ["XtFormer", "XtAdam"]  # 3 papers, then 2
+
+
+def test_empty_reason_names_what_is_missing(graph: nx.MultiDiGraph) -> None:
+    lone = new_graph()
+    lone.add_node("concept:a", kind="concept", label="A")
+    assert "no papers" in (empty_reason(lone, "bib") or "")
+    assert "no papers" in (empty_reason(lone, "matrix") or "")
+    assert "no edges" in (empty_reason(lone, "graphml") or "")
+    assert empty_reason(lone, "bundle")
+    lone.add_node("arxiv:1", kind="paper", label="P")
+    assert empty_reason(lone, "bib") is None and empty_reason(lone, "bundle") is None
+    assert all(empty_reason(graph, fmt) is None for fmt in formats())

@@ -11,10 +11,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import bibtexparser
 import networkx as nx
 import pytest
 
-from kg.graph import Selection, select
+from kg.selection import Selection, select
 from kg.stores import open_store
 from tests.conftest import EXAMPLES, ROOT
 
@@ -121,6 +122,8 @@ def test_query_file_seeds(store_uri: str, tmp_path: Path) -> None:
 
 
 def test_all_exports_every_edge(store_uri: str, tmp_path: Path) -> None:
+    """Every edge, counted as the store counts them (BROADER from mentioned concepts: the
+    vocabulary's own links are not part of the paper graph)."""
     out = tmp_path / "all"
     done = kg("export", "-s", store_uri, "--all", "-f", "csv", "-o", out)
     assert done.returncode == 0, done.stderr
@@ -183,3 +186,80 @@ def test_empty_store_says_to_build_first(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "kg build" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_export_with_nothing_in_it_is_an_error_unless_allowed(
+    store_uri: str, tmp_path: Path
+) -> None:
+    """No papers for a reference list or a matrix, no edges for a graph: said on stderr,
+    exit code 1 and no file; --allow-empty writes it anyway."""
+    cases = [
+        (["-c", "Transformer", "--types", "concept", "-f", "bib"], "no papers", "x.bib"),
+        (["-c", "Transformer", "--types", "concept", "-f", "matrix"], "no papers", "x.csv"),
+        (["-c", "Transformer", "--types", "author", "-f", "graphml"], "no edges", "x.graphml"),
+    ]
+    for args, reason, name in cases:
+        out = tmp_path / name
+        done = kg("export", "-s", store_uri, *args, "-o", out)
+        assert done.returncode == 1, (args, done.stderr)
+        assert reason in done.stderr and "--allow-empty" in done.stderr
+        assert "--types" in done.stderr  # what to change
+        assert not list(tmp_path.iterdir()), args
+        allowed = kg("export", "-s", store_uri, *args, "-o", out, "--allow-empty")
+        assert allowed.returncode == 0, allowed.stderr
+        assert reason in allowed.stderr and out.exists()
+        out.unlink()
+        for extra in tmp_path.iterdir():
+            extra.unlink()
+
+
+def test_bibtex_keeps_inproceedings_from_the_input(store_uri: str, tmp_path: Path) -> None:
+    """examples/references.bib has Attention is All you Need as @inproceedings with a
+    booktitle: the export writes it the same way (not @article with a journal)."""
+    out = tmp_path / "attention.bib"
+    done = kg("export", "-s", store_uri, "--paper", "arxiv:1706.03762", "-f", "bib", "-o", out)
+    assert done.returncode == 0, done.stderr
+    entries = bibtexparser.parse_string(out.read_text("utf-8")).entries
+    entry = next(e for e in entries if "1706.03762" in e.fields_dict["note"].value)
+    assert entry.entry_type == "inproceedings"
+    venue = "Advances in Neural Information Processing Systems"
+    assert entry.fields_dict["booktitle"].value == venue
+    assert "journal" not in entry.fields_dict
+
+
+def test_matrix_columns_cover_the_selection(store_uri: str, tmp_path: Path) -> None:
+    with open_store(store_uri) as store:
+        g = select(store, Selection(concepts=["ViT"], limit=10_000_000))
+    concepts = [n for n, kind in g.nodes(data="kind") if kind == "concept"]
+    done = kg("export", "-s", store_uri, "-c", "ViT", "-f", "matrix", "-o", tmp_path / "m.csv")
+    assert done.returncode == 0, done.stderr
+    header = next(csv.reader((tmp_path / "m.csv").open(encoding="utf-8")))
+    assert len(concepts) > 3 and len(header) == 3 + len(concepts)
+    for concept in concepts:  # a column each, named by its label (and id when labels clash)
+        label = g.nodes[concept]["label"]
+        assert label in header or f"{label} ({concept})" in header, concept
+    done = kg("export", "-s", store_uri, "-c", "ViT", "-f", "matrix", "--columns", "3",
+              "-o", tmp_path / "top.csv")
+    assert done.returncode == 0, done.stderr
+    top = next(csv.reader((tmp_path / "top.csv").open(encoding="utf-8")))[3:]
+    assert len(top) == 3 and top[0] == "ViT"
+
+
+def test_default_names_of_two_formats_do_not_collide(store_uri: str, tmp_path: Path) -> None:
+    for fmt in ("vosviewer", "json"):
+        done = subprocess.run([*KG, "export", "-s", store_uri, "-c", "ViT", "-f", fmt],
+                              capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                              env={**ENV, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 0, done.stderr
+    assert "nodes" in json.loads((tmp_path / "kg-export.json").read_text("utf-8"))
+    assert "network" in json.loads((tmp_path / "kg-export.vos.json").read_text("utf-8"))
+
+
+def test_what_the_budget_left_out_is_reported_per_kind(store_uri: str, tmp_path: Path) -> None:
+    done = kg("export", "-s", store_uri, "-c", "Transformer", "--limit", "5", "-f", "graphml",
+              "-o", tmp_path / "t.graphml")
+    assert done.returncode == 0, done.stderr
+    note = " ".join(done.stderr.split())
+    assert re.search(r"left out by the budget: .*\d+ CO_OCCURS.*\d+ MENTIONS", note), note
+    back = nx.read_graphml(tmp_path / "t.graphml", force_multigraph=True)
+    assert {d["rel"] for *_, d in back.edges(data=True)} == {"MENTIONS"}  # papers first

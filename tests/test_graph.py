@@ -14,17 +14,14 @@ from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
 from kg.export import export
 from kg.graph import (
-    Selection,
-    SelectionError,
     add_edge,
     build_graph,
     concept_communities,
-    ego_graph,
     graph_counts,
     new_graph,
     rank_nodes,
-    select,
 )
+from kg.selection import Selection, SelectionError, ego_graph, select
 from kg.stores import GraphStore, PaperGraph, open_store
 from tests.conftest import EXAMPLES
 from tests.test_export import make_records
@@ -275,13 +272,21 @@ def test_select_by_alias_and_filters(store: GraphStore) -> None:
 
 
 def test_budget_counts_what_it_left_out(store: GraphStore) -> None:
-    """The seed's own edges that the budget left out (edges beyond hop 1 are not counted)."""
-    full = select(store, Selection(concepts=["XtFormer"], hops=1, limit=1000))
+    """Papers first: a budget of 3 edges goes to XtFormer's papers (its own and XtViT's,
+    below it); what was left out is counted per kind, the seed's own edges exactly."""
     small = select(store, Selection(concepts=["XtFormer"], hops=1, limit=3))
-    assert full.number_of_edges() > 3 and small.number_of_edges() == 3
-    assert small.graph["omitted"] == full.number_of_edges() - 3
+    about = store.named("papers-by-concept", {"concept": "concept:xt-former"}).rows
+    degree = dict(store.named("node-degree", {"node": "concept:xt-former"}).rows)
+    assert small.number_of_edges() == 3
+    assert {k for *_, k in small.edges(keys=True)} == {"MENTIONS"}
+    assert small.graph["omitted_by_kind"] == {
+        "BROADER": degree["BROADER"],
+        "CO_OCCURS": degree["CO_OCCURS"],
+        "MENTIONS": len(about) - 3,
+    }
+    assert small.graph["omitted"] == sum(small.graph["omitted_by_kind"].values())
     wide = select(store, Selection(concepts=["XtFormer"], hops=2, limit=3))
-    assert wide.graph["omitted"] == full.number_of_edges() - 3
+    assert wide.graph["omitted_by_kind"] == small.graph["omitted_by_kind"]
 
 
 def test_unknown_seeds_suggest_close_names(store: GraphStore) -> None:
@@ -315,18 +320,6 @@ def test_select_everything(oxigraph_store: GraphStore) -> None:
 
 # --------------------------------------------------------------------------- example corpus
 
-_NEIGHBOURS = """
-PREFIX pkg: <https://paper-kg.org/schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?id WHERE {
-  ?seed dcterms:identifier $node .
-  ?seed dcterms:creator|^dcterms:creator|<https://schema.org/mentions>|
-        ^<https://schema.org/mentions>|<http://purl.org/spar/cito/cites>|
-        ^<http://purl.org/spar/cito/cites>|<http://www.w3.org/2004/02/skos/core#broader>|
-        ^<http://www.w3.org/2004/02/skos/core#broader>|pkg:coOccursWith|^pkg:coOccursWith ?n .
-  ?n a ?class ; dcterms:identifier ?id .
-  VALUES ?class { pkg:Paper pkg:Author pkg:Concept }
-}"""
 _ALL_EDGES = """
 PREFIX pkg: <https://paper-kg.org/schema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -338,6 +331,13 @@ SELECT DISTINCT ?s ?p ?t WHERE {
   VALUES ?ca { pkg:Paper pkg:Author pkg:Concept }
   VALUES ?cb { pkg:Paper pkg:Author pkg:Concept }
 }"""
+_RELS = {
+    "http://purl.org/dc/terms/creator": "AUTHORED_BY",
+    "https://schema.org/mentions": "MENTIONS",
+    "http://purl.org/spar/cito/cites": "CITES",
+    "http://www.w3.org/2004/02/skos/core#broader": "BROADER",
+    "https://paper-kg.org/schema#coOccursWith": "CO_OCCURS",
+}
 
 
 @pytest.fixture(scope="module")
@@ -345,7 +345,7 @@ def example_store() -> Iterator[GraphStore]:
     from kg.build import build
 
     store = open_store("oxigraph:")
-    build([EXAMPLES], store)
+    build([EXAMPLES], store, with_vocabulary=True)  # vocabulary concepts must stay out
     yield store
     store.close()
 
@@ -353,19 +353,31 @@ def example_store() -> Iterator[GraphStore]:
 def test_two_hop_selection_on_examples_matches_an_independent_count(
     example_store: GraphStore, tmp_path: Path
 ) -> None:
+    """Without a budget, two hops around Transformer are, counted here from the raw
+    triples: its papers (papers-by-concept, with the concepts below it) and its other edges;
+    then every edge touching what that took; and the MENTIONS between the papers and
+    concepts taken; never a concept no paper mentions."""
     seed = "concept:transformer"
-    frontier = {seed} | {str(r[0]) for r in example_store.query(_NEIGHBOURS, {"node": seed}).rows}
-    edges = {
-        (str(s), str(p), str(t))
-        for s, p, t in example_store.query(_ALL_EDGES).rows
-        if str(s) in frontier or str(t) in frontier
-    }
-    nodes = {s for s, _, _ in edges} | {t for *_, t in edges}
-    assert len(edges) > 50  # the corpus really has a two-hop neighbourhood here
+    triples = {(str(s), _RELS[str(p)], str(t)) for s, p, t in example_store.query(_ALL_EDGES).rows}
+    mentioned = {t for _, rel, t in triples if rel == "MENTIONS"}
+    assert {t for _, rel, t in triples if rel == "BROADER"} - mentioned  # vocabulary is there
+
+    def kept(edge: tuple[str, str, str]) -> bool:
+        return all(not n.startswith("concept:") or n in mentioned or n == seed
+                   for n in (edge[0], edge[2]))
+
+    about = example_store.named("papers-by-concept", {"concept": seed, "limit": 10**6})
+    first = {(str(r[0]), "MENTIONS", str(r[4])) for r in about.rows}
+    first |= {e for e in triples if seed in (e[0], e[2]) and kept(e)}
+    frontier = {n for s, _, t in first for n in (s, t)} - {seed}
+    chosen = first | {e for e in triples if (e[0] in frontier or e[2] in frontier) and kept(e)}
+    nodes = {n for s, _, t in chosen for n in (s, t)}
+    edges = chosen | {e for e in triples if e[1] == "MENTIONS" and {e[0], e[2]} <= nodes}
+    assert len(edges) > 50 and len(first) > len(about.rows)  # a real two-hop neighbourhood
     g = select(example_store, Selection(concepts=["Transformer"], hops=2, limit=1_000_000))
     assert g.graph["omitted"] == 0
-    assert (g.number_of_nodes(), g.number_of_edges()) == (len(nodes), len(edges))
     assert set(g.nodes) == nodes
+    assert {(u, k, v) for u, v, k in g.edges(keys=True)} == edges
     # and the exported files carry exactly the selection
     back = nx.read_graphml(
         export(g, "graphml", tmp_path / "g.graphml").paths[0], force_multigraph=True

@@ -33,7 +33,8 @@ def bolt(request: pytest.FixtureRequest) -> BoltServer:
 def stores(
     bolt: BoltServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[GraphStore, GraphStore]]:
-    """Both backends built from examples/ by the real build (one extractor each)."""
+    """Both backends built from examples/ by the real build (one extractor each), with the
+    whole vocabulary (as stores built before mentioned-only vocabulary hold it)."""
     build = pytest.importorskip("kg.build").build
     if not any(EXAMPLES.glob("*")):
         pytest.skip("examples/ is empty")
@@ -45,8 +46,9 @@ def stores(
     graph = open_store(f"{bolt.uri}?database={bolt.database}")
     try:
         graph.clear()  # type: ignore[attr-defined]
-        build(inputs, rdf)
-        build(inputs, graph)
+        # the whole vocabulary, so that every query must leave out unmentioned concepts itself
+        build(inputs, rdf, with_vocabulary=True)
+        build(inputs, graph, with_vocabulary=True)
         yield rdf, graph
     finally:
         graph.clear()  # type: ignore[attr-defined]
@@ -91,28 +93,53 @@ def _param_sets(rdf: GraphStore) -> dict[str, list[dict[str, Any]]]:
             {"concept": str(concept["name"]).upper(), "narrower": False},
             {"concept": top[-1]["concept"], "limit": 3},
         ],
+        "concepts-under": [
+            {"concept": concept["concept"]},
+            {"concept": str(concept["name"]).lower(), "vocabulary": True},
+            {"concept": top[-1]["concept"], "narrower": False},
+        ],
         "concepts-of-paper": [{"paper": paper}, {"paper": papers[-1]["paper"]}],
         "author-concepts": [{"author": a} for a in authors[:2]],
+        "author-id": [{"author": a} for a in authors[:2]] + [{"author": "nobody at all"}],
+        "papers-by-author": [{"author": a} for a in authors[:2]],
         "top-cooccurring": [{}, {"concept": concept["concept"]}, {"limit": 1000}],
-        "concept-trend": [{}, {"concept": concept["name"]}],
+        "concept-trend": [
+            {},
+            {"concept": concept["name"]},
+            {"concept": concept["concept"], "narrower": False},
+        ],
         "ego-network": [
             {"node": concept["concept"]},
+            {"node": [concept["concept"], paper], "rels": "MENTIONS,BROADER"},
+            {"node": concept["concept"], "rels": "BROADER", "vocabulary": True},
             {"node": paper, "hops": 2},
             {"node": paper, "hops": 2, "types": "paper,author"},
             {"node": concept["concept"], "hops": 2, "types": concept["type"], "limit": 50},
         ],
-        "node-degree": [{"node": concept["concept"]}, {"node": paper}, {"node": "concept:none"}],
+        "node-degree": [
+            {"node": concept["concept"]},
+            {"node": concept["concept"], "vocabulary": True},
+            {"node": paper},
+            {"node": "concept:none"},
+        ],
         "paper-id": [
             {"title": str(papers[0]["title"])},
             {"arxiv": str(paper).removeprefix("arxiv:"), "doi": "10.0/none"},
             {},
         ],
-        "search": [{"text": word}, {"text": str(concept["name"])[:3]}, {"text": "zzzqqq"}],
+        "search": [
+            {"text": word},
+            {"text": str(concept["name"])[:3]},
+            {"text": str(concept["name"])[:3], "vocabulary": True, "limit": 100},
+            {"text": "zzzqqq"},
+        ],
     }
     if authors:
         names = rdf.named("search", {"text": authors[0].split(":", 1)[-1][:4]}).records()
         by_name = [{"author": r["label"]} for r in names if r["kind"] == "author"]
         sets["author-concepts"] += by_name[:1]
+        sets["author-id"] += [{"author": str(r["author"]).upper()} for r in by_name[:1]]
+        sets["papers-by-author"] += by_name[:1]
     return sets
 
 

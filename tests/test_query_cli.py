@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,14 +61,15 @@ def test_second_build_gives_identical_counts(workdir: Path) -> None:
 
 
 def test_named_queries_from_the_cli(workdir: Path) -> None:
-    done = kg("query", "--named", "top-concepts", "--param", "limit=3", "-o", "json", cwd=workdir)
+    done = kg("query", "--named", "top-concepts", "--param", "limit=3", "--format", "json",
+              cwd=workdir)
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert len(rows) == 3 and list(rows[0]) == list(NAMED_QUERIES["top-concepts"].columns)
     assert [r["papers"] for r in rows] == sorted((r["papers"] for r in rows), reverse=True)
     top = rows[0]["concept"]
     csv = kg("query", "-n", "papers-by-concept", "-p", f"concept={top}", "-p",
-             "narrower=false", "-o", "csv", cwd=workdir)
+             "narrower=false", "--format", "csv", cwd=workdir)
     assert csv.returncode == 0, csv.stderr
     lines = csv.stdout.strip().splitlines()
     assert lines[0] == "paper,title,year,role,concept"
@@ -77,7 +79,8 @@ def test_named_queries_from_the_cli(workdir: Path) -> None:
 def test_query_from_file_and_list(workdir: Path) -> None:
     query = workdir / "q.rq"
     query.write_text("SELECT ?t WHERE { ?p dcterms:identifier $id ; dcterms:title ?t }")
-    done = kg("query", "-f", str(query), "-p", "id=arxiv:1706.03762", "-o", "json", cwd=workdir)
+    done = kg("query", "-f", str(query), "-p", "id=arxiv:1706.03762", "--format", "json",
+              cwd=workdir)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [{"t": "Attention Is All You Need"}]
     listing = kg("query", "--list", cwd=workdir)
@@ -102,7 +105,7 @@ def test_updates_need_write(workdir: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "kg refresh" in done.stderr  # counts derived from mentions are now stale
     assert kg("refresh", "-s", str(tmp_path / "copy"), cwd=workdir).returncode == 0
-    left = kg("query", "-s", str(tmp_path / "copy"), "-n", "top-concepts", "-o", "json",
+    left = kg("query", "-s", str(tmp_path / "copy"), "-n", "top-concepts", "--format", "json",
               cwd=workdir)
     assert json.loads(left.stdout) == []
 
@@ -137,3 +140,42 @@ def test_build_reports_rejections_and_bad_paths(tmp_path: Path) -> None:
     assert (tmp_path / "out.ttl").exists()
     missing = kg("build", str(tmp_path / "nope"), cwd=tmp_path)
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_output_option_writes_the_file_and_format_stays(workdir: Path, tmp_path: Path) -> None:
+    """-o means the output file, as in every other command (it was --format)."""
+    out = tmp_path / "top.csv"
+    done = kg("query", "--named", "top-concepts", "--format", "csv", "-o", str(out), cwd=workdir)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and "wrote 20 rows" in done.stderr
+    lines = out.read_text("utf-8").splitlines()
+    assert lines[0] == "concept,name,type,papers" and len(lines) == 21
+    table = kg("query", "--named", "top-concepts", "--output", str(tmp_path / "t.txt"),
+               cwd=workdir)
+    assert table.returncode == 0 and "concept:transformer" in (tmp_path / "t.txt").read_text()
+
+
+def test_author_lookups_fold_accents_and_case(workdir: Path, tmp_path: Path) -> None:
+    """'Lukasz Kaiser' (and 'lukasz KAISER') finds Łukasz Kaiser, whose id comes from
+    OpenAlex, not from the name: in papers-by-author, author-concepts, search and export."""
+
+    def named(name: str, *params: str) -> list[dict]:
+        args = [a for p in params for a in ("--param", p)]
+        done = kg("query", "--named", name, *args, "--format", "json", cwd=workdir)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    exact = named("papers-by-author", "author=Łukasz Kaiser")
+    assert "arxiv:1706.03762" in {r["paper"] for r in exact}
+    for spelling in ("Lukasz Kaiser", "lukasz KAISER", "Kaiser, Łukasz"):
+        assert named("papers-by-author", f"author={spelling}") == exact, spelling
+    assert named("author-concepts", "author=lukasz kaiser") == named(
+        "author-concepts", "author=Łukasz Kaiser")
+    assert named("author-concepts", "author=Lukasz Kaiser")
+    found = [r for r in named("search", "text=lukasz") if r["kind"] == "author"]
+    assert [r["label"] for r in found] == ["Łukasz Kaiser"]
+    out = tmp_path / "kaiser.bib"
+    done = kg("export", "--author", "Lukasz Kaiser", "-f", "bib", "-o", str(out), cwd=workdir)
+    assert done.returncode == 0, done.stderr
+    notes = re.findall(r"paper-kg id: ([^}]+)}", out.read_text("utf-8"))
+    assert set(notes) == {r["paper"] for r in exact}

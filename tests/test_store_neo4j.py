@@ -138,9 +138,12 @@ def build(store: Neo4jStore, graphs: list[PaperGraph] | None = None) -> list[Pap
 
 
 def expected_counts(graphs: list[PaperGraph]) -> dict[str, int]:
-    """Counts derived from the input, with the documented semantics."""
+    """Counts derived from the input, with the documented semantics: "concepts" are those
+    a paper mentions, the other concept nodes are counted apart, BROADER from mentioned
+    concepts."""
     ids = {g.paper.id for g in graphs}
     concepts = {c.id for c in VOCAB} | {link.id for g in graphs for link in g.concepts}
+    mentioned = {link.id for g in graphs for link in g.concepts}
     pairs = {
         tuple(sorted(pair))
         for g in graphs
@@ -149,11 +152,12 @@ def expected_counts(graphs: list[PaperGraph]) -> dict[str, int]:
     return {
         "papers": len(ids),
         "authors": len({a.id for g in graphs for a in g.paper.authors}),
-        "concepts": len(concepts),
+        "concepts": len(mentioned),
+        "unmentioned_concepts": len(concepts - mentioned),
         "authored_by": sum(len(g.paper.authors) for g in graphs),
         "mentions": sum(len({link.id for link in g.concepts}) for g in graphs),
         "cites": sum(1 for g in graphs for ref in set(g.paper.references) if ref in ids),
-        "broader": sum(1 for c in VOCAB for b in c.broader if b in concepts),
+        "broader": sum(1 for c in VOCAB for b in c.broader if {b, c.id} <= mentioned),
         "co_occurs": len(pairs),
     }
 
@@ -299,11 +303,13 @@ def test_rewrite_replaces_mentions_and_merges_fields(store: Neo4jStore) -> None:
     pair = store.named("top-cooccurring", {"concept": "concept:imagenet"}).rows
     assert pair == []  # ImageNet lost its only paper
     # authors and citations of the old record stay (nodes are never dropped, CITES merge);
-    # mentions and co-occurrence follow the new record
+    # mentions and co-occurrence follow the new record (ImageNet, no longer mentioned, is
+    # kept but counted apart)
     expected = expected_counts(graphs)
     graphs[1] = PaperGraph(again, [graphs[1].concepts[0]])
     now = expected_counts(graphs)
-    expected.update(mentions=now["mentions"], co_occurs=now["co_occurs"])
+    expected.update({key: now[key] for key in ("mentions", "co_occurs", "concepts",
+                                               "unmentioned_concepts", "broader")})
     expected["authored_by"] -= 1
     assert store.counts() == expected
 

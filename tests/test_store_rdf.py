@@ -77,8 +77,8 @@ def sample() -> list[PaperGraph]:
 # vit {vit, imagenet, transformer, adam} = 6; foo {foonet, imagenet} = 1; the pair
 # (transformer, adam) appears in two papers, so 7 distinct pairs.
 EXPECTED = {
-    "papers": 3, "authors": 5, "concepts": 5, "authored_by": 6, "mentions": 8,
-    "cites": 1, "broader": 1, "co_occurs": 7,
+    "papers": 3, "authors": 5, "concepts": 5, "unmentioned_concepts": 0, "authored_by": 6,
+    "mentions": 8, "cites": 1, "broader": 1, "co_occurs": 7,
 }
 
 
@@ -214,8 +214,11 @@ def test_named_queries_have_declared_columns(store: GraphStore) -> None:
     fill(store)
     args = {
         "papers-by-concept": {"concept": "transformer"},
+        "concepts-under": {"concept": "transformer"},
         "concepts-of-paper": {"paper": "arxiv:2010.11929"},
         "author-concepts": {"author": "Noam Shazeer"},
+        "author-id": {"author": "noam shazeer"},
+        "papers-by-author": {"author": "Noam SHAZEER"},
         "ego-network": {"node": "concept:imagenet"},
         "node-degree": {"node": "concept:imagenet"},
         "search": {"text": "a"},
@@ -369,10 +372,13 @@ def test_backends_agree_on_every_named_query(tmp_path: Path) -> None:
         "top-concepts": [{}, {"type": "architecture", "limit": 2}],
         "papers-by-concept": [{"concept": "Transformer"}, {"concept": "vit", "narrower": False},
                               {"concept": "concept:imagenet", "narrower": False}],
+        "concepts-under": [{"concept": "Transformer"}, {"concept": "tf", "narrower": False}],
         "concepts-of-paper": [{"paper": "arxiv:2010.11929"}],
         "author-concepts": [{"author": "name:noam-shazeer"}],
+        "author-id": [{"author": "Noam Shazeer"}, {"author": "name:jane-roe"}],
+        "papers-by-author": [{"author": "noam shazeer"}, {"author": "nobody"}],
         "top-cooccurring": [{}, {"concept": "imagenet"}],
-        "concept-trend": [{}],
+        "concept-trend": [{}, {"concept": "Transformer"}, {"concept": "tf", "narrower": False}],
         "ego-network": [{"node": "concept:transformer", "hops": 2}, {"node": "name:jane-roe"}],
         "search": [{"text": "ima"}],
         "paper-id": [{"arxiv": "2010.11929"}, {"doi": "10.0/none"}],
@@ -437,7 +443,7 @@ def test_deferred_writes_give_the_same_graph(
 
 @pytest.mark.parametrize("concept", ["concept:transformer", "concept:imagenet", "concept:adam"])
 def test_concept_id_slug_and_name_give_the_same_rows(store: GraphStore, concept: str) -> None:
-    """The lookups (papers-by-concept.targets.rq, concept-trend.targets.rq) resolve an id, a
+    """The lookups (concepts-under, for papers-by-concept and concept-trend) resolve an id, a
     slug and a name alike."""
     fill(store)
     name = {info.id: info.name for info in vocabulary()}[concept]

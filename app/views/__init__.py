@@ -13,20 +13,10 @@ from collections.abc import Callable
 import streamlit as st
 
 from app import data
+from kg.graph import kind_of
 
 PAGES = ("Search", "Graph", "Paper", "Concept", "Author", "Overview", "Console", "Export")
 PAGE_OF_KIND = {"paper": "Paper", "concept": "Concept", "author": "Author"}
-PAPER_PREFIXES = ("doi:", "arxiv:", "title:")
-
-
-def kind_of(item_id: str) -> str:
-    """Guess an id's kind from its prefix (paper ids are doi/arxiv/title, concepts
-    concept:, everything else names an author: orcid:, name:, openalex:A…)."""
-    if item_id.startswith("concept:"):
-        return "concept"
-    if item_id.startswith(PAPER_PREFIXES):
-        return "paper"
-    return "author"
 
 
 def open_item(item_id: str, kind: str | None = None, page: str | None = None) -> None:

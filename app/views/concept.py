@@ -1,5 +1,7 @@
-"""Concept page: aliases, broader/narrower concepts, papers per year, the papers that
-propose it and the concepts it co-occurs with, strongest first."""
+"""Concept page: aliases, broader/narrower concepts, papers per year, the papers about it
+(those that mention it or, unless switched off, a concept below it: the same papers as
+`kg export --concept` and the named query papers-by-concept), the ones that propose it and
+the concepts it co-occurs with, strongest first."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from app import data
 from app.views import current, item_button, pick_item
 
 MAX_LINKS = 24
+MAX_PAPERS = 50
 
 
 def render() -> None:
@@ -43,7 +46,14 @@ def render() -> None:
                         "concept",
                         key=f"concept:{title}:{other}",
                     )
-    trend = data.named("concept-trend", concept=concept_id)
+    narrower = st.checkbox(
+        "Include the papers of narrower concepts",
+        value=True,
+        key="concept:narrower",
+        help="The papers about a concept are those that mention it or a concept below it "
+        "(skos:broader*), as in `kg export --concept`; untick for those that name it.",
+    )
+    trend = data.named("concept-trend", concept=concept_id, narrower=narrower)
     years = pd.DataFrame(
         [{"year": int(r["year"]), "papers": int(r["papers"])} for r in trend if r.get("year")]
     )
@@ -54,15 +64,31 @@ def render() -> None:
         per_year = years.groupby("year")["papers"].sum()
         per_year.index = per_year.index.astype(str)  # years, not quantities ("2,017")
         st.bar_chart(per_year, x_label="year", y_label="papers")
-    papers = data.named("papers-by-concept", concept=concept_id, narrower=False)
-    proposing = {r["paper"]: r for r in papers if r.get("role") == "proposed"}
+    papers = data.concept_papers(concept_id, narrower=narrower)
+    about = {r["paper"]: r for r in papers}
+    proposing = {r["paper"]: r for r in papers
+                 if r.get("role") == "proposed" and r.get("concept") == concept_id}
+    capped = "+" if len(papers) >= data.PAPERS_LIMIT else ""
     left, right = st.columns(2)
     with left:
-        st.markdown(
-            f"**Papers that propose it ({len(proposing)})** · "
-            f"{len({r['paper'] for r in papers})} papers mention it"
-        )
-        for pid, row in list(proposing.items())[:50]:
+        st.markdown(f"**Papers about it ({len(about)}{capped})**")
+        for pid, row in list(about.items())[:MAX_PAPERS]:
+            item_button(
+                f"{row['title']} ({row.get('year') or 'n.d.'})",
+                pid,
+                "paper",
+                key=f"concept:about:{pid}",
+            )
+        if len(about) > MAX_PAPERS:
+            st.caption(
+                f"The newest {MAX_PAPERS} of them; all with `kg export --concept "
+                f"{concept_id} --format bib`."
+            )
+        if not about:
+            st.caption("No paper in the store mentions it"
+                       + (" or a concept below it." if narrower else "."))
+        st.markdown(f"**Papers that propose it ({len(proposing)})**")
+        for pid, row in list(proposing.items())[:MAX_PAPERS]:
             item_button(
                 f"{row['title']} ({row.get('year') or 'n.d.'})",
                 pid,

@@ -25,7 +25,12 @@ _WRITES = {
         r"(?<![$\w.])(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH)\b", re.I
     ),
 }
-SAMPLES = {"concept": "transformer", "text": "transformer"}
+SAMPLES = {
+    "concept": "transformer",
+    "text": "transformer",
+    "author": "Ashish Vaswani",
+    "node": "concept:transformer",
+}
 
 
 def looks_like_write(text: str, dialect: str) -> bool:
@@ -91,8 +96,9 @@ def render() -> None:
         return
     example = st.session_state.get("console:example")
     try:
-        # an unedited example of a query with lookups needs them run first ($targets)
-        if example and NAMED_QUERIES[example].lookups \
+        # an unedited example of a query with lookups (or list or name-key parameters)
+        # needs them computed first ($targets, $author_key)
+        if example and NAMED_QUERIES[example].prepared \
                 and text == data.example_queries().get(example):
             result = data.console_named(example, params)
         else:

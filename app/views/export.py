@@ -12,7 +12,7 @@ import networkx as nx
 import streamlit as st
 
 from app import data
-from kg.export import export, formats
+from kg.export import empty_reason, export, formats
 
 
 def export_bytes(graph: nx.MultiDiGraph, fmt: str, description: str) -> tuple[str, bytes, str]:
@@ -61,6 +61,11 @@ def render() -> None:
         format_func=lambda f: f"{f} — {exporters[f].description}",
         key="export:format",
     )
+    empty = empty_reason(graph, fmt)
+    if empty:  # never a silent empty file: say why, offer nothing
+        st.warning(f"Nothing to export as {fmt}: {empty}. Widen the view or pick another "
+                   "format.")
+        return
     if st.button("Prepare download", key="export:prepare"):
         name, content, mime = export_bytes(graph, fmt, description)
         st.session_state["export:file"] = (fmt, name, content, mime)

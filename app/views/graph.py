@@ -39,8 +39,19 @@ def render() -> None:
     min_weight = c3.number_input("Min edge weight", 1, 1000, 1, key="graph:min_weight")
     budget = c4.number_input("Node budget", 10, 2000, DEFAULT_BUDGET, step=50, key="graph:budget")
     store_types = None if set(types) == set(NODE_TYPES) else types
+    narrower = True
+    if center.startswith("concept:"):
+        narrower = st.checkbox(
+            "Include the papers of narrower concepts",
+            value=True,
+            key="graph:narrower",
+            help="The papers about a concept are those that mention it or a concept below it "
+            "(as in `kg export` and the named query papers-by-concept).",
+        )
     with st.spinner("Querying the store…"):
-        full = data.ego(center, hops=hops, types=store_types, limit=max(budget, 300))
+        full = data.ego(
+            center, hops=hops, types=store_types, limit=max(budget, 300), narrower=narrower
+        )
     if center not in full:
         st.warning(
             f"{center!r} has no links in the store (or is not in it): "

@@ -62,6 +62,12 @@ def render() -> None:
     cols = st.columns(4)
     for i, key in enumerate(("papers", "authors", "concepts", "mentions")):
         cols[i].metric(key.capitalize(), f"{counts.get(key, 0):,}")
+    if counts.get("unmentioned_concepts"):
+        st.caption(
+            f"Concepts: those some paper mentions; {counts['unmentioned_concepts']:,} more "
+            "vocabulary concepts (above them in the hierarchy, or the whole vocabulary of a "
+            "`kg build --with-vocabulary`) are stored but not counted or shown."
+        )
     cols = st.columns(4)
     for i, key in enumerate(("authored_by", "cites", "broader", "co_occurs")):
         cols[i].metric(key.replace("_", " ").upper(), f"{counts.get(key, 0):,}")

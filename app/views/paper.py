@@ -11,7 +11,7 @@ import streamlit as st
 from app import data
 from app.graph_view import TYPE_COLORS, UNKNOWN_COLOR
 from app.views import current, item_button, pick_item
-from kg.graph import paper_id_fields
+from kg.details import paper_id_fields
 
 
 def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> str:

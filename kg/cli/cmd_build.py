@@ -86,6 +86,12 @@ def build_command(
     json_summary: bool = typer.Option(
         False, "--json", help="Also print the summary as JSON on stdout."
     ),
+    with_vocabulary: bool = typer.Option(
+        False,
+        "--with-vocabulary",
+        help="Write every vocabulary concept, not only those the papers mention (and the "
+        "broader concepts above them); counts and views still show mentioned concepts.",
+    ),
 ) -> None:
     """Build or extend the knowledge graph: read papers, extract concepts, write papers, authors, concepts and their links to the store.
 
@@ -131,6 +137,7 @@ def build_command(
                 on_rejection=report_rejection,
                 shard=slice_,
                 reading=reading,
+                with_vocabulary=with_vocabulary,
             )
     except UnknownFormat as error:
         raise fail(str(error), "pick one with --format") from None

@@ -8,11 +8,10 @@ import typer
 
 from kg.cli.app import app
 from kg.cli.output import err, fail, print_summary
-from kg.export import ExportError, export, formats
-from kg.graph import KINDS, RELS, Selection, SelectionError, graph_counts, select
+from kg.export import ExportError, budget_note, empty_reason, export, formats
+from kg.graph import KINDS, RELS, graph_counts, kind_of
+from kg.selection import ALL, DEFAULT_LIMIT, Selection, SelectionError, select
 from kg.stores import DEFAULT_STORE, StoreError, open_store
-
-DEFAULT_LIMIT = 300
 
 
 def _format_help() -> str:
@@ -30,8 +29,8 @@ def export_command(
         None,
         "--output",
         "-o",
-        help="File to write (a directory or .zip for csv); "
-        "default kg-export.<format suffix> in the current directory.",
+        help="File to write (a directory or .zip for csv); default kg-export<suffix of the "
+        "format> in the current directory (kg-export.bib, kg-export.vos.json, …).",
     ),
     store: str = typer.Option(
         DEFAULT_STORE,
@@ -41,9 +40,15 @@ def export_command(
         help="Store URI (as for `kg build`): oxigraph:DIR (default), neo4j://…, bolt://…",
     ),
     concept: list[str] = typer.Option(
-        [], "--concept", "-c", help="Seed concept: name, alias or id; repeatable."
+        [],
+        "--concept",
+        "-c",
+        help="Seed concept: name, alias or id (its papers come first, with those of the "
+        "concepts below it); repeatable.",
     ),
-    author: list[str] = typer.Option([], "--author", "-a", help="Seed author: name or id."),
+    author: list[str] = typer.Option(
+        [], "--author", "-a", help="Seed author: name (accents and case folded) or id."
+    ),
     paper: list[str] = typer.Option([], "--paper", "-p", help="Seed paper: id or title."),
     query: Path | None = typer.Option(
         None,
@@ -63,8 +68,12 @@ def export_command(
         help="Keep only these node kinds/concept types (comma list): "
         "paper, author, concept, architecture, benchmark, method.",
     ),
-    since: int | None = typer.Option(None, "--since", help="Only papers from this year on."),
-    until: int | None = typer.Option(None, "--until", help="Only papers up to this year."),
+    since: int | None = typer.Option(
+        None, "--since", help="Only papers from this year on (papers without a year stay)."
+    ),
+    until: int | None = typer.Option(
+        None, "--until", help="Only papers up to this year (papers without a year stay)."
+    ),
     concept_type: str | None = typer.Option(
         None, "--concept-type", help="Only concepts of this type (architecture, benchmark, method)."
     ),
@@ -76,7 +85,29 @@ def export_command(
         "--limit",
         "-l",
         min=1,
-        help=f"Edge budget per seed, strongest first (default {DEFAULT_LIMIT}; none with --all).",
+        help=f"Edge budget per seed: the seed's papers first, the rest shared by the other "
+        f"edge kinds (default {DEFAULT_LIMIT} for graph formats; none for bib, ris, matrix "
+        "and with --all).",
+    ),
+    narrower: bool = typer.Option(
+        True,
+        "--narrower/--no-narrower",
+        help="A concept's papers include those of the concepts below it (skos:broader*); "
+        "--no-narrower keeps the papers that name the concept itself.",
+    ),
+    vocabulary: bool = typer.Option(
+        False,
+        "--vocabulary",
+        help="Also take concepts no paper mentions (the vocabulary's broader/narrower links).",
+    ),
+    columns: int | None = typer.Option(
+        None, "--columns", min=1, help="matrix: only the N concepts most papers mention."
+    ),
+    allow_empty: bool = typer.Option(
+        False,
+        "--allow-empty",
+        help="Write the file even when it would hold no papers (bib, ris, matrix) or no "
+        "edges (graph formats); otherwise that is an error (exit code 1).",
     ),
 ) -> None:
     """Export a selection of the graph: the neighbourhood of seed concepts, authors, papers or a query's papers, filtered, in one of many formats.
@@ -103,6 +134,7 @@ def export_command(
         if not query.is_file():
             raise fail(f"no such query file: {query}", "check the path and run again")
         query_text = query.read_text("utf-8")
+    whole_store = everything and not (concept or author or paper or query)
     selection = Selection(
         concepts=concept,
         authors=author,
@@ -114,13 +146,10 @@ def export_command(
         until=until,
         concept_type=concept_type.lower() if concept_type else None,
         min_weight=min_weight,
-        limit=limit
-        or (
-            10_000_000
-            if everything and not _has_seeds(concept, author, paper, query)
-            else DEFAULT_LIMIT
-        ),
+        limit=limit or _default_limit(fmt, whole_store),
         everything=everything,
+        narrower=narrower,
+        vocabulary=vocabulary,
     )
     if not selection.has_seeds() and not everything:
         raise fail(
@@ -142,8 +171,12 @@ def export_command(
                 raise fail(str(error), hint) from None
     except StoreError as error:
         raise fail(str(error)) from None
+    _note_several(graph.graph.get("seeds", []), {"concept": concept, "author": author})
+    empty = empty_reason(graph, fmt)
+    if empty and not allow_empty:
+        raise fail(f"nothing written: {empty}", _widen_hint(selection), code=1)
     try:
-        result = export(graph, fmt, path, selection.describe())
+        result = export(graph, fmt, path, selection.describe(), columns=columns)
     except (ExportError, OSError) as error:
         raise fail(f"cannot write {path}: {error}", "choose another --output") from None
     counts = graph_counts(graph)
@@ -154,15 +187,47 @@ def export_command(
     print_summary(f"kg export ({fmt})", rows)
     for written in result.paths:
         err.print(f"wrote {written}", highlight=False)
-    if graph.graph.get("omitted"):
+    if empty:
+        err.print(f"[yellow]{empty}[/yellow] (written because of --allow-empty)")
+    years = [d.get("year") for _, d in graph.nodes(data=True) if d.get("kind") == "paper"]
+    undated = years.count(None)
+    if undated and (since is not None or until is not None):
+        err.print(f"{undated} papers without a year were kept (a missing year is no evidence "
+                  "that a paper is outside --since/--until)", highlight=False)
+    left_out = budget_note(graph)
+    if left_out:
         err.print(
-            f"[yellow]{graph.graph['omitted']} edges left out by the budget[/yellow]; "
-            "raise --limit to include them"
+            f"[yellow]left out by the budget: {left_out}[/yellow]; raise --limit to include them"
         )
 
 
-def _has_seeds(*values: object) -> bool:
-    return any(bool(v) for v in values)
+def _note_several(seeds: list[str], names: dict[str, list[str]]) -> None:
+    """Say when names meant more concepts or authors than were given (each is a seed, as
+    the named queries take every match)."""
+    for kind, given in names.items():
+        found = [seed for seed in seeds if kind_of(seed) == kind]
+        if given and len(found) > len(given):
+            err.print(f"{len(given)} {kind} name(s) matched {len(found)} {kind}s, each a seed: "
+                      f"{', '.join(found)}", highlight=False)
+
+
+def _default_limit(fmt: str, whole_store: bool) -> int:
+    """Reference lists and the matrix hold every paper of the selection; graph formats a
+    readable neighbourhood (and --all without seeds the whole store)."""
+    return ALL if whole_store or formats()[fmt].content == "papers" else DEFAULT_LIMIT
+
+
+def _widen_hint(selection: Selection) -> str:
+    """What to change when a selection came out empty."""
+    hints = []
+    if selection.since is not None or selection.until is not None:
+        hints.append("widen --since/--until")
+    if selection.types or selection.concept_type:
+        hints.append("drop --types/--concept-type")
+    if selection.concepts and not selection.narrower:
+        hints.append("drop --no-narrower")
+    hints.append("or pass --allow-empty to write it anyway")
+    return "; ".join(hints)
 
 
 def _empty_hint(store: object) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from kg.cli.app import app
-from kg.cli.output import OutputFormat, err, fail, print_rows
+from kg.cli.output import OutputFormat, err, fail, open_output, print_rows
 from kg.queries import NAMED_QUERIES, QueryParamError
 from kg.stores import DEFAULT_STORE, ReadOnlyError, StoreError, open_store
 
@@ -54,7 +54,10 @@ def query_command(
         [], "--param", "-p", help="Query parameter NAME=VALUE ($NAME in the text); repeatable."
     ),
     fmt: OutputFormat = typer.Option(
-        OutputFormat.table, "--format", "-o", help="Output format: table, json or csv."
+        OutputFormat.table, "--format", help="Output format: table, json or csv."
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write the result here instead of stdout."
     ),
     write: bool = typer.Option(
         False, "--write", help="Allow updates (SPARQL Update, Cypher CREATE/MERGE/DELETE/SET)."
@@ -113,4 +116,13 @@ def query_command(
             "and concept counts" if write else "no result"
         )
         return
-    print_rows(result.columns, result.rows, fmt)
+    try:
+        with open_output(output) as stream:
+            print_rows(result.columns, result.rows, fmt, stream=stream)
+    except OSError as error:
+        if output is None:  # stdout closed early (`| head`): nothing more to say
+            raise typer.Exit(0) from None
+        raise fail(f"cannot write {output}: {error.strerror or error}",
+                   "choose another --output") from None
+    if output is not None:
+        err.print(f"wrote {len(result.rows)} rows to {output}", highlight=False)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import typer
 from rich.console import Console
@@ -36,15 +38,30 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+@contextmanager
+def open_output(path: Path | None) -> Iterator[IO[str]]:
+    """The stream for `-o FILE` (written as UTF-8), or stdout without one."""
+    if path is None:
+        yield sys.stdout
+        return
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        yield stream
+
+
 def print_rows(
-    columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: OutputFormat, title: str = ""
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    fmt: OutputFormat,
+    title: str = "",
+    stream: IO[str] | None = None,
 ) -> None:
-    """Print query-like results to stdout in the chosen format."""
+    """Print query-like results in the chosen format to ``stream`` (stdout by default)."""
+    stream = stream or sys.stdout
     if fmt is OutputFormat.json:
         data = [dict(zip(columns, row, strict=False)) for row in rows]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        stream.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
     elif fmt is OutputFormat.csv:
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(stream)
         writer.writerow(columns)
         writer.writerows([_cell(v) for v in row] for row in rows)
     else:
@@ -53,7 +70,7 @@ def print_rows(
             table.add_column(column, overflow="fold")
         for row in rows:
             table.add_row(*(_cell(v) for v in row))
-        Console().print(table)
+        Console(file=stream, width=None if stream is sys.stdout else 200).print(table)
 
 
 def print_summary(title: str, rows: Iterable[tuple[str, Any]]) -> None:

@@ -25,6 +25,8 @@ __all__ = [
     "ExportError",
     "ExportResult",
     "Exporter",
+    "budget_note",
+    "empty_reason",
     "export",
     "flat_attrs",
     "formats",
@@ -51,6 +53,7 @@ class ExportContext:
 
     description: str = ""
     created: datetime = field(default_factory=lambda: export_time())
+    columns: int | None = None  # review matrix: only the top N concepts by papers
 
     @property
     def created_iso(self) -> str:
@@ -73,20 +76,54 @@ Writer = Callable[[nx.MultiDiGraph, Path, ExportContext], list[Path]]
 @dataclass(frozen=True)
 class Exporter:
     name: str
-    suffix: str  # default file name ending, e.g. ".graphml"; "" for a directory
+    # default file name ending, e.g. ".graphml"; "" for a directory; unique per format, so
+    # that exports to the default names never overwrite each other
+    suffix: str
     description: str
     write: Writer
+    # the main content, which must not be empty: "papers" (reference lists, the matrix),
+    # "edges" (graph formats) or "any" (papers or edges: the bundle)
+    content: str = "edges"
 
 
 EXPORTERS: dict[str, Exporter] = {}
 
 
-def register(name: str, suffix: str, description: str) -> Callable[[Writer], Writer]:
+def register(
+    name: str, suffix: str, description: str, content: str = "edges"
+) -> Callable[[Writer], Writer]:
     def decorate(write: Writer) -> Writer:
-        EXPORTERS[name] = Exporter(name, suffix, description, write)
+        EXPORTERS[name] = Exporter(name, suffix, description, write, content)
         return write
 
     return decorate
+
+
+def empty_reason(graph: nx.MultiDiGraph, fmt: str) -> str | None:
+    """Why ``fmt`` would write nothing of what it is for (no papers for a reference list or
+    a matrix, no edges for a graph format), or None when it has content: an export that
+    would be empty is refused unless the user asks for it (``--allow-empty``)."""
+    papers_ = sum(1 for _, kind in graph.nodes(data="kind") if kind == "paper")
+    edges = graph.number_of_edges()
+    content = formats()[fmt].content
+    if content == "papers" and not papers_:
+        return f"the selection holds no papers, so the {fmt} file would list none"
+    if content == "edges" and not edges:
+        return f"the selection holds no edges, so the {fmt} graph would have none"
+    if content == "any" and not papers_ and not edges:
+        return "the selection holds no papers and no edges"
+    return None
+
+
+def budget_note(graph: nx.MultiDiGraph) -> str:
+    """What the edge budget left out, per kind ('' when nothing): '65 MENTIONS, 462
+    CO_OCCURS' (with 'at least' when farther hops were not counted)."""
+    by_kind = graph.graph.get("omitted_by_kind") or {}
+    if not by_kind:
+        total = int(graph.graph.get("omitted", 0) or 0)
+        return f"{total} edges" if total else ""
+    text = ", ".join(f"{n} {rel}" for rel, n in by_kind.items())
+    return text if graph.graph.get("omitted_exact", True) else f"at least {text}"
 
 
 def formats() -> dict[str, Exporter]:
@@ -104,14 +141,17 @@ def export(
     path: str | Path,
     selection_description: str = "",
     created: datetime | None = None,
+    columns: int | None = None,
 ) -> ExportResult:
-    """Write ``graph`` as ``fmt`` to ``path`` (a file, or a directory/zip for csv)."""
+    """Write ``graph`` as ``fmt`` to ``path`` (a file, or a directory/zip for csv);
+    ``columns`` keeps the top N concepts of a review matrix."""
     exporters = formats()
     if fmt not in exporters:
         raise ExportError(f"unknown export format {fmt!r}; choose one of: {', '.join(exporters)}")
     ctx = ExportContext(
         selection_description or graph.graph.get("description", ""),
         created or export_time(),
+        columns,
     )
     path = Path(path)
     if path.parent and not path.parent.exists():
@@ -145,6 +185,7 @@ def flat_graph(graph: nx.MultiDiGraph, ctx: ExportContext) -> nx.MultiDiGraph:
             "description": ctx.description,
             "created": ctx.created_iso,
             "omitted": int(graph.graph.get("omitted", 0) or 0),
+            "omitted_by_kind": budget_note(graph),
         }
     )
     for node, data in graph.nodes(data=True):

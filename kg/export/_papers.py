@@ -30,3 +30,19 @@ def url_of(data: dict) -> str | None:
     if data.get("arxiv_id"):
         return f"https://arxiv.org/abs/{data['arxiv_id']}"
     return None
+
+
+# BibTeX entry types and the field that names their venue (journal or proceedings).
+VENUE_FIELDS = {
+    "article": "journal",
+    "inproceedings": "booktitle",
+    "conference": "booktitle",
+    "incollection": "booktitle",
+    "inbook": "booktitle",
+}
+
+
+def entry_type(data: dict) -> str:
+    """The paper's BibTeX entry type: the one its record had (``entry_type``), else
+    article when it has a venue, else misc."""
+    return str(data.get("entry_type") or ("article" if data.get("venue") else "misc")).lower()

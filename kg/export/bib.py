@@ -1,6 +1,7 @@
 """BibTeX of the selected papers (bibtexparser 2 writes it), with DOI/arXiv ids, authors,
-venue, abstract and the concepts as keywords. LaTeX specials are escaped so that a title
-with ``&`` or ``%`` compiles."""
+venue, abstract and the concepts as keywords. An entry keeps the type its record had
+(``@inproceedings`` stays one, with the venue as ``booktitle``; an ``@article`` names it
+``journal``). LaTeX specials are escaped so that a title with ``&`` or ``%`` compiles."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bibtexparser import Library
 from bibtexparser.model import Entry, Field
 
 from kg.export import ExportContext, node_label, ordered_authors, papers, register
-from kg.export._papers import paper_concepts
+from kg.export._papers import VENUE_FIELDS, entry_type, paper_concepts
 
 _LATEX = {
     "\\": r"\textbackslash{}",
@@ -63,9 +64,9 @@ def entries(graph: nx.MultiDiGraph) -> list[Entry]:
             fields["author"] = " and ".join(latex_escape(a) for a in authors)
         if data.get("year"):
             fields["year"] = str(data["year"])
-        venue = data.get("venue")
-        if venue:
-            fields["journal"] = latex_escape(venue)
+        kind = entry_type(data)
+        if data.get("venue"):
+            fields[VENUE_FIELDS.get(kind, "howpublished")] = latex_escape(data["venue"])
         if data.get("doi"):
             fields["doi"] = latex_escape(data["doi"])
         if data.get("arxiv_id"):
@@ -78,12 +79,11 @@ def entries(graph: nx.MultiDiGraph) -> list[Entry]:
         if concepts:
             fields["keywords"] = latex_escape(", ".join(concepts))
         fields["note"] = latex_escape(f"paper-kg id: {paper}")
-        entry_type = "article" if venue else "misc"
-        result.append(Entry(entry_type, key, [Field(k, v) for k, v in fields.items()]))
+        result.append(Entry(kind, key, [Field(k, v) for k, v in fields.items()]))
     return result
 
 
-@register("bib", ".bib", "BibTeX of the selected papers")
+@register("bib", ".bib", "BibTeX of the selected papers", content="papers")
 def write_bib(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     library = Library()
     for entry in entries(graph):

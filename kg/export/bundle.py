@@ -8,7 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import EXPORTERS, ExportContext, formats, register
+from kg.export import EXPORTERS, ExportContext, budget_note, formats, register
 from kg.graph import graph_counts
 
 
@@ -28,15 +28,15 @@ def readme(graph: nx.MultiDiGraph, ctx: ExportContext, files: dict[str, list[str
         )
         + ")",
     ]
-    if graph.graph.get("omitted"):
-        lines.append(f"- left out by the edge budget: {graph.graph['omitted']} edges")
+    if budget_note(graph):
+        lines.append(f"- left out by the edge budget: {budget_note(graph)}")
     lines += ["", "| format | files | what |", "|---|---|---|"]
     for name, paths in files.items():
         lines.append(f"| {name} | {', '.join(paths)} | {EXPORTERS[name].description} |")
     return "\n".join(lines) + "\n"
 
 
-@register("bundle", ".zip", "zip of every format + README.md")
+@register("bundle", ".zip", "zip of every format + README.md", content="any")
 def write_bundle(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     files: dict[str, list[str]] = {}
     with (

@@ -1,5 +1,6 @@
 """Papers × concepts matrix (CSV and Markdown): each cell is the role and its evidence
-sentence, the table a reviewer reads to see who proposed or used what."""
+sentence, the table a reviewer reads to see who proposed or used what. A column for every
+concept of the selection (or the top ``--columns N`` by papers), not only the seeds."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from kg.export import ExportContext, node_label, papers, register
 from kg.export._papers import paper_concepts
 
 
-def matrix(graph: nx.MultiDiGraph) -> tuple[list[str], list[str], list[list[str]]]:
-    """(concept ids, paper ids, cells); concepts by number of papers, then label."""
+def matrix(
+    graph: nx.MultiDiGraph, columns: int | None = None
+) -> tuple[list[str], list[str], list[list[str]]]:
+    """(concept ids, paper ids, cells): a column per concept of the selection by number of
+    its papers that mention it, then label (the first ``columns`` of them if given)."""
     rows = papers(graph)
-    uses: dict[str, int] = {}
+    uses = {node: 0 for node, kind in graph.nodes(data="kind") if kind == "concept"}
     cells: dict[tuple[str, str], str] = {}
     for paper in rows:
         for concept, data in paper_concepts(graph, paper):
@@ -24,9 +28,9 @@ def matrix(graph: nx.MultiDiGraph) -> tuple[list[str], list[str], list[list[str]
             role = data.get("role") or "used"
             sentence = " ".join(str(data.get("sentence") or "").split())
             cells[paper, concept] = f"{role}: {sentence}" if sentence else role
-    columns = sorted(uses, key=lambda c: (-uses[c], node_label(graph, c), c))
-    table = [[cells.get((p, c), "") for c in columns] for p in rows]
-    return columns, rows, table
+    ordered = sorted(uses, key=lambda c: (-uses[c], node_label(graph, c), c))[:columns]
+    table = [[cells.get((p, c), "") for c in ordered] for p in rows]
+    return ordered, rows, table
 
 
 def _headers(graph: nx.MultiDiGraph, columns: list[str]) -> list[str]:
@@ -42,7 +46,7 @@ def _md(text: object) -> str:
 
 
 def render(graph: nx.MultiDiGraph, ctx: ExportContext) -> tuple[str, str]:
-    columns, rows, table = matrix(graph)
+    columns, rows, table = matrix(graph, ctx.columns)
     headers = _headers(graph, columns)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -60,7 +64,12 @@ def render(graph: nx.MultiDiGraph, ctx: ExportContext) -> tuple[str, str]:
     return out.getvalue(), "\n".join(md) + "\n"
 
 
-@register("matrix", ".csv", "papers × concepts matrix (CSV + Markdown beside it)")
+@register(
+    "matrix",
+    ".matrix.csv",
+    "papers × concepts matrix (CSV + Markdown beside it)",
+    content="papers",
+)
 def write_matrix(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     csv_text, md_text = render(graph, ctx)
     base = path.with_suffix("") if path.suffix.lower() in {".csv", ".md"} else path

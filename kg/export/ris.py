@@ -7,7 +7,20 @@ from pathlib import Path
 import networkx as nx
 
 from kg.export import ExportContext, node_label, ordered_authors, papers, register
-from kg.export._papers import paper_concepts, url_of
+from kg.export._papers import entry_type, paper_concepts, url_of
+
+# RIS reference types of BibTeX entry types (GEN for the rest)
+RIS_TYPES = {
+    "article": "JOUR",
+    "inproceedings": "CPAPER",
+    "conference": "CPAPER",
+    "incollection": "CHAP",
+    "inbook": "CHAP",
+    "book": "BOOK",
+    "phdthesis": "THES",
+    "mastersthesis": "THES",
+    "techreport": "RPRT",
+}
 
 
 def _line(tag: str, value: object) -> str:
@@ -19,7 +32,7 @@ def records(graph: nx.MultiDiGraph) -> list[list[str]]:
     for paper in papers(graph):
         data = graph.nodes[paper]
         venue = data.get("venue")
-        lines = [_line("TY", "JOUR" if venue else "GEN")]
+        lines = [_line("TY", RIS_TYPES.get(entry_type(data), "GEN"))]
         lines.append(_line("TI", data.get("title") or node_label(graph, paper)))
         lines += [_line("AU", name) for name in ordered_authors(graph, paper)]
         if data.get("year"):
@@ -44,7 +57,7 @@ def records(graph: nx.MultiDiGraph) -> list[list[str]]:
     return result
 
 
-@register("ris", ".ris", "RIS of the selected papers (Zotero, EndNote)")
+@register("ris", ".ris", "RIS of the selected papers (Zotero, EndNote)", content="papers")
 def write_ris(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     text = "\n\n".join("\n".join(lines) for lines in records(graph))
     path.write_text(text + "\n" if text else "", "utf-8")

@@ -1,6 +1,9 @@
 """VOSviewer: one JSON file (items = map, links = network) plus the classic tab-separated
-map and network files beside it. VOSviewer links are undirected: parallel edges between two
-nodes become one link whose strength is the sum of their weights."""
+map and network files beside it. VOSviewer links are undirected and carry one strength,
+which is the weight of one kind of edge, never a sum of kinds: the papers in common for
+co-occurring concepts (CO_OCCURS), 1 for an authorship, a mention, a citation or a broader
+link; two nodes linked by several kinds take the strongest. One network file per kind
+(``-network-<KIND>.txt``) holds that kind's links alone, to open with the same map."""
 
 from __future__ import annotations
 
@@ -23,15 +26,27 @@ TERMINOLOGY = {
 }
 
 
+def link_strengths(graph: nx.MultiDiGraph) -> dict[str, dict[tuple[int, int], float]]:
+    """Edge kind -> {(item id a, item id b), a < b: strength}, items numbered 1.. in node
+    order (VOSviewer links are undirected)."""
+    ids = {node: index for index, node in enumerate(graph.nodes, start=1)}
+    by_kind: dict[str, dict[tuple[int, int], float]] = {}
+    for u, v, rel, data in graph.edges(keys=True, data=True):
+        if u == v:
+            continue
+        a, b = sorted((ids[u], ids[v]))
+        kind = by_kind.setdefault(rel, {})
+        kind[a, b] = max(kind.get((a, b), 0.0), float(data.get("weight", 1) or 1))
+    return by_kind
+
+
 def vos_network(graph: nx.MultiDiGraph) -> dict:
     """The VOSviewer JSON document (``network.items``, ``network.links``, ``config``)."""
     ids = {node: index for index, node in enumerate(graph.nodes, start=1)}
     strengths: dict[tuple[int, int], float] = {}
-    for u, v, data in graph.edges(data=True):
-        if u == v:
-            continue
-        pair = tuple(sorted((ids[u], ids[v])))
-        strengths[pair] = strengths.get(pair, 0) + float(data.get("weight", 1) or 1)
+    for kind in link_strengths(graph).values():  # the strongest kind of each pair
+        for pair, strength in kind.items():
+            strengths[pair] = max(strengths.get(pair, 0.0), strength)
     links_of = dict.fromkeys(ids.values(), 0)
     total_of = dict.fromkeys(ids.values(), 0.0)
     for (a, b), strength in strengths.items():
@@ -89,12 +104,11 @@ def _description(node: str, data: dict) -> str:
     return f"<b>{kind}</b> {node}" + (f" · {detail}" if detail else "")
 
 
-@register("vosviewer", ".json", "VOSviewer JSON (+ map and network .txt files)")
+@register("vosviewer", ".vos.json", "VOSviewer JSON (+ map and network .txt files)")
 def write_vosviewer(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     doc = vos_network(graph)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), "utf-8")
     map_path = path.with_name(f"{path.stem}-map.txt")
-    net_path = path.with_name(f"{path.stem}-network.txt")
     with map_path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
         writer.writerow(
@@ -122,8 +136,13 @@ def write_vosviewer(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> l
                     item.get("scores", {}).get("Pub. year", 0),
                 ]
             )
-    with net_path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
-        for link in doc["network"]["links"]:
-            writer.writerow([link["source_id"], link["target_id"], link["strength"]])
-    return [path, map_path, net_path]
+    written = [path, map_path]
+    links = {"": [(link["source_id"], link["target_id"], link["strength"])
+                  for link in doc["network"]["links"]]}
+    for rel, pairs in sorted(link_strengths(graph).items()):
+        links[f"-{rel}"] = [(a, b, _number(s)) for (a, b), s in sorted(pairs.items())]
+    for suffix, rows in links.items():
+        written.append(path.with_name(f"{path.stem}-network{suffix}.txt"))
+        with written[-1].open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, delimiter="\t", lineterminator="\n").writerows(rows)
+    return written

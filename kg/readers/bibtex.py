@@ -184,6 +184,7 @@ class BibtexReader(Reader):
             doi=doi,
             arxiv_id=arxiv_id,
             venue=venue,
+            entry_type=entry.entry_type.lower() or None,
             url=url,
             keywords=[k for k in keywords if k],
             categories=[c for c in [_field(entry, "primaryclass")] if c],

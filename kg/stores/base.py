@@ -56,11 +56,15 @@ class QueryResult:
         return [dict(zip(self.columns, row, strict=False)) for row in self.rows]
 
 
-# Keys of GraphStore.counts(), the same on every backend.
+# Keys of GraphStore.counts(), the same on every backend. "concepts" counts the concepts
+# some paper mentions, "unmentioned_concepts" the other concept nodes (vocabulary: the
+# broader chain of mentioned ones, or all of it with `kg build --with-vocabulary`); "broader"
+# counts the BROADER links between mentioned concepts (the links a selection can show).
 COUNT_KEYS = (
     "papers",
     "authors",
     "concepts",
+    "unmentioned_concepts",
     "authored_by",
     "mentions",
     "cites",

@@ -6,11 +6,12 @@ URI: ``neo4j://host:7687``, ``bolt://…``, ``neo4j+s://…`` (TLS) …, optiona
 from the URI or ``NEO4J_DATABASE`` (else the server default).
 
 Graph model (schema/neo4j.cypher holds the constraints, applied on open):
-``(:Paper {id, title, abstract, year, date, updated, doi, arxiv_id, venue, url, upvotes,
-n_authors, keywords, categories, sources})`` — cited papers outside the corpus are stub
+``(:Paper {id, title, abstract, year, date, updated, doi, arxiv_id, venue, entry_type, url,
+upvotes, n_authors, keywords, categories, sources})`` — cited papers outside the corpus are stub
 ``(:Paper {id})`` nodes, so ``counts()["papers"]`` counts only papers with a title;
-``(:Author {id, name})``; ``(:Concept:Architecture|Benchmark|Method {id, name, type,
-aliases, source})``; ``(p)-[:AUTHORED_BY {position}]->(a)`` (1-based);
+``(:Author {id, name, name_key})`` (name_key: the folded name, for lookups);
+``(:Concept:Architecture|Benchmark|Method {id, name, type, aliases, source})``;
+``(p)-[:AUTHORED_BY {position}]->(a)`` (1-based);
 ``(p)-[:MENTIONS {role, confidence, texts, fields, starts, ends, sentences}]->(c)`` with the
 evidence as parallel lists (one entry per mention); ``(p)-[:CITES]->(p2)``;
 ``(c)-[:BROADER]->(broader)``; ``(c1)-[:CO_OCCURS {weight}]->(c2)`` once per pair, c1.id < c2.id.
@@ -124,7 +125,7 @@ def _plain(value: Any) -> Any:
 def _paper_row(graph: PaperGraph) -> dict[str, Any]:
     paper = graph.paper
     authors = [
-        {"id": author.id, "name": author.name, "position": position}
+        {"id": author.id, "name": author.name, "key": author.key, "position": position}
         for position, author in enumerate(paper.authors, start=1)
     ]
     links: dict[str, ConceptLink] = {}
@@ -139,6 +140,7 @@ def _paper_row(graph: PaperGraph) -> dict[str, Any]:
         "doi": paper.doi,
         "arxiv_id": paper.arxiv_id,
         "venue": paper.venue,
+        "entry_type": paper.entry_type,
         "url": paper.url,
         "upvotes": paper.upvotes,
         "n_authors": paper.n_authors,
@@ -189,7 +191,7 @@ DELETE old
 WITH DISTINCT p, row
 UNWIND row.authors AS au
 MERGE (a:Author {id: au.id})
-SET a.name = au.name
+SET a.name = au.name, a.name_key = au.key
 MERGE (p)-[:AUTHORED_BY {position: au.position}]->(a)
 """
 _ADD_CITES = """
@@ -266,12 +268,17 @@ SET r.weight = w
 _COUNT_QUERIES = {
     "papers": "MATCH (n:Paper) WHERE n.title IS NOT NULL RETURN count(n) AS n",
     "authors": "MATCH (n:Author) RETURN count(n) AS n",
-    "concepts": "MATCH (n:Concept) RETURN count(n) AS n",
+    # as the RDF stores: concepts some paper mentions, the others apart (kg/stores/base.py)
+    "concepts": "MATCH (n:Concept) WHERE EXISTS { (:Paper)-[:MENTIONS]->(n) } "
+    "RETURN count(n) AS n",
+    "unmentioned_concepts": "MATCH (n:Concept) WHERE NOT EXISTS { (:Paper)-[:MENTIONS]->(n) } "
+    "RETURN count(n) AS n",
     "authored_by": "MATCH ()-[r:AUTHORED_BY]->() RETURN count(r) AS n",
     "mentions": "MATCH ()-[r:MENTIONS]->() RETURN count(r) AS n",
     # like the RDF stores: only citations between papers of the corpus (not stubs)
     "cites": "MATCH (:Paper)-[r:CITES]->(q:Paper) WHERE q.title IS NOT NULL RETURN count(r) AS n",
-    "broader": "MATCH (:Concept)-[r:BROADER]->(:Concept) RETURN count(r) AS n",
+    "broader": "MATCH (c:Concept)-[r:BROADER]->(b:Concept) WHERE EXISTS "
+    "{ (:Paper)-[:MENTIONS]->(c) } AND EXISTS { (:Paper)-[:MENTIONS]->(b) } RETURN count(r) AS n",
     "co_occurs": "MATCH ()-[r:CO_OCCURS]->() RETURN count(r) AS n",
 }
 assert set(_COUNT_QUERIES) == set(COUNT_KEYS)

@@ -296,6 +296,8 @@ def paper_fields(paper: Paper) -> dict[str, list[str]]:
         put("pkg:arxivId", sparql_literal(paper.arxiv_id))
     if paper.venue:
         put("pkg:venue", sparql_literal(paper.venue))
+    if paper.entry_type:
+        put("pkg:entryType", sparql_literal(paper.entry_type))
     if paper.url:
         put("schema:url", sparql_literal(paper.url, XSD + "anyURI"))
     if paper.upvotes is not None:
@@ -359,6 +361,7 @@ def author_triples(author: Author, out: Triples) -> None:
     out.add(a, TYPE, expand("foaf:Person"))
     out.add(a, expand("dcterms:identifier"), sparql_literal(author.id))
     out.add(a, expand("foaf:name"), sparql_literal(author.name))
+    out.add(a, expand("pkg:nameKey"), sparql_literal(author.key))
     if author.orcid:
         out.add(a, expand("pkg:orcid"), sparql_literal(author.orcid))
     for affiliation in author.affiliations:
@@ -453,8 +456,9 @@ def paper_delete_update(batch: Sequence[PaperGraph]) -> str:
     )
     parts += _each(with_authors, f"DELETE WHERE {{ {{S}} {expand('dcterms:creator')} ?a }}")
     authors = sorted({author_iri(a.id) for i in batch for a in i.paper.authors})
-    # names are overwritten; an orcid only by another orcid
+    # names (and their folded keys) are overwritten; an orcid only by another orcid
     parts += _each(authors, f"DELETE WHERE {{ {{S}} {expand('foaf:name')} ?o }}")
+    parts += _each(authors, f"DELETE WHERE {{ {{S}} {expand('pkg:nameKey')} ?o }}")
     with_orcid = sorted({author_iri(a.id) for i in batch for a in i.paper.authors if a.orcid})
     parts += _each(with_orcid, f"DELETE WHERE {{ {{S}} {expand('pkg:orcid')} ?o }}")
     papers = [paper_iri(i.paper.id) for i in batch]
@@ -553,15 +557,21 @@ def concept_triples(info: ConceptInfo, out: Triples) -> None:
         out.add(c, expand("skos:broader"), f"<{concept_iri(broader)}>")
 
 
+# "concepts" are those some paper mentions; concept nodes no paper mentions (the broader
+# chain a build writes, or the whole vocabulary of `kg build --with-vocabulary` or of a store
+# built before) are counted apart, and BROADER counts the links between mentioned concepts.
 COUNTS_QUERY = PREFIX_BLOCK + """
 SELECT ?key (COUNT(*) AS ?n) WHERE {
   { ?x a pkg:Paper BIND("papers" AS ?key) }
   UNION { ?x a pkg:Author BIND("authors" AS ?key) }
-  UNION { ?x a pkg:Concept BIND("concepts" AS ?key) }
+  UNION { ?x a pkg:Concept
+          BIND(IF(EXISTS { ?p schema:mentions ?x }, "concepts", "unmentioned_concepts") AS ?key) }
   UNION { ?x a pkg:Authorship BIND("authored_by" AS ?key) }
   UNION { ?x a pkg:Mention BIND("mentions" AS ?key) }
   UNION { ?x cito:cites ?y . ?x a pkg:Paper . ?y a pkg:Paper BIND("cites" AS ?key) }
-  UNION { ?x skos:broader ?y . ?x a pkg:Concept . ?y a pkg:Concept BIND("broader" AS ?key) }
+  UNION { ?x skos:broader ?y . ?x a pkg:Concept . ?y a pkg:Concept
+          FILTER(EXISTS { ?p schema:mentions ?x } && EXISTS { ?q schema:mentions ?y })
+          BIND("broader" AS ?key) }
   UNION { ?x a pkg:CoOccurrence BIND("co_occurs" AS ?key) }
 } GROUP BY ?key
 """

@@ -72,6 +72,7 @@ class RdflibStore(RdfStore):
             return set(g.subjects(rdf_type, cls))
 
         papers, concepts = typed(pkg.Paper), typed(pkg.Concept)
+        mentioned = concepts & set(g.objects(None, rdflib.URIRef(PREFIXES["schema"] + "mentions")))
 
         def between(prop: rdflib.URIRef, nodes: set[rdflib.term.Node]) -> int:
             return sum(1 for a, b in g.subject_objects(prop) if a in nodes and b in nodes)
@@ -79,11 +80,12 @@ class RdflibStore(RdfStore):
         return {
             "papers": len(papers),
             "authors": len(typed(pkg.Author)),
-            "concepts": len(concepts),
+            "concepts": len(mentioned),
+            "unmentioned_concepts": len(concepts - mentioned),
             "authored_by": len(typed(pkg.Authorship)),
             "mentions": len(typed(pkg.Mention)),
             "cites": between(rdflib.URIRef(PREFIXES["cito"] + "cites"), papers),
-            "broader": between(rdflib.SKOS.broader, concepts),
+            "broader": between(rdflib.SKOS.broader, mentioned),
             "co_occurs": len(typed(pkg.CoOccurrence)),
         }
 

@@ -1,6 +1,15 @@
-// node-degree — same row as node-degree.rq: edges, the number of relationships touching
-// the node (AUTHORED_BY, MENTIONS, CITES between corpus papers — cited papers outside the
-// corpus have no title — BROADER, CO_OCCURS), 0 if none.
-OPTIONAL MATCH (n {id: $node})-[r:AUTHORED_BY|MENTIONS|CITES|BROADER|CO_OCCURS]-(m)
+// node-degree — same rows as node-degree.rq: one per relation (AUTHORED_BY, BROADER, CITES,
+// CO_OCCURS, MENTIONS) with edges = the relationships of it touching the node, either
+// direction (CITES only between corpus papers — cited papers outside the corpus have no
+// title —, and without $vocabulary BROADER only to concepts some paper mentions), 0 if none.
+OPTIONAL MATCH (p:Paper {id: $node})
+OPTIONAL MATCH (a:Author {id: $node})
+OPTIONAL MATCH (c:Concept {id: $node})
+WITH coalesce(p, a, c) AS n
+OPTIONAL MATCH (n)-[r:AUTHORED_BY|MENTIONS|CITES|BROADER|CO_OCCURS]-(m)
 WHERE m.id IS NOT NULL AND NOT (m:Paper AND m.title IS NULL)
-RETURN count(r) AS edges
+  AND ($vocabulary OR type(r) <> 'BROADER' OR EXISTS { (:Paper)-[:MENTIONS]->(m) })
+WITH collect(type(r)) AS found
+UNWIND ['AUTHORED_BY', 'BROADER', 'CITES', 'CO_OCCURS', 'MENTIONS'] AS rel
+RETURN rel, size([t IN found WHERE t = rel]) AS edges
+ORDER BY rel
