@@ -20,7 +20,7 @@ from rich.table import Table
 
 from kg.build import BuildResult, build
 from kg.cli.app import app
-from kg.cli.output import err, fail, report_rejection
+from kg.cli.output import err, fail, report_rejection, report_warning
 from kg.ingest import InputChanged
 from kg.readers import ReadOptions, UnknownFormat, load_readers
 from kg.shard import ShardError, parse_shard
@@ -131,6 +131,7 @@ def build_command(
                 on_rejection=report_rejection,
                 shard=slice_,
                 reading=reading,
+                on_warning=report_warning,
             )
     except UnknownFormat as error:
         raise fail(str(error), "pick one with --format") from None
