@@ -15,7 +15,15 @@ import streamlit as st
 
 from kg.graph import ego_graph, node_details
 from kg.queries import NAMED_QUERIES, QueryParamError
-from kg.stores import DEFAULT_STORE, GraphStore, QueryResult, ReadOnlyError, StoreError, open_store
+from kg.stores import (
+    DEFAULT_STORE,
+    GraphStore,
+    QueryResult,
+    ReadOnlyError,
+    RemoteAccessError,
+    StoreError,
+    open_store,
+)
 
 CACHE_TTL = 3600  # data changes only on a rebuild or a console write (which clears)
 SEARCH_LIMIT = 30  # matches fetched for a search text (the Search page's full list)
@@ -35,7 +43,8 @@ def write_allowed() -> bool:
 
 @st.cache_resource(show_spinner=False)
 def _open(uri: str) -> GraphStore:
-    return open_store(uri)
+    # "write": an existing store only (nothing is created), held by the app while it runs
+    return open_store(uri, "write")
 
 
 def get_store() -> GraphStore:
@@ -157,7 +166,8 @@ def ego(
 
 
 def console_query(text: str, params: dict[str, Any] | None = None) -> QueryResult:
-    """Run the console's query; writes only when the app was started with --allow-write."""
+    """Run the console's query; writes only when the app was started with --allow-write, and
+    never anything that reaches outside the store (SERVICE, LOAD: allow_remote stays off)."""
     allowed = write_allowed()
     result = get_store().query(text, params or {}, write=allowed)
     if allowed:
@@ -194,6 +204,8 @@ def friendly(error: BaseException) -> str:
             "This explorer is read-only, so the write query was refused. "
             "Restart it with `kg app --allow-write` to run write queries."
         )
+    if isinstance(error, RemoteAccessError):
+        return f"{error}. The explorer never lets a query reach outside the store."
     if isinstance(error, StoreError):
         return (
             f"The store {store_uri()!r} could not be used: {error}. "
