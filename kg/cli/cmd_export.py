@@ -78,6 +78,12 @@ def export_command(
         min=1,
         help=f"Edge budget per seed, strongest first (default {DEFAULT_LIMIT}; none with --all).",
     ),
+    keep_formulas: bool = typer.Option(
+        False,
+        "--keep-formulas",
+        help="csv, matrix: write cells starting with = + - @ (tab, CR) as they are; by "
+        "default they get a leading ' so a spreadsheet shows them as text, not formulas.",
+    ),
 ) -> None:
     """Export a selection of the graph: the neighbourhood of seed concepts, authors, papers or a query's papers, filtered, in one of many formats.
 
@@ -130,7 +136,7 @@ def export_command(
         )
     path = output or Path(f"kg-export{exporters[fmt].suffix or ''}")
     try:
-        with open_store(store) as opened:
+        with open_store(store, "read") as opened:
             try:
                 graph = select(opened, selection)
             except SelectionError as error:
@@ -143,7 +149,7 @@ def export_command(
     except StoreError as error:
         raise fail(str(error)) from None
     try:
-        result = export(graph, fmt, path, selection.describe())
+        result = export(graph, fmt, path, selection.describe(), keep_formulas=keep_formulas)
     except (ExportError, OSError) as error:
         raise fail(f"cannot write {path}: {error}", "choose another --output") from None
     counts = graph_counts(graph)

@@ -41,6 +41,7 @@ class ExportContext:
 
     description: str = ""
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
+    keep_formulas: bool = False  # csv/matrix: leave cells starting with = + - @ as they are
 
     @property
     def created_iso(self) -> str:
@@ -94,14 +95,18 @@ def export(
     path: str | Path,
     selection_description: str = "",
     created: datetime | None = None,
+    keep_formulas: bool = False,
 ) -> ExportResult:
-    """Write ``graph`` as ``fmt`` to ``path`` (a file, or a directory/zip for csv)."""
+    """Write ``graph`` as ``fmt`` to ``path`` (a file, or a directory/zip for csv).
+    Spreadsheet-bound cells that start like a formula get a leading apostrophe unless
+    ``keep_formulas`` (kg/export/_cells.py)."""
     exporters = formats()
     if fmt not in exporters:
         raise ExportError(f"unknown export format {fmt!r}; choose one of: {', '.join(exporters)}")
     ctx = ExportContext(
         selection_description or graph.graph.get("description", ""),
         created or datetime.now(UTC),
+        keep_formulas,
     )
     path = Path(path)
     if path.parent and not path.parent.exists():

@@ -1,5 +1,6 @@
 """Papers × concepts matrix (CSV and Markdown): each cell is the role and its evidence
-sentence, the table a reviewer reads to see who proposed or used what."""
+sentence, the table a reviewer reads to see who proposed or used what. CSV cells that start
+like a formula are written as text (kg/export/_cells.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.export import ExportContext, node_label, papers, register
+from kg.export._cells import spreadsheet_text
 from kg.export._papers import paper_concepts
 
 
@@ -46,10 +48,15 @@ def render(graph: nx.MultiDiGraph, ctx: ExportContext) -> tuple[str, str]:
     headers = _headers(graph, columns)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["paper", "title", "year", *headers])
+
+    def row(*cells: object) -> list[object]:
+        return [spreadsheet_text(c, ctx.keep_formulas) if isinstance(c, str) else c
+                for c in cells]
+
+    writer.writerow(row("paper", "title", "year", *headers))
     for paper, cells in zip(rows, table, strict=True):
         data = graph.nodes[paper]
-        writer.writerow([paper, node_label(graph, paper), data.get("year") or "", *cells])
+        writer.writerow(row(paper, node_label(graph, paper), data.get("year") or "", *cells))
     md = [f"# Papers × concepts\n\n{_md(ctx.description)} — made {ctx.created_iso}\n"]
     md.append("| paper | year | " + " | ".join(_md(h) for h in headers) + " |")
     md.append("|---|---|" + "---|" * len(headers))
