@@ -196,11 +196,24 @@ def read_head(path: Path) -> bytes:
 
 
 def looks_binary(block: bytes) -> bool:
-    """Whether a block of bytes is mostly not text (a NUL or two in text is not enough)."""
+    """Whether a block of bytes is not text: many control bytes, or NUL bytes more often
+    than one in 500 in bytes that are not UTF-8 either (compressed or random data). A few
+    stray NUL bytes in text do not make it binary."""
     if not block:
         return False
     controls = sum(1 for b in block if b < 32 and b not in (9, 10, 12, 13, 27))
-    return controls / len(block) > 0.1
+    if controls / len(block) > 0.1:
+        return True
+    return block.count(0) > len(block) // 500 and not _utf8(block)
+
+
+def _utf8(block: bytes) -> bool:
+    """Whether ``block`` is UTF-8 (a sequence cut by the block's end allowed)."""
+    try:
+        block.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start >= len(block) - 3 and error.reason == "unexpected end of data"
+    return True
 
 
 def binary_throughout(path: Path) -> bool:

@@ -555,6 +555,12 @@ class Neo4jStore(GraphStore):
         write: bool = False,
         allow_remote: bool = False,
     ) -> QueryResult:
+        clause = None if write else write_clause(text)
+        if clause:
+            raise ReadOnlyError(
+                f"the query contains {clause}, which changes the graph; pass --write "
+                "(write=True) if you mean it"
+            )
         remote = None if allow_remote else remote_clause(text)
         if remote:
             raise RemoteAccessError(
@@ -562,12 +568,6 @@ class Neo4jStore(GraphStore):
                 "refused: queries stay local"
             )
         if not write:
-            clause = write_clause(text)
-            if clause:
-                raise ReadOnlyError(
-                    f"the query contains {clause}, which changes the graph; pass --write "
-                    "(write=True) if you mean it"
-                )
             return self._read(text, params)
         try:
             with self._driver.session(database=self.database) as session:

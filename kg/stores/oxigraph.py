@@ -186,7 +186,8 @@ class OxigraphStore(RdfStore):
             message = str(error).lower()
             if "lock" in message:  # held by another process: still readable
                 return cls._read_only(uri, path, "in use by another process (e.g. the app)")
-            if "permission denied" in message and kind in ("store", "unmarked"):
+            unwritable = ("permission denied", "operation not permitted", "read-only file system")
+            if any(reason in message for reason in unwritable) and kind in ("store", "unmarked"):
                 return cls._read_only(uri, path, "in a directory this user cannot write")
             raise StoreError(f"cannot open Oxigraph store at {path}: {error}") from None
         if kind != "store":  # new, or made before the marker existed

@@ -905,17 +905,17 @@ class RdfStore(GraphStore):
         # bound value may stand, LIMIT included) so the parse is cached across values
         self._settle()
         kind, remote = sparql_shape(bind_text(text, dict.fromkeys(params or {}, 1)))
+        if kind == "update" and not write:
+            raise ReadOnlyError(
+                "this is a SPARQL Update and the store is opened read-only; "
+                "add --write to change the graph"
+            )
         if remote and not allow_remote:
             raise RemoteAccessError(
                 f"the query asks the store to reach outside it ({', '.join(remote)}), which "
                 "is refused: queries stay local"
             )
         if kind == "update":
-            if not write:
-                raise ReadOnlyError(
-                    "this is a SPARQL Update and the store is opened read-only; "
-                    "add --write to change the graph"
-                )
             self._update(bind_text(text, params or {}))
             self._written_concepts.clear()
             self._written_authors.clear()
