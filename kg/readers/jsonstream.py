@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg.model import Paper
+from kg.normalize import clean_text
 from kg.readers.base import Rejection, isolated, open_input, read_chunk
 
 CHUNK = 1 << 16
@@ -300,7 +301,8 @@ def read_json_papers(
             yield Rejection(file, f"record {number} (line {item.line})", f"not an object ({kind})")
         else:
             where = f"record {number} (line {item.line})"
-            result = isolated(file, where, convert, item.value, f"{file}:{item.line}")
+            value = cleaned(item.value)
+            result = isolated(file, where, convert, value, f"{file}:{item.line}")
             if isinstance(result, Rejection):
                 result = Rejection(file, where, result.message)
             yield result
@@ -313,3 +315,27 @@ def read_json_papers(
             f"line {shown}",
             "not valid UTF-8; decoded as Latin-1. Convert the file to UTF-8 to silence this.",
         )
+
+
+def cleaned(value: Any) -> Any:
+    """``value`` with every string in it (keys too) made storable by clean_text: a JSON
+    escape such as "\\ud800" gives a lone surrogate, which no UTF-8 output can hold.
+    Walked without recursion (values may be nested up to the decoder's limit)."""
+    if not isinstance(value, dict | list):
+        return clean_text(value) if isinstance(value, str) else value
+    root: dict[str, Any] | list[Any] = {} if isinstance(value, dict) else []
+    stack: list[tuple[Any, Any]] = [(value, root)]
+    while stack:
+        source, target = stack.pop()
+        pairs = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, item in pairs:
+            if isinstance(item, dict | list):
+                copy: Any = {} if isinstance(item, dict) else []
+                stack.append((item, copy))
+            else:
+                copy = clean_text(item) if isinstance(item, str) else item
+            if isinstance(target, dict):
+                target[clean_text(key)] = copy
+            else:
+                target.append(copy)
+    return root
