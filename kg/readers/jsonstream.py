@@ -35,6 +35,7 @@ _STRUCTURE = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\[\s\S])*(?P<close>")?')
 class JsonRecord:
     value: Any
     line: int  # 1-based line where the record starts
+    escaped: bool = True  # its text holds \u escapes (which may decode to unstorable text)
 
 
 @dataclass
@@ -191,7 +192,9 @@ def _array(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
         buf.skip_ws()
         line = buf.line_at(buf.pos)
         try:
-            yield JsonRecord(buf.value(decoder), line)
+            start = buf.pos
+            value = buf.value(decoder)
+            yield JsonRecord(value, line, buf.text.find("\\u", start, buf.pos) >= 0)
         except _TooDeep as error:
             buf.skip_value()
             yield JsonError(line, f"invalid JSON: {error.message}")
@@ -202,7 +205,7 @@ def _array(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
 
 def _object(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
     """A page wrapper yields its record list; any other object is itself one record."""
-    line = buf.line_at(buf.pos)
+    line, start = buf.line_at(buf.pos), buf.pos
     buf.expect("{")
     whole: dict[str, Any] = {}
     streamed = False
@@ -229,8 +232,8 @@ def _object(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
                 break
     if too_deep is not None:
         yield JsonError(line, f"invalid JSON: the value of {too_deep!r} is nested too deeply")
-    elif not streamed:
-        yield JsonRecord(whole, line)
+    elif not streamed:  # nothing was compacted away: the object's text is all in the buffer
+        yield JsonRecord(whole, line, buf.text.find("\\u", start, buf.pos) >= 0)
 
 
 def iter_json_records(
@@ -301,7 +304,7 @@ def read_json_papers(
             yield Rejection(file, f"record {number} (line {item.line})", f"not an object ({kind})")
         else:
             where = f"record {number} (line {item.line})"
-            value = cleaned(item.value)
+            value = cleaned(item.value) if item.escaped else item.value
             result = isolated(file, where, convert, value, f"{file}:{item.line}")
             if isinstance(result, Rejection):
                 result = Rejection(file, where, result.message)
