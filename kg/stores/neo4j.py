@@ -270,11 +270,14 @@ MATCH (c:Concept)
 WHERE bid IN c.broader_ids AND NOT (c)-[:BROADER]->(b)
 MERGE (c)-[:BROADER]->(b)
 """
+# A pair with both ends in $ids is taken from its smaller id only: ArcadeDB's DISTINCT kept
+# both sightings of such an edge, and deleting it twice failed (RecordNotFoundException).
 _DELETE_COOCCURS = """
 UNWIND $ids AS cid
-MATCH (:Concept {id: cid})-[r:CO_OCCURS]-(:Concept)
-WITH DISTINCT r
-DELETE r
+MATCH (:Concept {id: cid})-[r:CO_OCCURS]-(other:Concept)
+WHERE NOT (other.id IN $ids AND other.id < cid)
+WITH collect(r) AS olds
+FOREACH (old IN olds | DELETE old)
 """
 # Pairs with both ends in $ids are counted from the smaller id only (c1.id < c2.id).
 _CREATE_COOCCURS = """
