@@ -97,14 +97,16 @@ def test_oversized_abstract_is_extracted_in_pieces(tmp_path: Path, extractor) ->
         sentences[where] = "We evaluate ViT on ImageNet. "
     abstract = "".join(sentences).strip()
     big = {"title": "A very long record", "abstract": abstract, "arxiv_id": "2402.00001"}
-    path = jsonl(tmp_path / "big.jsonl", [big, *papers(2)])
+    long_title = {"title": "ViT " + "and more words " * 800, "abstract": "BERT on GLUE."}
+    path = jsonl(tmp_path / "big.jsonl", [big, long_title, *papers(2)])
     warnings: list[Rejection] = []
     with open_store("oxigraph:") as store:
         result = build([path], store, extractor=extractor, on_warning=warnings.append)
-        assert result.rejections == [] and result.after["papers"] == 3
-        assert len(abstract) > 1_050_000 and len(warnings) == 1
+        assert result.rejections == [] and result.after["papers"] == 4
+        assert len(abstract) > 1_050_000 and len(warnings) == 2
         assert f"{len(abstract):,} characters" in warnings[0].message
         assert warnings[0].file == str(path) and warnings[0].location.startswith("line 1 ")
+        assert warnings[1].location.startswith("line 2 ") and "title" in warnings[1].message
         rows = store.named("concepts-of-paper", {"paper": "arxiv:2402.00001"}).records()
     stored = {(r["concept"], r["start"], r["end"]) for r in rows if r["field"] == "abstract"}
     assert {c for c, _, _ in stored} == {"concept:vit", "concept:imagenet"}
@@ -390,7 +392,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("state", ["missing", "empty"])
 def test_reading_a_missing_store_is_an_error_and_creates_nothing(
-    state: str, tmp_path: Path
+    state: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "typo"
     if state == "empty":
@@ -404,10 +406,15 @@ def test_reading_a_missing_store_is_an_error_and_creates_nothing(
         assert "Traceback" not in done.stderr
         assert path.exists() == (state == "empty")
         assert not path.exists() or not any(path.iterdir())
+    from streamlit.testing.v1 import AppTest
+
     from kg.cli import app
 
     result = CliRunner().invoke(app, ["app", "--store", str(path)])
     assert result.exit_code == 2 and "no paper-kg store" in result.output
+    monkeypatch.setenv("PAPER_KG_STORE", str(path))  # the app itself, started another way
+    explorer = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=60).run()
+    assert not explorer.exception and "no paper-kg store" in explorer.error[0].value
     assert not path.exists() or not any(path.iterdir())
 
 
