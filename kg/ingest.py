@@ -30,7 +30,8 @@ from kg.readers import (
     format_suffix,
     load_readers,
 )
-from kg.readers.base import DECOMPRESSION_ERRORS, unexpected
+from kg.readers.base import unexpected
+from kg.readers.inputs import DECOMPRESSION_ERRORS
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:

@@ -6,17 +6,13 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from kg.readers.base import (
+from kg.readers.base import READERS, Reader, ReadOptions, Rejection, register
+from kg.readers.inputs import (
     COMPRESSED_SUFFIXES,
-    READERS,
     InputError,
-    Reader,
-    ReadOptions,
-    Rejection,
     binary_throughout,
     format_suffix,
     read_head,
-    register,
 )
 
 __all__ = [
@@ -42,7 +38,7 @@ def load_readers() -> dict[str, type[Reader]]:
     """Import every reader module once; a new module is picked up without other changes."""
     if not getattr(load_readers, "_done", False):
         for info in pkgutil.iter_modules(__path__):
-            if info.name != "base":
+            if info.name not in ("base", "inputs"):
                 importlib.import_module(f"{__name__}.{info.name}")
         load_readers._done = True  # type: ignore[attr-defined]
     return READERS

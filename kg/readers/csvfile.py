@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.model import Paper
-from kg.readers.base import Reader, Rejection, TextSource, format_suffix, register
+from kg.readers.base import Reader, Rejection, TextSource, register
+from kg.readers.inputs import format_suffix
 from kg.readers.jsonl import column_name, paper_or_rejection
 
 DELIMITERS = (",", "\t", ";")

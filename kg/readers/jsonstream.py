@@ -21,7 +21,8 @@ from typing import Any, BinaryIO
 
 from kg.model import Paper
 from kg.normalize import clean_text
-from kg.readers.base import Rejection, isolated, open_input, read_chunk
+from kg.readers.base import Rejection, isolated
+from kg.readers.inputs import open_input, read_chunk
 
 CHUNK = 1 << 16
 # Keys of page wrappers whose array holds the records (OpenAlex, Semantic Scholar).
