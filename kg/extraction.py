@@ -16,6 +16,7 @@ never taking the run down.
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -74,7 +75,7 @@ def extract_isolated(
     stream = iter(papers)
     pending: deque[_Job] = deque()  # handed to the extractor, result not back yet
     assembly = _Assembly()
-    counter = iter(range(1 << 62))
+    counter = itertools.count()
 
     def feed() -> Iterator[Paper]:
         while True:
@@ -99,6 +100,8 @@ def extract_isolated(
         except _InputFailed as failed:
             raise failed.__cause__ from None  # type: ignore[misc]
         except Exception:  # one paper's text broke the extractor: find which
+            if not pending:
+                raise  # nothing was in flight: the extractor itself fails, not a paper
             retry = list(pending)
             pending.clear()
         for job in retry:
