@@ -640,9 +640,16 @@ TEXT = st.tuples(st.lists(PIECES, max_size=10), st.text(max_size=30), st.integer
 )
 DATA = st.one_of(TEXT.map(lambda s: s.encode("utf-8", "surrogatepass")), st.binary(max_size=300))
 PACK = st.sampled_from([None, gzip.compress, bz2.compress, lzma.compress])
-# Each example rewrites one file: on tmpfs that costs microseconds, on some disks milliseconds.
-FUZZ_DIR = Path(tempfile.mkdtemp(prefix="kg-fuzz-", dir="/dev/shm" if os.path.isdir("/dev/shm")
-                                 and os.access("/dev/shm", os.W_OK) else None))
+
+
+@pytest.fixture(scope="module")
+def fuzz_dir() -> Iterator[Path]:
+    """Where each example rewrites one file: on tmpfs that costs microseconds, on some disks
+    milliseconds (2,000 examples per reader)."""
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    path = Path(tempfile.mkdtemp(prefix="kg-fuzz-", dir=shm))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.mark.parametrize("fmt", READERS)
@@ -650,10 +657,12 @@ FUZZ_DIR = Path(tempfile.mkdtemp(prefix="kg-fuzz-", dir="/dev/shm" if os.path.is
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=DATA, pack=PACK, suffix=st.sampled_from([".json", ".jsonl", ".csv", ".txt", ".bib",
                                                     ".xml", ".gz", ""]))
-def test_every_reader_survives_adversarial_input(fmt: str, data: bytes, pack, suffix: str) -> None:
+def test_every_reader_survives_adversarial_input(
+    fuzz_dir: Path, fmt: str, data: bytes, pack, suffix: str
+) -> None:
     """2,000 seeded examples per reader (deep nesting, NUL, broken escapes, compression):
     only papers and rejections come out, no paper holds a NUL, nothing raises."""
-    path = FUZZ_DIR / f"input{suffix}"
+    path = fuzz_dir / f"input{suffix}"
     path.write_bytes(pack(data) if pack else data)
     for record in iter_records([path], fmt, ReadOptions(year=2024)):
         assert isinstance(record, Paper | Rejection)
