@@ -17,7 +17,15 @@ from kg.details import node_details
 from kg.queries import NAMED_QUERIES, QueryParamError
 from kg.selection import concept_papers as store_concept_papers
 from kg.selection import ego_graph
-from kg.stores import DEFAULT_STORE, GraphStore, QueryResult, ReadOnlyError, StoreError, open_store
+from kg.stores import (
+    DEFAULT_STORE,
+    GraphStore,
+    QueryResult,
+    ReadOnlyError,
+    RemoteAccessError,
+    StoreError,
+    open_store,
+)
 
 CACHE_TTL = 3600  # data changes only on a rebuild or a console write (which clears)
 PAPERS_LIMIT = 1000  # rows of a concept's papers fetched for its page (newest first)
@@ -38,7 +46,8 @@ def write_allowed() -> bool:
 
 @st.cache_resource(show_spinner=False)
 def _open(uri: str) -> GraphStore:
-    return open_store(uri)
+    # "write": an existing store only (nothing is created), held by the app while it runs
+    return open_store(uri, "write")
 
 
 def get_store() -> GraphStore:
@@ -180,7 +189,8 @@ def ego(
 
 
 def console_query(text: str, params: dict[str, Any] | None = None) -> QueryResult:
-    """Run the console's query; writes only when the app was started with --allow-write."""
+    """Run the console's query; writes only when the app was started with --allow-write, and
+    never anything that reaches outside the store (SERVICE, LOAD: allow_remote stays off)."""
     allowed = write_allowed()
     result = get_store().query(text, params or {}, write=allowed)
     if allowed:
@@ -217,6 +227,8 @@ def friendly(error: BaseException) -> str:
             "This explorer is read-only, so the write query was refused. "
             "Restart it with `kg app --allow-write` to run write queries."
         )
+    if isinstance(error, RemoteAccessError):
+        return f"{error}. The explorer never lets a query reach outside the store."
     if isinstance(error, StoreError):
         return (
             f"The store {store_uri()!r} could not be used: {error}. "

@@ -9,7 +9,9 @@ that option or before it existed) gives the same answers.
 
 Every step is idempotent, so a build that was interrupted is finished by running it again,
 and building the same input twice leaves the graph unchanged. The summary compares the
-store's counts before and after: what was added vs what was already there.
+store's counts before and after: what was added vs what was already there. One paper never
+ends a build: a record that cannot be read, extracted (kg/extraction.py) or written is
+rejected with its file and line, and the others are written.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.extraction import extract_isolated, rejection
 from kg.ingest import stream_papers
 from kg.readers import ReadOptions, Rejection
+from kg.readers.base import unexpected
 from kg.shard import in_shard
-from kg.stores import GraphStore, PaperGraph, open_store
+from kg.stores import GraphStore, OpenMode, PaperGraph, open_store
 from kg.stores.base import COUNT_KEYS
 
 if TYPE_CHECKING:
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     from kg.model import Paper
 
 Progress = Callable[[int, int], None]  # (papers written so far, total papers)
+Report = Callable[[Rejection], None]
 
 
 @dataclass
@@ -44,6 +49,7 @@ class BuildResult:
     new_papers: int = 0
     merged_duplicates: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)  # read, but not all of it
 
     def added(self) -> dict[str, int]:
         return {key: self.after.get(key, 0) - self.before.get(key, 0) for key in COUNT_KEYS}
@@ -68,6 +74,7 @@ class BuildResult:
             "already_present": self.papers - self.new_papers,
             "merged_duplicates": self.merged_duplicates,
             "rejected": len(self.rejections),
+            "warnings": len(self.warnings),
             "before": self.before,
             "after": self.after,
             "added": self.added(),
@@ -96,22 +103,24 @@ def build(
     jobs: int = 1,
     batch_size: int = 256,
     progress: Progress | None = None,
-    on_rejection: Callable[[Rejection], None] | None = None,
+    on_rejection: Report | None = None,
     extractor: Extractor | None = None,
     shard: tuple[int, int] | None = None,
     reading: Callable[[int], None] | None = None,
     with_vocabulary: bool = False,
+    on_warning: Report | None = None,
 ) -> BuildResult:
     """Build (or extend) the graph in ``store`` (a URI or an open store, left open) from
     ``inputs``; returns counts before/after. ``shard`` = (i, n) keeps only the papers of slice
     i of n (kg/shard.py), before extraction. ``reading`` is told how many records the first
-    pass over the inputs has read, ``progress`` how many papers are written.
-    ``with_vocabulary`` writes every vocabulary concept, not only the mentioned ones and
-    their broader chain. Raises StoreError / UnknownFormat / InputChanged."""
-    with _opened(store) as opened:
+    pass over the inputs has read, ``progress`` how many papers are written; ``on_rejection``
+    of each record rejected (read, extracted or written), ``on_warning`` of each record read
+    only in part. ``with_vocabulary`` writes every vocabulary concept, not only the mentioned
+    ones and their broader chain. Raises StoreError / UnknownFormat / InputChanged."""
+    with _opened(store, "create") as opened:
         return _build(
             opened, inputs, fmt, options, vocabularies, jobs, batch_size, progress,
-            on_rejection, extractor, shard, reading, with_vocabulary,
+            on_rejection, extractor, shard, reading, with_vocabulary, on_warning,
         )
 
 
@@ -133,16 +142,16 @@ def with_broader(concepts: Iterable[ConceptInfo], ids: Iterable[str]) -> list[Co
 def refresh(store: str | GraphStore | None = None) -> dict[str, int]:
     """Recompute everything derived from the mentions (CO_OCCURS, concept counts; see
     kg/derived.py) over the whole graph, e.g. after loading bulk files; returns the counts."""
-    with _opened(store) as opened:
+    with _opened(store, "write") as opened:
         with opened.deferred_writes():
             opened.update_cooccurrence(None)
         return opened.counts()
 
 
 @contextmanager
-def _opened(store: str | GraphStore | None) -> Iterator[GraphStore]:
+def _opened(store: str | GraphStore | None, mode: OpenMode) -> Iterator[GraphStore]:
     """An open store given as one (left open) or as a URI (opened here, closed after)."""
-    opened = store if isinstance(store, GraphStore) else open_store(store)
+    opened = store if isinstance(store, GraphStore) else open_store(store, mode)
     try:
         yield opened
     finally:
@@ -169,11 +178,12 @@ def _build(
     jobs: int,
     batch_size: int,
     progress: Progress | None,
-    on_rejection: Callable[[Rejection], None] | None,
+    on_rejection: Report | None,
     extractor: Extractor | None,
     shard: tuple[int, int] | None = None,
     reading: Callable[[int], None] | None = None,
     with_vocabulary: bool = False,
+    on_warning: Report | None = None,
 ) -> BuildResult:
     before = store.counts()
     # a first pass over the inputs finds duplicates (and, in a store that has papers, the
@@ -192,16 +202,27 @@ def _build(
     result = BuildResult(
         before, before, read.records, len(read), 0, read.merged_duplicates, read.rejections
     )
+
+    def reject(record: Rejection) -> None:
+        result.rejections.append(record)
+        if on_rejection:
+            on_rejection(record)
+
+    def warn(record: Rejection) -> None:
+        result.warnings.append(record)
+        if on_warning:
+            on_warning(record)
+
     touched: set[str] = set()
     done = 0
     if progress:
         progress(0, len(read))
-    pairs = extractor.extract(read, jobs=jobs, batch_size=batch_size)
+    pairs = extract_isolated(extractor, read, jobs, batch_size, reject, warn)
+    writer = IsolatedWriter(store, reject)
     with store.deferred_writes():
         for batch in batched(pairs, max(1, batch_size)):
             graphs = [PaperGraph(paper, found.concepts) for paper, found in batch]
-            stats = store.write_papers(graphs)
-            result.new_papers += stats.added.get("papers", 0)
+            result.new_papers += writer.write(graphs)
             touched.update(link.id for graph in graphs for link in graph.concepts)
             done += len(batch)
             if progress:
@@ -215,3 +236,47 @@ def _build(
         store.update_cooccurrence(sorted(touched))
     result.after = store.counts()
     return result
+
+
+class IsolatedWriter:
+    """Writes batches of papers to a store; a batch the store refuses is written again paper
+    by paper, and only the papers it still refuses are rejected. When every paper of a batch
+    fails, rewriting a paper written before tells a broken store (the error is raised: a
+    server gone, a full disk) from bad papers (rejected)."""
+
+    def __init__(self, store: GraphStore, reject: Report) -> None:
+        self.store, self.reject = store, reject
+        self.probe: PaperGraph | None = None  # a paper this store has written
+
+    def write(self, graphs: list[PaperGraph]) -> int:
+        """Write ``graphs``; returns how many papers were new."""
+        try:
+            added = self.store.write_papers(graphs).added.get("papers", 0)
+        except Exception as error:
+            return self._one_by_one(graphs, error)
+        self.probe = graphs[-1] if graphs else self.probe
+        return added
+
+    def _one_by_one(self, graphs: list[PaperGraph], error: Exception) -> int:
+        added, failed = 0, []
+        for graph in graphs:
+            try:
+                added += self.store.write_papers([graph]).added.get("papers", 0)
+                self.probe = graph
+            except Exception as failure:  # this paper's own failure, or the store's
+                failed.append((graph, failure))
+        if failed and len(failed) == len(graphs) and not self._store_writes():
+            raise error
+        for graph, failure in failed:
+            self.reject(rejection(graph.paper, f"could not be written ({unexpected(failure)}); "
+                                               "the other papers were"))
+        return added
+
+    def _store_writes(self) -> bool:
+        if self.probe is None:
+            return False
+        try:
+            self.store.write_papers([self.probe])
+        except Exception:  # the store itself fails
+            return False
+        return True

@@ -32,7 +32,9 @@ from typing import IO, Any
 
 from extract.model import ConceptInfo, ConceptLink
 from kg.derived import MentionStatistics, mention_statistics
+from kg.extraction import extract_isolated
 from kg.model import Paper
+from kg.readers import Rejection
 from kg.shard import in_shard
 from kg.stores.base import COUNT_KEYS, PaperGraph
 from kg.stores.neo4j import schema_statements, type_label
@@ -521,14 +523,16 @@ def export_bulk(
     cooccurrence: bool | None = None,
     graph: str = DEFAULT_GRAPH,
     progress: Progress | None = None,
+    on_rejection: Callable[[Rejection], None] | None = None,
 ) -> BulkResult:
     """Stream ``papers`` (filtered to ``shard``) through ``extractor`` (an extract.Extractor)
-    into bulk files in ``out_dir``; only ids and pair counts are held in memory."""
+    into bulk files in ``out_dir``; only ids and pair counts are held in memory. A paper
+    whose extraction fails is passed to ``on_rejection`` and left out (kg/extraction.py)."""
     writer = open_writer(fmt, out_dir, shard, cooccurrence, graph)
     writer.write_concepts(i for i in extractor.concepts() if i.source != "coined")
     selected = (p for p in papers if shard is None or in_shard(p.id, *shard))
     done = 0
-    pairs = extractor.extract(selected, jobs=jobs, batch_size=batch_size)
+    pairs = extract_isolated(extractor, selected, jobs, batch_size, on_rejection)
     for batch in _batched(pairs, max(1, batch_size)):
         writer.write_papers([PaperGraph(paper, found.concepts) for paper, found in batch])
         done += len(batch)

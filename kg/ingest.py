@@ -20,26 +20,45 @@ from kg.merge import (
     reference_aliases,
 )
 from kg.model import Paper
-from kg.readers import ReadOptions, Rejection, UnknownFormat, detect_format, load_readers
+from kg.readers import (
+    COMPRESSED_SUFFIXES,
+    InputError,
+    ReadOptions,
+    Rejection,
+    UnknownFormat,
+    detect_format,
+    format_suffix,
+    load_readers,
+)
+from kg.readers.base import unexpected
+from kg.readers.inputs import DECOMPRESSION_ERRORS
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; directories walked recursively for files some reader claims."""
+    """Files as given; directories walked recursively for files some reader claims, also
+    compressed ('papers.csv.gz') and snapshot parts without an inner extension ('part_000.gz')."""
     extensions = {ext for cls in load_readers().values() for ext in cls.extensions}
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and child.suffix.lower() in extensions:
+                if child.is_file() and not hidden and _claimed(child, extensions):
                     yield child
         else:
             yield path
 
 
+def _claimed(path: Path, extensions: set[str]) -> bool:
+    inner = format_suffix(path)
+    return inner in extensions or (inner == "" and path.suffix.lower() in COMPRESSED_SUFFIXES)
+
+
 def iter_records(
     paths: Iterable[Path], fmt: str | None = None, options: ReadOptions | None = None
 ) -> Iterator[Paper | Rejection]:
-    """Stream every record of every input; unreadable files become one Rejection each."""
+    """Stream every record of every input; unreadable files become one Rejection each, and
+    a file whose reading breaks off (a corrupt compressed stream, an unexpected error) one
+    Rejection where it broke: its records before that point and all other files are kept."""
     readers = load_readers()
     if fmt is not None and fmt not in readers:
         raise UnknownFormat(f"unknown format {fmt!r}; choose one of: {', '.join(sorted(readers))}")
@@ -52,13 +71,38 @@ def iter_records(
         except UnknownFormat as error:
             yield Rejection(str(path), "file", str(error))
             continue
-        except OSError as error:
-            yield Rejection(str(path), "file", f"cannot read: {error.strerror or error}")
+        except InputError as error:
+            yield Rejection(str(path), error.location, error.message)
             continue
-        try:
-            yield from readers[name](options).read(path)
-        except OSError as error:
-            yield Rejection(str(path), "file", f"cannot read: {error.strerror or error}")
+        except (OSError, *DECOMPRESSION_ERRORS) as error:
+            yield Rejection(str(path), "file", f"cannot read: {_reason(error)}")
+            continue
+        yield from _guarded(readers[name](options).read(path), str(path))
+
+
+def _guarded(records: Iterator[Paper | Rejection], file: str) -> Iterator[Paper | Rejection]:
+    """A reader's records; an error escaping it ends the file with one Rejection saying
+    where, instead of ending the run."""
+    where = "file"
+    try:
+        for record in records:
+            if isinstance(record, Paper):
+                own = [s for s in record.sources if s.startswith(f"{file}:")]
+                where = f"after line {own[-1].removeprefix(f'{file}:')}" if own else where
+            yield record
+    except InputError as error:
+        yield Rejection(file, error.location, error.message)
+    except OSError as error:
+        yield Rejection(file, where, f"cannot read on: {_reason(error)}")
+    except Exception as error:  # a reader's bug must not take the other files down
+        yield Rejection(
+            file, where, f"reading stopped by an unexpected error ({unexpected(error)}); "
+            "the records before it were read"
+        )
+
+
+def _reason(error: BaseException) -> str:
+    return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 
 @dataclass

@@ -25,7 +25,7 @@ _ARXIV_IN_TEXT = re.compile(
     r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?",
     re.I,
 )
-_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_UNSTORABLE = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 
 # Letters that NFKD does not decompose into ASCII + combining mark.
@@ -51,7 +51,8 @@ _EXTRA_FOLD = str.maketrans(
 
 def clean_text(text: str) -> str:
     """Make text storable anywhere: lone surrogates (from JSON '\\ud800' escapes) cannot be
-    written as UTF-8 and control characters are invalid in XML/RDF literals."""
+    written as UTF-8 and control characters are invalid in XML/RDF literals. NUL is kept:
+    it marks a corrupt record, which the readers reject (kg.readers.base.screened)."""
     return _UNSTORABLE.sub(_replacement, text)
 
 

@@ -229,7 +229,7 @@ def test_kg_app_command_line(tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     result = CliRunner().invoke(app, ["app", "--store", f"oxigraph:{missing}"])
     assert result.exit_code == 2
-    assert "no store at" in result.output and "kg build" in result.output
+    assert "no paper-kg store at" in result.output and "kg build" in result.output
 
 
 # --------------------------------------------------------------------------- AppTest

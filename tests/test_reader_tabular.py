@@ -222,9 +222,11 @@ def test_jsonl_sniff_cases(tmp_path: Path) -> None:
     assert not JsonlReader.sniff('{"id": "https://openalex.org/W1", "title": "' + "x" * 9000)
 
 
-def test_control_characters_become_spaces(tmp_path: Path) -> None:
+def test_control_characters_become_spaces_and_nul_rejects_the_row(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
-    path.write_bytes(b"title,abstract\nA\x00B\x07C,x\x1fy\n")
-    (paper,) = list(CsvReader().read(path))
+    path.write_bytes(b"title,abstract\nA\x01B\x07C,x\x1fy\nN\x00L,z\n")
+    paper, rejection = list(CsvReader().read(path))
     assert isinstance(paper, Paper)
     assert (paper.title, paper.abstract) == ("A B C", "x y")
+    assert isinstance(rejection, Rejection) and rejection.location == "line 3"
+    assert "NUL" in rejection.message

@@ -52,9 +52,7 @@ def test_seed_build_counts_equal_on_both_backends(
         assert embedded["after"] == remote["after"]
         assert embedded["after"]["papers"] == 219
         assert embedded["after"]["mentions"] > 219  # every paper has concepts, most several
-        again = kg_build(*paths, "--store", bolt_uri, env=env)  # idempotent on the server too
-        assert again["after"] == remote["after"]
-        assert again["new_papers"] == 0
+        # building twice: tests/test_adversarial.py compares every count and edge
     finally:
         with open_store(bolt_uri) as graph:
             graph.clear()  # type: ignore[attr-defined]

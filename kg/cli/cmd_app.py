@@ -11,7 +11,8 @@ import typer
 
 from kg.cli.app import app
 from kg.cli.output import err, fail
-from kg.stores import DEFAULT_STORE
+from kg.stores import DEFAULT_STORE, StoreError
+from kg.stores.oxigraph import check_store_directory
 
 
 def app_main() -> Path:
@@ -73,11 +74,11 @@ def app_command(
     if not main.is_file():
         raise fail(f"the app is missing ({main})", "reinstall paper-kg: `pip install -e .`")
     path = embedded_path(store)
-    if path is not None and not path.exists():
-        raise fail(
-            f"no store at {path}",
-            f"build one first: `kg build examples/ --store {store}`, or pass --store URI",
-        )
+    try:
+        if path is not None:  # before starting anything: a missing store is never created
+            check_store_directory(path, "write")
+    except StoreError as error:
+        raise fail(str(error), f"e.g. `kg build examples/ --store {store}`") from None
     env = {
         **os.environ,
         "PAPER_KG_STORE": store,

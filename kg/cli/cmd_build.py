@@ -20,11 +20,11 @@ from rich.table import Table
 
 from kg.build import BuildResult, build
 from kg.cli.app import app
-from kg.cli.output import err, fail, report_rejection
+from kg.cli.output import err, fail, report_rejection, report_warning
 from kg.ingest import InputChanged
 from kg.readers import ReadOptions, UnknownFormat, load_readers
 from kg.shard import ShardError, parse_shard
-from kg.stores import DEFAULT_STORE, StoreError
+from kg.stores import DEFAULT_STORE, StoreError, open_store
 
 FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(load_readers()))
 
@@ -104,6 +104,10 @@ def build_command(
     for path in [*inputs, *vocabulary]:
         if not path.exists():
             raise fail(f"no such file or directory: {path}", "check the path and run again")
+    try:  # before reading anything: a store path that cannot be used fails at once
+        graph = open_store(store, "create")
+    except StoreError as error:
+        raise fail(str(error)) from None
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -124,10 +128,10 @@ def build_command(
         progress.update(task, description="building", completed=done, total=total)
 
     try:
-        with progress:
+        with graph, progress:
             result = build(
                 inputs,
-                store,
+                graph,
                 fmt,
                 ReadOptions(year=year),
                 vocabulary,
@@ -138,6 +142,7 @@ def build_command(
                 shard=slice_,
                 reading=reading,
                 with_vocabulary=with_vocabulary,
+                on_warning=report_warning,
             )
     except UnknownFormat as error:
         raise fail(str(error), "pick one with --format") from None

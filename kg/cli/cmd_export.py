@@ -109,6 +109,12 @@ def export_command(
         help="Write the file even when it would hold no papers (bib, ris, matrix) or no "
         "edges (graph formats); otherwise that is an error (exit code 1).",
     ),
+    keep_formulas: bool = typer.Option(
+        False,
+        "--keep-formulas",
+        help="csv, matrix: write cells starting with = + - @ (tab, CR) as they are; by "
+        "default they get a leading ' so a spreadsheet shows them as text, not formulas.",
+    ),
 ) -> None:
     """Export a selection of the graph: the neighbourhood of seed concepts, authors, papers or a query's papers, filtered, in one of many formats.
 
@@ -159,7 +165,7 @@ def export_command(
         )
     path = output or Path(f"kg-export{exporters[fmt].suffix or ''}")
     try:
-        with open_store(store) as opened:
+        with open_store(store, "read") as opened:
             try:
                 graph = select(opened, selection)
             except SelectionError as error:
@@ -176,7 +182,9 @@ def export_command(
     if empty and not allow_empty:
         raise fail(f"nothing written: {empty}", _widen_hint(selection), code=1)
     try:
-        result = export(graph, fmt, path, selection.describe(), columns=columns)
+        result = export(
+            graph, fmt, path, selection.describe(), columns=columns, keep_formulas=keep_formulas
+        )
     except (ExportError, OSError) as error:
         raise fail(f"cannot write {path}: {error}", "choose another --output") from None
     counts = graph_counts(graph)

@@ -78,6 +78,10 @@ def export_bulk_command(
         raise fail(f"{output} is a file", "give a directory with -o")
     options = ReadOptions(year=year)
     counts = {"records": 0, "rejected": 0}
+
+    def reject(rejection: Rejection) -> None:
+        counts["rejected"] += 1
+        report_rejection(rejection)
     try:
         from kg.build import load_extractor
 
@@ -104,6 +108,7 @@ def export_bulk_command(
                 batch_size=batch_size,
                 graph=graph,
                 progress=lambda done: progress.update(task, completed=done),
+                on_rejection=reject,
             )
     except UnknownFormat as error:
         raise fail(str(error), "pick one with --input-format") from None

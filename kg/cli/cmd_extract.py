@@ -10,9 +10,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from kg.cli.app import app
-from kg.cli.output import err, fail, print_summary, report_rejection
+from kg.cli.output import err, fail, print_summary, report_rejection, report_warning
+from kg.extraction import extract_isolated
 from kg.ingest import InputChanged, stream_papers
-from kg.readers import ReadOptions, UnknownFormat, load_readers
+from kg.readers import ReadOptions, Rejection, UnknownFormat, load_readers
 
 
 @app.command("extract")
@@ -58,6 +59,11 @@ def extract_command(
         raise fail(str(error)) from None
     handle = output.open("w", encoding="utf-8") if output else sys.stdout
     n_concepts = n_proposed = 0
+
+    def reject(rejection: Rejection) -> None:
+        result.rejections.append(rejection)
+        report_rejection(rejection)
+
     progress = Progress(
         TextColumn("extracting"),
         BarColumn(),
@@ -69,7 +75,10 @@ def extract_command(
     try:
         with progress:
             task = progress.add_task("extract", total=len(result))
-            for _paper, concepts in extractor.extract(result, jobs=jobs, batch_size=batch_size):
+            pairs = extract_isolated(
+                extractor, result, jobs, batch_size, reject, report_warning
+            )
+            for _paper, concepts in pairs:
                 handle.write(json.dumps(concepts.to_json(), ensure_ascii=False) + "\n")
                 n_concepts += len(concepts.concepts)
                 n_proposed += sum(c.proposed for c in concepts.concepts)

@@ -10,7 +10,7 @@ import typer
 from kg.cli.app import app
 from kg.cli.output import OutputFormat, err, fail, open_output, print_rows
 from kg.queries import NAMED_QUERIES, QueryParamError
-from kg.stores import DEFAULT_STORE, ReadOnlyError, StoreError, open_store
+from kg.stores import DEFAULT_STORE, ReadOnlyError, RemoteAccessError, StoreError, open_store
 
 
 def parse_params(pairs: list[str]) -> dict[str, Any]:
@@ -62,11 +62,17 @@ def query_command(
     write: bool = typer.Option(
         False, "--write", help="Allow updates (SPARQL Update, Cypher CREATE/MERGE/DELETE/SET)."
     ),
+    allow_remote: bool = typer.Option(
+        False,
+        "--allow-remote",
+        help="Let the query make the store fetch from elsewhere (SPARQL SERVICE, LOAD, FROM; "
+        "Cypher LOAD CSV, APOC loaders); refused otherwise.",
+    ),
     list_queries: bool = typer.Option(False, "--list", help="List the named queries and exit."),
 ) -> None:
     """Query the graph with SPARQL (RDF stores), Cypher (Neo4j) or a named query that works on every store.
 
-    Read-only by default: updates are refused unless --write is given. Parameters are bound safely, never pasted: use $name in the query text and --param name=value. Use --list to see the named queries and their parameters.
+    Read-only and local by default: updates are refused unless --write is given, queries that would make the store contact another server or read a file unless --allow-remote is. Parameters are bound safely, never pasted: use $name in the query text and --param name=value. Use --list to see the named queries and their parameters.
     """  # noqa: E501
     if list_queries:
         list_named()
@@ -87,7 +93,7 @@ def query_command(
             raise fail(f"cannot read {file}: {error.strerror or error}") from None
         dialect = "cypher" if file.suffix.lower() in {".cypher", ".cql"} else "sparql"
     try:
-        graph = open_store(store)
+        graph = open_store(store, "write" if write else "read")
     except StoreError as error:
         raise fail(str(error)) from None
     try:
@@ -101,9 +107,11 @@ def query_command(
                     f"use --{graph.dialect} or a store that speaks {dialect} "
                     "(or --named, which works on every store)",
                 )
-            result = graph.query(text or "", params, write=write)
+            result = graph.query(text or "", params, write=write, allow_remote=allow_remote)
     except ReadOnlyError as error:
         raise fail(str(error)) from None
+    except RemoteAccessError as error:
+        raise fail(str(error), "pass --allow-remote if you trust what it reaches") from None
     except QueryParamError as error:
         raise fail(str(error), "kg query --list shows every named query's parameters") from None
     except StoreError as error:

@@ -6,9 +6,13 @@ Data goes to stdout (or -o FILE); messages, progress and summaries go to stderr 
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import json
+import os
 import sys
+import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
@@ -17,11 +21,15 @@ from typing import IO, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kg.readers import Rejection
+from kg.readers.base import unexpected
 
 err = Console(stderr=True)
+IO_ERROR = 74  # sysexits.h EX_IOERR: the output (or an input) could not be read or written
+SOFTWARE_ERROR = 70  # EX_SOFTWARE: a bug, reported in one line (KG_DEBUG=1: the traceback)
 
 
 class OutputFormat(StrEnum):
@@ -84,13 +92,69 @@ def print_summary(title: str, rows: Iterable[tuple[str, Any]]) -> None:
 
 def report_rejection(rejection: Rejection) -> None:
     err.print(
-        f"[yellow]rejected[/yellow] {rejection}", highlight=False, markup=True, soft_wrap=True
+        f"[yellow]rejected[/yellow] {escape(str(rejection))}", highlight=False, soft_wrap=True
     )
+
+
+def report_warning(warning: Rejection) -> None:
+    """A record that was read but not all of it (an abstract extracted in pieces)."""
+    err.print(f"[yellow]warning[/yellow] {escape(str(warning))}", highlight=False, soft_wrap=True)
 
 
 def fail(message: str, hint: str = "", code: int = 2) -> typer.Exit:
     """Print a one-line error (and what to do next) and return the Exit to raise."""
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     if hint:
-        err.print(f"  {hint}", highlight=False, soft_wrap=True)
+        err.print(f"  {escape(hint)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def say(message: str) -> None:
+    """One line on stderr, when stderr itself can still be written."""
+    with contextlib.suppress(OSError):
+        err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def io_error(error: OSError) -> int:
+    """Report an input/output error in one line; returns the exit code."""
+    if error.errno == errno.EPIPE:
+        _silence_stdout()
+        say("the output was closed before everything was written (broken pipe); stopped")
+    elif error.filename is not None:
+        say(f"cannot use {error.filename}: {error.strerror or error}")
+    else:
+        _silence_stdout()
+        say(f"cannot write the output: {error.strerror or error}")
+    return IO_ERROR
+
+
+def unexpected_error(error: Exception) -> int:
+    """A bug: one line, unless KG_DEBUG asks for the traceback."""
+    if os.environ.get("KG_DEBUG"):
+        traceback.print_exception(error)
+    else:
+        say(f"unexpected {unexpected(error)}; run again with KG_DEBUG=1 to see where, and "
+            "please report it")
+    return SOFTWARE_ERROR
+
+
+def finish_output(code: int) -> int:
+    """Flush stdout before exit, so that a full disk or closed pipe is reported here (and
+    not as 'Exception ignored' at shutdown); returns the final exit code."""
+    if "PacifyFlushWrapper" in type(sys.stdout).__name__:  # click met a broken pipe
+        _silence_stdout()
+        say("the output was closed before everything was written (broken pipe); stopped")
+        return IO_ERROR
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        return io_error(error)
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered for it cannot fail again at exit."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        os.close(devnull)

@@ -54,6 +54,7 @@ class ExportContext:
     description: str = ""
     created: datetime = field(default_factory=lambda: export_time())
     columns: int | None = None  # review matrix: only the top N concepts by papers
+    keep_formulas: bool = False  # csv/matrix: leave cells starting with = + - @ as they are
 
     @property
     def created_iso(self) -> str:
@@ -142,9 +143,12 @@ def export(
     selection_description: str = "",
     created: datetime | None = None,
     columns: int | None = None,
+    keep_formulas: bool = False,
 ) -> ExportResult:
     """Write ``graph`` as ``fmt`` to ``path`` (a file, or a directory/zip for csv);
-    ``columns`` keeps the top N concepts of a review matrix."""
+    ``columns`` keeps the top N concepts of a review matrix. Spreadsheet-bound cells that
+    start like a formula get a leading apostrophe unless ``keep_formulas``
+    (kg/export/_cells.py)."""
     exporters = formats()
     if fmt not in exporters:
         raise ExportError(f"unknown export format {fmt!r}; choose one of: {', '.join(exporters)}")
@@ -152,6 +156,7 @@ def export(
         selection_description or graph.graph.get("description", ""),
         created or export_time(),
         columns,
+        keep_formulas,
     )
     path = Path(path)
     if path.parent and not path.parent.exists():

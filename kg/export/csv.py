@@ -1,4 +1,5 @@
-"""nodes.csv + edges.csv (spreadsheets, pandas, Neo4j LOAD CSV), in a directory or a zip."""
+"""nodes.csv + edges.csv (spreadsheets, pandas, Neo4j LOAD CSV), in a directory or a zip.
+Text cells that start like a formula are written as text (kg/export/_cells.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.export import ExportContext, register, scalar
+from kg.export._cells import spreadsheet_text
 
 NODE_COLUMNS = (
     "id",
@@ -28,12 +30,14 @@ NODE_COLUMNS = (
 EDGE_COLUMNS = ("source", "target", "rel", "weight", "position", "role", "confidence", "sentence")
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, keep_formulas: bool = False) -> str:
     value = scalar(value)
+    if isinstance(value, str):
+        return spreadsheet_text(value, keep_formulas)
     return "" if value is None else str(value)
 
 
-def tables(graph: nx.MultiDiGraph) -> dict[str, str]:
+def tables(graph: nx.MultiDiGraph, keep_formulas: bool = False) -> dict[str, str]:
     """The two CSV texts; extra attributes beyond the fixed columns are appended."""
     node_extra = sorted({k for _, d in graph.nodes(data=True) for k in d} - set(NODE_COLUMNS))
     edge_extra = sorted({k for *_, d in graph.edges(data=True) for k in d} - set(EDGE_COLUMNS))
@@ -41,18 +45,20 @@ def tables(graph: nx.MultiDiGraph) -> dict[str, str]:
     writer = csv.writer(nodes, lineterminator="\n")
     writer.writerow([*NODE_COLUMNS, *node_extra])
     for node, data in graph.nodes(data=True):
-        writer.writerow([node, *(_cell(data.get(c)) for c in (*NODE_COLUMNS[1:], *node_extra))])
+        cells = (data.get(c) for c in (*NODE_COLUMNS[1:], *node_extra))
+        writer.writerow([_cell(value, keep_formulas) for value in (node, *cells)])
     writer = csv.writer(edges, lineterminator="\n")
     writer.writerow([*EDGE_COLUMNS, *edge_extra])
     for u, v, k, data in graph.edges(keys=True, data=True):
         row = {**data, "rel": k}
-        writer.writerow([u, v, *(_cell(row.get(c)) for c in (*EDGE_COLUMNS[2:], *edge_extra))])
+        cells = (row.get(c) for c in (*EDGE_COLUMNS[2:], *edge_extra))
+        writer.writerow([_cell(value, keep_formulas) for value in (u, v, *cells)])
     return {"nodes.csv": nodes.getvalue(), "edges.csv": edges.getvalue()}
 
 
 @register("csv", "", "nodes.csv + edges.csv in a directory (or a .zip path)")
 def write_csv(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
-    files = tables(graph)
+    files = tables(graph, ctx.keep_formulas)
     if path.suffix.lower() == ".zip":
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, text in files.items():

@@ -1,6 +1,7 @@
 """Papers × concepts matrix (CSV and Markdown): each cell is the role and its evidence
 sentence, the table a reviewer reads to see who proposed or used what. A column for every
-concept of the selection (or the top ``--columns N`` by papers), not only the seeds."""
+concept of the selection (or the top ``--columns N`` by papers), not only the seeds. CSV
+cells that start like a formula are written as text (kg/export/_cells.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.export import ExportContext, node_label, papers, register
+from kg.export._cells import spreadsheet_text
 from kg.export._papers import paper_concepts
 
 
@@ -50,10 +52,15 @@ def render(graph: nx.MultiDiGraph, ctx: ExportContext) -> tuple[str, str]:
     headers = _headers(graph, columns)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["paper", "title", "year", *headers])
+
+    def row(*cells: object) -> list[object]:
+        return [spreadsheet_text(c, ctx.keep_formulas) if isinstance(c, str) else c
+                for c in cells]
+
+    writer.writerow(row("paper", "title", "year", *headers))
     for paper, cells in zip(rows, table, strict=True):
         data = graph.nodes[paper]
-        writer.writerow([paper, node_label(graph, paper), data.get("year") or "", *cells])
+        writer.writerow(row(paper, node_label(graph, paper), data.get("year") or "", *cells))
     md = [f"# Papers × concepts\n\n{_md(ctx.description)} — made {ctx.created_iso}\n"]
     md.append("| paper | year | " + " | ".join(_md(h) for h in headers) + " |")
     md.append("|---|---|" + "---|" * len(headers))

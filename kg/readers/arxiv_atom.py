@@ -3,7 +3,8 @@
 Parsed incrementally with ElementTree's pull parser (the machinery behind ``iterparse``)
 fed one line at a time: memory stays at one entry, each entry knows the line it starts
 on, and a syntax error (a truncated download) is reported with its line while the
-entries before it are kept.
+entries before it are kept. NUL bytes, which no XML parser accepts, are taken out of the
+line before parsing and the entry holding them is rejected.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from kg.model import Author, Paper
 from kg.normalize import collapse_ws, normalize_arxiv_id
-from kg.readers.base import Reader, Rejection, TextSource, register
+from kg.readers.base import NUL, Reader, Rejection, TextSource, isolated, register
 
 
 def _local(tag: str) -> str:
@@ -54,7 +55,10 @@ class ArxivAtomReader(Reader):
         entry_line = 0
         count = 0
         depth = 0
+        nul_line = 0  # the last line that held a NUL byte
         for number, line in source.lines():
+            if NUL in line:
+                nul_line, line = number, line.replace(NUL, "")
             try:
                 parser.feed(line + "\n")
                 events = list(parser.read_events())
@@ -72,7 +76,16 @@ class ArxivAtomReader(Reader):
                 depth -= 1
                 if depth == 1 and _local(elem.tag) == "entry":
                     count += 1
-                    yield self._entry(path, elem, count, entry_line)
+                    where = f"entry {count} (line {entry_line})"
+                    if nul_line >= entry_line:
+                        yield Rejection(
+                            str(path), where, f"line {nul_line} holds a NUL byte (\\x00), a "
+                            "sign of a corrupt record; skipped"
+                        )
+                    else:
+                        yield isolated(
+                            str(path), where, self._entry, path, elem, where, entry_line
+                        )
                     if root is not None:
                         root.clear()  # drop finished entries: memory stays at one entry
         else:
@@ -98,8 +111,7 @@ class ArxivAtomReader(Reader):
         )
 
     @staticmethod
-    def _entry(path: Path, entry: ET.Element, number: int, line: int) -> Paper | Rejection:
-        where = f"entry {number} (line {line})"
+    def _entry(path: Path, entry: ET.Element, where: str, line: int) -> Paper | Rejection:
         raw_id = _text(entry, "id")
         if "/api/errors" in raw_id:  # the API reports bad queries as an entry
             message = _text(entry, "summary") or raw_id

@@ -2,21 +2,25 @@
 
 A reader turns one input file into a stream of ``Paper`` records and ``Rejection``
 reports; it never raises on bad input. Adding a format means adding one module to
-``kg/readers/`` that defines a ``Reader`` subclass decorated with ``@register``.
+``kg/readers/`` that defines a ``Reader`` subclass decorated with ``@register``. A reader
+converts each record through ``isolated``: an error in one record becomes its rejection,
+and a record holding a NUL character is rejected (``screened``). Bytes come from
+kg/readers/inputs.py (decompression, binary sniffing).
 """
 
 from __future__ import annotations
 
 import codecs
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from kg.model import Paper
+from kg.readers.inputs import open_input, read_lines
 
-SNIFF_BYTES = 8192
+NUL = "\x00"
 
 
 @dataclass(frozen=True)
@@ -81,9 +85,10 @@ class TextSource:
         self.bad_lines: list[int] = []
 
     def lines(self) -> Iterator[tuple[int, str]]:
-        """Yield (1-based line number, line without newline)."""
-        with self.path.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
+        """Yield (1-based line number, line without newline). Raises InputError where a
+        compressed file turns out truncated or corrupt."""
+        with open_input(self.path) as handle:
+            for number, raw in enumerate(read_lines(handle), start=1):
                 if number == 1 and raw.startswith(codecs.BOM_UTF8):
                     raw = raw[len(codecs.BOM_UTF8) :]
                 try:
@@ -106,15 +111,52 @@ class TextSource:
         )
 
 
-def read_head(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(SNIFF_BYTES)
+def nul_field(paper: Paper) -> str | None:
+    """The first field of a paper holding a NUL character (a sign of a corrupt record,
+    and invalid in XML and RDF output), or None."""
+    fields: Iterable[tuple[str, object]] = [
+        ("title", paper.title), ("abstract", paper.abstract), ("doi", paper.doi),
+        ("arxiv_id", paper.arxiv_id), ("venue", paper.venue), ("url", paper.url),
+        ("date", paper.date), ("updated", paper.updated), ("keywords", paper.keywords),
+        ("categories", paper.categories), ("references", paper.references),
+        ("cited_by", paper.cited_by), ("sources", paper.sources),
+        ("external_ids", [*paper.external_ids, *paper.external_ids.values()]),
+        ("authors", [
+            part for a in paper.authors
+            for part in (a.name, a.orcid, *a.affiliations, *a.source_ids.values())
+        ]),
+    ]
+    for name, value in fields:
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and NUL in v for v in values):
+            return name
+    return None
 
 
-def looks_binary(head: bytes) -> bool:
-    if b"\x00" in head:
-        return True
-    if not head:
-        return False
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
-    return controls / len(head) > 0.1
+def screened(paper: Paper, file: str, location: str) -> Paper | Rejection:
+    """The paper, or its Rejection when a field holds a NUL character."""
+    field_name = nul_field(paper)
+    if field_name is None:
+        return paper
+    return Rejection(
+        file, location, f"the {field_name} holds a NUL character (\\x00), a sign of a corrupt "
+        "record; skipped"
+    )
+
+
+def isolated(
+    file: str, location: str, convert: Callable[..., Paper | Rejection], *args: Any
+) -> Paper | Rejection:
+    """``convert(*args)`` for one record, screened; any error it raises becomes that record's
+    Rejection, so one odd record never ends the file (a reader's own checks say more)."""
+    try:
+        result = convert(*args)
+    except Exception as error:  # one record's problem, reported as its rejection
+        return Rejection(file, location, f"could not be read ({unexpected(error)}); skipped")
+    return screened(result, file, location) if isinstance(result, Paper) else result
+
+
+def unexpected(error: BaseException) -> str:
+    """An unexpected error in one short phrase (type and first line of its message)."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:200]}" if text else type(error).__name__

@@ -32,7 +32,7 @@ from bibtexparser.model import (
 
 from kg.model import Author, Paper
 from kg.normalize import collapse_ws, find_arxiv_id, normalize_arxiv_id, normalize_doi
-from kg.readers.base import Reader, Rejection, TextSource, register
+from kg.readers.base import Reader, Rejection, TextSource, isolated, register
 
 _KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)")
 # bibtexparser logs each broken block as a warning; we report it as a Rejection instead,
@@ -111,7 +111,7 @@ class BibtexReader(Reader):
         blocks += [(block.start_line or 0, block) for block in library.failed_blocks]
         for _, block in sorted(blocks, key=lambda item: item[0]):
             if isinstance(block, Entry):
-                yield self._paper(path, block)
+                yield self._entry(path, block)
             else:
                 yield from self._failed(path, block)
         rejection = source.encoding_rejection()
@@ -128,13 +128,13 @@ class BibtexReader(Reader):
             yield Rejection(
                 str(path), where, f"duplicate key '{key}'; the entry is read, rename it"
             )
-            yield self._paper(path, fallback)
+            yield self._entry(path, fallback)
             return
         if isinstance(block, MiddlewareErrorBlock | DuplicateFieldKeyBlock) and isinstance(
             fallback, Entry
         ):
             # A name or field the middleware could not handle: read the entry as it is.
-            yield self._paper(path, fallback)
+            yield self._entry(path, fallback)
             return
         cause = block.error
         error = collapse_ws(
@@ -149,11 +149,14 @@ class BibtexReader(Reader):
             )
         yield Rejection(str(path), where, error)
 
+    def _entry(self, path: Path, entry: Entry) -> Paper | Rejection:
+        where = f"entry '{entry.key}' (line {(entry.start_line or 0) + 1})"
+        return isolated(str(path), where, self._paper, path, entry, where)
+
     @staticmethod
-    def _paper(path: Path, entry: Entry) -> Paper | Rejection:
+    def _paper(path: Path, entry: Entry, where: str) -> Paper | Rejection:
         _fields_lower(entry)
         line = (entry.start_line or 0) + 1
-        where = f"entry '{entry.key}' (line {line})"
         title = _field(entry, "title")
         if not title:
             return Rejection(str(path), where, "entry has no title; skipped")

@@ -3,7 +3,9 @@
 Columns are those of the JSONL reader (headings case-insensitive, common synonyms such as
 'author' or 'eprint' accepted); list columns (authors, keywords, categories, references)
 hold ';'-separated values because ',' is the column separator. Rows stream through the
-csv module, so quoted fields may span lines; rejections name the row's first line.
+csv module, so quoted fields may span lines; rejections name the row's first line. A cell
+may be as long as FIELD_LIMIT characters (the csv module's own limit, 128 KiB, would reject
+a long abstract).
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from pathlib import Path
 
 from kg.model import Paper
 from kg.readers.base import Reader, Rejection, TextSource, register
+from kg.readers.inputs import format_suffix
 from kg.readers.jsonl import column_name, paper_or_rejection
 
 DELIMITERS = (",", "\t", ";")
+FIELD_LIMIT = 1 << 26
+csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 
 
 def guess_delimiter(header: str, suffix: str) -> str:
@@ -64,7 +69,7 @@ class CsvReader(Reader):
         if header_line is None:
             return
         start = header_line[0]
-        delimiter = guess_delimiter(header_line[1], path.suffix.lower())
+        delimiter = guess_delimiter(header_line[1], format_suffix(path))
 
         def feed() -> Iterator[str]:
             yield header_line[1] + "\n"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kg.model import Paper
 from kg.normalize import clean_text
-from kg.readers.base import Reader, Rejection, TextSource, register
+from kg.readers.base import Reader, Rejection, TextSource, isolated, register
 
 MONTHS = {
     name: number
@@ -166,15 +166,18 @@ class _Parser:
         elif record.error:
             yield record.error
         else:
-            yield Paper(
-                title=record.title,
-                abstract=record.abstract,
-                n_authors=record.n_authors,
-                date=record.date,
-                year=record.year,
-                upvotes=record.upvotes,
-                sources=[f"{self.file}:{record.line}"],
-            )
+            yield isolated(self.file, f"line {record.line}", self._paper, record)
+
+    def _paper(self, record: _Record) -> Paper:
+        return Paper(
+            title=record.title,
+            abstract=record.abstract,
+            n_authors=record.n_authors,
+            date=record.date,
+            year=record.year,
+            upvotes=record.upvotes,
+            sources=[f"{self.file}:{record.line}"],
+        )
 
     def _line(self, number: int, text: str, after: str | None) -> Iterator[Paper | Rejection]:
         record = self.current

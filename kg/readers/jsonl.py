@@ -16,7 +16,7 @@ from typing import Any
 
 from kg.model import Author, Paper
 from kg.normalize import clean_text
-from kg.readers.base import Reader, Rejection, TextSource, register
+from kg.readers.base import Reader, Rejection, TextSource, isolated, register
 
 # Canonical column name -> accepted spellings (compared after lower-casing and turning
 # spaces and hyphens into underscores).
@@ -229,10 +229,14 @@ def _foreign(record: dict[str, Any]) -> bool:
 
 def paper_or_rejection(record: dict[str, Any], file: str, line: int) -> Paper | Rejection:
     """The record as a Paper, or a Rejection at ``line`` naming the unusable field."""
-    try:
-        return record_to_paper(canonical(record), f"{file}:{line}")
-    except BadRecord as error:
-        return Rejection(file, f"line {line}", str(error))
+
+    def convert() -> Paper | Rejection:
+        try:
+            return record_to_paper(canonical(record), f"{file}:{line}")
+        except BadRecord as error:
+            return Rejection(file, f"line {line}", str(error))
+
+    return isolated(file, f"line {line}", convert)
 
 
 @register

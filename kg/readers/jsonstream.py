@@ -4,31 +4,39 @@ OpenAlex and Semantic Scholar exports come as one object, a top-level array, a p
 wrapper ({"results": [...]} / {"data": [...]}) or JSON Lines. ``iter_json_records`` yields
 the records of all four shapes while holding roughly one record in memory, using
 ``json.JSONDecoder.raw_decode`` over a growing text buffer. Errors are yielded (not raised)
-with a line number so a reader can report them and keep what it already read.
+with a line number so a reader can report them and keep what it already read. A value
+nested deeper than the decoder's recursion limit is skipped by a bracket-counting scan
+(no recursion) and reported as its record's error; the records after it are read.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg.model import Paper
-from kg.readers.base import Rejection
+from kg.normalize import clean_text
+from kg.readers.base import Rejection, isolated
+from kg.readers.inputs import open_input, read_chunk
 
 CHUNK = 1 << 16
 # Keys of page wrappers whose array holds the records (OpenAlex, Semantic Scholar).
 RECORD_LISTS = ("results", "data")
 _WS = " \t\r\n"
+# What the bracket-counting skip looks at: brackets, and strings (whose brackets do not count).
+_STRUCTURE = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\[\s\S])*(?P<close>")?')
 
 
 @dataclass
 class JsonRecord:
     value: Any
     line: int  # 1-based line where the record starts
+    escaped: bool = True  # its text holds \u escapes (which may decode to unstorable text)
 
 
 @dataclass
@@ -46,6 +54,10 @@ class _Invalid(Exception):
         super().__init__(message)
         self.pos = pos
         self.message = message
+
+
+class _TooDeep(_Invalid):
+    """A value nested deeper than the decoder's recursion allows; its end can be found."""
 
 
 @dataclass
@@ -66,7 +78,7 @@ class _Buffer:
         if self.eof:
             return False
         size = max(CHUNK, len(self.text) - self.pos)  # grow geometrically for big records
-        raw = self.handle.read(size)
+        raw = read_chunk(self.handle, size, self._lines_decoded + 1)
         if not raw:
             self.eof = True
             chunk = self._decode(final=True)
@@ -146,9 +158,29 @@ class _Buffer:
                 near_end = error.pos >= len(self.text) - 6
                 if self.eof or not (near_end or error.msg.startswith("Unterminated string")):
                     raise _Invalid(error.pos, error.msg) from None
+            except RecursionError:
+                raise _TooDeep(self.pos, "nested too deeply to read") from None
             except _NeedMore:
                 pass
             self.fill()  # at end of file the next round decides for good
+
+    def skip_value(self) -> None:
+        """Move past the array or object at the cursor by counting brackets outside strings
+        (for values too deep to decode); _Invalid when the file ends inside it."""
+        start, pos, depth = self.pos, self.pos, 0
+        while True:
+            match = _STRUCTURE.search(self.text, pos)
+            if match is None or (match.group()[0] == '"' and match["close"] is None):
+                # no bracket in the buffer, or a string going on past its end: read more
+                pos = match.start() if match else len(self.text)
+                if not self.fill():
+                    raise _Invalid(start, "a value too deeply nested never ends")
+                continue
+            pos = match.end()
+            depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(match.group(), 0)
+            if depth == 0:
+                self.pos = pos
+                return
 
 
 def _array(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
@@ -160,7 +192,13 @@ def _array(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
     while True:
         buf.skip_ws()
         line = buf.line_at(buf.pos)
-        yield JsonRecord(buf.value(decoder), line)
+        try:
+            start = buf.pos
+            value = buf.value(decoder)
+            yield JsonRecord(value, line, buf.text.find("\\u", start, buf.pos) >= 0)
+        except _TooDeep as error:
+            buf.skip_value()
+            yield JsonError(line, f"invalid JSON: {error.message}")
         buf.compact()
         if buf.expect(",]") == "]":
             return
@@ -168,10 +206,11 @@ def _array(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
 
 def _object(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
     """A page wrapper yields its record list; any other object is itself one record."""
-    line = buf.line_at(buf.pos)
+    line, start = buf.line_at(buf.pos), buf.pos
     buf.expect("{")
     whole: dict[str, Any] = {}
     streamed = False
+    too_deep: str | None = None  # the key of a value skipped as too deeply nested
     if buf.skip_ws() == "}":
         buf.pos += 1
     else:
@@ -185,11 +224,17 @@ def _object(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
                 streamed = True
                 yield from _array(buf, decoder)
             else:
-                whole[key] = buf.value(decoder)
+                try:
+                    whole[key] = buf.value(decoder)
+                except _TooDeep:
+                    buf.skip_value()
+                    too_deep = too_deep or key
             if buf.expect(",}") == "}":
                 break
-    if not streamed:
-        yield JsonRecord(whole, line)
+    if too_deep is not None:
+        yield JsonError(line, f"invalid JSON: the value of {too_deep!r} is nested too deeply")
+    elif not streamed:  # nothing was compacted away: the object's text is all in the buffer
+        yield JsonRecord(whole, line, buf.text.find("\\u", start, buf.pos) >= 0)
 
 
 def iter_json_records(
@@ -200,7 +245,7 @@ def iter_json_records(
     the bad line is reported and reading resumes at the next line. Lines whose bytes were
     not UTF-8 are appended to ``bad_lines``."""
     decoder = json.JSONDecoder()
-    with path.open("rb") as handle:
+    with open_input(path) as handle:
         buf = _Buffer(handle)
         try:
             while True:
@@ -259,9 +304,11 @@ def read_json_papers(
             kind = type(item.value).__name__
             yield Rejection(file, f"record {number} (line {item.line})", f"not an object ({kind})")
         else:
-            result = convert(item.value, f"{file}:{item.line}")
+            where = f"record {number} (line {item.line})"
+            value = cleaned(item.value) if item.escaped else item.value
+            result = isolated(file, where, convert, value, f"{file}:{item.line}")
             if isinstance(result, Rejection):
-                result = Rejection(file, f"record {number} (line {item.line})", result.message)
+                result = Rejection(file, where, result.message)
             yield result
     if not seen:
         yield Rejection(file, "file", "no JSON records (empty file)")
@@ -272,3 +319,27 @@ def read_json_papers(
             f"line {shown}",
             "not valid UTF-8; decoded as Latin-1. Convert the file to UTF-8 to silence this.",
         )
+
+
+def cleaned(value: Any) -> Any:
+    """``value`` with every string in it (keys too) made storable by clean_text: a JSON
+    escape such as "\\ud800" gives a lone surrogate, which no UTF-8 output can hold.
+    Walked without recursion (values may be nested up to the decoder's limit)."""
+    if not isinstance(value, dict | list):
+        return clean_text(value) if isinstance(value, str) else value
+    root: dict[str, Any] | list[Any] = {} if isinstance(value, dict) else []
+    stack: list[tuple[Any, Any]] = [(value, root)]
+    while stack:
+        source, target = stack.pop()
+        pairs = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, item in pairs:
+            if isinstance(item, dict | list):
+                copy: Any = {} if isinstance(item, dict) else []
+                stack.append((item, copy))
+            else:
+                copy = clean_text(item) if isinstance(item, str) else item
+            if isinstance(target, dict):
+                target[clean_text(key)] = copy
+            else:
+                target.append(copy)
+    return root

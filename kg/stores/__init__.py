@@ -8,9 +8,11 @@ import pkgutil
 from kg.stores.base import (
     STORES,
     GraphStore,
+    OpenMode,
     PaperGraph,
     QueryResult,
     ReadOnlyError,
+    RemoteAccessError,
     StoreError,
     WriteStats,
     register_store,
@@ -20,9 +22,11 @@ __all__ = [
     "DEFAULT_STORE",
     "STORES",
     "GraphStore",
+    "OpenMode",
     "PaperGraph",
     "QueryResult",
     "ReadOnlyError",
+    "RemoteAccessError",
     "StoreError",
     "WriteStats",
     "load_stores",
@@ -43,9 +47,11 @@ def load_stores() -> dict[str, type[GraphStore]]:
     return STORES
 
 
-def open_store(uri: str | None = None) -> GraphStore:
+def open_store(uri: str | None = None, mode: OpenMode = "create") -> GraphStore:
     """Open a store by URI: 'oxigraph:PATH' (default ./kg-data), a bare path (Oxigraph),
-    'rdflib:[FILE.ttl]', 'sparql+http://host/query', 'neo4j://…' / 'bolt://…'."""
+    'rdflib:[FILE.ttl]', 'sparql+http://host/query', 'neo4j://…' / 'bolt://…'. ``mode``:
+    "read" (queries, exports: nothing is written or created), "write" (an existing store),
+    "create" (the default, as `kg build`: a new store is made when there is none)."""
     uri = uri or DEFAULT_STORE
     stores = load_stores()
     scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
@@ -53,5 +59,5 @@ def open_store(uri: str | None = None) -> GraphStore:
         if "://" in uri or scheme in {"http", "https"}:
             known = ", ".join(sorted(stores))
             raise StoreError(f"unknown store URI {uri!r}; use one of the schemes: {known}")
-        return stores["oxigraph"].open(f"oxigraph:{uri}")  # a plain path
-    return stores[scheme].open(uri)
+        return stores["oxigraph"].open(f"oxigraph:{uri}", mode)  # a plain path
+    return stores[scheme].open(uri, mode)

@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from extract.model import ConceptInfo, ConceptLink
 from kg.model import Paper
@@ -26,6 +26,17 @@ class StoreError(RuntimeError):
 
 class ReadOnlyError(StoreError):
     """A write query was sent without ``write=True``."""
+
+
+class RemoteAccessError(StoreError):
+    """A query would make the store contact another server or read a file (SPARQL SERVICE,
+    LOAD, FROM; Cypher LOAD CSV, APOC loaders) and ``allow_remote`` was not given."""
+
+
+# How a store is opened: "read" never writes anything (an embedded store is opened
+# read-only and must exist); "write" opens an existing store for changes; "create" also
+# makes a new one (kg build).
+OpenMode = Literal["read", "write", "create"]
 
 
 @dataclass
@@ -83,8 +94,9 @@ class GraphStore(ABC):
 
     @classmethod
     @abstractmethod
-    def open(cls, uri: str) -> GraphStore:
-        """Open (creating if needed) the store named by ``uri``; StoreError when unreachable."""
+    def open(cls, uri: str, mode: OpenMode = "create") -> GraphStore:
+        """Open the store named by ``uri`` (see OpenMode); StoreError when it is unreachable,
+        missing for "read"/"write", or not a paper-kg store."""
 
     @abstractmethod
     def write_concepts(self, concepts: Iterable[ConceptInfo]) -> WriteStats:
@@ -104,9 +116,14 @@ class GraphStore(ABC):
 
     @abstractmethod
     def query(
-        self, text: str, params: dict[str, Any] | None = None, write: bool = False
+        self,
+        text: str,
+        params: dict[str, Any] | None = None,
+        write: bool = False,
+        allow_remote: bool = False,
     ) -> QueryResult:
-        """Run a query in the store's dialect; ReadOnlyError for writes unless ``write``."""
+        """Run a query in the store's dialect; ReadOnlyError for writes unless ``write``,
+        RemoteAccessError for federation or loading (SERVICE, LOAD) unless ``allow_remote``."""
 
     def named(self, name: str, params: dict[str, Any] | None = None) -> QueryResult:
         """Run a named query (kg/queries) in this store's dialect."""

@@ -17,7 +17,12 @@ evidence as parallel lists (one entry per mention); ``(p)-[:CITES]->(p2)``;
 ``(c)-[:BROADER]->(broader)``; ``(c1)-[:CO_OCCURS {weight}]->(c2)`` once per pair, c1.id < c2.id.
 
 Writes are batched ``UNWIND $rows … MERGE`` statements inside ``execute_write``
-transactions, so an interrupted run leaves whole batches and a re-run converges.
+transactions, so an interrupted run leaves whole batches and a re-run converges. Every
+relationship is written with MERGE on its key (MENTIONS and CITES: the two ends;
+AUTHORED_BY: the ends and position; BROADER, CO_OCCURS: the ends), and edges are deleted
+only after the match has been collected (``WITH … collect``): ArcadeDB's Bolt server skips
+edges when it deletes while iterating the edges of a node changed earlier in the same
+transaction, which left duplicated MENTIONS on a rebuild.
 """
 
 from __future__ import annotations
@@ -33,9 +38,11 @@ from extract.model import CONCEPT_TYPES, ConceptInfo, ConceptLink
 from kg.stores.base import (
     COUNT_KEYS,
     GraphStore,
+    OpenMode,
     PaperGraph,
     QueryResult,
     ReadOnlyError,
+    RemoteAccessError,
     StoreError,
     WriteStats,
     register_store,
@@ -54,6 +61,13 @@ _WRITE_CLAUSE = re.compile(
     r"DENY|REVOKE|START\s+DATABASE|STOP\s+DATABASE)\b|\bIN\s+TRANSACTIONS\b",
     re.IGNORECASE,
 )
+# Clauses and procedures that reach outside the database: files and URLs (LOAD CSV, APOC
+# loaders, importers, exporters, remote Bolt), other databases (USE, Fabric federation).
+_REMOTE_CLAUSE = re.compile(
+    r"\bLOAD\s+CSV\b|(?<![\w.$`])USE\s+[\w`]|\bapoc\s*\.\s*(?:load|import|export|bolt|es|mongo|"
+    r"mongodb|couchbase|redis|systemdb|http|cypher\s*\.\s*run(?:Schema)?Files?)\b",
+    re.IGNORECASE,
+)
 # String literals, quoted identifiers and comments: their text is not Cypher.
 _NON_CODE = re.compile(
     r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL
@@ -69,6 +83,12 @@ def write_clause(text: str) -> str | None:
     """The first data/schema-changing clause of a Cypher text (outside strings/comments)."""
     match = _WRITE_CLAUSE.search(_NON_CODE.sub(" ", text))
     return " ".join(match.group(0).upper().split()) if match else None
+
+
+def remote_clause(text: str) -> str | None:
+    """The first clause or procedure of a Cypher text that reaches outside the database."""
+    match = _REMOTE_CLAUSE.search(_NON_CODE.sub(" ", text))
+    return " ".join(match.group(0).split()) if match else None
 
 
 def type_label(concept_type: str | None) -> str | None:
@@ -187,8 +207,9 @@ UNWIND $rows AS row
 MATCH (p:Paper {id: row.id})
 WHERE size(row.authors) > 0
 OPTIONAL MATCH (p)-[old:AUTHORED_BY]->(:Author)
-DELETE old
-WITH DISTINCT p, row
+WITH p, row, collect(old) AS olds
+FOREACH (old IN olds | DELETE old)
+WITH p, row
 UNWIND row.authors AS au
 MERGE (a:Author {id: au.id})
 SET a.name = au.name, a.name_key = au.key
@@ -204,7 +225,8 @@ MERGE (p)-[:CITES]->(q)
 _DELETE_MENTIONS = """
 UNWIND $rows AS row
 MATCH (p:Paper {id: row.id})-[m:MENTIONS]->(:Concept)
-DELETE m
+WITH collect(m) AS olds
+FOREACH (old IN olds | DELETE old)
 """
 # Concepts first seen in a paper (coined, or vocabulary not written yet): fill only what
 # is missing, the vocabulary (write_concepts) is authoritative for name/type. {labels} is
@@ -216,13 +238,14 @@ MERGE (c{labels} {{id: row.id}})
 SET c.name = coalesce(c.name, row.name), c.type = coalesce(c.type, row.type),
     c.source = coalesce(c.source, row.source)
 """
-_CREATE_MENTIONS = """
+_MERGE_MENTIONS = """
 UNWIND $rows AS row
 MATCH (p:Paper {id: row.id})
 UNWIND row.mentions AS m
 MATCH (c:Concept {id: m.id})
-CREATE (p)-[:MENTIONS {role: m.role, confidence: m.confidence, texts: m.texts,
-    fields: m.fields, starts: m.starts, ends: m.ends, sentences: m.sentences}]->(c)
+MERGE (p)-[r:MENTIONS]->(c)
+SET r.role = m.role, r.confidence = m.confidence, r.texts = m.texts, r.fields = m.fields,
+    r.starts = m.starts, r.ends = m.ends, r.sentences = m.sentences
 """
 _UPSERT_CONCEPTS = """
 UNWIND $rows AS row
@@ -234,8 +257,9 @@ _REPLACE_BROADER = """
 UNWIND $rows AS row
 MATCH (c:Concept {id: row.id})
 OPTIONAL MATCH (c)-[old:BROADER]->(:Concept)
-DELETE old
-WITH DISTINCT c, row
+WITH c, row, collect(old) AS olds
+FOREACH (old IN olds | DELETE old)
+WITH c, row
 UNWIND row.broader AS bid
 MATCH (b:Concept {id: bid})
 MERGE (c)-[:BROADER]->(b)
@@ -248,11 +272,14 @@ MATCH (c:Concept)
 WHERE bid IN c.broader_ids AND NOT (c)-[:BROADER]->(b)
 MERGE (c)-[:BROADER]->(b)
 """
+# A pair with both ends in $ids is taken from its smaller id only: ArcadeDB's DISTINCT kept
+# both sightings of such an edge, and deleting it twice failed (RecordNotFoundException).
 _DELETE_COOCCURS = """
 UNWIND $ids AS cid
-MATCH (:Concept {id: cid})-[r:CO_OCCURS]-(:Concept)
-WITH DISTINCT r
-DELETE r
+MATCH (:Concept {id: cid})-[r:CO_OCCURS]-(other:Concept)
+WHERE NOT (other.id IN $ids AND other.id < cid)
+WITH collect(r) AS olds
+FOREACH (old IN olds | DELETE old)
 """
 # Pairs with both ends in $ids are counted from the smaller id only (c1.id < c2.id).
 _CREATE_COOCCURS = """
@@ -311,7 +338,7 @@ class Neo4jStore(GraphStore):
         self._touched: set[str] = set()  # concepts whose CO_OCCURS may be stale
 
     @classmethod
-    def open(cls, uri: str) -> Neo4jStore:
+    def open(cls, uri: str, mode: OpenMode = "create") -> Neo4jStore:
         try:
             import neo4j
         except ImportError as exc:  # pragma: no cover - a declared dependency
@@ -330,7 +357,8 @@ class Neo4jStore(GraphStore):
         store = cls(driver, driver_uri, database)
         try:
             store._check_connection()
-            store.apply_schema()
+            if mode != "read":  # reading writes nothing, not even the constraints
+                store.apply_schema()
         except BaseException:
             driver.close()
             raise
@@ -472,7 +500,7 @@ class Neo4jStore(GraphStore):
                 (_MERGE_LINKED_CONCEPTS.format(labels=_labels(label)), {"rows": group})
                 for label, group in _by_label(new_concepts).items()
             ]
-            statements.append((_CREATE_MENTIONS, {"rows": chunk}))
+            statements.append((_MERGE_MENTIONS, {"rows": chunk}))
             self._write(statements)
         return _diff(before, self.counts())
 
@@ -531,15 +559,25 @@ class Neo4jStore(GraphStore):
         return {key: int(self._read(text).rows[0][0]) for key, text in _COUNT_QUERIES.items()}
 
     def query(
-        self, text: str, params: dict[str, Any] | None = None, write: bool = False
+        self,
+        text: str,
+        params: dict[str, Any] | None = None,
+        write: bool = False,
+        allow_remote: bool = False,
     ) -> QueryResult:
+        clause = None if write else write_clause(text)
+        if clause:
+            raise ReadOnlyError(
+                f"the query contains {clause}, which changes the graph; pass --write "
+                "(write=True) if you mean it"
+            )
+        remote = None if allow_remote else remote_clause(text)
+        if remote:
+            raise RemoteAccessError(
+                f"the query uses {remote}, which reaches outside the database and is "
+                "refused: queries stay local"
+            )
         if not write:
-            clause = write_clause(text)
-            if clause:
-                raise ReadOnlyError(
-                    f"the query contains {clause}, which changes the graph; pass --write "
-                    "(write=True) if you mean it"
-                )
             return self._read(text, params)
         try:
             with self._driver.session(database=self.database) as session:

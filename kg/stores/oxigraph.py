@@ -1,14 +1,21 @@
 """The default store: an embedded Oxigraph (pyoxigraph) database on disk, no server needed.
 
-``oxigraph:./kg-data`` or a bare path; ``oxigraph:`` alone is an in-memory store. When
-another process holds the database (e.g. the app), it is opened read-only so that queries
-still work. Large inserts go through Oxigraph's bulk loader; inside ``deferred_writes`` (a
-build) new papers' triples are spooled to temporary files of SPOOL_TRIPLES triples that
-SPOOL_LOADERS background threads bulk-load while the build goes on extracting.
+``oxigraph:./kg-data`` or a bare path; ``oxigraph:`` alone is an in-memory store. A store
+directory holds the marker file MARKER (with the schema version) beside Oxigraph's files:
+a build makes a new store only in a new or empty directory and never touches a directory
+of other files; a store made before the marker existed is recognised by its Oxigraph files
+and gets the marker the next time it is opened for writing. Opened for reading (queries,
+exports) the store must exist and is opened read-only, so nothing is written (a read-only
+directory works). Opened for writing while another process holds it (e.g. the app), or in
+a directory this user cannot write, it is opened read-only so that queries still work.
+Large inserts go through Oxigraph's bulk loader; inside ``deferred_writes`` (a build) new
+papers' triples are spooled to temporary files of SPOOL_TRIPLES triples that SPOOL_LOADERS
+background threads bulk-load while the build goes on extracting.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
@@ -20,7 +27,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.stores.base import QueryResult, StoreError, register_store
+from kg import __version__
+from kg.stores.base import OpenMode, QueryResult, StoreError, register_store
 from kg.stores.rdf import PREFIXES, RdfStore, bind_text, python_value
 
 BULK_BYTES = 4_000_000  # inserts larger than this use the (non-transactional) bulk loader
@@ -33,6 +41,8 @@ SPOOL_TRIPLES = 100_000
 SPOOL_LOADERS = 2
 SPOOL_PREFIX = "paper-kg-spool-"  # + PID + "-": whose build a spool file belongs to
 ORPHAN_AGE = 3600.0  # seconds untouched before a dead build's spool file is removed
+MARKER = "paper-kg-store.json"  # what makes a directory a paper-kg store
+SCHEMA_VERSION = 1  # of the graph's model: owl:versionInfo in schema/paper-kg.ttl
 
 
 def from_term(term: Any) -> Any:
@@ -71,6 +81,70 @@ def remove_orphaned_spools() -> None:
             continue
 
 
+def directory_kind(path: Path) -> str:
+    """What a store path holds: 'missing', 'empty', 'store' (with the marker), 'unmarked'
+    (Oxigraph's files, from before the marker) or 'foreign' (anything else)."""
+    if not path.exists():
+        return "missing"
+    if (path / MARKER).is_file():
+        return "store"
+    try:
+        if not any(path.iterdir()):
+            return "empty"
+        options = [f.read_text("utf-8", "replace") for f in path.glob("OPTIONS-*")]
+    except OSError as error:
+        raise StoreError(f"cannot read the directory {path}: {error.strerror or error}") from None
+    if (path / "CURRENT").is_file() and any('[CFOptions "id2str"]' in o for o in options):
+        return "unmarked"
+    return "foreign"
+
+
+def check_store_directory(path: Path, mode: OpenMode) -> str:
+    """The directory's kind (directory_kind) when ``mode`` may open it; else StoreError
+    saying why, before anything is created or changed."""
+    if path.exists() and not path.is_dir():
+        raise StoreError(
+            f"{path} is a file, not an Oxigraph store directory; give a directory path "
+            "(e.g. --store oxigraph:./kg-data) or rdflib:FILE.ttl for a Turtle file"
+        )
+    kind = directory_kind(path)
+    if kind == "foreign":
+        raise StoreError(
+            f"{path} is not empty and is not a paper-kg store (it has no {MARKER}); nothing in "
+            "it was changed. Give a new or empty directory for the store"
+        )
+    if kind in ("missing", "empty") and mode != "create":
+        state = "no such directory" if kind == "missing" else "the directory is empty"
+        raise StoreError(
+            f"no paper-kg store at {path} ({state}); build one with `kg build INPUT... "
+            f"--store {path}`, or check --store"
+        )
+    if kind == "store":
+        _check_marker(path / MARKER)
+    return kind
+
+
+def _check_marker(marker: Path) -> None:
+    try:
+        version = json.loads(marker.read_text("utf-8")).get("schema_version")
+    except (OSError, ValueError, AttributeError) as error:
+        raise StoreError(f"the store marker {marker} is unreadable ({error}); restore it") \
+            from None
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the store at {marker.parent} has schema version {version!r}, which this paper-kg "
+            f"({__version__}, schema {SCHEMA_VERSION}) does not know; upgrade paper-kg"
+        )
+
+
+def write_marker(path: Path) -> None:
+    marker = {"paper_kg_store": True, "schema_version": SCHEMA_VERSION, "backend": "oxigraph",
+              "created_by": f"paper-kg {__version__}"}
+    tmp = path / f".{MARKER}.tmp"
+    tmp.write_text(json.dumps(marker, indent=2) + "\n", "utf-8")
+    os.replace(tmp, path / MARKER)
+
+
 def _running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -95,35 +169,52 @@ class OxigraphStore(RdfStore):
         self._swept = False  # whether orphaned spool files were looked for
         self._loader: ThreadPoolExecutor | None = None
         self._loading: deque[Future[None]] = deque()  # queued loads, oldest first
+        self.read_only_reason = ""  # why a read-only store is, for messages
 
     @classmethod
-    def open(cls, uri: str) -> OxigraphStore:
+    def open(cls, uri: str, mode: OpenMode = "create") -> OxigraphStore:
         location = uri.split(":", 1)[1] if uri.lower().startswith("oxigraph:") else uri
         if not location:
             return cls(uri, ox.Store(), None, False)  # 'oxigraph:' = in memory
         path = Path(location).expanduser()
-        if path.exists() and not path.is_dir():
-            raise StoreError(
-                f"{path} is a file, not an Oxigraph store directory; give a directory path "
-                "(e.g. --store oxigraph:./kg-data) or rdflib:FILE.ttl for a Turtle file"
-            )
+        kind = check_store_directory(path, mode)
+        if mode == "read":
+            return cls._read_only(uri, path, "opened for reading")
         try:
-            return cls(uri, ox.Store(str(path)), path, False)
+            store = cls(uri, ox.Store(str(path)), path, False)
         except OSError as error:
-            if "lock" not in str(error).lower():
-                raise StoreError(f"cannot open Oxigraph store at {path}: {error}") from None
-        for attempt in range(READ_ONLY_ATTEMPTS):  # held by another process: still readable
+            message = str(error).lower()
+            if "lock" in message:  # held by another process: still readable
+                return cls._read_only(uri, path, "in use by another process (e.g. the app)")
+            unwritable = ("permission denied", "operation not permitted", "read-only file system")
+            if any(reason in message for reason in unwritable) and kind in ("store", "unmarked"):
+                return cls._read_only(uri, path, "in a directory this user cannot write")
+            raise StoreError(f"cannot open Oxigraph store at {path}: {error}") from None
+        if kind != "store":  # new, or made before the marker existed
             try:
-                return cls(uri, ox.Store.read_only(str(path)), path, True)
+                write_marker(path)
+            except OSError as error:
+                store.close()
+                raise StoreError(f"cannot write {path / MARKER}: {error.strerror}") from None
+        return store
+
+    @classmethod
+    def _read_only(cls, uri: str, path: Path, reason: str) -> OxigraphStore:
+        for attempt in range(READ_ONLY_ATTEMPTS):
+            try:
+                store = cls(uri, ox.Store.read_only(str(path)), path, True)
             except (OSError, RuntimeError) as error:
-                # the writer may compact files away between listing and opening them
+                # a writer may compact files away between listing and opening them
                 if attempt + 1 < READ_ONLY_ATTEMPTS and "No such file" in str(error):
                     time.sleep(0.05 * (attempt + 1))
                     continue
                 raise StoreError(
-                    f"the Oxigraph store at {path} is in use by another process and cannot be "
-                    f"read ({error}); stop that process (e.g. the app) or use another --store"
+                    f"the Oxigraph store at {path} cannot be read ({error}); if another "
+                    "process (e.g. the app) is writing it, stop that process, or use another "
+                    "--store"
                 ) from None
+            store.read_only_reason = reason
+            return store
         raise AssertionError("unreachable")
 
     def _engine(self) -> ox.Store:
@@ -134,8 +225,9 @@ class OxigraphStore(RdfStore):
     def _check_writable(self) -> None:
         if self.read_only:
             raise StoreError(
-                f"the Oxigraph store at {self.path} is in use by another process (e.g. the "
-                "app), so it was opened read-only; stop that process and run again"
+                f"the Oxigraph store at {self.path} was opened read-only "
+                f"({self.read_only_reason}), so it cannot be changed; stop that process or "
+                "use a store you can write"
             )
 
     def _select(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
@@ -164,6 +256,9 @@ class OxigraphStore(RdfStore):
             self._engine().update(text, prefixes=PREFIXES)
         except SyntaxError as error:
             raise StoreError(f"SPARQL Update syntax error: {error}; check the update") from None
+        except (OSError, RuntimeError) as error:  # a LOAD that failed, a full disk …
+            raise StoreError(f"SPARQL Update failed on {self.path or self.uri}: {error}") \
+                from None
 
     def _write(self, delete: str, ntriples: str) -> None:
         if len(ntriples) < BULK_BYTES:

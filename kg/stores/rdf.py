@@ -31,6 +31,7 @@ from kg.stores.base import (
     PaperGraph,
     QueryResult,
     ReadOnlyError,
+    RemoteAccessError,
     StoreError,
     WriteStats,
 )
@@ -211,24 +212,55 @@ def _tokens(text: str) -> Iterator[tuple[str, str]]:
     yield "code", text[pos:]
 
 
+# Parts of SPARQL that make a store fetch data from elsewhere: federation (SERVICE), LOAD,
+# and dataset clauses (FROM, USING), which rdflib dereferences over the network.
+_REMOTE_PARTS = {
+    "ServiceGraphPattern": "SERVICE", "Load": "LOAD", "DatasetClause": "FROM",
+    "UsingClause": "USING",
+}
+
+
 @lru_cache(maxsize=256)
-def sparql_kind(text: str) -> str:
-    """'query' or 'update', decided by parsing (rdflib's SPARQL grammar), not by keywords."""
+def sparql_shape(text: str) -> tuple[str, tuple[str, ...]]:
+    """('query' or 'update', the parts that would reach outside the store, e.g.
+    'SERVICE <http://…>'), decided by parsing (rdflib's SPARQL grammar), not by keywords."""
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     try:
-        parseQuery(text)
-        return "query"
+        tree, kind = parseQuery(text), "query"
     except ParseException as query_error:
         try:
-            parseUpdate(text)
-            return "update"
+            tree, kind = parseUpdate(text), "update"
         except ParseException:
             raise StoreError(
                 f"not a valid SPARQL query: {query_error.msg} at line {query_error.lineno}, "
                 f"column {query_error.col}; check the syntax"
             ) from None
+    return kind, tuple(_remote_parts(tree))
+
+
+def sparql_kind(text: str) -> str:
+    """'query' or 'update' (see sparql_shape)."""
+    return sparql_shape(text)[0]
+
+
+def _remote_parts(tree: Any) -> Iterator[str]:
+    """SERVICE/LOAD/FROM/USING parts of a parsed query, walked without recursion."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            keyword = _REMOTE_PARTS.get(node.name)
+            if keyword:  # CompValue.get resolves values; the plain dict lookup does not
+                target = next((dict.get(node, k) for k in ("term", "iri", "default", "named")
+                               if dict.get(node, k) is not None), None)
+                yield f"{keyword} {target.n3()}" if hasattr(target, "n3") else keyword
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+            stack.extend(node)
 
 
 def python_value(value: str, kind: str, datatype: str | None = None) -> Any:
@@ -873,18 +905,27 @@ class RdfStore(GraphStore):
         return {key: found.get(key, 0) for key in COUNT_KEYS}
 
     def query(
-        self, text: str, params: dict[str, Any] | None = None, write: bool = False
+        self,
+        text: str,
+        params: dict[str, Any] | None = None,
+        write: bool = False,
+        allow_remote: bool = False,
     ) -> QueryResult:
         # classify the template with every parameter as the literal 1 (valid wherever a
         # bound value may stand, LIMIT included) so the parse is cached across values
         self._settle()
-        kind = sparql_kind(bind_text(text, dict.fromkeys(params or {}, 1)))
+        kind, remote = sparql_shape(bind_text(text, dict.fromkeys(params or {}, 1)))
+        if kind == "update" and not write:
+            raise ReadOnlyError(
+                "this is a SPARQL Update and the store is opened read-only; "
+                "add --write to change the graph"
+            )
+        if remote and not allow_remote:
+            raise RemoteAccessError(
+                f"the query asks the store to reach outside it ({', '.join(remote)}), which "
+                "is refused: queries stay local"
+            )
         if kind == "update":
-            if not write:
-                raise ReadOnlyError(
-                    "this is a SPARQL Update and the store is opened read-only; "
-                    "add --write to change the graph"
-                )
             self._update(bind_text(text, params or {}))
             self._written_concepts.clear()
             self._written_authors.clear()

@@ -1,5 +1,6 @@
 """A pure-Python store on rdflib: ``rdflib:`` (in memory) or ``rdflib:graph.ttl`` (a file
 loaded on open and saved on close). Handy for small graphs, tests and hand-editable output.
+Opened for reading, the file must exist and is never saved.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 import rdflib
 from rdflib.util import guess_format
 
-from kg.stores.base import QueryResult, StoreError, register_store
+from kg.stores.base import OpenMode, QueryResult, StoreError, register_store
 from kg.stores.rdf import PREFIXES, RdfStore, bind_text, python_value
 
 
@@ -29,14 +30,17 @@ def from_term(term: Any) -> Any:
 class RdflibStore(RdfStore):
     scheme = "rdflib"
 
-    def __init__(self, uri: str, graph: rdflib.Graph, path: Path | None) -> None:
+    def __init__(
+        self, uri: str, graph: rdflib.Graph, path: Path | None, read_only: bool = False
+    ) -> None:
         super().__init__(uri)
         self.graph = graph
         self.path = path
+        self.read_only = read_only
         self._dirty = False
 
     @classmethod
-    def open(cls, uri: str) -> RdflibStore:
+    def open(cls, uri: str, mode: OpenMode = "create") -> RdflibStore:
         location = uri.split(":", 1)[1] if ":" in uri else ""
         graph = rdflib.Graph()
         for prefix, namespace in PREFIXES.items():
@@ -55,7 +59,10 @@ class RdflibStore(RdfStore):
                 graph.parse(path, format=fmt)
             except Exception as error:  # rdflib raises many parser-specific types
                 raise StoreError(f"cannot read {path} as {fmt}: {error}; fix or move it") from None
-        return cls(uri, graph, path)
+        elif mode != "create":
+            raise StoreError(f"no store file at {path}; build one with `kg build INPUT... "
+                             f"--store {uri}`, or check --store")
+        return cls(uri, graph, path, read_only=mode == "read")
 
     def _existing(self, iris: Sequence[str], predicate: str, obj: str = "?any") -> set[str]:
         # by index, not by a VALUES join (slow in rdflib's evaluator)
@@ -120,8 +127,9 @@ class RdflibStore(RdfStore):
             self._dirty = True
 
     def close(self) -> None:
-        """Save the graph (atomically: temp file then rename) when it was changed."""
-        if self.path is None or not self._dirty:
+        """Save the graph (atomically: temp file then rename) when it was changed; a store
+        opened for reading is never saved."""
+        if self.path is None or not self._dirty or self.read_only:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")

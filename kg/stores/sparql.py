@@ -23,7 +23,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from kg.stores.base import QueryResult, StoreError, register_store
+from kg.stores.base import OpenMode, QueryResult, StoreError, register_store
 from kg.stores.rdf import PREFIX_BLOCK, RdfStore, bind_text, python_value
 
 TIMEOUT = 60.0
@@ -97,8 +97,8 @@ class SparqlStore(RdfStore):
         self.safe_uri = _redact(uri)
 
     @classmethod
-    def open(cls, uri: str) -> SparqlStore:
-        store = cls(uri)
+    def open(cls, uri: str, mode: OpenMode = "create") -> SparqlStore:
+        store = cls(uri)  # a server's store exists or not whatever the mode
         store._request(store.query_url, {"query": "ASK {}"}, RESULTS_JSON, timeout=OPEN_TIMEOUT)
         return store
 
