@@ -128,8 +128,8 @@ def query_command(
         with open_output(output) as stream:
             print_rows(result.columns, result.rows, fmt, stream=stream)
     except OSError as error:
-        if output is None:  # stdout closed early (`| head`): nothing more to say
-            raise typer.Exit(0) from None
+        if output is None:  # stdout: the entry point reports it (kg/cli/output.py)
+            raise
         raise fail(f"cannot write {output}: {error.strerror or error}",
                    "choose another --output") from None
     if output is not None:
