@@ -17,12 +17,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from spacy.language import Language
+from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
+from spacy.training import Example
+from thinc.api import Model, Optimizer
 
 from extract.canonical import coined_id, match_key
 from extract.coined import (
@@ -34,9 +39,12 @@ from extract.coined import (
     find_candidates,
     type_by_suffix,
 )
+from extract.proposals import Proposer, head_words
+from extract.scoring import LABELS, Calibration, Candidate as Scored, featurize, softmax
 from extract.vocabulary import VocabEntry, VocabularyMatcher, load_vocabulary
 
 FIELD_SEPARATOR = "\n\n"
+TRAINED = Path(__file__).resolve().parent / "data" / "scorer"
 _SENT = re.compile(r"[^.!?]+(?:[.!?]+(?=\s|$)|$)|[.!?]+")
 _APPOSITIVE = re.compile(
     r"^\)?\s*(?:\([^)]*\)\s*)?,\s*(?:which is\s+)?(?:a|an|the)\s+((?:[\w-]+,?\s*){1,8})"
@@ -60,6 +68,55 @@ class _Group:
     confidence: float = 0.0
     spans: set[tuple[int, int]] = field(default_factory=set)
     aliases: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Found:
+    """The candidates of one doc: concept groups, the group of each mention span, and for
+    spans the coined rules or the proposer found, (source, type hint) for the scorer."""
+
+    groups: dict[str, _Group] = field(default_factory=dict)
+    owner: dict[tuple[int, int], str] = field(default_factory=dict)
+    source: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+
+    def resolve(self) -> list[_Group]:
+        """Overlaps: the longest mention wins (a coined "Evolved Transformer" over
+        "Transformer"). Kept spans are disjoint and non-empty, so sorted by start their
+        ends ascend too: a span overlaps a kept one iff the last kept span starting before
+        its end reaches past its start. Groups without a kept span are dropped."""
+        starts: list[int] = []
+        ends: list[int] = []
+        for span in sorted(self.owner, key=lambda s: (s[0] - s[1], s[0])):
+            at = bisect_left(starts, span[1])
+            if at and ends[at - 1] > span[0]:
+                continue
+            starts.insert(at, span[0])
+            ends.insert(at, span[1])
+            self.groups[self.owner[span]].spans.add(span)
+        return sorted((g for g in self.groups.values() if g.spans), key=lambda g: min(g.spans))
+
+
+def gold_labels(
+    text: str, found: _Found, cands: list[Scored], gold: dict[str, Any]
+) -> list[int | None]:
+    """The training label of each candidate: the index in LABELS of the gold concept its
+    text (or its group's name) names, 0 when none does; None (not trained on) for the
+    proposals of weakly labelled docs, whose gold is only the rules' own output."""
+    by_key: dict[str, int] = {}
+    for concept in gold.get("concepts", []):
+        label = LABELS.index(concept["type"])
+        for surface in [concept["name"], *concept.get("surface", [])]:
+            by_key.setdefault(match_key(surface), label)
+    weak = gold.get("weak", False)
+    out: list[int | None] = []
+    for cand in cands:
+        if weak and cand.source.startswith("proposal"):
+            out.append(None)
+            continue
+        group = found.groups[found.owner[(cand.start, cand.end)]]
+        key = match_key(text[cand.start : cand.end])
+        out.append(by_key.get(key, by_key.get(match_key(group.name), 0)))
+    return out
 
 
 def sentence_spans(
@@ -112,8 +169,13 @@ class _Sentences:
         return found
 
 
-class ConceptComponent:
-    """Finds architectures, benchmarks and methods; see the module docstring."""
+class ConceptComponent(TrainablePipe):
+    """Finds architectures, benchmarks and methods; see the module docstring.
+
+    The rules propose candidate mentions; when the trained scorer is in use (``use_model``)
+    it scores every candidate in context, drops the ones it does not believe, types the
+    proposals and gives each concept a calibrated confidence. ``use_model = False`` is the
+    rules-only path (``--fast``), whose confidences are the rules' fixed priors."""
 
     def __init__(
         self,
@@ -124,13 +186,38 @@ class ConceptComponent:
         coined: bool,
         min_confidence: float,
         spans_key: str,
+        model: Model,
+        trained: str,
+        use_model: bool,
     ) -> None:
         self.name = name
+        self.vocab = nlp.vocab
+        self.model = model
+        self.cfg: dict[str, Any] = {"threshold": 0.5, "calibration": None}
         entries = load_vocabulary([Path(p) for p in vocabularies], default_vocabulary)
         self.configure(entries)
         self.coined = coined
         self.min_confidence = min_confidence
         self.spans_key = spans_key
+        self.use_model = use_model
+        self.calibration = Calibration.identity()
+        path = TRAINED if trained == "default" else Path(trained) if trained else None
+        if use_model and path is not None and (path / "model").exists():
+            self.load_trained(path)
+        elif use_model and path is not None:
+            self.use_model = False  # no trained scorer shipped: the rules alone
+
+    def load_trained(self, path: Path) -> None:
+        """The scorer's weights, decision threshold and calibration from ``path``."""
+        if not self.model.has_param("W"):
+            self.model.initialize()
+        self.from_disk(path, exclude=["vocab"])
+        self.use_model = True
+        self._apply_cfg()
+
+    def _apply_cfg(self) -> None:
+        table = self.cfg.get("calibration")
+        self.calibration = Calibration(**table) if table else Calibration.identity()
 
     def configure(self, entries: list[VocabEntry]) -> None:
         """Replace the vocabulary (the Extractor passes entries it has already loaded)."""
@@ -138,6 +225,7 @@ class ConceptComponent:
         self.by_id = {e.id: e for e in entries}
         self.vocab_ids = frozenset(self.by_id)
         self.matcher = VocabularyMatcher(entries)
+        self.proposer = Proposer(head_words(entries), self.vocab.strings)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -161,26 +249,150 @@ class ConceptComponent:
         doc.spans[self.spans_key] = spans
         return doc
 
+    def pipe(self, stream, *, batch_size: int = 128):  # type: ignore[no-untyped-def]
+        for doc in stream:
+            yield self(doc)
+
     def links(self, doc: Doc, text: str) -> list[dict[str, Any]]:
         """The concept dicts for ``doc`` (whose text is ``text``) without annotating it: the
         Extractor needs only these, not the spans or the rebuilt ``doc.text``."""
         sep = text.find(FIELD_SEPARATOR)
         title_end, abstract_start = (sep, sep + len(FIELD_SEPARATOR)) if sep >= 0 else (0, 0)
         sentences = _Sentences(sentence_spans(doc, text, title_end, abstract_start), text)
-        groups = self._concepts(text, title_end, abstract_start, sentences)
+        found = self._candidates(doc, text, title_end, abstract_start, sentences)
+        if self.use_model:
+            self._score(doc, text, found, title_end, sentences)
+        groups = found.resolve()
         return [
             self._link(g, text, sep, abstract_start, sentences)
             for g in groups
             if g.confidence >= self.min_confidence
         ]
 
+    # ------------------------------------------------------------------ scoring
+
+    def _scored(self, text: str, found: _Found, title_end: int, sentences: _Sentences) -> list[Scored]:
+        """Every candidate span with the features the rules know about it."""
+        counts = Counter(found.owner.values())
+        in_title = {gid for (start, _), gid in found.owner.items() if start < title_end}
+        out = []
+        for span, gid in found.owner.items():
+            group = found.groups[gid]
+            source, hint = found.source.get(span, ("vocab", group.type))
+            surface = text[span[0] : span[1]]
+            extra = [
+                f"id={gid}" if group.source == "vocabulary" else "id=coined",
+                f"cnt={min(counts[gid], 3)}",
+                "title" if span[0] < title_end else "abstract",
+                "intitle" if gid in in_title else "notitle",
+                "lower" if surface.islower() else "upper" if surface.isupper() else "mixed",
+                f"len={min(len(surface), 12) // 3}",
+            ]
+            out.append(Scored(span[0], span[1], source, hint, tuple(extra)))
+        return out
+
+    def _score(self, doc: Doc, text: str, found: _Found, title_end: int, sentences) -> None:
+        """Drop the candidates the model rejects; set types of coined groups and every
+        group's confidence (calibrated) from its best mention."""
+        cands = self._scored(text, found, title_end, sentences)
+        if not cands:
+            return
+        probs = softmax(self.model.predict(featurize(doc, cands)))
+        threshold = float(self.cfg.get("threshold", 0.5))
+        best: dict[str, float] = {}
+        votes: dict[str, np.ndarray] = {}
+        for cand, p in zip(cands, probs, strict=True):
+            span = (cand.start, cand.end)
+            gid = found.owner[span]
+            concept = 1.0 - float(p[0])
+            if concept < threshold:
+                del found.owner[span]
+                continue
+            best[gid] = max(best.get(gid, 0.0), concept)
+            votes[gid] = votes.get(gid, 0) + p[1:]
+        for gid, group in found.groups.items():
+            if gid not in best:
+                group.confidence = 0.0
+                continue
+            group.confidence = self.calibration(best[gid])
+            if group.source != "vocabulary":
+                group.type = LABELS[1 + int(np.argmax(votes[gid]))]
+
+    # ------------------------------------------------------------------ training
+
+    def initialize(self, get_examples, *, nlp: Language | None = None) -> None:  # type: ignore[no-untyped-def]
+        self.model.initialize()
+        self.use_model = True
+
+    def update(
+        self,
+        examples: list[Example],
+        *,
+        drop: float = 0.0,
+        sgd: Optimizer | None = None,
+        losses: dict[str, float] | None = None,
+    ) -> dict[str, float]:
+        """One gradient step: every candidate of every example against its gold label
+        (``doc.user_data["paper_kg_gold"]`` of the reference doc, see extract/train.py)."""
+        losses = {} if losses is None else losses
+        losses.setdefault(self.name, 0.0)
+        batch_keys, batch_values, batch_lengths, targets, weights = [], [], [], [], []
+        for eg in examples:
+            doc = eg.predicted
+            text = doc.text
+            sep = text.find(FIELD_SEPARATOR)
+            title_end, abstract_start = (sep, sep + 2) if sep >= 0 else (0, 0)
+            sentences = _Sentences(sentence_spans(doc, text, title_end, abstract_start), text)
+            found = self._candidates(doc, text, title_end, abstract_start, sentences)
+            cands = self._scored(text, found, title_end, sentences)
+            gold = eg.reference.user_data.get("paper_kg_gold", {})
+            labels = gold_labels(text, found, cands, gold)
+            kept = [(c, y) for c, y in zip(cands, labels, strict=True) if y is not None]
+            if not kept:
+                continue
+            keys, values, lengths = featurize(doc, [c for c, _ in kept])
+            batch_keys.append(keys)
+            batch_values.append(values)
+            batch_lengths.append(lengths)
+            targets += [y for _, y in kept]
+            weights += [float(gold.get("weight", 1.0))] * len(kept)
+        if not targets:
+            return losses
+        feats = (np.concatenate(batch_keys), np.concatenate(batch_values),
+                 np.concatenate(batch_lengths))
+        logits, backprop = self.model.begin_update(feats)
+        probs = softmax(logits)
+        truth = np.zeros_like(probs)
+        truth[np.arange(len(targets)), targets] = 1.0
+        w = np.asarray(weights, dtype="f")[:, None]
+        backprop(((probs - truth) * w / len(targets)).astype("f"))
+        losses[self.name] += float(-(np.log(probs[truth == 1] + 1e-9) * w[:, 0]).sum())
+        if sgd is not None:
+            self.finish_update(sgd)
+        return losses
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, float]:
+        """Concept-level typed F1 against the reference docs' gold (training selection)."""
+        from extract.evaluate import Scores, gold_concepts, score_document
+
+        scores = Scores()
+        for eg in examples:
+            gold = eg.reference.user_data.get("paper_kg_gold")
+            if gold is None:
+                continue
+            from extract.pipeline import to_links
+
+            predicted = to_links(links_of(eg.predicted))
+            score_document(predicted, gold_concepts(gold), scores)
+        return {"concepts_f": scores.typed.f1, "concepts_untyped_f": scores.untyped.f1}
+
     # ------------------------------------------------------------------ assembly
 
-    def _concepts(
-        self, text: str, title_end: int, abstract_start: int, sentences: _Sentences
-    ) -> list[_Group]:
-        groups: dict[str, _Group] = {}
-        owner: dict[tuple[int, int], str] = {}  # mention span -> concept id
+    def _candidates(
+        self, doc: Doc, text: str, title_end: int, abstract_start: int, sentences: _Sentences
+    ) -> _Found:
+        found = _Found()
+        groups, owner = found.groups, found.owner
         matches = self.matcher.find(text)
         for m in matches:
             entry = m.entry
@@ -197,25 +409,31 @@ class ConceptComponent:
             )
             redirect: dict[str, str] = {}  # short-form key -> the concept it was defined as
             self._link_abbreviations(text, candidates, matches, groups, owner, redirect)
-            self._coined(text, candidates, matches, groups, owner, redirect, sentences)
+            self._coined(text, candidates, matches, groups, owner, redirect, sentences, found)
             for span in list(owner):
                 target = redirect.get(match_key(text[span[0] : span[1]]))
                 if target:
                     owner[span] = target
-        # Overlaps: the longest mention wins (a coined "Evolved Transformer" over "Transformer").
-        # Kept spans are disjoint and non-empty, so sorted by start their ends ascend too: a
-        # span overlaps a kept one iff the last kept span starting before its end reaches past
-        # its start.
-        starts: list[int] = []
-        ends: list[int] = []
-        for span in sorted(owner, key=lambda s: (s[0] - s[1], s[0])):
-            at = bisect_left(starts, span[1])
-            if at and ends[at - 1] > span[0]:
+            if self.use_model:
+                self._propose(doc, text, found, sentences)
+        return found
+
+    def _propose(self, doc: Doc, text: str, found: _Found, sentences: _Sentences) -> None:
+        """The proposer's spans as candidate coined concepts (the model decides)."""
+        starts = {s for s, _ in sentences.spans}
+        for start, end, kind in self.proposer.propose(doc, text, starts):
+            span = (start, end)
+            if span in found.owner:
                 continue
-            starts.insert(at, span[0])
-            ends.insert(at, span[1])
-            groups[owner[span]].spans.add(span)
-        return sorted((g for g in groups.values() if g.spans), key=lambda g: min(g.spans))
+            name = text[start:end]
+            if self.matcher.lookup(name):
+                continue
+            cid = coined_id(name, self.vocab_ids)
+            group = found.groups.get(cid)
+            if group is None:
+                group = found.groups[cid] = _Group(cid, name, "method", "coined", confidence=0.5)
+            found.owner[span] = cid
+            found.source[span] = (f"proposal:{kind}", "")
 
     def _link_abbreviations(self, text, candidates, matches, groups, owner, redirect) -> None:
         """'large language models (LLMs)': the unknown side joins the known side's concept,
@@ -249,7 +467,9 @@ class ConceptComponent:
                 elif not [m for m in matches if long_[0] <= m.start and m.end <= long_[1]]:
                     owner[long_] = entry.concept_id
 
-    def _coined(self, text, candidates, matches, groups, owner, redirect, sentences) -> None:
+    def _coined(
+        self, text, candidates, matches, groups, owner, redirect, sentences, result
+    ) -> None:
         by_key: dict[str, list[Candidate]] = {}
         for cand in candidates:
             if cand.reason == "abbrev-link":
@@ -299,8 +519,10 @@ class ConceptComponent:
                 group.confidence,
                 max(c.confidence for c in cands) + (0.05 if len(mentions) > 1 else 0),
             )
+            source = "coined:" + "+".join(sorted(reasons))
             for span in mentions:
                 owner.setdefault(span, cid)
+                result.source.setdefault(span, (source, kind))
             if "abbreviation" in reasons:
                 redirect[key] = cid
 
@@ -388,6 +610,9 @@ class ConceptComponent:
         "coined": True,
         "min_confidence": 0.0,
         "spans_key": "paper_kg",
+        "model": {"@architectures": "paper_kg.CandidateScorer.v1"},
+        "trained": "default",
+        "use_model": True,
     },
 )
 def make_concepts(
@@ -398,9 +623,15 @@ def make_concepts(
     coined: bool,
     min_confidence: float,
     spans_key: str,
+    model: Model,
+    trained: str,
+    use_model: bool,
 ) -> ConceptComponent:
+    """``trained``: directory of the scorer's weights ("default": the shipped one, "": none,
+    as when training); ``use_model = False`` runs the rules alone."""
     return ConceptComponent(
-        nlp, name, vocabularies, default_vocabulary, coined, min_confidence, spans_key
+        nlp, name, vocabularies, default_vocabulary, coined, min_confidence, spans_key,
+        model, trained, use_model,
     )
 
 

@@ -155,13 +155,41 @@ def load_gold(path: Path = GOLD) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def papers_for_gold(gold: list[dict], seeds: Iterable[Path]) -> dict[str, Paper]:
-    """Gold titles joined to the seed pages' papers (the gold file has no abstracts)."""
+def scierc_text(data: dict) -> str:
+    """A SciERC document's text as the SciERC-joined gold reads it: tokens joined by spaces."""
+    return " ".join(tok for sent in data["sentences"] for tok in sent)
+
+
+def gold_papers(
+    gold: list[dict], seeds: Iterable[Path], scierc_dir: Path | None = None
+) -> list[tuple[dict, Paper]]:
+    """Each gold item with its paper: Daily Papers items by exact title from the seed pages,
+    SciERC items (``doc_key``) from the SciERC files in ``scierc_dir`` (train.json,
+    dev.json), as an untitled paper whose abstract is the document's tokens joined by spaces.
+    Items whose text is not found are left out."""
     seeds = list(seeds)
-    if not seeds:
+    if not seeds and any("doc_key" not in g for g in gold):
         raise EvalDataMissing("no seed pages found (expected ../shared/seeds/*.txt)")
-    by_title = {p.title: p for p in ingest(seeds).papers}
-    return {g["title"]: by_title[g["title"]] for g in gold if g["title"] in by_title}
+    by_title = {p.title: p for p in ingest(seeds).papers} if seeds else {}
+    by_key: dict[str, str] = {}
+    if scierc_dir is not None and any("doc_key" in g for g in gold):
+        for name in ("train.json", "dev.json"):
+            path = scierc_dir / name
+            if path.exists():
+                with path.open(encoding="utf-8") as handle:
+                    for line in handle:
+                        if line.strip():
+                            data = json.loads(line)
+                            by_key[str(data.get("doc_key", ""))] = scierc_text(data)
+    out = []
+    for item in gold:
+        if "doc_key" in item:
+            text = by_key.get(str(item["doc_key"]))
+            if text is not None:
+                out.append((item, Paper(title="", abstract=text)))
+        elif item.get("title") in by_title:
+            out.append((item, by_title[item["title"]]))
+    return out
 
 
 def gold_concepts(item: dict, high_only: bool = False) -> list[GoldConcept]:
@@ -182,25 +210,31 @@ def evaluate_gold(
     seeds: Iterable[Path],
     gold_paths: Path | Iterable[Path] = GOLD,
     high_only: bool = False,
+    scierc_dir: Path | None = None,
 ) -> dict[str, Scores]:
     """Scores per split present in the gold files (sorted by name), then "all" when there
     is more than one split."""
     paths = [gold_paths] if isinstance(gold_paths, Path) else list(gold_paths)
     gold = [item for path in paths for item in load_gold(path)]
-    papers = papers_for_gold(gold, seeds)
+    todo = gold_papers(gold, seeds, scierc_dir)
     results: dict[str, Scores] = {}
-    todo = [g for g in gold if g["title"] in papers]
-    for split in sorted({g.get("split", "dev") for g in todo}):
+    for split in sorted({split_of(g) for g, _ in todo}):
         results[split] = Scores()
     if len(results) > 1:
         results["all"] = Scores()
-    extracted = extractor.extract([papers[g["title"]] for g in todo])
-    for g, (_paper, concepts) in zip(todo, extracted, strict=True):
+    extracted = extractor.extract([paper for _, paper in todo])
+    for (g, _), (_paper, concepts) in zip(todo, extracted, strict=True):
         expected = gold_concepts(g, high_only)
-        for split in (g.get("split", "dev"), "all"):
+        for split in (split_of(g), "all"):
             if split in results:
                 score_document(concepts.concepts, expected, results[split])
     return results
+
+
+def split_of(item: dict) -> str:
+    """A gold item's split; SciERC-joined items are reported apart ("scierc-<split>")."""
+    split = item.get("split", "dev")
+    return f"scierc-{split}" if "doc_key" in item else split
 
 
 def evaluate_scierc(extractor: Extractor, path: Path) -> Scores:

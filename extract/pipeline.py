@@ -64,7 +64,9 @@ class Extractor:
 
     ``config`` is a config file or a dict merged over extract/config.cfg (for example
     ``{"components": {"paper_kg_concepts": {"min_confidence": 0.7}}}``); ``coined=False``
-    keeps to the vocabulary. The vocabulary is loaded once here and handed to the component.
+    keeps to the vocabulary; ``fast=True`` runs the rules without the trained scorer;
+    ``min_confidence`` drops concepts below that confidence. The vocabulary is loaded once
+    here and handed to the component.
     """
 
     def __init__(
@@ -72,10 +74,16 @@ class Extractor:
         vocabularies: list[Path] | None = None,
         config: Path | dict[str, Any] | None = None,
         coined: bool | None = None,
+        fast: bool = False,
+        min_confidence: float | None = None,
     ) -> None:
         overrides: dict[str, Any] = {"default_vocabulary": False}
         if coined is not None:
             overrides["coined"] = coined
+        if fast:
+            overrides["use_model"] = False
+        if min_confidence is not None:
+            overrides["min_confidence"] = min_confidence
         self._setup(load_vocabulary(vocabularies or []), config, overrides)
 
     def _setup(

@@ -47,6 +47,9 @@ def eval_command(
     vocabulary: list[Path] = typer.Option(
         [], "--vocabulary", help="Extra vocabulary file; repeatable."
     ),
+    fast: bool = typer.Option(
+        False, "--fast", help="Score the rules-only pipeline (no trained scorer)."
+    ),
     fmt: OutputFormat = typer.Option(
         OutputFormat.table, "--output-format", help="table, json or csv."
     ),
@@ -71,7 +74,8 @@ def eval_command(
             "put the shared data beside the checkout (../shared) or pass --seeds DIR",
             code=1,
         )
-    extractor = Extractor(vocabulary)
+    extractor = Extractor(vocabulary, fast=fast)
+    scierc_dir = scierc or SHARED / "data" / "scierc"
     rows = []
     try:
         views = {
@@ -80,10 +84,11 @@ def eval_command(
             GoldConfidence.both: [("", False), ("/high", True)],
         }[confidence]
         for suffix, high_only in views:
-            results = evaluate_gold(extractor, seed_files, gold_paths, high_only=high_only)
+            results = evaluate_gold(
+                extractor, seed_files, gold_paths, high_only=high_only, scierc_dir=scierc_dir
+            )
             for split, scores in results.items():
                 rows += scores.rows(f"gold-{split}{suffix}")
-        scierc_dir = scierc or SHARED / "data" / "scierc"
         if scierc is not None or (scierc_dir / "dev.json").exists():
             rows += evaluate_scierc(extractor, scierc_dir / "dev.json").rows("scierc-dev")
     except EvalDataMissing as error:
