@@ -406,16 +406,22 @@ _VARIANT = re.compile(r"(?i)-(?:instruct|chat|base|large|small|tiny|huge|giant|m
 _EXTENSION = re.compile(r"-[A-Z][A-Za-z]*[A-Z][\w]*|-[A-Z][a-z]{3,}")
 
 
+def name_tokens(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) of every ``NAME_TOKEN`` in ``text``: one scan shared by the
+    candidate search and the search for a coined name's other occurrences."""
+    return [(m.start(), m.end(), m.group()) for m in NAME_TOKEN.finditer(text)]
+
+
 def _extends_known(
-    text: str, m: re.Match[str], covered: list[tuple[int, int]], starts: list[int]
+    text: str, t_start: int, t_end: int, covered: list[tuple[int, int]], starts: list[int]
 ) -> bool:
     """'ViT-ResNAS', 'LLaMA-Adapter': a new name built on a known one (not a size variant).
     ``covered`` is sorted, ``starts`` its start offsets."""
-    first, last = bisect_left(starts, m.start()), bisect_right(starts, m.end())
-    inside = [(s, e) for s, e in covered[first:last] if e <= m.end()]
-    if len(inside) != 1 or inside[0][0] != m.start():
+    first, last = bisect_left(starts, t_start), bisect_right(starts, t_end)
+    inside = [(s, e) for s, e in covered[first:last] if e <= t_end]
+    if len(inside) != 1 or inside[0][0] != t_start:
         return False
-    rest = text[inside[0][1] : m.end()]
+    rest = text[inside[0][1] : t_end]
     if _VARIANT.fullmatch(rest):
         return False  # released variants of the same model
     return bool(_EXTENSION.fullmatch(rest))
@@ -428,13 +434,18 @@ def find_candidates(
     sentences: list[tuple[int, int]],
     known: list[tuple[int, int]],
     known_types: dict[tuple[int, int], str] | None = None,
+    names: list[tuple[int, int, str]] | None = None,
 ) -> list[Candidate]:
     """Coined-name candidates in ``text``; ``known`` are spans the vocabulary already covers
     (``known_types`` their concept types, when the caller has them).
 
     ``title_end`` is the end of the title (0 when the text has none); ``sentences`` are the
-    sentence spans of the whole text.
+    sentence spans of the whole text; ``names`` the ``name_tokens`` of the text when the
+    caller has them.
     """
+    if names is None:
+        names = name_tokens(text)
+    name_starts = [start for start, _, _ in names]
     covered = sorted(known)
     starts = [s for s, _ in covered]
     reach = list(accumulate((e for _, e in covered), max))  # furthest end up to each span
@@ -551,22 +562,22 @@ def find_candidates(
         proposal_zones += [(n, min(sent_end, n + 40)) for n in namings]
         for zone_start, zone_end in proposal_zones:
             out.extend(_proposed_names(text, zone_start, zone_end, covered, long_forms))
-        for m in NAME_TOKEN.finditer(text, sent_start, sent_end):
-            token = m.group()
+        first, last = bisect_left(name_starts, sent_start), bisect_left(name_starts, sent_end)
+        for t_start, t_end, token in names[first:last]:
             if not strong_name(token):
                 continue
-            if is_known(m.start(), m.end()) and not _extends_known(text, m, covered, starts):
+            if is_known(t_start, t_end) and not _extends_known(
+                text, t_start, t_end, covered, starts
+            ):
                 continue
-            if text[m.start() - 1 : m.start()] in ("/", ".", "@"):
+            if text[t_start - 1 : t_start] in ("/", ".", "@"):
                 continue  # part of a URL or e-mail address
-            if any(s < m.end() and m.start() < e for s, e in long_forms):
+            if any(s < t_end and t_start < e for s, e in long_forms):
                 continue
-            if any(d[2] == m.start() for d in definitions) or token.casefold() in rejected:
+            if any(d[2] == t_start for d in definitions) or token.casefold() in rejected:
                 continue  # a defined abbreviation: typed (or rejected) from its long form
-            kind = type_by_suffix(token) or _context_type(
-                text, m.start(), m.end(), sent_start, sent_end
-            )
+            kind = type_by_suffix(token) or _context_type(text, t_start, t_end, sent_start, sent_end)
             if kind is None:
                 continue
-            out.append(Candidate(m.start(), m.end(), token, kind, False, 0.6, "shape"))
+            out.append(Candidate(t_start, t_end, token, kind, False, 0.6, "shape"))
     return out

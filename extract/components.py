@@ -19,6 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,21 +32,30 @@ from thinc.api import Model, Optimizer
 
 from extract.canonical import coined_id, match_key
 from extract.coined import (
-    NAME_TOKEN,
     TYPE_WORDS,
     Candidate,
     _context_type,
     base_name,
     find_candidates,
+    name_tokens,
     type_by_suffix,
 )
 from extract.proposals import Proposer, head_words
-from extract.scoring import LABELS, Calibration, Candidate as Scored, featurize, softmax
+from extract.scoring import (
+    C_IDX,
+    C_LOWER,
+    C_PUNCT,
+    LABELS,
+    Calibration,
+    featurize,
+    softmax,
+    token_arrays,
+)
+from extract.scoring import Candidate as Scored
 from extract.vocabulary import VocabEntry, VocabularyMatcher, load_vocabulary
 
 FIELD_SEPARATOR = "\n\n"
 TRAINED = Path(__file__).resolve().parent / "data" / "scorer"
-_SENT = re.compile(r"[^.!?]+(?:[.!?]+(?=\s|$)|$)|[.!?]+")
 _APPOSITIVE = re.compile(
     r"^\)?\s*(?:\([^)]*\)\s*)?,\s*(?:which is\s+)?(?:a|an|the)\s+((?:[\w-]+,?\s*){1,8})"
 )
@@ -78,6 +88,20 @@ class _Found:
     groups: dict[str, _Group] = field(default_factory=dict)
     owner: dict[tuple[int, int], str] = field(default_factory=dict)
     source: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    names: list[tuple[int, int, str]] = field(default_factory=list)  # coined.name_tokens
+
+    def occurrences(self, key: str) -> list[tuple[int, int]]:
+        """The name tokens whose key (with or without a size suffix or a possessive) is
+        ``key``; a token's first letter filters cheaply before its key is made."""
+        first = key[:1]
+        out = []
+        for start, end, token in self.names:
+            if token[:1].lower() != first and not token[:1].isdigit():
+                continue
+            trim, keys = _token_keys(token)
+            if key in keys:
+                out.append((start, end - trim))
+        return out
 
     def resolve(self) -> list[_Group]:
         """Overlaps: the longest mention wins (a coined "Evolved Transformer" over
@@ -94,6 +118,14 @@ class _Found:
             ends.insert(at, span[1])
             self.groups[self.owner[span]].spans.add(span)
         return sorted((g for g in self.groups.values() if g.spans), key=lambda g: min(g.spans))
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_keys(token: str) -> tuple[int, tuple[str, ...]]:
+    """The characters a possessive takes off a name token's end, and the token's keys."""
+    trim = 2 if token.endswith(("'s", "’s")) else 0
+    token = token[: len(token) - trim]
+    return trim, tuple({match_key(token), match_key(base_name(token))})
 
 
 def gold_labels(
@@ -119,23 +151,42 @@ def gold_labels(
     return out
 
 
+def sentence_starts(doc: Doc, arr: np.ndarray, punct: frozenset[int]) -> list[int]:
+    """Character offsets where sentences start: the doc's own SENT_START when a pipe set it,
+    else spaCy's sentencizer rule on the token arrays (a sentence ends at '.', '!' or '?';
+    the next token that is not punctuation starts the next one)."""
+    if not len(doc):
+        return []
+    if doc.has_annotation("SENT_START"):
+        marks = doc.to_array(["SENT_START", "IDX"])
+        return marks[marks[:, 0] == 1, 1].tolist()
+    low = arr[:, C_LOWER]
+    ends_sentence = np.zeros(len(arr), dtype=bool)
+    for key in punct:
+        ends_sentence |= low == key
+    word = ~(ends_sentence | (arr[:, C_PUNCT] == 1))
+    positions = np.arange(len(arr))
+    previous_word = np.maximum.accumulate(np.where(word, positions, -1))
+    before = np.concatenate([[-1], previous_word[:-1]])
+    seen = np.concatenate([[0], np.cumsum(ends_sentence)])
+    starts = word & (seen[positions] - seen[before + 1] > 0)
+    return arr[starts, C_IDX].astype(np.int64).tolist()
+
+
 def sentence_spans(
-    doc: Doc, text: str, title_end: int, abstract_start: int
+    text: str, starts: list[int], title_end: int, abstract_start: int
 ) -> list[tuple[int, int]]:
-    """Sentence character spans; the title is always a sentence of its own. ``text`` is
-    ``doc.text``, passed in because spaCy rebuilds that string on every access."""
-    if len(doc) and doc.has_annotation("SENT_START"):
-        # Arrays instead of doc.sents: iterating Span objects costs more than the matching.
-        arr = doc.to_array(["SENT_START", "IDX"])
-        starts = arr[arr[:, 0] == 1, 1].tolist()
-        if not starts or starts[0] != 0:
-            starts.insert(0, 0)
-        ends = [*starts[1:], len(text)]
-        spans = [(s, len(text[s:e].rstrip()) + s) for s, e in zip(starts, ends, strict=True)]
-    else:
-        spans = [(m.start(), m.end()) for m in _SENT.finditer(text) if m.group().strip()]
+    """Sentence character spans from their start offsets; the title is always a sentence
+    of its own. ``text`` is ``doc.text``, passed in because spaCy rebuilds that string on
+    every access."""
+    if not starts or starts[0] != 0:
+        starts = [0, *starts]
+    ends = [*starts[1:], len(text)]
+    spans = [(s, len(text[s:e].rstrip()) + s) for s, e in zip(starts, ends, strict=True)]
     out = []
     for start, end in spans:
+        if start == end:
+            continue
         if title_end and start < abstract_start and end > title_end:
             out.append((start, title_end))
             if end > abstract_start:
@@ -226,6 +277,7 @@ class ConceptComponent(TrainablePipe):
         self.vocab_ids = frozenset(self.by_id)
         self.matcher = VocabularyMatcher(entries)
         self.proposer = Proposer(head_words(entries), self.vocab.strings)
+        self.sentence_ends = frozenset(self.vocab.strings[p] for p in ".!?")
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -258,10 +310,10 @@ class ConceptComponent(TrainablePipe):
         Extractor needs only these, not the spans or the rebuilt ``doc.text``."""
         sep = text.find(FIELD_SEPARATOR)
         title_end, abstract_start = (sep, sep + len(FIELD_SEPARATOR)) if sep >= 0 else (0, 0)
-        sentences = _Sentences(sentence_spans(doc, text, title_end, abstract_start), text)
-        found = self._candidates(doc, text, title_end, abstract_start, sentences)
+        arr, sentences = self._prepare(doc, text, title_end, abstract_start)
+        found = self._candidates(arr, text, title_end, abstract_start, sentences)
         if self.use_model:
-            self._score(doc, text, found, title_end, sentences)
+            self._score(arr, text, found, title_end)
         groups = found.resolve()
         return [
             self._link(g, text, sep, abstract_start, sentences)
@@ -269,54 +321,78 @@ class ConceptComponent(TrainablePipe):
             if g.confidence >= self.min_confidence
         ]
 
+    def _prepare(
+        self, doc: Doc, text: str, title_end: int, abstract_start: int
+    ) -> tuple[np.ndarray, _Sentences]:
+        """The doc's token arrays and sentences."""
+        arr = token_arrays(doc)
+        starts = sentence_starts(doc, arr, self.sentence_ends)
+        return arr, _Sentences(sentence_spans(text, starts, title_end, abstract_start), text)
+
     # ------------------------------------------------------------------ scoring
 
-    def _scored(self, text: str, found: _Found, title_end: int, sentences: _Sentences) -> list[Scored]:
+    def _scored(self, text: str, found: _Found, title_end: int) -> list[Scored]:
         """Every candidate span with the features the rules know about it."""
         counts = Counter(found.owner.values())
         in_title = {gid for (start, _), gid in found.owner.items() if start < title_end}
+        per_group = {
+            gid: (
+                ("id", gid if group.source == "vocabulary" else "coined"),
+                ("cnt", min(counts[gid], 3)),
+                ("intitle", gid in in_title),
+            )
+            for gid, group in found.groups.items()
+            if gid in counts
+        }
         out = []
         for span, gid in found.owner.items():
-            group = found.groups[gid]
-            source, hint = found.source.get(span, ("vocab", group.type))
+            source, hint = found.source.get(span, ("vocab", found.groups[gid].type))
             surface = text[span[0] : span[1]]
-            extra = [
-                f"id={gid}" if group.source == "vocabulary" else "id=coined",
-                f"cnt={min(counts[gid], 3)}",
-                "title" if span[0] < title_end else "abstract",
-                "intitle" if gid in in_title else "notitle",
-                "lower" if surface.islower() else "upper" if surface.isupper() else "mixed",
-                f"len={min(len(surface), 12) // 3}",
-            ]
-            out.append(Scored(span[0], span[1], source, hint, tuple(extra)))
+            case = "lower" if surface.islower() else "upper" if surface.isupper() else "mixed"
+            extra = (
+                *per_group[gid],
+                ("src", source),
+                ("hint", hint),
+                ("srchint", source, hint),
+                ("field", span[0] < title_end),
+                ("case", case),
+                ("len", min(len(surface), 12) // 3),
+            )
+            out.append(Scored(span[0], span[1], extra))
         return out
 
-    def _score(self, doc: Doc, text: str, found: _Found, title_end: int, sentences) -> None:
+    def _score(self, arr: np.ndarray, text: str, found: _Found, title_end: int) -> None:
         """Drop the candidates the model rejects; set types of coined groups and every
         group's confidence (calibrated) from its best mention."""
-        cands = self._scored(text, found, title_end, sentences)
+        cands = self._scored(text, found, title_end)
         if not cands:
             return
-        probs = softmax(self.model.predict(featurize(doc, cands)))
+        probs = softmax(self.model.predict(featurize(arr, cands)))
+        concept = (1.0 - probs[:, 0]).tolist()
+        kinds = probs[:, 1:].tolist()
         threshold = float(self.cfg.get("threshold", 0.5))
         best: dict[str, float] = {}
-        votes: dict[str, np.ndarray] = {}
-        for cand, p in zip(cands, probs, strict=True):
+        votes: dict[str, list[float]] = {}
+        owner = found.owner
+        for cand, p, kind in zip(cands, concept, kinds, strict=True):
             span = (cand.start, cand.end)
-            gid = found.owner[span]
-            concept = 1.0 - float(p[0])
-            if concept < threshold:
-                del found.owner[span]
+            gid = owner[span]
+            if p < threshold:
+                del owner[span]
                 continue
-            best[gid] = max(best.get(gid, 0.0), concept)
-            votes[gid] = votes.get(gid, 0) + p[1:]
+            if p > best.get(gid, -1.0):
+                best[gid] = p
+            tally = votes.setdefault(gid, [0.0, 0.0, 0.0])
+            for i, value in enumerate(kind):
+                tally[i] += value
         for gid, group in found.groups.items():
             if gid not in best:
                 group.confidence = 0.0
                 continue
             group.confidence = self.calibration(best[gid])
             if group.source != "vocabulary":
-                group.type = LABELS[1 + int(np.argmax(votes[gid]))]
+                tally = votes[gid]
+                group.type = LABELS[1 + tally.index(max(tally))]
 
     # ------------------------------------------------------------------ training
 
@@ -342,15 +418,15 @@ class ConceptComponent(TrainablePipe):
             text = doc.text
             sep = text.find(FIELD_SEPARATOR)
             title_end, abstract_start = (sep, sep + 2) if sep >= 0 else (0, 0)
-            sentences = _Sentences(sentence_spans(doc, text, title_end, abstract_start), text)
-            found = self._candidates(doc, text, title_end, abstract_start, sentences)
-            cands = self._scored(text, found, title_end, sentences)
+            arr, sentences = self._prepare(doc, text, title_end, abstract_start)
+            found = self._candidates(arr, text, title_end, abstract_start, sentences)
+            cands = self._scored(text, found, title_end)
             gold = eg.reference.user_data.get("paper_kg_gold", {})
             labels = gold_labels(text, found, cands, gold)
             kept = [(c, y) for c, y in zip(cands, labels, strict=True) if y is not None]
             if not kept:
                 continue
-            keys, values, lengths = featurize(doc, [c for c, _ in kept])
+            keys, values, lengths = featurize(arr, [c for c, _ in kept])
             batch_keys.append(keys)
             batch_values.append(values)
             batch_lengths.append(lengths)
@@ -389,7 +465,8 @@ class ConceptComponent(TrainablePipe):
     # ------------------------------------------------------------------ assembly
 
     def _candidates(
-        self, doc: Doc, text: str, title_end: int, abstract_start: int, sentences: _Sentences
+        self, arr: np.ndarray, text: str, title_end: int, abstract_start: int,
+        sentences: _Sentences,
     ) -> _Found:
         found = _Found()
         groups, owner = found.groups, found.owner
@@ -404,8 +481,9 @@ class ConceptComponent(TrainablePipe):
             owner[(m.start, m.end)] = group.id
         if self.coined:
             known = {(m.start, m.end): m.entry.type for m in matches}
+            found.names = name_tokens(text)
             candidates = find_candidates(
-                text, title_end, abstract_start, sentences.spans, list(known), known
+                text, title_end, abstract_start, sentences.spans, list(known), known, found.names
             )
             redirect: dict[str, str] = {}  # short-form key -> the concept it was defined as
             self._link_abbreviations(text, candidates, matches, groups, owner, redirect)
@@ -415,23 +493,29 @@ class ConceptComponent(TrainablePipe):
                 if target:
                     owner[span] = target
             if self.use_model:
-                self._propose(doc, text, found, sentences)
+                self._propose(arr, text, found, sentences)
         return found
 
-    def _propose(self, doc: Doc, text: str, found: _Found, sentences: _Sentences) -> None:
-        """The proposer's spans as candidate coined concepts (the model decides)."""
+    def _propose(self, arr: np.ndarray, text: str, found: _Found, sentences: _Sentences) -> None:
+        """The proposer's spans as candidate coined concepts (the model decides). A name
+        overlapping a span the rules found adds nothing; a phrase may (a longer name)."""
         starts = {s for s, _ in sentences.spans}
-        for start, end, kind in self.proposer.propose(doc, text, starts):
+        covered = sorted(found.owner)
+        begins = [s for s, _ in covered]
+        for start, end, kind in self.proposer.propose(arr, text, starts):
             span = (start, end)
             if span in found.owner:
                 continue
+            if kind == "name":
+                at = bisect_left(begins, end)
+                if any(e > start for _, e in covered[max(0, at - 3) : at]):
+                    continue
             name = text[start:end]
             if self.matcher.lookup(name):
                 continue
             cid = coined_id(name, self.vocab_ids)
-            group = found.groups.get(cid)
-            if group is None:
-                group = found.groups[cid] = _Group(cid, name, "method", "coined", confidence=0.5)
+            if cid not in found.groups:
+                found.groups[cid] = _Group(cid, name, "method", "coined", confidence=0.5)
             found.owner[span] = cid
             found.source[span] = (f"proposal:{kind}", "")
 
@@ -502,7 +586,7 @@ class ConceptComponent(TrainablePipe):
             defined = [c for c in cands if c.reason in ("abbreviation", "title")]
             name = (defined or sorted(cands, key=lambda c: (len(c.text), c.start)))[0].text
             name = base_name(name)
-            mentions = self._occurrences(text, key, name)
+            mentions = self._occurrences(text, key, name, result)
             for long_form in {text[c.defines[0] : c.defines[1]] for c in cands if c.defines}:
                 # the long form elsewhere ("Generative Architecture Search" in the title)
                 words = map(re.escape, re.split(r"[\s‐-]+", long_form))
@@ -527,24 +611,11 @@ class ConceptComponent(TrainablePipe):
                 redirect[key] = cid
 
     @staticmethod
-    def _occurrences(text: str, key: str, name: str) -> set[tuple[int, int]]:
+    def _occurrences(text: str, key: str, name: str, found: _Found) -> set[tuple[int, int]]:
         """Every place the coined name appears, in title and abstract, in any variant."""
-        found = set()
         if " " in name:
-            for m in re.finditer(re.escape(name), text, re.I):
-                found.add((m.start(), m.end()))
-            return found
-        first = key[:1]
-        for m in NAME_TOKEN.finditer(text):
-            token = m.group()
-            if token[:1].lower() != first and not token[:1].isdigit():
-                continue  # cheap filter before the key
-            end = m.end()
-            if token.endswith(("'s", "’s")):
-                token, end = token[:-2], end - 2
-            if match_key(token) == key or match_key(base_name(token)) == key:
-                found.add((m.start(), end))
-        return found
+            return {(m.start(), m.end()) for m in re.finditer(re.escape(name), text, re.I)}
+        return set(found.occurrences(key))
 
     @staticmethod
     def _type(text, cands, mentions, sentences) -> str:

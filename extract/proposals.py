@@ -17,15 +17,13 @@ from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
-from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_STOP, IS_TITLE, LENGTH, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc
 
 from extract.canonical import singular
 from extract.coined import _NOT_CONCEPT_HEADS, STOP_NAMES, TYPE_WORDS
+from extract.scoring import C_ALPHA, C_IDX, C_ISLOWER, C_LENGTH, C_LOWER, C_STOP, C_SUFFIX
 from extract.vocabulary import VocabEntry
 
-_ATTRS = [LOWER, IS_ALPHA, IS_STOP, IS_PUNCT, IDX, LENGTH, IS_LOWER, IS_TITLE]
 MAX_MODIFIERS = 3
 MAX_NAME_WORDS = 4
 # Words that never start or continue a technique name although they are not stop words.
@@ -35,6 +33,12 @@ _NOT_MODIFIERS = frozenset(
     simple efficient effective better improved improve improves first second also further
     large small high low strong weak extensive significant state art specifically""".split()
 )
+
+
+def _inflected(text: str, end: int) -> bool:
+    """A word ending in -ly or a verb/plural -s (not -ss, -us, -is)."""
+    tail = text[end - 2 : end]
+    return tail == "ly" or (tail[-1:] == "s" and tail not in ("ss", "us", "is"))
 
 
 def head_words(entries: Iterable[VocabEntry], min_count: int = 2) -> frozenset[str]:
@@ -57,66 +61,76 @@ class Proposer:
 
     def __init__(self, heads: frozenset[str], strings) -> None:  # type: ignore[no-untyped-def]
         self.heads = heads
-        keys = set()
-        for word in heads:
-            keys |= {strings[word], strings[word + "s"], strings[word + "es"]}
+        keys = {strings[w + end] for w in heads for end in ("", "s", "es")}
         self.head_keys = np.array(sorted(keys), dtype=np.uint64)
-        self.not_modifiers = np.array(
-            sorted(strings[w] for w in _NOT_MODIFIERS | STOP_NAMES), dtype=np.uint64
-        )
+        self.not_modifiers = {strings[w] for w in _NOT_MODIFIERS | STOP_NAMES}
         self.hyphen = strings["-"]
+        self.ing = strings["ing"]
 
     def propose(
-        self, doc: Doc, text: str, sentence_starts: set[int]
+        self, arr: np.ndarray, text: str, sentence_starts: set[int]
     ) -> list[tuple[int, int, str]]:
-        """(start, end, kind) spans; ``sentence_starts`` are the character offsets where
-        sentences begin (a capital there says nothing)."""
-        if not len(doc):
+        """(start, end, kind) spans; ``arr`` is ``token_arrays(doc)``, ``sentence_starts``
+        the character offsets where sentences begin (a capital there says nothing)."""
+        n = len(arr)
+        if not n:
             return []
-        arr = doc.to_array(_ATTRS).astype(np.int64)
-        low = doc.to_array([LOWER])
-        alpha, stop, punct = arr[:, 1] == 1, arr[:, 2] == 1, arr[:, 3] == 1
-        idx, length, lower, title = arr[:, 4], arr[:, 5], arr[:, 6] == 1, arr[:, 7] == 1
-        modifier = alpha & ~stop & ~np.isin(low, self.not_modifiers)
-        hyphen = low == self.hyphen
-        ends = idx + length
-        out: list[tuple[int, int, str]] = []
-        n = len(doc)
-        is_head = np.isin(low, self.head_keys) & lower
-        gerund = lower & (length >= 6)
-        if gerund.any():
-            gerund &= np.char.endswith(
-                np.array([text[s - 3 : s] if s >= 3 else "" for s in ends.tolist()]), "ing"
+        low_col = arr[:, C_LOWER]
+        alpha_col, lower_col = arr[:, C_ALPHA] == 1, arr[:, C_ISLOWER] == 1
+        stop_col = arr[:, C_STOP] == 1
+        at = np.searchsorted(self.head_keys, low_col) % len(self.head_keys)
+        is_head = (self.head_keys[at] == low_col) | (
+            (arr[:, C_SUFFIX] == self.ing) & (arr[:, C_LENGTH] >= 6)
+        )
+        heads = np.flatnonzero(is_head & lower_col).tolist()
+        capitals = np.flatnonzero(alpha_col & ~lower_col & ~stop_col).tolist()
+        if not heads and not capitals:
+            return []
+        low = low_col.tolist()
+        alpha, lower, stop = alpha_col.tolist(), lower_col.tolist(), stop_col.tolist()
+        idx = arr[:, C_IDX].astype(np.int64)
+        ends = (idx + arr[:, C_LENGTH].astype(np.int64)).tolist()
+        idx = idx.tolist()
+        not_mod, hy = self.not_modifiers, self.hyphen
+
+        def modifier(k: int) -> bool:
+            """A lower-case word, not an adverb or an -s form ("uses", "improves")."""
+            return (
+                alpha[k] and lower[k] and not stop[k] and low[k] not in not_mod
+                and not _inflected(text, ends[k])
             )
-        for h in np.flatnonzero(is_head | gerund).tolist():
-            if h + 1 < n and hyphen[h + 1]:
+
+        out: list[tuple[int, int, str]] = []
+        for h in heads:
+            if h + 1 < n and low[h + 1] == hy:
                 continue  # "sampling-based": a modifier, not a head
             k, words = h, 0
             while words < MAX_MODIFIERS and k > 0:
                 j = k - 1
-                if hyphen[j] and j > 0 and modifier[j - 1] and ends[j - 1] == idx[j]:
-                    j -= 1  # "multi-resolution": the hyphen glues two pieces into a word
-                    k = j
+                if low[j] == hy and j > 0 and ends[j - 1] == idx[j] and modifier(j - 1):
+                    k = j - 1  # "multi-resolution": the hyphen glues two pieces into a word
                     continue
-                if not modifier[j] or ends[j] != idx[j + 1] - 1 and not hyphen[j + 1]:
+                if (ends[j] != idx[j + 1] - 1 and low[j + 1] != hy) or not modifier(j):
                     break
                 k, words = j, words + 1
-                if not (k > 0 and hyphen[k - 1]):
-                    out.append((int(idx[k]), int(ends[h]), "phrase"))
-        capital = alpha & ~lower & ~stop & ~np.isin(low, self.not_modifiers)
-        i = 0
-        while i < n:
-            if not capital[i] or int(idx[i]) in sentence_starts:
-                i += 1
+                if not (k > 0 and low[k - 1] == hy):
+                    out.append((idx[k], ends[h], "phrase"))
+        capital = set(capitals)
+        done = -1
+        for i in capitals:
+            if i <= done or idx[i] in sentence_starts or low[i] in not_mod:
                 continue
             j = i + 1
-            while j < n and j - i < MAX_NAME_WORDS and (
-                capital[j] or (hyphen[j] and j + 1 < n and alpha[j + 1])
-            ) and (idx[j] == ends[j - 1] or idx[j] == ends[j - 1] + 1):
+            while (
+                j < n
+                and j - i < MAX_NAME_WORDS
+                and ((j in capital and low[j] not in not_mod) or (
+                    low[j] == hy and j + 1 < n and alpha[j + 1]))
+                and idx[j] - ends[j - 1] in (0, 1)
+            ):
                 j += 1
-            if hyphen[j - 1]:
+            if low[j - 1] == hy:
                 j -= 1
-            if not (title[i] and j == i + 1 and punct[i - 1] if i else False):
-                out.append((int(idx[i]), int(ends[j - 1]), "name"))
-            i = j
+            out.append((idx[i], ends[j - 1], "name"))
+            done = j - 1
         return out

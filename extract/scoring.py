@@ -17,22 +17,35 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from spacy.attrs import IDX, LOWER, PREFIX, SHAPE, SUFFIX
+from spacy.attrs import (
+    IDX,
+    IS_ALPHA,
+    IS_LOWER,
+    IS_PUNCT,
+    IS_STOP,
+    LENGTH,
+    LOWER,
+    SHAPE,
+    SUFFIX,
+)
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import Model, SparseLinear_v2
 
 LABELS = ("none", "architecture", "benchmark", "method")
-_ATTRS = [LOWER, SHAPE, PREFIX, SUFFIX, IDX]
+# One to_array call per doc serves the sentences, the proposer and the features.
+ATTRS = [LOWER, SHAPE, SUFFIX, IDX, LENGTH, IS_ALPHA, IS_STOP, IS_PUNCT, IS_LOWER]
+C_LOWER, C_SHAPE, C_SUFFIX, C_IDX, C_LENGTH, C_ALPHA, C_STOP, C_PUNCT, C_ISLOWER = range(9)
 _PAD = np.uint64(0x5EED)
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # spreads the template number over the key's bits
 _PAIR = np.uint64(1000003)
+_TEMPLATES = np.arange(1, 33, dtype=np.uint64) * _MIX  # one per lexical feature column
 
 
 @registry.architectures("paper_kg.CandidateScorer.v1")
@@ -51,68 +64,74 @@ def stable_hash(text: str) -> int:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A span to score: character offsets in the doc text and what proposed it."""
+    """A span to score: character offsets in the doc text and the categorical features the
+    rules know about it (what proposed it: "vocab", "coined:<reasons>", "proposal:<kind>";
+    the type they would give; the concept id; counts; ...), each a tuple (name, value...)."""
 
     start: int
     end: int
-    source: str  # "vocab", "coined:<reason>", "proposal:<kind>"
-    hint: str  # the type the rules would give ("" when none)
-    extra: tuple[str, ...] = ()  # further categorical features (concept id, counts, cues)
+    features: tuple[tuple[Hashable, ...], ...] = ()
+
+    @property
+    def source(self) -> str:
+        return next((str(f[1]) for f in self.features if f[0] == "src"), "")
 
 
-def featurize(doc: Doc, candidates: Sequence[Candidate]) -> tuple[np.ndarray, ...]:
-    """(keys, values, lengths) for SparseLinear: one row of hashed features per candidate."""
+def token_arrays(doc: Doc) -> np.ndarray:
+    """The doc's ``ATTRS`` columns (uint64)."""
+    return doc.to_array(ATTRS).reshape(len(doc), len(ATTRS))
+
+
+_CACHE: dict[Hashable, int] = {}
+
+
+def _key(feature: Hashable) -> int:
+    """The hash of a categorical feature (most repeat: cached, up to a bound)."""
+    key = _CACHE.get(feature)
+    if key is None:
+        key = stable_hash(repr(feature))
+        if len(_CACHE) < 1 << 16:
+            _CACHE[feature] = key
+    return key
+
+
+def featurize(arr: np.ndarray, candidates: Sequence[Candidate]) -> tuple[np.ndarray, ...]:
+    """(keys, values, lengths) for SparseLinear: one row of hashed features per candidate
+    (every candidate has the same number of categorical features); ``arr`` is
+    ``token_arrays(doc)``."""
     n = len(candidates)
-    arr = doc.to_array(_ATTRS)
-    idx = arr[:, 4].astype(np.int64)
-    pad = np.full((2, 4), _PAD, dtype=np.uint64)
-    tokens = np.concatenate([pad, arr[:, :4].astype(np.uint64), pad])  # offset by 2
-    starts = np.fromiter((c.start for c in candidates), np.int64, n)
-    ends = np.fromiter((c.end for c in candidates), np.int64, n)
-    first = np.maximum(np.searchsorted(idx, starts, "right") - 1, 0) + 2
-    after = np.searchsorted(idx, ends, "left") + 2  # first token at or after the end
+    idx = arr[:, C_IDX].astype(np.int64)
+    pad = np.full((2, 3), _PAD, dtype=np.uint64)
+    tokens = np.concatenate([pad, arr[:, :3], pad])  # LOWER, SHAPE, SUFFIX; offset by 2
+    spans = np.array([(c.start, c.end) for c in candidates], dtype=np.int64).reshape(n, 2)
+    first = np.maximum(np.searchsorted(idx, spans[:, 0], "right") - 1, 0) + 2
+    after = np.searchsorted(idx, spans[:, 1], "left") + 2  # first token at or after the end
     last = np.maximum(after - 1, first)
-    low, shape, prefix, suffix = (tokens[:, k] for k in range(4))
-    cols = [
-        low[first],
-        low[last],
-        shape[first],
-        shape[last],
-        suffix[last],
-        prefix[first],
-        low[first - 1],
-        low[first - 2],
-        low[after],
-        low[after + 1],
-        shape[first - 1],
-        shape[after],
-        low[last] * _PAIR + low[after],
-        low[first - 1] * _PAIR + low[first],
-        np.minimum(after - first, 6).astype(np.uint64),
-    ]
-    lexical = np.stack(cols, axis=1)
-    lexical ^= np.arange(1, lexical.shape[1] + 1, dtype=np.uint64) * _MIX
-    per_row = []
-    for cand in candidates:
-        hint = cand.hint or "-"
-        per_row.append(
-            [
-                stable_hash(f"src={cand.source}"),
-                stable_hash(f"hint={hint}"),
-                stable_hash(f"srchint={cand.source}|{hint}"),
-                *(stable_hash(f) for f in cand.extra),
-            ]
-        )
-    width = max(len(r) for r in per_row) if per_row else 0
-    # rows have different numbers of categorical features: pad with a repeated bias key
-    cat = np.array([r + [r[0]] * (width - len(r)) for r in per_row], dtype=np.uint64)
-    cat_values = np.array([[1.0] * len(r) + [0.0] * (width - len(r)) for r in per_row], "f")
-    cat = cat.reshape(n, width)
-    cat_values = cat_values.reshape(n, width)
-    keys = np.concatenate([lexical, cat], axis=1)
-    values = np.concatenate([np.ones(lexical.shape, "f"), cat_values], axis=1)
+    low, shape, suffix = tokens[:, 0], tokens[:, 1], tokens[:, 2]
+    lexical = np.stack(
+        [
+            low[first],
+            low[last],
+            shape[first],
+            shape[last],
+            suffix[last],
+            low[first - 1],
+            low[first - 2],
+            low[after],
+            low[after + 1],
+            shape[first - 1],
+            shape[after],
+            low[last] * _PAIR + low[after],
+            low[first - 1] * _PAIR + low[first],
+            np.minimum(after - first, 6).astype(np.uint64),
+        ],
+        axis=1,
+    )
+    lexical ^= _TEMPLATES[: lexical.shape[1]]
+    categorical = np.array([[*map(_key, c.features)] for c in candidates], dtype=np.uint64)
+    keys = np.concatenate([lexical, categorical.reshape(n, -1)], axis=1)
     lengths = np.full(n, keys.shape[1], dtype=np.int32)
-    return np.ascontiguousarray(keys.ravel()), np.ascontiguousarray(values.ravel()), lengths
+    return keys.ravel(), np.ones(keys.size, dtype="f"), lengths
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

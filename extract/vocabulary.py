@@ -253,8 +253,13 @@ class VocabularyMatcher:
         else:
             pieces = [(m.start(), m.end(), _lower(m.group())) for m in WORD.finditer(text)]
         matches: list[VocabMatch] = []
+        starters, prefixes = self.starters, self.prefixes
         i, n = 0, len(pieces)
         while i < n:
+            low = pieces[i][2]
+            if low not in starters and (i + 1 == n or low + pieces[i + 1][2][0] not in prefixes):
+                i += 1  # the common case, decided with two set lookups
+                continue
             found = self._longest_at(text, pieces, i)
             if found is None:
                 i += 1
