@@ -41,6 +41,7 @@ from extract.coined import (
     type_by_suffix,
 )
 from extract.proposals import Proposer, head_words
+from extract.roles import STRONG_PROPOSAL, asserts_contribution, is_study
 from extract.scoring import (
     C_IDX,
     C_LOWER,
@@ -75,6 +76,7 @@ class _Group:
     type: str
     source: str
     proposed: bool = False
+    evidence: list[int] = field(default_factory=list)  # where the text says it is proposed
     confidence: float = 0.0
     spans: set[tuple[int, int]] = field(default_factory=set)
     aliases: set[str] = field(default_factory=set)
@@ -315,11 +317,36 @@ class ConceptComponent(TrainablePipe):
         if self.use_model:
             self._score(arr, text, found, title_end)
         groups = found.resolve()
+        self._roles(text, title_end, sentences, groups)
         return [
             self._link(g, text, sep, abstract_start, sentences)
             for g in groups
             if g.confidence >= self.min_confidence
         ]
+
+    def _roles(
+        self, text: str, title_end: int, sentences: _Sentences, groups: list[_Group]
+    ) -> None:
+        """``proposed`` from the evidence, by sentence function (see extract.roles)."""
+        if not any(g.evidence for g in groups):
+            return
+        head = text[title_end : (sentences.spans[min(2, len(sentences.spans) - 1)][1])]
+        study = is_study(text[:title_end], head)
+        for group in groups:
+            known = group.source == "vocabulary"
+            if known and study:
+                continue
+            for pos in group.evidence:
+                span = sentences.at(pos) or (0, title_end)
+                sentence = text[span[0] : span[1]]
+                if not asserts_contribution(sentence):
+                    continue
+                if known and pos >= title_end and not STRONG_PROPOSAL.search(
+                    text[span[0] : pos]
+                ):
+                    continue
+                group.proposed = True
+                break
 
     def _prepare(
         self, doc: Doc, text: str, title_end: int, abstract_start: int
@@ -561,12 +588,12 @@ class ConceptComponent(TrainablePipe):
             if cand.reason == "title":
                 full = [m for m in matches if m.start == 0 and m.end >= cand.end - 1]
                 if full:  # "Mamba: Linear-Time ..." - a vocabulary concept the paper introduces
-                    groups[full[0].entry.concept_id].proposed = True
+                    groups[full[0].entry.concept_id].evidence.append(0)
                     continue
             if cand.reason == "proposal":
                 same = [m for m in matches if (m.start, m.end) == (cand.start, cand.end)]
                 if same:  # "We propose the Transformer": a vocabulary concept introduced here
-                    groups[same[0].entry.concept_id].proposed = True
+                    groups[same[0].entry.concept_id].evidence.append(cand.start)
                     continue
             key = match_key(base_name(cand.text))  # 'Satori-SWE-32B' is Satori-SWE
             if key:
@@ -576,8 +603,7 @@ class ConceptComponent(TrainablePipe):
             target = groups.get(redirect.get(key, ""))
             if target is not None and "abbreviation" not in reasons:
                 # a short form defined as a vocabulary concept: "the proposed TNT" proposes it
-                if any(c.proposed and c.reason != "shape" for c in cands):
-                    target.proposed = True
+                target.evidence += [c.start for c in cands if c.proposed and c.reason != "shape"]
                 continue
             if "abbreviation" not in reasons and self.matcher.lookup(cands[0].text):
                 continue
@@ -598,7 +624,7 @@ class ConceptComponent(TrainablePipe):
             cid = coined_id(name, self.vocab_ids)
             group = groups.get(cid) or _Group(cid, name, kind, "coined")
             groups[cid] = group
-            group.proposed = group.proposed or any(c.proposed for c in cands)
+            group.evidence += [c.start for c in cands if c.proposed]
             group.confidence = max(
                 group.confidence,
                 max(c.confidence for c in cands) + (0.05 if len(mentions) > 1 else 0),

@@ -67,6 +67,7 @@ class GoldConcept:
     types: tuple[str, ...]
     keys: set[str]
     optional: bool = False  # matched predictions are not counted, misses are not FNs
+    proposed: bool = False
 
 
 @dataclass
@@ -76,11 +77,13 @@ class Scores:
     by_type: dict[str, Counts] = field(default_factory=dict)
     typed: Counts = field(default_factory=Counts)
     untyped: Counts = field(default_factory=Counts)
+    roles: Counts = field(default_factory=Counts)  # "proposed" among untyped matches
     documents: int = 0
 
     def rows(self, label: str) -> list[tuple[str, str, int, int, int, str, str, str]]:
         out = []
         items = [*self.by_type.items(), ("typed", self.typed), ("untyped", self.untyped)]
+        items.append(("proposed", self.roles))
         for name, c in items:
             out.append(
                 (
@@ -123,6 +126,10 @@ def score_document(predicted: list[ConceptLink], gold: list[GoldConcept], scores
                 return bool(gold[i].keys & keys) and (not typed or link.type in gold[i].types)
 
             hit = next((i for i in free_req if fits(i)), None)
+            if hit is not None and not typed:
+                said, truth = link.proposed, gold[hit].proposed
+                scores.roles.add(Counts(int(said and truth), int(said and not truth),
+                                        int(truth and not said)))
             if hit is not None:
                 free_req.remove(hit)
                 matched_gold.add(hit)
@@ -200,6 +207,7 @@ def gold_concepts(item: dict, high_only: bool = False) -> list[GoldConcept]:
             (c["type"],),
             {match_key(s) for s in [c["name"], *c.get("surface", [])]},
             optional=high_only and c.get("confidence", "high") != "high",
+            proposed=bool(c.get("proposed", False)),
         )
         for c in item["concepts"]
     ]
