@@ -138,8 +138,27 @@ class Candidate:
 
 _NOT_NAME = re.compile(
     r"\d+(?:\.\d+)?[BMKbmk]?-\w+|\d+D-.*|XX?L|.*-(?:based|friendly|aware|like|style|free|"
-    r"guided|specific|level|wise|scale|shot|driven|agnostic|related)|.*\.(?:git|com|io|org|ai)"
+    r"guided|specific|level|wise|scale|shot|driven|agnostic|related|aided|assisted|enabled|"
+    r"powered|oriented|centric|inspired|enhanced|augmented|empowered|integrated|informed|"
+    r"conditioned|dependent|efficient|compatible|native|intensive|bound)"
+    r"|.*\.(?:git|com|io|org|ai)"
 )
+# Things that are never architectures, benchmarks or methods, by their shape: hardware
+# ("TPU v5e", "A100", "multi-GPU"), fields ("Edge AI", "MLOps", "GenAI") and organisations
+# ("Stability AI", "Meta Research", "FAIR Labs").
+_NOT_CONCEPT = re.compile(
+    r"(?:multi-?|many-?|single-?)?(?:[GTNILD]PU|HPU|FPGA|ASIC|SoC)s?(?:[- ]?v?\d\w*)?"
+    r"(?: (?:pods?|chips?|cores?|clusters?))?"
+    r"|(?:NVIDIA |Nvidia )?(?:[AHVLTPB]\d{2,3}|GH\d{3}|RTX ?\d{3,4}\w*|MI\d{3}X?)s?"
+    r"|Jetson\w*|Xeon\w*|EPYC\w*|Gaudi\d?|Trainium\d?|Inferentia\d?|Ascend ?\d*\w?"
+    r"|.*(?:Ops|OPS)|(?:\w+[ -])*(?:AI|A\.I\.)|(?:Gen|X|Edge|Green)AI"
+    r"|(?:\w+ )+(?:Inc|Labs?|Research|University|Institute|Corporation|Corp)\.?",
+)
+
+
+def not_a_concept(name: str) -> bool:
+    """Hardware, a field or an organisation, by the shape of the name."""
+    return bool(_NOT_CONCEPT.fullmatch(name.strip()))
 
 
 _SIZE_SUFFIX = re.compile(r"[-‐ ]\d+(?:\.\d+)?[BMbm]$")
@@ -168,7 +187,7 @@ def looks_like_name(token: str) -> bool:
         return False  # the common case, decided without regular expressions
     if token.endswith(("'s", "’s")):
         token = token[:-2]
-    if _NOT_NAME.fullmatch(token):
+    if _NOT_NAME.fullmatch(token) or _NOT_CONCEPT.fullmatch(token):
         return False
     letters = [ch for ch in token if ch.isalpha()]
     if len(letters) < 2 or token.casefold() in STOP_NAMES:

@@ -38,9 +38,16 @@ from extract.coined import (
     base_name,
     find_candidates,
     name_tokens,
+    not_a_concept,
     type_by_suffix,
 )
 from extract.proposals import Proposer, head_words
+from extract.senses import (
+    attributive_participle,
+    compound_span,
+    ordinary_word,
+    participle_of,
+)
 from extract.roles import STRONG_PROPOSAL, asserts_contribution, is_study
 from extract.scoring import (
     C_IDX,
@@ -53,7 +60,7 @@ from extract.scoring import (
     token_arrays,
 )
 from extract.scoring import Candidate as Scored
-from extract.vocabulary import VocabEntry, VocabularyMatcher, load_vocabulary
+from extract.vocabulary import VocabEntry, VocabMatch, VocabularyMatcher, load_vocabulary
 
 FIELD_SEPARATOR = "\n\n"
 TRAINED = Path(__file__).resolve().parent / "data" / "scorer"
@@ -497,7 +504,7 @@ class ConceptComponent(TrainablePipe):
     ) -> _Found:
         found = _Found()
         groups, owner = found.groups, found.owner
-        matches = self.matcher.find(text)
+        matches, compounds = self._senses(text, self.matcher.find(text), title_end)
         for m in matches:
             entry = m.entry
             group = groups.get(entry.concept_id)
@@ -512,6 +519,7 @@ class ConceptComponent(TrainablePipe):
             candidates = find_candidates(
                 text, title_end, abstract_start, sentences.spans, list(known), known, found.names
             )
+            candidates += compounds
             redirect: dict[str, str] = {}  # short-form key -> the concept it was defined as
             self._link_abbreviations(text, candidates, matches, groups, owner, redirect)
             self._coined(text, candidates, matches, groups, owner, redirect, sentences, found)
@@ -522,6 +530,34 @@ class ConceptComponent(TrainablePipe):
             if self.use_model:
                 self._propose(arr, text, found, sentences)
         return found
+
+    @staticmethod
+    def _senses(
+        text: str, matches: list[VocabMatch], title_end: int
+    ) -> tuple[list[VocabMatch], list[Candidate]]:
+        """The matches that name their concept here (see extract.senses), and the whole
+        hyphenated names some matches are only part of, as coined candidates."""
+        kept, compounds = [], []
+        for m in matches:
+            surface = text[m.start : m.end]
+            if ordinary_word(surface, m.entry.type):
+                continue
+            if participle_of(surface, m.entry.name) and attributive_participle(
+                text, m.start, m.end
+            ):
+                continue
+            plural = match_key(surface) != match_key(surface.rstrip("s")) or surface.endswith("s")
+            whole = None if m.folded else compound_span(
+                text, m.start, m.end, m.start < title_end, plural and not m.entry.name.endswith("s")
+            )
+            if whole is not None:
+                name = text[whole[0] : whole[1]]
+                compounds.append(
+                    Candidate(*whole, name, m.entry.type, False, 0.7, "compound")
+                )
+                continue
+            kept.append(m)
+        return kept, compounds
 
     def _propose(self, arr: np.ndarray, text: str, found: _Found, sentences: _Sentences) -> None:
         """The proposer's spans as candidate coined concepts (the model decides). A name
@@ -538,7 +574,7 @@ class ConceptComponent(TrainablePipe):
                 if any(e > start for _, e in covered[max(0, at - 3) : at]):
                     continue
             name = text[start:end]
-            if self.matcher.lookup(name):
+            if self.matcher.lookup(name) or not_a_concept(name):
                 continue
             cid = coined_id(name, self.vocab_ids)
             if cid not in found.groups:
@@ -606,6 +642,10 @@ class ConceptComponent(TrainablePipe):
                 target.evidence += [c.start for c in cands if c.proposed and c.reason != "shape"]
                 continue
             if "abbreviation" not in reasons and self.matcher.lookup(cands[0].text):
+                continue
+            if any(not_a_concept(text[c.defines[0] : c.defines[1]]) for c in cands if c.defines) or any(
+                not_a_concept(c.text) for c in cands
+            ):
                 continue
             if reasons == {"shape"} and len(cands) == 1 and cands[0].confidence < 0.6:
                 continue
