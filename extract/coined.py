@@ -454,13 +454,15 @@ def find_candidates(
     known: list[tuple[int, int]],
     known_types: dict[tuple[int, int], str] | None = None,
     names: list[tuple[int, int, str]] | None = None,
+    decided: set[str] | None = None,
 ) -> list[Candidate]:
     """Coined-name candidates in ``text``; ``known`` are spans the vocabulary already covers
     (``known_types`` their concept types, when the caller has them).
 
     ``title_end`` is the end of the title (0 when the text has none); ``sentences`` are the
     sentence spans of the whole text; ``names`` the ``name_tokens`` of the text when the
-    caller has them.
+    caller has them. ``decided`` (when given) receives the case-folded short forms of every
+    abbreviation definition: the rules have typed or rejected them.
     """
     if names is None:
         names = name_tokens(text)
@@ -470,6 +472,8 @@ def find_candidates(
     reach = list(accumulate((e for _, e in covered), max))  # furthest end up to each span
     known_types = known_types or {}
     rejected: set[str] = set()  # short forms defined as tasks, metrics, ...: never names
+    if decided is None:
+        decided = set()
 
     def is_known(start: int, end: int) -> bool:
         before = bisect_left(starts, end)  # the spans starting before ``end``
@@ -481,6 +485,7 @@ def find_candidates(
     # 1. abbreviation definitions
     for l_start, l_end, s_start, s_end in definitions:
         short, long_form = text[s_start:s_end], text[l_start:l_end]
+        decided.add(short.casefold())
         lf_known = any(s <= l_start + 3 and e >= l_end - 1 for s, e in covered)
         head = _WORD.findall(long_form.lower())[-1:] or [""]
         # "Gated Transformer-XL (GTrXL)", "Agentic Retrieval-Augmented Generation (Agentic

@@ -84,6 +84,7 @@ class _Group:
     source: str
     proposed: bool = False
     evidence: list[int] = field(default_factory=list)  # where the text says it is proposed
+    by_proposer: bool = False  # found by the proposer only, no rule
     confidence: float = 0.0
     spans: set[tuple[int, int]] = field(default_factory=set)
     aliases: set[str] = field(default_factory=set)
@@ -98,6 +99,8 @@ class _Found:
     owner: dict[tuple[int, int], str] = field(default_factory=dict)
     source: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     names: list[tuple[int, int, str]] = field(default_factory=list)  # coined.name_tokens
+    proposed: set[tuple[int, int]] = field(default_factory=set)  # spans of the proposer
+    decided: set[str] = field(default_factory=set)  # abbreviations the rules defined
 
     def occurrences(self, key: str) -> list[tuple[int, int]]:
         """The name tokens whose key (with or without a size suffix or a possessive) is
@@ -253,7 +256,8 @@ class ConceptComponent(TrainablePipe):
         self.name = name
         self.vocab = nlp.vocab
         self.model = model
-        self.cfg: dict[str, Any] = {"threshold": 0.5, "calibration": None}
+        # a rule's candidate is dropped below "threshold", a proposal kept from "proposals"
+        self.cfg: dict[str, Any] = {"threshold": 0.5, "proposals": 0.5, "calibration": None}
         entries = load_vocabulary([Path(p) for p in vocabularies], default_vocabulary)
         self.configure(entries)
         self.coined = coined
@@ -383,8 +387,13 @@ class ConceptComponent(TrainablePipe):
             source, hint = found.source.get(span, ("vocab", found.groups[gid].type))
             surface = text[span[0] : span[1]]
             case = "lower" if surface.islower() else "upper" if surface.isupper() else "mixed"
+            head = surface.rsplit(None, 1)[-1].lower()
+            group_features = per_group[gid]
             extra = (
-                *per_group[gid],
+                *group_features,
+                ("head-cnt", head, group_features[1][1]),
+                ("head-title", head, group_features[2][1]),
+                ("words", source, surface.count(" ") + 1),
                 ("src", source),
                 ("hint", hint),
                 ("srchint", source, hint),
@@ -405,13 +414,14 @@ class ConceptComponent(TrainablePipe):
         concept = (1.0 - probs[:, 0]).tolist()
         kinds = probs[:, 1:].tolist()
         threshold = float(self.cfg.get("threshold", 0.5))
+        proposals = float(self.cfg.get("proposals", threshold))
         best: dict[str, float] = {}
         votes: dict[str, list[float]] = {}
         owner = found.owner
         for cand, p, kind in zip(cands, concept, kinds, strict=True):
             span = (cand.start, cand.end)
             gid = owner[span]
-            if p < threshold:
+            if p < (proposals if span in found.proposed else threshold):
                 del owner[span]
                 continue
             if p > best.get(gid, -1.0):
@@ -517,7 +527,8 @@ class ConceptComponent(TrainablePipe):
             known = {(m.start, m.end): m.entry.type for m in matches}
             found.names = name_tokens(text)
             candidates = find_candidates(
-                text, title_end, abstract_start, sentences.spans, list(known), known, found.names
+                text, title_end, abstract_start, sentences.spans, list(known), known, found.names,
+                found.decided,
             )
             candidates += compounds
             redirect: dict[str, str] = {}  # short-form key -> the concept it was defined as
@@ -574,13 +585,16 @@ class ConceptComponent(TrainablePipe):
                 if any(e > start for _, e in covered[max(0, at - 3) : at]):
                     continue
             name = text[start:end]
-            if self.matcher.lookup(name) or not_a_concept(name):
+            if self.matcher.lookup(name) or not_a_concept(name) or name.casefold() in found.decided:
                 continue
             cid = coined_id(name, self.vocab_ids)
             if cid not in found.groups:
-                found.groups[cid] = _Group(cid, name, "method", "coined", confidence=0.5)
+                found.groups[cid] = _Group(
+                    cid, name, "method", "coined", confidence=0.5, by_proposer=True
+                )
             found.owner[span] = cid
             found.source[span] = (f"proposal:{kind}", "")
+            found.proposed.add(span)
 
     def _link_abbreviations(self, text, candidates, matches, groups, owner, redirect) -> None:
         """'large language models (LLMs)': the unknown side joins the known side's concept,
@@ -733,9 +747,10 @@ class ConceptComponent(TrainablePipe):
             "name": group.name,
             "type": group.type,
             "proposed": group.proposed,
-            "confidence": round(min(group.confidence, 0.99), 2),
+            "confidence": round(min(group.confidence, 0.999), 3),
             "mentions": mentions,
             "source": group.source,
+            "by_proposer": group.by_proposer,
         }
 
 

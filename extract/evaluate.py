@@ -219,11 +219,14 @@ def evaluate_gold(
     gold_paths: Path | Iterable[Path] = GOLD,
     high_only: bool = False,
     scierc_dir: Path | None = None,
+    splits: set[str] | None = None,
 ) -> dict[str, Scores]:
-    """Scores per split present in the gold files (sorted by name), then "all" when there
-    is more than one split."""
+    """Scores per split present in the gold files (sorted by name; only ``splits`` when
+    given), then "all" when there is more than one split."""
     paths = [gold_paths] if isinstance(gold_paths, Path) else list(gold_paths)
     gold = [item for path in paths for item in load_gold(path)]
+    if splits:
+        gold = [item for item in gold if split_of(item) in splits]
     todo = gold_papers(gold, seeds, scierc_dir)
     results: dict[str, Scores] = {}
     for split in sorted({split_of(g) for g, _ in todo}):

@@ -155,17 +155,26 @@ class Calibration:
         return cls([], [])
 
     @classmethod
-    def fit(cls, raw: Sequence[float], right: Sequence[bool]) -> Calibration:
-        """Isotonic regression (pool adjacent violators) of ``right`` on ``raw``."""
-        pairs = sorted(zip(raw, right, strict=True))
-        blocks: list[list[float]] = []  # [sum right, count, first raw]
-        for score, ok in pairs:
+    def fit(cls, raw: Sequence[float], right: Sequence[bool], min_count: int = 20) -> Calibration:
+        """Isotonic regression (pool adjacent violators) of ``right`` on ``raw``, with blocks
+        of at least ``min_count`` tags and Laplace-smoothed rates (never exactly 0 or 1)."""
+        blocks: list[list[float]] = []  # [right, count, first raw]
+        for score, ok in sorted(zip(raw, right, strict=True)):
             blocks.append([float(ok), 1.0, score])
-            while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
+            while len(blocks) > 1 and (
+                blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]
+                or blocks[-2][1] < min_count
+            ):
                 total, count, _ = blocks.pop()
                 blocks[-1][0] += total
                 blocks[-1][1] += count
-        return cls([b[2] for b in blocks], [round(b[0] / b[1], 4) for b in blocks])
+        if len(blocks) > 1 and blocks[-1][1] < min_count:  # a short last block joins its left
+            total, count, _ = blocks.pop()
+            blocks[-1][0] += total
+            blocks[-1][1] += count
+        return cls(
+            [b[2] for b in blocks], [round((b[0] + 1) / (b[1] + 2), 3) for b in blocks]
+        )
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps({"edges": self.edges, "values": self.values}) + "\n")

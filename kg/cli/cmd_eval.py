@@ -47,6 +47,11 @@ def eval_command(
     vocabulary: list[Path] = typer.Option(
         [], "--vocabulary", help="Extra vocabulary file; repeatable."
     ),
+    splits: list[str] = typer.Option(
+        [],
+        "--split",
+        help="Score only these gold splits (repeatable; e.g. dev, test, train, scierc-train).",
+    ),
     fast: bool = typer.Option(
         False, "--fast", help="Score the rules-only pipeline (no trained scorer)."
     ),
@@ -85,7 +90,12 @@ def eval_command(
         }[confidence]
         for suffix, high_only in views:
             results = evaluate_gold(
-                extractor, seed_files, gold_paths, high_only=high_only, scierc_dir=scierc_dir
+                extractor,
+                seed_files,
+                gold_paths,
+                high_only=high_only,
+                scierc_dir=scierc_dir,
+                splits=set(splits) or None,
             )
             for split, scores in results.items():
                 rows += scores.rows(f"gold-{split}{suffix}")
