@@ -434,7 +434,7 @@ class ConceptComponent(TrainablePipe):
                 group.confidence = 0.0
                 continue
             group.confidence = self.calibration(best[gid])
-            if group.source != "vocabulary":
+            if group.by_proposer:  # the rules type what they find; the model its proposals
                 tally = votes[gid]
                 group.type = LABELS[1 + tally.index(max(tally))]
 

@@ -62,7 +62,8 @@ class Proposer:
     def __init__(self, heads: frozenset[str], strings) -> None:  # type: ignore[no-untyped-def]
         self.heads = heads
         keys = {strings[w + end] for w in heads for end in ("", "s", "es")}
-        self.head_keys = np.array(sorted(keys), dtype=np.uint64)
+        # never empty (a vocabulary without multi-word names): searchsorted needs an entry
+        self.head_keys = np.array(sorted(keys) or [0], dtype=np.uint64)
         self.not_modifiers = {strings[w] for w in _NOT_MODIFIERS | STOP_NAMES}
         self.hyphen = strings["-"]
         self.ing = strings["ing"]

@@ -86,6 +86,13 @@ def build_command(
     json_summary: bool = typer.Option(
         False, "--json", help="Also print the summary as JSON on stdout."
     ),
+    min_confidence: float = typer.Option(
+        0.0, "--min-confidence", min=0.0, max=1.0,
+        help="Keep only concepts whose (calibrated) confidence is at least this.",
+    ),
+    fast: bool = typer.Option(
+        False, "--fast", help="Rules only, without the trained scorer (faster, less precise)."
+    ),
 ) -> None:
     """Build or extend the knowledge graph: read papers, extract concepts, write papers, authors, concepts and their links to the store.
 
@@ -119,6 +126,10 @@ def build_command(
 
     try:
         with progress:
+            from extract import Extractor
+
+            extractor = Extractor(list(vocabulary) or None, fast=fast,
+                                  min_confidence=min_confidence)
             result = build(
                 inputs,
                 store,
@@ -131,6 +142,7 @@ def build_command(
                 on_rejection=report_rejection,
                 shard=slice_,
                 reading=reading,
+                extractor=extractor,
             )
     except UnknownFormat as error:
         raise fail(str(error), "pick one with --format") from None
