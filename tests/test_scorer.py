@@ -50,11 +50,12 @@ def test_calibration_is_monotone_smoothed_and_pooled() -> None:
 
 
 def _spoon_docs(nlp: spacy.Language) -> list[Example]:
-    """Abstracts of our own where "spoon folding" is a gold method; "tea time" is not."""
+    """Abstracts of our own where "spoon folding" is a gold method; "drawer sampling" (a
+    phrase the proposer offers too) is not."""
     examples = []
     for i in range(6):
         text = (f"Cutlery study {i}\n\nWe apply spoon folding to drawer number {i}. "
-                f"Afterwards spoon folding saves tea time in kitchen {i}.")
+                f"Afterwards drawer sampling saves tea in kitchen {i}.")
         reference = nlp.make_doc(text)
         reference.user_data["paper_kg_gold"] = {
             "concepts": [{"name": "Spoon folding", "type": "method", "surface": ["spoon folding"]}]
@@ -70,7 +71,7 @@ def test_update_teaches_the_scorer_a_proposal() -> None:
     examples = _spoon_docs(nlp)
     nlp.initialize(lambda: examples)
     component.cfg.update(threshold=0.5, proposals=0.5)
-    text = "Cutlery study 9\n\nWe apply spoon folding to drawer 9."
+    text = "Cutlery study 9\n\nWe apply spoon folding to drawer 9 and drawer sampling."
 
     def found() -> set[str]:
         return {c["name"] for c in nlp(text)._.paper_kg}
@@ -81,8 +82,9 @@ def test_update_teaches_the_scorer_a_proposal() -> None:
     for _ in range(30):
         losses = nlp.update(examples, sgd=optimizer)
     assert losses["paper_kg_concepts"] < first / 5
-    assert "spoon folding" not in {n.lower() for n in before}
-    assert "spoon folding" in {n.lower() for n in found()}
+    assert {"spoon folding", "drawer sampling"} <= {n.lower() for n in before}  # untrained
+    after = {n.lower() for n in found()}
+    assert "spoon folding" in after and "drawer sampling" not in after
 
 
 def test_shipped_scorer_is_used_and_packaged() -> None:
