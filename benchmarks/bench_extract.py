@@ -1,9 +1,10 @@
-"""Abstracts per second: the paper-kg pipeline vs a naive spaCy PhraseMatcher baseline.
+"""Abstracts per second: the paper-kg pipeline (default, with the trained scorer, and
+``--fast``, rules only) vs spaCy's blank tokenizer alone and a naive PhraseMatcher baseline.
 
-Both run one process over the same abstracts (synthetic ones from benchmarks/synthetic.py, or
+All run one process over the same abstracts (synthetic ones from benchmarks/synthetic.py, or
 ``--input`` files in any format ``kg ingest`` reads) and the same vocabulary, timed in CPU
 seconds of this process (robust on a busy machine); the baseline only matches lower-cased
-vocabulary names and aliases. ``--jobs`` adds the wall time of ``Extractor.extract`` with
+vocabulary names and aliases. Each figure is one cold pass (caches start empty). ``--jobs`` adds the wall time of ``Extractor.extract`` with
 that many worker processes (wall time: it includes start-up and the parent's share, and it
 depends on how busy the machine is).
 
@@ -44,9 +45,18 @@ def baseline(texts: list[str]) -> float:
     return time.process_time() - start
 
 
-def ours(papers: list[Paper]) -> float:
+def tokenizer(texts: list[str]) -> float:
+    """Seconds for spaCy's blank English tokenizer alone: the floor of any spaCy pipeline."""
+    nlp = spacy.blank("en")
+    start = time.process_time()
+    for text in texts:
+        nlp.make_doc(text)
+    return time.process_time() - start
+
+
+def ours(papers: list[Paper], fast: bool = False) -> float:
     """CPU seconds of one process extracting ``papers``."""
-    extractor = Extractor()
+    extractor = Extractor(fast=fast)
     start = time.process_time()
     for _ in extractor.extract(papers, batch_size=256):
         pass
@@ -77,10 +87,15 @@ def main() -> None:
     else:
         papers = [Paper(title=r["title"], abstract=r["abstract"]) for r in synthetic_papers(args.n)]
     n = len(papers)
-    base = baseline([f"{p.title}\n\n{p.abstract}" for p in papers])
+    texts = [f"{p.title}\n\n{p.abstract}" for p in papers]
+    blank = tokenizer(texts)
+    base = baseline(texts)
     mine = ours(papers)
+    fast = ours(papers, fast=True)
     rows = [
-        ["paper-kg pipeline", "CPU, 1 process", n / mine],
+        ["paper-kg pipeline (default)", "CPU, 1 process", n / mine],
+        ["paper-kg pipeline --fast", "CPU, 1 process", n / fast],
+        ["blank tokenizer only", "CPU, 1 process", n / blank],
         ["PhraseMatcher baseline", "CPU, 1 process", n / base],
     ]
     rows += [

@@ -455,6 +455,7 @@ def find_candidates(
     known_types: dict[tuple[int, int], str] | None = None,
     names: list[tuple[int, int, str]] | None = None,
     decided: set[str] | None = None,
+    zones: list[tuple[int, int]] | None = None,
 ) -> list[Candidate]:
     """Coined-name candidates in ``text``; ``known`` are spans the vocabulary already covers
     (``known_types`` their concept types, when the caller has them).
@@ -462,7 +463,8 @@ def find_candidates(
     ``title_end`` is the end of the title (0 when the text has none); ``sentences`` are the
     sentence spans of the whole text; ``names`` the ``name_tokens`` of the text when the
     caller has them. ``decided`` (when given) receives the case-folded short forms of every
-    abbreviation definition: the rules have typed or rejected them.
+    abbreviation definition: the rules have typed or rejected them; ``zones`` (when given)
+    receives the proposal zones (the text after "we propose", "called", ...).
     """
     if names is None:
         names = name_tokens(text)
@@ -584,6 +586,8 @@ def find_candidates(
             if not any(zone[0] <= n < zone[1] for n in namings):  # "... named X" decides
                 proposal_zones.append(zone)
         proposal_zones += [(n, min(sent_end, n + 40)) for n in namings]
+        if zones is not None:
+            zones += proposal_zones
         for zone_start, zone_end in proposal_zones:
             out.extend(_proposed_names(text, zone_start, zone_end, covered, long_forms))
         first, last = bisect_left(name_starts, sent_start), bisect_left(name_starts, sent_end)

@@ -101,6 +101,7 @@ class _Found:
     names: list[tuple[int, int, str]] = field(default_factory=list)  # coined.name_tokens
     proposed: set[tuple[int, int]] = field(default_factory=set)  # spans of the proposer
     decided: set[str] = field(default_factory=set)  # abbreviations the rules defined
+    zones: list[tuple[int, int]] = field(default_factory=list)  # after "we propose", "called"
 
     def occurrences(self, key: str) -> list[tuple[int, int]]:
         """The name tokens whose key (with or without a size suffix or a possessive) is
@@ -116,13 +117,14 @@ class _Found:
         return out
 
     def resolve(self) -> list[_Group]:
-        """Overlaps: the longest mention wins (a coined "Evolved Transformer" over
-        "Transformer"). Kept spans are disjoint and non-empty, so sorted by start their
+        """Overlaps: the rules' mentions first, then the proposer's; among each, the longest
+        mention wins (a coined "Evolved Transformer" over "Transformer"). Kept spans are disjoint and non-empty, so sorted by start their
         ends ascend too: a span overlaps a kept one iff the last kept span starting before
         its end reaches past its start. Groups without a kept span are dropped."""
         starts: list[int] = []
         ends: list[int] = []
-        for span in sorted(self.owner, key=lambda s: (s[0] - s[1], s[0])):
+        proposed = self.proposed
+        for span in sorted(self.owner, key=lambda s: (s in proposed, s[0] - s[1], s[0])):
             at = bisect_left(starts, span[1])
             if at and ends[at - 1] > span[0]:
                 continue
@@ -383,8 +385,10 @@ class ConceptComponent(TrainablePipe):
             if gid in counts
         }
         out = []
+        zones = found.zones
         for span, gid in found.owner.items():
             source, hint = found.source.get(span, ("vocab", found.groups[gid].type))
+            in_zone = any(s <= span[0] < e for s, e in zones)
             surface = text[span[0] : span[1]]
             case = "lower" if surface.islower() else "upper" if surface.isupper() else "mixed"
             head = surface.rsplit(None, 1)[-1].lower()
@@ -394,6 +398,8 @@ class ConceptComponent(TrainablePipe):
                 ("head-cnt", head, group_features[1][1]),
                 ("head-title", head, group_features[2][1]),
                 ("words", source, surface.count(" ") + 1),
+                ("zone", in_zone),
+                ("zone-src", in_zone, source),
                 ("src", source),
                 ("hint", hint),
                 ("srchint", source, hint),
@@ -528,7 +534,7 @@ class ConceptComponent(TrainablePipe):
             found.names = name_tokens(text)
             candidates = find_candidates(
                 text, title_end, abstract_start, sentences.spans, list(known), known, found.names,
-                found.decided,
+                found.decided, found.zones,
             )
             candidates += compounds
             redirect: dict[str, str] = {}  # short-form key -> the concept it was defined as
@@ -592,8 +598,12 @@ class ConceptComponent(TrainablePipe):
                 found.groups[cid] = _Group(
                     cid, name, "method", "coined", confidence=0.5, by_proposer=True
                 )
+            # a phrase around a known name ("3D deformable attention"): the name's type
+            at = bisect_left(begins, start)
+            inner = next((found.groups[found.owner[c]].type for c in covered[at : at + 4]
+                          if c[1] <= end and c[0] >= start), "")
             found.owner[span] = cid
-            found.source[span] = (f"proposal:{kind}", "")
+            found.source[span] = (f"proposal:{kind}" + ("+known" if inner else ""), inner)
             found.proposed.add(span)
 
     def _link_abbreviations(self, text, candidates, matches, groups, owner, redirect) -> None:

@@ -165,8 +165,9 @@ _JOINERS = frozenset({" ", "-", "‐", "‑", "'", "’", "_", ""})
 # Size/config suffixes folded into entries marked "fold": -base, -7B, -B/16, " large".
 _FOLD_SUFFIX = re.compile(
     r"(?:[-‐ ](?:\d+(?:\.\d+)?[BMKbmk]|base|large|small|tiny|huge|giant|medium|mini|xl|xxl"
-    r"|XL|XXL|Base|Large|Small|Tiny|Huge)|-[BLSHGT](?:/\d+)?|-[BLSHG]\d+)+(?:/\d+)?(?![\w])"
-)
+    r"|XL|XXL|Base|Large|Small|Tiny|Huge)|-[BLSHGT](?:/\d+)?|-[BLSHG]\d+"
+    r"|(?<=\d[BMbm])-(?:it|IT|Instruct|instruct|Chat|chat))+(?:/\d+)?(?![\w])"
+)  # "-it", "-Instruct", "-Chat" only after a size: "Gemma-2-2B-it", not "Orca-Chat"
 
 
 def _lower(piece: str) -> str:
