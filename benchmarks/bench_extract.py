@@ -4,9 +4,10 @@
 All run one process over the same abstracts (synthetic ones from benchmarks/synthetic.py, or
 ``--input`` files in any format ``kg ingest`` reads) and the same vocabulary, timed in CPU
 seconds of this process (robust on a busy machine); the baseline only matches lower-cased
-vocabulary names and aliases. Each figure is one cold pass (caches start empty). ``--jobs`` adds the wall time of ``Extractor.extract`` with
-that many worker processes (wall time: it includes start-up and the parent's share, and it
-depends on how busy the machine is).
+vocabulary names and aliases. Each figure is one cold pass (caches start empty).
+``--jobs`` adds the wall time of ``Extractor.extract`` with that many worker processes
+(wall time: it includes start-up and the parent's share, and it depends on how busy the
+machine is).
 
     python benchmarks/bench_extract.py 2000
     python benchmarks/bench_extract.py --input ../shared/seeds

@@ -604,7 +604,9 @@ def find_candidates(
                 continue
             if any(d[2] == t_start for d in definitions) or token.casefold() in rejected:
                 continue  # a defined abbreviation: typed (or rejected) from its long form
-            kind = type_by_suffix(token) or _context_type(text, t_start, t_end, sent_start, sent_end)
+            kind = type_by_suffix(token) or _context_type(
+                text, t_start, t_end, sent_start, sent_end
+            )
             if kind is None:
                 continue
             out.append(Candidate(t_start, t_end, token, kind, False, 0.6, "shape"))

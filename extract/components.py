@@ -42,12 +42,6 @@ from extract.coined import (
     type_by_suffix,
 )
 from extract.proposals import Proposer, head_words
-from extract.senses import (
-    attributive_participle,
-    compound_span,
-    ordinary_word,
-    participle_of,
-)
 from extract.roles import STRONG_PROPOSAL, asserts_contribution, is_study
 from extract.scoring import (
     C_IDX,
@@ -60,6 +54,12 @@ from extract.scoring import (
     token_arrays,
 )
 from extract.scoring import Candidate as Scored
+from extract.senses import (
+    attributive_participle,
+    compound_span,
+    ordinary_word,
+    participle_of,
+)
 from extract.vocabulary import VocabEntry, VocabMatch, VocabularyMatcher, load_vocabulary
 
 FIELD_SEPARATOR = "\n\n"
@@ -118,9 +118,10 @@ class _Found:
 
     def resolve(self) -> list[_Group]:
         """Overlaps: the rules' mentions first, then the proposer's; among each, the longest
-        mention wins (a coined "Evolved Transformer" over "Transformer"). Kept spans are disjoint and non-empty, so sorted by start their
-        ends ascend too: a span overlaps a kept one iff the last kept span starting before
-        its end reaches past its start. Groups without a kept span are dropped."""
+        mention wins (a coined "Evolved Transformer" over "Transformer"). Kept spans are
+        disjoint and non-empty, so sorted by start their ends ascend too: a span overlaps a
+        kept one iff the last kept span starting before its end reaches past its start.
+        Groups without a kept span are dropped."""
         starts: list[int] = []
         ends: list[int] = []
         proposed = self.proposed
@@ -667,10 +668,9 @@ class ConceptComponent(TrainablePipe):
                 continue
             if "abbreviation" not in reasons and self.matcher.lookup(cands[0].text):
                 continue
-            if any(not_a_concept(text[c.defines[0] : c.defines[1]]) for c in cands if c.defines) or any(
-                not_a_concept(c.text) for c in cands
-            ):
-                continue
+            long_forms = [text[c.defines[0] : c.defines[1]] for c in cands if c.defines]
+            if any(map(not_a_concept, [*long_forms, *(c.text for c in cands)])):
+                continue  # hardware, a field, an organisation
             if reasons == {"shape"} and len(cands) == 1 and cands[0].confidence < 0.6:
                 continue
             defined = [c for c in cands if c.reason in ("abbreviation", "title")]

@@ -27,7 +27,10 @@ _STUDY = re.compile(
     r"reproduce|replicate|benchmark|compare|analy[sz]e|investigate|study|evaluate))\b",
     re.I,
 )
-_CITATION = re.compile(r"\bet al\b|\[\d+(?:[,–-]\s*\d+)*\]|\(\s*[A-Z][\w-]+(?: et al\.?| and [A-Z][\w-]+)?,? (?:19|20)\d\d[a-z]?\s*\)")
+_CITATION = re.compile(
+    r"\bet al\b|\[\d+(?:[,–-]\s*\d+)*\]"
+    r"|\(\s*[A-Z][\w-]+(?: et al\.?| and [A-Z][\w-]+)?,? (?:19|20)\d\d[a-z]?\s*\)"
+)
 # verbs that introduce a new thing, as opposed to building or training a known one
 STRONG_PROPOSAL = re.compile(r"\b(?:propose|introduce|present|unveil|coin)", re.I)
 

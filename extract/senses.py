@@ -65,9 +65,9 @@ def compound_span(
         new_end = end  # a title capitalises every word: "-Alternatives" is no name piece
     left = _GLUED_LEFT.search(text, max(0, start - 40), start)
     new_start = start
-    if left and (left.start() == 0 or not text[left.start() - 1].isalnum()):
-        if _NAME_PIECE.search(left.group()) and not plural:
-            new_start = left.start()  # "DA-Transformer", not "BrainScore-Transformers"
+    standalone = left is not None and (left.start() == 0 or not text[left.start() - 1].isalnum())
+    if left and standalone and _NAME_PIECE.search(left.group()) and not plural:
+        new_start = left.start()  # "DA-Transformer", not "BrainScore-Transformers"
     if (new_start, new_end) == (start, end) or text[new_start - 1 : new_start] in ("/", "@"):
         return None  # nothing glued, or a path in a URL
     if new_end < len(text) and (text[new_end].isalnum() or text[new_end] in "-‐"):

@@ -89,7 +89,8 @@ def held_out_predictions(
         for _, proc in nlp.pipeline:
             doc = proc(doc)
         found = doc._.paper_kg
-        out.append((gold, list(zip(to_links(found), [c["by_proposer"] for c in found]))))
+        flags = [c["by_proposer"] for c in found]
+        out.append((gold, list(zip(to_links(found), flags, strict=True))))
     return out
 
 
