@@ -41,7 +41,7 @@ from extract.coined import (
     not_a_concept,
     type_by_suffix,
 )
-from extract.proposals import Proposer, head_words
+from extract.proposals import GENERIC, Proposer, head_words
 from extract.roles import STRONG_PROPOSAL, asserts_contribution, is_study
 from extract.scoring import (
     C_IDX,
@@ -592,7 +592,12 @@ class ConceptComponent(TrainablePipe):
                 if any(e > start for _, e in covered[max(0, at - 3) : at]):
                     continue
             name = text[start:end]
-            if self.matcher.lookup(name) or not_a_concept(name) or name.casefold() in found.decided:
+            if (
+                self.matcher.lookup(name)
+                or not_a_concept(name)
+                or name.casefold() in found.decided
+                or match_key(name) in GENERIC
+            ):
                 continue
             cid = coined_id(name, self.vocab_ids)
             if cid not in found.groups:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from extract.canonical import singular
+from extract.canonical import match_key, singular
 from extract.coined import _NOT_CONCEPT_HEADS, STOP_NAMES, TYPE_WORDS
 from extract.scoring import C_ALPHA, C_IDX, C_ISLOWER, C_LENGTH, C_LOWER, C_STOP, C_SUFFIX
 from extract.vocabulary import VocabEntry
@@ -32,6 +32,16 @@ _NOT_MODIFIERS = frozenset(
     existing previous prior different various several standard conventional traditional
     simple efficient effective better improved improve improves first second also further
     large small high low strong weak extensive significant state art specifically""".split()
+)
+
+
+# Generic phrases the annotation guidelines name as no concepts, never proposed.
+GENERIC = frozenset(
+    match_key(p)
+    for p in """deep learning|machine learning|neural network|deep neural network|artificial
+    intelligence|statistical learning|learning algorithm|training procedure|training process|
+    training data|training set|model training|end-to-end training|deep model|large model|
+    learning method|learning approach|learning framework|learning paradigm""".split("|")
 )
 
 
