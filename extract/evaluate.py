@@ -167,6 +167,22 @@ def scierc_text(data: dict) -> str:
     return " ".join(tok for sent in data["sentences"] for tok in sent)
 
 
+def scierc_texts(
+    scierc_dir: Path, names: tuple[str, ...] = ("train.json", "dev.json")
+) -> dict[str, str]:
+    """{doc_key: text} of the SciERC files present in ``scierc_dir``."""
+    out: dict[str, str] = {}
+    for name in names:
+        path = scierc_dir / name
+        if path.exists():
+            with path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    if line.strip():
+                        data = json.loads(line)
+                        out[str(data.get("doc_key", ""))] = scierc_text(data)
+    return out
+
+
 def gold_papers(
     gold: list[dict], seeds: Iterable[Path], scierc_dir: Path | None = None
 ) -> list[tuple[dict, Paper]]:
@@ -180,14 +196,7 @@ def gold_papers(
     by_title = {p.title: p for p in ingest(seeds).papers} if seeds else {}
     by_key: dict[str, str] = {}
     if scierc_dir is not None and any("doc_key" in g for g in gold):
-        for name in ("train.json", "dev.json"):
-            path = scierc_dir / name
-            if path.exists():
-                with path.open(encoding="utf-8") as handle:
-                    for line in handle:
-                        if line.strip():
-                            data = json.loads(line)
-                            by_key[str(data.get("doc_key", ""))] = scierc_text(data)
+        by_key = scierc_texts(scierc_dir)
     out = []
     for item in gold:
         if "doc_key" in item:

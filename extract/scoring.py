@@ -15,11 +15,10 @@ right on held-out annotations (isotonic fit, stored as a step table).
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_right
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from spacy.attrs import (
@@ -62,11 +61,11 @@ def stable_hash(text: str) -> int:
     return int(_STRINGS[text])
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A span to score: character offsets in the doc text and the categorical features the
     rules know about it (what proposed it: "vocab", "coined:<reasons>", "proposal:<kind>";
-    the type they would give; the concept id; counts; ...), each a tuple (name, value...)."""
+    the type they would give; the concept id; counts; ...), each a tuple (name, value...).
+    A named tuple: thousands are made per second."""
 
     start: int
     end: int
@@ -175,11 +174,3 @@ class Calibration:
         return cls(
             [b[2] for b in blocks], [round((b[0] + 1) / (b[1] + 2), 3) for b in blocks]
         )
-
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps({"edges": self.edges, "values": self.values}) + "\n")
-
-    @classmethod
-    def load(cls, path: Path) -> Calibration:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(list(data["edges"]), list(data["values"]))

@@ -27,9 +27,19 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
+from extract.canonical import match_key
 from extract.components import TRAINED, ConceptComponent
-from extract.evaluate import Scores, gold_files, gold_papers, load_gold, score_document, split_of
-from extract.pipeline import Extractor, paper_text
+from extract.evaluate import (
+    Scores,
+    gold_concepts,
+    gold_files,
+    gold_papers,
+    load_gold,
+    scierc_texts,
+    score_document,
+    split_of,
+)
+from extract.pipeline import Extractor, paper_text, to_links
 from extract.scoring import Calibration
 from kg.ingest import ingest
 from kg.model import Paper
@@ -54,18 +64,11 @@ def _docbin(nlp: spacy.Language, items: list[tuple[dict, Paper]]) -> DocBin:
 def weak_items(seeds: list[Path], scierc_dir: Path, taken: set[str]) -> list[tuple[dict, Paper]]:
     """Unlabelled abstracts with the rules' own output as (weak) gold."""
     papers = [p for p in ingest(seeds).papers if p.title not in taken]
-    for name in ("train.json",):
-        path = scierc_dir / name
-        if path.exists():
-            import json
-
-            from extract.evaluate import scierc_text
-
-            with path.open(encoding="utf-8") as handle:
-                for line in handle:
-                    data = json.loads(line)
-                    if str(data.get("doc_key")) not in taken:
-                        papers.append(Paper(title="", abstract=scierc_text(data)))
+    papers += [
+        Paper(title="", abstract=text)
+        for key, text in scierc_texts(scierc_dir, ("train.json",)).items()
+        if key not in taken
+    ]
     rules = Extractor(fast=True)
     out = []
     for paper, found in rules.extract(papers):
@@ -79,8 +82,6 @@ def held_out_predictions(
 ) -> list[tuple[dict, list]]:
     """Every concept the pipeline finds at (almost) no threshold, per gold item, with its
     raw score and whether it came from the proposer only."""
-    from extract.pipeline import to_links
-
     component.cfg.update(threshold=0.02, proposals=0.02)
     component.calibration = Calibration.identity()
     out = []
@@ -99,9 +100,6 @@ def _decide(
 ) -> tuple[Scores, list[tuple[float, bool]]]:
     """Typed scores of the held-out predictions under the two thresholds, and the
     (raw score, right) pair of every kept tag."""
-    from extract.canonical import match_key
-    from extract.evaluate import gold_concepts
-
     scores = Scores()
     pairs: list[tuple[float, bool]] = []
     for gold, links in predictions:
