@@ -358,8 +358,8 @@ def _proposed_names(
             continue
         if not (looks_like_name(token) or capitalised_name(token)):
             continue
-        if re.match(r"-(?:based|like|style|free|aware|guided)\b", text[m.end() :]):
-            return []
+        if re.match(r"-(?:based|like|style|free|aware|guided)\b|\s+(?:AI|ML)\b", text[m.end() :]):
+            return []  # "X-based ...", "Edge AI": a modifier or a field, not a name
         end = m.end()
         for _ in range(3):  # "Stable Video Diffusion": up to four name words
             nxt = NAME_TOKEN.match(text, end + 1)
