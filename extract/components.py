@@ -397,14 +397,9 @@ class ConceptComponent(TrainablePipe):
             extra = (
                 *group_features,
                 ("head-cnt", head, group_features[1][1]),
-                ("head-title", head, group_features[2][1]),
                 ("words", source, surface.count(" ") + 1),
-                ("zone", in_zone),
                 ("zone-src", in_zone, source),
-                ("src", source),
-                ("hint", hint),
                 ("srchint", source, hint),
-                ("field", span[0] < title_end),
                 ("case", case),
                 ("len", min(len(surface), 12) // 3),
             )
