@@ -373,7 +373,9 @@ class ConceptComponent(TrainablePipe):
     # ------------------------------------------------------------------ scoring
 
     def _scored(self, text: str, found: _Found, title_end: int) -> list[Scored]:
-        """Every candidate span with the features the rules know about it."""
+        """The spans to score with the features the rules know about them: every proposal,
+        and the first mention of each concept the rules found (its other mentions follow
+        it; the senses rules have judged each one already)."""
         counts = Counter(found.owner.values())
         in_title = {gid for (start, _), gid in found.owner.items() if start < title_end}
         per_group = {
@@ -387,7 +389,12 @@ class ConceptComponent(TrainablePipe):
         }
         out = []
         zones = found.zones
-        for span, gid in found.owner.items():
+        first: set[str] = set()
+        for span, gid in sorted(found.owner.items()):
+            if span not in found.proposed:
+                if gid in first:
+                    continue
+                first.add(gid)
             source, hint = found.source.get(span, ("vocab", found.groups[gid].type))
             in_zone = any(s <= span[0] < e for s, e in zones)
             surface = text[span[0] : span[1]]
@@ -431,9 +438,10 @@ class ConceptComponent(TrainablePipe):
             tally = votes.setdefault(gid, [0.0, 0.0, 0.0])
             for i, value in enumerate(kind):
                 tally[i] += value
+        for span in [s for s, gid in owner.items() if gid not in best]:
+            del owner[span]  # the other mentions of a rejected concept
         for gid, group in found.groups.items():
             if gid not in best:
-                group.confidence = 0.0
                 continue
             group.confidence = self.calibration(best[gid])
             if group.by_proposer:  # the rules type what they find; the model its proposals

@@ -45,6 +45,13 @@ _PAD = np.uint64(0x5EED)
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # spreads the template number over the key's bits
 _PAIR = np.uint64(1000003)
 _TEMPLATES = np.arange(1, 33, dtype=np.uint64) * _MIX  # one per lexical feature column
+# The token columns: (position among first, last, first-1, first-2, after, after+1;
+# attribute among LOWER, SHAPE, SUFFIX). Column 0 is the first word, 1 the last, 2 the word
+# before, 7 the word after: the pairs join last+after and before+first.
+_COLUMNS = [(0, 0), (1, 0), (2, 0), (0, 1), (1, 1), (1, 2), (3, 0), (4, 0), (5, 0), (2, 1),
+            (4, 1)]
+_COLUMN_TOKEN = [p for p, _ in _COLUMNS]
+_COLUMN_ATTR = np.array([a for _, a in _COLUMNS])
 
 
 @registry.architectures("paper_kg.CandidateScorer.v1")
@@ -106,25 +113,12 @@ def featurize(arr: np.ndarray, candidates: Sequence[Candidate]) -> tuple[np.ndar
     first = np.maximum(np.searchsorted(idx, spans[:, 0], "right") - 1, 0) + 2
     after = np.searchsorted(idx, spans[:, 1], "left") + 2  # first token at or after the end
     last = np.maximum(after - 1, first)
-    low, shape, suffix = tokens[:, 0], tokens[:, 1], tokens[:, 2]
-    lexical = np.stack(
-        [
-            low[first],
-            low[last],
-            shape[first],
-            shape[last],
-            suffix[last],
-            low[first - 1],
-            low[first - 2],
-            low[after],
-            low[after + 1],
-            shape[first - 1],
-            shape[after],
-            low[last] * _PAIR + low[after],
-            low[first - 1] * _PAIR + low[first],
-            np.minimum(after - first, 6).astype(np.uint64),
-        ],
-        axis=1,
+    # one gather: (token position, attribute) per column, see _COLUMNS
+    positions = np.stack([first, last, first - 1, first - 2, after, after + 1], axis=1)
+    gathered = tokens[positions[:, _COLUMN_TOKEN], _COLUMN_ATTR]
+    pairs = gathered[:, [1, 2]] * _PAIR + gathered[:, [7, 0]]  # last+after, before+first
+    lexical = np.concatenate(
+        [gathered, pairs, np.minimum(after - first, 6).astype(np.uint64)[:, None]], axis=1
     )
     lexical ^= _TEMPLATES[: lexical.shape[1]]
     categorical = np.array([[*map(_key, c.features)] for c in candidates], dtype=np.uint64)

@@ -81,7 +81,7 @@ def test_update_teaches_the_scorer_a_proposal() -> None:
     first = nlp.update(examples, sgd=optimizer)["paper_kg_concepts"]
     for _ in range(30):
         losses = nlp.update(examples, sgd=optimizer)
-    assert losses["paper_kg_concepts"] < first / 5
+    assert losses["paper_kg_concepts"] < first / 3
     assert {"spoon folding", "drawer sampling"} <= {n.lower() for n in before}  # untrained
     after = {n.lower() for n in found()}
     assert "spoon folding" in after and "drawer sampling" not in after
