@@ -78,7 +78,19 @@ class Scores:
     typed: Counts = field(default_factory=Counts)
     untyped: Counts = field(default_factory=Counts)
     roles: Counts = field(default_factory=Counts)  # "proposed" among untyped matches
+    tags: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, typed match)
     documents: int = 0
+
+    def reliability(self, width: float = 0.1) -> list[tuple[str, int, int, str]]:
+        """Rows (confidence bin, tags, right, fraction right) of the counted predictions."""
+        bins: dict[int, list[bool]] = {}
+        for confidence, right in self.tags:
+            bins.setdefault(min(int(confidence / width), round(1 / width) - 1), []).append(right)
+        return [
+            (f"{i * width:.1f}-{(i + 1) * width:.1f}", len(oks), sum(oks),
+             f"{sum(oks) / len(oks):.2f}")
+            for i, oks in sorted(bins.items())
+        ]
 
     def rows(self, label: str) -> list[tuple[str, str, int, int, int, str, str, str]]:
         out = []
@@ -142,6 +154,9 @@ def score_document(predicted: list[ConceptLink], gold: list[GoldConcept], scores
             else:
                 counted_pred.append(link)
         missed = [i for i in required if i not in matched_gold]
+        if typed:
+            matched = {id(link) for link in matched_pred}
+            scores.tags += [(link.confidence, id(link) in matched) for link in counted_pred]
         total = scores.typed if typed else scores.untyped
         total.add(Counts(len(matched_pred), len(counted_pred) - len(matched_pred), len(missed)))
         if typed:

@@ -140,8 +140,9 @@ class Calibration:
     values: list[float]  # calibrated value from each edge on
 
     def __call__(self, raw: float) -> float:
-        at = bisect_right(self.edges, raw) - 1
-        return self.values[at] if at >= 0 else raw
+        if not self.edges:
+            return raw  # the identity (no calibration fitted)
+        return self.values[max(bisect_right(self.edges, raw) - 1, 0)]
 
     @classmethod
     def identity(cls) -> Calibration:

@@ -55,6 +55,11 @@ def eval_command(
     fast: bool = typer.Option(
         False, "--fast", help="Score the rules-only pipeline (no trained scorer)."
     ),
+    reliability: bool = typer.Option(
+        False,
+        "--reliability",
+        help="Print, per split, the fraction of tags right per confidence bin instead.",
+    ),
     fmt: OutputFormat = typer.Option(
         OutputFormat.table, "--output-format", help="table, json or csv."
     ),
@@ -98,9 +103,16 @@ def eval_command(
                 splits=set(splits) or None,
             )
             for split, scores in results.items():
-                rows += scores.rows(f"gold-{split}{suffix}")
-        if scierc is not None or (scierc_dir / "dev.json").exists():
+                if reliability:
+                    rows += [(f"gold-{split}{suffix}", *r) for r in scores.reliability()]
+                else:
+                    rows += scores.rows(f"gold-{split}{suffix}")
+        if not reliability and (scierc is not None or (scierc_dir / "dev.json").exists()):
             rows += evaluate_scierc(extractor, scierc_dir / "dev.json").rows("scierc-dev")
     except EvalDataMissing as error:
         raise fail(str(error), "pass --scierc DIR holding dev.json", code=1) from None
+    if reliability:
+        columns = ["set", "confidence", "tags", "right", "fraction right"]
+        print_rows(columns, rows, fmt, title="reliability of the confidence")
+        return
     print_rows(COLUMNS, rows, fmt, title="concept extraction quality")
