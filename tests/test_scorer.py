@@ -157,3 +157,20 @@ def test_eval_joins_scierc_gold_by_doc_key(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "--gold", str(gold), "--split", "dev",
                                  "--output-format", "csv"])
     assert "gold-scierc-train" not in result.stdout
+
+
+def test_reliability_rows_count_tags_per_confidence_bin() -> None:
+    from extract.evaluate import GoldConcept, Scores, score_document
+    from extract.model import ConceptLink, Mention
+
+    def link(name: str, kind: str, confidence: float) -> ConceptLink:
+        mention = Mention(name, "abstract", 0, len(name), name)
+        return ConceptLink(f"concept:{name}", name, kind, False, confidence, [mention])
+
+    gold = [GoldConcept("Spoonet", ("architecture",), {"spoonet"}),
+            GoldConcept("Forkbench", ("benchmark",), {"forkbench"})]
+    scores = Scores()
+    predicted = [link("Spoonet", "architecture", 0.95), link("Forkbench", "method", 0.91),
+                 link("Knifer", "method", 0.62), link("Ladle", "method", 1.0)]
+    score_document(predicted, gold, scores)
+    assert scores.reliability() == [("0.6-0.7", 1, 0, "0.00"), ("0.9-1.0", 3, 1, "0.33")]
