@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from spacy.attrs import IDX, IS_PUNCT, LOWER
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
@@ -63,6 +64,7 @@ from extract.senses import (
 from extract.vocabulary import VocabEntry, VocabMatch, VocabularyMatcher, load_vocabulary
 
 FIELD_SEPARATOR = "\n\n"
+_HYPHENS = ("-", "‐")
 TRAINED = Path(__file__).resolve().parent / "data" / "scorer"
 _APPOSITIVE = re.compile(
     r"^\)?\s*(?:\([^)]*\)\s*)?,\s*(?:which is\s+)?(?:a|an|the)\s+((?:[\w-]+,?\s*){1,8})"
@@ -166,26 +168,30 @@ def gold_labels(
     return out
 
 
-def sentence_starts(doc: Doc, arr: np.ndarray, punct: frozenset[int]) -> list[int]:
+def sentence_starts(doc: Doc, arr: np.ndarray | None, punct: frozenset[int]) -> list[int]:
     """Character offsets where sentences start: the doc's own SENT_START when a pipe set it,
     else spaCy's sentencizer rule on the token arrays (a sentence ends at '.', '!' or '?';
-    the next token that is not punctuation starts the next one)."""
+    the next token that is not punctuation starts the next one). ``arr`` is
+    ``token_arrays(doc)`` when the caller has it (else the three columns needed are read)."""
     if not len(doc):
         return []
     if doc.has_annotation("SENT_START"):
         marks = doc.to_array(["SENT_START", "IDX"])
         return marks[marks[:, 0] == 1, 1].tolist()
-    low = arr[:, C_LOWER]
-    ends_sentence = np.zeros(len(arr), dtype=bool)
+    if arr is None:
+        low, is_punct, idx = doc.to_array([LOWER, IS_PUNCT, IDX]).T
+    else:
+        low, is_punct, idx = arr[:, C_LOWER], arr[:, C_PUNCT], arr[:, C_IDX]
+    ends_sentence = np.zeros(len(low), dtype=bool)
     for key in punct:
         ends_sentence |= low == key
-    word = ~(ends_sentence | (arr[:, C_PUNCT] == 1))
-    positions = np.arange(len(arr))
+    word = ~(ends_sentence | (is_punct == 1))
+    positions = np.arange(len(low))
     previous_word = np.maximum.accumulate(np.where(word, positions, -1))
     before = np.concatenate([[-1], previous_word[:-1]])
     seen = np.concatenate([[0], np.cumsum(ends_sentence)])
     starts = word & (seen[positions] - seen[before + 1] > 0)
-    return arr[starts, C_IDX].astype(np.int64).tolist()
+    return idx[starts].astype(np.int64).tolist()
 
 
 def sentence_spans(
@@ -364,9 +370,9 @@ class ConceptComponent(TrainablePipe):
 
     def _prepare(
         self, doc: Doc, text: str, title_end: int, abstract_start: int
-    ) -> tuple[np.ndarray, _Sentences]:
-        """The doc's token arrays and sentences."""
-        arr = token_arrays(doc)
+    ) -> tuple[np.ndarray | None, _Sentences]:
+        """The doc's token arrays (for the scorer: None without it) and sentences."""
+        arr = token_arrays(doc) if self.use_model else None
         starts = sentence_starts(doc, arr, self.sentence_ends)
         return arr, _Sentences(sentence_spans(text, starts, title_end, abstract_start), text)
 
@@ -519,7 +525,7 @@ class ConceptComponent(TrainablePipe):
     # ------------------------------------------------------------------ assembly
 
     def _candidates(
-        self, arr: np.ndarray, text: str, title_end: int, abstract_start: int,
+        self, arr: np.ndarray | None, text: str, title_end: int, abstract_start: int,
         sentences: _Sentences,
     ) -> _Found:
         found = _Found()
@@ -548,7 +554,7 @@ class ConceptComponent(TrainablePipe):
                 target = redirect.get(match_key(text[span[0] : span[1]]))
                 if target:
                     owner[span] = target
-            if self.use_model:
+            if arr is not None:  # the scorer's run: the proposer offers more candidates
                 self._propose(arr, text, found, sentences)
         return found
 
@@ -567,10 +573,11 @@ class ConceptComponent(TrainablePipe):
                 text, m.start, m.end
             ):
                 continue
-            plural = match_key(surface) != match_key(surface.rstrip("s")) or surface.endswith("s")
-            whole = None if m.folded else compound_span(
-                text, m.start, m.end, m.start < title_end, plural and not m.entry.name.endswith("s")
-            )
+            whole = None
+            glued = text[m.end : m.end + 1] in _HYPHENS or text[m.start - 1 : m.start] in _HYPHENS
+            if glued and not m.folded:
+                plural = surface.endswith("s") and not m.entry.name.endswith("s")
+                whole = compound_span(text, m.start, m.end, m.start < title_end, plural)
             if whole is not None:
                 name = text[whole[0] : whole[1]]
                 compounds.append(
