@@ -555,7 +555,7 @@ class ConceptComponent(TrainablePipe):
                 if target:
                     owner[span] = target
             if arr is not None:  # the scorer's run: the proposer offers more candidates
-                self._propose(arr, text, found, sentences)
+                self._propose(arr, text, found)
         return found
 
     @staticmethod
@@ -587,20 +587,14 @@ class ConceptComponent(TrainablePipe):
             kept.append(m)
         return kept, compounds
 
-    def _propose(self, arr: np.ndarray, text: str, found: _Found, sentences: _Sentences) -> None:
-        """The proposer's spans as candidate coined concepts (the model decides). A name
-        overlapping a span the rules found adds nothing; a phrase may (a longer name)."""
-        starts = {s for s, _ in sentences.spans}
+    def _propose(self, arr: np.ndarray, text: str, found: _Found) -> None:
+        """The proposer's phrases as candidate coined concepts (the model decides)."""
         covered = sorted(found.owner)
         begins = [s for s, _ in covered]
-        for start, end, kind in self.proposer.propose(arr, text, starts):
-            span = (start, end)
+        for span in self.proposer.propose(arr, text):
+            start, end = span
             if span in found.owner:
                 continue
-            if kind == "name":
-                at = bisect_left(begins, end)
-                if any(e > start for _, e in covered[max(0, at - 3) : at]):
-                    continue
             name = text[start:end]
             if (
                 self.matcher.lookup(name)
@@ -619,7 +613,7 @@ class ConceptComponent(TrainablePipe):
             inner = next((found.groups[found.owner[c]].type for c in covered[at : at + 4]
                           if c[1] <= end and c[0] >= start), "")
             found.owner[span] = cid
-            found.source[span] = (f"proposal:{kind}" + ("+known" if inner else ""), inner)
+            found.source[span] = ("proposal:phrase" + ("+known" if inner else ""), inner)
             found.proposed.add(span)
 
     def _link_abbreviations(self, text, candidates, matches, groups, owner, redirect) -> None:
