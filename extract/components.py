@@ -103,16 +103,22 @@ class _Found:
     names: list[tuple[int, int, str]] = field(default_factory=list)  # coined.name_tokens
     proposed: set[tuple[int, int]] = field(default_factory=set)  # spans of the proposer
     decided: set[str] = field(default_factory=set)  # abbreviations the rules defined
+    _by_initial: dict[str, list[tuple[int, int, str]]] | None = None  # names by first letter
     zones: list[tuple[int, int]] = field(default_factory=list)  # after "we propose", "called"
 
     def occurrences(self, key: str) -> list[tuple[int, int]]:
         """The name tokens whose key (with or without a size suffix or a possessive) is
         ``key``; a token's first letter filters cheaply before its key is made."""
-        first = key[:1]
+        if self._by_initial is None:  # built once per doc, on the first coined name
+            self._by_initial = {}
+            for item in self.names:
+                initial = item[2][:1].lower()
+                self._by_initial.setdefault("0" if initial.isdigit() else initial, []).append(item)
+        candidates = self._by_initial.get(key[:1], [])
+        if key[:1] != "0":  # names may start with a digit while their key does not
+            candidates = candidates + self._by_initial.get("0", [])
         out = []
-        for start, end, token in self.names:
-            if token[:1].lower() != first and not token[:1].isdigit():
-                continue
+        for start, end, token in candidates:
             trim, keys = _token_keys(token)
             if key in keys:
                 out.append((start, end - trim))
