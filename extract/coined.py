@@ -138,8 +138,27 @@ class Candidate:
 
 _NOT_NAME = re.compile(
     r"\d+(?:\.\d+)?[BMKbmk]?-\w+|\d+D-.*|XX?L|.*-(?:based|friendly|aware|like|style|free|"
-    r"guided|specific|level|wise|scale|shot|driven|agnostic|related)|.*\.(?:git|com|io|org|ai)"
+    r"guided|specific|level|wise|scale|shot|driven|agnostic|related|aided|assisted|enabled|"
+    r"powered|oriented|centric|inspired|enhanced|augmented|empowered|integrated|informed|"
+    r"conditioned|dependent|efficient|compatible|native|intensive|bound)"
+    r"|.*\.(?:git|com|io|org|ai)"
 )
+# Things that are never architectures, benchmarks or methods, by their shape: hardware
+# ("TPU v5e", "A100", "multi-GPU"), fields ("Edge AI", "MLOps", "GenAI") and organisations
+# ("Stability AI", "Meta Research", "FAIR Labs").
+_NOT_CONCEPT = re.compile(
+    r"(?:multi-?|many-?|single-?)?(?:[GTNILD]PU|HPU|FPGA|ASIC|SoC)s?(?:[- ]?v?\d\w*)?"
+    r"(?: (?:pods?|chips?|cores?|clusters?))?"
+    r"|(?:NVIDIA |Nvidia )?(?:[AHVLTPB]\d{2,3}|GH\d{3}|RTX ?\d{3,4}\w*|MI\d{3}X?)s?"
+    r"|Jetson\w*|Xeon\w*|EPYC\w*|Gaudi\d?|Trainium\d?|Inferentia\d?|Ascend ?\d*\w?"
+    r"|.*(?:Ops|OPS)|(?:\w+[ -])*(?:AI|A\.I\.)|(?:Gen|X|Edge|Green)AI"
+    r"|(?:\w+ )+(?:Inc|Labs?|Research|University|Institute|Corporation|Corp)\.?",
+)
+
+
+def not_a_concept(name: str) -> bool:
+    """Hardware, a field or an organisation, by the shape of the name."""
+    return bool(_NOT_CONCEPT.fullmatch(name.strip()))
 
 
 _SIZE_SUFFIX = re.compile(r"[-‐ ]\d+(?:\.\d+)?[BMbm]$")
@@ -168,7 +187,7 @@ def looks_like_name(token: str) -> bool:
         return False  # the common case, decided without regular expressions
     if token.endswith(("'s", "’s")):
         token = token[:-2]
-    if _NOT_NAME.fullmatch(token):
+    if _NOT_NAME.fullmatch(token) or _NOT_CONCEPT.fullmatch(token):
         return False
     letters = [ch for ch in token if ch.isalpha()]
     if len(letters) < 2 or token.casefold() in STOP_NAMES:
@@ -339,8 +358,8 @@ def _proposed_names(
             continue
         if not (looks_like_name(token) or capitalised_name(token)):
             continue
-        if re.match(r"-(?:based|like|style|free|aware|guided)\b", text[m.end() :]):
-            return []
+        if re.match(r"-(?:based|like|style|free|aware|guided)\b|\s+(?:AI|ML)\b", text[m.end() :]):
+            return []  # "X-based ...", "Edge AI": a modifier or a field, not a name
         end = m.end()
         for _ in range(3):  # "Stable Video Diffusion": up to four name words
             nxt = NAME_TOKEN.match(text, end + 1)
@@ -406,16 +425,22 @@ _VARIANT = re.compile(r"(?i)-(?:instruct|chat|base|large|small|tiny|huge|giant|m
 _EXTENSION = re.compile(r"-[A-Z][A-Za-z]*[A-Z][\w]*|-[A-Z][a-z]{3,}")
 
 
+def name_tokens(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) of every ``NAME_TOKEN`` in ``text``: one scan shared by the
+    candidate search and the search for a coined name's other occurrences."""
+    return [(m.start(), m.end(), m.group()) for m in NAME_TOKEN.finditer(text)]
+
+
 def _extends_known(
-    text: str, m: re.Match[str], covered: list[tuple[int, int]], starts: list[int]
+    text: str, t_start: int, t_end: int, covered: list[tuple[int, int]], starts: list[int]
 ) -> bool:
     """'ViT-ResNAS', 'LLaMA-Adapter': a new name built on a known one (not a size variant).
     ``covered`` is sorted, ``starts`` its start offsets."""
-    first, last = bisect_left(starts, m.start()), bisect_right(starts, m.end())
-    inside = [(s, e) for s, e in covered[first:last] if e <= m.end()]
-    if len(inside) != 1 or inside[0][0] != m.start():
+    first, last = bisect_left(starts, t_start), bisect_right(starts, t_end)
+    inside = [(s, e) for s, e in covered[first:last] if e <= t_end]
+    if len(inside) != 1 or inside[0][0] != t_start:
         return False
-    rest = text[inside[0][1] : m.end()]
+    rest = text[inside[0][1] : t_end]
     if _VARIANT.fullmatch(rest):
         return False  # released variants of the same model
     return bool(_EXTENSION.fullmatch(rest))
@@ -428,18 +453,29 @@ def find_candidates(
     sentences: list[tuple[int, int]],
     known: list[tuple[int, int]],
     known_types: dict[tuple[int, int], str] | None = None,
+    names: list[tuple[int, int, str]] | None = None,
+    decided: set[str] | None = None,
+    zones: list[tuple[int, int]] | None = None,
 ) -> list[Candidate]:
     """Coined-name candidates in ``text``; ``known`` are spans the vocabulary already covers
     (``known_types`` their concept types, when the caller has them).
 
     ``title_end`` is the end of the title (0 when the text has none); ``sentences`` are the
-    sentence spans of the whole text.
+    sentence spans of the whole text; ``names`` the ``name_tokens`` of the text when the
+    caller has them. ``decided`` (when given) receives the case-folded short forms of every
+    abbreviation definition: the rules have typed or rejected them; ``zones`` (when given)
+    receives the proposal zones (the text after "we propose", "called", ...).
     """
+    if names is None:
+        names = name_tokens(text)
+    name_starts = [start for start, _, _ in names]
     covered = sorted(known)
     starts = [s for s, _ in covered]
     reach = list(accumulate((e for _, e in covered), max))  # furthest end up to each span
     known_types = known_types or {}
     rejected: set[str] = set()  # short forms defined as tasks, metrics, ...: never names
+    if decided is None:
+        decided = set()
 
     def is_known(start: int, end: int) -> bool:
         before = bisect_left(starts, end)  # the spans starting before ``end``
@@ -451,6 +487,7 @@ def find_candidates(
     # 1. abbreviation definitions
     for l_start, l_end, s_start, s_end in definitions:
         short, long_form = text[s_start:s_end], text[l_start:l_end]
+        decided.add(short.casefold())
         lf_known = any(s <= l_start + 3 and e >= l_end - 1 for s, e in covered)
         head = _WORD.findall(long_form.lower())[-1:] or [""]
         # "Gated Transformer-XL (GTrXL)", "Agentic Retrieval-Augmented Generation (Agentic
@@ -549,24 +586,28 @@ def find_candidates(
             if not any(zone[0] <= n < zone[1] for n in namings):  # "... named X" decides
                 proposal_zones.append(zone)
         proposal_zones += [(n, min(sent_end, n + 40)) for n in namings]
+        if zones is not None:
+            zones += proposal_zones
         for zone_start, zone_end in proposal_zones:
             out.extend(_proposed_names(text, zone_start, zone_end, covered, long_forms))
-        for m in NAME_TOKEN.finditer(text, sent_start, sent_end):
-            token = m.group()
+        first, last = bisect_left(name_starts, sent_start), bisect_left(name_starts, sent_end)
+        for t_start, t_end, token in names[first:last]:
             if not strong_name(token):
                 continue
-            if is_known(m.start(), m.end()) and not _extends_known(text, m, covered, starts):
+            if is_known(t_start, t_end) and not _extends_known(
+                text, t_start, t_end, covered, starts
+            ):
                 continue
-            if text[m.start() - 1 : m.start()] in ("/", ".", "@"):
+            if text[t_start - 1 : t_start] in ("/", ".", "@"):
                 continue  # part of a URL or e-mail address
-            if any(s < m.end() and m.start() < e for s, e in long_forms):
+            if any(s < t_end and t_start < e for s, e in long_forms):
                 continue
-            if any(d[2] == m.start() for d in definitions) or token.casefold() in rejected:
+            if any(d[2] == t_start for d in definitions) or token.casefold() in rejected:
                 continue  # a defined abbreviation: typed (or rejected) from its long form
             kind = type_by_suffix(token) or _context_type(
-                text, m.start(), m.end(), sent_start, sent_end
+                text, t_start, t_end, sent_start, sent_end
             )
             if kind is None:
                 continue
-            out.append(Candidate(m.start(), m.end(), token, kind, False, 0.6, "shape"))
+            out.append(Candidate(t_start, t_end, token, kind, False, 0.6, "shape"))
     return out

@@ -15,29 +15,54 @@ A text without a blank line is one field named "text".
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from spacy.language import Language
+from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
+from spacy.training import Example
+from thinc.api import Model, Optimizer
 
 from extract.canonical import coined_id, match_key
 from extract.coined import (
-    NAME_TOKEN,
     TYPE_WORDS,
     Candidate,
     _context_type,
     base_name,
     find_candidates,
+    name_tokens,
+    not_a_concept,
     type_by_suffix,
 )
-from extract.vocabulary import VocabEntry, VocabularyMatcher, load_vocabulary
+from extract.proposals import GENERIC, Proposer, head_words
+from extract.roles import STRONG_PROPOSAL, asserts_contribution, is_study
+from extract.scoring import (
+    LABELS,
+    Calibration,
+    featurize,
+    softmax,
+    token_arrays,
+)
+from extract.scoring import Candidate as Scored
+from extract.senses import (
+    attributive_participle,
+    compound_span,
+    ordinary_word,
+    participle_of,
+)
+from extract.sentences import Sentences, sentence_spans, sentence_starts
+from extract.vocabulary import VocabEntry, VocabMatch, VocabularyMatcher, load_vocabulary
 
 FIELD_SEPARATOR = "\n\n"
-_SENT = re.compile(r"[^.!?]+(?:[.!?]+(?=\s|$)|$)|[.!?]+")
+_HYPHENS = ("-", "‐")
+TRAINED = Path(__file__).resolve().parent / "data" / "scorer"
 _APPOSITIVE = re.compile(
     r"^\)?\s*(?:\([^)]*\)\s*)?,\s*(?:which is\s+)?(?:a|an|the)\s+((?:[\w-]+,?\s*){1,8})"
 )
@@ -57,63 +82,102 @@ class _Group:
     type: str
     source: str
     proposed: bool = False
+    evidence: list[int] = field(default_factory=list)  # where the text says it is proposed
+    by_proposer: bool = False  # found by the proposer only, no rule
     confidence: float = 0.0
     spans: set[tuple[int, int]] = field(default_factory=set)
     aliases: set[str] = field(default_factory=set)
 
 
-def sentence_spans(
-    doc: Doc, text: str, title_end: int, abstract_start: int
-) -> list[tuple[int, int]]:
-    """Sentence character spans; the title is always a sentence of its own. ``text`` is
-    ``doc.text``, passed in because spaCy rebuilds that string on every access."""
-    if len(doc) and doc.has_annotation("SENT_START"):
-        # Arrays instead of doc.sents: iterating Span objects costs more than the matching.
-        arr = doc.to_array(["SENT_START", "IDX"])
-        starts = arr[arr[:, 0] == 1, 1].tolist()
-        if not starts or starts[0] != 0:
-            starts.insert(0, 0)
-        ends = [*starts[1:], len(text)]
-        spans = [(s, len(text[s:e].rstrip()) + s) for s, e in zip(starts, ends, strict=True)]
-    else:
-        spans = [(m.start(), m.end()) for m in _SENT.finditer(text) if m.group().strip()]
-    out = []
-    for start, end in spans:
-        if title_end and start < abstract_start and end > title_end:
-            out.append((start, title_end))
-            if end > abstract_start:
-                out.append((abstract_start, end))
-        else:
-            out.append((start, end))
+@dataclass
+class _Found:
+    """The candidates of one doc: concept groups, the group of each mention span, and for
+    spans the coined rules or the proposer found, (source, type hint) for the scorer."""
+
+    groups: dict[str, _Group] = field(default_factory=dict)
+    owner: dict[tuple[int, int], str] = field(default_factory=dict)
+    source: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    names: list[tuple[int, int, str]] = field(default_factory=list)  # coined.name_tokens
+    proposed: set[tuple[int, int]] = field(default_factory=set)  # spans of the proposer
+    decided: set[str] = field(default_factory=set)  # abbreviations the rules defined
+    _by_initial: dict[str, list[tuple[int, int, str]]] | None = None  # names by first letter
+    zones: list[tuple[int, int]] = field(default_factory=list)  # after "we propose", "called"
+
+    def occurrences(self, key: str) -> list[tuple[int, int]]:
+        """The name tokens whose key (with or without a size suffix or a possessive) is
+        ``key``; a token's first letter filters cheaply before its key is made."""
+        if self._by_initial is None:  # built once per doc, on the first coined name
+            self._by_initial = {}
+            for item in self.names:
+                initial = item[2][:1].lower()
+                self._by_initial.setdefault("0" if initial.isdigit() else initial, []).append(item)
+        candidates = self._by_initial.get(key[:1], [])
+        if key[:1] != "0":  # names may start with a digit while their key does not
+            candidates = candidates + self._by_initial.get("0", [])
+        out = []
+        for start, end, token in candidates:
+            trim, keys = _token_keys(token)
+            if key in keys:
+                out.append((start, end - trim))
+        return out
+
+    def resolve(self) -> list[_Group]:
+        """Overlaps: the rules' mentions first, then the proposer's; among each, the longest
+        mention wins (a coined "Evolved Transformer" over "Transformer"). Kept spans are
+        disjoint and non-empty, so sorted by start their ends ascend too: a span overlaps a
+        kept one iff the last kept span starting before its end reaches past its start.
+        Groups without a kept span are dropped."""
+        starts: list[int] = []
+        ends: list[int] = []
+        proposed = self.proposed
+        for span in sorted(self.owner, key=lambda s: (s in proposed, s[0] - s[1], s[0])):
+            at = bisect_left(starts, span[1])
+            if at and ends[at - 1] > span[0]:
+                continue
+            starts.insert(at, span[0])
+            ends.insert(at, span[1])
+            self.groups[self.owner[span]].spans.add(span)
+        return sorted((g for g in self.groups.values() if g.spans), key=lambda g: min(g.spans))
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_keys(token: str) -> tuple[int, tuple[str, ...]]:
+    """The characters a possessive takes off a name token's end, and the token's keys."""
+    trim = 2 if token.endswith(("'s", "’s")) else 0
+    token = token[: len(token) - trim]
+    return trim, tuple({match_key(token), match_key(base_name(token))})
+
+
+def gold_labels(
+    text: str, found: _Found, cands: list[Scored], gold: dict[str, Any]
+) -> list[int | None]:
+    """The training label of each candidate: the index in LABELS of the gold concept its
+    text (or its group's name) names, 0 when none does; None (not trained on) for the
+    proposals of weakly labelled docs, whose gold is only the rules' own output."""
+    by_key: dict[str, int] = {}
+    for concept in gold.get("concepts", []):
+        label = LABELS.index(concept["type"])
+        for surface in [concept["name"], *concept.get("surface", [])]:
+            by_key.setdefault(match_key(surface), label)
+    weak = gold.get("weak", False)
+    out: list[int | None] = []
+    for cand in cands:
+        if weak and cand.source.startswith("proposal"):
+            out.append(None)
+            continue
+        group = found.groups[found.owner[(cand.start, cand.end)]]
+        key = match_key(text[cand.start : cand.end])
+        out.append(by_key.get(key, by_key.get(match_key(group.name), 0)))
     return out
 
 
-class _Sentences:
-    """One doc's sentence spans, found by position with a bisection (the spans are sorted and
-    disjoint), each sentence's stripped text cut once however many mentions it holds."""
+class ConceptComponent(TrainablePipe):
+    """Finds architectures, benchmarks and methods; see the module docstring.
 
-    def __init__(self, spans: list[tuple[int, int]], text: str) -> None:
-        self.spans = spans
-        self.starts = [start for start, _ in spans]
-        self.text = text
-        self.stripped: dict[tuple[int, int], str] = {}
-
-    def at(self, pos: int) -> tuple[int, int] | None:
-        """The first (the only) sentence span holding ``pos``."""
-        i = bisect_right(self.starts, pos) - 1
-        return self.spans[i] if i >= 0 and pos < self.spans[i][1] else None
-
-    def sentence(self, start: int, end: int) -> str:
-        """The stripped sentence of a mention; the mention itself outside every sentence."""
-        span = self.at(start) or (start, end)
-        found = self.stripped.get(span)
-        if found is None:
-            found = self.stripped[span] = self.text[span[0] : span[1]].strip()
-        return found
-
-
-class ConceptComponent:
-    """Finds architectures, benchmarks and methods; see the module docstring."""
+    The rules propose candidate mentions; when the trained scorer is in use (``use_model``)
+    it scores every candidate in context, drops the ones it does not believe, types the
+    proposals and gives each concept a calibrated confidence. ``use_model = False`` is the
+    rules-only path (``--fast``), whose confidences are the rules' fixed priors."""
 
     def __init__(
         self,
@@ -124,13 +188,39 @@ class ConceptComponent:
         coined: bool,
         min_confidence: float,
         spans_key: str,
+        model: Model,
+        trained: str,
+        use_model: bool,
     ) -> None:
         self.name = name
+        self.vocab = nlp.vocab
+        self.model = model
+        # a rule's candidate is dropped below "threshold", a proposal kept from "proposals"
+        self.cfg: dict[str, Any] = {"threshold": 0.5, "proposals": 0.5, "calibration": None}
         entries = load_vocabulary([Path(p) for p in vocabularies], default_vocabulary)
         self.configure(entries)
         self.coined = coined
         self.min_confidence = min_confidence
         self.spans_key = spans_key
+        self.use_model = use_model
+        self.calibration = Calibration.identity()
+        path = TRAINED if trained == "default" else Path(trained) if trained else None
+        if use_model and path is not None and (path / "model").exists():
+            self.load_trained(path)
+        elif use_model and path is not None:
+            self.use_model = False  # no trained scorer shipped: the rules alone
+
+    def load_trained(self, path: Path) -> None:
+        """The scorer's weights, decision threshold and calibration from ``path``."""
+        if not self.model.has_param("W"):
+            self.model.initialize()
+        self.from_disk(path, exclude=["vocab"])
+        self.use_model = True
+        self._apply_cfg()
+
+    def _apply_cfg(self) -> None:
+        table = self.cfg.get("calibration")
+        self.calibration = Calibration(**table) if table else Calibration.identity()
 
     def configure(self, entries: list[VocabEntry]) -> None:
         """Replace the vocabulary (the Extractor passes entries it has already loaded)."""
@@ -138,6 +228,8 @@ class ConceptComponent:
         self.by_id = {e.id: e for e in entries}
         self.vocab_ids = frozenset(self.by_id)
         self.matcher = VocabularyMatcher(entries)
+        self.proposer = Proposer(head_words(entries), self.vocab.strings)
+        self.sentence_ends = frozenset(self.vocab.strings[p] for p in ".!?")
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -161,27 +253,214 @@ class ConceptComponent:
         doc.spans[self.spans_key] = spans
         return doc
 
+    def pipe(self, stream, *, batch_size: int = 128):  # type: ignore[no-untyped-def]
+        for doc in stream:
+            yield self(doc)
+
     def links(self, doc: Doc, text: str) -> list[dict[str, Any]]:
         """The concept dicts for ``doc`` (whose text is ``text``) without annotating it: the
         Extractor needs only these, not the spans or the rebuilt ``doc.text``."""
         sep = text.find(FIELD_SEPARATOR)
         title_end, abstract_start = (sep, sep + len(FIELD_SEPARATOR)) if sep >= 0 else (0, 0)
-        sentences = _Sentences(sentence_spans(doc, text, title_end, abstract_start), text)
-        groups = self._concepts(text, title_end, abstract_start, sentences)
+        arr, sentences = self._prepare(doc, text, title_end, abstract_start)
+        found = self._candidates(arr, text, title_end, abstract_start, sentences)
+        if self.use_model:
+            self._score(arr, text, found, title_end)
+        groups = found.resolve()
+        self._roles(text, title_end, sentences, groups)
         return [
             self._link(g, text, sep, abstract_start, sentences)
             for g in groups
             if g.confidence >= self.min_confidence
         ]
 
+    def _roles(
+        self, text: str, title_end: int, sentences: Sentences, groups: list[_Group]
+    ) -> None:
+        """``proposed`` from the evidence, by sentence function (see extract.roles)."""
+        if not any(g.evidence for g in groups):
+            return
+        head = text[title_end : (sentences.spans[min(2, len(sentences.spans) - 1)][1])]
+        study = is_study(text[:title_end], head)
+        for group in groups:
+            known = group.source == "vocabulary"
+            if known and study:
+                continue
+            for pos in group.evidence:
+                span = sentences.at(pos) or (0, title_end)
+                sentence = text[span[0] : span[1]]
+                if not asserts_contribution(sentence):
+                    continue
+                if known and pos >= title_end and not STRONG_PROPOSAL.search(
+                    text[span[0] : pos]
+                ):
+                    continue
+                group.proposed = True
+                break
+
+    def _prepare(
+        self, doc: Doc, text: str, title_end: int, abstract_start: int
+    ) -> tuple[np.ndarray | None, Sentences]:
+        """The doc's token arrays (for the scorer: None without it) and sentences."""
+        arr = token_arrays(doc) if self.use_model else None
+        starts = sentence_starts(doc, arr, self.sentence_ends)
+        return arr, Sentences(sentence_spans(text, starts, title_end, abstract_start), text)
+
+    # ------------------------------------------------------------------ scoring
+
+    def _scored(self, text: str, found: _Found, title_end: int) -> list[Scored]:
+        """The spans to score with the features the rules know about them: every proposal,
+        and the first mention of each concept the rules found (its other mentions follow
+        it; the senses rules have judged each one already)."""
+        counts = Counter(found.owner.values())
+        in_title = {gid for (start, _), gid in found.owner.items() if start < title_end}
+        per_group = {
+            gid: (
+                ("id", gid if group.source == "vocabulary" else "coined"),
+                ("cnt", min(counts[gid], 3)),
+                ("intitle", gid in in_title),
+            )
+            for gid, group in found.groups.items()
+            if gid in counts
+        }
+        out = []
+        zones = found.zones
+        first: set[str] = set()
+        for span, gid in sorted(found.owner.items()):
+            if span not in found.proposed:
+                if gid in first:
+                    continue
+                first.add(gid)
+            source, hint = found.source.get(span, ("vocab", found.groups[gid].type))
+            in_zone = any(s <= span[0] < e for s, e in zones)
+            surface = text[span[0] : span[1]]
+            case = "lower" if surface.islower() else "upper" if surface.isupper() else "mixed"
+            head = surface.rsplit(None, 1)[-1].lower()
+            group_features = per_group[gid]
+            extra = (
+                *group_features,
+                ("head-cnt", head, group_features[1][1]),
+                ("words", source, surface.count(" ") + 1),
+                ("zone-src", in_zone, source),
+                ("srchint", source, hint),
+                ("case", case),
+                ("len", min(len(surface), 12) // 3),
+            )
+            out.append(Scored(span[0], span[1], extra))
+        return out
+
+    def _score(self, arr: np.ndarray, text: str, found: _Found, title_end: int) -> None:
+        """Drop the candidates the model rejects; set types of coined groups and every
+        group's confidence (calibrated) from its best mention."""
+        cands = self._scored(text, found, title_end)
+        if not cands:
+            return
+        probs = softmax(self.model.predict(featurize(arr, cands)))
+        concept = (1.0 - probs[:, 0]).tolist()
+        kinds = probs[:, 1:].tolist()
+        threshold = float(self.cfg.get("threshold", 0.5))
+        proposals = float(self.cfg.get("proposals", threshold))
+        best: dict[str, float] = {}
+        votes: dict[str, list[float]] = {}
+        owner = found.owner
+        for cand, p, kind in zip(cands, concept, kinds, strict=True):
+            span = (cand.start, cand.end)
+            gid = owner[span]
+            if p < (proposals if span in found.proposed else threshold):
+                del owner[span]
+                continue
+            if p > best.get(gid, -1.0):
+                best[gid] = p
+            tally = votes.setdefault(gid, [0.0, 0.0, 0.0])
+            for i, value in enumerate(kind):
+                tally[i] += value
+        for span in [s for s, gid in owner.items() if gid not in best]:
+            del owner[span]  # the other mentions of a rejected concept
+        for gid, group in found.groups.items():
+            if gid not in best:
+                continue
+            group.confidence = self.calibration(best[gid])
+            if group.by_proposer:  # the rules type what they find; the model its proposals
+                tally = votes[gid]
+                group.type = LABELS[1 + tally.index(max(tally))]
+
+    # ------------------------------------------------------------------ training
+
+    def initialize(self, get_examples, *, nlp: Language | None = None) -> None:  # type: ignore[no-untyped-def]
+        self.model.initialize()
+        self.use_model = True
+
+    def update(
+        self,
+        examples: list[Example],
+        *,
+        drop: float = 0.0,
+        sgd: Optimizer | None = None,
+        losses: dict[str, float] | None = None,
+    ) -> dict[str, float]:
+        """One gradient step: every candidate of every example against its gold label
+        (``doc.user_data["paper_kg_gold"]`` of the reference doc, see extract/train.py)."""
+        losses = {} if losses is None else losses
+        losses.setdefault(self.name, 0.0)
+        batch_keys, batch_values, batch_lengths, targets, weights = [], [], [], [], []
+        for eg in examples:
+            doc = eg.predicted
+            text = doc.text
+            sep = text.find(FIELD_SEPARATOR)
+            title_end, abstract_start = (sep, sep + 2) if sep >= 0 else (0, 0)
+            arr, sentences = self._prepare(doc, text, title_end, abstract_start)
+            found = self._candidates(arr, text, title_end, abstract_start, sentences)
+            cands = self._scored(text, found, title_end)
+            gold = eg.reference.user_data.get("paper_kg_gold", {})
+            labels = gold_labels(text, found, cands, gold)
+            kept = [(c, y) for c, y in zip(cands, labels, strict=True) if y is not None]
+            if not kept:
+                continue
+            keys, values, lengths = featurize(arr, [c for c, _ in kept])
+            batch_keys.append(keys)
+            batch_values.append(values)
+            batch_lengths.append(lengths)
+            targets += [y for _, y in kept]
+            weights += [float(gold.get("weight", 1.0))] * len(kept)
+        if not targets:
+            return losses
+        feats = (np.concatenate(batch_keys), np.concatenate(batch_values),
+                 np.concatenate(batch_lengths))
+        logits, backprop = self.model.begin_update(feats)
+        probs = softmax(logits)
+        truth = np.zeros_like(probs)
+        truth[np.arange(len(targets)), targets] = 1.0
+        w = np.asarray(weights, dtype="f")[:, None]
+        backprop(((probs - truth) * w / len(targets)).astype("f"))
+        losses[self.name] += float(-(np.log(probs[truth == 1] + 1e-9) * w[:, 0]).sum())
+        if sgd is not None:
+            self.finish_update(sgd)
+        return losses
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, float]:
+        """Concept-level typed F1 against the reference docs' gold (training selection)."""
+        from extract.evaluate import Scores, gold_concepts, score_document
+
+        scores = Scores()
+        for eg in examples:
+            gold = eg.reference.user_data.get("paper_kg_gold")
+            if gold is None:
+                continue
+            from extract.pipeline import to_links
+
+            predicted = to_links(links_of(eg.predicted))
+            score_document(predicted, gold_concepts(gold), scores)
+        return {"concepts_f": scores.typed.f1, "concepts_untyped_f": scores.untyped.f1}
+
     # ------------------------------------------------------------------ assembly
 
-    def _concepts(
-        self, text: str, title_end: int, abstract_start: int, sentences: _Sentences
-    ) -> list[_Group]:
-        groups: dict[str, _Group] = {}
-        owner: dict[tuple[int, int], str] = {}  # mention span -> concept id
-        matches = self.matcher.find(text)
+    def _candidates(
+        self, arr: np.ndarray | None, text: str, title_end: int, abstract_start: int,
+        sentences: Sentences,
+    ) -> _Found:
+        found = _Found()
+        groups, owner = found.groups, found.owner
+        matches, compounds = self._senses(text, self.matcher.find(text), title_end)
         for m in matches:
             entry = m.entry
             group = groups.get(entry.concept_id)
@@ -192,30 +471,80 @@ class ConceptComponent:
             owner[(m.start, m.end)] = group.id
         if self.coined:
             known = {(m.start, m.end): m.entry.type for m in matches}
+            found.names = name_tokens(text)
             candidates = find_candidates(
-                text, title_end, abstract_start, sentences.spans, list(known), known
+                text, title_end, abstract_start, sentences.spans, list(known), known, found.names,
+                found.decided, found.zones,
             )
+            candidates += compounds
             redirect: dict[str, str] = {}  # short-form key -> the concept it was defined as
             self._link_abbreviations(text, candidates, matches, groups, owner, redirect)
-            self._coined(text, candidates, matches, groups, owner, redirect, sentences)
+            self._coined(text, candidates, matches, groups, owner, redirect, sentences, found)
             for span in list(owner):
                 target = redirect.get(match_key(text[span[0] : span[1]]))
                 if target:
                     owner[span] = target
-        # Overlaps: the longest mention wins (a coined "Evolved Transformer" over "Transformer").
-        # Kept spans are disjoint and non-empty, so sorted by start their ends ascend too: a
-        # span overlaps a kept one iff the last kept span starting before its end reaches past
-        # its start.
-        starts: list[int] = []
-        ends: list[int] = []
-        for span in sorted(owner, key=lambda s: (s[0] - s[1], s[0])):
-            at = bisect_left(starts, span[1])
-            if at and ends[at - 1] > span[0]:
+            if arr is not None:  # the scorer's run: the proposer offers more candidates
+                self._propose(arr, text, found)
+        return found
+
+    @staticmethod
+    def _senses(
+        text: str, matches: list[VocabMatch], title_end: int
+    ) -> tuple[list[VocabMatch], list[Candidate]]:
+        """The matches that name their concept here (see extract.senses), and the whole
+        hyphenated names some matches are only part of, as coined candidates."""
+        kept, compounds = [], []
+        for m in matches:
+            surface = text[m.start : m.end]
+            if ordinary_word(surface, m.entry.type):
                 continue
-            starts.insert(at, span[0])
-            ends.insert(at, span[1])
-            groups[owner[span]].spans.add(span)
-        return sorted((g for g in groups.values() if g.spans), key=lambda g: min(g.spans))
+            if participle_of(surface, m.entry.name) and attributive_participle(
+                text, m.start, m.end
+            ):
+                continue
+            whole = None
+            glued = text[m.end : m.end + 1] in _HYPHENS or text[m.start - 1 : m.start] in _HYPHENS
+            if glued and not m.folded:
+                plural = surface.endswith("s") and not m.entry.name.endswith("s")
+                whole = compound_span(text, m.start, m.end, m.start < title_end, plural)
+            if whole is not None:
+                name = text[whole[0] : whole[1]]
+                compounds.append(
+                    Candidate(*whole, name, m.entry.type, False, 0.7, "compound")
+                )
+                continue
+            kept.append(m)
+        return kept, compounds
+
+    def _propose(self, arr: np.ndarray, text: str, found: _Found) -> None:
+        """The proposer's phrases as candidate coined concepts (the model decides)."""
+        covered = sorted(found.owner)
+        begins = [s for s, _ in covered]
+        for span in self.proposer.propose(arr, text):
+            start, end = span
+            if span in found.owner:
+                continue
+            name = text[start:end]
+            if (
+                self.matcher.lookup(name)
+                or not_a_concept(name)
+                or name.casefold() in found.decided
+                or match_key(name) in GENERIC
+            ):
+                continue
+            cid = coined_id(name, self.vocab_ids)
+            if cid not in found.groups:
+                found.groups[cid] = _Group(
+                    cid, name, "method", "coined", confidence=0.5, by_proposer=True
+                )
+            # a phrase around a known name ("3D deformable attention"): the name's type
+            at = bisect_left(begins, start)
+            inner = next((found.groups[found.owner[c]].type for c in covered[at : at + 4]
+                          if c[1] <= end and c[0] >= start), "")
+            found.owner[span] = cid
+            found.source[span] = ("proposal:phrase" + ("+known" if inner else ""), inner)
+            found.proposed.add(span)
 
     def _link_abbreviations(self, text, candidates, matches, groups, owner, redirect) -> None:
         """'large language models (LLMs)': the unknown side joins the known side's concept,
@@ -249,7 +578,9 @@ class ConceptComponent:
                 elif not [m for m in matches if long_[0] <= m.start and m.end <= long_[1]]:
                     owner[long_] = entry.concept_id
 
-    def _coined(self, text, candidates, matches, groups, owner, redirect, sentences) -> None:
+    def _coined(
+        self, text, candidates, matches, groups, owner, redirect, sentences, result
+    ) -> None:
         by_key: dict[str, list[Candidate]] = {}
         for cand in candidates:
             if cand.reason == "abbrev-link":
@@ -257,12 +588,12 @@ class ConceptComponent:
             if cand.reason == "title":
                 full = [m for m in matches if m.start == 0 and m.end >= cand.end - 1]
                 if full:  # "Mamba: Linear-Time ..." - a vocabulary concept the paper introduces
-                    groups[full[0].entry.concept_id].proposed = True
+                    groups[full[0].entry.concept_id].evidence.append(0)
                     continue
             if cand.reason == "proposal":
                 same = [m for m in matches if (m.start, m.end) == (cand.start, cand.end)]
                 if same:  # "We propose the Transformer": a vocabulary concept introduced here
-                    groups[same[0].entry.concept_id].proposed = True
+                    groups[same[0].entry.concept_id].evidence.append(cand.start)
                     continue
             key = match_key(base_name(cand.text))  # 'Satori-SWE-32B' is Satori-SWE
             if key:
@@ -272,17 +603,19 @@ class ConceptComponent:
             target = groups.get(redirect.get(key, ""))
             if target is not None and "abbreviation" not in reasons:
                 # a short form defined as a vocabulary concept: "the proposed TNT" proposes it
-                if any(c.proposed and c.reason != "shape" for c in cands):
-                    target.proposed = True
+                target.evidence += [c.start for c in cands if c.proposed and c.reason != "shape"]
                 continue
             if "abbreviation" not in reasons and self.matcher.lookup(cands[0].text):
                 continue
+            long_forms = [text[c.defines[0] : c.defines[1]] for c in cands if c.defines]
+            if any(map(not_a_concept, [*long_forms, *(c.text for c in cands)])):
+                continue  # hardware, a field, an organisation
             if reasons == {"shape"} and len(cands) == 1 and cands[0].confidence < 0.6:
                 continue
             defined = [c for c in cands if c.reason in ("abbreviation", "title")]
             name = (defined or sorted(cands, key=lambda c: (len(c.text), c.start)))[0].text
             name = base_name(name)
-            mentions = self._occurrences(text, key, name)
+            mentions = self._occurrences(text, key, name, result)
             for long_form in {text[c.defines[0] : c.defines[1]] for c in cands if c.defines}:
                 # the long form elsewhere ("Generative Architecture Search" in the title)
                 words = map(re.escape, re.split(r"[\s‐-]+", long_form))
@@ -294,35 +627,24 @@ class ConceptComponent:
             cid = coined_id(name, self.vocab_ids)
             group = groups.get(cid) or _Group(cid, name, kind, "coined")
             groups[cid] = group
-            group.proposed = group.proposed or any(c.proposed for c in cands)
+            group.evidence += [c.start for c in cands if c.proposed]
             group.confidence = max(
                 group.confidence,
                 max(c.confidence for c in cands) + (0.05 if len(mentions) > 1 else 0),
             )
+            source = "coined:" + "+".join(sorted(reasons))
             for span in mentions:
                 owner.setdefault(span, cid)
+                result.source.setdefault(span, (source, kind))
             if "abbreviation" in reasons:
                 redirect[key] = cid
 
     @staticmethod
-    def _occurrences(text: str, key: str, name: str) -> set[tuple[int, int]]:
+    def _occurrences(text: str, key: str, name: str, found: _Found) -> set[tuple[int, int]]:
         """Every place the coined name appears, in title and abstract, in any variant."""
-        found = set()
         if " " in name:
-            for m in re.finditer(re.escape(name), text, re.I):
-                found.add((m.start(), m.end()))
-            return found
-        first = key[:1]
-        for m in NAME_TOKEN.finditer(text):
-            token = m.group()
-            if token[:1].lower() != first and not token[:1].isdigit():
-                continue  # cheap filter before the key
-            end = m.end()
-            if token.endswith(("'s", "’s")):
-                token, end = token[:-2], end - 2
-            if match_key(token) == key or match_key(base_name(token)) == key:
-                found.add((m.start(), end))
-        return found
+            return {(m.start(), m.end()) for m in re.finditer(re.escape(name), text, re.I)}
+        return set(found.occurrences(key))
 
     @staticmethod
     def _type(text, cands, mentions, sentences) -> str:
@@ -350,7 +672,7 @@ class ConceptComponent:
 
     @staticmethod
     def _link(
-        group: _Group, text: str, sep: int, abstract_start: int, sentences: _Sentences
+        group: _Group, text: str, sep: int, abstract_start: int, sentences: Sentences
     ) -> dict:
         mentions = []
         for start, end in sorted(group.spans):
@@ -374,9 +696,10 @@ class ConceptComponent:
             "name": group.name,
             "type": group.type,
             "proposed": group.proposed,
-            "confidence": round(min(group.confidence, 0.99), 2),
+            "confidence": round(min(group.confidence, 0.999), 3),
             "mentions": mentions,
             "source": group.source,
+            "by_proposer": group.by_proposer,
         }
 
 
@@ -388,6 +711,9 @@ class ConceptComponent:
         "coined": True,
         "min_confidence": 0.0,
         "spans_key": "paper_kg",
+        "model": {"@architectures": "paper_kg.CandidateScorer.v1"},
+        "trained": "default",
+        "use_model": True,
     },
 )
 def make_concepts(
@@ -398,9 +724,15 @@ def make_concepts(
     coined: bool,
     min_confidence: float,
     spans_key: str,
+    model: Model,
+    trained: str,
+    use_model: bool,
 ) -> ConceptComponent:
+    """``trained``: directory of the scorer's weights ("default": the shipped one, "": none,
+    as when training); ``use_model = False`` runs the rules alone."""
     return ConceptComponent(
-        nlp, name, vocabularies, default_vocabulary, coined, min_confidence, spans_key
+        nlp, name, vocabularies, default_vocabulary, coined, min_confidence, spans_key,
+        model, trained, use_model,
     )
 
 

@@ -67,6 +67,7 @@ class GoldConcept:
     types: tuple[str, ...]
     keys: set[str]
     optional: bool = False  # matched predictions are not counted, misses are not FNs
+    proposed: bool = False
 
 
 @dataclass
@@ -76,11 +77,25 @@ class Scores:
     by_type: dict[str, Counts] = field(default_factory=dict)
     typed: Counts = field(default_factory=Counts)
     untyped: Counts = field(default_factory=Counts)
+    roles: Counts = field(default_factory=Counts)  # "proposed" among untyped matches
+    tags: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, typed match)
     documents: int = 0
+
+    def reliability(self, width: float = 0.1) -> list[tuple[str, int, int, str]]:
+        """Rows (confidence bin, tags, right, fraction right) of the counted predictions."""
+        bins: dict[int, list[bool]] = {}
+        for confidence, right in self.tags:
+            bins.setdefault(min(int(confidence / width), round(1 / width) - 1), []).append(right)
+        return [
+            (f"{i * width:.1f}-{(i + 1) * width:.1f}", len(oks), sum(oks),
+             f"{sum(oks) / len(oks):.2f}")
+            for i, oks in sorted(bins.items())
+        ]
 
     def rows(self, label: str) -> list[tuple[str, str, int, int, int, str, str, str]]:
         out = []
         items = [*self.by_type.items(), ("typed", self.typed), ("untyped", self.untyped)]
+        items.append(("proposed", self.roles))
         for name, c in items:
             out.append(
                 (
@@ -123,6 +138,10 @@ def score_document(predicted: list[ConceptLink], gold: list[GoldConcept], scores
                 return bool(gold[i].keys & keys) and (not typed or link.type in gold[i].types)
 
             hit = next((i for i in free_req if fits(i)), None)
+            if hit is not None and not typed:
+                said, truth = link.proposed, gold[hit].proposed
+                scores.roles.add(Counts(int(said and truth), int(said and not truth),
+                                        int(truth and not said)))
             if hit is not None:
                 free_req.remove(hit)
                 matched_gold.add(hit)
@@ -135,6 +154,9 @@ def score_document(predicted: list[ConceptLink], gold: list[GoldConcept], scores
             else:
                 counted_pred.append(link)
         missed = [i for i in required if i not in matched_gold]
+        if typed:
+            matched = {id(link) for link in matched_pred}
+            scores.tags += [(link.confidence, id(link) in matched) for link in counted_pred]
         total = scores.typed if typed else scores.untyped
         total.add(Counts(len(matched_pred), len(counted_pred) - len(matched_pred), len(missed)))
         if typed:
@@ -155,13 +177,50 @@ def load_gold(path: Path = GOLD) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def papers_for_gold(gold: list[dict], seeds: Iterable[Path]) -> dict[str, Paper]:
-    """Gold titles joined to the seed pages' papers (the gold file has no abstracts)."""
+def scierc_text(data: dict) -> str:
+    """A SciERC document's text as the SciERC-joined gold reads it: tokens joined by spaces."""
+    return " ".join(tok for sent in data["sentences"] for tok in sent)
+
+
+def scierc_texts(
+    scierc_dir: Path, names: tuple[str, ...] = ("train.json", "dev.json")
+) -> dict[str, str]:
+    """{doc_key: text} of the SciERC files present in ``scierc_dir``."""
+    out: dict[str, str] = {}
+    for name in names:
+        path = scierc_dir / name
+        if path.exists():
+            with path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    if line.strip():
+                        data = json.loads(line)
+                        out[str(data.get("doc_key", ""))] = scierc_text(data)
+    return out
+
+
+def gold_papers(
+    gold: list[dict], seeds: Iterable[Path], scierc_dir: Path | None = None
+) -> list[tuple[dict, Paper]]:
+    """Each gold item with its paper: Daily Papers items by exact title from the seed pages,
+    SciERC items (``doc_key``) from the SciERC files in ``scierc_dir`` (train.json,
+    dev.json), as an untitled paper whose abstract is the document's tokens joined by spaces.
+    Items whose text is not found are left out."""
     seeds = list(seeds)
-    if not seeds:
+    if not seeds and any("doc_key" not in g for g in gold):
         raise EvalDataMissing("no seed pages found (expected ../shared/seeds/*.txt)")
-    by_title = {p.title: p for p in ingest(seeds).papers}
-    return {g["title"]: by_title[g["title"]] for g in gold if g["title"] in by_title}
+    by_title = {p.title: p for p in ingest(seeds).papers} if seeds else {}
+    by_key: dict[str, str] = {}
+    if scierc_dir is not None and any("doc_key" in g for g in gold):
+        by_key = scierc_texts(scierc_dir)
+    out = []
+    for item in gold:
+        if "doc_key" in item:
+            text = by_key.get(str(item["doc_key"]))
+            if text is not None:
+                out.append((item, Paper(title="", abstract=text)))
+        elif item.get("title") in by_title:
+            out.append((item, by_title[item["title"]]))
+    return out
 
 
 def gold_concepts(item: dict, high_only: bool = False) -> list[GoldConcept]:
@@ -172,6 +231,7 @@ def gold_concepts(item: dict, high_only: bool = False) -> list[GoldConcept]:
             (c["type"],),
             {match_key(s) for s in [c["name"], *c.get("surface", [])]},
             optional=high_only and c.get("confidence", "high") != "high",
+            proposed=bool(c.get("proposed", False)),
         )
         for c in item["concepts"]
     ]
@@ -182,25 +242,34 @@ def evaluate_gold(
     seeds: Iterable[Path],
     gold_paths: Path | Iterable[Path] = GOLD,
     high_only: bool = False,
+    scierc_dir: Path | None = None,
+    splits: set[str] | None = None,
 ) -> dict[str, Scores]:
-    """Scores per split present in the gold files (sorted by name), then "all" when there
-    is more than one split."""
+    """Scores per split present in the gold files (sorted by name; only ``splits`` when
+    given), then "all" when there is more than one split."""
     paths = [gold_paths] if isinstance(gold_paths, Path) else list(gold_paths)
     gold = [item for path in paths for item in load_gold(path)]
-    papers = papers_for_gold(gold, seeds)
+    if splits:
+        gold = [item for item in gold if split_of(item) in splits]
+    todo = gold_papers(gold, seeds, scierc_dir)
     results: dict[str, Scores] = {}
-    todo = [g for g in gold if g["title"] in papers]
-    for split in sorted({g.get("split", "dev") for g in todo}):
+    for split in sorted({split_of(g) for g, _ in todo}):
         results[split] = Scores()
     if len(results) > 1:
         results["all"] = Scores()
-    extracted = extractor.extract([papers[g["title"]] for g in todo])
-    for g, (_paper, concepts) in zip(todo, extracted, strict=True):
+    extracted = extractor.extract([paper for _, paper in todo])
+    for (g, _), (_paper, concepts) in zip(todo, extracted, strict=True):
         expected = gold_concepts(g, high_only)
-        for split in (g.get("split", "dev"), "all"):
+        for split in (split_of(g), "all"):
             if split in results:
                 score_document(concepts.concepts, expected, results[split])
     return results
+
+
+def split_of(item: dict) -> str:
+    """A gold item's split; SciERC-joined items are reported apart ("scierc-<split>")."""
+    split = item.get("split", "dev")
+    return f"scierc-{split}" if "doc_key" in item else split
 
 
 def evaluate_scierc(extractor: Extractor, path: Path) -> Scores:

@@ -22,6 +22,7 @@ from spacy.language import Language
 
 import extract.components  # noqa: F401  (registers the factory)
 from extract.components import FIELD_SEPARATOR, ConceptComponent, links_of
+from extract.merge import NearDuplicates
 from extract.model import ConceptInfo, ConceptLink, Mention, PaperConcepts
 from extract.vocabulary import VocabEntry, load_vocabulary
 from kg.model import Paper
@@ -64,7 +65,9 @@ class Extractor:
 
     ``config`` is a config file or a dict merged over extract/config.cfg (for example
     ``{"components": {"paper_kg_concepts": {"min_confidence": 0.7}}}``); ``coined=False``
-    keeps to the vocabulary. The vocabulary is loaded once here and handed to the component.
+    keeps to the vocabulary; ``fast=True`` runs the rules without the trained scorer;
+    ``min_confidence`` drops concepts below that confidence. The vocabulary is loaded once
+    here and handed to the component.
     """
 
     def __init__(
@@ -72,10 +75,16 @@ class Extractor:
         vocabularies: list[Path] | None = None,
         config: Path | dict[str, Any] | None = None,
         coined: bool | None = None,
+        fast: bool = False,
+        min_confidence: float | None = None,
     ) -> None:
         overrides: dict[str, Any] = {"default_vocabulary": False}
         if coined is not None:
             overrides["coined"] = coined
+        if fast:
+            overrides["use_model"] = False
+        if min_confidence is not None:
+            overrides["min_confidence"] = min_confidence
         self._setup(load_vocabulary(vocabularies or []), config, overrides)
 
     def _setup(
@@ -85,10 +94,12 @@ class Extractor:
         overrides: dict[str, Any],
     ) -> None:
         self.entries = entries
+        self._by_id = {entry.concept_id: entry for entry in entries}
         self.config, self.overrides = config, overrides
         self.nlp = build_nlp(config, **overrides)
         self.nlp.get_pipe("paper_kg_concepts").configure(entries)
         self.coined: dict[str, ConceptInfo] = {}
+        self.duplicates = NearDuplicates(entry.info() for entry in entries)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled for worker processes where fork is unavailable: the pipeline is rebuilt
@@ -114,6 +125,7 @@ class Extractor:
         else:
             found = ((paper, self.links(paper_text(paper))) for paper in papers)
         for paper, links in found:
+            links = self._unify(links)
             self._remember(links)
             yield paper, PaperConcepts(paper.id, paper.title, links)
 
@@ -148,6 +160,36 @@ class Extractor:
             while pending:
                 done, result = pending.popleft()
                 yield from zip(done, result.get(), strict=True)
+
+    def _unify(self, links: list[ConceptLink]) -> list[ConceptLink]:
+        """Coined concepts that are near-duplicates of a concept seen before (a typo of a
+        vocabulary name, a variant spelling of an earlier coined name) take its id; two
+        links of one paper that become one concept are joined (extract.merge)."""
+        out: dict[str, ConceptLink] = {}
+        here = frozenset(link.id for link in links if link.source == "coined")
+        for link in links:
+            if link.source == "coined":
+                info = ConceptInfo(link.id, link.name, link.type, source="coined")
+                target = self.duplicates.resolve(info, avoid=here)
+                if target != link.id:
+                    known = self._info(target)
+                    link.id, link.name, link.source = target, known.name, known.source
+            if link.id in out:
+                first = out[link.id]
+                first.mentions = sorted({*first.mentions, *link.mentions},
+                                        key=lambda m: (m.field != "title", m.start))
+                first.proposed = first.proposed or link.proposed
+                first.confidence = max(first.confidence, link.confidence)
+            else:
+                out[link.id] = link
+        return list(out.values())
+
+    def _info(self, concept_id: str) -> ConceptInfo:
+        """A concept seen before: a vocabulary entry or a coined concept of this run."""
+        entry = self._by_id.get(concept_id)
+        if entry is not None:
+            return entry.info()
+        return self.coined.get(concept_id) or ConceptInfo(concept_id, "", "", source="coined")
 
     def _remember(self, links: list[ConceptLink]) -> None:
         """Coined concepts and the surface forms seen for them, for ``concepts()``."""

@@ -165,8 +165,9 @@ _JOINERS = frozenset({" ", "-", "‐", "‑", "'", "’", "_", ""})
 # Size/config suffixes folded into entries marked "fold": -base, -7B, -B/16, " large".
 _FOLD_SUFFIX = re.compile(
     r"(?:[-‐ ](?:\d+(?:\.\d+)?[BMKbmk]|base|large|small|tiny|huge|giant|medium|mini|xl|xxl"
-    r"|XL|XXL|Base|Large|Small|Tiny|Huge)|-[BLSHGT](?:/\d+)?|-[BLSHG]\d+)+(?:/\d+)?(?![\w])"
-)
+    r"|XL|XXL|Base|Large|Small|Tiny|Huge)|-[BLSHGT](?:/\d+)?|-[BLSHG]\d+"
+    r"|(?<=\d[BMbm])-(?:it|IT|Instruct|instruct|Chat|chat))+(?:/\d+)?(?![\w])"
+)  # "-it", "-Instruct", "-Chat" only after a size: "Gemma-2-2B-it", not "Orca-Chat"
 
 
 def _lower(piece: str) -> str:
@@ -245,52 +246,68 @@ class VocabularyMatcher:
         return None
 
     def find(self, text: str) -> list[VocabMatch]:
-        """All non-overlapping longest matches in ``text``, left to right."""
+        """Non-overlapping matches in ``text``, left to right. Where a match starting inside
+        another one reaches further and is longer, it wins: in "multi-task learning rate
+        warm-up" the name is "learning rate warm-up", not "multi-task learning"."""
         if text.isascii():  # lower-casing keeps offsets; one call instead of one per piece
             pieces = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text.lower())]
         else:
             pieces = [(m.start(), m.end(), _lower(m.group())) for m in WORD.finditer(text)]
         matches: list[VocabMatch] = []
-        keys, prefixes, starters = self.keys, self.prefixes, self.starters
+        starters, prefixes = self.starters, self.prefixes
         i, n = 0, len(pieces)
         while i < n:
             low = pieces[i][2]
             if low not in starters and (i + 1 == n or low + pieces[i + 1][2][0] not in prefixes):
+                i += 1  # the common case, decided with two set lookups
+                continue
+            found = self._longest_at(text, pieces, i)
+            if found is None:
                 i += 1
                 continue
-            start = pieces[i][0]
-            acc = ""
-            best: tuple[int, VocabEntry] | None = None
-            j = i
-            while j < n:
-                s, e, low = pieces[j]
-                if j > i:
-                    gap = text[pieces[j - 1][1] : s]
-                    if gap not in _JOINERS and not (
-                        gap == "." and low[0].isdigit() and pieces[j - 1][2][-1].isdigit()
-                    ):
-                        break
-                whole = acc + low
-                cand = acc + singular(low) if low[-1] == "s" else whole
-                if cand in keys or whole in keys:
-                    for entry, acronym in keys.get(cand) or keys[whole]:
-                        if not acronym or _capitals(text[start:e]) >= 2:
-                            best = (e, entry)
-                            break
-                if whole not in prefixes:
+            last, end, entry = found
+            for k in range(i + 1, last + 1):
+                rival = self._longest_at(text, pieces, k)
+                if rival is not None and rival[0] > last and rival[0] - k > last - i:
+                    i, (last, end, entry) = k, rival
                     break
-                acc = whole
-                j += 1
-            if best is None:
-                i += 1
-                continue
-            end, entry = best
             folded = False
             if entry.fold:
                 suffix = _FOLD_SUFFIX.match(text, end)
                 if suffix:
                     end, folded = suffix.end(), True
-            matches.append(VocabMatch(start, end, entry, folded))
+            matches.append(VocabMatch(pieces[i][0], end, entry, folded))
             while i < n and pieces[i][0] < end:
                 i += 1
         return matches
+
+    def _longest_at(
+        self, text: str, pieces: list[tuple[int, int, str]], i: int
+    ) -> tuple[int, int, VocabEntry] | None:
+        """The longest match starting at piece ``i``: (its last piece, end offset, entry)."""
+        keys, prefixes = self.keys, self.prefixes
+        low, n = pieces[i][2], len(pieces)
+        if low not in self.starters and (i + 1 == n or low + pieces[i + 1][2][0] not in prefixes):
+            return None
+        start = pieces[i][0]
+        acc = ""
+        best: tuple[int, int, VocabEntry] | None = None
+        for j in range(i, n):
+            s, e, low = pieces[j]
+            if j > i:
+                gap = text[pieces[j - 1][1] : s]
+                if gap not in _JOINERS and not (
+                    gap == "." and low[0].isdigit() and pieces[j - 1][2][-1].isdigit()
+                ):
+                    break
+            whole = acc + low
+            cand = acc + singular(low) if low[-1] == "s" else whole
+            if cand in keys or whole in keys:
+                for entry, acronym in keys.get(cand) or keys[whole]:
+                    if not acronym or _capitals(text[start:e]) >= 2:
+                        best = (j, e, entry)
+                        break
+            if whole not in prefixes:
+                break
+            acc = whole
+        return best

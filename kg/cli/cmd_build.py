@@ -92,6 +92,13 @@ def build_command(
         help="Write every vocabulary concept, not only those the papers mention (and the "
         "broader concepts above them); counts and views still show mentioned concepts.",
     ),
+    min_confidence: float = typer.Option(
+        0.0, "--min-confidence", min=0.0, max=1.0,
+        help="Keep only concepts whose (calibrated) confidence is at least this.",
+    ),
+    fast: bool = typer.Option(
+        False, "--fast", help="Rules only, without the trained scorer (faster, less precise)."
+    ),
 ) -> None:
     """Build or extend the knowledge graph: read papers, extract concepts, write papers, authors, concepts and their links to the store.
 
@@ -129,6 +136,10 @@ def build_command(
 
     try:
         with graph, progress:
+            from extract import Extractor
+
+            extractor = Extractor(list(vocabulary) or None, fast=fast,
+                                  min_confidence=min_confidence)
             result = build(
                 inputs,
                 graph,
@@ -143,6 +154,7 @@ def build_command(
                 reading=reading,
                 with_vocabulary=with_vocabulary,
                 on_warning=report_warning,
+                extractor=extractor,
             )
     except UnknownFormat as error:
         raise fail(str(error), "pick one with --format") from None

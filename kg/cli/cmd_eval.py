@@ -47,13 +47,26 @@ def eval_command(
     vocabulary: list[Path] = typer.Option(
         [], "--vocabulary", help="Extra vocabulary file; repeatable."
     ),
+    splits: list[str] = typer.Option(
+        [],
+        "--split",
+        help="Score only these gold splits (repeatable; e.g. dev, test, train, scierc-train).",
+    ),
+    fast: bool = typer.Option(
+        False, "--fast", help="Score the rules-only pipeline (no trained scorer)."
+    ),
+    reliability: bool = typer.Option(
+        False,
+        "--reliability",
+        help="Print, per split, the fraction of tags right per confidence bin instead.",
+    ),
     fmt: OutputFormat = typer.Option(
         OutputFormat.table, "--output-format", help="table, json or csv."
     ),
 ) -> None:
     """Score extracted concepts against gold annotations: precision/recall/F1 per type, typed and untyped.
 
-    The gold papers' abstracts come from the Daily Papers pages in --seeds (../shared/seeds); one row group per split present in the gold files (set "gold-<split>", plus "gold-all" when there are several splits). With --confidence high, low-confidence gold items are optional (neither counted when found nor missed when not); rows of that view are labelled "gold-<split>/high". SciERC Method maps to method/architecture, Material to benchmark, other labels are skipped.
+    The gold papers' abstracts come from the Daily Papers pages in --seeds (../shared/seeds); gold lines with a "doc_key" are SciERC abstracts from --scierc (train.json, dev.json; text = the tokens joined by spaces), reported as "gold-scierc-<split>". One row group per split present in the gold files (set "gold-<split>", plus "gold-all" when there are several splits); the row "proposed" scores the role among matched concepts. With --confidence high, low-confidence gold items are optional (neither counted when found nor missed when not); rows of that view are labelled "gold-<split>/high". SciERC's own dev split ("scierc-dev"): Method maps to method/architecture, Material to benchmark, other labels are skipped.
     """  # noqa: E501
     from extract import Extractor
     from extract.evaluate import EvalDataMissing, evaluate_gold, evaluate_scierc, gold_files
@@ -71,7 +84,8 @@ def eval_command(
             "put the shared data beside the checkout (../shared) or pass --seeds DIR",
             code=1,
         )
-    extractor = Extractor(vocabulary)
+    extractor = Extractor(vocabulary, fast=fast)
+    scierc_dir = scierc or SHARED / "data" / "scierc"
     rows = []
     try:
         views = {
@@ -80,12 +94,25 @@ def eval_command(
             GoldConfidence.both: [("", False), ("/high", True)],
         }[confidence]
         for suffix, high_only in views:
-            results = evaluate_gold(extractor, seed_files, gold_paths, high_only=high_only)
+            results = evaluate_gold(
+                extractor,
+                seed_files,
+                gold_paths,
+                high_only=high_only,
+                scierc_dir=scierc_dir,
+                splits=set(splits) or None,
+            )
             for split, scores in results.items():
-                rows += scores.rows(f"gold-{split}{suffix}")
-        scierc_dir = scierc or SHARED / "data" / "scierc"
-        if scierc is not None or (scierc_dir / "dev.json").exists():
+                if reliability:
+                    rows += [(f"gold-{split}{suffix}", *r) for r in scores.reliability()]
+                else:
+                    rows += scores.rows(f"gold-{split}{suffix}")
+        if not reliability and (scierc is not None or (scierc_dir / "dev.json").exists()):
             rows += evaluate_scierc(extractor, scierc_dir / "dev.json").rows("scierc-dev")
     except EvalDataMissing as error:
         raise fail(str(error), "pass --scierc DIR holding dev.json", code=1) from None
+    if reliability:
+        columns = ["set", "confidence", "tags", "right", "fraction right"]
+        print_rows(columns, rows, fmt, title="reliability of the confidence")
+        return
     print_rows(COLUMNS, rows, fmt, title="concept extraction quality")

@@ -41,6 +41,13 @@ def extract_command(
     ),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for large corpora."),
     batch_size: int = typer.Option(256, "--batch-size", min=1, help="Papers per spaCy batch."),
+    min_confidence: float = typer.Option(
+        0.0, "--min-confidence", min=0.0, max=1.0,
+        help="Keep only concepts whose (calibrated) confidence is at least this.",
+    ),
+    fast: bool = typer.Option(
+        False, "--fast", help="Rules only, without the trained scorer (faster, less precise)."
+    ),
 ) -> None:
     """Extract concepts from papers and write one JSON object per paper: {"id", "title", "concepts": [...]}.
 
@@ -49,7 +56,7 @@ def extract_command(
     from extract import Extractor, VocabularyError
 
     try:
-        extractor = Extractor(vocabulary)
+        extractor = Extractor(vocabulary, fast=fast, min_confidence=min_confidence)
     except VocabularyError as error:
         raise fail(str(error), "fix the file or leave out --vocabulary") from None
     try:

@@ -1,0 +1,127 @@
+"""Near-duplicate coined concepts across papers: a typo ("Transfomer") or a spelling
+variant of a name is one concept, not two.
+
+Per paper the extractor cannot see that "Transfomer" in one abstract is "Transformer" in
+another; this is a store- or batch-level step over the concepts seen so far
+(``Extractor.concepts()``). A coined concept merges into another concept when
+
+- both have the same type;
+- their folded names are at most one edit apart (two for names of 14+ characters; a swap
+  of neighbouring letters is one edit) and have 9+ characters (shorter names one letter
+  apart are often different systems: LLaVA, LLaMA), with the same capitals after the first
+  letter ("AlphaViT" is not "AlphaViD");
+- they are not two coined names of one paper (a paper that names two things apart means
+  two things; a typo of a vocabulary name beside the name itself is still a typo);
+- they do not differ in digits ("GPT-3" / "GPT-4", "Llama 2" / "Llama 3" are versions);
+- the coined name is not itself a vocabulary surface (no conflicting vocabulary entry).
+
+The target is a vocabulary concept when one qualifies, else the coined concept seen first.
+``Extractor.extract`` applies it to every coined concept of a run, so a build's papers link
+to one concept; merging with coined concepts already in a store would need the store's
+coined concepts fed to ``NearDuplicates`` first (see README, "Concepts").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from extract.canonical import match_key
+from extract.model import ConceptInfo
+
+_DIGITS = re.compile(r"\d+")
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (Damerau-Levenshtein with adjacent swaps), or
+    ``limit + 1`` as soon as it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+class NearDuplicates:
+    """Concepts seen so far, indexed by their one-deletion variants (a name within one
+    edit of another shares a variant with it), so that each new coined concept is checked
+    against a few candidates, not against every concept."""
+
+    def __init__(self, vocabulary: Iterable[ConceptInfo] = ()) -> None:
+        self.vocabulary_keys: set[str] = set()
+        self.index: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (type, variant) -> ...
+        self.merged: dict[str, str] = {}
+        for info in vocabulary:
+            for surface in [info.name, *info.aliases]:
+                self.vocabulary_keys.add(match_key(surface))
+            self._index(info.type, info.name, info.id)
+
+    def _index(self, kind: str, name: str, concept_id: str) -> None:
+        key = match_key(name)
+        for variant in _variants(key):
+            self.index.setdefault((kind, variant), []).append((key, _capitals(name), concept_id))
+
+    def resolve(self, info: ConceptInfo, avoid: frozenset[str] = frozenset()) -> str:
+        """The id ``info`` (a coined concept) is one with: an earlier concept of its type
+        within the edit limit, with the same digits and capitals, and not in ``avoid`` (the
+        other concepts of the same paper, which names apart on purpose: "AlphaViT,
+        AlphaViD"); else its own id (then remembered for later ones)."""
+        if info.id in self.merged:
+            return self.merged[info.id]
+        key = match_key(info.name)
+        target = info.id
+        if len(key) >= MIN_LENGTH and key not in self.vocabulary_keys:
+            limit = 2 if len(key) >= LONG else 1
+            digits, capitals = _DIGITS.findall(key), _capitals(info.name)
+            seen = {c for v in _variants(key) for c in self.index.get((info.type, v), ())}
+            for other_key, other_capitals, other_id in sorted(seen, key=lambda c: c[2]):
+                if (
+                    other_id != info.id
+                    and other_id not in avoid
+                    and other_capitals == capitals
+                    and _DIGITS.findall(other_key) == digits
+                    and edit_distance(key, other_key, limit) <= limit
+                ):
+                    target = other_id
+                    break
+        self.merged[info.id] = target
+        if target == info.id:
+            self._index(info.type, info.name, info.id)
+        return target
+
+
+MIN_LENGTH = 9  # shorter names one letter apart are often different systems (LLaVA, LLaMA)
+LONG = 14
+
+
+def _capitals(name: str) -> str:
+    """The capitals of a name beyond its first letter: "AlphaViT" and "AlphaViD" differ."""
+    return "".join(ch for ch in name[1:] if ch.isupper())
+
+
+def _variants(key: str) -> set[str]:
+    return {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def near_duplicates(
+    concepts: Iterable[ConceptInfo], vocabulary: Iterable[ConceptInfo] = ()
+) -> dict[str, str]:
+    """{coined concept id: the concept id it merges into} for a batch of concepts, in the
+    order given (a store would pass its coined concepts, most-used first)."""
+    index = NearDuplicates(vocabulary)
+    out = {}
+    for info in concepts:
+        target = index.resolve(info)  # a batch has no papers: nothing to avoid
+        if target != info.id:
+            out[info.id] = target
+    return out

@@ -1,0 +1,82 @@
+"""Is a vocabulary match the concept here? Sense and boundary checks on one match.
+
+- **Attributive participles**: "pre-trained encoder", "fine-tuned models" describe a model;
+  they are not the methods Pre-training and Fine-tuning. An -ed form counts only as a verb:
+  followed by a preposition ("pre-trained on ImageNet", "fine-tuned with LoRA") or ending
+  a clause ("the model is then fine-tuned.").
+- **Hyphenated names**: a match glued by a hyphen to a further capitalised piece that is no
+  size or version suffix ("Orca-Math", "Stable-Diffusion-Depth-XL") is part of a longer
+  name, not the concept itself; ``compound_span`` gives the whole name.
+- **Everyday words**: a benchmark name that is also an ordinary word counts only when it is
+  written as a name, not in lower case ("a cola drink"); names with two or more capitals
+  already need them (the matcher's case rule).
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.canonical import match_key
+
+_VERBAL_NEXT = frozenset(
+    """on with by using via for to in from at over under across without upon through
+    into onto against as until""".split()
+)
+_NEXT_WORD = re.compile(r"[ \t]*([A-Za-z][\w-]*|[^\s\w]|$)")
+# A hyphen and a further name piece: capitalised ("-Math", "-MoE", "-Depth-XL").
+_GLUED_RIGHT = re.compile(r"(?:[-‐][A-Z][\w]*)+")
+_GLUED_LEFT = re.compile(r"(?:[A-Z][\w]*[-‐])+$")
+_NAME_PIECE = re.compile(r"[A-Za-z][A-Z]|\d")
+# Pieces that modify rather than name ("-Base", "-Large", "-XL", "-Instruct" are variants).
+_VARIANT_PIECE = re.compile(
+    r"(?i)(?:[-‐](?:base|large|small|tiny|huge|giant|medium|mini|xx?l|instruct|chat|it|"
+    r"[bslhgt]|v\d+|\d+[bmk]?))+"
+)
+
+
+def participle_of(surface: str, name: str) -> bool:
+    """``surface`` is the -ed participle of the gerund ``name`` ("pre-trained" of
+    "Pre-training", "pruned" of "Pruning"; not "self-supervised" of "Self-supervised
+    learning", an adjective in its own right)."""
+    if not surface.lower().endswith("ed"):
+        return False
+    return match_key(surface[:-2]) + "ing" == match_key(name)
+
+
+def attributive_participle(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` (an -ed form) is used as an adjective before a noun."""
+    following = _NEXT_WORD.match(text, end)
+    word = following.group(1) if following else ""
+    if not word or not word[0].isalpha():
+        return False  # end of clause: "... is then fine-tuned."
+    return word.lower() not in _VERBAL_NEXT and word.lower() not in ("and", "or")
+
+
+def compound_span(
+    text: str, start: int, end: int, in_title: bool, plural: bool
+) -> tuple[int, int] | None:
+    """The whole hyphenated name around a match, when the match is only a part of it.
+    Pieces before the match must look like names (capitals inside or digits: "DA-", "LLaMA-");
+    so must pieces after it in a title, where every word is capitalised; a plural match
+    ("X-Transformers") names the class, not a variant."""
+    right = _GLUED_RIGHT.match(text, end)
+    new_end = right.end() if right and not _VARIANT_PIECE.fullmatch(right.group()) else end
+    if right and in_title and not _NAME_PIECE.search(right.group()):
+        new_end = end  # a title capitalises every word: "-Alternatives" is no name piece
+    left = _GLUED_LEFT.search(text, max(0, start - 40), start)
+    new_start = start
+    standalone = left is not None and (left.start() == 0 or not text[left.start() - 1].isalnum())
+    if left and standalone and _NAME_PIECE.search(left.group()) and not plural:
+        new_start = left.start()  # "DA-Transformer", not "BrainScore-Transformers"
+    if (new_start, new_end) == (start, end) or text[new_start - 1 : new_start] in ("/", "@"):
+        return None  # nothing glued, or a path in a URL
+    if new_end < len(text) and (text[new_end].isalnum() or text[new_end] in "-‐"):
+        return None  # runs on into lower-case pieces ("X-Math-based"): leave it
+    return new_start, new_end
+
+
+def ordinary_word(surface: str, kind: str) -> bool:
+    """A benchmark name written as a lower-case plain word ("a cola drink", "the pile of
+    papers"): datasets are proper names, so the lower-case word is the ordinary one.
+    (Architecture and method names keep matching in lower case: "a transformer".)"""
+    return kind == "benchmark" and surface.isalpha() and surface.islower()
