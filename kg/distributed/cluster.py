@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-CONNECT_TIMEOUT = "30s"
+CONNECT_TIMEOUT = "10s"
 
 
 class ClusterError(RuntimeError):
@@ -25,7 +25,7 @@ def local_workers(spec: str) -> int | None:
     if not count:
         return os.cpu_count() or 1
     if not count.isdigit() or int(count) < 1:
-        raise ClusterError(f"--dask {spec}: N in local:N must be a whole number ≥ 1")
+        raise ClusterError(f"--dask {spec!r}: N in local:N must be a whole number ≥ 1")
     return int(count)
 
 
