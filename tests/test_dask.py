@@ -20,7 +20,6 @@ import gzip
 import json
 import os
 import signal
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -32,11 +31,12 @@ import pytest
 pytest.importorskip("distributed")
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
-from distributed import Client, LocalCluster  # noqa: E402
+from distributed import Client  # noqa: E402
 
 from extract import Extractor  # noqa: E402
 from kg.build import build  # noqa: E402
 from kg.bulk import NODE_FILES, RELATIONSHIP_FILES, export_bulk  # noqa: E402
+from kg.distributed.cluster import connect  # noqa: E402
 from kg.distributed.job import DaskExport, export_bulk_dask  # noqa: E402
 from kg.ingest import stream_papers  # noqa: E402
 from kg.stores import GraphStore, open_store  # noqa: E402
@@ -84,17 +84,17 @@ def _jsonl(path: Path, records: list[dict]) -> Path:
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     directory = tmp_path_factory.mktemp("dask-inputs")
     module = synthetic_module()
-    records = list(module.papers(180, seed=11))
+    records = list(module.papers(140, seed=11))
     files = []
-    for name, fmt, chosen in [("synth-a.jsonl", "jsonl", records[0:80]),
-                              ("synth-b.jsonl", "openalex", records[50:130]),
-                              ("synth-c.bib", "bibtex", records[110:160]),
-                              ("synth-d.jsonl.gz", "jsonl", records[140:180])]:
+    for name, fmt, chosen in [("synth-a.jsonl", "jsonl", records[0:60]),
+                              ("synth-b.jsonl", "openalex", records[40:100]),
+                              ("synth-c.bib", "bibtex", records[85:125]),
+                              ("synth-d.jsonl.gz", "jsonl", records[110:140])]:
         with (directory / name).open("w", encoding="utf-8") as out:
             module.write(iter(chosen), fmt, out)
         files.append(directory / name)
     with files[0].open("a", encoding="utf-8") as out:
-        out.write(BAD_LINE + "\n")  # line 81: reported once, the rest still read
+        out.write(BAD_LINE + "\n")  # line 61: reported once, the rest still read
     examples = sorted(p for p in EXAMPLES.iterdir() if p.is_file() and p.name != "README.md")
     tricky = [_jsonl(directory / f"tricky-{i}.jsonl", part) for i, part in enumerate(TRICKY, 1)]
     return [*examples, *files, *tricky]
@@ -123,8 +123,8 @@ def built(inputs: list[Path]) -> Iterator[GraphStore]:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Client]:
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as connected:
+    """`--dask local:2`: two worker processes and a scheduler process on this machine."""
+    with connect("local:2") as connected:
         yield connected
 
 
@@ -139,28 +139,45 @@ def _lines(directory: Path, pattern: str) -> Counter[str]:
 
 @pytest.fixture(scope="module")
 def ntriples(client: Client, inputs: list[Path], built: GraphStore,
-             tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DaskExport]:
+             tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DaskExport, list[str]]:
+    """The N-Triples of the inputs, from a job during which the worker running an
+    extraction task is killed (SIGKILL), as soon as extraction starts: the scheduler runs
+    its tasks again and recomputes what it held from the inputs."""
     out = tmp_path_factory.mktemp("dask-nt")
     rejections: list = []
-    export = export_bulk_dask(client, inputs, out, "ntriples", on_rejection=rejections.append)
+    killed: list[str] = []
+
+    def kill_when_extracting(stage: str, done: int, total: int) -> None:
+        deadline = time.monotonic() + 120
+        while stage == "extracting" and not done and time.monotonic() < deadline:
+            for worker, keys in client.processing().items():
+                if any("extract_partition" in str(key) for key in keys):
+                    os.kill(client.run(os.getpid, workers=[worker])[worker], signal.SIGKILL)
+                    killed.append(worker)
+                    return
+            time.sleep(0.01)
+
+    export = export_bulk_dask(client, inputs, out, "ntriples", on_rejection=rejections.append,
+                              progress=kill_when_extracting)
     assert rejections == export.rejections
-    return out, export
+    client.wait_for_workers(2, timeout=120)
+    return out, export, killed
 
 
-def test_ntriples_load_to_the_built_graph(ntriples: tuple[Path, DaskExport],
+def test_ntriples_load_to_the_built_graph(ntriples: tuple[Path, DaskExport, list[str]],
                                           built: GraphStore) -> None:
     out, export = ntriples
     loaded = open_store("oxigraph:")
     for part in sorted(out.glob("graph.part-dask-*.nt")):
         loaded.store.bulk_load(path=str(part), format=pyoxigraph.RdfFormat.N_TRIPLES)  # type: ignore[attr-defined]
     counts = built.counts()
-    assert counts["papers"] > 200 and counts["co_occurs"] > 0 and counts["cites"] > 0
+    assert counts["papers"] > 150 and counts["co_occurs"] > 0 and counts["cites"] > 0
     assert loaded.counts() == counts == export.result.counts
     assert _quads(loaded) == _quads(built)  # derived figures included: no `kg refresh`
     assert not list(out.glob("*.tmp")) and not (out / "post-load.sh").exists()
 
 
-def test_merging_rules_as_on_one_machine(ntriples: tuple[Path, DaskExport],
+def test_merging_rules_as_on_one_machine(ntriples: tuple[Path, DaskExport, list[str]],
                                          built: GraphStore) -> None:
     """The tricky records merged as kg/merge.py says (and so as the build, checked above)."""
     lines = _lines(ntriples[0], "graph.part-dask-papers-*.nt")
@@ -179,41 +196,19 @@ def test_merging_rules_as_on_one_machine(ntriples: tuple[Path, DaskExport],
     assert any(c.startswith("<https://paper-kg.org/id/paper/title:") for c in cites)  # W77
 
 
-def test_a_bad_record_is_reported_once_with_its_line(ntriples: tuple[Path, DaskExport],
+def test_a_bad_record_is_reported_once_with_its_line(ntriples: tuple[Path, DaskExport, list[str]],
                                                      inputs: list[Path]) -> None:
     synth_a = next(path for path in inputs if path.name == "synth-a.jsonl")
     assert [str(r) for r in ntriples[1].rejections] == [
-        f"{synth_a}: line 81: invalid JSON: Expecting property name enclosed in double quotes"]
+        f"{synth_a}: line 61: invalid JSON: Expecting property name enclosed in double quotes"]
 
 
-def test_a_worker_killed_during_extraction_changes_nothing(
-    client: Client, inputs: list[Path], ntriples: tuple[Path, DaskExport], tmp_path: Path
+def test_a_worker_killed_during_extraction_changed_nothing(
+    ntriples: tuple[Path, DaskExport, list[str]], built: GraphStore
 ) -> None:
-    killed: list[str] = []
-    done = threading.Event()
-
-    def kill_an_extracting_worker() -> None:
-        while not done.is_set() and not killed:
-            for worker, keys in client.processing().items():
-                if any("extract_partition" in str(key) for key in keys):
-                    pid = client.run(os.getpid, workers=[worker])[worker]
-                    os.kill(pid, signal.SIGKILL)
-                    killed.append(worker)
-                    break
-            time.sleep(0.02)
-
-    watcher = threading.Thread(target=kill_an_extracting_worker, daemon=True)
-    watcher.start()
-    try:
-        export = export_bulk_dask(client, inputs, tmp_path, "ntriples")
-    finally:
-        done.set()
-        watcher.join()
-    assert killed, "no worker was extracting while the job ran"
-    assert export.result.counts == ntriples[1].result.counts
-    assert _lines(tmp_path, "graph.part-dask-*.nt").keys() == \
-        _lines(ntriples[0], "graph.part-dask-*.nt").keys()
-    client.wait_for_workers(2, timeout=60)
+    """The output of the job whose worker was killed is the build's graph (checked triple
+    by triple above); here: a worker was killed while it extracted."""
+    assert ntriples[2], "no worker was extracting while the job ran"
 
 
 # ----------------------------------------------------------------------------- neo4j-admin
@@ -240,7 +235,7 @@ def neo4j_csv(client: Client, inputs: list[Path], built: GraphStore,
             "--dask", client.scheduler.address]
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 1, done.output  # 1: a record was rejected
-    assert done.output.count("line 81: invalid JSON") == 1 and "Traceback" not in done.output
+    assert done.output.count("line 61: invalid JSON") == 1 and "Traceback" not in done.output
     return out
 
 
@@ -262,7 +257,7 @@ def test_neo4j_csv_rows_equal_the_single_machine_export(
     with _plain(inputs):
         export_bulk(stream_papers(inputs), tmp_path, "neo4j-csv", Extractor())
     dask_rows, single_rows = _csv_rows(neo4j_csv), _csv_rows(tmp_path)
-    assert sum(dask_rows["papers"].values()) > 200
+    assert sum(dask_rows["papers"].values()) > 150
     for name in single_rows:
         assert dask_rows[name] == single_rows[name], name
     assert (neo4j_csv / "import.sh").exists()

@@ -131,8 +131,7 @@ class _Job:
 
     def _papers(self, items: db.Bag, sizes: list[int], vocabulary: list,
                 result: BulkResult) -> tuple[dict, dict]:
-        workers = len(self.client.scheduler_info().get("workers", {}))
-        split = max(2 * workers, sum(sizes) // PAPERS_PER_SPLIT, 1)
+        split = max(1, sum(sizes) // PAPERS_PER_SPLIT)
         if self.progress:
             self.progress("merging", 0, 1)
         merged = merge(items, split, partial(_pieces, sizes=sizes), self._keep)
