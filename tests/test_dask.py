@@ -166,7 +166,7 @@ def ntriples(client: Client, inputs: list[Path], built: GraphStore,
 
 def test_ntriples_load_to_the_built_graph(ntriples: tuple[Path, DaskExport, list[str]],
                                           built: GraphStore) -> None:
-    out, export = ntriples
+    out, export, _ = ntriples
     loaded = open_store("oxigraph:")
     for part in sorted(out.glob("graph.part-dask-*.nt")):
         loaded.store.bulk_load(path=str(part), format=pyoxigraph.RdfFormat.N_TRIPLES)  # type: ignore[attr-defined]
