@@ -22,15 +22,21 @@ from kg.merge import (
 from kg.model import Paper
 from kg.readers import ReadOptions, Rejection, UnknownFormat, detect_format, load_readers
 
+COMPRESSIONS = (".gz", ".bz2", ".xz")
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; directories walked recursively for files some reader claims."""
+
+def expand_paths(paths: Iterable[Path], compressed: bool = False) -> Iterator[Path]:
+    """Files as given; directories walked recursively for files some reader claims (with
+    ``compressed``, also those files gzip-, bzip2- or xz-compressed: ``works.jsonl.gz``)."""
     extensions = {ext for cls in load_readers().values() for ext in cls.extensions}
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and child.suffix.lower() in extensions:
+                suffix = child.suffix.lower()
+                if compressed and suffix in COMPRESSIONS:
+                    suffix = Path(child.stem).suffix.lower()
+                if child.is_file() and not hidden and suffix in extensions:
                     yield child
         else:
             yield path

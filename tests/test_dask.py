@@ -311,3 +311,13 @@ def test_neo4j_csv_imported_over_bolt_equals_the_build(
     finally:
         store.clear()  # type: ignore[attr-defined]
         store.close()
+
+
+def test_directories_give_their_compressed_inputs_to_the_dask_route(tmp_path: Path) -> None:
+    from kg.ingest import expand_paths
+
+    for name in ("a.jsonl", "b.jsonl.gz", "c.txt.bz2", "d.gz", ".e.jsonl.gz", "f.csv.xz"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    found = [path.name for path in expand_paths([tmp_path], compressed=True)]
+    assert found == ["a.jsonl", "b.jsonl.gz", "c.txt.bz2", "f.csv.xz"]
+    assert [path.name for path in expand_paths([tmp_path])] == ["a.jsonl"]

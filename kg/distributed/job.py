@@ -34,6 +34,7 @@ from kg.distributed.concepts import (
 )
 from kg.distributed.merging import finish, frame, merge
 from kg.distributed.parts import (
+    MARK,
     Parts,
     authors_part,
     concepts_part,
@@ -80,7 +81,7 @@ def export_bulk_dask(
     filesystem) and write to ``out_dir``."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown bulk format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    files = [str(path) for path in expand_paths(inputs)]
+    files = [str(path) for path in expand_paths(inputs, compressed=True)]
     if len(files) >= MAX_FILES:
         raise ValueError(f"{len(files)} input files; join them into fewer than {MAX_FILES}")
     parts = Parts(Path(out_dir), fmt, graph)
@@ -95,7 +96,7 @@ def export_bulk_dask(
     if not parts.rdf:
         export.result.files += write_headers(parts.out_dir)
         export.result.files += write_scripts(parts.out_dir, cooccurrence=True)
-    export.result.files += sorted(p for p in parts.out_dir.iterdir() if ".part-dask-" in p.name)
+    export.result.files += sorted(p for p in parts.out_dir.iterdir() if MARK in p.name)
     return export
 
 
@@ -109,20 +110,21 @@ class _Job:
 
     def run(self, files: list[str], input_format: str | None, options: ReadOptions | None,
             vocabulary: list, on_rejection: Callable[[Rejection], None] | None) -> DaskExport:
-        reads = [delayed(read_file)(i, path, input_format, options)
-                 for i, path in enumerate(files)]
-        items = self._persist(db.from_delayed(reads), "reading") if reads else None
-        sizes = items.map_partitions(_size).compute() if items is not None else []
-        rejections: list[Rejection] = items.map_partitions(_rejections).compute() \
-            if items is not None else []
-        for rejection in rejections:
-            if on_rejection:
-                on_rejection(rejection)
-        export = DaskExport(BulkResult(), sum(sizes), rejections)
+        export = DaskExport(BulkResult())
         coined: dict = {}
         linked: dict = {}
-        if export.records:
-            coined, linked = self._papers(items, sizes, vocabulary, export.result)
+        if files:
+            reads = [delayed(read_file)(i, path, input_format, options)
+                     for i, path in enumerate(files)]
+            items = self._persist(db.from_delayed(reads), "reading")
+            sizes = items.map_partitions(_size).compute()
+            export.records = sum(sizes)
+            export.rejections = items.map_partitions(_rejections).compute()
+            for rejection in export.rejections:  # once, here: workers only return them
+                if on_rejection:
+                    on_rejection(rejection)
+            if export.records:
+                coined, linked = self._papers(items, sizes, vocabulary, export.result)
         counts = concepts_part([*vocabulary, *coined_infos(coined)],
                                linked_stubs(linked, coined), self.parts)
         export.result.triples += counts.pop("triples")
@@ -146,8 +148,8 @@ class _Job:
             result.triples += part["triples"]
             for key in ("papers", "authored_by", "mentions"):
                 counts[key] += part[key]
-        result.triples += sum(done["pairs"]) if self.parts.rdf else 0
-        result.triples += sum(done.get("counts", [])) + done.get("rankings", 0)
+        if self.parts.rdf:
+            result.triples += sum(done["pairs"]) + sum(done["counts"]) + done["rankings"]
         counts["co_occurs"] = int(done["pair_count"])
         counts["authors"] = int(done["authors"])
         counts["cites"] = int(done["cites"])
