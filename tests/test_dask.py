@@ -321,3 +321,21 @@ def test_directories_give_their_compressed_inputs_to_the_dask_route(tmp_path: Pa
     found = [path.name for path in expand_paths([tmp_path], compressed=True)]
     assert found == ["a.jsonl", "b.jsonl.gz", "c.txt.bz2", "f.csv.xz"]
     assert [path.name for path in expand_paths([tmp_path])] == ["a.jsonl"]
+
+
+def test_each_worker_loads_the_pipeline_once(
+    client: Client, ntriples: tuple[Path, DaskExport, list[str]], tmp_path: Path
+) -> None:
+    """A worker keeps the extractor it loaded for its first task, for every later task and
+    job: the same object before and after another export."""
+    from kg.distributed import concepts
+
+    def loaded() -> list[int]:
+        return [id(extractor) for extractor in concepts._EXTRACTORS.values()]
+
+    before = client.run(loaded)
+    export_bulk_dask(client, [_jsonl(tmp_path / "twins.jsonl", TWINS)], tmp_path / "out",
+                     "ntriples")
+    after = client.run(loaded)
+    assert any(before.values()) and all(len(ids) <= 1 for ids in after.values())
+    assert all(after[worker] == ids for worker, ids in before.items() if ids)
