@@ -339,3 +339,19 @@ def test_each_worker_loads_the_pipeline_once(
     after = client.run(loaded)
     assert any(before.values()) and all(len(ids) <= 1 for ids in after.values())
     assert all(after[worker] == ids for worker, ids in before.items() if ids)
+
+
+def test_cli_refuses_what_a_cluster_cannot_mean(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    source = _jsonl(tmp_path / "one.jsonl", TWINS[:1])
+    runner = CliRunner()
+    both = runner.invoke(app, ["export-bulk", str(source), "-o", str(tmp_path / "o"),
+                               "--dask", "local:2", "--shard", "1/2"])
+    assert both.exit_code == 2 and "cannot be combined" in both.output
+    bad = runner.invoke(app, ["export-bulk", str(source), "-o", str(tmp_path / "o"),
+                              "--dask", "local:two"])
+    assert bad.exit_code == 2 and "whole number" in bad.output
+    assert "Traceback" not in both.output + bad.output
