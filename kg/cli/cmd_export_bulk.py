@@ -157,9 +157,9 @@ def _export_on_dask(
             raise fail(str(error), "e.g. --dask local:2, or the address `dask scheduler` "
                        "prints") from None
     rows = [("records read", export.records), ("rejected records", len(export.rejections))]
-    print_summary(f"kg export-bulk ({fmt}, Dask)", rows + export.result.summary_rows())
-    err.print(f"wrote {len(export.result.files)} files to {output} (derived figures included)",
-              highlight=False)
+    print_summary(f"kg export-bulk ({fmt})", rows + export.result.summary_rows())
+    err.print(f"wrote {len(export.result.files)} files to {output} on Dask "
+              "(derived figures included)", highlight=False)
     if export.rejections:
         raise typer.Exit(1)
 
