@@ -103,7 +103,7 @@ def _atomic_write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def _unique_links(links: Iterable[ConceptLink]) -> list[ConceptLink]:
+def unique_links(links: Iterable[ConceptLink]) -> list[ConceptLink]:
     """One link per concept and paper, the first one, as the stores keep it."""
     seen: dict[str, ConceptLink] = {}
     for link in links:
@@ -165,7 +165,7 @@ class BulkWriter:
                 self.result.skipped_duplicates += 1
                 continue
             self.papers.add(paper.id)
-            links = _unique_links(graph.concepts)
+            links = unique_links(graph.concepts)
             for link in links:
                 if link.id not in self.concepts and link.id not in self.vocabulary:
                     self.linked.setdefault(link.id, link)
@@ -238,6 +238,12 @@ class BulkWriter:
 # ------------------------------------------------------------------------------- RDF
 
 
+def in_graph(lines: list[str], graph: str) -> list[str]:
+    """N-Triples lines as N-Quads lines of the named graph ``graph``."""
+    term = f" <{graph}> ."
+    return [line[:-2] + term for line in lines]  # drop ' .', add the graph
+
+
 class RdfBulkWriter(BulkWriter):
     """N-Triples (``graph.nt``) or N-Quads (``graph.nq``, every triple in ``graph``)."""
 
@@ -250,8 +256,7 @@ class RdfBulkWriter(BulkWriter):
         graph: str = DEFAULT_GRAPH,
     ) -> None:
         super().__init__(out_dir, shard, cooccurrence)
-        self.quads = quads
-        self.graph_term = f" <{graph}> ." if quads else ""
+        self.quads, self.graph = quads, graph
         self.path = self.out_dir / f"graph{_part(shard)}.{'nq' if quads else 'nt'}"
         self.handle: IO[str] = self.path.open("w", encoding="utf-8", newline="\n")
         self.result.files.append(self.path)
@@ -259,9 +264,7 @@ class RdfBulkWriter(BulkWriter):
         self._authors: set[tuple[Any, ...]] = set()  # authors written (see paper_triples)
 
     def _emit(self, out: Triples) -> None:
-        lines = out.lines
-        if self.quads:
-            lines = [line[:-2] + self.graph_term for line in lines]  # drop ' .', add graph
+        lines = in_graph(out.lines, self.graph) if self.quads else out.lines
         if lines:
             self.handle.write("\n".join(lines) + "\n")
             self.result.triples += len(lines)
@@ -379,14 +382,13 @@ class Neo4jCsvWriter(BulkWriter):
         super().__init__(out_dir, shard, cooccurrence)
         self.handles: dict[str, IO[str]] = {}
         self.writers: dict[str, Any] = {}
-        for name, header in {**NODE_FILES, **RELATIONSHIP_FILES}.items():
-            head = self.out_dir / f"{name}.header.csv"
+        self.result.files += write_headers(self.out_dir)
+        for name in {**NODE_FILES, **RELATIONSHIP_FILES}:
             data = self.out_dir / f"{name}{_part(shard)}.csv"
-            _atomic_write(head, ",".join(header) + "\n")
             handle = data.open("w", encoding="utf-8", newline="")
             self.handles[name] = handle
-            self.writers[name] = csv.writer(handle, lineterminator="\n")
-            self.result.files += [head, data]
+            self.writers[name] = csv_writer(handle)
+            self.result.files.append(data)
         self.write_vocabulary = shard is None or shard[0] == 1
 
     def _row(self, name: str, row: list[Any]) -> None:
@@ -395,74 +397,116 @@ class Neo4jCsvWriter(BulkWriter):
     def _concept(self, info: ConceptInfo) -> bool:
         if info.source != "coined" and not self.write_vocabulary:
             return False
-        broader = [b for b in dict.fromkeys(info.broader) if b != info.id]
-        self._row("concepts", [
-            info.id, concept_labels(info.type), info.name, info.type, info.source,
-            _array(dict.fromkeys(info.aliases)), _array(broader),
-        ])
+        self._row("concepts", concept_row(info))
         return True
 
     def _linked_concept(self, link: ConceptLink) -> None:
-        self._row("concepts", [
-            link.id, concept_labels(link.type), link.name, link.type, link.source, None, None,
-        ])
+        self._row("concepts", linked_concept_row(link))
 
     def _author(self, author_id: str, name: str, author: Any) -> None:
-        self._row("authors", [author_id, "Author", name, author.key])
+        self._row("authors", author_row(author_id, name, author.key))
 
     def _paper(self, paper: Paper, links: list[ConceptLink]) -> None:
-        self._row("papers", [
-            paper.id, "Paper", paper.title, _text(paper.abstract), paper.year, paper.date,
-            paper.updated, paper.doi, paper.arxiv_id, paper.venue, paper.entry_type, paper.url,
-            paper.upvotes,
-            paper.n_authors, _array(paper.keywords), _array(paper.categories),
-            _array(dict.fromkeys(paper.sources)),
-        ])
-        for position, author in enumerate(paper.authors, start=1):
-            self._row("authored-by", [paper.id, author.id, "AUTHORED_BY", position])
-        for ref in dict.fromkeys(paper.references):
-            if ref:
-                self._row("cites", [paper.id, ref, "CITES"])
-        for link in links:
-            self._row("mentions", [
-                paper.id, link.id, "MENTIONS", "proposed" if link.proposed else "used",
-                float(link.confidence), _array(m.text for m in link.mentions),
-                _array(m.field for m in link.mentions), _array(m.start for m in link.mentions),
-                _array(m.end for m in link.mentions), _array(m.sentence for m in link.mentions),
-            ])
+        for name, row in paper_rows(paper, links):
+            self._row(name, row)
 
     def _derived(self, stats: MentionStatistics) -> None:
         for a, b, weight in stats.pairs():  # Cypher queries count the rest on the fly
-            self._row("co-occurs", [a, b, "CO_OCCURS", weight])
+            self._row("co-occurs", pair_row(a, b, weight))
 
     def _close(self) -> None:
         for source, target in self.broader:  # only between existing concepts, as the store
             self._row("broader", [source, target, "BROADER"])
         for ref in sorted(self.cited):
             if ref not in self.papers:  # cited papers outside this output: stub nodes
-                self._row("paper-stubs", [ref, "Paper"])
+                self._row("paper-stubs", stub_row(ref))
         for handle in self.handles.values():
             handle.close()
-        self._write_scripts()
+        self.result.files += write_scripts(self.out_dir, self.cooccurrence)
 
-    def _write_scripts(self) -> None:
-        post = self.out_dir / "post-load.cypher"
-        lines = ["// Run once after `neo4j-admin database import` (e.g. cypher-shell -f).",
-                 "// The constraints and indexes of schema/neo4j.cypher:"]
-        lines += [f"{statement};" for statement in schema_statements()]
-        if not self.cooccurrence:
-            lines += [
-                "// CO_OCCURS over the whole graph (pairs span shards, so no part has them):",
-                "MATCH (c1:Concept)<-[:MENTIONS]-(p:Paper)-[:MENTIONS]->(c2:Concept)",
-                "WHERE c1.id < c2.id",
-                "WITH c1, c2, count(DISTINCT p) AS w",
-                "MERGE (c1)-[r:CO_OCCURS]->(c2) SET r.weight = w;",
-            ]
-        _atomic_write(post, "\n".join(lines) + "\n")
-        script = self.out_dir / "import.sh"
-        _atomic_write(script, import_command(self.out_dir))
-        script.chmod(0o755)
-        self.result.files += [post, script]
+
+def csv_writer(handle: IO[str]) -> Any:
+    """The CSV dialect of every neo4j-admin data file."""
+    return csv.writer(handle, lineterminator="\n")
+
+
+def concept_row(info: ConceptInfo) -> list[Any]:
+    broader = [b for b in dict.fromkeys(info.broader) if b != info.id]
+    return [info.id, concept_labels(info.type), info.name, info.type, info.source,
+            _array(dict.fromkeys(info.aliases)), _array(broader)]
+
+
+def linked_concept_row(link: ConceptLink) -> list[Any]:
+    """A concept seen only in papers: its first link gives name and type."""
+    return [link.id, concept_labels(link.type), link.name, link.type, link.source, None, None]
+
+
+def author_row(author_id: str, name: str, key: str) -> list[Any]:
+    """An author node; ``key`` is the folded name that author lookups match."""
+    return [author_id, "Author", name, key]
+
+
+def stub_row(paper_id: str) -> list[Any]:
+    """A cited paper outside the output."""
+    return [paper_id, "Paper"]
+
+
+def pair_row(a: str, b: str, weight: int) -> list[Any]:
+    return [a, b, "CO_OCCURS", weight]
+
+
+def paper_rows(paper: Paper, links: list[ConceptLink]) -> Iterator[tuple[str, list[Any]]]:
+    """(file name, row) of a paper node and its AUTHORED_BY, CITES and MENTIONS edges;
+    ``links``: one per concept (unique_links)."""
+    yield "papers", [
+        paper.id, "Paper", paper.title, _text(paper.abstract), paper.year, paper.date,
+        paper.updated, paper.doi, paper.arxiv_id, paper.venue, paper.entry_type, paper.url,
+        paper.upvotes, paper.n_authors, _array(paper.keywords), _array(paper.categories),
+        _array(dict.fromkeys(paper.sources)),
+    ]
+    for position, author in enumerate(paper.authors, start=1):
+        yield "authored-by", [paper.id, author.id, "AUTHORED_BY", position]
+    for ref in dict.fromkeys(paper.references):
+        if ref:
+            yield "cites", [paper.id, ref, "CITES"]
+    for link in links:
+        yield "mentions", [
+            paper.id, link.id, "MENTIONS", "proposed" if link.proposed else "used",
+            float(link.confidence), _array(m.text for m in link.mentions),
+            _array(m.field for m in link.mentions), _array(m.start for m in link.mentions),
+            _array(m.end for m in link.mentions), _array(m.sentence for m in link.mentions),
+        ]
+
+
+def write_headers(out_dir: Path) -> list[Path]:
+    """``NAME.header.csv`` of every node and relationship file (safe for concurrent writers)."""
+    files = []
+    for name, header in {**NODE_FILES, **RELATIONSHIP_FILES}.items():
+        head = out_dir / f"{name}.header.csv"
+        _atomic_write(head, ",".join(header) + "\n")
+        files.append(head)
+    return files
+
+
+def write_scripts(out_dir: Path, cooccurrence: bool) -> list[Path]:
+    """``post-load.cypher`` (constraints; CO_OCCURS when the parts lack it) and ``import.sh``."""
+    post = out_dir / "post-load.cypher"
+    lines = ["// Run once after `neo4j-admin database import` (e.g. cypher-shell -f).",
+             "// The constraints and indexes of schema/neo4j.cypher:"]
+    lines += [f"{statement};" for statement in schema_statements()]
+    if not cooccurrence:
+        lines += [
+            "// CO_OCCURS over the whole graph (pairs span shards, so no part has them):",
+            "MATCH (c1:Concept)<-[:MENTIONS]-(p:Paper)-[:MENTIONS]->(c2:Concept)",
+            "WHERE c1.id < c2.id",
+            "WITH c1, c2, count(DISTINCT p) AS w",
+            "MERGE (c1)-[r:CO_OCCURS]->(c2) SET r.weight = w;",
+        ]
+    _atomic_write(post, "\n".join(lines) + "\n")
+    script = out_dir / "import.sh"
+    _atomic_write(script, import_command(out_dir))
+    script.chmod(0o755)
+    return [post, script]
 
 
 def import_command(out_dir: Path, database: str = "neo4j") -> str:

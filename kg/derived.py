@@ -113,3 +113,15 @@ def mention_statistics(
         codes.extend(x * n + y for x, y in combinations(ordered, 2))
     unique, counts = np.unique(np.frombuffer(codes, dtype=np.int64), return_counts=True)
     return MentionStatistics(ids, unique // n, unique % n, counts, papers, per_year)
+
+
+def pair_statistics(pairs: Iterable[tuple[str, str, int]]) -> MentionStatistics:
+    """Statistics of already counted pairs (a id < b id, weight), without paper counts: the
+    rankings of pairs counted elsewhere (a distributed reduction, kg/distributed)."""
+    rows = list(pairs)
+    ids = sorted({concept for a, b, _ in rows for concept in (a, b)})
+    index = {concept: i for i, concept in enumerate(ids)}
+    a = np.array([index[row[0]] for row in rows], dtype=np.int64)
+    b = np.array([index[row[1]] for row in rows], dtype=np.int64)
+    weight = np.array([row[2] for row in rows], dtype=np.int64)
+    return MentionStatistics(ids, a, b, weight, np.zeros(len(ids), dtype=np.int64), Counter())

@@ -193,7 +193,7 @@ class PaperStream:
                 if on_rejection:
                     on_rejection(record)
                 continue
-            index.add(_skeleton(record, index.records))
+            index.add(record_skeleton(record, index.records))
             if on_read and index.records % READ_REPORTS == 0:
                 on_read(index.records)
         if on_read:
@@ -240,10 +240,7 @@ class PaperStream:
                 if len(group) < size:
                     continue
                 del waiting[paper]
-                index = PaperIndex()  # the same merges, in the same order, as the first pass
-                for member in group:
-                    index.add(member)
-                done = index.live()
+                done = merge_group(group)
             else:
                 done = [record]
             for merged in done:
@@ -261,8 +258,18 @@ class PaperStream:
         )
 
 
-def _skeleton(paper: Paper, record: int) -> Paper:
-    """What merging looks at, numbered by record: no abstract, references or keywords."""
+def merge_group(records: Iterable[Paper]) -> list[Paper]:
+    """The papers that the records of one first-pass paper (in input order) merge into: the
+    same merges, in the same order, as the first pass (normally one paper)."""
+    index = PaperIndex()
+    for record in records:
+        index.add(record)
+    return index.live()
+
+
+def record_skeleton(paper: Paper, record: int) -> Paper:
+    """What merging looks at, numbered by record: no abstract, references or keywords.
+    The authors are the record's own objects (merging skeletons changes them)."""
     return Paper(
         title=paper.title, authors=paper.authors, doi=paper.doi, arxiv_id=paper.arxiv_id,
         external_ids=dict(paper.external_ids), sources=[str(record)],

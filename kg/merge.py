@@ -294,16 +294,25 @@ def author_identities(papers: Iterable[Paper]) -> dict[str, AuthorIdentity]:
                 by_key[author.key].append(author)
     identities: dict[str, AuthorIdentity] = {}
     for key, group in by_key.items():
-        orcids = {a.orcid for a in group if a.orcid}
-        sources: dict[str, set[str]] = defaultdict(set)
-        for author in group:
-            for src, sid in author.source_ids.items():
-                sources[src].add(sid)
-        if len(orcids) > 1 or any(len(ids) > 1 for ids in sources.values()):
-            continue  # several people share this name: keep them apart
-        ids = {src: next(iter(values)) for src, values in sources.items()}
-        identities[key] = (next(iter(orcids), None), ids)
+        identity = shared_identity(group)
+        if identity is not None:
+            identities[key] = identity
     return identities
+
+
+def shared_identity(authors: Iterable[Author]) -> AuthorIdentity | None:
+    """The strong ids of every author under one name key, or None when they belong to
+    several people (conflicting ORCIDs or source ids)."""
+    orcids: set[str] = set()
+    sources: dict[str, set[str]] = defaultdict(set)
+    for author in authors:
+        if author.orcid:
+            orcids.add(author.orcid)
+        for src, sid in author.source_ids.items():
+            sources[src].add(sid)
+    if len(orcids) > 1 or any(len(ids) > 1 for ids in sources.values()):
+        return None  # several people share this name: keep them apart
+    return next(iter(orcids), None), {src: next(iter(ids)) for src, ids in sources.items()}
 
 
 def apply_author_identities(paper: Paper, identities: dict[str, AuthorIdentity]) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -43,3 +45,12 @@ def write_input(tmp_path: Path, text: str | bytes, name: str) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def synthetic_module() -> ModuleType:
+    """benchmarks/synthetic.py (not a package) as a module: the synthetic corpus."""
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -9,7 +9,6 @@ store, equal the whole. Data: examples/ plus a small deterministic synthetic cor
 from __future__ import annotations
 
 import csv
-import importlib.util
 import os
 import subprocess
 import sys
@@ -27,17 +26,13 @@ from kg.ingest import ingest  # noqa: E402
 from kg.model import Paper  # noqa: E402
 from kg.shard import ShardError, in_shard, parse_shard, shard_of  # noqa: E402
 from kg.stores import GraphStore, PaperGraph, open_store  # noqa: E402
-from tests.conftest import EXAMPLES, ROOT  # noqa: E402
+from tests.conftest import EXAMPLES, ROOT, synthetic_module  # noqa: E402
 
 SHARDS = [(1, 3), (2, 3), (3, 3)]
 
 
 def _synthetic(n: int) -> list[dict]:
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return list(module.papers(n, seed=11))
+    return list(synthetic_module().papers(n, seed=11))
 
 
 @pytest.fixture(scope="module")

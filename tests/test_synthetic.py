@@ -4,7 +4,6 @@ as long as the Daily Papers seed pages (the build's cost grows with mentions and
 
 from __future__ import annotations
 
-import importlib.util
 import statistics
 from pathlib import Path
 
@@ -13,17 +12,11 @@ import pytest
 from extract import Extractor
 from kg.ingest import ingest, iter_records
 from kg.model import Paper
-from tests.conftest import split_records
+from tests.conftest import split_records, synthetic_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _synthetic():
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _profile(extractor: Extractor, papers: list[Paper]) -> dict[str, float]:
@@ -45,7 +38,7 @@ def extractor() -> Extractor:
 
 
 def test_same_seed_same_corpus_other_seed_other_corpus() -> None:
-    synthetic = _synthetic()
+    synthetic = synthetic_module()
     assert list(synthetic.papers(30, seed=3)) == list(synthetic.papers(30, seed=3))
     assert list(synthetic.papers(30, seed=3)) != list(synthetic.papers(30, seed=4))
 
@@ -53,23 +46,23 @@ def test_same_seed_same_corpus_other_seed_other_corpus() -> None:
 def test_calibrated_on_the_seed_pages(seeds: list[Path], extractor: Extractor) -> None:
     real = [p for p in ingest(seeds, None, None).papers if p.abstract]
     synthetic = [Paper(title=r["title"], abstract=r["abstract"])
-                 for r in _synthetic().papers(400, seed=5)]
+                 for r in synthetic_module().papers(400, seed=5)]
     want, got = _profile(extractor, real), _profile(extractor, synthetic)
     for key in want:
         assert got[key] == pytest.approx(want[key], rel=0.2), (key, got, want)
 
 
 def test_denser_corpus_on_request(extractor: Extractor) -> None:
-    synthetic = _synthetic()
+    synthetic = synthetic_module()
     dense = [Paper(title=r["title"], abstract=r["abstract"])
              for r in synthetic.papers(100, seed=5, concepts=3 * synthetic.VOCABULARY_CONCEPTS)]
     usual = [Paper(title=r["title"], abstract=r["abstract"]) for r in synthetic.papers(100, seed=5)]
     assert _profile(extractor, dense)["concepts"] > 2 * _profile(extractor, usual)["concepts"]
 
 
-@pytest.mark.parametrize("fmt", _synthetic().FORMATS)
+@pytest.mark.parametrize("fmt", synthetic_module().FORMATS)
 def test_every_format_reads_back_as_the_same_papers(tmp_path: Path, fmt: str) -> None:
-    synthetic = _synthetic()
+    synthetic = synthetic_module()
     records = list(synthetic.papers(12, seed=9))
     path = tmp_path / f"corpus.{fmt}"
     with path.open("w", encoding="utf-8") as out:

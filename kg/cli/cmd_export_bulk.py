@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.progress import Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg.bulk import DEFAULT_GRAPH, FORMATS, export_bulk
 from kg.cli.app import app
@@ -60,10 +61,15 @@ def export_bulk_command(
     ),
     graph: str = typer.Option(DEFAULT_GRAPH, "--graph", help="Graph IRI of N-Quads output."),
     batch_size: int = typer.Option(256, "--batch-size", min=1, help="Papers per batch."),
+    dask: str | None = typer.Option(
+        None, "--dask", metavar="SCHEDULER", help="Run as a Dask job: local:N (N worker "
+        "processes here), a scheduler address (tcp://HOST:8786) or a scheduler file (.json). "
+        "Needs paper-kg[dask]; inputs and -o on a filesystem every worker sees."
+    ),
 ) -> None:
     """Write bulk-loader files instead of writing to a store: neo4j-admin import CSVs, or N-Triples / N-Quads for Oxigraph, Virtuoso, QLever and other SPARQL stores.
 
-    The files hold the same graph `kg build` writes. With --shard I/N several machines each write one slice of the same input into part files that load together without duplicates; run the post-load file (post-load.sh runs `kg refresh`; post-load.cypher) once after loading every part. See docs/SCALING.md.
+    The files hold the same graph `kg build` writes. With --shard I/N several machines each write one slice of the same input into part files that load together without duplicates; run the post-load file (post-load.sh runs `kg refresh`; post-load.cypher) once after loading every part. With --dask the whole job (merging duplicates and the derived figures included) runs on a Dask cluster and the part files need no post-load step. See docs/SCALING.md.
     """  # noqa: E501
     if fmt not in FORMATS:
         raise fail(f"unknown --format {fmt!r}", f"choose one of: {', '.join(FORMATS)}")
@@ -77,12 +83,19 @@ def export_bulk_command(
     if output.exists() and not output.is_dir():
         raise fail(f"{output} is a file", "give a directory with -o")
     options = ReadOptions(year=year)
+    if dask is not None:
+        if slice_ or stream or jobs > 1:
+            raise fail("--dask cannot be combined with --shard, --stream or --jobs",
+                       "the cluster partitions, merges and parallelises the job itself")
+        _export_on_dask(dask, inputs, output, fmt, vocabulary, input_format, options, graph)
+        return
     counts = {"records": 0, "rejected": 0}
 
     def reject(rejection: Rejection) -> None:
         counts["rejected"] += 1
         report_rejection(rejection)
-    try:
+
+    with _export_errors(output):
         from kg.build import load_extractor
 
         extractor = load_extractor(vocabulary)
@@ -110,6 +123,58 @@ def export_bulk_command(
                 progress=lambda done: progress.update(task, completed=done),
                 on_rejection=reject,
             )
+    rows = [("records read", counts["records"]), ("rejected records", counts["rejected"])]
+    print_summary(f"kg export-bulk ({fmt})", rows + result.summary_rows())
+    err.print(f"wrote {len(result.files)} files to {output}", highlight=False)
+    if result.cooccurrence_deferred:
+        post = "post-load.cypher" if fmt == "neo4j-csv" else "post-load.sh STORE"
+        err.print(f"CO_OCCURS is left to {output / post}: run it once after loading all parts",
+                  highlight=False)
+    if counts["rejected"]:
+        raise typer.Exit(1)
+
+
+def _export_on_dask(
+    scheduler: str, inputs: list[Path], output: Path, fmt: str, vocabulary: list[Path],
+    input_format: str | None, options: ReadOptions, graph: str,
+) -> None:
+    """`kg export-bulk --dask`: kg/distributed on the cluster named by ``scheduler``."""
+    try:
+        from kg.distributed.cluster import ClusterError, connect
+        from kg.distributed.job import export_bulk_dask
+    except ImportError as error:
+        raise fail(f"--dask needs Dask ({error.name} is not installed)",
+                   "pip install 'paper-kg[dask]'") from None
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=err)
+    task = progress.add_task("starting the cluster", total=None)
+
+    def advance(stage: str, done: int, total: int) -> None:
+        progress.update(task, description=f"{stage} (tasks)", completed=done, total=total)
+
+    with _export_errors(output):
+        try:
+            with progress, connect(scheduler) as client:
+                export = export_bulk_dask(
+                    client, inputs, output, fmt, vocabulary, input_format, options, graph,
+                    on_rejection=report_rejection, progress=advance,
+                )
+        except ClusterError as error:
+            raise fail(str(error), "e.g. --dask local:2, or the address `dask scheduler` "
+                       "prints") from None
+    rows = [("records read", export.records), ("rejected records", len(export.rejections))]
+    print_summary(f"kg export-bulk ({fmt})", rows + export.result.summary_rows())
+    err.print(f"wrote {len(export.result.files)} files to {output} on Dask "
+              "(derived figures included)", highlight=False)
+    if export.rejections:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _export_errors(output: Path) -> Iterator[None]:
+    """An export's errors as one line each (no traceback for users)."""
+    try:
+        yield
     except UnknownFormat as error:
         raise fail(str(error), "pick one with --input-format") from None
     except InputChanged as error:
@@ -124,12 +189,3 @@ def export_bulk_command(
         if type(error).__name__ == "VocabularyError":
             raise fail(str(error), "fix the vocabulary file and run again") from None
         raise
-    rows = [("records read", counts["records"]), ("rejected records", counts["rejected"])]
-    print_summary(f"kg export-bulk ({fmt})", rows + result.summary_rows())
-    err.print(f"wrote {len(result.files)} files to {output}", highlight=False)
-    if result.cooccurrence_deferred:
-        post = "post-load.cypher" if fmt == "neo4j-csv" else "post-load.sh STORE"
-        err.print(f"CO_OCCURS is left to {output / post}: run it once after loading all parts",
-                  highlight=False)
-    if counts["rejected"]:
-        raise typer.Exit(1)

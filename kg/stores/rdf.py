@@ -556,20 +556,32 @@ Figure = tuple[str, str, "str | int"]  # (subject IRI, predicate IRI, object IRI
 def figure_triples(stats: MentionStatistics) -> set[Figure]:
     """Every derived triple but the CO_OCCURS pairs: concept counts (pkg:paperCount,
     pkg:ConceptYear nodes), the pair ranks and the hub links (kg/derived.py)."""
+    return (count_figures(stats.concept_counts()) | rank_figures(stats.ranked())
+            | hub_figures(stats.hubs()))
+
+
+def count_figures(counts: Iterable[tuple[str, int, dict[int, int]]]) -> set[Figure]:
+    """pkg:paperCount and the pkg:ConceptYear nodes of (concept id, papers, {year: papers})."""
     out: set[Figure] = set()
-    for concept_id, papers, per_year in stats.concept_counts():
+    for concept_id, papers, per_year in counts:
         c = concept_iri(concept_id)
         out.add((c, _P["paperCount"], papers))
         for year, n in per_year.items():
             node = f"{c}/year/{year}"
             out.update([(c, _P["papersInYear"], node), (node, _RDF_TYPE, _P["ConceptYear"]),
                         (node, _P["year"], year), (node, _P["papers"], n)])
-    for rank, (a, b, _) in enumerate(stats.ranked(), start=1):
-        out.add((pair_iri(a, b), _P["rank"], rank))
-    for concept_id, pairs in stats.hubs().items():
-        out.update((concept_iri(concept_id), _P["heaviestPair"], pair_iri(a, b))
-                   for a, b in pairs)
     return out
+
+
+def rank_figures(ranked: Iterable[tuple[str, str, int]]) -> set[Figure]:
+    """pkg:rank of the heaviest pairs, given heaviest first (MentionStatistics.ranked)."""
+    return {(pair_iri(a, b), _P["rank"], rank) for rank, (a, b, _) in enumerate(ranked, start=1)}
+
+
+def hub_figures(hubs: dict[str, list[tuple[str, str]]]) -> set[Figure]:
+    """pkg:heaviestPair links of hub concepts (MentionStatistics.hubs)."""
+    return {(concept_iri(concept_id), _P["heaviestPair"], pair_iri(a, b))
+            for concept_id, pairs in hubs.items() for a, b in pairs}
 
 
 def figure_line(figure: Figure) -> str:
