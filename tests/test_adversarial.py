@@ -615,6 +615,15 @@ def test_spreadsheet_exports_neutralise_formulas(tmp_path: Path, extractor) -> N
             assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
     assert spreadsheet_text("\tx") == "'\tx" and spreadsheet_text("\rx") == "'\rx"
     assert spreadsheet_text("plain -1") == "plain -1" and spreadsheet_text("=1", True) == "=1"
+    assert spreadsheet_text("-0.5") == "-0.5" and spreadsheet_text("-1 ") == "'-1 "
+    # `kg query --format csv` writes its cells the same way as the CSV exports
+    titles = "SELECT ?title WHERE { ?p <http://purl.org/dc/terms/title> ?title } ORDER BY ?title"
+    for keep in (False, True):
+        flag = ["--keep-formulas"] if keep else []
+        done = kg("query", "--store", uri, "--sparql", titles, "--format", "csv", *flag)
+        assert done.returncode == 0, done.stderr
+        cells = [row[0] for row in csvlib.reader(done.stdout.splitlines()[1:])]
+        assert sorted(cells) == sorted(value if keep else "'" + value for value in evil)
 
 
 # --------------------------------------------------------------------------- 8. fuzzing

@@ -59,6 +59,12 @@ def query_command(
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write the result here instead of stdout."
     ),
+    keep_formulas: bool = typer.Option(
+        False,
+        "--keep-formulas",
+        help="CSV: leave cells starting with = + - @ as they are (written as text by default, "
+        "so that a spreadsheet does not run them).",
+    ),
     write: bool = typer.Option(
         False, "--write", help="Allow updates (SPARQL Update, Cypher CREATE/MERGE/DELETE/SET)."
     ),
@@ -126,7 +132,9 @@ def query_command(
         return
     try:
         with open_output(output) as stream:
-            print_rows(result.columns, result.rows, fmt, stream=stream)
+            print_rows(
+                result.columns, result.rows, fmt, stream=stream, keep_formulas=keep_formulas
+            )
     except OSError as error:
         if output is None:  # stdout: the entry point reports it (kg/cli/output.py)
             raise

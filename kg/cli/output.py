@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from kg.export._cells import spreadsheet_text
 from kg.readers import Rejection
 from kg.readers.base import unexpected
 
@@ -62,8 +63,12 @@ def print_rows(
     fmt: OutputFormat,
     title: str = "",
     stream: IO[str] | None = None,
+    keep_formulas: bool = False,
 ) -> None:
-    """Print query-like results in the chosen format to ``stream`` (stdout by default)."""
+    """Print query-like results in the chosen format to ``stream`` (stdout by default).
+
+    CSV cells that a spreadsheet would run as formulas are written as text, as the CSV
+    exports do, unless ``keep_formulas``."""
     stream = stream or sys.stdout
     if fmt is OutputFormat.json:
         data = [dict(zip(columns, row, strict=False)) for row in rows]
@@ -71,7 +76,9 @@ def print_rows(
     elif fmt is OutputFormat.csv:
         writer = csv.writer(stream)
         writer.writerow(columns)
-        writer.writerows([_cell(v) for v in row] for row in rows)
+        writer.writerows(
+            [spreadsheet_text(_cell(v), keep_formulas) for v in row] for row in rows
+        )
     else:
         table = Table(title=title or None, show_lines=False)
         for column in columns:

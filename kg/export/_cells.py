@@ -10,7 +10,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def spreadsheet_text(value: str, keep_formulas: bool = False) -> str:
     """``value`` with a leading apostrophe when it starts like a formula (spreadsheets show
-    the apostrophe-prefixed text as it is); unchanged with ``keep_formulas``."""
-    if keep_formulas or not value.startswith(FORMULA_STARTS):
+    the apostrophe-prefixed text as it is); unchanged with ``keep_formulas`` and for plain
+    numbers such as ``-0.5``, which a spreadsheet reads as the number they are."""
+    if keep_formulas or not value.startswith(FORMULA_STARTS) or _is_number(value):
         return value
     return "'" + value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return value.strip() == value
