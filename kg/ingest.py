@@ -31,7 +31,7 @@ from kg.readers import (
     load_readers,
 )
 from kg.readers.base import unexpected
-from kg.readers.inputs import DECOMPRESSION_ERRORS
+from kg.readers.inputs import DECOMPRESSION_ERRORS, Span
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
@@ -78,6 +78,15 @@ def iter_records(
             yield Rejection(str(path), "file", f"cannot read: {_reason(error)}")
             continue
         yield from _guarded(readers[name](options).read(path), str(path))
+
+
+def iter_span(
+    path: Path, fmt: str, span: Span, options: ReadOptions | None = None
+) -> Iterator[Paper | Rejection]:
+    """The records of one byte range of a plain file in a ``splittable`` format (see
+    kg/readers/inputs.py's Span), isolated as ``iter_records`` isolates a file."""
+    reader = load_readers()[fmt](options)
+    yield from _guarded(reader.read(path, span), str(path))  # type: ignore[call-arg]
 
 
 def _guarded(records: Iterator[Paper | Rejection], file: str) -> Iterator[Paper | Rejection]:

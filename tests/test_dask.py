@@ -143,12 +143,16 @@ def ntriples(client: Client, inputs: list[Path], built: GraphStore,
              tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DaskExport, list[str]]:
     """The N-Triples of the inputs, from a job during which the worker running an
     extraction task is killed (SIGKILL), as soon as extraction starts: the scheduler runs
-    its tasks again and recomputes what it held from the inputs."""
+    its tasks again and recomputes what it held from the inputs. The plain JSON Lines files
+    are read in byte ranges of 2 KiB (64 MiB by default), cut inside records."""
     out = tmp_path_factory.mktemp("dask-nt")
     rejections: list = []
     killed: list[str] = []
+    ranges: list[int] = []
 
     def kill_when_extracting(stage: str, done: int, total: int) -> None:
+        if stage == "counting" and not done:
+            ranges.append(total)
         deadline = time.monotonic() + 120
         while stage == "extracting" and not done and time.monotonic() < deadline:
             for worker, keys in client.processing().items():
@@ -159,8 +163,10 @@ def ntriples(client: Client, inputs: list[Path], built: GraphStore,
             time.sleep(0.01)
 
     export = export_bulk_dask(client, inputs, out, "ntriples", on_rejection=rejections.append,
-                              progress=kill_when_extracting)
+                              progress=kill_when_extracting, range_bytes=2048)
     assert rejections == export.rejections
+    synth_a = next(path for path in inputs if path.name == "synth-a.jsonl")
+    assert ranges[0] > synth_a.stat().st_size // 2048 >= 10  # synth-a alone: >= 10 ranges
     client.wait_for_workers(2, timeout=120)
     return out, export, killed
 

@@ -1,12 +1,13 @@
 """One Dask export from inputs to part files (see kg/distributed/__init__.py).
 
 Stages, each shown by ``progress(stage, tasks done, tasks)``: ``reading`` (one task per
-input file; the records stay in the workers' memory, spilled to disk by Dask when short),
-``merging`` (components of duplicate records, rounds of label propagation),
-``extracting`` (merge, identities, aliases and spaCy per partition; kept on the workers)
-and ``writing`` (every part file and the reductions behind the derived figures). Lost
-results are recomputed from their inputs by the scheduler: a worker may die at any time.
-"""
+input file, or per ``range_bytes`` of a big JSON Lines file after ``counting`` its lines so
+that messages name the file's own line numbers; the records stay in the workers' memory,
+spilled to disk by Dask when short), ``merging`` (components of duplicate records, rounds of
+label propagation), ``extracting`` (merge, identities, aliases and spaCy per partition; kept
+on the workers) and ``writing`` (every part file and the reductions behind the derived
+figures). Lost results are recomputed from their inputs by the scheduler: a worker may die
+at any time."""
 
 from __future__ import annotations
 
@@ -46,12 +47,14 @@ from kg.distributed.parts import (
     rankings_part,
     stubs_part,
 )
-from kg.distributed.records import MAX_FILES, read_file
+from kg.distributed.records import MAX_PARTS, ranges_of, read_file, read_span, spans
 from kg.ingest import expand_paths
 from kg.readers import ReadOptions, Rejection
+from kg.readers.inputs import count_newlines
 
 PIECE = 2000  # records per partition of merging and extraction
 PAPERS_PER_SPLIT = 50_000  # rows of keyed shuffles per output partition, about
+RANGE_BYTES = 64 << 20  # a plain JSON Lines file bigger than this is read in ranges
 
 Progress = Callable[[str, int, int], None]  # (stage, tasks done, tasks)
 
@@ -76,6 +79,7 @@ def export_bulk_dask(
     graph: str = DEFAULT_GRAPH,
     on_rejection: Callable[[Rejection], None] | None = None,
     progress: Progress | None = None,
+    range_bytes: int = RANGE_BYTES,
 ) -> DaskExport:
     """Bulk files of ``inputs`` in ``out_dir``, computed on the cluster of ``client``: the
     graph `kg export-bulk` (and `kg build`) makes of them, derived figures included. The
@@ -84,14 +88,15 @@ def export_bulk_dask(
     if fmt not in FORMATS:
         raise ValueError(f"unknown bulk format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     files = [str(path) for path in expand_paths(inputs)]
-    if len(files) >= MAX_FILES:
-        raise ValueError(f"{len(files)} input files; join them into fewer than {MAX_FILES}")
+    if len(files) >= MAX_PARTS:
+        raise ValueError(f"{len(files)} input files; join them into fewer than {MAX_PARTS}")
     parts = Parts(Path(out_dir), fmt, graph)
     parts.out_dir.mkdir(parents=True, exist_ok=True)
     parts.clear()
     extractor = load_extractor(vocabularies)  # the vocabulary; a bad file fails here, early
     vocabulary = list(extractor.concepts())
-    job = _Job(client, parts, tuple(str(Path(v).resolve()) for v in vocabularies), progress)
+    job = _Job(client, parts, tuple(str(Path(v).resolve()) for v in vocabularies), progress,
+               range_bytes)
     with dask.config.set({"dataframe.shuffle.method": "tasks",
                           "dataframe.convert-string": False}):
         export = job.run(files, input_format, options, vocabulary, on_rejection)
@@ -108,6 +113,7 @@ class _Job:
     parts: Parts
     vocabularies: tuple[str, ...]
     progress: Progress | None
+    range_bytes: int = RANGE_BYTES
     kept: list[Any] = field(default_factory=list)
 
     def run(self, files: list[str], input_format: str | None, options: ReadOptions | None,
@@ -117,8 +123,7 @@ class _Job:
         linked: dict = {}
         mentioned: set[str] = set()
         if files:
-            reads = [delayed(read_file)(i, path, input_format, options)
-                     for i, path in enumerate(files)]
+            reads = self._reads(files, input_format, options)
             items = self._persist(db.from_delayed(reads), "reading")
             sizes = items.map_partitions(_size).compute()
             export.records = sum(sizes)
@@ -134,6 +139,29 @@ class _Job:
         export.result.triples += counts.pop("triples")
         export.result.counts.update(counts)
         return export
+
+    def _reads(self, files: list[str], input_format: str | None,
+               options: ReadOptions | None) -> list[Any]:
+        """One delayed read per file, or per byte range of a big JSON Lines file (whose
+        lines are counted first, a task per range, to number them as the file does)."""
+        planned = [ranges_of(path, input_format, self.range_bytes) for path in files]
+        counts = [delayed(count_newlines)(Path(path), start, end)
+                  for path, plan in zip(files, planned, strict=True) if plan
+                  for start, end in plan[1]]
+        newlines = iter(self._compute({"newlines": counts}, "counting")["newlines"]
+                        if counts else [])
+        reads = []
+        for path, plan in zip(files, planned, strict=True):
+            if plan is None:
+                reads.append(delayed(read_file)(len(reads), path, input_format, options))
+                continue
+            fmt, ranges = plan
+            counted = [next(newlines) for _ in ranges]
+            reads += [delayed(read_span)(len(reads) + i, path, fmt, span, options)
+                      for i, span in enumerate(spans(ranges, counted))]
+        if len(reads) >= MAX_PARTS:
+            raise ValueError(f"{len(reads)} input pieces; give a larger range size")
+        return reads
 
     def _papers(self, items: db.Bag, sizes: list[int], vocabulary: list,
                 result: BulkResult) -> tuple[dict, dict]:

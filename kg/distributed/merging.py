@@ -32,7 +32,7 @@ import dask.bag as db
 import dask.dataframe as dd
 import pandas as pd
 
-from kg.distributed.records import Record, file_of
+from kg.distributed.records import Record, part_of
 from kg.ingest import merge_group, record_skeleton
 from kg.merge import (
     PaperIndex,
@@ -104,8 +104,8 @@ def _shared(keys: pd.DataFrame) -> pd.DataFrame:
 
 
 def components(items: db.Bag, split: int, persist: Callable[[Any], Any]) -> db.Bag:
-    """(file partition, order key, component label) of every record that shares an identity
-    key with another, in the partition of its file; the label is the smallest order key of
+    """(partition, order key, component label) of every record that shares an identity
+    key with another, in the partition it was read into; the label is the smallest order key of
     its component. ``persist`` keeps a collection computed on the cluster for the job."""
     keys = frame(items, _keys, {"key": "object", "r": "int64"})
     shared = persist(keys.shuffle("key", npartitions=split).map_partitions(
@@ -120,7 +120,7 @@ def components(items: db.Bag, split: int, persist: Callable[[Any], Any]) -> db.B
         labels = relabelled
         if not changed:
             break
-    labels = labels.assign(part=labels.r.map(file_of, meta=("part", "int64")))
+    labels = labels.assign(part=labels.r.map(part_of, meta=("part", "int64")))
     return aligned(labels[["part", "r", "label"]], "part", items.npartitions)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from kg.model import Paper
-from kg.readers.inputs import open_input, read_lines
+from kg.readers.inputs import Span, open_input, read_lines, span_lines
 
 NUL = "\x00"
 
@@ -51,6 +51,9 @@ class Reader(ABC):
     # A generic format (plain JSONL/CSV) also accepts content a specific reader (OpenAlex,
     # Semantic Scholar) claims; detection then prefers the specific reader.
     generic: ClassVar[bool] = False
+    # Every record is one line: a big plain file can be read in byte ranges at once
+    # (``read(path, span)``, as the Dask export does).
+    splittable: ClassVar[bool] = False
 
     def __init__(self, options: ReadOptions | None = None) -> None:
         self.options = options or ReadOptions()
@@ -62,7 +65,8 @@ class Reader(ABC):
 
     @abstractmethod
     def read(self, path: Path) -> Iterator[Paper | Rejection]:
-        """Yield papers and rejections of one file, streaming where the format allows."""
+        """Yield papers and rejections of one file, streaming where the format allows (a
+        ``splittable`` reader also takes ``span``: only those lines of the file)."""
 
 
 READERS: dict[str, type[Reader]] = {}
@@ -80,23 +84,30 @@ class TextSource:
     line is remembered in ``bad_lines`` so the reader can reject or flag the record.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, span: Span | None = None) -> None:
         self.path = path
+        self.span = span  # only these lines of a plain file (see Reader.splittable)
         self.bad_lines: list[int] = []
 
     def lines(self) -> Iterator[tuple[int, str]]:
         """Yield (1-based line number, line without newline). Raises InputError where a
         compressed file turns out truncated or corrupt."""
+        for number, raw in self._raw_lines():
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                self.bad_lines.append(number)
+                text = raw.decode("latin-1")
+            yield number, text.rstrip("\r\n")
+
+    def _raw_lines(self) -> Iterator[tuple[int, bytes]]:
+        if self.span is not None:
+            yield from span_lines(self.path, self.span)
+            return
         with open_input(self.path) as handle:
-            for number, raw in enumerate(read_lines(handle), start=1):
-                if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                    raw = raw[len(codecs.BOM_UTF8) :]
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    self.bad_lines.append(number)
-                    text = raw.decode("latin-1")
-                yield number, text.rstrip("\r\n")
+            yield from enumerate(read_lines(handle), start=1)
 
     def encoding_rejection(self) -> Rejection | None:
         if not self.bad_lines:

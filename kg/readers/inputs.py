@@ -12,6 +12,7 @@ import lzma
 import re
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import BinaryIO
@@ -134,3 +135,58 @@ def binary_throughout(path: Path) -> bool:
         else:
             blocks = [read_chunk(handle, SNIFF_BYTES, 1) for _ in range(SAMPLE_BLOCKS - 1)]
         return all(looks_binary(block) for block in blocks if block)
+
+
+@dataclass(frozen=True)
+class Span:
+    """One piece of a plain (uncompressed) file whose records are single lines, so that
+    several tasks can read one big file at once: the lines that start at a byte offset in
+    ``[start, end)``. ``newlines_before`` is the number of newlines before ``start`` (so
+    line numbers in messages are the file's own)."""
+
+    start: int
+    end: int
+    newlines_before: int = 0
+
+
+def byte_ranges(path: Path, size: int) -> list[tuple[int, int]]:
+    """``path`` cut into ranges of about ``size`` bytes (the last one takes the rest)."""
+    total = path.stat().st_size
+    starts = range(0, total, max(1, size))
+    return [(start, min(start + size, total)) for start in starts] or [(0, 0)]
+
+
+def count_newlines(path: Path, start: int, end: int, block: int = 1 << 20) -> int:
+    """The newlines in bytes ``[start, end)`` of a plain file."""
+    count = 0
+    with path.open("rb") as handle:
+        handle.seek(start)
+        left = end - start
+        while left > 0:
+            chunk = handle.read(min(block, left))
+            if not chunk:
+                break
+            count += chunk.count(b"\n")
+            left -= len(chunk)
+    return count
+
+
+def span_lines(path: Path, span: Span) -> Iterator[tuple[int, bytes]]:
+    """(line number, raw line) of the lines of ``span``: a line that began before it
+    belongs to the span before."""
+    with path.open("rb") as handle:
+        number = span.newlines_before + 1
+        position = span.start
+        if span.start > 0:
+            handle.seek(span.start - 1)
+            if handle.read(1) != b"\n":  # inside a line: it belongs to the span before
+                rest = handle.readline()
+                position += len(rest)
+                number += rest.endswith(b"\n")
+        while position < span.end:
+            raw = handle.readline()
+            if not raw:
+                break
+            yield number, raw
+            position += len(raw)
+            number += 1

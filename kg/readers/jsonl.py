@@ -17,6 +17,7 @@ from typing import Any
 from kg.model import Author, Paper
 from kg.normalize import clean_text
 from kg.readers.base import Reader, Rejection, TextSource, isolated, register
+from kg.readers.inputs import Span
 
 # Canonical column name -> accepted spellings (compared after lower-casing and turning
 # spaces and hyphens into underscores).
@@ -245,6 +246,7 @@ class JsonlReader(Reader):
 
     name = "jsonl"
     generic = True
+    splittable = True
     extensions = (".jsonl", ".ndjson")
     description = "JSON Lines, one paper object per line"
 
@@ -267,9 +269,9 @@ class JsonlReader(Reader):
         complete = lines if head.endswith("\n") else lines[:-1]
         return bool(complete) and all(ln.startswith("{") and ln.endswith("}") for ln in complete)
 
-    def read(self, path: Path) -> Iterator[Paper | Rejection]:
+    def read(self, path: Path, span: Span | None = None) -> Iterator[Paper | Rejection]:
         file = str(path)
-        source = TextSource(path)
+        source = TextSource(path, span)
         for number, line in source.lines():
             if not line.strip():
                 continue
