@@ -9,7 +9,6 @@ from pathlib import Path
 
 import typer
 
-from kg.cli.app import app
 from kg.cli.output import err, fail
 from kg.resources import shipped
 from kg.stores import DEFAULT_STORE, StoreError
@@ -48,7 +47,6 @@ def streamlit_command(app_main: Path, host: str, port: int) -> list[str]:
     ]
 
 
-@app.command("app")
 def app_command(
     store: str = typer.Option(
         DEFAULT_STORE,

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 
-from kg.cli.app import app
 from kg.cli.output import OutputFormat, fail, print_rows
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -22,7 +21,6 @@ class GoldConfidence(StrEnum):
     both = "both"
 
 
-@app.command("eval")
 def eval_command(
     gold: list[Path] = typer.Option(
         [],

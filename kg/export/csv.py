@@ -10,7 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import ExportContext, register, scalar
+from kg.export import ExportContext, Exporter, scalar
 from kg.export._cells import spreadsheet_text
 
 NODE_COLUMNS = (
@@ -56,7 +56,6 @@ def tables(graph: nx.MultiDiGraph, keep_formulas: bool = False) -> dict[str, str
     return {"nodes.csv": nodes.getvalue(), "edges.csv": edges.getvalue()}
 
 
-@register("csv", "", "nodes.csv + edges.csv in a directory (or a .zip path)")
 def write_csv(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     files = tables(graph, ctx.keep_formulas)
     if path.suffix.lower() == ".zip":
@@ -70,3 +69,6 @@ def write_csv(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Pa
         (path / name).write_text(text, "utf-8")
         written.append(path / name)
     return written
+
+
+EXPORTER = Exporter("", "nodes.csv + edges.csv in a directory (or a .zip path)", write_csv)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import ExportContext, node_label, papers, register
+from kg.export import ExportContext, Exporter, node_label, papers
 from kg.export._cells import spreadsheet_text
 from kg.export._papers import paper_concepts
 
@@ -71,12 +71,6 @@ def render(graph: nx.MultiDiGraph, ctx: ExportContext) -> tuple[str, str]:
     return out.getvalue(), "\n".join(md) + "\n"
 
 
-@register(
-    "matrix",
-    ".matrix.csv",
-    "papers × concepts matrix (CSV + Markdown beside it)",
-    content="papers",
-)
 def write_matrix(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     csv_text, md_text = render(graph, ctx)
     base = path.with_suffix("") if path.suffix.lower() in {".csv", ".md"} else path
@@ -84,3 +78,11 @@ def write_matrix(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list
     csv_path.write_text(csv_text, "utf-8")
     md_path.write_text(md_text, "utf-8")
     return [csv_path, md_path]
+
+
+EXPORTER = Exporter(
+    ".matrix.csv",
+    "papers × concepts matrix (CSV + Markdown beside it)",
+    write_matrix,
+    content="papers",
+)

@@ -46,7 +46,6 @@ from kg.stores.base import (
     RemoteAccessError,
     StoreError,
     WriteStats,
-    register_store,
 )
 
 SCHEMA_FILE = shipped("kg.schema", "neo4j.cypher")
@@ -323,12 +322,9 @@ def _by_label(rows: Iterable[dict[str, Any]]) -> dict[str | None, list[dict[str,
     return groups
 
 
-@register_store
 class Neo4jStore(GraphStore):
     """A graph in Neo4j (or ArcadeDB over Bolt), written with batched MERGE statements."""
 
-    scheme: ClassVar[str] = "neo4j"
-    schemes: ClassVar[tuple[str, ...]] = SCHEMES[1:]
     dialect: ClassVar[str] = "cypher"
 
     def __init__(self, driver: Any, uri: str, database: str | None) -> None:
