@@ -72,7 +72,10 @@ def build_command(
         None, "--year", help="Year of Daily Papers dates that lack one (e.g. 'Jul 11')."
     ),
     vocabulary: list[Path] = typer.Option(
-        [], "--vocabulary", help="Extra concept vocabulary file (CSV/JSON/YAML); repeatable."
+        [],
+        "--vocabulary",
+        help="Extra vocabulary file: CSV (id,name,type,aliases,broader,variants) or SKOS "
+        "Turtle; repeatable.",
     ),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extraction worker processes."),
     batch_size: int = typer.Option(

@@ -43,7 +43,10 @@ def eval_command(
         help="SciERC directory with dev.json (default: ../shared/data/scierc when present).",
     ),
     vocabulary: list[Path] = typer.Option(
-        [], "--vocabulary", help="Extra vocabulary file; repeatable."
+        [],
+        "--vocabulary",
+        help="Extra vocabulary file: CSV (id,name,type,aliases,broader,variants) or SKOS "
+        "Turtle; repeatable.",
     ),
     splits: list[str] = typer.Option(
         [],

@@ -45,7 +45,10 @@ def export_bulk_command(
         None, "--shard", help="Write only slice I of N of the papers, e.g. 2/8 (stable hash)."
     ),
     vocabulary: list[Path] = typer.Option(
-        [], "--vocabulary", help="Extra concept vocabulary file (CSV/JSON/YAML); repeatable."
+        [],
+        "--vocabulary",
+        help="Extra vocabulary file: CSV (id,name,type,aliases,broader,variants) or SKOS "
+        "Turtle; repeatable.",
     ),
     input_format: str | None = typer.Option(
         None, "--input-format", help="Input format, overriding detection (as `kg ingest -f`)."
