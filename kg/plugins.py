@@ -15,9 +15,12 @@ the same whatever else is installed.
 
 from __future__ import annotations
 
+import importlib
 from functools import cache
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 Kind = Literal["store", "reader", "export", "command"]
 
@@ -83,29 +86,50 @@ class PluginError(RuntimeError):
 
 
 @cache
-def _targets(kind: Kind) -> dict[str, str]:
-    """Name -> "module:attribute" of every plugin of ``kind``: the table's, then the entry
-    points' names the table does not hold (read once: scanning installed packages costs)."""
-    found = {name: target for row_kind, name, target in TABLE if row_kind == kind}
-    if kind in GROUPS:
-        for point in entry_points(group=GROUPS[kind]):
-            found.setdefault(point.name, point.value)
-    return found
+def _rows(kind: Kind) -> dict[str, str]:
+    """Name -> "module:attribute" of the table's plugins of ``kind``."""
+    return {name: target for row_kind, name, target in TABLE if row_kind == kind}
+
+
+@cache
+def _entry_points(kind: Kind) -> dict[str, EntryPoint]:
+    """The installed packages' plugins of ``kind`` whose names the table does not hold. Read
+    once, and only when a name is not in the table: scanning every installed package's
+    metadata costs more than the rest of a lookup."""
+    if kind not in GROUPS:
+        return {}
+    from importlib.metadata import entry_points
+
+    return {
+        point.name: point
+        for point in entry_points(group=GROUPS[kind])
+        if point.name not in _rows(kind)
+    }
 
 
 def names(kind: Kind) -> list[str]:
-    """The names of ``kind`` in listing order, without importing anything."""
-    return list(_targets(kind))
+    """The names of ``kind`` in listing order (the table's, then the entry points'), without
+    importing any plugin."""
+    return [*_rows(kind), *_entry_points(kind)]
+
+
+def known(kind: Kind, name: str) -> bool:
+    """Whether ``name`` is a plugin of ``kind`` (the entry points are read only when the
+    table does not hold it)."""
+    return name in _rows(kind) or name in _entry_points(kind)
 
 
 @cache
 def load(kind: Kind, name: str) -> Any:
     """The plugin ``name`` of ``kind``, its module imported on the first lookup; KeyError
     for a name nobody registered, PluginError when its module cannot be imported."""
-    target = _targets(kind)[name]
     try:
-        return EntryPoint(name, target, GROUPS.get(kind, "")).load()
+        if name in _rows(kind):
+            module, _, attribute = _rows(kind)[name].partition(":")
+            return getattr(importlib.import_module(module), attribute)
+        return _entry_points(kind)[name].load()
     except (ImportError, AttributeError) as error:
+        target = _rows(kind).get(name) or _entry_points(kind)[name].value
         raise PluginError(f"cannot load the {kind} {name!r} ({target}): {error}") from error
 
 

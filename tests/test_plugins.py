@@ -135,6 +135,16 @@ def test_every_command_module_has_its_row() -> None:
     assert all(callable(command) for command in commands.values())
 
 
+def test_a_mistyped_command_gets_suggestions_from_the_whole_table() -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    done = CliRunner().invoke(app, ["expor"])
+    assert done.exit_code == 2
+    assert "Did you mean 'export', 'export-bulk'?" in done.output
+
+
 def test_an_unknown_name_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         plugins.load("export", "no-such-format")

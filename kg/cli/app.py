@@ -2,30 +2,57 @@
 
 from __future__ import annotations
 
-import click
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 import typer
-from typer.core import TyperGroup
+from typer.core import MarkupMode, TyperGroup
 
 from kg import __version__, plugins
 
 
-class TableCommands(TyperGroup):
-    """The `kg` commands of the plugin table, each module imported only when that command
-    runs or its help is shown (`kg query` does not import the build or the exports)."""
+class CommandTable(Mapping[str, Any]):
+    """Name -> click command of every `kg` command in kg/plugins.py's table. A command's
+    module is imported when the command is first looked up (to run it or show its help), so
+    `kg query` imports neither the build nor the exports; typer's "Did you mean" still sees
+    every name."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return plugins.names("command")
+    def __init__(self, rich_markup_mode: MarkupMode) -> None:
+        self._made: dict[str, Any] = {}
+        self._rich_markup_mode = rich_markup_mode
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in plugins.names("command"):
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._made:
+            if not plugins.known("command", name):
+                raise KeyError(name)
             single = typer.Typer(
-                rich_markup_mode=self.rich_markup_mode,
+                rich_markup_mode=self._rich_markup_mode,
                 pretty_exceptions_enable=False,
                 add_completion=False,
             )
-            single.command(cmd_name)(plugins.load("command", cmd_name))
-            self.commands[cmd_name] = typer.main.get_command(single)
-        return self.commands.get(cmd_name)
+            single.command(name)(plugins.load("command", name))
+            self._made[name] = typer.main.get_command(single)
+        return self._made[name]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and plugins.known("command", name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(plugins.names("command"))
+
+    def __len__(self) -> int:
+        return len(plugins.names("command"))
+
+
+class TableCommands(TyperGroup):
+    """The root group, its commands those of the plugin table."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = CommandTable(self.rich_markup_mode)
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return plugins.names("command")  # without making every command (typer would)
 
 
 app = typer.Typer(

@@ -96,7 +96,7 @@ def format_names() -> list[str]:
 
 def exporter(fmt: str) -> Exporter:
     """The exporter of ``fmt``, its module imported now; ExportError names the valid ones."""
-    if fmt not in format_names():
+    if not plugins.known("export", fmt):
         raise ExportError(
             f"unknown export format {fmt!r}; choose one of: {', '.join(format_names())}"
         )

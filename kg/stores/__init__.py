@@ -43,11 +43,10 @@ def open_store(uri: str | None = None, mode: OpenMode = "create") -> GraphStore:
     "read" (queries, exports: nothing is written or created), "write" (an existing store),
     "create" (the default, as `kg build`: a new store is made when there is none)."""
     uri = uri or DEFAULT_STORE
-    schemes = store_schemes()
     scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
-    if scheme not in schemes:
+    if not plugins.known("store", scheme):
         if "://" in uri or scheme in {"http", "https"}:
-            known = ", ".join(sorted(schemes))
+            known = ", ".join(sorted(store_schemes()))
             raise StoreError(f"unknown store URI {uri!r}; use one of the schemes: {known}")
         scheme, uri = "oxigraph", f"oxigraph:{uri}"  # a plain path
     try:
