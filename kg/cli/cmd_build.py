@@ -19,14 +19,13 @@ from rich.progress import (
 from rich.table import Table
 
 from kg.build import BuildResult, build
-from kg.cli.app import app
 from kg.cli.output import err, fail, report_rejection, report_warning
 from kg.ingest import InputChanged
-from kg.readers import ReadOptions, UnknownFormat, load_readers
+from kg.readers import ReadOptions, UnknownFormat, reader_names
 from kg.shard import ShardError, parse_shard
 from kg.stores import DEFAULT_STORE, StoreError, open_store
 
-FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(load_readers()))
+FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(reader_names()))
 
 
 class RateColumn(TextColumn):
@@ -56,7 +55,6 @@ def print_build_summary(result: BuildResult) -> None:
     err.print(table)
 
 
-@app.command("build")
 def build_command(
     inputs: list[Path] = typer.Argument(
         ..., help="Input files or directories (any format `kg ingest` reads)."
@@ -74,7 +72,10 @@ def build_command(
         None, "--year", help="Year of Daily Papers dates that lack one (e.g. 'Jul 11')."
     ),
     vocabulary: list[Path] = typer.Option(
-        [], "--vocabulary", help="Extra concept vocabulary file (CSV/JSON/YAML); repeatable."
+        [],
+        "--vocabulary",
+        help="Extra vocabulary file: CSV (id,name,type,aliases,broader,variants) or SKOS "
+        "Turtle; repeatable.",
     ),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extraction worker processes."),
     batch_size: int = typer.Option(
@@ -136,7 +137,7 @@ def build_command(
 
     try:
         with graph, progress:
-            from extract import Extractor
+            from kg.extract import Extractor
 
             extractor = Extractor(list(vocabulary) or None, fast=fast,
                                   min_confidence=min_confidence)

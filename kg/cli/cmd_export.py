@@ -6,23 +6,21 @@ from pathlib import Path
 
 import typer
 
-from kg.cli.app import app
 from kg.cli.output import err, fail, print_summary
-from kg.export import ExportError, budget_note, empty_reason, export, formats
+from kg.export import ExportError, budget_note, empty_reason, export, exporter, format_names
 from kg.graph import KINDS, RELS, graph_counts, kind_of
 from kg.selection import ALL, DEFAULT_LIMIT, Selection, SelectionError, select
 from kg.stores import DEFAULT_STORE, StoreError, open_store
 
 
 def _format_help() -> str:
-    return "Export format: " + ", ".join(formats()) + " (bundle = a zip of all of them)."
+    return "Export format: " + ", ".join(format_names()) + " (bundle = a zip of all of them)."
 
 
 def _split(values: list[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-@app.command("export")
 def export_command(
     fmt: str = typer.Option(..., "--format", "-f", help=_format_help()),
     output: Path | None = typer.Option(
@@ -120,9 +118,8 @@ def export_command(
 
     The selection is computed in the store; node and edge counts are printed on stderr. Use --format bundle for a zip with every format and a README describing the selection.
     """  # noqa: E501
-    exporters = formats()
-    if fmt not in exporters:
-        raise fail(f"unknown format {fmt!r}", f"choose one of: {', '.join(exporters)}")
+    if fmt not in format_names():
+        raise fail(f"unknown format {fmt!r}", f"choose one of: {', '.join(format_names())}")
     allowed_types = {*KINDS, "architecture", "benchmark", "method"}
     type_list = [t.lower() for t in _split(types)]
     bad = [t for t in type_list if t not in allowed_types]
@@ -163,7 +160,7 @@ def export_command(
             "give --concept, --author, --paper or --query "
             "(repeatable), or --all for the whole store",
         )
-    path = output or Path(f"kg-export{exporters[fmt].suffix or ''}")
+    path = output or Path(f"kg-export{exporter(fmt).suffix or ''}")
     try:
         with open_store(store, "read") as opened:
             try:
@@ -222,7 +219,7 @@ def _note_several(seeds: list[str], names: dict[str, list[str]]) -> None:
 def _default_limit(fmt: str, whole_store: bool) -> int:
     """Reference lists and the matrix hold every paper of the selection; graph formats a
     readable neighbourhood (and --all without seeds the whole store)."""
-    return ALL if whole_store or formats()[fmt].content == "papers" else DEFAULT_LIMIT
+    return ALL if whole_store or exporter(fmt).content == "papers" else DEFAULT_LIMIT
 
 
 def _widen_hint(selection: Selection) -> str:

@@ -10,7 +10,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg.bulk import DEFAULT_GRAPH, FORMATS, export_bulk
-from kg.cli.app import app
 from kg.cli.output import err, fail, print_summary, report_rejection
 from kg.ingest import InputChanged, iter_records, stream_papers
 from kg.model import Paper
@@ -31,7 +30,6 @@ def _streamed(
             yield record
 
 
-@app.command("export-bulk")
 def export_bulk_command(
     inputs: list[Path] = typer.Argument(
         ..., help="Input files or directories (any format `kg ingest` reads)."
@@ -47,7 +45,10 @@ def export_bulk_command(
         None, "--shard", help="Write only slice I of N of the papers, e.g. 2/8 (stable hash)."
     ),
     vocabulary: list[Path] = typer.Option(
-        [], "--vocabulary", help="Extra concept vocabulary file (CSV/JSON/YAML); repeatable."
+        [],
+        "--vocabulary",
+        help="Extra vocabulary file: CSV (id,name,type,aliases,broader,variants) or SKOS "
+        "Turtle; repeatable.",
     ),
     input_format: str | None = typer.Option(
         None, "--input-format", help="Input format, overriding detection (as `kg ingest -f`)."

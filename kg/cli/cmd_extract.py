@@ -9,14 +9,12 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from kg.cli.app import app
 from kg.cli.output import err, fail, print_summary, report_rejection, report_warning
 from kg.extraction import extract_isolated
 from kg.ingest import InputChanged, stream_papers
-from kg.readers import ReadOptions, Rejection, UnknownFormat, load_readers
+from kg.readers import ReadOptions, Rejection, UnknownFormat, reader_names
 
 
-@app.command("extract")
 def extract_command(
     paths: list[Path] = typer.Argument(
         ..., help="Input files or directories (any format `kg ingest` reads)."
@@ -28,7 +26,7 @@ def extract_command(
         None,
         "--format",
         "-f",
-        help="Input format, overriding detection: " + ", ".join(sorted(load_readers())),
+        help="Input format, overriding detection: " + ", ".join(sorted(reader_names())),
     ),
     year: int | None = typer.Option(
         None, "--year", help="Year of Daily Papers dates that lack one."
@@ -53,7 +51,7 @@ def extract_command(
 
     Bad records are reported with file and line and skipped; the exit code is 1 when any record was rejected.
     """  # noqa: E501
-    from extract import Extractor, VocabularyError
+    from kg.extract import Extractor, VocabularyError
 
     try:
         extractor = Extractor(vocabulary, fast=fast, min_confidence=min_confidence)

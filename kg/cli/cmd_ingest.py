@@ -8,19 +8,17 @@ from pathlib import Path
 
 import typer
 
-from kg.cli.app import app
 from kg.cli.output import fail, print_summary, report_rejection
 from kg.ingest import InputChanged, stream_papers
-from kg.readers import ReadOptions, UnknownFormat, load_readers
+from kg.readers import ReadOptions, UnknownFormat, reader_names
 
-FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(load_readers()))
+FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(reader_names()))
 
 
 def read_options(year: int | None) -> ReadOptions:
     return ReadOptions(year=year)
 
 
-@app.command("ingest")
 def ingest_command(
     paths: list[Path] = typer.Argument(
         ...,

@@ -7,7 +7,6 @@ from typing import Any
 
 import typer
 
-from kg.cli.app import app
 from kg.cli.output import OutputFormat, err, fail, open_output, print_rows
 from kg.queries import NAMED_QUERIES, QueryParamError
 from kg.stores import DEFAULT_STORE, ReadOnlyError, RemoteAccessError, StoreError, open_store
@@ -34,7 +33,6 @@ def list_named() -> None:
     print_rows(["name", "params", "columns", "description"], rows, OutputFormat.table)
 
 
-@app.command("query")
 def query_command(
     store: str = typer.Option(
         DEFAULT_STORE,

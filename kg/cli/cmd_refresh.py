@@ -5,12 +5,10 @@ from __future__ import annotations
 import typer
 
 from kg.build import refresh
-from kg.cli.app import app
 from kg.cli.output import err, fail, print_summary
 from kg.stores import DEFAULT_STORE, StoreError
 
 
-@app.command("refresh")
 def refresh_command(
     store: str = typer.Option(
         DEFAULT_STORE, "--store", "-s", envvar="KG_STORE", help="Store URI (as for kg build)."

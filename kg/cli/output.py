@@ -24,9 +24,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kg.export._cells import spreadsheet_text
 from kg.readers import Rejection
 from kg.readers.base import unexpected
+from kg.spreadsheet import spreadsheet_text
 
 err = Console(stderr=True)
 IO_ERROR = 74  # sysexits.h EX_IOERR: the output (or an input) could not be read or written

@@ -1,16 +1,15 @@
-"""Export formats: one module per format in this package, registered with ``@register``.
+"""Export formats: one module per format in this package, each defining an ``EXPORTER``
+named in kg/plugins.py's table (imported when that format is written).
 
 Every exporter takes the selection as an ``nx.MultiDiGraph`` (kg/graph.py convention) and
-writes files, so a new format is one new module and never touches a store. ``export()``
-is the single entry point for the CLI, the app and the bundle.
+writes files, so a new format is one new module plus one table row and never touches a
+store. ``export()`` is the single entry point for the CLI, the app and the bundle.
 """
 
 from __future__ import annotations
 
-import importlib
 import json as _json  # the name `json` becomes the kg.export.json submodule
 import os
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,8 +18,9 @@ from typing import Any
 
 import networkx as nx
 
+from kg import plugins
+
 __all__ = [
-    "EXPORTERS",
     "ExportContext",
     "ExportError",
     "ExportResult",
@@ -28,9 +28,10 @@ __all__ = [
     "budget_note",
     "empty_reason",
     "export",
+    "exporter",
     "flat_attrs",
+    "format_names",
     "formats",
-    "register",
 ]
 
 
@@ -76,7 +77,8 @@ Writer = Callable[[nx.MultiDiGraph, Path, ExportContext], list[Path]]
 
 @dataclass(frozen=True)
 class Exporter:
-    name: str
+    """How one format is written; its name is its row in kg/plugins.py."""
+
     # default file name ending, e.g. ".graphml"; "" for a directory; unique per format, so
     # that exports to the default names never overwrite each other
     suffix: str
@@ -87,17 +89,23 @@ class Exporter:
     content: str = "edges"
 
 
-EXPORTERS: dict[str, Exporter] = {}
+def format_names() -> list[str]:
+    """The export format names in listing order (nothing imported)."""
+    return plugins.names("export")
 
 
-def register(
-    name: str, suffix: str, description: str, content: str = "edges"
-) -> Callable[[Writer], Writer]:
-    def decorate(write: Writer) -> Writer:
-        EXPORTERS[name] = Exporter(name, suffix, description, write, content)
-        return write
+def exporter(fmt: str) -> Exporter:
+    """The exporter of ``fmt``, its module imported now; ExportError names the valid ones."""
+    if not plugins.known("export", fmt):
+        raise ExportError(
+            f"unknown export format {fmt!r}; choose one of: {', '.join(format_names())}"
+        )
+    return plugins.load("export", fmt)
 
-    return decorate
+
+def formats() -> dict[str, Exporter]:
+    """Every exporter by name, in listing order (the bundle and the app's descriptions)."""
+    return plugins.load_all("export")
 
 
 def empty_reason(graph: nx.MultiDiGraph, fmt: str) -> str | None:
@@ -106,7 +114,7 @@ def empty_reason(graph: nx.MultiDiGraph, fmt: str) -> str | None:
     would be empty is refused unless the user asks for it (``--allow-empty``)."""
     papers_ = sum(1 for _, kind in graph.nodes(data="kind") if kind == "paper")
     edges = graph.number_of_edges()
-    content = formats()[fmt].content
+    content = exporter(fmt).content
     if content == "papers" and not papers_:
         return f"the selection holds no papers, so the {fmt} file would list none"
     if content == "edges" and not edges:
@@ -127,15 +135,6 @@ def budget_note(graph: nx.MultiDiGraph) -> str:
     return text if graph.graph.get("omitted_exact", True) else f"at least {text}"
 
 
-def formats() -> dict[str, Exporter]:
-    """Every exporter module imported once (a new module is picked up without changes)."""
-    if not getattr(formats, "_done", False):
-        for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-            importlib.import_module(f"{__name__}.{info.name}")
-        formats._done = True  # type: ignore[attr-defined]
-    return EXPORTERS
-
-
 def export(
     graph: nx.MultiDiGraph,
     fmt: str,
@@ -148,10 +147,8 @@ def export(
     """Write ``graph`` as ``fmt`` to ``path`` (a file, or a directory/zip for csv);
     ``columns`` keeps the top N concepts of a review matrix. Spreadsheet-bound cells that
     start like a formula get a leading apostrophe unless ``keep_formulas``
-    (kg/export/_cells.py)."""
-    exporters = formats()
-    if fmt not in exporters:
-        raise ExportError(f"unknown export format {fmt!r}; choose one of: {', '.join(exporters)}")
+    (kg/spreadsheet.py)."""
+    write = exporter(fmt).write
     ctx = ExportContext(
         selection_description or graph.graph.get("description", ""),
         created or export_time(),
@@ -161,7 +158,7 @@ def export(
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    paths = exporters[fmt].write(graph, path, ctx)
+    paths = write(graph, path, ctx)
     return ExportResult(fmt, paths, graph.number_of_nodes(), graph.number_of_edges())
 
 

@@ -14,7 +14,7 @@ import networkx as nx
 from bibtexparser import Library
 from bibtexparser.model import Entry, Field
 
-from kg.export import ExportContext, node_label, ordered_authors, papers, register
+from kg.export import ExportContext, Exporter, node_label, ordered_authors, papers
 from kg.export._papers import VENUE_FIELDS, entry_type, paper_concepts
 
 _LATEX = {
@@ -83,7 +83,6 @@ def entries(graph: nx.MultiDiGraph) -> list[Entry]:
     return result
 
 
-@register("bib", ".bib", "BibTeX of the selected papers", content="papers")
 def write_bib(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     library = Library()
     for entry in entries(graph):
@@ -91,3 +90,6 @@ def write_bib(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Pa
     header = f"% paper-kg export, {ctx.created_iso}: {' '.join(ctx.description.split())}\n\n"
     path.write_text(header + bibtexparser.write_string(library), "utf-8")
     return [path]
+
+
+EXPORTER = Exporter(".bib", "BibTeX of the selected papers", write_bib, content="papers")

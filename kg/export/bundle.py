@@ -8,7 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import EXPORTERS, ExportContext, budget_note, formats, register
+from kg.export import ExportContext, Exporter, budget_note, formats
 from kg.graph import graph_counts
 
 
@@ -32,11 +32,10 @@ def readme(graph: nx.MultiDiGraph, ctx: ExportContext, files: dict[str, list[str
         lines.append(f"- left out by the edge budget: {budget_note(graph)}")
     lines += ["", "| format | files | what |", "|---|---|---|"]
     for name, paths in files.items():
-        lines.append(f"| {name} | {', '.join(paths)} | {EXPORTERS[name].description} |")
+        lines.append(f"| {name} | {', '.join(paths)} | {formats()[name].description} |")
     return "\n".join(lines) + "\n"
 
 
-@register("bundle", ".zip", "zip of every format + README.md", content="any")
 def write_bundle(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     files: dict[str, list[str]] = {}
     with (
@@ -58,3 +57,6 @@ def write_bundle(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list
             files[name] = names
         zf.writestr("README.md", readme(graph, ctx, files))
     return [path]
+
+
+EXPORTER = Exporter(".zip", "zip of every format + README.md", write_bundle, content="any")

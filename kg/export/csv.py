@@ -1,5 +1,5 @@
 """nodes.csv + edges.csv (spreadsheets, pandas, Neo4j LOAD CSV), in a directory or a zip.
-Text cells that start like a formula are written as text (kg/export/_cells.py)."""
+Text cells that start like a formula are written as text (kg/spreadsheet.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import ExportContext, register, scalar
-from kg.export._cells import spreadsheet_text
+from kg.export import ExportContext, Exporter, scalar
+from kg.spreadsheet import spreadsheet_text
 
 NODE_COLUMNS = (
     "id",
@@ -56,7 +56,6 @@ def tables(graph: nx.MultiDiGraph, keep_formulas: bool = False) -> dict[str, str
     return {"nodes.csv": nodes.getvalue(), "edges.csv": edges.getvalue()}
 
 
-@register("csv", "", "nodes.csv + edges.csv in a directory (or a .zip path)")
 def write_csv(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     files = tables(graph, ctx.keep_formulas)
     if path.suffix.lower() == ".zip":
@@ -70,3 +69,6 @@ def write_csv(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Pa
         (path / name).write_text(text, "utf-8")
         written.append(path / name)
     return written
+
+
+EXPORTER = Exporter("", "nodes.csv + edges.csv in a directory (or a .zip path)", write_csv)

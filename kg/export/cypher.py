@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export import ExportContext, register
+from kg.export import ExportContext, Exporter
 
 LABELS = {"paper": "Paper", "author": "Author", "concept": "Concept"}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -95,7 +95,9 @@ def script(graph: nx.MultiDiGraph, ctx: ExportContext) -> str:
     return "\n".join([*header, *statements(graph)]) + "\n"
 
 
-@register("cypher", ".cypher", "Cypher script (MERGE statements) for Neo4j")
 def write_cypher(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     path.write_text(script(graph, ctx), "utf-8")
     return [path]
+
+
+EXPORTER = Exporter(".cypher", "Cypher script (MERGE statements) for Neo4j", write_cypher)

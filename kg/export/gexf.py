@@ -6,10 +6,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import ExportContext, flat_graph, register
+from kg.export import ExportContext, Exporter, flat_graph
 
 
-@register("gexf", ".gexf", "GEXF 1.2 (Gephi)")
 def write_gexf(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     flat = flat_graph(graph, ctx)
     for u, v, k, data in flat.edges(keys=True, data=True):
@@ -17,3 +16,6 @@ def write_gexf(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[P
         data["label"] = k
     nx.write_gexf(flat, path, encoding="utf-8", version="1.2draft")
     return [path]
+
+
+EXPORTER = Exporter(".gexf", "GEXF 1.2 (Gephi)", write_gexf)

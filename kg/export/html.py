@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 from pyvis.network import Network
 
-from kg.export import ExportContext, node_label, register
+from kg.export import ExportContext, Exporter, node_label
 from kg.graph import concept_communities, rank_nodes
 
 COLORS = {
@@ -100,7 +100,9 @@ def _header(graph: nx.MultiDiGraph, ctx: ExportContext) -> str:
     )
 
 
-@register("html", ".html", "standalone interactive page (works offline)")
 def write_html(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     path.write_text(page(graph, ctx), "utf-8")
     return [path]
+
+
+EXPORTER = Exporter(".html", "standalone interactive page (works offline)", write_html)

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import ExportContext, register
+from kg.export import ExportContext, Exporter
 
 
-@register("json", ".json", "node-link JSON (networkx, d3)")
 def write_json(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     data = nx.node_link_data(graph, edges="edges")
     data["graph"] = {
@@ -20,3 +19,6 @@ def write_json(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[P
     }
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), "utf-8")
     return [path]
+
+
+EXPORTER = Exporter(".json", "node-link JSON (networkx, d3)", write_json)

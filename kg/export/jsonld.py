@@ -7,11 +7,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import ExportContext, register
+from kg.export import ExportContext, Exporter
 from kg.export._rdf import CONTEXT, to_rdf
 
 
-@register("jsonld", ".jsonld", "JSON-LD (same triples as ttl)")
 def write_jsonld(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     text = to_rdf(graph, ctx).serialize(format="json-ld", context=CONTEXT, indent=1)
     document = json.loads(text)
@@ -19,3 +18,6 @@ def write_jsonld(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list
         document["@graph"].sort(key=lambda node: str(node.get("@id", "")))
     path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return [path]
+
+
+EXPORTER = Exporter(".jsonld", "JSON-LD (same triples as ttl)", write_jsonld)

@@ -1,7 +1,7 @@
 """Papers × concepts matrix (CSV and Markdown): each cell is the role and its evidence
 sentence, the table a reviewer reads to see who proposed or used what. A column for every
 concept of the selection (or the top ``--columns N`` by papers), not only the seeds. CSV
-cells that start like a formula are written as text (kg/export/_cells.py)."""
+cells that start like a formula are written as text (kg/spreadsheet.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import ExportContext, node_label, papers, register
-from kg.export._cells import spreadsheet_text
+from kg.export import ExportContext, Exporter, node_label, papers
 from kg.export._papers import paper_concepts
+from kg.spreadsheet import spreadsheet_text
 
 
 def matrix(
@@ -71,12 +71,6 @@ def render(graph: nx.MultiDiGraph, ctx: ExportContext) -> tuple[str, str]:
     return out.getvalue(), "\n".join(md) + "\n"
 
 
-@register(
-    "matrix",
-    ".matrix.csv",
-    "papers × concepts matrix (CSV + Markdown beside it)",
-    content="papers",
-)
 def write_matrix(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     csv_text, md_text = render(graph, ctx)
     base = path.with_suffix("") if path.suffix.lower() in {".csv", ".md"} else path
@@ -84,3 +78,11 @@ def write_matrix(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list
     csv_path.write_text(csv_text, "utf-8")
     md_path.write_text(md_text, "utf-8")
     return [csv_path, md_path]
+
+
+EXPORTER = Exporter(
+    ".matrix.csv",
+    "papers × concepts matrix (CSV + Markdown beside it)",
+    write_matrix,
+    content="papers",
+)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import ExportContext, node_label, ordered_authors, papers, register
+from kg.export import ExportContext, Exporter, node_label, ordered_authors, papers
 from kg.export._papers import entry_type, paper_concepts, url_of
 
 # RIS reference types of BibTeX entry types (GEN for the rest)
@@ -57,8 +57,12 @@ def records(graph: nx.MultiDiGraph) -> list[list[str]]:
     return result
 
 
-@register("ris", ".ris", "RIS of the selected papers (Zotero, EndNote)", content="papers")
 def write_ris(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     text = "\n\n".join("\n".join(lines) for lines in records(graph))
     path.write_text(text + "\n" if text else "", "utf-8")
     return [path]
+
+
+EXPORTER = Exporter(
+    ".ris", "RIS of the selected papers (Zotero, EndNote)", write_ris, content="papers"
+)

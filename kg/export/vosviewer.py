@@ -13,7 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import ExportContext, node_label, register
+from kg.export import ExportContext, Exporter, node_label
 from kg.graph import concept_communities
 
 TERMINOLOGY = {
@@ -104,7 +104,6 @@ def _description(node: str, data: dict) -> str:
     return f"<b>{kind}</b> {node}" + (f" · {detail}" if detail else "")
 
 
-@register("vosviewer", ".vos.json", "VOSviewer JSON (+ map and network .txt files)")
 def write_vosviewer(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Path]:
     doc = vos_network(graph)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), "utf-8")
@@ -146,3 +145,6 @@ def write_vosviewer(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> l
         with written[-1].open("w", encoding="utf-8", newline="") as fh:
             csv.writer(fh, delimiter="\t", lineterminator="\n").writerows(rows)
     return written
+
+
+EXPORTER = Exporter(".vos.json", "VOSviewer JSON (+ map and network .txt files)", write_vosviewer)

@@ -1,12 +1,12 @@
-"""Format readers. Every module in this package registers one reader on import."""
+"""Format readers: one module per format, named in kg/plugins.py's table (imported when
+a file is read, not when the names are listed)."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from pathlib import Path
 
-from kg.readers.base import READERS, Reader, ReadOptions, Rejection, register
+from kg import plugins
+from kg.readers.base import Reader, ReadOptions, Rejection
 from kg.readers.inputs import (
     COMPRESSED_SUFFIXES,
     InputError,
@@ -17,7 +17,6 @@ from kg.readers.inputs import (
 
 __all__ = [
     "COMPRESSED_SUFFIXES",
-    "READERS",
     "InputError",
     "ReadOptions",
     "Reader",
@@ -26,7 +25,7 @@ __all__ = [
     "detect_format",
     "format_suffix",
     "load_readers",
-    "register",
+    "reader_names",
 ]
 
 
@@ -34,14 +33,14 @@ class UnknownFormat(ValueError):
     """The format of a file could not be told from its name or content."""
 
 
+def reader_names() -> list[str]:
+    """The ``--format`` names of the readers, in detection order (nothing imported)."""
+    return plugins.names("reader")
+
+
 def load_readers() -> dict[str, type[Reader]]:
-    """Import every reader module once; a new module is picked up without other changes."""
-    if not getattr(load_readers, "_done", False):
-        for info in pkgutil.iter_modules(__path__):
-            if info.name not in ("base", "inputs"):
-                importlib.import_module(f"{__name__}.{info.name}")
-        load_readers._done = True  # type: ignore[attr-defined]
-    return READERS
+    """Every reader by format name, in detection order (detection asks each of them)."""
+    return plugins.load_all("reader")
 
 
 def detect_format(path: Path) -> str:
@@ -69,5 +68,5 @@ def detect_format(path: Path) -> str:
     generic = [name for name in by_ext if readers[name].generic]
     if len(by_ext) == 1 or len(generic) == 1:
         return (generic or by_ext)[0]
-    known = ", ".join(sorted(readers))
+    known = ", ".join(sorted(reader_names()))
     raise UnknownFormat(f"cannot tell the format; pass --format (one of: {known})")

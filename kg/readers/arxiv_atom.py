@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kg.model import Author, Paper
 from kg.normalize import collapse_ws, normalize_arxiv_id
-from kg.readers.base import NUL, Reader, Rejection, TextSource, isolated, register
+from kg.readers.base import NUL, Reader, Rejection, TextSource, isolated
 
 
 def _local(tag: str) -> str:
@@ -38,9 +38,7 @@ def _date(value: str) -> str | None:
     return value[:10] if len(value) >= 10 and value[4] == "-" and value[:4].isdigit() else None
 
 
-@register
 class ArxivAtomReader(Reader):
-    name = "arxiv"
     extensions = (".xml", ".atom")
     description = "arXiv API results (Atom XML)"
 

@@ -2,7 +2,7 @@
 
 A reader turns one input file into a stream of ``Paper`` records and ``Rejection``
 reports; it never raises on bad input. Adding a format means adding one module to
-``kg/readers/`` that defines a ``Reader`` subclass decorated with ``@register``. A reader
+``kg/readers/`` that defines a ``Reader`` subclass, plus its row in kg/plugins.py. A reader
 converts each record through ``isolated``: an error in one record becomes its rejection,
 and a record holding a NUL character is rejected (``screened``). Bytes come from
 kg/readers/inputs.py (decompression, binary sniffing).
@@ -45,7 +45,6 @@ class ReadOptions:
 class Reader(ABC):
     """Base class of all format readers."""
 
-    name: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
     # A generic format (plain JSONL/CSV) also accepts content a specific reader (OpenAlex,
@@ -67,14 +66,6 @@ class Reader(ABC):
     def read(self, path: Path) -> Iterator[Paper | Rejection]:
         """Yield papers and rejections of one file, streaming where the format allows (a
         ``splittable`` reader also takes ``span``: only those lines of the file)."""
-
-
-READERS: dict[str, type[Reader]] = {}
-
-
-def register(cls: type[Reader]) -> type[Reader]:
-    READERS[cls.name] = cls
-    return cls
 
 
 class TextSource:

@@ -32,7 +32,7 @@ from bibtexparser.model import (
 
 from kg.model import Author, Paper
 from kg.normalize import collapse_ws, find_arxiv_id, normalize_arxiv_id, normalize_doi
-from kg.readers.base import Reader, Rejection, TextSource, isolated, register
+from kg.readers.base import Reader, Rejection, TextSource, isolated
 
 _KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)")
 # bibtexparser logs each broken block as a warning; we report it as a Rejection instead,
@@ -91,9 +91,7 @@ def _date(entry: Entry) -> str | None:
     return value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
 
 
-@register
 class BibtexReader(Reader):
-    name = "bibtex"
     extensions = (".bib", ".bibtex")
     description = "BibTeX bibliography"
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.model import Paper
-from kg.readers.base import Reader, Rejection, TextSource, register
+from kg.readers.base import Reader, Rejection, TextSource
 from kg.readers.inputs import format_suffix
 from kg.readers.jsonl import column_name, paper_or_rejection
 
@@ -37,11 +37,9 @@ def _header_columns(line: str) -> list[str]:
     return next(csv.reader([line], delimiter=guess_delimiter(line, "")), [])
 
 
-@register
 class CsvReader(Reader):
     """CSV/TSV with a header row naming the columns."""
 
-    name = "csv"
     generic = True
     extensions = (".csv", ".tsv")
     description = "CSV or TSV with a header row"

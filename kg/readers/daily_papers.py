@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kg.model import Paper
 from kg.normalize import clean_text
-from kg.readers.base import Reader, Rejection, TextSource, isolated, register
+from kg.readers.base import Reader, Rejection, TextSource, isolated
 
 MONTHS = {
     name: number
@@ -108,11 +108,9 @@ def parse_date(text: str, page_year: int | None) -> tuple[str, int | None, int |
     return (iso if year else f"--{month:02d}-{day:02d}"), year, votes
 
 
-@register
 class DailyPapersReader(Reader):
     """Daily Papers page text: title, one-line abstract, optional '• N authors / · / date'."""
 
-    name = "daily-papers"
     extensions = (".txt",)
     description = "Hugging Face Daily Papers page text"
 

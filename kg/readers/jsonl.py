@@ -16,7 +16,7 @@ from typing import Any
 
 from kg.model import Author, Paper
 from kg.normalize import clean_text
-from kg.readers.base import Reader, Rejection, TextSource, isolated, register
+from kg.readers.base import Reader, Rejection, TextSource, isolated
 from kg.readers.inputs import Span
 
 # Canonical column name -> accepted spellings (compared after lower-casing and turning
@@ -240,11 +240,9 @@ def paper_or_rejection(record: dict[str, Any], file: str, line: int) -> Paper | 
     return isolated(file, f"line {line}", convert)
 
 
-@register
 class JsonlReader(Reader):
     """JSON Lines, one paper per line; also reads what `kg ingest` writes."""
 
-    name = "jsonl"
     generic = True
     splittable = True
     extensions = (".jsonl", ".ndjson")

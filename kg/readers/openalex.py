@@ -13,7 +13,7 @@ from typing import Any
 
 from kg.model import Author, Paper, paper_ref
 from kg.normalize import find_arxiv_id, is_preprint_server, normalize_arxiv_id
-from kg.readers.base import Reader, Rejection, register
+from kg.readers.base import Reader, Rejection
 from kg.readers.jsonstream import read_json_papers
 
 _OPENALEX_ID = re.compile(r"(?:https?://openalex\.org/)?([WASIC]\d+)$", re.I)
@@ -128,9 +128,7 @@ def convert_work(work: dict[str, Any], source: str) -> Paper | Rejection:
     )
 
 
-@register
 class OpenAlexReader(Reader):
-    name = "openalex"
     extensions = (".json", ".jsonl")
     description = "OpenAlex works (API JSON or JSON Lines)"
 

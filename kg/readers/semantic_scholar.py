@@ -14,7 +14,7 @@ from typing import Any
 
 from kg.model import Author, Paper, paper_ref
 from kg.normalize import is_preprint_server
-from kg.readers.base import Reader, Rejection, register
+from kg.readers.base import Reader, Rejection
 from kg.readers.jsonstream import read_json_papers
 
 # externalIds keys kept verbatim in Paper.external_ids (DOI and ArXiv become fields).
@@ -90,9 +90,7 @@ def convert_paper(paper: dict[str, Any], source: str) -> Paper | Rejection:
     )
 
 
-@register
 class SemanticScholarReader(Reader):
-    name = "semantic-scholar"
     extensions = (".json", ".jsonl")
     description = "Semantic Scholar Graph API papers (JSON or JSON Lines)"
 

@@ -1,12 +1,10 @@
-"""Graph stores. Every module in this package registers one backend on import."""
+"""Graph stores: one module per backend, found by URI scheme in kg/plugins.py's table (only
+the backend a URI names is imported: opening Oxigraph imports nothing of rdflib or Neo4j)."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
+from kg import plugins
 from kg.stores.base import (
-    STORES,
     GraphStore,
     OpenMode,
     PaperGraph,
@@ -15,12 +13,10 @@ from kg.stores.base import (
     RemoteAccessError,
     StoreError,
     WriteStats,
-    register_store,
 )
 
 __all__ = [
     "DEFAULT_STORE",
-    "STORES",
     "GraphStore",
     "OpenMode",
     "PaperGraph",
@@ -29,22 +25,16 @@ __all__ = [
     "RemoteAccessError",
     "StoreError",
     "WriteStats",
-    "load_stores",
     "open_store",
-    "register_store",
+    "store_schemes",
 ]
 
 DEFAULT_STORE = "oxigraph:./kg-data"
 
 
-def load_stores() -> dict[str, type[GraphStore]]:
-    """Import every backend module once; a new module is picked up without other changes."""
-    if not getattr(load_stores, "_done", False):
-        for info in pkgutil.iter_modules(__path__):
-            if info.name != "base":
-                importlib.import_module(f"{__name__}.{info.name}")
-        load_stores._done = True  # type: ignore[attr-defined]
-    return STORES
+def store_schemes() -> list[str]:
+    """The URI schemes a store can be opened with (nothing imported)."""
+    return plugins.names("store")
 
 
 def open_store(uri: str | None = None, mode: OpenMode = "create") -> GraphStore:
@@ -53,11 +43,14 @@ def open_store(uri: str | None = None, mode: OpenMode = "create") -> GraphStore:
     "read" (queries, exports: nothing is written or created), "write" (an existing store),
     "create" (the default, as `kg build`: a new store is made when there is none)."""
     uri = uri or DEFAULT_STORE
-    stores = load_stores()
     scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
-    if scheme not in stores:
+    if not plugins.known("store", scheme):
         if "://" in uri or scheme in {"http", "https"}:
-            known = ", ".join(sorted(stores))
+            known = ", ".join(sorted(store_schemes()))
             raise StoreError(f"unknown store URI {uri!r}; use one of the schemes: {known}")
-        return stores["oxigraph"].open(f"oxigraph:{uri}", mode)  # a plain path
-    return stores[scheme].open(uri, mode)
+        scheme, uri = "oxigraph", f"oxigraph:{uri}"  # a plain path
+    try:
+        backend: type[GraphStore] = plugins.load("store", scheme)
+    except plugins.PluginError as error:
+        raise StoreError(str(error)) from error
+    return backend.open(uri, mode)

@@ -1,8 +1,8 @@
 """The store interface: one small class per backend, registered by URI scheme.
 
-A backend is one module in ``kg/stores/`` defining a ``GraphStore`` subclass decorated
-with ``@register_store``; ``open_store(uri)`` picks it by the URI's scheme. The CLI, the
-build, the app and the exports only ever talk to this interface.
+A backend is one module in ``kg/stores/`` defining a ``GraphStore`` subclass, plus one row
+per URI scheme in kg/plugins.py; ``open_store(uri)`` picks it by the URI's scheme. The CLI,
+the build, the app and the exports only ever talk to this interface.
 
 Graph model (see ``schema/README.md``): Paper, Author, Concept nodes; AUTHORED_BY
 (position), MENTIONS (role, confidence, evidence), CITES, BROADER, CO_OCCURS (weight).
@@ -16,8 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from extract.model import ConceptInfo, ConceptLink
-from kg.model import Paper
+from kg.model import ConceptInfo, ConceptLink, Paper
 
 
 class StoreError(RuntimeError):
@@ -88,8 +87,6 @@ class GraphStore(ABC):
     """A graph backend. Writes are idempotent: writing the same paper twice changes nothing;
     writing a paper again replaces its MENTIONS (re-extraction) and merges its fields."""
 
-    scheme: ClassVar[str]  # URI scheme, e.g. "oxigraph", "neo4j"
-    schemes: ClassVar[tuple[str, ...]] = ()  # further schemes handled (e.g. "bolt")
     dialect: ClassVar[str]  # "sparql" or "cypher": the query language of `query`
 
     @classmethod
@@ -147,11 +144,3 @@ class GraphStore(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-
-STORES: dict[str, type[GraphStore]] = {}
-
-
-def register_store(cls: type[GraphStore]) -> type[GraphStore]:
-    for scheme in (cls.scheme, *cls.schemes):
-        STORES[scheme] = cls
-    return cls

@@ -28,7 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.stores.base import OpenMode, QueryResult, StoreError, register_store
+from kg.stores.base import OpenMode, QueryResult, StoreError
 from kg.stores.rdf import PREFIXES, RdfStore, bind_text, python_value
 
 BULK_BYTES = 4_000_000  # inserts larger than this use the (non-transactional) bulk loader
@@ -155,10 +155,7 @@ def _running(pid: int) -> bool:
     return True
 
 
-@register_store
 class OxigraphStore(RdfStore):
-    scheme = "oxigraph"
-
     def __init__(self, uri: str, store: ox.Store, path: Path | None, read_only: bool) -> None:
         super().__init__(uri)
         self.store: ox.Store | None = store

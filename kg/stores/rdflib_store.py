@@ -13,7 +13,7 @@ from typing import Any
 import rdflib
 from rdflib.util import guess_format
 
-from kg.stores.base import OpenMode, QueryResult, StoreError, register_store
+from kg.stores.base import OpenMode, QueryResult, StoreError
 from kg.stores.rdf import PREFIXES, RdfStore, bind_text, python_value
 
 
@@ -26,10 +26,7 @@ def from_term(term: Any) -> Any:
     return str(term)
 
 
-@register_store
 class RdflibStore(RdfStore):
-    scheme = "rdflib"
-
     def __init__(
         self, uri: str, graph: rdflib.Graph, path: Path | None, read_only: bool = False
     ) -> None:

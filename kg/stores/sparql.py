@@ -23,7 +23,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from kg.stores.base import OpenMode, QueryResult, StoreError, register_store
+from kg.stores.base import OpenMode, QueryResult, StoreError
 from kg.stores.rdf import PREFIX_BLOCK, RdfStore, bind_text, python_value
 
 TIMEOUT = 60.0
@@ -86,11 +86,7 @@ def _value(binding: dict[str, Any] | None) -> Any:
     return python_value(binding["value"], kind, binding.get("datatype"))
 
 
-@register_store
 class SparqlStore(RdfStore):
-    scheme = "sparql+http"
-    schemes = ("sparql+https",)
-
     def __init__(self, uri: str) -> None:
         super().__init__(uri)
         self.query_url, self.update_url, self.store_url, self._auth = parse_uri(uri)
