@@ -21,6 +21,7 @@ from kg.graph import (
     new_graph,
     rank_nodes,
 )
+from kg.queries import run_named
 from kg.selection import Selection, SelectionError, ego_graph, select
 from kg.stores import GraphStore, PaperGraph, open_store
 from tests.conftest import EXAMPLES
@@ -275,8 +276,8 @@ def test_budget_counts_what_it_left_out(store: GraphStore) -> None:
     """Papers first: a budget of 3 edges goes to XtFormer's papers (its own and XtViT's,
     below it); what was left out is counted per kind, the seed's own edges exactly."""
     small = select(store, Selection(concepts=["XtFormer"], hops=1, limit=3))
-    about = store.named("papers-by-concept", {"concept": "concept:xt-former"}).rows
-    degree = dict(store.named("node-degree", {"node": "concept:xt-former"}).rows)
+    about = run_named(store, "papers-by-concept", {"concept": "concept:xt-former"}).rows
+    degree = dict(run_named(store, "node-degree", {"node": "concept:xt-former"}).rows)
     assert small.number_of_edges() == 3
     assert {k for *_, k in small.edges(keys=True)} == {"MENTIONS"}
     assert small.graph["omitted_by_kind"] == {
@@ -366,7 +367,7 @@ def test_two_hop_selection_on_examples_matches_an_independent_count(
         return all(not n.startswith("concept:") or n in mentioned or n == seed
                    for n in (edge[0], edge[2]))
 
-    about = example_store.named("papers-by-concept", {"concept": seed, "limit": 10**6})
+    about = run_named(example_store, "papers-by-concept", {"concept": seed, "limit": 10**6})
     first = {(str(r[0]), "MENTIONS", str(r[4])) for r in about.rows}
     first |= {e for e in triples if seed in (e[0], e[2]) and kept(e)}
     frontier = {n for s, _, t in first for n in (s, t)} - {seed}

@@ -9,7 +9,7 @@ import typer
 
 from kg.cli.app import app
 from kg.cli.output import OutputFormat, err, fail, open_output, print_rows
-from kg.queries import NAMED_QUERIES, QueryParamError
+from kg.queries import NAMED_QUERIES, QueryParamError, run_named
 from kg.stores import DEFAULT_STORE, ReadOnlyError, RemoteAccessError, StoreError, open_store
 
 
@@ -98,7 +98,7 @@ def query_command(
         raise fail(str(error)) from None
     try:
         if named is not None:
-            result = graph.named(named, params)
+            result = run_named(graph, named, params)
         else:
             if dialect != graph.dialect:
                 raise fail(
