@@ -12,18 +12,19 @@ is counted per kind. Concepts no paper mentions (vocabulary background) never en
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+from more_itertools import chunked
 
-from kg.details import details, enrich
+from kg.details import enrich
 from kg.graph import RELS, add_edge, kind_of, new_graph, set_node
 from kg.model import CONCEPT_TYPES
 from kg.queries import read, run_named
+from kg.seeds import SelectionError, seed_ids
 
 if TYPE_CHECKING:
     from kg.stores.base import GraphStore
@@ -43,21 +44,12 @@ _FRONTIER_CHUNK = 500  # node ids per ego-network call
 __all__ = [
     "ALL",
     "Selection",
-    "SelectionError",
     "author_papers",
     "concept_papers",
     "ego_graph",
     "select",
     "share",
 ]
-
-
-class SelectionError(ValueError):
-    """A seed was not found or nothing was asked for; ``suggestions`` holds close names."""
-
-    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.suggestions = list(suggestions)
 
 
 @dataclass
@@ -139,117 +131,6 @@ def author_papers(store: GraphStore, author: str, limit: int = ALL) -> list[dict
     """The papers of ``author`` (id, or a name with accents and case folded): the rows of
     papers-by-author, newest first."""
     return run_named(store, "papers-by-author", {"author": author, "limit": limit}).records()
-
-
-# --------------------------------------------------------------------------- seeds
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def resolve_concepts(store: GraphStore, name: str) -> list[str]:
-    """The concept ids a name, alias, slug or id means (case-insensitively, as every named
-    query matches them: concepts-under); SelectionError with close names when none."""
-    params = {"concept": name, "narrower": False, "vocabulary": True}
-    found = [str(row[0]) for row in run_named(store, "concepts-under", params).rows]
-    if found:
-        return sorted(found)
-    raise SelectionError(f"no concept named {name!r} in the store", suggest_concepts(store, name))
-
-
-def suggest_concepts(store: GraphStore, name: str) -> list[str]:
-    """Up to five concepts whose name or an alias is close to ``name`` (typos, plurals):
-    the used concepts and those sharing a word prefix, ranked by string similarity."""
-    ids = {str(r["concept"]) for r in run_named(store, "top-concepts", {"limit": ALL}).records()}
-    for word in name.split():
-        if len(word) >= 4:
-            rows = run_named(store, "search", {"text": word[:4], "limit": 50}).records()
-            ids.update(str(r["id"]) for r in rows if r["kind"] == "concept")
-    labels: dict[str, set[str]] = {}
-    names: dict[str, str] = {}
-    for row in details(store, "details.concepts", sorted(ids)):
-        concept = str(row["id"])
-        names[concept] = str(row.get("name") or concept)
-        found = row.get("alias") or []
-        labels.setdefault(concept, {names[concept]}).update(
-            [found] if isinstance(found, str) else found
-        )
-    wanted = _norm(name)
-    scored = []
-    for concept, options in labels.items():
-        score, best = max(
-            (difflib.SequenceMatcher(None, wanted, _norm(str(o))).ratio(), str(o)) for o in options
-        )
-        if score >= 0.6:
-            label = names[concept] if best == names[concept] else f"{names[concept]} ({best})"
-            scored.append((-score, label))
-    return [label for _, label in sorted(scored)[:5]]
-
-
-def resolve_authors(store: GraphStore, name: str) -> list[str]:
-    """The author ids an id or a name means, accents and case folded (named query
-    author-id: "Lukasz Kaiser" finds "Łukasz Kaiser"); SelectionError with close names."""
-    found = [str(row[0]) for row in run_named(store, "author-id", {"author": name}).rows]
-    if found:
-        return found
-    if ":" in name and " " not in name:
-        raise SelectionError(f"no author with id {name!r} in the store")
-    rows = [
-        r
-        for r in run_named(store, "search", {"text": name, "limit": 20}).records()
-        if r["kind"] == "author"
-    ]
-    raise SelectionError(
-        f"no author named {name!r} in the store", [f"{r['label']} ({r['id']})" for r in rows[:5]]
-    )
-
-
-def resolve_paper(store: GraphStore, ref: str) -> str:
-    """Paper id (doi:/arxiv:/title:), a bare DOI or arXiv id, or an exact title → id."""
-    candidates = (
-        [ref] if ":" in ref.split("/", 1)[0] else [f"doi:{ref.lower()}", f"arxiv:{ref}", ref]
-    )
-    found = details(store, "details.papers", candidates)
-    if found:
-        return str(found[0]["id"])
-    rows = [
-        r
-        for r in run_named(store, "search", {"text": ref, "limit": 20}).records()
-        if r["kind"] == "paper"
-    ]
-    exact = [r for r in rows if _norm(str(r["label"])) == _norm(ref)]
-    if len(exact) == 1 or (not exact and len(rows) == 1):
-        return str((exact or rows)[0]["id"])
-    raise SelectionError(
-        f"no paper {ref!r} in the store" if not rows else f"{ref!r} matches several papers",
-        [f"{r['label']} ({r['id']})" for r in rows[:5]],
-    )
-
-
-def query_papers(store: GraphStore, text: str) -> list[str]:
-    """Paper ids from the first column of a user query in the store's dialect."""
-    result = store.query(text)
-    if not result.columns:
-        return []
-    return [str(row[0]) for row in result.rows if row and row[0] is not None]
-
-
-def seed_ids(store: GraphStore, sel: Selection) -> list[str]:
-    """Every seed of the selection as a store id (SelectionError for unknown ones); a name
-    that means several concepts or authors seeds each of them, as the named queries do."""
-    ids = [cid for name in sel.concepts for cid in resolve_concepts(store, name)]
-    ids += [aid for name in sel.authors for aid in resolve_authors(store, name)]
-    ids += [resolve_paper(store, p) for p in sel.papers]
-    if sel.query:
-        found = query_papers(store, sel.query)
-        if not found:
-            raise SelectionError(
-                "the query returned no papers; its first column must hold paper ids "
-                "(e.g. SELECT ?id WHERE { ?p a pkg:Paper ; dcterms:identifier ?id })"
-            )
-        ids += found
-    return list(dict.fromkeys(ids))
 
 
 # --------------------------------------------------------------------------- budget
@@ -371,8 +252,8 @@ def _edges_of(
 ) -> list[Row]:
     """The ``rel`` edges touching any of ``nodes``, strongest first, at most ``limit``."""
     rows: list[Row] = []
-    for start in range(0, len(nodes), _FRONTIER_CHUNK):
-        params = {"node": nodes[start : start + _FRONTIER_CHUNK], "hops": 1, "rels": rel,
+    for chunk in chunked(nodes, _FRONTIER_CHUNK):
+        params = {"node": chunk, "hops": 1, "rels": rel,
                   "types": types, "vocabulary": sel.vocabulary, "limit": limit}
         rows += run_named(store, "ego-network", params).records()
     return sorted({_key(r): r for r in rows}.values(), key=_order)[:limit]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg.analytics import concept_communities
 from kg.export import ExportContext, node_label, register
-from kg.graph import concept_communities
 
 TERMINOLOGY = {
     "item": "Node",
