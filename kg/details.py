@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+from more_itertools import chunked
 
 from kg.graph import KINDS, add_edge, kind_of, set_node
 from kg.queries import read
@@ -78,8 +79,8 @@ def details(store: GraphStore, name: str, ids: list[str]) -> list[dict]:
     ``ids``, in batches."""
     text = read(store.dialect, name)
     rows: list[dict] = []
-    for start in range(0, len(ids), _BATCH):
-        rows += store.query(text, {"ids": ids[start : start + _BATCH]}).records()
+    for chunk in chunked(ids, _BATCH):
+        rows += store.query(text, {"ids": chunk}).records()
     return rows
 
 

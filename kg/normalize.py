@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from functools import lru_cache
+
+from anyascii import anyascii
 
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -28,27 +29,6 @@ _ARXIV_IN_TEXT = re.compile(
 _UNSTORABLE = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 
-# Letters that NFKD does not decompose into ASCII + combining mark.
-_EXTRA_FOLD = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "L",
-        "ø": "o",
-        "Ø": "O",
-        "đ": "d",
-        "Đ": "D",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ı": "i",
-        "þ": "th",
-        "ð": "d",
-    }
-)
-
-
 def clean_text(text: str) -> str:
     """Make text storable anywhere: lone surrogates (from JSON '\\ud800' escapes) cannot be
     written as UTF-8 and control characters are invalid in XML/RDF literals. NUL is kept:
@@ -65,11 +45,15 @@ def collapse_ws(text: str | None) -> str:
     return _SPACE.sub(" ", clean_text(text or "")).strip()
 
 
+def ascii_fold(text: str) -> str:
+    """The project's one ASCII transliteration (anyascii), behind cite keys, name keys,
+    title keys and slugs: 'Søren Ørsted' -> 'Soren Orsted', 'Łukasz' -> 'Lukasz'."""
+    return anyascii(text)
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII fold: 'Łukasz Kaiser' -> 'lukasz kaiser'."""
-    text = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLD))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.lower()
+    return ascii_fold(text).lower()
 
 
 @lru_cache(maxsize=4096)  # asked several times per record while merging
