@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -45,10 +46,25 @@ def collapse_ws(text: str | None) -> str:
     return _SPACE.sub(" ", clean_text(text or "")).strip()
 
 
+# Latin letters with marks or of their own (Latin-1 letters without × and ÷, Latin
+# Extended-A/B, Latin Extended Additional) -> anyascii's transliteration, as one table
+_LATIN = {
+    code: anyascii(chr(code))
+    for first, last in ((0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F), (0x1E00, 0x1EFF))
+    for code in range(first, last + 1)
+}
+
+
 def ascii_fold(text: str) -> str:
-    """The project's one ASCII transliteration (anyascii), behind cite keys, name keys,
-    title keys and slugs: 'Søren Ørsted' -> 'Soren Orsted', 'Łukasz' -> 'Lukasz'."""
-    return anyascii(text)
+    """The project's one ASCII fold, behind cite keys, name keys, title keys and slugs:
+    Latin letters are transliterated by anyascii ('Søren Ørsted' -> 'Soren Orsted',
+    'Łukasz' -> 'Lukasz', 'ß' -> 'ss'); other characters keep their compatibility form
+    without marks ('ﬁ' -> 'fi'), so Greek and other scripts stay as they are (and drop out
+    of keys, as in the identifiers made before)."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text.translate(_LATIN))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def fold(text: str) -> str:
