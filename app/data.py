@@ -14,7 +14,7 @@ import networkx as nx
 import streamlit as st
 
 from kg.details import node_details
-from kg.queries import NAMED_QUERIES, QueryParamError
+from kg.queries import QueryParamError, prepare, run_named
 from kg.selection import concept_papers as store_concept_papers
 from kg.selection import ego_graph
 from kg.stores import (
@@ -66,7 +66,7 @@ def clear_caches() -> None:
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _named(uri: str, name: str, params: tuple[tuple[str, Any], ...]) -> list[dict[str, Any]]:
-    return _open(uri).named(name, dict(params)).records()
+    return run_named(_open(uri), name, dict(params)).records()
 
 
 def named(name: str, **params: Any) -> list[dict[str, Any]]:
@@ -198,26 +198,17 @@ def console_query(text: str, params: dict[str, Any] | None = None) -> QueryResul
     return result
 
 
-def console_named(name: str, params: dict[str, Any]) -> QueryResult:
-    """Run an unedited example as its named query, so that its lookups run first (the
-    example's text alone lacks the list parameters they fill, e.g. ``$targets``)."""
-    return get_store().named(name, params)
+def console_example(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any], bool]:
+    """A named query as the console shows it: the text it runs on this store for these
+    parameters and every parameter that text binds (its lookups made: the concept ids a
+    name means, an author's ids), so that the example runs as shown; and whether a lookup
+    already found nothing (no rows)."""
+    prepared = prepare(get_store(), name, params)
+    return prepared.text, prepared.params, prepared.empty
 
 
 def dialect() -> str:
     return get_store().dialect
-
-
-def example_queries() -> dict[str, str]:
-    """The named queries as console examples, in this store's dialect."""
-    lang = dialect()
-    examples = {}
-    for name, query in NAMED_QUERIES.items():
-        try:
-            examples[name] = query.text(lang)
-        except OSError:
-            continue
-    return examples
 
 
 def friendly(error: BaseException) -> str:

@@ -25,8 +25,8 @@ from typing import Any
 
 import networkx as nx
 
+from kg.analytics import rank_nodes
 from kg.export import budget_note
-from kg.graph import rank_nodes
 
 NODE_TYPES = ("paper", "author", "architecture", "benchmark", "method")
 TYPE_COLORS = {
@@ -139,7 +139,7 @@ def apply_budget(
 
 
 def concept_clusters(g: nx.MultiDiGraph, seed: int = 0) -> dict[str, int]:
-    """Louvain communities of the concepts in view. Unlike kg.graph.concept_communities
+    """Louvain communities of the concepts in view. Unlike kg.analytics.concept_communities
     (CO_OCCURS only) concepts are also linked by papers in view that mention both, because
     an ego view often lacks the CO_OCCURS edges between its outer concepts. Cluster 0 is
     the largest."""

@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from kg.app.graph_view import build_view, render_html  # noqa: E402
-from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper  # noqa: E402  # noqa: E402
+from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper  # noqa: E402
+from kg.queries import run_named  # noqa: E402
 from kg.selection import ego_graph  # noqa: E402
 from kg.stores import PaperGraph, open_store  # noqa: E402
 
@@ -118,7 +119,7 @@ def main() -> None:
     store = open_store(uri)
     try:
         counts = store.counts()
-        top = store.named("top-concepts", {"limit": 1}).records()[0]
+        top = run_named(store, "top-concepts", {"limit": 1}).records()[0]
         timings: dict[str, list[float]] = {"query": [], "view": [], "html": [], "total": []}
         for _ in range(args.repeat):
             t0 = time.perf_counter()

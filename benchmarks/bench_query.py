@@ -28,6 +28,8 @@ from common import (
     synthetic_papers,
 )
 
+from kg.queries import run_named
+
 TARGET_MS = 100.0
 
 
@@ -54,9 +56,9 @@ def build_store(n: int, work: Path):
 def measure(
     store, paper_id: str | None, repeat: int, warm_up: bool = True
 ) -> dict[str, tuple[float, float]]:
-    top = store.named("top-concepts", {"limit": 1}).rows[0][0]
+    top = run_named(store, "top-concepts", {"limit": 1}).rows[0][0]
     if paper_id is None:  # any paper of the top concept
-        paper_id = store.named("papers-by-concept", {"concept": top, "limit": 1}).rows[0][0]
+        paper_id = run_named(store, "papers-by-concept", {"concept": top, "limit": 1}).rows[0][0]
     calls = {
         "top-concepts 20": ("top-concepts", {"limit": 20}),
         "ego-network (paper)": ("ego-network", {"node": paper_id, "hops": 1, "limit": 300}),
@@ -66,7 +68,7 @@ def measure(
         "concept-trend (+ narrower)": ("concept-trend", {"concept": top}),
     }
     return {
-        label: latencies(lambda q=name, p=params: store.named(q, p), repeat, warm_up)
+        label: latencies(lambda q=name, p=params: run_named(store, q, p), repeat, warm_up)
         for label, (name, params) in calls.items()
     }
 

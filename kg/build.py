@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.extraction import extract_isolated, rejection
 from kg.ingest import stream_papers
+from kg.queries import run_named
 from kg.readers import ReadOptions, Rejection
 from kg.readers.base import unexpected
 from kg.shard import in_shard
@@ -161,7 +162,7 @@ def _opened(store: str | GraphStore | None, mode: OpenMode) -> Iterator[GraphSto
 def stored_id(store: GraphStore, paper: Paper) -> str | None:
     """The id of a paper already in the store under another id (first seen by title, now
     with its arXiv id or DOI): it keeps that id, so an incremental build extends its node."""
-    found = store.named(
+    found = run_named(store,
         "paper-id", {"doi": paper.doi or "", "arxiv": paper.arxiv_id or "", "title": paper.title}
     )
     ids = [str(row[0]) for row in found.rows]

@@ -1,5 +1,6 @@
 """The networkx bridge: the in-memory shape of a selection of the store, an
-``nx.MultiDiGraph`` (kg/selection.py cuts it out of a store; kg/details.py adds node data).
+``nx.MultiDiGraph`` (kg/selection.py cuts it out of a store; kg/details.py adds node data;
+kg/analytics.py ranks and groups its nodes).
 
 Exports, the app's graph view and analytics all work on one in-memory shape so that a new
 export format or view never talks to a store. Convention (one place, used everywhere):
@@ -39,12 +40,10 @@ __all__ = [
     "add_edge",
     "add_paper",
     "build_graph",
-    "concept_communities",
     "graph_counts",
     "kind_of",
     "link_concepts",
     "new_graph",
-    "rank_nodes",
     "set_node",
 ]
 
@@ -214,57 +213,3 @@ def graph_counts(g: nx.MultiDiGraph) -> dict[str, int]:
     counts["nodes"] = g.number_of_nodes()
     counts["edges"] = g.number_of_edges()
     return counts
-
-
-# --------------------------------------------------------------------------- analytics
-
-
-def rank_nodes(
-    g: nx.MultiDiGraph, alpha: float = 0.85, max_iter: int = 100, tol: float = 1e-9
-) -> dict[str, float]:
-    """PageRank over the undirected weighted view (a concept is central when well connected
-    either way). Own power iteration: networkx's needs scipy, which we do not ship."""
-    n = g.number_of_nodes()
-    if n == 0:
-        return {}
-    out: dict[str, dict[str, float]] = {node: {} for node in g}
-    for u, v, data in g.edges(data=True):
-        if u == v:
-            continue
-        w = float(data.get("weight", 1) or 1)
-        out[u][v] = out[u].get(v, 0.0) + w
-        out[v][u] = out[v].get(u, 0.0) + w
-    strength = {node: sum(nbrs.values()) for node, nbrs in out.items()}
-    rank = dict.fromkeys(g, 1.0 / n)
-    for _ in range(max_iter):
-        dangling = alpha * sum(rank[node] for node in g if strength[node] == 0) / n
-        new = dict.fromkeys(g, (1.0 - alpha) / n + dangling)
-        for node, nbrs in out.items():
-            if strength[node]:
-                share = alpha * rank[node] / strength[node]
-                for nbr, w in nbrs.items():
-                    new[nbr] += share * w
-        delta = sum(abs(new[node] - rank[node]) for node in g)
-        rank = new
-        if delta < n * tol:
-            break
-    return rank
-
-
-def concept_communities(g: nx.MultiDiGraph, seed: int = 7) -> dict[str, int]:
-    """Louvain communities of concepts over CO_OCCURS weights; numbered 0.. by size so the
-    largest community is 0 (stable colours in the app). Isolated concepts get their own."""
-    h = nx.Graph()
-    h.add_nodes_from(n for n, d in g.nodes(data=True) if d.get("kind") == "concept")
-    for u, v, data in g.edges(data=True):
-        if data.get("rel") == "CO_OCCURS" and u in h and v in h and u != v:
-            w = float(data.get("weight", 1) or 1)
-            if h.has_edge(u, v):
-                h[u][v]["weight"] += w
-            else:
-                h.add_edge(u, v, weight=w)
-    if h.number_of_nodes() == 0:
-        return {}
-    groups = nx.community.louvain_communities(h, weight="weight", seed=seed)
-    ordered = sorted(groups, key=lambda c: (-len(c), min(c)))
-    return {node: index for index, group in enumerate(ordered) for node in group}

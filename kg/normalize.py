@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from anyascii import anyascii
+
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
@@ -28,27 +30,6 @@ _ARXIV_IN_TEXT = re.compile(
 _UNSTORABLE = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 
-# Letters that NFKD does not decompose into ASCII + combining mark.
-_EXTRA_FOLD = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "L",
-        "ø": "o",
-        "Ø": "O",
-        "đ": "d",
-        "Đ": "D",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ı": "i",
-        "þ": "th",
-        "ð": "d",
-    }
-)
-
-
 def clean_text(text: str) -> str:
     """Make text storable anywhere: lone surrogates (from JSON '\\ud800' escapes) cannot be
     written as UTF-8 and control characters are invalid in XML/RDF literals. NUL is kept:
@@ -65,11 +46,30 @@ def collapse_ws(text: str | None) -> str:
     return _SPACE.sub(" ", clean_text(text or "")).strip()
 
 
+# Latin letters with marks or of their own (Latin-1 letters without × and ÷, Latin
+# Extended-A/B, Latin Extended Additional) -> anyascii's transliteration, as one table
+_LATIN = {
+    code: anyascii(chr(code))
+    for first, last in ((0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F), (0x1E00, 0x1EFF))
+    for code in range(first, last + 1)
+}
+
+
+def ascii_fold(text: str) -> str:
+    """The project's one ASCII fold, behind cite keys, name keys, title keys and slugs:
+    Latin letters are transliterated by anyascii ('Søren Ørsted' -> 'Soren Orsted',
+    'Łukasz' -> 'Lukasz', 'ß' -> 'ss'); other characters keep their compatibility form
+    without marks ('ﬁ' -> 'fi'), so Greek and other scripts stay as they are (and drop out
+    of keys, as in the identifiers made before)."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text.translate(_LATIN))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII fold: 'Łukasz Kaiser' -> 'lukasz kaiser'."""
-    text = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLD))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.lower()
+    return ascii_fold(text).lower()
 
 
 @lru_cache(maxsize=4096)  # asked several times per record while merging

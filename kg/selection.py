@@ -12,24 +12,19 @@ is counted per kind. Concepts no paper mentions (vocabulary background) never en
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+from more_itertools import chunked
 
-from kg.details import (
-    _CYPHER_CONCEPTS,
-    _CYPHER_PAPERS,
-    _SPARQL_CONCEPTS,
-    _SPARQL_PAPERS,
-    details,
-    enrich,
-)
+from kg.details import enrich
 from kg.graph import RELS, add_edge, kind_of, new_graph, set_node
 from kg.model import CONCEPT_TYPES
+from kg.queries import read, run_named
+from kg.seeds import SelectionError, seed_ids
 
 if TYPE_CHECKING:
     from kg.stores.base import GraphStore
@@ -49,21 +44,12 @@ _FRONTIER_CHUNK = 500  # node ids per ego-network call
 __all__ = [
     "ALL",
     "Selection",
-    "SelectionError",
     "author_papers",
     "concept_papers",
     "ego_graph",
     "select",
     "share",
 ]
-
-
-class SelectionError(ValueError):
-    """A seed was not found or nothing was asked for; ``suggestions`` holds close names."""
-
-    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.suggestions = list(suggestions)
 
 
 @dataclass
@@ -138,124 +124,13 @@ def concept_papers(
     papers-by-concept, one per (paper, mentioned concept), newest first. The one definition
     ``kg export``, the app and ``kg query --named papers-by-concept`` share."""
     params = {"concept": concept, "narrower": narrower, "limit": limit}
-    return store.named("papers-by-concept", params).records()
+    return run_named(store, "papers-by-concept", params).records()
 
 
 def author_papers(store: GraphStore, author: str, limit: int = ALL) -> list[dict[str, Any]]:
     """The papers of ``author`` (id, or a name with accents and case folded): the rows of
     papers-by-author, newest first."""
-    return store.named("papers-by-author", {"author": author, "limit": limit}).records()
-
-
-# --------------------------------------------------------------------------- seeds
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def resolve_concepts(store: GraphStore, name: str) -> list[str]:
-    """The concept ids a name, alias, slug or id means (case-insensitively, as every named
-    query matches them: concepts-under); SelectionError with close names when none."""
-    params = {"concept": name, "narrower": False, "vocabulary": True}
-    found = [str(row[0]) for row in store.named("concepts-under", params).rows]
-    if found:
-        return sorted(found)
-    raise SelectionError(f"no concept named {name!r} in the store", suggest_concepts(store, name))
-
-
-def suggest_concepts(store: GraphStore, name: str) -> list[str]:
-    """Up to five concepts whose name or an alias is close to ``name`` (typos, plurals):
-    the used concepts and those sharing a word prefix, ranked by string similarity."""
-    ids = {str(r["concept"]) for r in store.named("top-concepts", {"limit": ALL}).records()}
-    for word in name.split():
-        if len(word) >= 4:
-            rows = store.named("search", {"text": word[:4], "limit": 50}).records()
-            ids.update(str(r["id"]) for r in rows if r["kind"] == "concept")
-    labels: dict[str, set[str]] = {}
-    names: dict[str, str] = {}
-    for row in details(store, _SPARQL_CONCEPTS, _CYPHER_CONCEPTS, sorted(ids)):
-        concept = str(row["id"])
-        names[concept] = str(row.get("name") or concept)
-        found = row.get("alias") or []
-        labels.setdefault(concept, {names[concept]}).update(
-            [found] if isinstance(found, str) else found
-        )
-    wanted = _norm(name)
-    scored = []
-    for concept, options in labels.items():
-        score, best = max(
-            (difflib.SequenceMatcher(None, wanted, _norm(str(o))).ratio(), str(o)) for o in options
-        )
-        if score >= 0.6:
-            label = names[concept] if best == names[concept] else f"{names[concept]} ({best})"
-            scored.append((-score, label))
-    return [label for _, label in sorted(scored)[:5]]
-
-
-def resolve_authors(store: GraphStore, name: str) -> list[str]:
-    """The author ids an id or a name means, accents and case folded (named query
-    author-id: "Lukasz Kaiser" finds "Łukasz Kaiser"); SelectionError with close names."""
-    found = [str(row[0]) for row in store.named("author-id", {"author": name}).rows]
-    if found:
-        return found
-    if ":" in name and " " not in name:
-        raise SelectionError(f"no author with id {name!r} in the store")
-    rows = [
-        r
-        for r in store.named("search", {"text": name, "limit": 20}).records()
-        if r["kind"] == "author"
-    ]
-    raise SelectionError(
-        f"no author named {name!r} in the store", [f"{r['label']} ({r['id']})" for r in rows[:5]]
-    )
-
-
-def resolve_paper(store: GraphStore, ref: str) -> str:
-    """Paper id (doi:/arxiv:/title:), a bare DOI or arXiv id, or an exact title → id."""
-    candidates = (
-        [ref] if ":" in ref.split("/", 1)[0] else [f"doi:{ref.lower()}", f"arxiv:{ref}", ref]
-    )
-    found = details(store, _SPARQL_PAPERS, _CYPHER_PAPERS, candidates)
-    if found:
-        return str(found[0]["id"])
-    rows = [
-        r
-        for r in store.named("search", {"text": ref, "limit": 20}).records()
-        if r["kind"] == "paper"
-    ]
-    exact = [r for r in rows if _norm(str(r["label"])) == _norm(ref)]
-    if len(exact) == 1 or (not exact and len(rows) == 1):
-        return str((exact or rows)[0]["id"])
-    raise SelectionError(
-        f"no paper {ref!r} in the store" if not rows else f"{ref!r} matches several papers",
-        [f"{r['label']} ({r['id']})" for r in rows[:5]],
-    )
-
-
-def query_papers(store: GraphStore, text: str) -> list[str]:
-    """Paper ids from the first column of a user query in the store's dialect."""
-    result = store.query(text)
-    if not result.columns:
-        return []
-    return [str(row[0]) for row in result.rows if row and row[0] is not None]
-
-
-def seed_ids(store: GraphStore, sel: Selection) -> list[str]:
-    """Every seed of the selection as a store id (SelectionError for unknown ones); a name
-    that means several concepts or authors seeds each of them, as the named queries do."""
-    ids = [cid for name in sel.concepts for cid in resolve_concepts(store, name)]
-    ids += [aid for name in sel.authors for aid in resolve_authors(store, name)]
-    ids += [resolve_paper(store, p) for p in sel.papers]
-    if sel.query:
-        found = query_papers(store, sel.query)
-        if not found:
-            raise SelectionError(
-                "the query returned no papers; its first column must hold paper ids "
-                "(e.g. SELECT ?id WHERE { ?p a pkg:Paper ; dcterms:identifier ?id })"
-            )
-        ids += found
-    return list(dict.fromkeys(ids))
+    return run_named(store, "papers-by-author", {"author": author, "limit": limit}).records()
 
 
 # --------------------------------------------------------------------------- budget
@@ -340,7 +215,7 @@ def _lead(store: GraphStore, seed: str, sel: Selection, types: str) -> tuple[lis
         total = _degree(store, seed, sel.vocabulary).get("AUTHORED_BY", 0)
     else:
         params = {"concept": seed, "narrower": sel.narrower, "vocabulary": False}
-        below = {str(r["concept"]): r for r in store.named("concepts-under", params).records()}
+        below = {str(r["concept"]): r for r in run_named(store, "concepts-under", params).records()}
         wanted = {
             c for c, r in below.items() if c == seed or _passes(allowed, "concept", r["type"])
         }
@@ -368,7 +243,7 @@ def _in_years(year: object, since: int | None, until: int | None) -> bool:
 
 def _degree(store: GraphStore, node: str, vocabulary: bool) -> dict[str, int]:
     """Edges of each relation touching ``node`` (named query node-degree)."""
-    rows = store.named("node-degree", {"node": node, "vocabulary": vocabulary}).rows
+    rows = run_named(store, "node-degree", {"node": node, "vocabulary": vocabulary}).rows
     return {str(rel): int(edges) for rel, edges in rows}
 
 
@@ -377,10 +252,10 @@ def _edges_of(
 ) -> list[Row]:
     """The ``rel`` edges touching any of ``nodes``, strongest first, at most ``limit``."""
     rows: list[Row] = []
-    for start in range(0, len(nodes), _FRONTIER_CHUNK):
-        params = {"node": nodes[start : start + _FRONTIER_CHUNK], "hops": 1, "rels": rel,
+    for chunk in chunked(nodes, _FRONTIER_CHUNK):
+        params = {"node": chunk, "hops": 1, "rels": rel,
                   "types": types, "vocabulary": sel.vocabulary, "limit": limit}
-        rows += store.named("ego-network", params).records()
+        rows += run_named(store, "ego-network", params).records()
     return sorted({_key(r): r for r in rows}.values(), key=_order)[:limit]
 
 
@@ -612,8 +487,7 @@ def _all_rows(store: GraphStore, limit: int, vocabulary: bool) -> tuple[list[Row
 
     def run(n: int) -> list[Row]:
         params = {"limit": n, "vocabulary": vocabulary}
-        text = _SPARQL_ALL_EDGES if store.dialect == "sparql" else _CYPHER_ALL_EDGES
-        return store.query(text, params).records()
+        return store.query(read(store.dialect, "all-edges"), params).records()
 
     rows = run(limit)
     left_out: Counter[str] = Counter()
@@ -622,44 +496,3 @@ def _all_rows(store: GraphStore, limit: int, vocabulary: bool) -> tuple[list[Row
         left_out.subtract(str(r["rel"]) for r in rows)
     return rows, left_out
 
-
-_SPARQL_ALL_EDGES = """
-SELECT ?source ?source_kind ?source_label ?target ?target_kind ?target_label ?rel ?weight
-WHERE {
-  { ?s dcterms:creator ?t BIND("AUTHORED_BY" AS ?rel) }
-  UNION { ?s schema:mentions ?t BIND("MENTIONS" AS ?rel) }
-  UNION { ?s cito:cites ?t BIND("CITES" AS ?rel) }
-  UNION { ?s skos:broader ?t BIND("BROADER" AS ?rel) }
-  UNION { ?s pkg:coOccursWith ?t BIND("CO_OCCURS" AS ?rel) }
-  OPTIONAL { ?co a pkg:CoOccurrence ; pkg:concept ?s, ?t ; pkg:weight ?w .
-             FILTER(?rel = "CO_OCCURS") }
-  BIND(COALESCE(?w, 1) AS ?weight)
-  ?s dcterms:identifier ?source ; a ?sclass .
-  ?t dcterms:identifier ?target ; a ?tclass .
-  VALUES (?sclass ?source_kind) { (pkg:Paper "paper") (pkg:Author "author")
-                                  (pkg:Concept "concept") }
-  VALUES (?tclass ?target_kind) { (pkg:Paper "paper") (pkg:Author "author")
-                                  (pkg:Concept "concept") }
-  FILTER($vocabulary || ?source_kind != "concept" || EXISTS { ?p1 schema:mentions ?s })
-  FILTER($vocabulary || ?target_kind != "concept" || EXISTS { ?p2 schema:mentions ?t })
-  OPTIONAL { ?s dcterms:title|foaf:name|skos:prefLabel ?source_label }
-  OPTIONAL { ?t dcterms:title|foaf:name|skos:prefLabel ?target_label }
-} ORDER BY DESC(?weight) ?rel ?source ?target
-LIMIT $limit"""
-_CYPHER_ALL_EDGES = """
-MATCH (a)-[r]->(b)
-WHERE (a:Paper OR a:Author OR a:Concept) AND (b:Paper OR b:Author OR b:Concept)
-  AND NOT (a:Paper AND a.title IS NULL) AND NOT (b:Paper AND b.title IS NULL)
-  AND ($vocabulary OR NOT a:Concept OR EXISTS { (:Paper)-[:MENTIONS]->(a) })
-  AND ($vocabulary OR NOT b:Concept OR EXISTS { (:Paper)-[:MENTIONS]->(b) })
-RETURN a.id AS source,
-       CASE WHEN a:Paper THEN 'paper' WHEN a:Author THEN 'author' ELSE 'concept' END
-         AS source_kind,
-       coalesce(a.title, a.name, a.id) AS source_label,
-       b.id AS target,
-       CASE WHEN b:Paper THEN 'paper' WHEN b:Author THEN 'author' ELSE 'concept' END
-         AS target_kind,
-       coalesce(b.title, b.name, b.id) AS target_label,
-       type(r) AS rel, coalesce(r.weight, 1) AS weight
-ORDER BY weight DESC, rel, source, target
-LIMIT toInteger($limit)"""

@@ -33,6 +33,7 @@ from kg.build import BuildResult, build, load_extractor
 from kg.cli.cmd_app import app_main
 from kg.ingest import iter_records
 from kg.model import Paper
+from kg.queries import run_named
 from kg.readers import ReadOptions, Rejection, load_readers
 from kg.readers.jsonl import JsonlReader
 from kg.resources import shipped
@@ -109,7 +110,7 @@ def test_oversized_abstract_is_extracted_in_pieces(tmp_path: Path, extractor) ->
         assert f"{len(abstract):,} characters" in warnings[0].message
         assert warnings[0].file == str(path) and warnings[0].location.startswith("line 1 ")
         assert warnings[1].location.startswith("line 2 ") and "title" in warnings[1].message
-        rows = store.named("concepts-of-paper", {"paper": "arxiv:2402.00001"}).records()
+        rows = run_named(store, "concepts-of-paper", {"paper": "arxiv:2402.00001"}).records()
     stored = {(r["concept"], r["start"], r["end"]) for r in rows if r["field"] == "abstract"}
     assert {c for c, _, _ in stored} == {"concept:vit", "concept:imagenet"}
     assert max(start for _, start, _ in stored) > 1_000_000

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
+from kg.app import data
 from kg.app.graph_view import (
     CLUSTER_COLORS,
     TYPE_COLORS,
@@ -28,13 +29,13 @@ from kg.app.graph_view import (
     render_html,
 )
 from kg.app.views import kind_of
-from kg.app.views.console import looks_like_write, to_csv
+from kg.app.views.console import SAMPLES, looks_like_write, to_csv
 from kg.app.views.overview import rising, trend_frame
 from kg.app.views.paper import highlight
 from kg.cli.cmd_app import app_main, embedded_path, streamlit_command
 from kg.graph import add_edge, build_graph
 from kg.model import Author, ConceptLink, Mention, Paper
-from kg.queries import NAMED_QUERIES
+from kg.queries import NAMED_QUERIES, run_named
 from tests.conftest import EXAMPLES, ROOT
 
 MAIN = str(app_main())  # the script `kg app` runs
@@ -417,15 +418,14 @@ def counting_named(monkeypatch: pytest.MonkeyPatch, uri: str) -> list[tuple[str,
     from kg.app import data
 
     data.clear_caches()
-    store = data._open(uri)
     calls: list[tuple[str, dict]] = []
-    original = store.named
+    original = data.run_named
 
-    def named(name: str, params: dict | None = None):  # type: ignore[no-untyped-def]
+    def named(store, name: str, params: dict | None = None):  # type: ignore[no-untyped-def]
         calls.append((name, dict(params or {})))
-        return original(name, params)
+        return original(store, name, params)
 
-    monkeypatch.setattr(store, "named", named)
+    monkeypatch.setattr(data, "run_named", named)
     return calls
 
 
@@ -592,14 +592,20 @@ def test_console_refuses_writes_and_runs_reads(
 def test_every_console_example_runs_as_shown(
     hand_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each named query picked as an example runs with its sample parameters, including
-    those whose lookups fill parameters the text alone lacks (papers-by-concept)."""
+    """Each named query picked as an example shows the text and every parameter it binds
+    (lookups made: papers-by-concept's concept ids), and running what is shown gives the
+    named query's rows."""
     at = open_view(hand_store, monkeypatch, "Console")
-    for name in NAMED_QUERIES:
+    for name, spec in NAMED_QUERIES.items():
         at.selectbox(key="console:example").set_value(name).run()
+        shown = at.text_area(key="console:text").value
+        assert "#if" not in shown and "//if" not in shown, name
         at.button(key="console:run").click().run()
         no_errors(at)
         assert at.success, name
+        samples = {k: (SAMPLES.get(k, "") if v is None else v) for k, v in spec.params.items()}
+        expected = run_named(data.get_store(), name, samples).rows
+        assert at.session_state["console:last"][1] == expected, name
     at.selectbox(key="console:example").set_value("papers-by-concept").run()
     at.button(key="console:run").click().run()
     assert len(at.dataframe[-1].value) >= 2  # the sample "transformer" and its narrower ones

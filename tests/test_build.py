@@ -10,6 +10,7 @@ import pytest
 
 from kg.build import build
 from kg.ingest import ingest
+from kg.queries import run_named
 from kg.stores import PaperGraph, WriteStats, open_store
 from kg.stores.oxigraph import OxigraphStore
 from tests.conftest import EXAMPLES
@@ -141,8 +142,8 @@ def test_a_paper_coming_back_with_a_stronger_id_keeps_its_node(tmp_path: Path) -
     assert second.after["papers"] == first.after["papers"] == 1
     assert second.new_papers == 0
     with open_store(uri) as store:
-        rows = store.named("paper-id", {"arxiv": "2401.99999"}).rows
-        stored = store.named("paper-id", {"title": title}).rows
+        rows = run_named(store, "paper-id", {"arxiv": "2401.99999"}).rows
+        stored = run_named(store, "paper-id", {"title": title}).rows
     assert rows == stored and len(rows) == 1
     assert str(rows[0][0]).startswith("title:")
 
@@ -200,6 +201,6 @@ def test_the_whole_vocabulary_on_request_gives_the_same_answers(clean, tmp_path:
     }
     with open_store(uri) as lean, open_store(full) as whole:
         for name, params in _SAME_ROWS:
-            assert lean.named(name, params).rows == whole.named(name, params).rows, name
+            assert run_named(lean, name, params).rows == run_named(whole, name, params).rows, name
     again = build([EXAMPLES], full)  # a default build over it: nothing is taken away
     assert again.after == result.after

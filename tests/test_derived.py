@@ -12,7 +12,7 @@ import pytest
 from kg import derived
 from kg.derived import mention_statistics
 from kg.model import ConceptLink, Paper
-from kg.queries import NAMED_QUERIES, QUERY_DIR
+from kg.queries import prepare, run_named
 from kg.stores import PaperGraph, open_store
 
 
@@ -85,29 +85,25 @@ def test_hub_reads_equal_full_scans(hub_store) -> None:
              ("ego-network", {"node": "concept:c01", "limit": 3}),
              ("top-cooccurring", {"concept": "concept:c00", "limit": 4})]
     def probes() -> list[bool]:  # would the hub path be taken?
-        out = []
-        for name, params in calls:
-            text = (QUERY_DIR / "sparql" / f"{name}.hub.rq").read_text("utf-8")
-            full = {**NAMED_QUERIES[name].params, **params}
-            out.append(bool(hub_store.query(text, full).rows))
-        return out
+        return ["pkg:heaviestPair ?co" in prepare(hub_store, name, params).text
+                for name, params in calls]
 
     assert probes() == [True, True, True]
-    fast = [hub_store.named(name, params).rows for name, params in calls]
+    fast = [run_named(hub_store, name, params).rows for name, params in calls]
     assert all(row[6] == "CO_OCCURS" for row in fast[0])
     hub_store.query("DELETE WHERE { ?c pkg:heaviestPair ?p }", write=True)  # full scans now
     assert probes() == [False, False, False]
-    slow = [hub_store.named(name, params).rows for name, params in calls]
+    slow = [run_named(hub_store, name, params).rows for name, params in calls]
     assert fast == slow
 
 
 def test_stored_counts_follow_a_rewrite(hub_store) -> None:
-    before = {r[0]: r[3] for r in hub_store.named("top-concepts", {"limit": 100}).rows}
+    before = {r[0]: r[3] for r in run_named(hub_store, "top-concepts", {"limit": 100}).rows}
     paper = Paper(title="Paper arxiv:2401.00000", abstract="", arxiv_id="2401.00000", year=2020)
     hub_store.write_papers([PaperGraph(paper, [])])  # the paper loses all its concepts
     hub_store.update_cooccurrence(None)
-    after = {r[0]: r[3] for r in hub_store.named("top-concepts", {"limit": 100}).rows}
+    after = {r[0]: r[3] for r in run_named(hub_store, "top-concepts", {"limit": 100}).rows}
     lost = corpus()[0][1]
     assert {c: before[c] - after.get(c, 0) for c in lost} == dict.fromkeys(lost, 1)
-    trend = hub_store.named("concept-trend", {"concept": lost[0]}).rows
+    trend = run_named(hub_store, "concept-trend", {"concept": lost[0]}).rows
     assert sum(row[3] for row in trend) == after.get(lost[0], 0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,19 +9,16 @@ from pathlib import Path
 import networkx as nx
 import pytest
 import rdflib
-from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
+from kg import seeds
+from kg.analytics import concept_communities, rank_nodes
 from kg.export import export
-from kg.graph import (
-    add_edge,
-    build_graph,
-    concept_communities,
-    graph_counts,
-    new_graph,
-    rank_nodes,
-)
-from kg.selection import Selection, SelectionError, ego_graph, select
-from kg.stores import GraphStore, PaperGraph, open_store
+from kg.graph import add_edge, build_graph, graph_counts, new_graph
+from kg.model import ConceptLink, Paper
+from kg.queries import run_named
+from kg.seeds import SelectionError
+from kg.selection import Selection, ego_graph, select
+from kg.stores import GraphStore, PaperGraph, QueryResult, open_store
 from tests.conftest import EXAMPLES
 from tests.test_export import make_records
 
@@ -51,18 +47,23 @@ def test_build_graph_counts_match_the_records() -> None:
 
 
 def test_cooccurrence_weights_are_papers_in_common() -> None:
-    records, infos = make_records()
-    g = build_graph(records, infos)
-    expected: Counter[frozenset[str]] = Counter()
-    for _, links in records:
-        for a, b in itertools.combinations({link.id for link in links}, 2):
-            expected[frozenset((a, b))] += 1
+    """Three papers by hand: p1 names a, b, c; p2 a, b; p3 c alone (and a twice, which
+    counts once): a-b are in two papers together, a-c and b-c in one, nothing else."""
+    def link(concept: str) -> ConceptLink:
+        return ConceptLink(concept, concept[8:], "method", False, 0.9)
+
+    records = [
+        (Paper(title="One", arxiv_id="2401.00001"), [link("concept:a"), link("concept:b"),
+                                                     link("concept:c")]),
+        (Paper(title="Two", arxiv_id="2401.00002"), [link("concept:b"), link("concept:a")]),
+        (Paper(title="Three", arxiv_id="2401.00003"), [link("concept:c")]),
+    ]
+    g = build_graph(records)
     found = {
-        frozenset((u, v)): d["weight"]
-        for u, v, k, d in g.edges(keys=True, data=True)
-        if k == "CO_OCCURS"
+        (u, v): d["weight"] for u, v, k, d in g.edges(keys=True, data=True) if k == "CO_OCCURS"
     }
-    assert found == dict(expected)
+    assert found == {("concept:a", "concept:b"): 2, ("concept:a", "concept:c"): 1,
+                     ("concept:b", "concept:c"): 1}
 
 
 def test_mentions_carry_role_confidence_and_sentence() -> None:
@@ -95,22 +96,30 @@ def test_cooccurs_is_one_edge_per_pair_whichever_way_it_is_added() -> None:
     }
 
 
-def test_rank_nodes_matches_networkx_pagerank() -> None:
+def test_rank_nodes_gives_the_hand_computed_pagerank() -> None:
+    """PageRank (alpha 0.85) solved by hand. A star s-x (weight 1), s-y (weight 3, as two
+    parallel edges 1 + 2) with a self-loop on s (left out): every leaf sends all to s, so
+    r_s = 0.05 + 0.85 (1 - r_s) = 0.9 / 1.85, r_x = 0.05 + 0.85 r_s / 4,
+    r_y = 0.05 + 0.85 r_s 3 / 4. Two linked nodes and an isolated one (dangling: it spreads
+    its rank evenly): r_c = 0.05 + 0.85 r_c / 3 = 0.15 / 2.15, the others (1 - r_c) / 2."""
+    star = new_graph()
+    add_edge(star, "s", "x", "CO_OCCURS", weight=1)
+    add_edge(star, "y", "s", "MENTIONS", weight=1)
+    add_edge(star, "s", "y", "CO_OCCURS", weight=2)
+    add_edge(star, "s", "s", "CITES")
+    r_s = 0.9 / 1.85
+    assert rank_nodes(star) == pytest.approx(
+        {"s": r_s, "x": 0.05 + 0.85 * r_s / 4, "y": 0.05 + 0.85 * r_s * 3 / 4}, abs=1e-8
+    )
+    pair = new_graph()
+    add_edge(pair, "a", "b", "CITES")
+    pair.add_node("c")
+    r_c = 0.15 / 2.15
+    assert rank_nodes(pair) == pytest.approx(
+        {"a": (1 - r_c) / 2, "b": (1 - r_c) / 2, "c": r_c}, abs=1e-8
+    )
     records, infos = make_records()
-    g = build_graph(records, infos)
-    ranks = rank_nodes(g)
-    simple = nx.Graph()
-    simple.add_nodes_from(g)
-    for u, v, d in g.edges(data=True):
-        w = float(d.get("weight", 1))
-        if simple.has_edge(u, v):
-            simple[u][v]["weight"] += w
-        else:
-            simple.add_edge(u, v, weight=w)
-    reference = _pagerank_python(simple, weight="weight", tol=1e-12, max_iter=500)
-    assert ranks.keys() == reference.keys()
-    for node in ranks:
-        assert ranks[node] == pytest.approx(reference[node], abs=1e-6)
+    ranks = rank_nodes(build_graph(records, infos))
     assert max(ranks, key=ranks.get) == "concept:xt-former"  # used by every paper
     assert rank_nodes(new_graph()) == {}
 
@@ -275,8 +284,8 @@ def test_budget_counts_what_it_left_out(store: GraphStore) -> None:
     """Papers first: a budget of 3 edges goes to XtFormer's papers (its own and XtViT's,
     below it); what was left out is counted per kind, the seed's own edges exactly."""
     small = select(store, Selection(concepts=["XtFormer"], hops=1, limit=3))
-    about = store.named("papers-by-concept", {"concept": "concept:xt-former"}).rows
-    degree = dict(store.named("node-degree", {"node": "concept:xt-former"}).rows)
+    about = run_named(store, "papers-by-concept", {"concept": "concept:xt-former"}).rows
+    degree = dict(run_named(store, "node-degree", {"node": "concept:xt-former"}).rows)
     assert small.number_of_edges() == 3
     assert {k for *_, k in small.edges(keys=True)} == {"MENTIONS"}
     assert small.graph["omitted_by_kind"] == {
@@ -297,6 +306,25 @@ def test_unknown_seeds_suggest_close_names(store: GraphStore) -> None:
         select(store, Selection(papers=["doi:10.9999/none"]))
     with pytest.raises(SelectionError):
         select(store, Selection(authors=["Nobody Xtnone"]))
+
+
+def test_suggestions_ask_the_store_for_candidates_only(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store sends the concepts sharing the most three-letter pieces with the name (at
+    most SUGGEST_CANDIDATES), never every concept (once top-concepts with no limit)."""
+    monkeypatch.setattr(seeds, "SUGGEST_CANDIDATES", 1)
+    rows: list[int] = []
+    original = store.query
+
+    def counted(text: str, params: dict | None = None, **options: object) -> QueryResult:
+        result = original(text, params, **options)
+        rows.append(len(result.rows))
+        return result
+
+    monkeypatch.setattr(store, "query", counted)
+    assert seeds.suggest_concepts(store, "XtFormr") == ["XtFormer"]
+    assert rows and sum(rows) <= 3  # one candidate, then its name and aliases
 
 
 def test_paper_and_author_seeds_resolve(store: GraphStore) -> None:
@@ -366,7 +394,7 @@ def test_two_hop_selection_on_examples_matches_an_independent_count(
         return all(not n.startswith("concept:") or n in mentioned or n == seed
                    for n in (edge[0], edge[2]))
 
-    about = example_store.named("papers-by-concept", {"concept": seed, "limit": 10**6})
+    about = run_named(example_store, "papers-by-concept", {"concept": seed, "limit": 10**6})
     first = {(str(r[0]), "MENTIONS", str(r[4])) for r in about.rows}
     first |= {e for e in triples if seed in (e[0], e[2]) and kept(e)}
     frontier = {n for s, _, t in first for n in (s, t)} - {seed}

@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
+from kg.queries import run_named
 from kg.stores import GraphStore, open_store
 from tests.conftest import EXAMPLES, ROOT, SEEDS
 from tests.servers import BoltServer
@@ -143,7 +144,7 @@ def test_app_graph_leads_with_the_papers(
     # a node budget of 10: the centre and 9 papers, not its co-occurring concepts
     assert len(app_graph_papers(hub_store, HUB, monkeypatch, budget=10)) == 9
     with open_store(examples_store) as store:
-        about = {str(r[0]) for r in store.named(
+        about = {str(r[0]) for r in run_named(store,
             "papers-by-concept", {"concept": "concept:transformer"}).rows}
     assert set(app_graph_papers(examples_store, "concept:transformer", monkeypatch)) == about
 
@@ -154,7 +155,7 @@ def test_app_graph_of_transformer_on_the_seed_pages(
     """More papers than the default 300-edge budget: the view shows the newest of them, the
     head of the named query's list (and says what it left out)."""
     with open_store(seeds_store) as store:
-        rows = store.named("papers-by-concept",
+        rows = run_named(store, "papers-by-concept",
                            {"concept": "concept:transformer", "limit": 300}).rows
     shown = app_graph_papers(seeds_store, "concept:transformer", monkeypatch)
     assert set(shown) == {str(r[0]) for r in rows}
@@ -189,9 +190,9 @@ def five_concepts(store: GraphStore) -> dict[str, str]:
 
     def about(concept: str, narrower: bool = True) -> set[str]:
         params = {"concept": concept, "narrower": narrower}
-        return {str(r[0]) for r in store.named("papers-by-concept", params).rows}
+        return {str(r[0]) for r in run_named(store, "papers-by-concept", params).rows}
 
-    top = store.named("top-concepts", {"limit": 1000}).records()
+    top = run_named(store, "top-concepts", {"limit": 1000}).records()
     sizes = {str(r["concept"]): len(about(str(r["concept"]))) for r in top}
     chosen = {"hub": max(sizes, key=lambda c: (sizes[c], c))}
     chosen["narrower"] = next(c for c in sorted(sizes, key=lambda c: (-sizes[c], c))
@@ -212,7 +213,8 @@ def paper_sets(uri: str, concept: str, tmp_path: Path) -> dict[str, set[str]]:
 
     data.clear_caches()
     with open_store(uri) as store:
-        named = {str(r[0]) for r in store.named("papers-by-concept", {"concept": concept}).rows}
+        rows = run_named(store, "papers-by-concept", {"concept": concept}).rows
+        named = {str(r[0]) for r in rows}
     os.environ["PAPER_KG_STORE"] = uri
     page = {str(r["paper"]) for r in data.concept_papers(concept)}
     view = {n for n, kind in data.ego(concept).nodes(data="kind") if kind == "paper"}

@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("neo4j")
 pytest.importorskip("pyoxigraph")
 
-from kg.queries import NAMED_QUERIES
+from kg.queries import NAMED_QUERIES, run_named
 from kg.stores import GraphStore, open_store
 from tests.conftest import EXAMPLES
 from tests.servers import BoltServer, ServerStartError
@@ -65,7 +65,7 @@ def _norm(value: Any) -> Any:
 
 
 def _rows(store: GraphStore, name: str, params: dict[str, Any]) -> list[list[Any]]:
-    return [[_norm(v) for v in row] for row in store.named(name, params).rows]
+    return [[_norm(v) for v in row] for row in run_named(store, name, params).rows]
 
 
 def test_counts_equal(stores: tuple[GraphStore, GraphStore]) -> None:
@@ -78,12 +78,12 @@ def test_counts_equal(stores: tuple[GraphStore, GraphStore]) -> None:
 def _param_sets(rdf: GraphStore) -> dict[str, list[dict[str, Any]]]:
     """Representative parameters taken from the data: the top concept, its name and type,
     the paper and author around it, a word of a title, and the defaults."""
-    top = rdf.named("top-concepts", {"limit": 3}).records()
+    top = run_named(rdf, "top-concepts", {"limit": 3}).records()
     assert top, "no concepts in the example build"
     concept = top[0]
-    papers = rdf.named("papers-by-concept", {"concept": concept["concept"]}).records()
+    papers = run_named(rdf, "papers-by-concept", {"concept": concept["concept"]}).records()
     paper = papers[0]["paper"]
-    ego = rdf.named("ego-network", {"node": paper, "hops": 1}).records()
+    ego = run_named(rdf, "ego-network", {"node": paper, "hops": 1}).records()
     authors = [r["target"] for r in ego if r["rel"] == "AUTHORED_BY"]
     word = max(str(papers[0]["title"]).split(), key=len)[:6]
     sets: dict[str, list[dict[str, Any]]] = {
@@ -135,7 +135,7 @@ def _param_sets(rdf: GraphStore) -> dict[str, list[dict[str, Any]]]:
         ],
     }
     if authors:
-        names = rdf.named("search", {"text": authors[0].split(":", 1)[-1][:4]}).records()
+        names = run_named(rdf, "search", {"text": authors[0].split(":", 1)[-1][:4]}).records()
         by_name = [{"author": r["label"]} for r in names if r["kind"] == "author"]
         sets["author-concepts"] += by_name[:1]
         sets["author-id"] += [{"author": str(r["author"]).upper()} for r in by_name[:1]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +75,19 @@ def test_named_queries_from_the_cli(workdir: Path) -> None:
     lines = csv.stdout.strip().splitlines()
     assert lines[0] == "paper,title,year,role,concept"
     assert len(lines) - 1 == rows[0]["papers"]
+
+
+def test_readme_query_examples_run_as_shown(workdir: Path) -> None:
+    """Every `kg query` example line of the README that needs no server runs on the example
+    build and prints rows (the Neo4j one needs a server: the parity tests cover Cypher)."""
+    readme = (ROOT / "README.md").read_text("utf-8").splitlines()
+    examples = [line.split("  #")[0].strip() for line in readme
+                if line.startswith("kg query ") and "neo4j://" not in line]
+    assert len(examples) >= 3
+    for line in examples:
+        done = kg(*shlex.split(line)[1:], cwd=workdir)
+        assert done.returncode == 0, (line, done.stderr)
+        assert done.stdout.strip(), line
 
 
 def test_query_from_file_and_list(workdir: Path) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper
+from kg.queries import run_named
 from kg.selection import Selection, select, share
 from kg.stores import GraphStore, PaperGraph, open_store
 
@@ -130,7 +131,7 @@ def test_a_budget_smaller_than_the_papers_takes_the_newest_and_counts_the_rest(
     hub: GraphStore,
 ) -> None:
     g = select(hub, Selection(concepts=["Hubformer"], limit=6))
-    rows = hub.named("papers-by-concept", {"concept": HUB}).rows
+    rows = run_named(hub, "papers-by-concept", {"concept": HUB}).rows
     assert papers_of(g) == {str(r[0]) for r in rows[:6]}  # newest first, as the query lists
     assert g.graph["omitted_by_kind"] == {"BROADER": 1, "CO_OCCURS": 14, "MENTIONS": 9}
 
@@ -154,10 +155,10 @@ def test_no_narrower_keeps_the_papers_naming_the_concept(hub: GraphStore) -> Non
 
 
 def test_search_suggestions_and_counts_leave_the_vocabulary_out(hub: GraphStore) -> None:
-    found = {r["id"] for r in hub.named("search", {"text": "hub", "limit": 100}).records()}
+    found = {r["id"] for r in run_named(hub, "search", {"text": "hub", "limit": 100}).records()}
     assert HUB in found and "concept:hubbench" in found
     assert not found & {*VOCAB_ONLY, "concept:mid-layer"}
-    every = hub.named("search", {"text": "hub", "limit": 100, "vocabulary": True}).records()
+    every = run_named(hub, "search", {"text": "hub", "limit": 100, "vocabulary": True}).records()
     assert set(VOCAB_ONLY) <= {r["id"] for r in every}
     counts = hub.counts()
     assert counts["concepts"] == 4 + 14  # hub, SubA, HubBench, DeepThing and the cotopics
@@ -184,14 +185,14 @@ def test_share_is_max_min_fair() -> None:
 def test_concept_trend_counts_the_papers_about_it(hub: GraphStore) -> None:
     """Per year, the same papers as papers-by-concept (with or without narrower concepts)."""
     for narrower in (True, False):
-        rows = hub.named("papers-by-concept", {"concept": "HF net", "narrower": narrower}).rows
+        rows = run_named(hub, "papers-by-concept", {"concept": "HF net", "narrower": narrower}).rows
         per_year: dict[int, set[str]] = {}
         for paper, _, year, _, _ in rows:
             per_year.setdefault(int(year), set()).add(str(paper))
-        trend = hub.named("concept-trend", {"concept": "HF net", "narrower": narrower}).rows
+        trend = run_named(hub, "concept-trend", {"concept": "HF net", "narrower": narrower}).rows
         assert trend == [[HUB, "Hubformer", year, len(papers)]
                          for year, papers in sorted(per_year.items())], narrower
-    assert sum(r[3] for r in hub.named("concept-trend", {"concept": HUB}).rows) == 15
+    assert sum(r[3] for r in run_named(hub, "concept-trend", {"concept": HUB}).rows) == 15
 
 
 def test_a_name_that_means_two_concepts_seeds_both(hub: GraphStore) -> None:
@@ -199,6 +200,6 @@ def test_a_name_that_means_two_concepts_seeds_both(hub: GraphStore) -> None:
     same papers as papers-by-concept, which matches both too."""
     g = select(hub, Selection(concepts=["TWIN"], limit=10_000))
     assert g.graph["seeds"] == ["concept:hubbench", "concept:sub-a"]
-    rows = hub.named("papers-by-concept", {"concept": "TWIN"}).rows
+    rows = run_named(hub, "papers-by-concept", {"concept": "TWIN"}).rows
     assert papers_of(g) == {str(r[0]) for r in rows} == {
         "arxiv:2401.00012", "arxiv:2401.00013", "arxiv:2401.00015"}

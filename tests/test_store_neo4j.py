@@ -13,6 +13,7 @@ import pytest
 pytest.importorskip("neo4j")
 
 from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper
+from kg.queries import run_named
 from kg.stores import open_store
 from kg.stores.base import COUNT_KEYS, PaperGraph, ReadOnlyError, StoreError
 from kg.stores.neo4j import Neo4jStore, parse_uri, type_label, write_clause
@@ -299,7 +300,7 @@ def test_rewrite_replaces_mentions_and_merges_fields(store: Neo4jStore) -> None:
         "MATCH (:Paper {id: $id})-[r:AUTHORED_BY]->(a) RETURN r.position, a.name", {"id": old.id}
     ).rows
     assert authors == [[1, "Alexey Dosovitskiy"]]
-    pair = store.named("top-cooccurring", {"concept": "concept:imagenet"}).rows
+    pair = run_named(store, "top-cooccurring", {"concept": "concept:imagenet"}).rows
     assert pair == []  # ImageNet lost its only paper
     # authors and citations of the old record stay (nodes are never dropped, CITES merge);
     # mentions and co-occurrence follow the new record (ImageNet, no longer mentioned, is
@@ -370,7 +371,7 @@ def test_injection_is_stored_verbatim(store: Neo4jStore) -> None:
             {"id": graph.paper.id},
         ).rows
         assert rows == [[graph.paper.title, graph.paper.abstract, graph.paper.authors[0].name]]
-        found = store.named("search", {"text": graph.paper.title, "limit": 5}).rows
+        found = run_named(store, "search", {"text": graph.paper.title, "limit": 5}).rows
         assert ["paper", graph.paper.id, graph.paper.title] in found
     assert expected_counts(graphs)["mentions"] == after["mentions"]
 
@@ -419,18 +420,18 @@ def test_top_concepts(store: Neo4jStore) -> None:
     graphs = build(store)
     by_concept = _mentions(graphs)
     expected = sorted(((-len(p), c) for c, p in by_concept.items()))
-    rows = store.named("top-concepts").rows
+    rows = run_named(store, "top-concepts").rows
     assert [(r[0], r[3]) for r in rows] == [(c, -n) for n, c in expected]
-    only = store.named("top-concepts", {"type": "architecture", "limit": 2}).rows
+    only = run_named(store, "top-concepts", {"type": "architecture", "limit": 2}).rows
     assert len(only) == 2 and all(r[2] == "architecture" for r in only)
 
 
 def test_papers_by_concept_with_narrower(store: Neo4jStore) -> None:
     graphs = build(store)
     by_concept = _mentions(graphs)
-    plain = store.named("papers-by-concept", {"concept": "transformers", "narrower": False})
+    plain = run_named(store, "papers-by-concept", {"concept": "transformers", "narrower": False})
     assert {r[0] for r in plain.rows} == by_concept["concept:transformer"]
-    wide = store.named("papers-by-concept", {"concept": "concept:transformer"}).records()
+    wide = run_named(store, "papers-by-concept", {"concept": "concept:transformer"}).records()
     expected = {(p, c) for c in ("concept:transformer", "concept:vit") for p in by_concept[c]}
     assert {(r["paper"], r["concept"]) for r in wide} == expected
     years = [r["year"] for r in wide]
@@ -441,7 +442,7 @@ def test_papers_by_concept_with_narrower(store: Neo4jStore) -> None:
 def test_concepts_of_paper_evidence(store: Neo4jStore) -> None:
     graphs = build(store)
     paper = graphs[1].paper
-    rows = store.named("concepts-of-paper", {"paper": paper.id}).records()
+    rows = run_named(store, "concepts-of-paper", {"paper": paper.id}).records()
     expected = sorted(
         (link.id, m.field, m.start, m.end) for link in graphs[1].concepts for m in link.mentions
     )
@@ -453,9 +454,9 @@ def test_concepts_of_paper_evidence(store: Neo4jStore) -> None:
 
 def test_author_concepts_and_trend(store: Neo4jStore) -> None:
     graphs = build(store)
-    rows = store.named("author-concepts", {"author": "albert gu"}).rows
+    rows = run_named(store, "author-concepts", {"author": "albert gu"}).rows
     assert {r[0] for r in rows} == {link.id for link in graphs[2].concepts}
-    trend = store.named("concept-trend", {"concept": "Attention"}).rows
+    trend = run_named(store, "concept-trend", {"concept": "Attention"}).rows
     years = Counter(g.paper.year for g in graphs
                     if g.paper.year and any(c.id == "concept:attention" for c in g.concepts))
     assert [(r[2], r[3]) for r in trend] == sorted(years.items())
@@ -463,17 +464,18 @@ def test_author_concepts_and_trend(store: Neo4jStore) -> None:
 
 def test_top_cooccurring_and_ego(store: Neo4jStore) -> None:
     build(store)
-    rows = store.named("top-cooccurring", {"concept": "self-attention"}).rows
+    rows = run_named(store, "top-cooccurring", {"concept": "self-attention"}).rows
     assert rows and all("concept:attention" in (r[0], r[2]) for r in rows)
     assert all(r[0] < r[2] for r in rows)
     weights = [r[4] for r in rows]
     assert weights == sorted(weights, reverse=True)
-    ego = store.named("ego-network", {"node": "concept:vit", "hops": 1}).records()
+    ego = run_named(store, "ego-network", {"node": "concept:vit", "hops": 1}).records()
     nodes = {r["source"] for r in ego} | {r["target"] for r in ego}
     assert "arxiv:2010.11929" in nodes and "concept:transformer" in nodes
     assert "name:albert-gu" not in nodes
-    two = store.named("ego-network", {"node": "concept:vit", "hops": 2, "types": "paper,concept"})
+    params = {"node": "concept:vit", "hops": 2, "types": "paper,concept"}
+    two = run_named(store, "ego-network", params)
     kinds = {row[1] for row in two.rows} | {row[4] for row in two.rows}
     assert kinds <= {"paper", "concept"} and len(two.rows) > len(ego)
-    assert len(store.named("ego-network", {"node": "concept:vit", "limit": 2}).rows) == 2
+    assert len(run_named(store, "ego-network", {"node": "concept:vit", "limit": 2}).rows) == 2
 

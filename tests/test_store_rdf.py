@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper
-from kg.queries import NAMED_QUERIES, QueryParamError
+from kg.queries import NAMED_QUERIES, QueryParamError, run_named
 from kg.stores import GraphStore, PaperGraph, ReadOnlyError, StoreError, open_store
 from kg.stores.rdf import bind_text, paper_iri, sparql_kind, sparql_literal
 
@@ -128,9 +128,9 @@ def test_reextraction_replaces_mentions_and_cooccurrence(store: GraphStore) -> N
     store.update_cooccurrence([])
     counts = store.counts()
     assert counts["mentions"] == EXPECTED["mentions"] - 3
-    rows = store.named("concepts-of-paper", {"paper": "arxiv:2010.11929"}).rows
+    rows = run_named(store, "concepts-of-paper", {"paper": "arxiv:2010.11929"}).rows
     assert [(r[0], r[3]) for r in rows] == [("concept:vit", "used")]
-    pairs = store.named("top-cooccurring", {}).rows
+    pairs = run_named(store, "top-cooccurring", {}).rows
     # left: (adam, transformer) from attention and (foonet, imagenet) from foo, weight 1 each
     assert [(r[0], r[2], r[4]) for r in pairs] == [
         ("concept:adam", "concept:transformer", 1),
@@ -162,7 +162,7 @@ def test_title_overwritten_by_newer_record(store: GraphStore) -> None:
     fill(store)
     paper = Paper("FooNet for everything, revised", doi="10.1234/foo")
     store.write_papers([PaperGraph(paper, [])])
-    rows = store.named("search", {"text": "foonet for"}).rows
+    rows = run_named(store, "search", {"text": "foonet for"}).rows
     assert rows == [["paper", "doi:10.1234/foo", "FooNet for everything, revised"]]
 
 
@@ -187,12 +187,12 @@ def test_injection_text_is_stored_verbatim(store: GraphStore, evil: str, deferre
         "SELECT ?n WHERE { ?a a pkg:Author ; foaf:name ?n FILTER(STRSTARTS(?n, 'Eve')) }"
     ).rows
     assert name == [[paper.authors[0].name]]
-    evidence = store.named("concepts-of-paper", {"paper": paper.id}).records()
+    evidence = run_named(store, "concepts-of-paper", {"paper": paper.id}).records()
     assert [(e["name"], e["sentence"]) for e in evidence] == [
         (f"Name {evil}", f"We use {evil}.")
     ]
     # the searched text is itself hostile: bound as a literal, it finds exactly the paper
-    found = store.named("search", {"text": paper.title.removeprefix("Title ")}).rows
+    found = run_named(store, "search", {"text": paper.title.removeprefix("Title ")}).rows
     assert ["paper", paper.id, paper.title] in found
     # nothing that existed before was removed
     assert before <= triples(store)
@@ -205,7 +205,7 @@ def test_hostile_parameters_change_nothing(store: GraphStore, evil: str) -> None
     before = triples(store)
     for name in ("papers-by-concept", "author-concepts", "concepts-of-paper"):
         key = NAMED_QUERIES[name].required[0]
-        assert store.named(name, {key: evil}).rows == []
+        assert run_named(store, name, {key: evil}).rows == []
     assert triples(store) == before
 
 
@@ -224,7 +224,7 @@ def test_named_queries_have_declared_columns(store: GraphStore) -> None:
         "paper-id": {"arxiv": "2010.11929"},
     }
     for name, query in NAMED_QUERIES.items():
-        result = store.named(name, args.get(name, {}))
+        result = run_named(store, name, args.get(name, {}))
         assert result.columns == list(query.columns)
         assert result.rows, name
         assert all(len(row) == len(query.columns) for row in result.rows)
@@ -232,33 +232,33 @@ def test_named_queries_have_declared_columns(store: GraphStore) -> None:
 
 def test_named_query_rows(store: GraphStore) -> None:
     fill(store)
-    top = store.named("top-concepts", {"limit": "3"}).rows
+    top = run_named(store, "top-concepts", {"limit": "3"}).rows
     assert top == [
         ["concept:adam", "Adam", "method", 2],
         ["concept:imagenet", "ImageNet", "benchmark", 2],
         ["concept:transformer", "Transformer", "architecture", 2],
     ]
-    bench = store.named("top-concepts", {"type": "benchmark"}).rows
+    bench = run_named(store, "top-concepts", {"type": "benchmark"}).rows
     assert [r[0] for r in bench] == ["concept:imagenet"]
     # by alias, with narrower concepts (ViT is narrower than Transformer)
-    rows = store.named("papers-by-concept", {"concept": "tf"}).rows
+    rows = run_named(store, "papers-by-concept", {"concept": "tf"}).rows
     assert rows == [
         ["arxiv:2010.11929", "An Image is Worth 16x16 Words", 2020, "used", "concept:transformer"],
         ["arxiv:2010.11929", "An Image is Worth 16x16 Words", 2020, "proposed", "concept:vit"],
         ["arxiv:1706.03762", "Attention Is All You Need", 2017, "proposed",
          "concept:transformer"],
     ]
-    exact = store.named("papers-by-concept", {"concept": "tf", "narrower": "false"}).rows
+    exact = run_named(store, "papers-by-concept", {"concept": "tf", "narrower": "false"}).rows
     assert [r[4] for r in exact] == ["concept:transformer", "concept:transformer"]
-    author = store.named("author-concepts", {"author": "noam shazeer"}).rows
+    author = run_named(store, "author-concepts", {"author": "noam shazeer"}).rows
     assert [(r[0], r[3]) for r in author] == [
         ("concept:adam", 2), ("concept:transformer", 2), ("concept:imagenet", 1),
         ("concept:vit", 1),
     ]
-    trend = store.named("concept-trend", {"concept": "Transformer"}).rows
+    trend = run_named(store, "concept-trend", {"concept": "Transformer"}).rows
     assert trend == [["concept:transformer", "Transformer", 2017, 1],
                      ["concept:transformer", "Transformer", 2020, 1]]
-    evidence = store.named("concepts-of-paper", {"paper": "doi:10.1234/foo"}).records()
+    evidence = run_named(store, "concepts-of-paper", {"paper": "doi:10.1234/foo"}).records()
     assert evidence[0] == {
         "concept": "concept:foonet", "name": "FooNet", "type": "architecture",
         "role": "proposed", "confidence": 0.75, "field": "abstract", "start": 7, "end": 13,
@@ -268,17 +268,17 @@ def test_named_query_rows(store: GraphStore) -> None:
 
 def test_ego_network(store: GraphStore) -> None:
     fill(store)
-    rows = store.named("ego-network", {"node": "doi:10.1234/foo"}).records()
+    rows = run_named(store, "ego-network", {"node": "doi:10.1234/foo"}).records()
     edges = sorted((r["rel"], r["source"], r["target"]) for r in rows)
     assert edges == [
         ("AUTHORED_BY", "doi:10.1234/foo", "name:jane-roe"),
         ("MENTIONS", "doi:10.1234/foo", "concept:foonet"),
         ("MENTIONS", "doi:10.1234/foo", "concept:imagenet"),
     ]
-    wider = store.named("ego-network", {"node": "doi:10.1234/foo", "hops": 2}).records()
+    wider = run_named(store, "ego-network", {"node": "doi:10.1234/foo", "hops": 2}).records()
     assert len(wider) > len(rows)
     assert {"CO_OCCURS", "MENTIONS", "AUTHORED_BY"} <= {r["rel"] for r in wider}
-    only = store.named("ego-network", {"node": "doi:10.1234/foo", "hops": 2,
+    only = run_named(store, "ego-network", {"node": "doi:10.1234/foo", "hops": 2,
                                        "types": "benchmark, Paper"}).records()
     for row in only:
         for end in ("source", "target"):
@@ -301,9 +301,9 @@ def test_query_errors_are_store_errors(store: GraphStore) -> None:
     with pytest.raises(StoreError, match="not a valid SPARQL"):
         store.query("SELEKT nothing")
     with pytest.raises(QueryParamError, match="--param concept"):
-        store.named("papers-by-concept", {})
+        run_named(store, "papers-by-concept", {})
     with pytest.raises(QueryParamError, match="whole number"):
-        store.named("top-concepts", {"limit": "many"})
+        run_named(store, "top-concepts", {"limit": "many"})
 
 
 @settings(max_examples=60, deadline=None,
@@ -389,7 +389,7 @@ def test_backends_agree_on_every_named_query(tmp_path: Path) -> None:
         fill(rl)
         for name, calls in args.items():
             for params in calls:
-                assert ox.named(name, params).rows == rl.named(name, params).rows, name
+                assert run_named(ox, name, params).rows == run_named(rl, name, params).rows, name
 
 
 def test_refresh_recomputes_every_derived_triple(store: GraphStore) -> None:
@@ -448,7 +448,7 @@ def test_concept_id_slug_and_name_give_the_same_rows(store: GraphStore, concept:
     name = {info.id: info.name for info in vocabulary()}[concept]
     given = (concept, concept.removeprefix("concept:"), name.upper())
     for query, extra in (("papers-by-concept", {"narrower": False}), ("concept-trend", {})):
-        rows = [store.named(query, {"concept": one, **extra}).rows for one in given]
+        rows = [run_named(store, query, {"concept": one, **extra}).rows for one in given]
         assert rows[0] and rows[0] == rows[1] == rows[2], query
 
 
@@ -497,10 +497,11 @@ def test_papers_by_concept_limits_are_the_first_rows_of_the_full_list(store: Gra
     never drops a row the limit keeps: every limit gives the head of the full ordered list."""
     fill(store)
     params = {"concept": "concept:transformer"}
-    full = store.named("papers-by-concept", params).rows
+    full = run_named(store, "papers-by-concept", params).rows
     assert len({row[2] for row in full}) >= 2  # several years, so the cutoff matters
     for limit in range(1, len(full) + 1):
-        assert store.named("papers-by-concept", {**params, "limit": limit}).rows == full[:limit]
+        rows = run_named(store, "papers-by-concept", {**params, "limit": limit}).rows
+        assert rows == full[:limit]
 
 
 def test_a_killed_builds_spool_files_are_removed(

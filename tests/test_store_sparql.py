@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.queries import NAMED_QUERIES
+from kg.queries import NAMED_QUERIES, run_named
 from kg.stores import ReadOnlyError, StoreError, open_store
 from kg.stores.sparql import SparqlStore, parse_uri
 from tests.servers import free_port
@@ -55,7 +55,7 @@ def test_remote_graph_equals_embedded(remote) -> None:
         fill(local)
         assert triples(remote) == triples(local)
         for name, params in PARAMS.items():
-            assert remote.named(name, params).rows == local.named(name, params).rows, name
+            assert run_named(remote, name, params).rows == run_named(local, name, params).rows, name
     assert set(PARAMS) == set(NAMED_QUERIES)
 
 
@@ -82,8 +82,8 @@ def test_remote_without_graph_store_protocol(sparql_server) -> None:
 def test_remote_injection(remote, evil: str) -> None:
     fill(remote)
     before = triples(remote)
-    assert remote.named("search", {"text": evil}).rows == []
-    assert remote.named("papers-by-concept", {"concept": evil}).rows == []
+    assert run_named(remote, "search", {"text": evil}).rows == []
+    assert run_named(remote, "papers-by-concept", {"concept": evil}).rows == []
     assert triples(remote) == before
     rows = remote.query("SELECT ?x WHERE { BIND($v AS ?x) }", {"v": evil}).rows
     assert rows == [[evil]]

@@ -30,6 +30,7 @@ SAMPLES = {
     "text": "transformer",
     "author": "Ashish Vaswani",
     "node": "concept:transformer",
+    "paper": "arxiv:1706.03762",
 }
 
 
@@ -52,12 +53,23 @@ def to_csv(columns: list[str], rows: list[list[Any]]) -> str:
 
 
 def _load_example() -> None:
+    """Fill the console with a named query as it runs on this store for sample parameters:
+    its text and every parameter it binds, so that Run gives the named query's rows."""
     name = st.session_state.get("console:example")
     if not name:
         return
-    st.session_state["console:text"] = data.example_queries().get(name, "")
     spec = NAMED_QUERIES[name]
-    params = {k: (SAMPLES.get(k, "") if v is None else v) for k, v in spec.params.items()}
+    samples = {k: (SAMPLES.get(k, "") if v is None else v) for k, v in spec.params.items()}
+    try:
+        text, params, empty = data.console_example(name, samples)
+    except Exception as error:
+        st.session_state["console:text"] = ""
+        st.session_state["console:params"] = json.dumps(samples)
+        st.error(data.friendly(error))
+        return
+    if empty:
+        st.info(f"Nothing in this store matches the sample parameters {json.dumps(samples)}.")
+    st.session_state["console:text"] = text
     st.session_state["console:params"] = json.dumps(params)
 
 
@@ -72,7 +84,7 @@ def render() -> None:
     )
     st.selectbox(
         "Example (named queries)",
-        ["", *list(data.example_queries())],
+        ["", *NAMED_QUERIES],
         format_func=lambda n: n and f"{n} — {NAMED_QUERIES[n].description}",
         key="console:example",
         on_change=_load_example,
@@ -94,15 +106,8 @@ def render() -> None:
     if not writable and looks_like_write(text, dialect):
         st.error(data.friendly(ReadOnlyError("write query")))
         return
-    example = st.session_state.get("console:example")
     try:
-        # an unedited example of a query with lookups (or list or name-key parameters)
-        # needs them computed first ($targets, $author_key)
-        if example and NAMED_QUERIES[example].prepared \
-                and text == data.example_queries().get(example):
-            result = data.console_named(example, params)
-        else:
-            result = data.console_query(text, params)
+        result = data.console_query(text, params)
     except Exception as error:
         st.error(data.friendly(error))
         return

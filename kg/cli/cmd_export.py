@@ -9,7 +9,8 @@ import typer
 from kg.cli.output import err, fail, print_summary
 from kg.export import ExportError, budget_note, empty_reason, export, exporter, format_names
 from kg.graph import KINDS, RELS, graph_counts, kind_of
-from kg.selection import ALL, DEFAULT_LIMIT, Selection, SelectionError, select
+from kg.seeds import SelectionError
+from kg.selection import ALL, DEFAULT_LIMIT, Selection, select
 from kg.stores import DEFAULT_STORE, StoreError, open_store
 
 

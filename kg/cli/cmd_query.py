@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from kg.cli.output import OutputFormat, err, fail, open_output, print_rows
-from kg.queries import NAMED_QUERIES, QueryParamError
+from kg.queries import NAMED_QUERIES, QueryParamError, run_named
 from kg.stores import DEFAULT_STORE, ReadOnlyError, RemoteAccessError, StoreError, open_store
 
 
@@ -102,7 +102,7 @@ def query_command(
         raise fail(str(error)) from None
     try:
         if named is not None:
-            result = graph.named(named, params)
+            result = run_named(graph, named, params)
         else:
             if dialect != graph.dialect:
                 raise fail(

@@ -6,7 +6,6 @@ venue, abstract and the concepts as keywords. An entry keeps the type its record
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 import bibtexparser
@@ -16,6 +15,7 @@ from bibtexparser.model import Entry, Field
 
 from kg.export import ExportContext, Exporter, node_label, ordered_authors, papers
 from kg.export._papers import VENUE_FIELDS, entry_type, paper_concepts
+from kg.normalize import ascii_fold
 
 _LATEX = {
     "\\": r"\textbackslash{}",
@@ -36,8 +36,7 @@ def latex_escape(text: str) -> str:
 
 
 def _key_part(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]", "", ascii_text)
+    return re.sub(r"[^A-Za-z0-9]", "", ascii_fold(text))
 
 
 def cite_key(authors: list[str], year: object, title: str) -> str:

@@ -10,8 +10,8 @@ from pathlib import Path
 import networkx as nx
 from pyvis.network import Network
 
+from kg.analytics import concept_communities, rank_nodes
 from kg.export import ExportContext, Exporter, node_label
-from kg.graph import concept_communities, rank_nodes
 
 COLORS = {
     "paper": "#4e79a7",

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg.analytics import concept_communities
 from kg.export import ExportContext, Exporter, node_label
-from kg.graph import concept_communities
 
 TERMINOLOGY = {
     "item": "Node",

@@ -1,41 +1,24 @@
-"""Named queries shared by the CLI, the app and the exports, written once per dialect.
+"""Named queries shared by the CLI, the app and the exports, one small function each.
 
-Each query is ``kg/queries/<dialect>/<name>.<rq|cypher>``; the spec below is its contract:
-parameters with defaults and the result columns, identical on every backend (the parity
-test compares rows). Parameters reach the store as bound parameters (Cypher ``$name``;
-SPARQL ``$name`` variables substituted with escaped RDF terms), never by string pasting.
-
-A query file may hold conditional blocks, one test on an integer parameter per block::
-
-    #if hops >= 2          (Cypher: //if hops >= 2); also <=, ==, != and NAME == ""
-                           NAME == id (the value looks like an id, e.g. "concept:vit"),
-                           NAME == name (not empty, not an id: a name to resolve) and
-                           NAME allows WORD (a comma list that is empty or names WORD)
-    ...
-    #endif                 (Cypher: //endif)
-
-``NamedQuery.text(dialect, params)`` keeps only the blocks whose test holds (parameter
-defaults fill in), so the engine never plans work the parameters rule out: Oxigraph evaluates
-UNION branches before a FILTER could discard them. Use the rendered text, not the raw file.
-
-Two kinds of small queries may run first (``run_named``): a probe ``<name>.PROBE`` sets an
-integer parameter to whether it has rows (e.g. whether stored figures answer the query), a
-lookup sets a list parameter to the first column of its rows (e.g. the concept ids a name
-matches, bound as ``VALUES``), so that the query starts from a few known nodes; a lookup is
-the file ``<name>.LOOKUP`` or another named query (``papers-by-concept`` starts from the
-rows of ``concepts-under``: "the concepts below X" is written once).
-
-Parameters may also be lists (``list_params``: several node ids, bound as ``VALUES`` /
-a Cypher list) and folded name keys (``name_keys``: ``author_key`` = the accent- and
-case-folded key of ``author``, kg.normalize.name_key), computed here so that every
-dialect compares names the same way.
+A named query is a contract (``NamedQuery``: parameters with defaults, result columns,
+identical on every backend; the parity test compares rows) and a function that prepares
+it for a store: it makes the lookups the query starts from (the concept ids a name means,
+an author's ids, whether a hub's stored pairs answer it) as explicit calls, chooses among
+plain query files ``kg/queries/<dialect>/<name>[.<variant>].<rq|cypher>`` (no conditionals
+inside a file: a variant per case, so the engine never plans work the parameters rule out;
+Oxigraph evaluates UNION branches before a FILTER could discard them) and returns the text
+with the parameters to bind. Parameters reach the store as bound parameters (Cypher
+``$name``; SPARQL ``$name`` variables replaced by escaped RDF terms), never by string
+pasting. ``prepare`` is also what the app's console shows as an example: that text with
+those parameters runs as shown.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kg.model import display_name
@@ -48,75 +31,41 @@ if TYPE_CHECKING:
 
 QUERY_DIR = shipped("kg.queries")
 EXTENSIONS = {"sparql": "rq", "cypher": "cypher"}
-_BLOCK = re.compile(
-    r"^[ \t]*(?:#|//)if[ \t]+(\w+)[ \t]*(>=|<=|==|!=|allows)[ \t]*(-?\d+|\"\"|id|name|[A-Z_]+)"
-    r"[ \t]*\n"
-    r"((?:(?!^[ \t]*(?:#|//)if[ \t]).)*?)"  # innermost: no #if inside
-    r"^[ \t]*(?:#|//)endif[ \t]*\n",
-    re.MULTILINE | re.DOTALL,
-)
-_STRAY = re.compile(r"^[ \t]*(?:#|//)(?:if|endif)\b.*$", re.MULTILINE)
-_ID = re.compile(r"^[a-z][a-z0-9]*:\S")
-_TESTS = {
-    ">=": lambda a, b: a >= b,
-    "<=": lambda a, b: a <= b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
+_ID = re.compile(r"^[a-z][a-z0-9]*:\S")  # "concept:vit", "orcid:…": looked up exactly
+HUB_PAIRS = 300  # heaviest pairs stored per hub concept (kg/derived.py)
+RANKED_PAIRS = 1000  # pairs ranked by the build (pkg:rank, kg/derived.py)
+RELATIONS = ("AUTHORED_BY", "MENTIONS", "CITES", "BROADER", "CO_OCCURS")
 
 
-def _holds(name: str, op: str, operand: str, params: dict[str, Any]) -> bool:
-    value = params.get(name)
-    if op == "allows":  # a comma list of words: empty means every word
-        listed = {part.strip().upper() for part in str(value or "").split(",") if part.strip()}
-        return not listed or operand.upper() in listed
-    if not operand.lstrip("-").isdigit() and operand not in {'""', "id", "name"}:
-        raise QueryParamError(f"query block: {op} {operand} needs a number, \"\", id or name")
-    if operand in {"id", "name"}:  # ids are looked up exactly, names resolved by a scan
-        if op not in {"==", "!="}:
-            raise QueryParamError(f"query block: only == and != test {name} against {operand}")
-        is_id = isinstance(value, str) and bool(_ID.match(value))
-        kind = "id" if is_id else "name" if value not in (None, "") else ""
-        return _TESTS[op](kind, operand)
-    if operand == '""':  # empty or not: string parameters
-        if op not in {"==", "!="}:
-            raise QueryParamError(f'query block: only == "" and != "" test {name}')
-        return _TESTS[op](value in (None, ""), True)
-    if not isinstance(value, int):  # a bool tests as 0 or 1
-        raise QueryParamError(f"query block needs the whole-number parameter {name}")
-    return bool(_TESTS[op](int(value), int(operand)))
+class QueryParamError(ValueError):
+    """A named query was called with a missing or unknown parameter."""
 
 
-def render(text: str, params: dict[str, Any]) -> str:
-    """Keep the ``#if NAME OP N`` … ``#endif`` blocks (OP: >=, <=, ==, !=; N an integer, or
-    ``""`` / ``id`` / ``name`` with == / != to test a string for being empty / looking like
-    an id / being anything else) whose test holds, drop the others; blocks may nest."""
-    while True:  # innermost blocks first, so blocks may nest
-        kept = _BLOCK.sub(
-            lambda m: m.group(4) if _holds(m.group(1), m.group(2), m.group(3), params) else "",
-            text,
-        )
-        if kept == text:
-            break
-        text = kept
-    stray = _STRAY.search(text)
-    if stray:
-        raise QueryParamError(f"query text: unmatched or malformed block line {stray.group(0)!r}")
-    return text
+@cache
+def read(dialect: str, *names: str) -> str:
+    """The text of the query files ``names`` of a dialect, one after the other (ego-network
+    is put together from a head, a frontier, edge branches and a tail)."""
+    ext = EXTENSIONS[dialect]
+    return "".join((QUERY_DIR / dialect / f"{name}.{ext}").read_text("utf-8") for name in names)
+
+
+def looks_like_id(value: object) -> bool:
+    """Whether a parameter is an id (looked up exactly) rather than a name to resolve."""
+    return isinstance(value, str) and bool(_ID.match(value))
 
 
 @dataclass(frozen=True)
-class Lookup:
-    """A list parameter filled before the query runs, when the test ``when`` (as in #if)
-    holds: the first column of the rows of ``query`` (a named query, run with the
-    parameters it shares with the caller) or, without one, of the file <name>.<LOOKUP>."""
+class Prepared:
+    """A query text of the store's dialect and every parameter it binds."""
 
-    when: str  # tests joined by "&&" must all hold
-    query: str | None = None
-    fixed: dict[str, Any] = field(default_factory=dict)  # parameters the lookup runs with
+    text: str
+    params: dict[str, Any]
+    # a lookup found nothing to start from: no rows, and the query is not sent (rdflib
+    # rejects an empty VALUES)
+    empty: bool = False
 
-    def holds(self, params: dict[str, Any]) -> bool:
-        return all(_holds(*test.split(), params) for test in self.when.split("&&"))
+
+Plan = Callable[["GraphStore", dict[str, Any]], Prepared]
 
 
 @dataclass(frozen=True)
@@ -124,50 +73,136 @@ class NamedQuery:
     name: str
     description: str
     columns: tuple[str, ...]
+    plan: Plan
     params: dict[str, Any] = field(default_factory=dict)  # name -> default (None = required)
     required: tuple[str, ...] = ()
-    # facts about the data the text depends on: a probe PROBE is the file
-    # <name>.PROBE.<ext> of a dialect, a SELECT on the same parameters; it sets the integer
-    # parameter PROBE to 1 if it returns a row, else 0 (0 where the dialect has no such file)
-    probes: tuple[str, ...] = ()
-    # list parameters looked up first, LOOKUP -> the test (as in #if) of when: LOOKUP is the
-    # first column of the rows of the file <name>.LOOKUP.<ext>, a SELECT on the same
-    # parameters, in dialects that have it; there the query starts from the listed values
-    # (Oxigraph does not start from a sub-select), so it has no rows when a list is empty.
-    # Elsewhere, or when the test fails, the query resolves them itself. A Lookup naming a
-    # named query runs in every dialect
-    lookups: dict[str, Lookup] = field(default_factory=dict)
     # parameters that may hold several values (a str is one value): bound as lists
     list_params: tuple[str, ...] = ()
-    # KEY -> NAME: the parameter KEY is set to the folded name key of NAME (accents, case
-    # and punctuation dropped, 'Last, First' turned round: 'Kaiser, Łukasz' -> 'lukasz kaiser')
-    name_keys: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def prepared(self) -> bool:
-        """Whether run_named computes parameters the text alone lacks (console examples)."""
-        return bool(self.lookups or self.list_params or self.name_keys)
-
-    def text(self, dialect: str, params: dict[str, Any] | None = None) -> str:
-        """The query text for these parameters (defaults for the missing ones): the file
-        with only the ``#if`` blocks the parameter values need."""
-        defaults = {**dict.fromkeys(self.probes, 0), **dict.fromkeys(self.name_keys, ""),
-                    **self.params}
-        return render(_read(dialect, self.name), {**defaults, **(params or {})})
 
 
-def _path(dialect: str, name: str) -> Path:
-    """The file of a query (``name``) or of a probe (``name.PROBE``) in a dialect."""
-    return QUERY_DIR / dialect / f"{name}.{EXTENSIONS[dialect]}"
+def _ids(result: QueryResult) -> list[str]:
+    """The first column of a lookup's rows, without repeats."""
+    return list(dict.fromkeys(str(row[0]) for row in result.rows))
 
 
-def _read(dialect: str, name: str) -> str:
-    return _path(dialect, name).read_text("utf-8")
+def _file(name: str) -> Plan:
+    """The plan of a query that is one file in every dialect, bound as called."""
+    return lambda store, p: Prepared(read(store.dialect, name), p)
 
 
-_MATCHED = Lookup('concept != ""', "concepts-under", {"narrower": False, "vocabulary": True})
-_BELOW = Lookup('concept != ""', "concepts-under", {"vocabulary": False})
-_AUTHORS = Lookup('author != ""', "author-id")
+def _matched(store: GraphStore, concept: str, narrower: bool = False,
+             vocabulary: bool = True) -> list[str]:
+    """The ids of concepts-under: the concepts ``concept`` means (and those below them)."""
+    params = {"concept": concept, "narrower": narrower, "vocabulary": vocabulary}
+    return _ids(run_named(store, "concepts-under", params))
+
+
+def _authors(store: GraphStore, author: str) -> list[str]:
+    """The ids of author-id: the authors an id or a name means."""
+    return _ids(run_named(store, "author-id", {"author": author}))
+
+
+def _has_heaviest_pairs(store: GraphStore, node: str) -> bool:
+    """Whether ``node`` is a hub concept with stored heaviest pairs (RDF stores only)."""
+    if store.dialect != "sparql":
+        return False
+    return bool(store.query(read("sparql", "heaviest-pairs"), {"node": [node]}).rows)
+
+
+def _top_concepts(store: GraphStore, p: dict[str, Any]) -> Prepared:
+    variant = "top-concepts" if store.dialect == "cypher" or not p["type"] else \
+        "top-concepts.of-type"
+    return Prepared(read(store.dialect, variant), p)
+
+
+def _concepts_under(store: GraphStore, p: dict[str, Any]) -> Prepared:
+    variant = "concepts-under" if looks_like_id(p["concept"]) else "concepts-under.by-name"
+    return Prepared(read(store.dialect, variant), p)
+
+
+def _papers_by_concept(store: GraphStore, p: dict[str, Any]) -> Prepared:
+    """Starts from the concepts below the concept (concepts-under, written once) and, in
+    SPARQL, from the oldest year the first ``limit`` rows can have (stored figures)."""
+    targets = _matched(store, p["concept"], p["narrower"], vocabulary=False)
+    params = {**p, "targets": targets}
+    if not targets:
+        return Prepared(read(store.dialect, "papers-by-concept"), params, empty=True)
+    if store.dialect == "sparql":
+        cutoff = store.query(read("sparql", "papers-by-concept.cutoff"), params).rows
+        params["cutoff"] = int(cutoff[0][0]) if cutoff else -1
+    return Prepared(read(store.dialect, "papers-by-concept"), params)
+
+
+def _author_id(store: GraphStore, p: dict[str, Any]) -> Prepared:
+    """Names compare by their folded key ('Kaiser, Łukasz' -> 'lukasz kaiser')."""
+    author_key = name_key(display_name(str(p["author"])))
+    return Prepared(read(store.dialect, "author-id"), {**p, "author_key": author_key})
+
+
+def _of_authors(name: str) -> Plan:
+    """A query of the authors author-id finds for ``author`` (several may match)."""
+
+    def plan(store: GraphStore, p: dict[str, Any]) -> Prepared:
+        authors = _authors(store, p["author"])
+        return Prepared(read(store.dialect, name), {**p, "authors": authors}, not authors)
+
+    return plan
+
+
+def _top_cooccurring(store: GraphStore, p: dict[str, Any]) -> Prepared:
+    """SPARQL: the pairs ranked by the build, the heaviest by a threshold, a hub's stored
+    pairs, or the pairs of the matched concepts; Cypher resolves the concept itself."""
+    if store.dialect == "cypher":
+        return Prepared(read("cypher", "top-cooccurring"), p)
+    concept = p["concept"]
+    if not concept:
+        ranked = p["limit"] <= RANKED_PAIRS
+        return Prepared(read("sparql", "top-cooccurring" if ranked else
+                             "top-cooccurring.heaviest"), p)
+    if p["limit"] <= HUB_PAIRS and looks_like_id(concept) and \
+            _has_heaviest_pairs(store, concept):
+        return Prepared(read("sparql", "top-cooccurring.of-hub"), p)
+    matched = _matched(store, concept)
+    return Prepared(read("sparql", "top-cooccurring.of-concepts"), {**p, "matched": matched},
+                    not matched)
+
+
+def _concept_trend(store: GraphStore, p: dict[str, Any]) -> Prepared:
+    """Every concept's own papers per year, or those of the matched concepts (and, with
+    narrower, of the concepts below them)."""
+    if not p["concept"]:
+        return Prepared(read(store.dialect, "concept-trend"), p)
+    params = {**p, "matched": _matched(store, p["concept"])}
+    if not p["narrower"]:
+        return Prepared(read(store.dialect, "concept-trend.of-concepts"), params,
+                        not params["matched"])
+    params["targets"] = _matched(store, p["concept"], narrower=True, vocabulary=False) \
+        if params["matched"] else []
+    return Prepared(read(store.dialect, "concept-trend.below-concepts"), params,
+                    not params["targets"])
+
+
+def _ego_network(store: GraphStore, p: dict[str, Any]) -> Prepared:
+    """SPARQL: a head, the frontier for ``hops``, the edges asked for (or a hub's stored
+    heaviest pairs when they are exactly the answer), a tail; Cypher: one file."""
+    if store.dialect == "cypher":
+        return Prepared(read("cypher", "ego-network"), p)
+    rels = [r for r in p["rels"].replace(" ", "").upper().split(",") if r]
+    hub = (len(p["node"]) == 1 and p["hops"] <= 1 and p["types"] == ""
+           and p["limit"] <= HUB_PAIRS and rels in ([], ["CO_OCCURS"])
+           and _has_heaviest_pairs(store, p["node"][0]))
+    hops = f"ego-network.hops-{min(max(p['hops'], 1), 3)}"
+    edges = ["ego-network.heaviest"] if hub else ["ego-network.edges"] + [
+        f"ego-network.edges.{rel}" for rel in RELATIONS if not rels or rel in rels]
+    names = ("ego-network.head", hops, *edges, "ego-network.tail")
+    return Prepared(read("sparql", *names), p)
+
+
+def _search(store: GraphStore, p: dict[str, Any]) -> Prepared:
+    """Author names also match by their folded key ("lukasz" finds "Łukasz Kaiser")."""
+    text_key = name_key(display_name(str(p["text"])))
+    return Prepared(read(store.dialect, "search"), {**p, "text_key": text_key})
+
 
 NAMED_QUERIES: dict[str, NamedQuery] = {
     q.name: q
@@ -177,6 +212,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             "Concepts used by the most papers (papers naming the concept itself), optionally "
             "of one type.",
             ("concept", "name", "type", "papers"),
+            _top_concepts,
             {"type": "", "limit": 20},
         ),
         NamedQuery(
@@ -185,6 +221,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             "them (skos:broader* / BROADER*): whose mentions make 'the papers about' it. "
             "Only concepts some paper mentions unless vocabulary.",
             ("concept", "name", "type", "papers"),
+            _concepts_under,
             {"concept": None, "narrower": True, "vocabulary": False},
             ("concept",),
         ),
@@ -193,30 +230,31 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             "The papers about a concept (id, name or alias): those mentioning it or, with "
             "narrower (default), a concept below it (concepts-under).",
             ("paper", "title", "year", "role", "concept"),
+            _papers_by_concept,
             {"concept": None, "narrower": True, "limit": 1000},
             ("concept",),
-            lookups={"targets": _BELOW, "cutoff": Lookup('concept != ""')},
         ),
         NamedQuery(
             "author-id",
             "Ids of the authors an id or a name means (accents and case folded).",
             ("author", "name"),
+            _author_id,
             {"author": None},
             ("author",),
-            name_keys={"author_key": "author"},
         ),
         NamedQuery(
             "papers-by-author",
             "The papers of an author (id, or a name with accents and case folded: author-id).",
             ("paper", "title", "year", "author", "position"),
+            _of_authors("papers-by-author"),
             {"author": None, "limit": 1000},
             ("author",),
-            lookups={"authors": _AUTHORS},
         ),
         NamedQuery(
             "concepts-of-paper",
             "A paper's concepts with role and the evidence of every mention.",
             ("concept", "name", "type", "role", "confidence", "field", "start", "end", "sentence"),
+            _file("concepts-of-paper"),
             {"paper": None},
             ("paper",),
         ),
@@ -225,27 +263,24 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             "The concepts of an author's papers (author id or name: author-id), by number of "
             "papers.",
             ("concept", "name", "type", "papers"),
+            _of_authors("author-concepts"),
             {"author": None, "limit": 100},
             ("author",),
-            lookups={"authors": _AUTHORS},
         ),
         NamedQuery(
             "top-cooccurring",
             "Concept pairs that appear in the most papers together, optionally around one concept.",
             ("concept_a", "name_a", "concept_b", "name_b", "weight"),
+            _top_cooccurring,
             {"concept": "", "limit": 20},
-            probes=("hub",),
         ),
         NamedQuery(
             "concept-trend",
             "Papers per year: of every concept (its own papers) or of one concept (the papers "
             "about it, with narrower concepts unless narrower=false).",
             ("concept", "name", "year", "papers"),
+            _concept_trend,
             {"concept": "", "narrower": True},
-            lookups={
-                "matched": _MATCHED,
-                "targets": Lookup('concept != "" && narrower == 1', "concepts-under"),
-            },
         ),
         NamedQuery(
             "ego-network",
@@ -263,10 +298,10 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
                 "rel",
                 "weight",
             ),
+            _ego_network,
             {"node": None, "hops": 1, "types": "", "limit": 300, "rels": "",
              "vocabulary": False},
             ("node",),
-            probes=("hub",),
             list_params=("node",),
         ),
         NamedQuery(
@@ -274,6 +309,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             "How many edges of each relation touch a node (what a budgeted selection leaves "
             "out, per kind).",
             ("rel", "edges"),
+            _file("node-degree"),
             {"node": None, "vocabulary": False},
             ("node",),
         ),
@@ -281,6 +317,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             "paper-id",
             "Ids of stored papers with this DOI, arXiv id or exact title.",
             ("paper",),
+            _file("paper-id"),
             {"doi": "", "arxiv": "", "title": ""},
         ),
         NamedQuery(
@@ -288,16 +325,12 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             "Papers (title), concepts (name, alias; only those papers mention unless "
             "vocabulary) and authors (name, accents folded) containing the text.",
             ("kind", "id", "label"),
+            _search,
             {"text": None, "limit": 20, "vocabulary": False},
             ("text",),
-            name_keys={"text_key": "text"},
         ),
     ]
 }
-
-
-class QueryParamError(ValueError):
-    """A named query was called with a missing or unknown parameter."""
 
 
 _TRUE = {"true", "1", "yes", "y", "on"}
@@ -347,36 +380,26 @@ def resolve_params(query: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-def _file_rows(store: GraphStore, name: str, params: dict[str, Any]) -> list[list[Any]] | None:
-    """The rows of a probe's or lookup's file, or None where the dialect has no such file."""
-    path = _path(store.dialect, name)
-    return store.query(path.read_text("utf-8"), params).rows if path.is_file() else None
-
-
-def run_named(store: GraphStore, name: str, given: dict[str, Any]) -> QueryResult:
+def named_query(name: str) -> NamedQuery:
     if name not in NAMED_QUERIES:
         raise QueryParamError(
             f"no named query {name!r}; choose one of: {', '.join(NAMED_QUERIES)}"
         )
-    query = NAMED_QUERIES[name]
-    params = resolve_params(query, given)
-    for key, source in query.name_keys.items():  # 'Kaiser, Łukasz' -> 'lukasz kaiser'
-        params[key] = name_key(display_name(str(params.get(source) or "")))
-    for probe in query.probes:
-        params[probe] = int(bool(_file_rows(store, f"{name}.{probe}", params)))
-    for lookup, spec in query.lookups.items():
-        if spec.holds(params):
-            if spec.query is not None:
-                shared = NAMED_QUERIES[spec.query].params
-                given = {k: v for k, v in params.items() if k in shared} | spec.fixed
-                rows = run_named(store, spec.query, given).rows
-            else:
-                rows = _file_rows(store, f"{name}.{lookup}", params)
-            if rows is None:  # no such file in this dialect: the query resolves it itself
-                continue
-            params[lookup] = list(dict.fromkeys(row[0] for row in rows))
-            if not params[lookup]:  # nothing to start from (and rdflib rejects empty VALUES)
-                return QueryResult(list(query.columns), [])
-    result = store.query(query.text(store.dialect, params), params)
+    return NAMED_QUERIES[name]
+
+
+def prepare(store: GraphStore, name: str, given: dict[str, Any]) -> Prepared:
+    """The text and parameters a named query runs with on ``store`` (its lookups made)."""
+    query = named_query(name)
+    return query.plan(store, resolve_params(query, given))
+
+
+def run_named(store: GraphStore, name: str, given: dict[str, Any] | None = None) -> QueryResult:
+    """The rows of a named query on ``store``, under the query's declared columns."""
+    query = named_query(name)
+    prepared = prepare(store, name, given or {})
+    if prepared.empty:
+        return QueryResult(list(query.columns), [])
+    result = store.query(prepared.text, prepared.params)
     result.columns = list(query.columns)
     return result

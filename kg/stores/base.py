@@ -122,12 +122,6 @@ class GraphStore(ABC):
         """Run a query in the store's dialect; ReadOnlyError for writes unless ``write``,
         RemoteAccessError for federation or loading (SERVICE, LOAD) unless ``allow_remote``."""
 
-    def named(self, name: str, params: dict[str, Any] | None = None) -> QueryResult:
-        """Run a named query (kg/queries) in this store's dialect."""
-        from kg.queries import run_named
-
-        return run_named(self, name, params or {})
-
     @contextmanager
     def deferred_writes(self) -> Iterator[None]:
         """A block of bulk writes (``kg build``): a backend may hold back inserts of new

@@ -4,25 +4,8 @@
 // $narrower, their papers are those mentioning a concept of $targets (concepts-under with
 // narrower concepts) below or equal to them. Papers without a year are left out.
 // Order: concept id ASC, year ASC.
-//if concept == ""
 MATCH (p:Paper)-[:MENTIONS]->(c:Concept)
 WHERE p.year IS NOT NULL
-//endif
-//if concept != ""
-UNWIND $matched AS matched
-MATCH (c:Concept {id: matched})
-//if narrower == 0
-MATCH (p:Paper)-[:MENTIONS]->(c)
-WHERE p.year IS NOT NULL
-//endif
-//if narrower == 1
-UNWIND $targets AS target
-MATCH (b:Concept {id: target})
-WHERE b = c OR EXISTS { (b)-[:BROADER*1..10]->(c) }
-MATCH (p:Paper)-[:MENTIONS]->(b)
-WHERE p.year IS NOT NULL
-//endif
-//endif
 WITH c, p.year AS year, count(DISTINCT p) AS papers
 RETURN c.id AS concept, coalesce(c.name, c.id) AS name, year, papers
 ORDER BY concept, year

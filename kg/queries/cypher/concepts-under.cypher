@@ -2,14 +2,7 @@
 // exactly; else id, slug, name or alias, case-insensitive) and, with $narrower, every concept with a BROADER path
 // (1..10 edges) to one of them; without $vocabulary only concepts some paper mentions.
 // papers = papers mentioning the concept itself (integer). Order: papers DESC, concept ASC.
-//if concept == id
 MATCH (t:Concept {id: $concept})
-//endif
-//if concept == name
-MATCH (t:Concept)
-WHERE t.id = $concept OR t.id = 'concept:' + $concept OR toLower(t.name) = toLower($concept)
-   OR any(alias IN coalesce(t.aliases, []) WHERE toLower(alias) = toLower($concept))
-//endif
 OPTIONAL MATCH (n:Concept)-[:BROADER*1..10]->(t)
 WITH t, collect(DISTINCT n) AS narrower
 UNWIND CASE WHEN $narrower THEN narrower + [t] ELSE [t] END AS c
