@@ -7,10 +7,11 @@ hand-built graphs without a store or a browser.
 
 Click to re-centre: the rendered page carries a small script (``CLICK_JS``). Streamlit shows
 the HTML in a same-origin ``srcdoc`` iframe, so the script can reach the parent document; on
-a node click it adds ``?node=<id>`` to the parent page's URL by clicking a temporary link in
-the *parent* document (the iframe sandbox forbids navigating the top window from the iframe
-itself, but a link that belongs to the parent page may). The app reads ``st.query_params
-["node"]`` on the next run and opens the Graph page centred on that node.
+a node click it sets ``?view=Graph&id=<id>`` in the parent page's URL, keeping its other
+parameters (hops, filters: kg.app.state), by clicking a temporary link in the *parent*
+document (the iframe sandbox forbids navigating the top window from the iframe itself, but
+a link that belongs to the parent page may). The new page load adopts that URL, and the
+back button returns to the previous one.
 """
 
 from __future__ import annotations
@@ -276,7 +277,8 @@ CLICK_JS = """
     try {
       var doc = window.parent.document;
       var url = new URL(window.parent.location.href);
-      url.searchParams.set("node", id);
+      url.searchParams.set("id", id);  // the other parameters (hops, filters) stay
+      url.searchParams.set("view", "Graph");
       var link = doc.createElement("a");
       link.href = url.toString();
       link.target = "_self";

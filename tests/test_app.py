@@ -537,14 +537,32 @@ def test_graph_page_receives_ego_network_and_filters_change_it(
     assert at.session_state["item"] == "concept:imagenet"
 
 
-def test_node_query_param_recentres_graph(hand_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_url_state_opens_the_graph_with_its_hops_and_filters(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a graph click or a shared link loads: view, item, hops and filters come from the
+    URL, survive a visit to another page, and are written back to it."""
     at = app_test(hand_store, monkeypatch)
-    at.query_params["node"] = "concept:bert"
+    for name, value in (("view", "Graph"), ("id", "concept:bert"), ("hops", "2"),
+                        ("types", "paper,author,architecture"), ("budget", "abc")):
+        at.query_params[name] = value
     at.run()
     no_errors(at)
     assert at.session_state["nav"] == "Graph"
-    assert {"concept:bert", "arxiv:2001.00004", "concept:glue"} <= graph_nodes(at)
-    assert "node" not in at.query_params
+    assert at.slider(key="graph:hops").value == 2
+    assert at.number_input(key="graph:budget").value == 300  # unreadable: the default
+    shown = graph_nodes(at)
+    assert {"concept:bert", "arxiv:2001.00004", "name:cy-twombly"} <= shown
+    assert "concept:glue" not in shown  # benchmarks are filtered out
+    at.sidebar.radio(key="nav").set_value("Concept").run()
+    at.sidebar.radio(key="nav").set_value("Graph").run()
+    no_errors(at)
+    assert at.slider(key="graph:hops").value == 2
+    at.slider(key="graph:hops").set_value(3).run()
+    params = {k: at.query_params[k] for k in at.query_params}
+    flat = {k: v[0] if isinstance(v, list) else v for k, v in params.items()}
+    assert flat["hops"] == "3" and flat["id"] == "concept:bert" and flat["view"] == "Graph"
+    assert flat["types"] == "paper,author,architecture"
 
 
 def test_paper_page_highlights_mentions(hand_store: str, monkeypatch: pytest.MonkeyPatch) -> None:

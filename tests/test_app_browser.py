@@ -13,7 +13,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -44,16 +46,14 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 90) -
     raise RuntimeError("`kg app` did not answer within {timeout} s")
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    workdir = tmp_path_factory.mktemp("app-browser")
-    uri = f"oxigraph:{workdir / 'kg'}"
-    write_hand_store(uri)
+@contextmanager
+def serve_app(uri: str, workdir: Path, *extra: str) -> Iterator[str]:
+    """`kg app --store URI` in a subprocess (its log in workdir/app.log); yields its URL."""
     port = free_port()
     log = (workdir / "app.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-c", "from kg.cli import main; main()", "app", "--store", uri,
-         "--port", str(port)],
+         "--port", str(port), *extra],
         cwd=workdir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
@@ -69,6 +69,65 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.kill()
             proc.wait(timeout=15)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    workdir = tmp_path_factory.mktemp("app-browser")
+    uri = f"oxigraph:{workdir / 'kg'}"
+    write_hand_store(uri)
+    with serve_app(uri, workdir) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def artefacts() -> Path:
+    """Where the browser tests keep their screenshots (tmp/artefacts, not committed)."""
+    path = ROOT / "tmp" / "artefacts"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextmanager
+def browser_page(width: int = 1400, height: int = 1100) -> Iterator[Any]:
+    """A headless Chromium page (Playwright)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+def click_node(page: Any, frame: Any, node: str) -> None:
+    """Click a node of the drawn graph where the canvas shows it."""
+    x, y = frame.evaluate(
+        "(id) => { const p = network.canvasToDOM(network.getPositions([id])[id]);"
+        " return [p.x, p.y]; }",
+        node,
+    )
+    frame_box = page.locator("iframe").first.bounding_box()
+    page.mouse.click(frame_box["x"] + x, frame_box["y"] + y)
+
+
+def hops_shown(page: Any) -> str | None:
+    """The value the Hops slider shows."""
+    slider = page.locator(".st-key-graph-hops input[type='range']")
+    slider.wait_for(state="attached", timeout=30_000)
+    return slider.input_value()
+
+
+def settle(frame: Any) -> None:
+    """Wait until the layout has stopped moving (physics off after stabilisation)."""
+    frame.evaluate(
+        "() => new Promise(r => { if (!network.physics.options.enabled) r();"
+        " network.once('stabilizationIterationsDone', r); setTimeout(r, 5000); })"
+    )
 
 
 def graph_frame(page, timeout: float = 30):  # -> playwright Frame
@@ -206,3 +265,35 @@ def test_graph_of_a_concept_shows_the_papers_about_it(app_url: str) -> None:
             assert {"concept:vit", "concept:bert"} <= ids
         finally:
             browser.close()
+
+
+def test_node_click_keeps_hops_and_filters_and_back_returns(
+    app_url: str, artefacts: Path
+) -> None:
+    """A graph opened at hops 2 without authors: a node click re-centres and keeps both;
+    the back button returns to the previous centre, still at hops 2."""
+    with browser_page() as page:
+        page.goto(f"{app_url}/?view=Graph&id=concept:vit&hops=2&types=paper,architecture,"
+                  "benchmark,method", wait_until="domcontentloaded")
+        frame = graph_frame(page, timeout=60)
+        settle(frame)
+        page.wait_for_timeout(300)
+        click_node(page, frame, "concept:imagenet")
+        page.wait_for_url(lambda url: query_of(url).get("id") == "concept:imagenet",
+                          timeout=30_000)
+        frame = graph_frame(page, timeout=60)
+        assert frame.evaluate("() => window.paperKgCenter") == "concept:imagenet"
+        query = query_of(page.url)
+        assert query["hops"] == "2" and query["view"] == "Graph"
+        assert query["types"] == "paper,architecture,benchmark,method"
+        assert hops_shown(page) == "2"
+        ids = frame.evaluate("() => network.body.data.nodes.getIds()")
+        assert not [n for n in ids if n.startswith("name:")]  # authors still filtered out
+        page.screenshot(path=str(artefacts / "url-state-after-click.png"))
+        page.go_back()
+        page.wait_for_url(lambda url: query_of(url).get("id") == "concept:vit", timeout=30_000)
+        assert query_of(page.url)["hops"] == "2"
+        page.wait_for_timeout(1000)
+        frame = graph_frame(page, timeout=60)
+        assert frame.evaluate("() => window.paperKgCenter") == "concept:vit"
+        assert hops_shown(page) == "2"

@@ -46,10 +46,10 @@ def render() -> None:
                         "concept",
                         key=f"concept:{title}:{other}",
                     )
+    st.session_state.setdefault("narrower", True)
     narrower = st.checkbox(
         "Include the papers of narrower concepts",
-        value=True,
-        key="concept:narrower",
+        key="narrower",
         help="The papers about a concept are those that mention it or a concept below it "
         "(skos:broader*), as in `kg export --concept`; untick for those that name it.",
     )

@@ -26,6 +26,24 @@ def _recentre() -> None:
         open_item(choice, page="Graph")
 
 
+def defaults(**values: object) -> None:
+    """Start values of the page's widgets (``graph:<name>``), unless the URL or an earlier
+    run set them; values a widget cannot show (a shared link's typo) give way too."""
+    limits = {"hops": (1, 3), "min_weight": (1, 1000), "budget": (10, 2000)}
+    choices = {"size": ("degree", "pagerank"), "color": ("type", "cluster")}
+    for name, value in values.items():
+        key = f"graph:{name}"
+        current = st.session_state.get(key, value)
+        if name in limits and not (isinstance(current, int)
+                                   and limits[name][0] <= current <= limits[name][1]):
+            current = value
+        if name in choices and current not in choices[name]:
+            current = value
+        if name == "types":
+            current = [t for t in current if t in NODE_TYPES] or value
+        st.session_state[key] = current
+
+
 def render() -> None:
     st.header("Graph")
     center = st.session_state.get("item")
@@ -33,18 +51,19 @@ def render() -> None:
         st.caption("Choose a node to centre the graph on (or use the Search page).")
         pick_item(None, "graph:pick")
         return
+    defaults(hops=1, types=list(NODE_TYPES), min_weight=1, budget=DEFAULT_BUDGET)
     c1, c2, c3, c4 = st.columns([1, 3, 1, 1])
-    hops = c1.slider("Hops", 1, 3, 1, key="graph:hops")
-    types = c2.multiselect("Node types", NODE_TYPES, default=list(NODE_TYPES), key="graph:types")
-    min_weight = c3.number_input("Min edge weight", 1, 1000, 1, key="graph:min_weight")
-    budget = c4.number_input("Node budget", 10, 2000, DEFAULT_BUDGET, step=50, key="graph:budget")
+    hops = c1.slider("Hops", 1, 3, key="graph:hops")
+    types = c2.multiselect("Node types", NODE_TYPES, key="graph:types")
+    min_weight = c3.number_input("Min edge weight", 1, 1000, key="graph:min_weight")
+    budget = c4.number_input("Node budget", 10, 2000, step=50, key="graph:budget")
     store_types = None if set(types) == set(NODE_TYPES) else types
     narrower = True
     if center.startswith("concept:"):
+        st.session_state.setdefault("narrower", True)
         narrower = st.checkbox(
             "Include the papers of narrower concepts",
-            value=True,
-            key="graph:narrower",
+            key="narrower",
             help="The papers about a concept are those that mention it or a concept below it "
             "(as in `kg export` and the named query papers-by-concept).",
         )
@@ -63,10 +82,11 @@ def render() -> None:
     )
     since = until = None
     if len(set(years)) > 1:
-        since, until = st.slider(
-            "Years (papers)", years[0], years[-1], (years[0], years[-1]), key="graph:years"
-        )
+        low, high = st.session_state.get("graph:years", (years[0], years[-1]))
+        st.session_state["graph:years"] = (max(low, years[0]), min(high, years[-1]))
+        since, until = st.slider("Years (papers)", years[0], years[-1], key="graph:years")
     s1, s2 = st.columns(2)
+    defaults(size="degree", color="type")
     size_by = s1.radio("Size by", ("degree", "pagerank"), horizontal=True, key="graph:size")
     color_by = s2.radio("Colour by", ("type", "cluster"), horizontal=True, key="graph:color")
     view = build_view(full, center, types, since, until, min_weight, int(budget), size_by, color_by)
