@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kg.app import data
+from kg.app import data, state
 from kg.app.views import (
     PAGES,
     author,
@@ -16,6 +16,7 @@ from kg.app.views import (
     export,
     graph,
     guard,
+    not_found,
     overview,
     paper,
     search,
@@ -41,7 +42,8 @@ def main() -> None:
     st.session_state.setdefault("nav", "Search")
     with st.sidebar:
         st.title("paper-kg")
-        page = st.radio("Page", PAGES, key="nav")
+        page = st.radio("Page", PAGES, key="nav", on_change=st.session_state.pop,
+                        args=("not_found", None))
         mode = "read-write" if data.write_allowed() else "read-only"
         st.caption(f"Store `{data.store_uri()}` · {mode}")
         if st.session_state.get("item"):
@@ -56,6 +58,11 @@ def main() -> None:
         data.get_store()
     except Exception as error:
         st.error(data.friendly(error))
+        return
+    reason = st.session_state.get("not_found") or not_found.missing_item(page)
+    if reason:
+        not_found.render(reason)  # the URL stays as given: a reload shows the same
+        state.seen_url()
         return
     guard(RENDER[page])
     sync_to_url(page)

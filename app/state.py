@@ -135,3 +135,8 @@ def write_url(item: dict[str, str]) -> None:
     if current_url() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state[WRITTEN] = wanted
+
+
+def seen_url() -> None:
+    """Leave the URL as it is, but do not adopt it again on the next run."""
+    st.session_state[WRITTEN] = current_url()

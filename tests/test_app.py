@@ -678,3 +678,30 @@ def test_console_writes_when_allowed(tmp_path: Path, monkeypatch: pytest.MonkeyP
     at.button(key="console:run").click().run()
     no_errors(at)
     assert list(at.dataframe[0].value["s"]) == ["urn:x"]
+
+
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ({"view": "Concept", "id": "concept:does-not-exist"}, "no concept with the id"),
+        ({"view": "Paper", "id": "doi:not/a-real-doi"}, "no paper with the id"),
+        ({"view": "Graph", "id": "name:nobody-at-all"}, "no author with the id"),
+        ({"view": "Nonsense", "id": "\x00\ufffd"}, "no page called 'Nonsense'"),
+        ({"view": "Author", "id": "\x00\ufffd"}, "is not a valid author id"),
+    ],
+)
+def test_unknown_view_or_id_is_a_not_found_page(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch, params: dict[str, str], says: str
+) -> None:
+    at = app_test(hand_store, monkeypatch)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception
+    assert [h.value for h in at.header] == ["Not found"]
+    assert says in at.error[0].value
+    assert not at.subheader  # no made-up item page
+    assert at.query_params["view"] in (params["view"], [params["view"]])  # the URL stays
+    at.button(key="notfound:search").click().run()
+    no_errors(at)
+    assert [h.value for h in at.header] == ["Search"]

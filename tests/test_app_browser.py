@@ -297,3 +297,14 @@ def test_node_click_keeps_hops_and_filters_and_back_returns(
         frame = graph_frame(page, timeout=60)
         assert frame.evaluate("() => window.paperKgCenter") == "concept:vit"
         assert hops_shown(page) == "2"
+
+
+def test_unknown_id_or_view_shows_not_found(app_url: str, artefacts: Path) -> None:
+    with browser_page() as page:
+        for query, says in (("view=Concept&id=concept:does-not-exist", "no concept"),
+                            ("view=Nonsense&id=%00%ff", "no page called 'Nonsense'")):
+            page.goto(f"{app_url}/?{query}", wait_until="domcontentloaded")
+            page.get_by_role("heading", name="Not found").wait_for(timeout=60_000)
+            page.get_by_text(says).wait_for(timeout=10_000)
+            assert query_of(page.url)["view"] == query_of(f"?{query}")["view"]
+        page.screenshot(path=str(artefacts / "not-found.png"))
