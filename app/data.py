@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
+from kg.app.store_check import no_graph_here, no_papers
 from kg.details import node_details
 from kg.queries import NAMED_QUERIES, QueryParamError
 from kg.selection import concept_papers as store_concept_papers
@@ -44,15 +45,34 @@ def write_allowed() -> bool:
     return os.environ.get("PAPER_KG_ALLOW_WRITE", "").strip().lower() in TRUE
 
 
+class NoGraphError(StoreError):
+    """The store URI names no graph (an empty or non-store directory, a store without
+    papers): the message says which `kg build` makes one."""
+
+
 @st.cache_resource(show_spinner=False)
+def _open_mode(uri: str, write: bool) -> GraphStore:
+    # "read" unless --allow-write: a read-only app opens an embedded store read-only, so it
+    # never creates or changes a file; "write" opens an existing store only
+    nothing = no_graph_here(uri)
+    if nothing:
+        raise NoGraphError(nothing)
+    return open_store(uri, "write" if write else "read")
+
+
 def _open(uri: str) -> GraphStore:
-    # "write": an existing store only (nothing is created), held by the app while it runs
-    return open_store(uri, "write")
+    return _open_mode(uri, write_allowed())
 
 
 def get_store() -> GraphStore:
     """The store of this process (opened once: embedded stores lock their directory)."""
     return _open(store_uri())
+
+
+def check_graph() -> None:
+    """Raise NoGraphError when there is nothing to explore (see NoGraphError)."""
+    if not counts().get("papers"):
+        raise NoGraphError(no_papers(store_uri()))
 
 
 def clear_caches() -> None:
@@ -227,6 +247,8 @@ def friendly(error: BaseException) -> str:
             "This explorer is read-only, so the write query was refused. "
             "Restart it with `kg app --allow-write` to run write queries."
         )
+    if isinstance(error, NoGraphError):
+        return str(error)
     if isinstance(error, RemoteAccessError):
         return f"{error}. The explorer never lets a query reach outside the store."
     if isinstance(error, StoreError):

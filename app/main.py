@@ -56,6 +56,7 @@ def main() -> None:
         )
     try:
         data.get_store()
+        data.check_graph()
     except Exception as error:
         st.error(data.friendly(error))
         return

@@ -27,11 +27,12 @@ from kg.app.graph_view import (
     node_sizes,
     render_html,
 )
+from kg.app.store_check import embedded_path
 from kg.app.views import kind_of
 from kg.app.views.console import looks_like_write, to_csv
 from kg.app.views.overview import rising, trend_frame
 from kg.app.views.paper import highlight
-from kg.cli.cmd_app import app_main, embedded_path, streamlit_command
+from kg.cli.cmd_app import app_main, streamlit_command
 from kg.graph import add_edge, build_graph
 from kg.model import Author, ConceptLink, Mention, Paper
 from kg.queries import NAMED_QUERIES
@@ -225,10 +226,16 @@ def test_kg_app_command_line(tmp_path: Path) -> None:
     assert embedded_path("neo4j://localhost:7687") is None
     from kg.cli import app
 
-    missing = tmp_path / "nope"
-    result = CliRunner().invoke(app, ["app", "--store", f"oxigraph:{missing}"])
-    assert result.exit_code == 2
-    assert "no paper-kg store at" in result.output and "kg build" in result.output
+    missing, empty, foreign = tmp_path / "nope", tmp_path / "empty", tmp_path / "docs"
+    empty.mkdir()
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine", "utf-8")
+    for path in (missing, empty, foreign):
+        result = CliRunner().invoke(app, ["app", "--store", f"oxigraph:{path}"])
+        assert result.exit_code == 2
+        assert "No graph here" in result.output and "kg build" in result.output
+    assert not missing.exists() and not any(empty.iterdir())
+    assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
 
 
 # --------------------------------------------------------------------------- AppTest
@@ -705,3 +712,48 @@ def test_unknown_view_or_id_is_a_not_found_page(
     at.button(key="notfound:search").click().run()
     no_errors(at)
     assert [h.value for h in at.header] == ["Search"]
+
+
+def files_of(path: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``path`` with its size and modification time."""
+    return {str(f.relative_to(path)): (f.stat().st_size, f.stat().st_mtime_ns)
+            for f in sorted(path.rglob("*")) if f.is_file()}
+
+
+def test_read_only_app_never_creates_or_changes_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty directory stays empty and says what to run; a store browsed through every
+    page (the console's reads included) keeps every file as it was."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    at = app_test(f"oxigraph:{empty}", monkeypatch).run()
+    assert not at.exception
+    assert "No graph here" in at.error[0].value and "kg build" in at.error[0].value
+    assert not any(empty.iterdir())
+    store = tmp_path / "kg"
+    write_hand_store(f"oxigraph:{store}")
+    before = files_of(store)
+    from kg.app import data
+
+    data._open_mode.clear()
+    at = open_view(f"oxigraph:{store}", monkeypatch, "Graph", "concept:vit")
+    for page in ("Concept", "Paper", "Author", "Overview", "Search", "Console"):
+        at.sidebar.radio(key="nav").set_value(page).run()
+        no_errors(at)
+    at.text_area(key="console:text").input("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")
+    at.button(key="console:run").click().run()
+    no_errors(at)
+    data._open_mode.clear()
+    assert files_of(store) == before
+
+
+def test_store_without_papers_says_what_to_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.stores import open_store
+
+    open_store(f"oxigraph:{tmp_path / 'kg'}").close()  # a store, but nothing in it
+    at = app_test(f"oxigraph:{tmp_path / 'kg'}", monkeypatch).run()
+    assert not at.exception
+    assert "holds no papers" in at.error[0].value and "kg build" in at.error[0].value

@@ -308,3 +308,20 @@ def test_unknown_id_or_view_shows_not_found(app_url: str, artefacts: Path) -> No
             page.get_by_text(says).wait_for(timeout=10_000)
             assert query_of(page.url)["view"] == query_of(f"?{query}")["view"]
         page.screenshot(path=str(artefacts / "not-found.png"))
+
+
+def test_store_without_papers_says_no_graph_here_and_stays_unchanged(
+    tmp_path: Path, artefacts: Path
+) -> None:
+    from kg.stores import open_store
+    from tests.test_app import files_of
+
+    store = tmp_path / "kg"
+    open_store(f"oxigraph:{store}").close()
+    before = files_of(store)
+    with serve_app(f"oxigraph:{store}", tmp_path) as url, browser_page() as page:
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_text("No graph here").wait_for(timeout=60_000)
+        assert "kg build" in page.get_by_text("No graph here").inner_text()
+        page.screenshot(path=str(artefacts / "no-graph-here.png"))
+    assert files_of(store) == before

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from kg.app.store_check import embedded_path, no_graph_here
 from kg.cli.app import app
 from kg.cli.output import err, fail
 from kg.resources import shipped
@@ -19,15 +20,6 @@ from kg.stores.oxigraph import check_store_directory
 def app_main() -> Path:
     """The Streamlit script (app/main.py) of the installed ``kg.app`` package."""
     return shipped("kg.app", "main.py")
-
-
-def embedded_path(uri: str) -> Path | None:
-    """The directory of an embedded Oxigraph store URI (``oxigraph:PATH`` or a bare path)."""
-    if uri.startswith("oxigraph:"):
-        return Path(uri.split(":", 1)[1] or ".")
-    if ":" not in uri or (len(uri) > 1 and uri[1] == ":"):  # a bare (or Windows) path
-        return Path(uri)
-    return None
 
 
 def streamlit_command(app_main: Path, host: str, port: int) -> list[str]:
@@ -72,10 +64,13 @@ def app_command(
     main = app_main()
     if not main.is_file():
         raise fail(f"the app is missing ({main})", "reinstall paper-kg: `pip install -e .`")
+    nothing = no_graph_here(store)  # before starting anything: no store is ever created
+    if nothing:
+        raise fail(nothing)
     path = embedded_path(store)
     try:
-        if path is not None:  # before starting anything: a missing store is never created
-            check_store_directory(path, "write")
+        if path is not None:
+            check_store_directory(path, "write" if allow_write else "read")
     except StoreError as error:
         raise fail(str(error), f"e.g. `kg build examples/ --store {store}`") from None
     env = {
