@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
+from kg.app import reads
 from kg.app.store_check import no_graph_here, no_papers
 from kg.details import node_details
 from kg.queries import NAMED_QUERIES, QueryParamError
@@ -82,6 +83,8 @@ def clear_caches() -> None:
     _ego.clear()
     _node.clear()
     _counts.clear()
+    _node_papers.clear()
+    _cooccurrences.clear()
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -206,6 +209,26 @@ def ego(
         store_uri(), node, hops, tuple(types) if types else None, limit, since, until,
         min_weight, narrower,
     )
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _node_papers(uri: str, ids: tuple[str, ...]) -> dict[str, int]:
+    return reads.node_papers(_open(uri), list(ids))
+
+
+def node_papers(ids: list[str]) -> dict[str, int]:
+    """Concept and author id -> its papers in the store (graph node sizes)."""
+    return _node_papers(store_uri(), tuple(sorted(ids)))
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _cooccurrences(uri: str, ids: tuple[str, ...]) -> list[tuple[str, str, int]]:
+    return reads.cooccurrences(_open(uri), list(ids))
+
+
+def cooccurrences(concepts: list[str]) -> list[tuple[str, str, int]]:
+    """The CO_OCCURS pairs among ``concepts`` (graph clusters)."""
+    return _cooccurrences(store_uri(), tuple(sorted(concepts)))
 
 
 def console_query(text: str, params: dict[str, Any] | None = None) -> QueryResult:

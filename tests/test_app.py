@@ -24,7 +24,8 @@ from kg.app.graph_view import (
     build_view,
     concept_clusters,
     filter_graph,
-    node_sizes,
+    legend_html,
+    node_values,
     render_html,
 )
 from kg.app.store_check import embedded_path
@@ -108,16 +109,52 @@ def test_budget_keeps_strongest_neighbours() -> None:
     assert none == 0 and same.number_of_nodes() == 12
 
 
-def test_clusters_separate_topics_and_sizes_follow_degree() -> None:
+def test_clusters_separate_topics_and_sizes_follow_papers() -> None:
     g = corpus()
     clusters = concept_clusters(g)
     assert clusters["concept:vit"] == clusters["concept:imagenet"] == clusters["concept:mixup"]
     assert clusters["concept:bert"] == clusters["concept:glue"] == clusters["concept:mlm"]
     assert clusters["concept:vit"] != clusters["concept:bert"]
-    for by in ("degree", "pagerank"):
-        sizes = node_sizes(g, by)
-        assert sizes["concept:vit"] > sizes["name:ada-lovelace"], by
-        assert all(10 <= s <= 40 for s in sizes.values())
+    values = node_values(g, {"concept:vit": 3, "name:ada-lovelace": 1})
+    assert values["concept:vit"] == 3 and values["name:ada-lovelace"] == 1
+    assert values["arxiv:2101.00002"] == 1  # a paper is one paper
+    ranks = node_values(g, {}, "pagerank")
+    assert ranks["concept:vit"] > ranks["name:ada-lovelace"]
+
+
+def test_a_star_of_leaves_is_not_one_cluster_per_leaf() -> None:
+    """A one-hop concept star (no links between the leaves) has no clusters; the store's
+    co-occurrences among the leaves make them."""
+    g = nx.MultiDiGraph()
+    leaves = [f"concept:c{i}" for i in range(12)]
+    for node in ["concept:hub", *leaves]:
+        g.add_node(node, kind="concept", label=node, type="method")
+    for leaf in leaves:
+        add_edge(g, leaf, "concept:hub", "BROADER")
+    assert concept_clusters(g) == {}
+    pairs = [(a, b, 3) for group in (leaves[:6], leaves[6:]) for a in group for b in group
+             if a < b]
+    clusters = concept_clusters(g, pairs)
+    assert len(set(clusters.values())) == 2
+    assert clusters[leaves[0]] == clusters[leaves[5]] != clusters[leaves[6]]
+    view = build_view(g, "concept:hub", cooccurs=pairs)
+    assert "2: " in legend_html(view) and "Louvain" in legend_html(view)
+
+
+def test_top_n_mode_keeps_the_heaviest_and_half_papers() -> None:
+    g = nx.MultiDiGraph()
+    g.add_node("concept:hub", kind="concept", label="hub")
+    for i in range(40):
+        g.add_node(f"concept:c{i:02}", kind="concept", label=f"c{i}")
+        add_edge(g, f"concept:c{i:02}", "concept:hub", "BROADER")
+        g.add_node(f"arxiv:{i:02}", kind="paper", label=f"p{i}")
+        add_edge(g, f"arxiv:{i:02}", "concept:hub", "MENTIONS")
+    papers = {f"concept:c{i:02}": i for i in range(40)}
+    kept, left = apply_budget(g, "concept:hub", 21, "top", papers)
+    assert left == 81 - 21 and "concept:hub" in kept
+    concepts = {n for n in kept if n.startswith("concept:c")}
+    assert concepts == {f"concept:c{i:02}" for i in range(30, 40)}  # the ten heaviest
+    assert len([n for n in kept if n.startswith("arxiv:")]) == 10
 
 
 def test_build_view_colours_by_type_or_cluster() -> None:

@@ -9,7 +9,10 @@ import streamlit as st
 from kg.app import data
 from kg.app.graph_view import (
     DEFAULT_BUDGET,
+    MODES,
     NODE_TYPES,
+    SIZE_BY,
+    TOP_N_ABOVE,
     build_view,
     legend_html,
     node_type,
@@ -30,7 +33,7 @@ def defaults(**values: object) -> None:
     """Start values of the page's widgets (``graph:<name>``), unless the URL or an earlier
     run set them; values a widget cannot show (a shared link's typo) give way too."""
     limits = {"hops": (1, 3), "min_weight": (1, 1000), "budget": (10, 2000)}
-    choices = {"size": ("degree", "pagerank"), "color": ("type", "cluster")}
+    choices = {"size": SIZE_BY, "color": ("type", "cluster"), "mode": tuple(MODES)}
     for name, value in values.items():
         key = f"graph:{name}"
         current = st.session_state.get(key, value)
@@ -85,11 +88,24 @@ def render() -> None:
         low, high = st.session_state.get("graph:years", (years[0], years[-1]))
         st.session_state["graph:years"] = (max(low, years[0]), min(high, years[-1]))
         since, until = st.slider("Years (papers)", years[0], years[-1], key="graph:years")
-    s1, s2 = st.columns(2)
-    defaults(size="degree", color="type")
-    size_by = s1.radio("Size by", ("degree", "pagerank"), horizontal=True, key="graph:size")
+    s1, s2, s3 = st.columns(3)
+    defaults(size="papers", color="type", mode="top")
+    size_by = s1.radio("Size by", SIZE_BY, horizontal=True, key="graph:size")
     color_by = s2.radio("Colour by", ("type", "cluster"), horizontal=True, key="graph:color")
-    view = build_view(full, center, types, since, until, min_weight, int(budget), size_by, color_by)
+    mode = "near"
+    if full.number_of_nodes() > TOP_N_ABOVE:
+        mode = s3.radio(
+            "Which nodes", tuple(MODES), format_func=MODES.get, horizontal=True,
+            key="graph:mode",
+            help=f"Over {TOP_N_ABOVE} nodes: the node budget's heaviest (papers in the "
+            "store; half the places for papers), or the nearest hops first.",
+        )
+    papers = data.node_papers(list(full))
+    concepts = [n for n, kind in full.nodes(data="kind") if kind == "concept"]
+    view = build_view(
+        full, center, types, since, until, min_weight, int(budget), size_by, color_by,
+        papers=papers, cooccurs=data.cooccurrences(concepts), mode=mode,
+    )
     label = full.nodes[center].get("label") or center
     st.markdown(f"**{label}** · `{center}` · {view.summary()}")
     st.markdown(legend_html(view), unsafe_allow_html=True)
@@ -103,7 +119,7 @@ def render() -> None:
     st.iframe(render_html(view, HEIGHT), height=HEIGHT + 20)
     others = sorted(
         (n for n in view.graph if n != center),
-        key=lambda n: -view.sizes.get(n, 0),
+        key=lambda n: -view.values.get(n, 0),
     )
     if others:
         st.selectbox(
