@@ -30,7 +30,8 @@ from kg.stores import (
 )
 
 CACHE_TTL = 3600  # data changes only on a rebuild or a console write (which clears)
-PAPERS_LIMIT = 1000  # rows of a concept's papers fetched for its page (newest first)
+PAPERS_LIMIT = 5000  # rows of a concept's papers fetched for its page (newest first)
+LINKS_LIMIT = 5000  # edges read for a concept's broader and narrower concepts
 SEARCH_LIMIT = 30  # matches fetched for a search text (the Search page's full list)
 SUGGEST_MIN = 2  # type-ahead starts at this many characters
 SUGGEST_LIMIT = 8  # suggestions shown while typing
@@ -85,6 +86,7 @@ def clear_caches() -> None:
     _counts.clear()
     _node_papers.clear()
     _cooccurrences.clear()
+    _evidence.clear()
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -229,6 +231,20 @@ def _cooccurrences(uri: str, ids: tuple[str, ...]) -> list[tuple[str, str, int]]
 def cooccurrences(concepts: list[str]) -> list[tuple[str, str, int]]:
     """The CO_OCCURS pairs among ``concepts`` (graph clusters)."""
     return _cooccurrences(store_uri(), tuple(sorted(concepts)))
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _evidence(
+    uri: str, papers: tuple[str, ...], concepts: tuple[str, ...]
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    return reads.evidence(_open(uri), list(papers), list(concepts))
+
+
+def evidence(
+    papers: list[str], concepts: list[str]
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """(paper, concept) -> the sentences mentioning it, title before abstract."""
+    return _evidence(store_uri(), tuple(papers), tuple(concepts))
 
 
 def console_query(text: str, params: dict[str, Any] | None = None) -> QueryResult:

@@ -42,11 +42,12 @@ def cooccurrences(store: GraphStore, concepts: list[str]) -> list[tuple[str, str
     return sorted({(str(r["concept_a"]), str(r["concept_b"]), int(r["weight"])) for r in rows})
 
 
-def first_evidence(
+def evidence(
     store: GraphStore, papers: list[str], concepts: list[str]
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """(paper, concept) -> its first evidence (field, sentence): title before abstract."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """(paper, concept) -> its evidence (field, sentence), title before abstract (Cypher
+    stores keep the first only)."""
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in read(store, "mention-evidence", papers, concepts=concepts):
-        out.setdefault((str(row["paper"]), str(row["concept"])), row)
+        out.setdefault((str(row["paper"]), str(row["concept"])), []).append(row)
     return out

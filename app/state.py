@@ -140,3 +140,12 @@ def write_url(item: dict[str, str]) -> None:
 def seen_url() -> None:
     """Leave the URL as it is, but do not adopt it again on the next run."""
     st.session_state[WRITTEN] = current_url()
+
+
+def forget(keys: tuple[str, ...]) -> None:
+    """Back to the defaults for ``keys`` (list pages when another item is opened)."""
+    mirror = st.session_state.setdefault(MIRROR, {})
+    for key in keys:
+        mirror.pop(key, None)
+        if key in st.session_state:
+            del st.session_state[key]

@@ -794,3 +794,72 @@ def test_store_without_papers_says_what_to_build(
     at = app_test(f"oxigraph:{tmp_path / 'kg'}", monkeypatch).run()
     assert not at.exception
     assert "holds no papers" in at.error[0].value and "kg build" in at.error[0].value
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seed pages (219 papers) built with `kg build` into a fresh embedded store."""
+    from tests.conftest import SEEDS
+
+    if not SEEDS:
+        pytest.skip("../shared/seeds not present beside the checkout")
+    uri = f"oxigraph:{tmp_path_factory.mktemp('app-seeds') / 'kg'}"
+    kg = [sys.executable, "-c", "from kg.cli import main; main()"]
+    proc = subprocess.run([*kg, "build", *map(str, SEEDS), "--store", uri],
+                          capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return uri
+
+
+def test_concept_page_lists_its_papers_with_evidence(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_view(hand_store, monkeypatch, "Concept", "concept:vit")
+    vit = ["arxiv:2301.00003", "arxiv:2101.00002", "arxiv:1901.00001"]  # newest first
+    assert [b.key for b in at.button if b.key.startswith("concept:about:")] == [
+        f"concept:about:{p}" for p in vit]
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("proposed · abstract: “We propose ViT") for c in captions)
+    assert any(c.startswith("used · abstract: “ViT models trained with Mixup") for c in captions)
+    assert [b.key for b in at.button if b.key.startswith("concept:p:")] == [
+        "concept:p:arxiv:1901.00001"]
+    assert "3 dated papers; 0 without a year (not in the chart)." in captions
+    at.radio(key="concept:sort").set_value("oldest").run()
+    assert [b.key for b in at.button if b.key.startswith("concept:about:")] == [
+        f"concept:about:{p}" for p in reversed(vit)]
+
+
+def test_concept_page_pages_every_paper_and_narrower_concept(
+    seed_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Transformer on the seed pages: every paper about it (the papers-by-concept rows)
+    on pages of 20, every narrower concept, proposers never named by a question."""
+    from kg.app import data
+    from kg.selection import concept_papers
+    from kg.stores import open_store
+
+    with open_store(seed_store, "read") as store:
+        rows = concept_papers(store, "concept:transformer")
+    about = list(dict.fromkeys(r["paper"] for r in rows))
+    undated = {r["paper"] for r in rows if r.get("year") is None}
+    at = open_view(seed_store, monkeypatch, "Concept", "concept:transformer")
+    assert f"**Papers about it ({len(about)})**" in [m.value for m in at.markdown]
+    assert f"{len(about) - len(undated)} dated papers; {len(undated)} without a year" in " ".join(
+        c.value for c in at.caption)
+    seen: list[str] = []
+    pages = at.number_input(key="concept:papers:page")
+    for number in range(1, int(pages.max) + 1):
+        at.number_input(key="concept:papers:page").set_value(number).run()
+        no_errors(at)
+        seen += [b.key.split(":", 2)[2] for b in at.button if b.key.startswith("concept:about:")]
+    assert seen == about  # newest first, as papers-by-concept, each once
+    narrower = [m.value for m in at.markdown if m.value.startswith("**Narrower (")]
+    total = int(narrower[0].split("(")[1].split(")")[0])
+    shown = set()
+    for number in range(1, int(at.number_input(key="concept:narrower:page").max) + 1):
+        at.number_input(key="concept:narrower:page").set_value(number).run()
+        shown |= {b.key for b in at.button if b.key.startswith("concept:Narrower:")}
+    assert len(shown) == total > 24
+    proposers = [c.value for c in at.caption if c.value.startswith("proposed · ")]
+    assert not [c for c in proposers if c.rstrip("”").rstrip().endswith("?")]
+    assert len(about) < data.PAPERS_LIMIT

@@ -9,19 +9,29 @@ reloads, graph clicks and the back button land on the same view.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
 from kg.app import data, state
 from kg.graph import kind_of
 
+T = TypeVar("T")
 PAGES = ("Search", "Graph", "Paper", "Concept", "Author", "Overview", "Console", "Export")
 PAGE_OF_KIND = {"paper": "Paper", "concept": "Concept", "author": "Author"}
 
 
-def open_item(item_id: str, kind: str | None = None, page: str | None = None) -> None:
-    """Button callback: show ``item_id`` on its own page (or on ``page``)."""
+PAGERS = ("concept:papers:page", "concept:narrower:page")  # list pages of one item
+
+
+def open_item(
+    item_id: str, kind: str | None = None, page: str | None = None, from_url: bool = False
+) -> None:
+    """Button callback: show ``item_id`` on its own page (or on ``page``), its lists on
+    their first page (unless the URL says which)."""
     kind = kind or kind_of(item_id)
+    if item_id != st.session_state.get("item") and not from_url:
+        state.forget(PAGERS)
     st.session_state["item"] = item_id
     st.session_state["item_kind"] = kind
     st.session_state["nav"] = page or PAGE_OF_KIND.get(kind, "Graph")
@@ -37,7 +47,7 @@ def sync_from_url() -> None:
         st.session_state.pop("not_found", None)
         view = params.get("view")
         if params.get("id"):
-            open_item(params["id"], page=view if view in PAGES else None)
+            open_item(params["id"], page=view if view in PAGES else None, from_url=True)
         if view in PAGES:
             st.session_state["nav"] = view
         elif view is not None:
@@ -93,6 +103,21 @@ def pick_item(kind: str | None, key: str) -> str | None:
         args=(row["id"], row["kind"], None if kind else "Graph"),
     )
     return None
+
+
+def paged(items: list[T], key: str, size: int, what: str) -> list[T]:
+    """The items of the page chosen with a "Page" box (``key``, kept in the URL) when they
+    do not fit on one, with a caption saying which are shown."""
+    pages = max(1, -(-len(items) // size))
+    if pages == 1:
+        return items
+    number = st.session_state.get(key, 1)
+    st.session_state[key] = number if isinstance(number, int) and 1 <= number <= pages else 1
+    left, right = st.columns([1, 4])
+    number = left.number_input(f"Page (of {pages})", 1, pages, key=key)
+    start = (number - 1) * size
+    right.caption(f"{what} {start + 1}–{min(start + size, len(items))} of {len(items)}")
+    return items[start : start + size]
 
 
 def guard(render: Callable[[], None]) -> None:
