@@ -434,3 +434,25 @@ def test_thousand_node_view_stays_interactive(tmp_path: Path, artefacts: Path) -
     print(f"1,000 nodes: settled in {settled:.1f} s, a redraw takes {redraw_ms:.0f} ms")
     assert redraw_ms < 150
     assert settled < 60
+
+
+def test_concept_page_pages_papers_with_evidence(seed_app_url: str, artefacts: Path) -> None:
+    """Transformer's page opened on its second page of papers (from the URL): 20 papers,
+    each with its evidence sentence; the next page button moves the URL on."""
+    with browser_page(1400, 1600) as page:
+        page.goto(f"{seed_app_url}/?view=Concept&id=concept:transformer&page=2",
+                  wait_until="domcontentloaded")
+        page.get_by_text("papers 21–40 of").wait_for(timeout=60_000)
+        about = page.locator("[class*='st-key-concept-about-']")
+        assert about.count() == 20
+        page.get_by_text("dated papers;").wait_for()
+        assert page.get_by_text(" · abstract: “").count() + page.get_by_text(
+            " · title: “").count() >= 20
+        page.screenshot(path=str(artefacts / "concept-page.png"), full_page=True)
+        box = page.locator(".st-key-concept-papers-page input")
+        box.click()
+        box.press("Control+a")
+        box.press_sequentially("3")  # typed as a person would (fill skips React's events)
+        box.press("Enter")
+        page.get_by_text("papers 41–60 of").wait_for(timeout=30_000)
+        page.wait_for_url(lambda url: query_of(url).get("page") == "3", timeout=30_000)
