@@ -444,6 +444,7 @@ def test_concept_page_pages_papers_with_evidence(seed_app_url: str, artefacts: P
                   wait_until="domcontentloaded")
         page.get_by_text("papers 21–40 of").wait_for(timeout=60_000)
         about = page.locator("[class*='st-key-concept-about-']")
+        page.get_by_text("Co-occurring concepts").wait_for(timeout=30_000)  # all drawn
         assert about.count() == 20
         page.get_by_text("dated papers;").wait_for()
         assert page.get_by_text(" · abstract: “").count() + page.get_by_text(
