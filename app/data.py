@@ -32,7 +32,7 @@ from kg.stores import (
 CACHE_TTL = 3600  # data changes only on a rebuild or a console write (which clears)
 PAPERS_LIMIT = 5000  # rows of a concept's papers fetched for its page (newest first)
 LINKS_LIMIT = 5000  # edges read for a concept's broader and narrower concepts
-SEARCH_LIMIT = 30  # matches fetched for a search text (the Search page's full list)
+SEARCH_LIMIT = 200  # matches fetched for a search text (the Search page's full list)
 SUGGEST_MIN = 2  # type-ahead starts at this many characters
 SUGGEST_LIMIT = 8  # suggestions shown while typing
 KIND_ORDER = ("concept", "paper", "author")
@@ -123,40 +123,50 @@ def counts() -> dict[str, int]:
 
 
 def search(text: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
-    """Papers, concepts and authors whose title/name/alias contains ``text``. The store's
-    search ignores case, so the text is lower-cased here: "ViT" and "vit" share a cache entry.
-    """
+    """Papers, concepts and authors whose title/name/alias contains ``text``, each with
+    ``papers``: the papers mentioning the concept / written by the author (None for a
+    paper). The store's search ignores case, so the text is lower-cased here: "ViT" and
+    "vit" share a cache entry."""
     text = text.strip().lower()
     if not text:
         return []
-    return named("search", text=text, limit=limit)
+    rows = named("search", text=text, limit=limit)
+    counts = node_papers([str(r["id"]) for r in rows if r["kind"] != "paper"])
+    return [{**r, "papers": counts.get(str(r["id"]), 0) if r["kind"] != "paper" else None}
+            for r in rows]
+
+
+def _fit(label: str, needle: str) -> int:
+    """How well a label matches: starts with the text, has a word starting with it,
+    contains it, or (a concept found through an alias) does not contain it."""
+    if label.startswith(needle):
+        return 0
+    if f" {needle}" in f" {label}" or f"-{needle}" in label:
+        return 1
+    return 2 if needle in label else 3
+
+
+def ranked(rows: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Concepts, then papers, then authors; concepts and authors by their papers (most
+    first), then by how well the label matches, shorter first; papers by the match."""
+    rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
+    needle = text.strip().casefold()
+
+    def key(row: dict[str, Any]) -> tuple[int, int, int, int, str]:
+        label = str(row["label"]).casefold()
+        return (rank.get(str(row["kind"]), len(rank)), -(row.get("papers") or 0),
+                _fit(label, needle), len(label), label)
+
+    return sorted(rows, key=key)
 
 
 def suggest(text: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, Any]]:
-    """Type-ahead suggestions for ``text``: nothing under SUGGEST_MIN characters, else at
-    most ``limit`` rows of the store's ``search`` query (kind, id, label), concepts first,
-    then papers and authors; within a kind, labels starting with the text, then labels with
-    a word starting with it, then the rest (a concept found through an alias), shorter
-    first. The store is asked once per text, with the Search page's bounded limit, so the
-    suggestions and the full list share one cached query.
-    """
-    text = text.strip()
-    if len(text) < SUGGEST_MIN:
+    """Type-ahead suggestions for ``text``: nothing under SUGGEST_MIN characters, else the
+    first ``limit`` of the Search page's ranked matches (see ``ranked``): the store is
+    asked once per text, so the suggestions and the full list share one cached query."""
+    if len(text.strip()) < SUGGEST_MIN:
         return []
-    rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
-    needle = text.casefold()
-
-    def key(row: dict[str, Any]) -> tuple[int, int, int, str]:
-        label = str(row["label"]).casefold()
-        if label.startswith(needle):
-            fit = 0
-        elif f" {needle}" in f" {label}" or f"-{needle}" in label:
-            fit = 1
-        else:
-            fit = 2 if needle in label else 3
-        return (rank.get(str(row["kind"]), len(rank)), fit, len(label), label)
-
-    return sorted(search(text, limit=SEARCH_LIMIT), key=key)[:limit]
+    return ranked(search(text), text)[:limit]
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)

@@ -69,6 +69,7 @@ URL_STATE: dict[str, Param] = {
     "page": Param("concept:papers:page", _int),
     "npage": Param("concept:narrower:page", _int),
     "q": Param("search:text", str),
+    "kind": Param("search:kind", str),
     "spage": Param("search:page", _int),
 }
 ITEM_KEYS = ("view", "id")

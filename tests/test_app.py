@@ -405,17 +405,19 @@ def test_search_finds_papers_concepts_authors_and_opens_concept(
     at.text_input(key="search:text").input("vision").run()
     no_errors(at)
     labels = set(buttons(at))
+    assert "ViT · 3 papers" in labels  # through its alias "Vision Transformer", counted
+    at.radio(key="search:kind").set_value("paper").run()
+    labels = set(buttons(at))
     assert {"Vision Transformers at Scale", "Mixup for Vision", "Efficient Vision Models"} <= labels
-    assert "ViT" in labels  # through its alias "Vision Transformer"
     assert "Language Pretraining" not in labels
     suggested = [b.label for b in at.button if b.key.startswith("search:suggest:")]
-    assert suggested[0] == "ViT · concept"  # concepts first, then papers
+    assert suggested[0] == "ViT · 3 papers · concept"  # concepts first, then papers
     assert "Mixup for Vision · paper" in suggested
     at.text_input(key="search:text").input("v").run()  # one letter: no query, no list
     no_errors(at)
     assert not [b for b in at.button if b.key.startswith("search:")]
     at.text_input(key="search:text").input("Twombly").run()
-    assert "Cy Twombly" in buttons(at)
+    assert "Cy Twombly · 3 papers" in buttons(at)
     at.text_input(key="search:text").input("vision").run()
     at.button(key="search:open:concept:vit").click().run()
     no_errors(at)
@@ -863,3 +865,28 @@ def test_concept_page_pages_every_paper_and_narrower_concept(
     proposers = [c.value for c in at.caption if c.value.startswith("proposed · ")]
     assert not [c for c in proposers if c.rstrip("”").rstrip().endswith("?")]
     assert len(about) < data.PAPERS_LIMIT
+
+
+def test_search_ranks_concepts_by_their_papers_and_pages(
+    seed_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'trans' on the seed pages: concepts with the most papers first (counts shown, as
+    node-papers counts them), every match reachable page by page."""
+    from kg.app import data
+
+    at = app_test(seed_store, monkeypatch).run()
+    at.text_input(key="search:text").input("trans").run()
+    no_errors(at)
+    monkeypatch.setenv("PAPER_KG_STORE", seed_store)
+    rows = [r for r in data.ranked(data.search("trans"), "trans") if r["kind"] == "concept"]
+    counts = [r["papers"] for r in rows]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    suggested = [b.label for b in at.button if b.key.startswith("search:suggest:")]
+    assert suggested[0] == f"{rows[0]['label']} · {counts[0]} papers · concept"
+    seen = []
+    pages = at.number_input(key="search:page")
+    for number in range(1, int(pages.max) + 1):
+        at.number_input(key="search:page").set_value(number).run()
+        seen += [b.key.removeprefix("search:open:") for b in at.button
+                 if b.key.startswith("search:open:")]
+    assert seen == [r["id"] for r in rows]

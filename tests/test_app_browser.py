@@ -457,3 +457,18 @@ def test_concept_page_pages_papers_with_evidence(seed_app_url: str, artefacts: P
         box.press("Enter")
         page.get_by_text("papers 41–60 of").wait_for(timeout=30_000)
         page.wait_for_url(lambda url: query_of(url).get("page") == "3", timeout=30_000)
+
+
+def test_search_shows_paper_counts_most_first(seed_app_url: str, artefacts: Path) -> None:
+    with browser_page() as page:
+        page.goto(seed_app_url, wait_until="domcontentloaded")
+        box = page.get_by_label("Papers, concepts and authors")
+        box.wait_for(timeout=60_000)
+        box.press_sequentially("trans", delay=60)
+        suggestions = page.locator("[class*='st-key-search-suggestions'] button")
+        suggestions.first.wait_for(timeout=30_000)
+        page.get_by_text("All matches").wait_for(timeout=30_000)
+        labels = [t for t in suggestions.all_inner_texts() if "· concept" in t]
+        counts = [int(t.split(" · ")[-2].split()[0]) for t in labels]
+        assert len(counts) >= 3 and counts == sorted(counts, reverse=True)
+        page.screenshot(path=str(artefacts / "search.png"))
