@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
-from kg.app import reads
+from kg.app import console_run, reads
 from kg.app.store_check import no_graph_here, no_papers
 from kg.details import node_details
 from kg.queries import NAMED_QUERIES, QueryParamError
@@ -257,13 +257,17 @@ def evidence(
     return _evidence(store_uri(), tuple(papers), tuple(concepts))
 
 
-def console_query(text: str, params: dict[str, Any] | None = None) -> QueryResult:
-    """Run the console's query; writes only when the app was started with --allow-write, and
-    never anything that reaches outside the store (SERVICE, LOAD: allow_remote stays off)."""
-    allowed = write_allowed()
-    result = get_store().query(text, params or {}, write=allowed)
-    if allowed:
-        clear_caches()
+def console_read(text: str, params: dict[str, Any] | None = None) -> QueryResult:
+    """Run the console's read query in a child process stopped after the timeout
+    (kg.app.console_run); nothing that reaches outside the store (SERVICE, LOAD) runs."""
+    return console_run.run(store_uri(), text, params or {}, console_run.timeout_seconds())
+
+
+def console_write(text: str, params: dict[str, Any] | None = None) -> QueryResult:
+    """Run a write query of an app started with --allow-write (in this process, which
+    holds the store open for writing), then forget cached results."""
+    result = get_store().query(text, params or {}, write=True)
+    clear_caches()
     return result
 
 
@@ -298,6 +302,10 @@ def friendly(error: BaseException) -> str:
         )
     if isinstance(error, NoGraphError):
         return str(error)
+    if isinstance(error, console_run.QueryTimeout):
+        return f"Stopped: {error}."
+    if isinstance(error, console_run.QueryFailed):
+        return f"The query could not run: {error}."
     if isinstance(error, RemoteAccessError):
         return f"{error}. The explorer never lets a query reach outside the store."
     if isinstance(error, StoreError):

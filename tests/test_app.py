@@ -890,3 +890,34 @@ def test_search_ranks_concepts_by_their_papers_and_pages(
         seen += [b.key.removeprefix("search:open:") for b in at.button
                  if b.key.startswith("search:open:")]
     assert seen == [r["id"] for r in rows]
+
+
+CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def run_console(at: AppTest, text: str) -> AppTest:
+    at.text_area(key="console:text").input(text)
+    return at.button(key="console:run").click().run()
+
+
+def test_console_names_the_query_problem_stops_runaways_and_keeps_column_order(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("PAPER_KG_QUERY_TIMEOUT", "3")
+    at = open_view(hand_store, monkeypatch, "Console")
+    run_console(at, "SELEC ?x WHERE { ?x ?p ?o }")
+    message = at.error[0].value
+    assert message.startswith("The query could not run") and "syntax" in message
+    assert "store" not in message.split(":", 1)[0] and "--store" not in message
+    started = time.monotonic()
+    run_console(at, CROSS_JOIN)
+    assert time.monotonic() - started < 20
+    assert at.error[0].value.startswith("Stopped: the query was stopped after 3 s")
+    run_console(at, 'SELECT * WHERE { ?paper <http://purl.org/dc/terms/title> ?title . '
+                    'BIND(IF(CONTAINS(?title, "Vision"), 1, "no") AS ?mixed) } LIMIT 5')
+    no_errors(at)
+    frame = at.dataframe[0].value
+    assert list(frame.columns) == ["paper", "title", "mixed"]  # as written, not reversed
+    assert set(frame["mixed"]) <= {"1", "no"}  # mixed numbers and text shown as text

@@ -472,3 +472,31 @@ def test_search_shows_paper_counts_most_first(seed_app_url: str, artefacts: Path
         counts = [int(t.split(" · ")[-2].split()[0]) for t in labels]
         assert len(counts) >= 3 and counts == sorted(counts, reverse=True)
         page.screenshot(path=str(artefacts / "search.png"))
+
+
+def test_console_cross_join_stops_at_the_timeout(
+    tmp_path: Path, artefacts: Path
+) -> None:
+    """`kg app --query-timeout 3`: a cross join is stopped after 3 s with a message about
+    the query; a mixed-type result shows; the server log holds no traceback."""
+    from tests.test_app import CROSS_JOIN
+
+    uri = f"oxigraph:{tmp_path / 'kg'}"
+    write_hand_store(uri)
+    with serve_app(uri, tmp_path, "--query-timeout", "3") as url, browser_page() as page:
+        page.goto(f"{url}/?view=Console", wait_until="domcontentloaded")
+        box = page.locator(".st-key-console-text textarea")
+        box.wait_for(timeout=60_000)
+        box.fill(CROSS_JOIN)
+        started = time.monotonic()
+        page.get_by_role("button", name="Run").click()
+        page.get_by_text("the query was stopped after 3 s").wait_for(timeout=30_000)
+        assert time.monotonic() - started < 20
+        page.screenshot(path=str(artefacts / "console-timeout.png"))
+        box.fill('SELECT * WHERE { ?p <http://purl.org/dc/terms/title> ?t . '
+                 'BIND(IF(CONTAINS(?t, "Vision"), 1, "no") AS ?mixed) }')
+        page.get_by_role("button", name="Run").click()
+        page.get_by_text("5 rows").wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)
+    log = (tmp_path / "app.log").read_text("utf-8", "replace")
+    assert "Traceback" not in log, log[-2000:]

@@ -9,6 +9,7 @@ import json
 import re
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from kg.app import data
@@ -51,6 +52,35 @@ def to_csv(columns: list[str], rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
+_SELECT_ALL = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.I)
+_VARIABLE = re.compile(r"[?$]([A-Za-z_][\w]*)")
+
+
+def written_order(
+    columns: list[str], rows: list[list[Any]], text: str
+) -> tuple[list[str], list[list[Any]]]:
+    """``SELECT *`` columns in the order their variables first appear in the query (an
+    engine may list them in any order); other queries keep the order they name."""
+    if not _SELECT_ALL.search(text):
+        return columns, rows
+    seen = list(dict.fromkeys(_VARIABLE.findall(_STRINGS.sub(" ", text))))
+    order = sorted(range(len(columns)),
+                   key=lambda i: (seen.index(columns[i]) if columns[i] in seen else len(seen), i))
+    return [columns[i] for i in order], [[row[i] for i in order] for row in rows]
+
+
+def display_frame(columns: list[str], rows: list[list[Any]]) -> pd.DataFrame:
+    """The rows as a table Arrow can hold: a column mixing kinds of values (numbers and
+    text, lists) is shown as text, so nothing fails to convert (and logs a traceback)."""
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in frame.columns:
+        kinds = {type(v) for v in frame[column] if v is not None}
+        if len(kinds) > 1 or kinds & {list, dict}:
+            frame[column] = [None if v is None else json.dumps(v) if isinstance(v, list | dict)
+                             else str(v) for v in frame[column]]
+    return frame
+
+
 def _load_example() -> None:
     name = st.session_state.get("console:example")
     if not name:
@@ -91,7 +121,8 @@ def render() -> None:
     except ValueError:
         st.error('Parameters must be a JSON object, e.g. {"concept": "transformer"}.')
         return
-    if not writable and looks_like_write(text, dialect):
+    writes = looks_like_write(text, dialect)
+    if not writable and writes:
         st.error(data.friendly(ReadOnlyError("write query")))
         return
     example = st.session_state.get("console:example")
@@ -101,21 +132,21 @@ def render() -> None:
         if example and NAMED_QUERIES[example].prepared \
                 and text == data.example_queries().get(example):
             result = data.console_named(example, params)
+        elif writes:
+            result = data.console_write(text, params)
         else:
-            result = data.console_query(text, params)
+            with st.spinner(f"Running (stopped after {data.console_run.timeout_seconds():g} s)…"):
+                result = data.console_read(text, params)
     except Exception as error:
         st.error(data.friendly(error))
         return
-    st.session_state["console:last"] = (result.columns, result.rows)
-    st.success(f"{len(result.rows)} rows")
-    st.dataframe(
-        [dict(zip(result.columns, row, strict=False)) for row in result.rows],
-        use_container_width=True,
-        hide_index=True,
-    )
+    columns, rows = written_order(result.columns, result.rows, text)
+    st.session_state["console:last"] = (columns, rows)
+    st.success(f"{len(rows)} rows")
+    st.dataframe(display_frame(columns, rows), use_container_width=True, hide_index=True)
     st.download_button(
         "Download CSV",
-        to_csv(result.columns, result.rows),
+        to_csv(columns, rows),
         file_name="query-results.csv",
         mime="text/csv",
         key="console:csv",

@@ -56,6 +56,10 @@ def app_command(
     allow_write: bool = typer.Option(
         False, "--allow-write", help="Let the query console run write queries."
     ),
+    query_timeout: float = typer.Option(
+        30.0, "--query-timeout", min=0.1,
+        help="Seconds after which the console stops a read query.",
+    ),
 ) -> None:
     """Explore the graph in the browser: search, ego-network graphs, paper/concept/author pages, a query console and exports.
 
@@ -77,6 +81,7 @@ def app_command(
         **os.environ,
         "PAPER_KG_STORE": store,
         "PAPER_KG_ALLOW_WRITE": "1" if allow_write else "0",
+        "PAPER_KG_QUERY_TIMEOUT": str(query_timeout),
     }
     if host not in {"127.0.0.1", "localhost", "::1"}:
         err.print(f"[yellow]warning:[/yellow] serving on {host}: other machines can reach it")
