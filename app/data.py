@@ -85,6 +85,7 @@ def clear_caches() -> None:
     _node.clear()
     _counts.clear()
     _node_papers.clear()
+    _recent.clear()
     _cooccurrences.clear()
     _evidence.clear()
 
@@ -221,6 +222,16 @@ def ego(
         store_uri(), node, hops, tuple(types) if types else None, limit, since, until,
         min_weight, narrower,
     )
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _recent(uri: str, limit: int) -> list[dict[str, Any]]:
+    return reads.recent_papers(_open(uri), limit)
+
+
+def recent_papers(limit: int = 10) -> list[dict[str, Any]]:
+    """The newest papers (landing page)."""
+    return _recent(store_uri(), limit)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)

@@ -8,32 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from kg.app import data, state
-from kg.app.views import (
-    PAGES,
-    author,
-    concept,
-    console,
-    export,
-    graph,
-    guard,
-    not_found,
-    overview,
-    paper,
-    search,
-    sync_from_url,
-    sync_to_url,
-)
-
-RENDER = {
-    "Search": search.render,
-    "Graph": graph.render,
-    "Paper": paper.render,
-    "Concept": concept.render,
-    "Author": author.render,
-    "Overview": overview.render,
-    "Console": console.render,
-    "Export": export.render,
-}
+from kg.app.main_pages import RENDER
+from kg.app.views import PAGES, guard, not_found, sync_from_url, sync_to_url
 
 
 def main() -> None:

@@ -30,6 +30,11 @@ def read(store: GraphStore, name: str, ids: list[str], **params: Any) -> list[di
     return rows
 
 
+def recent_papers(store: GraphStore, limit: int) -> list[dict[str, Any]]:
+    """The newest papers with a year: paper, title, year."""
+    return store.query(query_text("recent-papers", store.dialect), {"limit": limit}).records()
+
+
 def node_papers(store: GraphStore, ids: list[str]) -> dict[str, int]:
     """Concept and author id -> the papers mentioning / written by it."""
     wanted = [i for i in ids if not i.startswith(("doi:", "arxiv:", "title:"))]

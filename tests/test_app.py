@@ -257,7 +257,7 @@ def test_csv_and_kinds() -> None:
 
 def test_kg_app_command_line(tmp_path: Path) -> None:
     cmd = streamlit_command(Path(MAIN), "127.0.0.1", 8999)
-    assert cmd[1:4] == ["-m", "streamlit", "run"]
+    assert cmd[1:4] == ["-m", "kg.app.serve", "run"]
     assert "--server.headless=true" in cmd and "--server.address=127.0.0.1" in cmd
     assert embedded_path("oxigraph:/x/y") == Path("/x/y")
     assert embedded_path("neo4j://localhost:7687") is None

@@ -10,10 +10,11 @@ from __future__ import annotations
 import streamlit as st
 
 from kg.app import data, state
-from kg.app.views import open_item, paged
+from kg.app.views import item_button, open_item, paged
 
 ORDER = data.KIND_ORDER
 PER_PAGE = 20
+STARTERS = 10  # top concepts and newest papers on the landing page
 ICONS = {"concept": ":material/hub:", "paper": ":material/article:", "author": ":material/person:"}
 
 
@@ -22,6 +23,26 @@ def counted(row: dict) -> str:
     if papers is None:
         return str(row["label"])
     return f"{row['label']} · {papers} paper{'s' if papers != 1 else ''}"
+
+
+def landing() -> None:
+    """Where to start: what the store holds, its most used concepts, its newest papers."""
+    counts = data.counts()
+    st.markdown(
+        " · ".join(f"**{counts.get(k, 0):,}** {k}" for k in ("papers", "authors", "concepts",
+                                                              "mentions"))
+    )
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Top concepts** · papers mentioning")
+        for row in data.named("top-concepts", limit=STARTERS):
+            item_button(f"{row['name']} · {row['papers']}", str(row["concept"]), "concept",
+                        key=f"start:c:{row['concept']}")
+    with right:
+        st.markdown("**Newest papers**")
+        for row in data.recent_papers(STARTERS):
+            item_button(f"{row['title'] or row['paper']} ({row['year']})", str(row["paper"]),
+                        "paper", key=f"start:p:{row['paper']}")
 
 
 def render() -> None:
@@ -39,6 +60,7 @@ def render() -> None:
             f"Type at least {data.SUGGEST_MIN} letters of a title, a concept name or alias, "
             "or an author's name: suggestions appear as you type."
         )
+        landing()
         return
     suggestions = data.suggest(text)
     if not suggestions:

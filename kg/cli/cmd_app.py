@@ -23,11 +23,12 @@ def app_main() -> Path:
 
 
 def streamlit_command(app_main: Path, host: str, port: int) -> list[str]:
-    """The `streamlit run` command line: headless, no telemetry, no file watcher."""
+    """The `streamlit run` command line (through kg.app.serve, which warms the app up
+    first): headless, no telemetry, no file watcher."""
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "kg.app.serve",
         "run",
         str(app_main),
         "--server.headless=true",
