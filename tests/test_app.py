@@ -921,3 +921,30 @@ def test_console_names_the_query_problem_stops_runaways_and_keeps_column_order(
     frame = at.dataframe[0].value
     assert list(frame.columns) == ["paper", "title", "mixed"]  # as written, not reversed
     assert set(frame["mixed"]) <= {"1", "no"}  # mixed numbers and text shown as text
+
+
+def test_app_reads_equal_on_rdflib_and_oxigraph() -> None:
+    """The app's query files give the same answers on rdflib as on Oxigraph (the Bolt
+    comparison is in tests/test_parity.py)."""
+    from kg.app import reads
+    from kg.model import ConceptInfo
+    from kg.stores import PaperGraph, open_store
+
+    answers = []
+    for uri in ("rdflib:", "oxigraph:"):
+        store = open_store(uri)
+        store.write_concepts(ConceptInfo(f"concept:{slug}", name, kind, aliases, broader)
+                             for slug, (name, kind, aliases, broader) in CONCEPTS.items())
+        store.write_papers([PaperGraph(p, links) for p, links in hand_records()])
+        store.update_cooccurrence()
+        ids = [*(f"concept:{slug}" for slug in CONCEPTS), "name:bo-chen"]
+        papers = [f"arxiv:{p[0]}" for p in PAPERS]
+        answers.append((reads.node_papers(store, ids), reads.cooccurrences(store, ids),
+                        reads.evidence(store, papers, ids), reads.recent_papers(store, 3)))
+        store.close()
+    assert answers[0] == answers[1]
+    sizes, pairs, evidence, recent = answers[0]
+    assert sizes["concept:vit"] == 3 and sizes["name:bo-chen"] == 3
+    assert ("concept:imagenet", "concept:vit", 3) in pairs
+    assert evidence[("arxiv:1901.00001", "concept:vit")][0]["sentence"].startswith("We propose")
+    assert [r["year"] for r in recent] == [2023, 2022, 2021]
