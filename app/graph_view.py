@@ -43,7 +43,6 @@ DEFAULT_BUDGET = 300
 TOP_N_ABOVE = 300  # above this many nodes the page offers "top N by papers"
 MODES = {"near": "nearest first", "top": "top N by papers"}
 SIZE_BY = ("papers", "pagerank")
-__all__ = ["CLUSTER_COLORS", "TYPE_COLORS", "UNKNOWN_COLOR"]  # the one table, re-exported
 
 
 def node_type(attrs: dict[str, Any]) -> str:
