@@ -15,7 +15,7 @@ import subprocess
 import sys
 from typing import Any
 
-from kg.stores import QueryResult, StoreError, open_store
+from kg.stores import QueryResult, ReadOnlyError, RemoteAccessError, StoreError, open_store
 
 DEFAULT_TIMEOUT = 30.0  # seconds; PAPER_KG_QUERY_TIMEOUT (kg app --query-timeout) changes it
 
@@ -26,6 +26,12 @@ class QueryTimeout(StoreError):
 
 class QueryFailed(StoreError):
     """The store refused or could not run the query: the message says why."""
+
+
+REFUSALS: dict[str, type[StoreError]] = {  # the store's refusals keep their own messages
+    "RemoteAccessError": RemoteAccessError,
+    "ReadOnlyError": ReadOnlyError,
+}
 
 
 def timeout_seconds() -> float:
@@ -61,7 +67,8 @@ def run(uri: str, text: str, params: dict[str, Any], timeout: float) -> QueryRes
         raise QueryFailed(f"the query process ended without an answer "
                           f"({done.stderr.strip()[-300:] or done.returncode})") from None
     if "error" in answer:
-        raise QueryFailed(answer["error"])
+        refusal = REFUSALS.get(answer.get("kind", ""), QueryFailed)
+        raise refusal(answer["error"])
     return QueryResult(answer["columns"], answer["rows"])
 
 
@@ -73,7 +80,7 @@ def main() -> None:
         answer: dict[str, Any] = {"columns": list(result.columns),
                                   "rows": [[_cell(v) for v in row] for row in result.rows]}
     except Exception as error:  # reported to the page, never a traceback
-        answer = {"error": str(error)}
+        answer = {"error": str(error), "kind": type(error).__name__}
     sys.stdout.write(json.dumps(answer, default=str))
 
 

@@ -48,8 +48,8 @@ def write_allowed() -> bool:
 
 
 class NoGraphError(StoreError):
-    """The store URI names no graph (an empty or non-store directory, a store without
-    papers): the message says which `kg build` makes one."""
+    """The store URI names no graph (an empty or non-store directory): the message says
+    which `kg build` makes one."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,10 +71,9 @@ def get_store() -> GraphStore:
     return _open(store_uri())
 
 
-def check_graph() -> None:
-    """Raise NoGraphError when there is nothing to explore (see NoGraphError)."""
-    if not counts().get("papers"):
-        raise NoGraphError(no_papers(store_uri()))
+def no_papers_yet() -> str | None:
+    """What to run when the store holds no papers yet, else None."""
+    return None if counts().get("papers") else no_papers(store_uri())
 
 
 def clear_caches() -> None:

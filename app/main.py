@@ -32,10 +32,12 @@ def main() -> None:
         )
     try:
         data.get_store()
-        data.check_graph()
     except Exception as error:
         st.error(data.friendly(error))
         return
+    empty = data.no_papers_yet()
+    if empty:  # a store, but nothing in it: say what fills it; the console still works
+        st.warning(empty)
     reason = st.session_state.get("not_found") or not_found.missing_item(page)
     if reason:
         not_found.render(reason)  # the URL stays as given: a reload shows the same
