@@ -13,6 +13,8 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
+from kg.app import console_run, reads
+from kg.app.store_check import no_graph_here, no_papers
 from kg.details import node_details
 from kg.queries import QueryParamError, prepare, run_named
 from kg.selection import concept_papers as store_concept_papers
@@ -28,8 +30,9 @@ from kg.stores import (
 )
 
 CACHE_TTL = 3600  # data changes only on a rebuild or a console write (which clears)
-PAPERS_LIMIT = 1000  # rows of a concept's papers fetched for its page (newest first)
-SEARCH_LIMIT = 30  # matches fetched for a search text (the Search page's full list)
+PAPERS_LIMIT = 5000  # rows of a concept's papers fetched for its page (newest first)
+LINKS_LIMIT = 5000  # edges read for a concept's broader and narrower concepts
+SEARCH_LIMIT = 200  # matches fetched for a search text (the Search page's full list)
 SUGGEST_MIN = 2  # type-ahead starts at this many characters
 SUGGEST_LIMIT = 8  # suggestions shown while typing
 KIND_ORDER = ("concept", "paper", "author")
@@ -44,15 +47,33 @@ def write_allowed() -> bool:
     return os.environ.get("PAPER_KG_ALLOW_WRITE", "").strip().lower() in TRUE
 
 
+class NoGraphError(StoreError):
+    """The store URI names no graph (an empty or non-store directory): the message says
+    which `kg build` makes one."""
+
+
 @st.cache_resource(show_spinner=False)
+def _open_mode(uri: str, write: bool) -> GraphStore:
+    # "read" unless --allow-write: a read-only app opens an embedded store read-only, so it
+    # never creates or changes a file; "write" opens an existing store only
+    nothing = no_graph_here(uri)
+    if nothing:
+        raise NoGraphError(nothing)
+    return open_store(uri, "write" if write else "read")
+
+
 def _open(uri: str) -> GraphStore:
-    # "write": an existing store only (nothing is created), held by the app while it runs
-    return open_store(uri, "write")
+    return _open_mode(uri, write_allowed())
 
 
 def get_store() -> GraphStore:
     """The store of this process (opened once: embedded stores lock their directory)."""
     return _open(store_uri())
+
+
+def no_papers_yet() -> str | None:
+    """What to run when the store holds no papers yet, else None."""
+    return None if counts().get("papers") else no_papers(store_uri())
 
 
 def clear_caches() -> None:
@@ -62,6 +83,10 @@ def clear_caches() -> None:
     _ego.clear()
     _node.clear()
     _counts.clear()
+    _node_papers.clear()
+    _recent.clear()
+    _cooccurrences.clear()
+    _evidence.clear()
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -98,40 +123,50 @@ def counts() -> dict[str, int]:
 
 
 def search(text: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
-    """Papers, concepts and authors whose title/name/alias contains ``text``. The store's
-    search ignores case, so the text is lower-cased here: "ViT" and "vit" share a cache entry.
-    """
+    """Papers, concepts and authors whose title/name/alias contains ``text``, each with
+    ``papers``: the papers mentioning the concept / written by the author (None for a
+    paper). The store's search ignores case, so the text is lower-cased here: "ViT" and
+    "vit" share a cache entry."""
     text = text.strip().lower()
     if not text:
         return []
-    return named("search", text=text, limit=limit)
+    rows = named("search", text=text, limit=limit)
+    counts = node_papers([str(r["id"]) for r in rows if r["kind"] != "paper"])
+    return [{**r, "papers": counts.get(str(r["id"]), 0) if r["kind"] != "paper" else None}
+            for r in rows]
+
+
+def _fit(label: str, needle: str) -> int:
+    """How well a label matches: starts with the text, has a word starting with it,
+    contains it, or (a concept found through an alias) does not contain it."""
+    if label.startswith(needle):
+        return 0
+    if f" {needle}" in f" {label}" or f"-{needle}" in label:
+        return 1
+    return 2 if needle in label else 3
+
+
+def ranked(rows: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Concepts, then papers, then authors; concepts and authors by their papers (most
+    first), then by how well the label matches, shorter first; papers by the match."""
+    rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
+    needle = text.strip().casefold()
+
+    def key(row: dict[str, Any]) -> tuple[int, int, int, int, str]:
+        label = str(row["label"]).casefold()
+        return (rank.get(str(row["kind"]), len(rank)), -(row.get("papers") or 0),
+                _fit(label, needle), len(label), label)
+
+    return sorted(rows, key=key)
 
 
 def suggest(text: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, Any]]:
-    """Type-ahead suggestions for ``text``: nothing under SUGGEST_MIN characters, else at
-    most ``limit`` rows of the store's ``search`` query (kind, id, label), concepts first,
-    then papers and authors; within a kind, labels starting with the text, then labels with
-    a word starting with it, then the rest (a concept found through an alias), shorter
-    first. The store is asked once per text, with the Search page's bounded limit, so the
-    suggestions and the full list share one cached query.
-    """
-    text = text.strip()
-    if len(text) < SUGGEST_MIN:
+    """Type-ahead suggestions for ``text``: nothing under SUGGEST_MIN characters, else the
+    first ``limit`` of the Search page's ranked matches (see ``ranked``): the store is
+    asked once per text, so the suggestions and the full list share one cached query."""
+    if len(text.strip()) < SUGGEST_MIN:
         return []
-    rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
-    needle = text.casefold()
-
-    def key(row: dict[str, Any]) -> tuple[int, int, int, str]:
-        label = str(row["label"]).casefold()
-        if label.startswith(needle):
-            fit = 0
-        elif f" {needle}" in f" {label}" or f"-{needle}" in label:
-            fit = 1
-        else:
-            fit = 2 if needle in label else 3
-        return (rank.get(str(row["kind"]), len(rank)), fit, len(label), label)
-
-    return sorted(search(text, limit=SEARCH_LIMIT), key=key)[:limit]
+    return ranked(search(text), text)[:limit]
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -188,13 +223,61 @@ def ego(
     )
 
 
-def console_query(text: str, params: dict[str, Any] | None = None) -> QueryResult:
-    """Run the console's query; writes only when the app was started with --allow-write, and
-    never anything that reaches outside the store (SERVICE, LOAD: allow_remote stays off)."""
-    allowed = write_allowed()
-    result = get_store().query(text, params or {}, write=allowed)
-    if allowed:
-        clear_caches()
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _recent(uri: str, limit: int) -> list[dict[str, Any]]:
+    return reads.recent_papers(_open(uri), limit)
+
+
+def recent_papers(limit: int = 10) -> list[dict[str, Any]]:
+    """The newest papers (landing page)."""
+    return _recent(store_uri(), limit)
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _node_papers(uri: str, ids: tuple[str, ...]) -> dict[str, int]:
+    return reads.node_papers(_open(uri), list(ids))
+
+
+def node_papers(ids: list[str]) -> dict[str, int]:
+    """Concept and author id -> its papers in the store (graph node sizes)."""
+    return _node_papers(store_uri(), tuple(sorted(ids)))
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _cooccurrences(uri: str, ids: tuple[str, ...]) -> list[tuple[str, str, int]]:
+    return reads.cooccurrences(_open(uri), list(ids))
+
+
+def cooccurrences(concepts: list[str]) -> list[tuple[str, str, int]]:
+    """The CO_OCCURS pairs among ``concepts`` (graph clusters)."""
+    return _cooccurrences(store_uri(), tuple(sorted(concepts)))
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _evidence(
+    uri: str, papers: tuple[str, ...], concepts: tuple[str, ...]
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    return reads.evidence(_open(uri), list(papers), list(concepts))
+
+
+def evidence(
+    papers: list[str], concepts: list[str]
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """(paper, concept) -> the sentences mentioning it, title before abstract."""
+    return _evidence(store_uri(), tuple(papers), tuple(concepts))
+
+
+def console_read(text: str, params: dict[str, Any] | None = None) -> QueryResult:
+    """Run the console's read query in a child process stopped after the timeout
+    (kg.app.console_run); nothing that reaches outside the store (SERVICE, LOAD) runs."""
+    return console_run.run(store_uri(), text, params or {}, console_run.timeout_seconds())
+
+
+def console_write(text: str, params: dict[str, Any] | None = None) -> QueryResult:
+    """Run a write query of an app started with --allow-write (in this process, which
+    holds the store open for writing), then forget cached results."""
+    result = get_store().query(text, params or {}, write=True)
+    clear_caches()
     return result
 
 
@@ -218,6 +301,12 @@ def friendly(error: BaseException) -> str:
             "This explorer is read-only, so the write query was refused. "
             "Restart it with `kg app --allow-write` to run write queries."
         )
+    if isinstance(error, NoGraphError):
+        return str(error)
+    if isinstance(error, console_run.QueryTimeout):
+        return f"Stopped: {error}."
+    if isinstance(error, console_run.QueryFailed):
+        return f"The query could not run: {error}."
     if isinstance(error, RemoteAccessError):
         return f"{error}. The explorer never lets a query reach outside the store."
     if isinstance(error, StoreError):

@@ -7,32 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kg.app import data
-from kg.app.views import (
-    PAGES,
-    author,
-    concept,
-    console,
-    export,
-    graph,
-    guard,
-    overview,
-    paper,
-    search,
-    sync_from_url,
-    sync_to_url,
-)
-
-RENDER = {
-    "Search": search.render,
-    "Graph": graph.render,
-    "Paper": paper.render,
-    "Concept": concept.render,
-    "Author": author.render,
-    "Overview": overview.render,
-    "Console": console.render,
-    "Export": export.render,
-}
+from kg.app import data, state
+from kg.app.main_pages import RENDER
+from kg.app.views import PAGES, guard, not_found, sync_from_url, sync_to_url
 
 
 def main() -> None:
@@ -41,7 +18,8 @@ def main() -> None:
     st.session_state.setdefault("nav", "Search")
     with st.sidebar:
         st.title("paper-kg")
-        page = st.radio("Page", PAGES, key="nav")
+        page = st.radio("Page", PAGES, key="nav", on_change=st.session_state.pop,
+                        args=("not_found", None))
         mode = "read-write" if data.write_allowed() else "read-only"
         st.caption(f"Store `{data.store_uri()}` · {mode}")
         if st.session_state.get("item"):
@@ -56,6 +34,14 @@ def main() -> None:
         data.get_store()
     except Exception as error:
         st.error(data.friendly(error))
+        return
+    empty = data.no_papers_yet()
+    if empty:  # a store, but nothing in it: say what fills it; the console still works
+        st.warning(empty)
+    reason = st.session_state.get("not_found") or not_found.missing_item(page)
+    if reason:
+        not_found.render(reason)  # the URL stays as given: a reload shows the same
+        state.seen_url()
         return
     guard(RENDER[page])
     sync_to_url(page)

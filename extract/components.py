@@ -42,7 +42,7 @@ from kg.extract.coined import (
     type_by_suffix,
 )
 from kg.extract.proposals import GENERIC, Proposer, head_words
-from kg.extract.roles import STRONG_PROPOSAL, asserts_contribution, is_study
+from kg.extract.roles import STRONG_PROPOSAL, asserts_contribution, is_study, qualifies
 from kg.extract.scoring import (
     LABELS,
     Calibration,
@@ -290,7 +290,7 @@ class ConceptComponent(TrainablePipe):
             for pos in group.evidence:
                 span = sentences.at(pos) or (0, title_end)
                 sentence = text[span[0] : span[1]]
-                if not asserts_contribution(sentence):
+                if not asserts_contribution(sentence) or qualifies(text, pos):
                     continue
                 if known and pos >= title_end and not STRONG_PROPOSAL.search(
                     text[span[0] : pos]

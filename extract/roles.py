@@ -10,6 +10,8 @@ contribution. Evidence does not count when
   reproduction or replication, an empirical study or benchmark evaluation of existing
   methods. Such a paper can still propose a *new* name (a benchmark it builds, say), but not
   a vocabulary concept it studies ("A survey of Transformers" does not propose Transformer).
+- the mention only qualifies another noun ("a Transformer-based approach", "ViT-like
+  models"): what is proposed is the approach, not the concept;
 - the concept is already known (a vocabulary entry) and the verb only says the authors
   built, trained, released or developed it ("we build a 7B Llama model"): systems and
   training reports use known architectures; only "propose/introduce/present" or the title
@@ -33,6 +35,15 @@ _CITATION = re.compile(
 )
 # verbs that introduce a new thing, as opposed to building or training a known one
 STRONG_PROPOSAL = re.compile(r"\b(?:propose|introduce|present|unveil|coin)", re.I)
+
+
+_MODIFIER = re.compile(r"[\w.+]*(?:-\w+)*?-(?:based|like|style|inspired|driven|powered|"
+                       r"free|only|type|esque)\b", re.I)
+
+
+def qualifies(text: str, pos: int) -> bool:
+    """The word at ``pos`` only qualifies a noun ("Transformer-based", "BERT-style")."""
+    return bool(_MODIFIER.match(text, pos))
 
 
 def is_study(title: str, abstract_head: str) -> bool:

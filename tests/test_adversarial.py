@@ -414,10 +414,11 @@ def test_reading_a_missing_store_is_an_error_and_creates_nothing(
     from kg.cli import app
 
     result = CliRunner().invoke(app, ["app", "--store", str(path)])
-    assert result.exit_code == 2 and "no paper-kg store" in result.output
+    assert result.exit_code == 2 and "No graph here" in result.output
+    assert "kg build" in result.output
     monkeypatch.setenv("PAPER_KG_STORE", str(path))  # the app itself, started another way
     explorer = AppTest.from_file(str(app_main()), default_timeout=60).run()
-    assert not explorer.exception and "no paper-kg store" in explorer.error[0].value
+    assert not explorer.exception and "No graph here" in explorer.error[0].value
     assert not path.exists() or not any(path.iterdir())
 
 

@@ -25,14 +25,16 @@ from kg.app.graph_view import (
     build_view,
     concept_clusters,
     filter_graph,
-    node_sizes,
+    legend_html,
+    node_values,
     render_html,
 )
+from kg.app.store_check import embedded_path
 from kg.app.views import kind_of
 from kg.app.views.console import SAMPLES, looks_like_write, to_csv
 from kg.app.views.overview import rising, trend_frame
 from kg.app.views.paper import highlight
-from kg.cli.cmd_app import app_main, embedded_path, streamlit_command
+from kg.cli.cmd_app import app_main, streamlit_command
 from kg.graph import add_edge, build_graph
 from kg.model import Author, ConceptLink, Mention, Paper
 from kg.queries import NAMED_QUERIES, run_named
@@ -108,16 +110,52 @@ def test_budget_keeps_strongest_neighbours() -> None:
     assert none == 0 and same.number_of_nodes() == 12
 
 
-def test_clusters_separate_topics_and_sizes_follow_degree() -> None:
+def test_clusters_separate_topics_and_sizes_follow_papers() -> None:
     g = corpus()
     clusters = concept_clusters(g)
     assert clusters["concept:vit"] == clusters["concept:imagenet"] == clusters["concept:mixup"]
     assert clusters["concept:bert"] == clusters["concept:glue"] == clusters["concept:mlm"]
     assert clusters["concept:vit"] != clusters["concept:bert"]
-    for by in ("degree", "pagerank"):
-        sizes = node_sizes(g, by)
-        assert sizes["concept:vit"] > sizes["name:ada-lovelace"], by
-        assert all(10 <= s <= 40 for s in sizes.values())
+    values = node_values(g, {"concept:vit": 3, "name:ada-lovelace": 1})
+    assert values["concept:vit"] == 3 and values["name:ada-lovelace"] == 1
+    assert values["arxiv:2101.00002"] == 1  # a paper is one paper
+    ranks = node_values(g, {}, "pagerank")
+    assert ranks["concept:vit"] > ranks["name:ada-lovelace"]
+
+
+def test_a_star_of_leaves_is_not_one_cluster_per_leaf() -> None:
+    """A one-hop concept star (no links between the leaves) has no clusters; the store's
+    co-occurrences among the leaves make them."""
+    g = nx.MultiDiGraph()
+    leaves = [f"concept:c{i}" for i in range(12)]
+    for node in ["concept:hub", *leaves]:
+        g.add_node(node, kind="concept", label=node, type="method")
+    for leaf in leaves:
+        add_edge(g, leaf, "concept:hub", "BROADER")
+    assert concept_clusters(g) == {}
+    pairs = [(a, b, 3) for group in (leaves[:6], leaves[6:]) for a in group for b in group
+             if a < b]
+    clusters = concept_clusters(g, pairs)
+    assert len(set(clusters.values())) == 2
+    assert clusters[leaves[0]] == clusters[leaves[5]] != clusters[leaves[6]]
+    view = build_view(g, "concept:hub", cooccurs=pairs)
+    assert "2: " in legend_html(view) and "Louvain" in legend_html(view)
+
+
+def test_top_n_mode_keeps_the_heaviest_and_half_papers() -> None:
+    g = nx.MultiDiGraph()
+    g.add_node("concept:hub", kind="concept", label="hub")
+    for i in range(40):
+        g.add_node(f"concept:c{i:02}", kind="concept", label=f"c{i}")
+        add_edge(g, f"concept:c{i:02}", "concept:hub", "BROADER")
+        g.add_node(f"arxiv:{i:02}", kind="paper", label=f"p{i}")
+        add_edge(g, f"arxiv:{i:02}", "concept:hub", "MENTIONS")
+    papers = {f"concept:c{i:02}": i for i in range(40)}
+    kept, left = apply_budget(g, "concept:hub", 21, "top", papers)
+    assert left == 81 - 21 and "concept:hub" in kept
+    concepts = {n for n in kept if n.startswith("concept:c")}
+    assert concepts == {f"concept:c{i:02}" for i in range(30, 40)}  # the ten heaviest
+    assert len([n for n in kept if n.startswith("arxiv:")]) == 10
 
 
 def test_build_view_colours_by_type_or_cluster() -> None:
@@ -220,16 +258,22 @@ def test_csv_and_kinds() -> None:
 
 def test_kg_app_command_line(tmp_path: Path) -> None:
     cmd = streamlit_command(Path(MAIN), "127.0.0.1", 8999)
-    assert cmd[1:4] == ["-m", "streamlit", "run"]
+    assert cmd[1:4] == ["-m", "kg.app.serve", "run"]
     assert "--server.headless=true" in cmd and "--server.address=127.0.0.1" in cmd
     assert embedded_path("oxigraph:/x/y") == Path("/x/y")
     assert embedded_path("neo4j://localhost:7687") is None
     from kg.cli import app
 
-    missing = tmp_path / "nope"
-    result = CliRunner().invoke(app, ["app", "--store", f"oxigraph:{missing}"])
-    assert result.exit_code == 2
-    assert "no paper-kg store at" in result.output and "kg build" in result.output
+    missing, empty, foreign = tmp_path / "nope", tmp_path / "empty", tmp_path / "docs"
+    empty.mkdir()
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine", "utf-8")
+    for path in (missing, empty, foreign):
+        result = CliRunner().invoke(app, ["app", "--store", f"oxigraph:{path}"])
+        assert result.exit_code == 2
+        assert "No graph here" in result.output and "kg build" in result.output
+    assert not missing.exists() and not any(empty.iterdir())
+    assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
 
 
 # --------------------------------------------------------------------------- AppTest
@@ -362,17 +406,19 @@ def test_search_finds_papers_concepts_authors_and_opens_concept(
     at.text_input(key="search:text").input("vision").run()
     no_errors(at)
     labels = set(buttons(at))
+    assert "ViT · 3 papers" in labels  # through its alias "Vision Transformer", counted
+    at.radio(key="search:kind").set_value("paper").run()
+    labels = set(buttons(at))
     assert {"Vision Transformers at Scale", "Mixup for Vision", "Efficient Vision Models"} <= labels
-    assert "ViT" in labels  # through its alias "Vision Transformer"
     assert "Language Pretraining" not in labels
     suggested = [b.label for b in at.button if b.key.startswith("search:suggest:")]
-    assert suggested[0] == "ViT · concept"  # concepts first, then papers
+    assert suggested[0] == "ViT · 3 papers · concept"  # concepts first, then papers
     assert "Mixup for Vision · paper" in suggested
     at.text_input(key="search:text").input("v").run()  # one letter: no query, no list
     no_errors(at)
     assert not [b for b in at.button if b.key.startswith("search:")]
     at.text_input(key="search:text").input("Twombly").run()
-    assert "Cy Twombly" in buttons(at)
+    assert "Cy Twombly · 3 papers" in buttons(at)
     at.text_input(key="search:text").input("vision").run()
     at.button(key="search:open:concept:vit").click().run()
     no_errors(at)
@@ -537,14 +583,32 @@ def test_graph_page_receives_ego_network_and_filters_change_it(
     assert at.session_state["item"] == "concept:imagenet"
 
 
-def test_node_query_param_recentres_graph(hand_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_url_state_opens_the_graph_with_its_hops_and_filters(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a graph click or a shared link loads: view, item, hops and filters come from the
+    URL, survive a visit to another page, and are written back to it."""
     at = app_test(hand_store, monkeypatch)
-    at.query_params["node"] = "concept:bert"
+    for name, value in (("view", "Graph"), ("id", "concept:bert"), ("hops", "2"),
+                        ("types", "paper,author,architecture"), ("budget", "abc")):
+        at.query_params[name] = value
     at.run()
     no_errors(at)
     assert at.session_state["nav"] == "Graph"
-    assert {"concept:bert", "arxiv:2001.00004", "concept:glue"} <= graph_nodes(at)
-    assert "node" not in at.query_params
+    assert at.slider(key="graph:hops").value == 2
+    assert at.number_input(key="graph:budget").value == 300  # unreadable: the default
+    shown = graph_nodes(at)
+    assert {"concept:bert", "arxiv:2001.00004", "name:cy-twombly"} <= shown
+    assert "concept:glue" not in shown  # benchmarks are filtered out
+    at.sidebar.radio(key="nav").set_value("Concept").run()
+    at.sidebar.radio(key="nav").set_value("Graph").run()
+    no_errors(at)
+    assert at.slider(key="graph:hops").value == 2
+    at.slider(key="graph:hops").set_value(3).run()
+    params = {k: at.query_params[k] for k in at.query_params}
+    flat = {k: v[0] if isinstance(v, list) else v for k, v in params.items()}
+    assert flat["hops"] == "3" and flat["id"] == "concept:bert" and flat["view"] == "Graph"
+    assert flat["types"] == "paper,author,architecture"
 
 
 def test_paper_page_highlights_mentions(hand_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -639,7 +703,7 @@ def test_every_page_on_the_example_corpus(
     at = app_test(example_store, monkeypatch).run()
     at.text_input(key="search:text").input("transformer").run()
     no_errors(at)
-    assert "Transformer" in buttons(at)
+    assert "search:open:concept:transformer" in {b.key for b in at.button}
     at.button(key="search:graph:concept:transformer").click().run()
     no_errors(at)
     assert len(graph_nodes(at)) > 5
@@ -666,3 +730,227 @@ def test_console_writes_when_allowed(tmp_path: Path, monkeypatch: pytest.MonkeyP
     at.button(key="console:run").click().run()
     no_errors(at)
     assert list(at.dataframe[0].value["s"]) == ["urn:x"]
+
+
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ({"view": "Concept", "id": "concept:does-not-exist"}, "no concept with the id"),
+        ({"view": "Paper", "id": "doi:not/a-real-doi"}, "no paper with the id"),
+        ({"view": "Graph", "id": "name:nobody-at-all"}, "no author with the id"),
+        ({"view": "Nonsense", "id": "\x00\ufffd"}, "no page called 'Nonsense'"),
+        ({"view": "Author", "id": "\x00\ufffd"}, "is not a valid author id"),
+    ],
+)
+def test_unknown_view_or_id_is_a_not_found_page(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch, params: dict[str, str], says: str
+) -> None:
+    at = app_test(hand_store, monkeypatch)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception
+    assert [h.value for h in at.header] == ["Not found"]
+    assert says in at.error[0].value
+    assert not at.subheader  # no made-up item page
+    assert at.query_params["view"] in (params["view"], [params["view"]])  # the URL stays
+    at.button(key="notfound:search").click().run()
+    no_errors(at)
+    assert [h.value for h in at.header] == ["Search"]
+
+
+def files_of(path: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``path`` with its size and modification time."""
+    return {str(f.relative_to(path)): (f.stat().st_size, f.stat().st_mtime_ns)
+            for f in sorted(path.rglob("*")) if f.is_file()}
+
+
+def test_read_only_app_never_creates_or_changes_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty directory stays empty and says what to run; a store browsed through every
+    page (the console's reads included) keeps every file as it was."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    at = app_test(f"oxigraph:{empty}", monkeypatch).run()
+    assert not at.exception
+    assert "No graph here" in at.error[0].value and "kg build" in at.error[0].value
+    assert not any(empty.iterdir())
+    store = tmp_path / "kg"
+    write_hand_store(f"oxigraph:{store}")
+    before = files_of(store)
+    from kg.app import data
+
+    data._open_mode.clear()
+    at = open_view(f"oxigraph:{store}", monkeypatch, "Graph", "concept:vit")
+    for page in ("Concept", "Paper", "Author", "Overview", "Search", "Console"):
+        at.sidebar.radio(key="nav").set_value(page).run()
+        no_errors(at)
+    at.text_area(key="console:text").input("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")
+    at.button(key="console:run").click().run()
+    no_errors(at)
+    data._open_mode.clear()
+    assert files_of(store) == before
+
+
+def test_store_without_papers_says_what_to_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.stores import open_store
+
+    open_store(f"oxigraph:{tmp_path / 'kg'}").close()  # a store, but nothing in it
+    at = app_test(f"oxigraph:{tmp_path / 'kg'}", monkeypatch).run()
+    assert not at.exception
+    assert "holds no papers" in at.warning[0].value and "kg build" in at.warning[0].value
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seed pages (219 papers) built with `kg build` into a fresh embedded store."""
+    from tests.conftest import SEEDS
+
+    if not SEEDS:
+        pytest.skip("../shared/seeds not present beside the checkout")
+    uri = f"oxigraph:{tmp_path_factory.mktemp('app-seeds') / 'kg'}"
+    kg = [sys.executable, "-c", "from kg.cli import main; main()"]
+    proc = subprocess.run([*kg, "build", *map(str, SEEDS), "--store", uri],
+                          capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return uri
+
+
+def test_concept_page_lists_its_papers_with_evidence(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_view(hand_store, monkeypatch, "Concept", "concept:vit")
+    vit = ["arxiv:2301.00003", "arxiv:2101.00002", "arxiv:1901.00001"]  # newest first
+    assert [b.key for b in at.button if b.key.startswith("concept:about:")] == [
+        f"concept:about:{p}" for p in vit]
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("proposed · abstract: “We propose ViT") for c in captions)
+    assert any(c.startswith("used · abstract: “ViT models trained with Mixup") for c in captions)
+    assert [b.key for b in at.button if b.key.startswith("concept:p:")] == [
+        "concept:p:arxiv:1901.00001"]
+    assert "3 dated papers; 0 without a year (not in the chart)." in captions
+    at.radio(key="concept:sort").set_value("oldest").run()
+    assert [b.key for b in at.button if b.key.startswith("concept:about:")] == [
+        f"concept:about:{p}" for p in reversed(vit)]
+
+
+def test_concept_page_pages_every_paper_and_narrower_concept(
+    seed_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Transformer on the seed pages: every paper about it (the papers-by-concept rows)
+    on pages of 20, every narrower concept, proposers never named by a question."""
+    from kg.app import data
+    from kg.selection import concept_papers
+    from kg.stores import open_store
+
+    with open_store(seed_store, "read") as store:
+        rows = concept_papers(store, "concept:transformer")
+    about = list(dict.fromkeys(r["paper"] for r in rows))
+    undated = {r["paper"] for r in rows if r.get("year") is None}
+    at = open_view(seed_store, monkeypatch, "Concept", "concept:transformer")
+    assert f"**Papers about it ({len(about)})**" in [m.value for m in at.markdown]
+    assert f"{len(about) - len(undated)} dated papers; {len(undated)} without a year" in " ".join(
+        c.value for c in at.caption)
+    seen: list[str] = []
+    pages = at.number_input(key="concept:papers:page")
+    for number in range(1, int(pages.max) + 1):
+        at.number_input(key="concept:papers:page").set_value(number).run()
+        no_errors(at)
+        seen += [b.key.split(":", 2)[2] for b in at.button if b.key.startswith("concept:about:")]
+    assert seen == about  # newest first, as papers-by-concept, each once
+    narrower = [m.value for m in at.markdown if m.value.startswith("**Narrower (")]
+    total = int(narrower[0].split("(")[1].split(")")[0])
+    shown = set()
+    for number in range(1, int(at.number_input(key="concept:narrower:page").max) + 1):
+        at.number_input(key="concept:narrower:page").set_value(number).run()
+        shown |= {b.key for b in at.button if b.key.startswith("concept:Narrower:")}
+    assert len(shown) == total > 24
+    proposers = [c.value for c in at.caption if c.value.startswith("proposed · ")]
+    assert not [c for c in proposers if c.rstrip("”").rstrip().endswith("?")]
+    assert len(about) < data.PAPERS_LIMIT
+
+
+def test_search_ranks_concepts_by_their_papers_and_pages(
+    seed_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'trans' on the seed pages: concepts with the most papers first (counts shown, as
+    node-papers counts them), every match reachable page by page."""
+    from kg.app import data
+
+    at = app_test(seed_store, monkeypatch).run()
+    at.text_input(key="search:text").input("trans").run()
+    no_errors(at)
+    monkeypatch.setenv("PAPER_KG_STORE", seed_store)
+    rows = [r for r in data.ranked(data.search("trans"), "trans") if r["kind"] == "concept"]
+    counts = [r["papers"] for r in rows]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    suggested = [b.label for b in at.button if b.key.startswith("search:suggest:")]
+    assert suggested[0] == f"{rows[0]['label']} · {counts[0]} papers · concept"
+    seen = []
+    pages = at.number_input(key="search:page")
+    for number in range(1, int(pages.max) + 1):
+        at.number_input(key="search:page").set_value(number).run()
+        seen += [b.key.removeprefix("search:open:") for b in at.button
+                 if b.key.startswith("search:open:")]
+    assert seen == [r["id"] for r in rows]
+
+
+CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def run_console(at: AppTest, text: str) -> AppTest:
+    at.text_area(key="console:text").input(text)
+    return at.button(key="console:run").click().run()
+
+
+def test_console_names_the_query_problem_stops_runaways_and_keeps_column_order(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("PAPER_KG_QUERY_TIMEOUT", "3")
+    at = open_view(hand_store, monkeypatch, "Console")
+    run_console(at, "SELEC ?x WHERE { ?x ?p ?o }")
+    message = at.error[0].value
+    assert message.startswith("The query could not run") and "syntax" in message
+    assert "store" not in message.split(":", 1)[0] and "--store" not in message
+    started = time.monotonic()
+    run_console(at, CROSS_JOIN)
+    assert time.monotonic() - started < 20
+    assert at.error[0].value.startswith("Stopped: the query was stopped after 3 s")
+    run_console(at, 'SELECT * WHERE { ?paper <http://purl.org/dc/terms/title> ?title . '
+                    'BIND(IF(CONTAINS(?title, "Vision"), 1, "no") AS ?mixed) } LIMIT 5')
+    no_errors(at)
+    frame = at.dataframe[0].value
+    assert list(frame.columns) == ["paper", "title", "mixed"]  # as written, not reversed
+    assert set(frame["mixed"]) <= {"1", "no"}  # mixed numbers and text shown as text
+
+
+def test_app_reads_equal_on_rdflib_and_oxigraph() -> None:
+    """The app's query files give the same answers on rdflib as on Oxigraph (the Bolt
+    comparison is in tests/test_parity.py)."""
+    from kg.app import reads
+    from kg.model import ConceptInfo
+    from kg.stores import PaperGraph, open_store
+
+    answers = []
+    for uri in ("rdflib:", "oxigraph:"):
+        store = open_store(uri)
+        store.write_concepts(ConceptInfo(f"concept:{slug}", name, kind, aliases, broader)
+                             for slug, (name, kind, aliases, broader) in CONCEPTS.items())
+        store.write_papers([PaperGraph(p, links) for p, links in hand_records()])
+        store.update_cooccurrence()
+        ids = [*(f"concept:{slug}" for slug in CONCEPTS), "name:bo-chen"]
+        papers = [f"arxiv:{p[0]}" for p in PAPERS]
+        answers.append((reads.node_papers(store, ids), reads.cooccurrences(store, ids),
+                        reads.evidence(store, papers, ids), reads.recent_papers(store, 3)))
+        store.close()
+    assert answers[0] == answers[1]
+    sizes, pairs, evidence, recent = answers[0]
+    assert sizes["concept:vit"] == 3 and sizes["name:bo-chen"] == 3
+    assert ("concept:imagenet", "concept:vit", 3) in pairs
+    assert evidence[("arxiv:1901.00001", "concept:vit")][0]["sentence"].startswith("We propose")
+    assert [r["year"] for r in recent] == [2023, 2022, 2021]

@@ -157,6 +157,16 @@ def test_known_model_that_is_trained_is_not_proposed(extractor: Extractor) -> No
     assert not next(c for c in result.concepts if c.name == "Transformer").proposed
 
 
+def test_a_concept_that_only_qualifies_the_proposal_is_not_proposed(
+    extractor: Extractor,
+) -> None:
+    """"We introduce a Transformer-based approach" proposes the approach, not Transformer
+    (a seed paper whose title asks "Can Transformers …?" was listed as its proposer)."""
+    result = run(extractor, "In this work, we introduce a Transformer-based approach to "
+                            "sorting spoons.", title="Can Transformers sort spoons?")
+    assert not next(c for c in result.concepts if c.name == "Transformer").proposed
+
+
 def test_new_name_is_still_proposed(extractor: Extractor) -> None:
     result = run(extractor, "We introduce SpoonFormer, a model that sorts cutlery.")
     assert next(c for c in result.concepts if c.name == "SpoonFormer").proposed

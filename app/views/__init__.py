@@ -2,56 +2,64 @@
 
 Navigation state lives in ``st.session_state``: ``nav`` (the sidebar page, a widget key),
 ``item`` and ``item_kind`` (what the item pages show). It is mirrored to the URL query
-(``?view=Concept&id=concept:vit``) so that links and reloads land on the same item, and
-``?node=<id>`` (set by a click in the graph) opens the Graph page centred on that node.
+(``?view=Concept&id=concept:vit``, with the widget states of kg.app.state) so that links,
+reloads, graph clicks and the back button land on the same view.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
-from kg.app import data
+from kg.app import data, state
 from kg.graph import kind_of
 
+T = TypeVar("T")
 PAGES = ("Search", "Graph", "Paper", "Concept", "Author", "Overview", "Console", "Export")
 PAGE_OF_KIND = {"paper": "Paper", "concept": "Concept", "author": "Author"}
 
 
-def open_item(item_id: str, kind: str | None = None, page: str | None = None) -> None:
-    """Button callback: show ``item_id`` on its own page (or on ``page``)."""
+PAGERS = ("concept:papers:page", "concept:narrower:page")  # list pages of one item
+
+
+def open_item(
+    item_id: str, kind: str | None = None, page: str | None = None, from_url: bool = False
+) -> None:
+    """Button callback: show ``item_id`` on its own page (or on ``page``), its lists on
+    their first page (unless the URL says which)."""
     kind = kind or kind_of(item_id)
+    if item_id != st.session_state.get("item") and not from_url:
+        state.forget(PAGERS)
     st.session_state["item"] = item_id
     st.session_state["item_kind"] = kind
     st.session_state["nav"] = page or PAGE_OF_KIND.get(kind, "Graph")
 
 
 def sync_from_url() -> None:
-    """Adopt the URL's view/id on a session's first run, and a graph click's ?node= always.
-    Runs before the sidebar widget is created, so setting its key here is allowed."""
-    params = st.query_params
-    if "node" in params:
-        node = params["node"]
-        del params["node"]
-        open_item(node, page="Graph")
-    elif not st.session_state.get("_url_synced"):
+    """Adopt the URL's view, item and widget states when they are new to this session (a
+    first load, a graph click, the back button, a shared link). Runs before the sidebar
+    widget is created, so setting its key here is allowed. An unknown view or id becomes
+    the not-found page (``not_found``), never a page made up for it."""
+    params = state.adopt_url()
+    if params is not None:
+        st.session_state.pop("not_found", None)
+        view = params.get("view")
         if params.get("id"):
-            open_item(params["id"], params.get("kind") or None, page=None)
-        if params.get("view") in PAGES:
-            st.session_state["nav"] = params["view"]
-    st.session_state["_url_synced"] = True
+            open_item(params["id"], page=view if view in PAGES else None, from_url=True)
+        if view in PAGES:
+            st.session_state["nav"] = view
+        elif view is not None:
+            st.session_state["not_found"] = f"There is no page called {view!r}."
+    state.restore()
 
 
 def sync_to_url(page: str) -> None:
     wanted = {"view": page}
     if st.session_state.get("item"):
         wanted["id"] = st.session_state["item"]
-    if {k: st.query_params.get(k) for k in wanted} != wanted or set(st.query_params) - {
-        "view",
-        "id",
-    }:
-        st.query_params.from_dict(wanted)
+    state.write_url(wanted)
 
 
 def current(kind: str) -> str | None:
@@ -95,6 +103,21 @@ def pick_item(kind: str | None, key: str) -> str | None:
         args=(row["id"], row["kind"], None if kind else "Graph"),
     )
     return None
+
+
+def paged(items: list[T], key: str, size: int, what: str) -> list[T]:
+    """The items of the page chosen with a "Page" box (``key``, kept in the URL) when they
+    do not fit on one, with a caption saying which are shown."""
+    pages = max(1, -(-len(items) // size))
+    if pages == 1:
+        return items
+    number = st.session_state.get(key, 1)
+    st.session_state[key] = number if isinstance(number, int) and 1 <= number <= pages else 1
+    left, right = st.columns([1, 4])
+    number = left.number_input(f"Page (of {pages})", 1, pages, key=key)
+    start = (number - 1) * size
+    right.caption(f"{what} {start + 1}–{min(start + size, len(items))} of {len(items)}")
+    return items[start : start + size]
 
 
 def guard(render: Callable[[], None]) -> None:

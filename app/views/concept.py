@@ -1,18 +1,113 @@
-"""Concept page: aliases, broader/narrower concepts, papers per year, the papers about it
-(those that mention it or, unless switched off, a concept below it: the same papers as
-`kg export --concept` and the named query papers-by-concept), the ones that propose it and
-the concepts it co-occurs with, strongest first."""
+"""Concept page: aliases, every broader and narrower concept (paged), papers per year (the
+undated ones counted), the papers about it — those that mention it or, unless switched off,
+a concept below it: the same papers as `kg export --concept` and the named query
+papers-by-concept — paged and sortable, each with the sentence that mentions it, the papers
+that propose it (the extractor's role rules: never a question, a citing sentence or a
+survey) and the concepts it co-occurs with, with their shared papers."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from kg.app import data
-from kg.app.views import current, item_button, pick_item
+from kg.app.views import current, item_button, paged, pick_item
 
-MAX_LINKS = 24
-MAX_PAPERS = 50
+LINKS_PER_PAGE = 24
+PAPERS_PER_PAGE = 20
+SORTS = {
+    "newest": "newest first",
+    "oldest": "oldest first",
+    "role": "proposers first",
+}
+
+
+def escape_md(text: str) -> str:
+    """Plain text for st.markdown/st.caption: no markup, links or LaTeX out of a sentence."""
+    return "".join("\\" + c if c in "\\`*_{}[]#|$<>~" else c for c in text)
+
+
+def telling(sentences: list[dict[str, Any]], role: str) -> dict[str, Any] | None:
+    """The sentence to show for a paper: the first; for a proposer the first that states
+    something (a question proposes nothing)."""
+    if role == "proposed":
+        stating = [s for s in sentences if not str(s["sentence"]).rstrip().endswith("?")]
+        sentences = stating or sentences
+    return sentences[0] if sentences else None
+
+
+def about_papers(rows: list[dict[str, Any]], concept_id: str) -> list[dict[str, Any]]:
+    """One entry per paper from the rows of papers-by-concept (one per paper and mentioned
+    concept): its title and year, the concepts it mentions, and "proposed" when it proposes
+    the concept itself."""
+    papers: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = papers.setdefault(str(row["paper"]), {
+            "paper": str(row["paper"]), "title": row.get("title"), "year": row.get("year"),
+            "concepts": [], "role": "used"})
+        entry["concepts"].append(str(row["concept"]))
+        if row.get("role") == "proposed" and row.get("concept") == concept_id:
+            entry["role"] = "proposed"
+    return list(papers.values())
+
+
+def sort_papers(papers: list[dict[str, Any]], how: str) -> list[dict[str, Any]]:
+    """Newest or oldest first (undated last either way), or proposers first then newest."""
+    def year(p: dict[str, Any]) -> int:
+        return int(p["year"]) if p.get("year") not in (None, "") else -1
+
+    if how == "oldest":
+        return sorted(papers, key=lambda p: (year(p) < 0, year(p), p["paper"]))
+    newest = sorted(papers, key=lambda p: (-year(p), p["paper"]))
+    if how == "role":
+        return sorted(newest, key=lambda p: p["role"] != "proposed")
+    return newest
+
+
+def paper_list(papers: list[dict[str, Any]], key: str) -> None:
+    """Each paper as a button, then its role and the sentence mentioning the concept."""
+    evidence = data.evidence([p["paper"] for p in papers],
+                             sorted({c for p in papers for c in p["concepts"]}))
+    for paper in papers:
+        item_button(f"{paper['title'] or paper['paper']} ({paper.get('year') or 'n.d.'})",
+                    paper["paper"], "paper", key=f"{key}:{paper['paper']}")
+        found = telling([s for c in paper["concepts"]
+                         for s in evidence.get((paper["paper"], c), [])], paper["role"])
+        said = (f" · {found['field']}: “{escape_md(str(found['sentence']))}”" if found
+                else " · no evidence sentence stored")
+        st.caption(f"{paper['role']}{said}")
+
+
+def linked_concepts(title: str, ids: list[str], labels: dict[str, str], key: str) -> None:
+    if not ids:
+        return
+    st.markdown(f"**{title} ({len(ids)})**")
+    shown = sorted(ids, key=lambda n: labels.get(n, n).casefold())
+    if key:
+        shown = paged(shown, key, LINKS_PER_PAGE, "concepts")
+    cols = st.columns(min(4, len(shown)))
+    for i, other in enumerate(shown):
+        with cols[i % len(cols)]:
+            item_button(labels.get(other, other), other, "concept", key=f"concept:{title}:{other}")
+
+
+def years_chart(concept_id: str, narrower: bool, papers: int, capped: bool) -> None:
+    trend = data.named("concept-trend", concept=concept_id, narrower=narrower)
+    years = pd.DataFrame(
+        [{"year": int(r["year"]), "papers": int(r["papers"])} for r in trend if r.get("year")]
+    )
+    dated = int(years["papers"].sum()) if not years.empty else 0
+    st.markdown("**Papers per year**")
+    if years.empty:
+        st.caption("None of its papers has a year.")
+    else:
+        per_year = years.groupby("year")["papers"].sum()
+        per_year.index = per_year.index.astype(str)  # years, not quantities ("2,017")
+        st.bar_chart(per_year, x_label="year", y_label="papers", height=220)
+    if not capped:
+        st.caption(f"{dated} dated papers; {papers - dated} without a year (not in the chart).")
 
 
 def render() -> None:
@@ -30,76 +125,51 @@ def render() -> None:
     if aliases:
         st.markdown("**Aliases:** " + ", ".join(aliases))
     # broader/narrower are edges: a one-hop ego over concepts only (no papers to enrich)
-    g = data.ego(concept_id, hops=1, types=["concept"])
+    g = data.ego(concept_id, hops=1, types=["concept"], limit=data.LINKS_LIMIT)
+    labels = {n: str(d.get("label") or n) for n, d in g.nodes(data=True)}
     broader = [v for _, v, r in g.out_edges(concept_id, data="rel") if r == "BROADER"]
-    narrower = [u for u, _, r in g.in_edges(concept_id, data="rel") if r == "BROADER"]
-    for title, ids in (("Broader", broader), ("Narrower", narrower)):
-        if ids:
-            st.markdown(f"**{title} ({len(ids)})**")
-            shown = sorted(ids, key=lambda n: str(g.nodes[n].get("label") or n).casefold())
-            cols = st.columns(min(4, len(ids)))
-            for i, other in enumerate(shown[:MAX_LINKS]):
-                with cols[i % len(cols)]:
-                    item_button(
-                        g.nodes[other].get("label") or other,
-                        other,
-                        "concept",
-                        key=f"concept:{title}:{other}",
-                    )
+    narrower_ids = [u for u, _, r in g.in_edges(concept_id, data="rel") if r == "BROADER"]
+    linked_concepts("Broader", broader, labels, "")
+    linked_concepts("Narrower", narrower_ids, labels, "concept:narrower:page")
+    st.session_state.setdefault("narrower", True)
     narrower = st.checkbox(
         "Include the papers of narrower concepts",
-        value=True,
-        key="concept:narrower",
+        key="narrower",
         help="The papers about a concept are those that mention it or a concept below it "
         "(skos:broader*), as in `kg export --concept`; untick for those that name it.",
     )
-    trend = data.named("concept-trend", concept=concept_id, narrower=narrower)
-    years = pd.DataFrame(
-        [{"year": int(r["year"]), "papers": int(r["papers"])} for r in trend if r.get("year")]
-    )
-    st.markdown("**Papers per year**")
-    if years.empty:
-        st.caption("No dated papers mention this concept.")
-    else:
-        per_year = years.groupby("year")["papers"].sum()
-        per_year.index = per_year.index.astype(str)  # years, not quantities ("2,017")
-        st.bar_chart(per_year, x_label="year", y_label="papers")
-    papers = data.concept_papers(concept_id, narrower=narrower)
-    about = {r["paper"]: r for r in papers}
-    proposing = {r["paper"]: r for r in papers
-                 if r.get("role") == "proposed" and r.get("concept") == concept_id}
-    capped = "+" if len(papers) >= data.PAPERS_LIMIT else ""
-    left, right = st.columns(2)
+    rows = data.concept_papers(concept_id, narrower=narrower)
+    capped = len(rows) >= data.PAPERS_LIMIT
+    papers = about_papers(rows, concept_id)
+    proposing = [p for p in sort_papers(papers, "newest") if p["role"] == "proposed"]
+    years_chart(concept_id, narrower, len(papers), capped)
+    left, right = st.columns([3, 2])
     with left:
-        st.markdown(f"**Papers about it ({len(about)}{capped})**")
-        for pid, row in list(about.items())[:MAX_PAPERS]:
-            item_button(
-                f"{row['title']} ({row.get('year') or 'n.d.'})",
-                pid,
-                "paper",
-                key=f"concept:about:{pid}",
-            )
-        if len(about) > MAX_PAPERS:
-            st.caption(
-                f"The newest {MAX_PAPERS} of them; all with `kg export --concept "
-                f"{concept_id} --format bib`."
-            )
-        if not about:
+        st.markdown(f"**Papers about it ({len(papers)}{'+' if capped else ''})**")
+        if capped:
+            st.caption(f"The newest {data.PAPERS_LIMIT} mentions; all with `kg export "
+                       f"--concept {concept_id} --format bib`.")
+        if not papers:
             st.caption("No paper in the store mentions it"
                        + (" or a concept below it." if narrower else "."))
-        st.markdown(f"**Papers that propose it ({len(proposing)})**")
-        for pid, row in list(proposing.items())[:MAX_PAPERS]:
-            item_button(
-                f"{row['title']} ({row.get('year') or 'n.d.'})",
-                pid,
-                "paper",
-                key=f"concept:p:{pid}",
-            )
-        if not proposing:
-            st.caption("No paper in the store proposes it.")
+        else:
+            if st.session_state.get("concept:sort") not in SORTS:
+                st.session_state["concept:sort"] = "newest"
+            how = st.radio("Sort", tuple(SORTS), format_func=SORTS.get, horizontal=True,
+                           key="concept:sort", label_visibility="collapsed")
+            shown = paged(sort_papers(papers, how), "concept:papers:page", PAPERS_PER_PAGE,
+                          "papers")
+            paper_list(shown, "concept:about")
     with right:
+        st.markdown(f"**Papers that propose it ({len(proposing)})**")
+        if proposing:
+            paper_list(proposing[:PAPERS_PER_PAGE], "concept:p")
+            if len(proposing) > PAPERS_PER_PAGE:
+                st.caption("More with the sort “proposers first” on the left.")
+        else:
+            st.caption("No paper in the store proposes it.")
         rows = data.named("top-cooccurring", concept=concept_id, limit=20)
-        st.markdown(f"**Co-occurring concepts ({len(rows)})**")
+        st.markdown(f"**Co-occurring concepts ({len(rows)})** · papers mentioning both")
         for row in rows:
             other, other_name = (
                 (row["concept_b"], row["name_b"])

@@ -3,16 +3,17 @@ results as a table and a CSV download. Read-only unless `kg app --allow-write`."
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from kg.app import data
 from kg.queries import NAMED_QUERIES
+from kg.spreadsheet import write_csv
 from kg.stores import ReadOnlyError
 
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|<[^<>\s]*>')
@@ -42,14 +43,39 @@ def looks_like_write(text: str, dialect: str) -> bool:
 
 
 def to_csv(columns: list[str], rows: list[list[Any]]) -> str:
+    """The download: as `kg query --format csv` writes it (formula-like cells as text)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(
-            ["" if v is None else json.dumps(v) if isinstance(v, list | dict) else v for v in row]
-        )
+    write_csv(buffer, columns, rows)
     return buffer.getvalue()
+
+
+_SELECT_ALL = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.I)
+_VARIABLE = re.compile(r"[?$]([A-Za-z_][\w]*)")
+
+
+def written_order(
+    columns: list[str], rows: list[list[Any]], text: str
+) -> tuple[list[str], list[list[Any]]]:
+    """``SELECT *`` columns in the order their variables first appear in the query (an
+    engine may list them in any order); other queries keep the order they name."""
+    if not _SELECT_ALL.search(text):
+        return columns, rows
+    seen = list(dict.fromkeys(_VARIABLE.findall(_STRINGS.sub(" ", text))))
+    order = sorted(range(len(columns)),
+                   key=lambda i: (seen.index(columns[i]) if columns[i] in seen else len(seen), i))
+    return [columns[i] for i in order], [[row[i] for i in order] for row in rows]
+
+
+def display_frame(columns: list[str], rows: list[list[Any]]) -> pd.DataFrame:
+    """The rows as a table Arrow can hold: a column mixing kinds of values (numbers and
+    text, lists) is shown as text, so nothing fails to convert (and logs a traceback)."""
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in frame.columns:
+        kinds = {type(v) for v in frame[column] if v is not None}
+        if len(kinds) > 1 or kinds & {list, dict}:
+            frame[column] = [None if v is None else json.dumps(v) if isinstance(v, list | dict)
+                             else str(v) for v in frame[column]]
+    return frame
 
 
 def _load_example() -> None:
@@ -103,24 +129,26 @@ def render() -> None:
     except ValueError:
         st.error('Parameters must be a JSON object, e.g. {"concept": "transformer"}.')
         return
-    if not writable and looks_like_write(text, dialect):
+    writes = looks_like_write(text, dialect)
+    if not writable and writes:
         st.error(data.friendly(ReadOnlyError("write query")))
         return
     try:
-        result = data.console_query(text, params)
+        if writes:
+            result = data.console_write(text, params)
+        else:
+            with st.spinner(f"Running (stopped after {data.console_run.timeout_seconds():g} s)…"):
+                result = data.console_read(text, params)
     except Exception as error:
         st.error(data.friendly(error))
         return
-    st.session_state["console:last"] = (result.columns, result.rows)
-    st.success(f"{len(result.rows)} rows")
-    st.dataframe(
-        [dict(zip(result.columns, row, strict=False)) for row in result.rows],
-        use_container_width=True,
-        hide_index=True,
-    )
+    columns, rows = written_order(result.columns, result.rows, text)
+    st.session_state["console:last"] = (columns, rows)
+    st.success(f"{len(rows)} rows")
+    st.dataframe(display_frame(columns, rows), use_container_width=True, hide_index=True)
     st.download_button(
         "Download CSV",
-        to_csv(result.columns, result.rows),
+        to_csv(columns, rows),
         file_name="query-results.csv",
         mime="text/csv",
         key="console:csv",

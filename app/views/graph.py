@@ -9,7 +9,10 @@ import streamlit as st
 from kg.app import data
 from kg.app.graph_view import (
     DEFAULT_BUDGET,
+    MODES,
     NODE_TYPES,
+    SIZE_BY,
+    TOP_N_ABOVE,
     build_view,
     legend_html,
     node_type,
@@ -26,6 +29,24 @@ def _recentre() -> None:
         open_item(choice, page="Graph")
 
 
+def defaults(**values: object) -> None:
+    """Start values of the page's widgets (``graph:<name>``), unless the URL or an earlier
+    run set them; values a widget cannot show (a shared link's typo) give way too."""
+    limits = {"hops": (1, 3), "min_weight": (1, 1000), "budget": (10, 2000)}
+    choices = {"size": SIZE_BY, "color": ("type", "cluster"), "mode": tuple(MODES)}
+    for name, value in values.items():
+        key = f"graph:{name}"
+        current = st.session_state.get(key, value)
+        if name in limits and not (isinstance(current, int)
+                                   and limits[name][0] <= current <= limits[name][1]):
+            current = value
+        if name in choices and current not in choices[name]:
+            current = value
+        if name == "types":
+            current = [t for t in current if t in NODE_TYPES] or value
+        st.session_state[key] = current
+
+
 def render() -> None:
     st.header("Graph")
     center = st.session_state.get("item")
@@ -33,18 +54,19 @@ def render() -> None:
         st.caption("Choose a node to centre the graph on (or use the Search page).")
         pick_item(None, "graph:pick")
         return
+    defaults(hops=1, types=list(NODE_TYPES), min_weight=1, budget=DEFAULT_BUDGET)
     c1, c2, c3, c4 = st.columns([1, 3, 1, 1])
-    hops = c1.slider("Hops", 1, 3, 1, key="graph:hops")
-    types = c2.multiselect("Node types", NODE_TYPES, default=list(NODE_TYPES), key="graph:types")
-    min_weight = c3.number_input("Min edge weight", 1, 1000, 1, key="graph:min_weight")
-    budget = c4.number_input("Node budget", 10, 2000, DEFAULT_BUDGET, step=50, key="graph:budget")
+    hops = c1.slider("Hops", 1, 3, key="graph:hops")
+    types = c2.multiselect("Node types", NODE_TYPES, key="graph:types")
+    min_weight = c3.number_input("Min edge weight", 1, 1000, key="graph:min_weight")
+    budget = c4.number_input("Node budget", 10, 2000, step=50, key="graph:budget")
     store_types = None if set(types) == set(NODE_TYPES) else types
     narrower = True
     if center.startswith("concept:"):
+        st.session_state.setdefault("narrower", True)
         narrower = st.checkbox(
             "Include the papers of narrower concepts",
-            value=True,
-            key="graph:narrower",
+            key="narrower",
             help="The papers about a concept are those that mention it or a concept below it "
             "(as in `kg export` and the named query papers-by-concept).",
         )
@@ -63,13 +85,27 @@ def render() -> None:
     )
     since = until = None
     if len(set(years)) > 1:
-        since, until = st.slider(
-            "Years (papers)", years[0], years[-1], (years[0], years[-1]), key="graph:years"
-        )
-    s1, s2 = st.columns(2)
-    size_by = s1.radio("Size by", ("degree", "pagerank"), horizontal=True, key="graph:size")
+        low, high = st.session_state.get("graph:years", (years[0], years[-1]))
+        st.session_state["graph:years"] = (max(low, years[0]), min(high, years[-1]))
+        since, until = st.slider("Years (papers)", years[0], years[-1], key="graph:years")
+    s1, s2, s3 = st.columns(3)
+    defaults(size="papers", color="type", mode="top")
+    size_by = s1.radio("Size by", SIZE_BY, horizontal=True, key="graph:size")
     color_by = s2.radio("Colour by", ("type", "cluster"), horizontal=True, key="graph:color")
-    view = build_view(full, center, types, since, until, min_weight, int(budget), size_by, color_by)
+    mode = "near"
+    if full.number_of_nodes() > TOP_N_ABOVE:
+        mode = s3.radio(
+            "Which nodes", tuple(MODES), format_func=MODES.get, horizontal=True,
+            key="graph:mode",
+            help=f"Over {TOP_N_ABOVE} nodes: the node budget's heaviest (papers in the "
+            "store; half the places for papers), or the nearest hops first.",
+        )
+    papers = data.node_papers(list(full))
+    concepts = [n for n, kind in full.nodes(data="kind") if kind == "concept"]
+    view = build_view(
+        full, center, types, since, until, min_weight, int(budget), size_by, color_by,
+        papers=papers, cooccurs=data.cooccurrences(concepts), mode=mode,
+    )
     label = full.nodes[center].get("label") or center
     st.markdown(f"**{label}** · `{center}` · {view.summary()}")
     st.markdown(legend_html(view), unsafe_allow_html=True)
@@ -83,7 +119,7 @@ def render() -> None:
     st.iframe(render_html(view, HEIGHT), height=HEIGHT + 20)
     others = sorted(
         (n for n in view.graph if n != center),
-        key=lambda n: -view.sizes.get(n, 0),
+        key=lambda n: -view.values.get(n, 0),
     )
     if others:
         st.selectbox(

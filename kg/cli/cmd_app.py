@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from kg.app.store_check import embedded_path, no_graph_here
 from kg.cli.output import err, fail
 from kg.resources import shipped
 from kg.stores import DEFAULT_STORE, StoreError
@@ -20,21 +21,13 @@ def app_main() -> Path:
     return shipped("kg.app", "main.py")
 
 
-def embedded_path(uri: str) -> Path | None:
-    """The directory of an embedded Oxigraph store URI (``oxigraph:PATH`` or a bare path)."""
-    if uri.startswith("oxigraph:"):
-        return Path(uri.split(":", 1)[1] or ".")
-    if ":" not in uri or (len(uri) > 1 and uri[1] == ":"):  # a bare (or Windows) path
-        return Path(uri)
-    return None
-
-
 def streamlit_command(app_main: Path, host: str, port: int) -> list[str]:
-    """The `streamlit run` command line: headless, no telemetry, no file watcher."""
+    """The `streamlit run` command line (through kg.app.serve, which warms the app up
+    first): headless, no telemetry, no file watcher."""
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "kg.app.serve",
         "run",
         str(app_main),
         "--server.headless=true",
@@ -62,6 +55,10 @@ def app_command(
     allow_write: bool = typer.Option(
         False, "--allow-write", help="Let the query console run write queries."
     ),
+    query_timeout: float = typer.Option(
+        30.0, "--query-timeout", min=0.1,
+        help="Seconds after which the console stops a read query.",
+    ),
 ) -> None:
     """Explore the graph in the browser: search, ego-network graphs, paper/concept/author pages, a query console and exports.
 
@@ -70,16 +67,20 @@ def app_command(
     main = app_main()
     if not main.is_file():
         raise fail(f"the app is missing ({main})", "reinstall paper-kg: `pip install -e .`")
+    nothing = no_graph_here(store)  # before starting anything: no store is ever created
+    if nothing:
+        raise fail(nothing)
     path = embedded_path(store)
     try:
-        if path is not None:  # before starting anything: a missing store is never created
-            check_store_directory(path, "write")
+        if path is not None:
+            check_store_directory(path, "write" if allow_write else "read")
     except StoreError as error:
         raise fail(str(error), f"e.g. `kg build examples/ --store {store}`") from None
     env = {
         **os.environ,
         "PAPER_KG_STORE": store,
         "PAPER_KG_ALLOW_WRITE": "1" if allow_write else "0",
+        "PAPER_KG_QUERY_TIMEOUT": str(query_timeout),
     }
     if host not in {"127.0.0.1", "localhost", "::1"}:
         err.print(f"[yellow]warning:[/yellow] serving on {host}: other machines can reach it")

@@ -7,7 +7,6 @@ Data goes to stdout (or -o FILE); messages, progress and summaries go to stderr 
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
 import json
 import os
@@ -26,7 +25,7 @@ from rich.table import Table
 
 from kg.readers import Rejection
 from kg.readers.base import unexpected
-from kg.spreadsheet import spreadsheet_text
+from kg.spreadsheet import cell_text, write_csv
 
 err = Console(stderr=True)
 IO_ERROR = 74  # sysexits.h EX_IOERR: the output (or an input) could not be read or written
@@ -37,14 +36,6 @@ class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 @contextmanager
@@ -74,17 +65,13 @@ def print_rows(
         data = [dict(zip(columns, row, strict=False)) for row in rows]
         stream.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
     elif fmt is OutputFormat.csv:
-        writer = csv.writer(stream)
-        writer.writerow(columns)
-        writer.writerows(
-            [spreadsheet_text(_cell(v), keep_formulas) for v in row] for row in rows
-        )
+        write_csv(stream, columns, rows, keep_formulas)
     else:
         table = Table(title=title or None, show_lines=False)
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*(_cell(v) for v in row))
+            table.add_row(*(cell_text(v) for v in row))
         Console(file=stream, width=None if stream is sys.stdout else 200).print(table)
 
 
