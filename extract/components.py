@@ -326,11 +326,17 @@ class ConceptComponent(TrainablePipe):
         out = []
         zones = found.zones
         first: set[str] = set()
+        folded = text.lower()
+        title = folded[:title_end]
         for span, gid in sorted(found.owner.items()):
             if span not in found.proposed:
                 if gid in first:
                     continue
                 first.add(gid)
+                repeated = ("phrase", "rules")
+            else:  # a proposal: does the paper repeat it, in its title or the abstract?
+                phrase = folded[span[0] : span[1]]
+                repeated = ("phrase", phrase in title, min(folded.count(phrase), 3))
             source, hint = found.source.get(span, ("vocab", found.groups[gid].type))
             in_zone = any(s <= span[0] < e for s, e in zones)
             surface = text[span[0] : span[1]]
@@ -345,6 +351,7 @@ class ConceptComponent(TrainablePipe):
                 ("srchint", source, hint),
                 ("case", case),
                 ("len", min(len(surface), 12) // 3),
+                repeated,
             )
             out.append(Scored(span[0], span[1], extra))
         return out
@@ -485,7 +492,7 @@ class ConceptComponent(TrainablePipe):
                 if target:
                     owner[span] = target
             if arr is not None:  # the scorer's run: the proposer offers more candidates
-                self._propose(arr, text, found)
+                self._propose(arr, text, found, abstract_start)
         return found
 
     @staticmethod
@@ -517,12 +524,12 @@ class ConceptComponent(TrainablePipe):
             kept.append(m)
         return kept, compounds
 
-    def _propose(self, arr: np.ndarray, text: str, found: _Found) -> None:
+    def _propose(self, arr: np.ndarray, text: str, found: _Found, abstract_start: int) -> None:
         """The proposer's phrases as candidate coined concepts (the model decides)."""
         covered = sorted(found.owner)
         begins = [s for s, _ in covered]
-        for span in self.proposer.propose(arr, text):
-            start, end = span
+        for start, end, kind in self.proposer.propose(arr, text, abstract_start):
+            span = (start, end)
             if span in found.owner:
                 continue
             name = text[start:end]
@@ -543,7 +550,7 @@ class ConceptComponent(TrainablePipe):
             inner = next((found.groups[found.owner[c]].type for c in covered[at : at + 4]
                           if c[1] <= end and c[0] >= start), "")
             found.owner[span] = cid
-            found.source[span] = ("proposal:phrase" + ("+known" if inner else ""), inner)
+            found.source[span] = (f"proposal:{kind}" + ("+known" if inner else ""), inner)
             found.proposed.add(span)
 
     def _link_abbreviations(self, text, candidates, matches, groups, owner, redirect) -> None:
