@@ -5,17 +5,10 @@ The sidebar picks a page (app/views/<page>.py); the store comes from PAPER_KG_ST
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # `streamlit run` puts app/ on the path, not the checkout
-    sys.path.insert(0, str(ROOT))
-
-import streamlit as st  # noqa: E402
-
-from app import data  # noqa: E402
-from app.views import (  # noqa: E402
+from kg.app import data
+from kg.app.views import (
     PAGES,
     author,
     concept,

@@ -1,6 +1,6 @@
 """Time the app's Graph page work for the most connected concept of a synthetic store:
 the store's selection (kg.selection.ego_graph), filtering/budget/layout data
-(app.graph_view.build_view) and the pyvis HTML (render_html). Target: < 1 s in total.
+(kg.app.graph_view.build_view) and the pyvis HTML (render_html). Target: < 1 s in total.
 
     python benchmarks/bench_app_graph.py                      # 100k papers, ./benchmarks/out
     python benchmarks/bench_app_graph.py --papers 5000 --store benchmarks/out/app-5k
@@ -27,9 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from app.graph_view import build_view, render_html  # noqa: E402
-from extract.model import ConceptInfo, ConceptLink, Mention  # noqa: E402
-from kg.model import Author, Paper  # noqa: E402
+from kg.app.graph_view import build_view, render_html  # noqa: E402
+from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper  # noqa: E402  # noqa: E402
 from kg.selection import ego_graph  # noqa: E402
 from kg.stores import PaperGraph, open_store  # noqa: E402
 

@@ -30,7 +30,7 @@ from spacy.matcher import PhraseMatcher
 
 from benchmarks.common import print_table
 from benchmarks.synthetic import papers as synthetic_papers
-from extract import Extractor, load_vocabulary
+from kg.extract import Extractor, load_vocabulary
 from kg.ingest import ingest
 from kg.model import Paper
 

@@ -35,8 +35,8 @@ def build_store(n: int, work: Path):
     """(Oxigraph store, N-Triples path, a paper id) for n synthetic papers."""
     import pyoxigraph as ox
 
-    from extract.vocabulary import load_vocabulary
     from kg.bulk import RdfBulkWriter
+    from kg.extract.vocabulary import load_vocabulary
     from kg.stores import open_store
 
     synthetic_file(n)

@@ -59,7 +59,7 @@ def fake_graphs(papers: Sequence[Any], seed: int = 7) -> list[Any]:
     """PaperGraphs with Zipf-distributed concept links, without running spaCy (fast)."""
     import random
 
-    from extract.model import ConceptLink, Mention
+    from kg.model import ConceptLink, Mention
     from kg.stores import PaperGraph
 
     rng = random.Random(seed)

@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import TextIO
 from xml.sax.saxutils import escape
 
-VOCAB = Path(__file__).resolve().parent.parent / "extract" / "data" / "vocabulary.csv"
+from kg.resources import shipped
+
+VOCAB = shipped("kg.extract", "data", "vocabulary.csv")
 
 FIRST = (
     "Ada Alan Bo Chen Dana Eva Farid Grace Hiro Ines Jun Kai Lena Mei Nadia Omar Priya "

@@ -4,9 +4,9 @@
 import) can also be added to any pipeline.
 """
 
-from extract.model import CONCEPT_TYPES, ConceptInfo, ConceptLink, Mention, PaperConcepts
-from extract.pipeline import Extractor, build_nlp
-from extract.vocabulary import VocabEntry, VocabularyError, load_vocabulary
+from kg.extract.pipeline import Extractor, build_nlp
+from kg.extract.vocabulary import VocabEntry, VocabularyError, load_vocabulary
+from kg.model import CONCEPT_TYPES, ConceptInfo, ConceptLink, Mention, PaperConcepts
 
 __all__ = [
     "CONCEPT_TYPES",

@@ -30,8 +30,8 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from thinc.api import Model, Optimizer
 
-from extract.canonical import coined_id, match_key
-from extract.coined import (
+from kg.extract.canonical import coined_id, match_key
+from kg.extract.coined import (
     TYPE_WORDS,
     Candidate,
     _context_type,
@@ -41,28 +41,29 @@ from extract.coined import (
     not_a_concept,
     type_by_suffix,
 )
-from extract.proposals import GENERIC, Proposer, head_words
-from extract.roles import STRONG_PROPOSAL, asserts_contribution, is_study
-from extract.scoring import (
+from kg.extract.proposals import GENERIC, Proposer, head_words
+from kg.extract.roles import STRONG_PROPOSAL, asserts_contribution, is_study
+from kg.extract.scoring import (
     LABELS,
     Calibration,
     featurize,
     softmax,
     token_arrays,
 )
-from extract.scoring import Candidate as Scored
-from extract.senses import (
+from kg.extract.scoring import Candidate as Scored
+from kg.extract.senses import (
     attributive_participle,
     compound_span,
     ordinary_word,
     participle_of,
 )
-from extract.sentences import Sentences, sentence_spans, sentence_starts
-from extract.vocabulary import VocabEntry, VocabMatch, VocabularyMatcher, load_vocabulary
+from kg.extract.sentences import Sentences, sentence_spans, sentence_starts
+from kg.extract.vocabulary import VocabEntry, VocabMatch, VocabularyMatcher, load_vocabulary
+from kg.model import FIELD_SEPARATOR
+from kg.resources import shipped
 
-FIELD_SEPARATOR = "\n\n"
 _HYPHENS = ("-", "‐")
-TRAINED = Path(__file__).resolve().parent / "data" / "scorer"
+TRAINED = shipped("kg.extract", "data", "scorer")
 _APPOSITIVE = re.compile(
     r"^\)?\s*(?:\([^)]*\)\s*)?,\s*(?:which is\s+)?(?:a|an|the)\s+((?:[\w-]+,?\s*){1,8})"
 )
@@ -277,7 +278,7 @@ class ConceptComponent(TrainablePipe):
     def _roles(
         self, text: str, title_end: int, sentences: Sentences, groups: list[_Group]
     ) -> None:
-        """``proposed`` from the evidence, by sentence function (see extract.roles)."""
+        """``proposed`` from the evidence, by sentence function (see kg.extract.roles)."""
         if not any(g.evidence for g in groups):
             return
         head = text[title_end : (sentences.spans[min(2, len(sentences.spans) - 1)][1])]
@@ -446,14 +447,14 @@ class ConceptComponent(TrainablePipe):
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, float]:
         """Concept-level typed F1 against the reference docs' gold (training selection)."""
-        from extract.evaluate import Scores, gold_concepts, score_document
+        from kg.extract.evaluate import Scores, gold_concepts, score_document
 
         scores = Scores()
         for eg in examples:
             gold = eg.reference.user_data.get("paper_kg_gold")
             if gold is None:
                 continue
-            from extract.pipeline import to_links
+            from kg.extract.pipeline import to_links
 
             predicted = to_links(links_of(eg.predicted))
             score_document(predicted, gold_concepts(gold), scores)
@@ -499,7 +500,7 @@ class ConceptComponent(TrainablePipe):
     def _senses(
         text: str, matches: list[VocabMatch], title_end: int
     ) -> tuple[list[VocabMatch], list[Candidate]]:
-        """The matches that name their concept here (see extract.senses), and the whole
+        """The matches that name their concept here (see kg.extract.senses), and the whole
         hyphenated names some matches are only part of, as coined candidates."""
         kept, compounds = [], []
         for m in matches:

@@ -18,14 +18,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract.canonical import match_key
-from extract.model import CONCEPT_TYPES, ConceptLink
-from extract.pipeline import Extractor
-from extract.scierc import read_scierc
+from kg.extract.canonical import match_key
+from kg.extract.pipeline import Extractor
+from kg.extract.scierc import read_scierc
 from kg.ingest import ingest
-from kg.model import Paper
+from kg.model import CONCEPT_TYPES, ConceptLink, Paper
+from kg.resources import shipped
 
-GOLD_DIR = Path(__file__).resolve().parent / "data" / "gold"
+GOLD_DIR = shipped("kg.extract", "data", "gold")
 GOLD = GOLD_DIR / "daily-papers-gold.jsonl"
 
 
@@ -273,7 +273,7 @@ def split_of(item: dict) -> str:
 
 
 def evaluate_scierc(extractor: Extractor, path: Path) -> Scores:
-    """Scores against SciERC entities mapped by ``extract.scierc.TYPE_MAP``."""
+    """Scores against SciERC entities mapped by ``kg.extract.scierc.TYPE_MAP``."""
     if not path.exists():
         raise EvalDataMissing(f"{path} not found")
     docs = list(read_scierc(path))

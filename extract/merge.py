@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extract.canonical import match_key
-from extract.model import ConceptInfo
+from kg.extract.canonical import match_key
+from kg.model import ConceptInfo
 
 _DIGITS = re.compile(r"\d+")
 

@@ -20,14 +20,14 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-import extract.components  # noqa: F401  (registers the factory)
-from extract.components import FIELD_SEPARATOR, ConceptComponent, links_of
-from extract.merge import NearDuplicates
-from extract.model import ConceptInfo, ConceptLink, Mention, PaperConcepts
-from extract.vocabulary import VocabEntry, load_vocabulary
-from kg.model import Paper
+import kg.extract.components  # noqa: F401  (registers the factory)
+from kg.extract.components import ConceptComponent, links_of
+from kg.extract.merge import NearDuplicates
+from kg.extract.vocabulary import VocabEntry, load_vocabulary
+from kg.model import FIELD_SEPARATOR, ConceptInfo, ConceptLink, Mention, Paper, PaperConcepts
+from kg.resources import shipped
 
-CONFIG = Path(__file__).resolve().parent / "config.cfg"
+CONFIG = shipped("kg.extract", "config.cfg")
 
 
 def build_nlp(config: Path | dict[str, Any] | None = None, **overrides: Any) -> Language:
@@ -164,7 +164,7 @@ class Extractor:
     def _unify(self, links: list[ConceptLink]) -> list[ConceptLink]:
         """Coined concepts that are near-duplicates of a concept seen before (a typo of a
         vocabulary name, a variant spelling of an earlier coined name) take its id; two
-        links of one paper that become one concept are joined (extract.merge)."""
+        links of one paper that become one concept are joined (kg.extract.merge)."""
         out: dict[str, ConceptLink] = {}
         here = frozenset(link.id for link in links if link.source == "coined")
         for link in links:

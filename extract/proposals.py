@@ -32,8 +32,8 @@ from collections.abc import Iterable
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from extract.canonical import match_key, singular
-from extract.coined import (
+from kg.extract.canonical import match_key, singular
+from kg.extract.coined import (
     _NOT_CONCEPT_HEADS,
     _NOT_NAME,
     METHOD_HEADS,
@@ -41,8 +41,8 @@ from extract.coined import (
     TYPE_WORDS,
     not_a_concept,
 )
-from extract.scoring import C_ALPHA, C_IDX, C_ISLOWER, C_LENGTH, C_LOWER, C_STOP, C_SUFFIX
-from extract.vocabulary import VocabEntry
+from kg.extract.scoring import C_ALPHA, C_IDX, C_ISLOWER, C_LENGTH, C_LOWER, C_STOP, C_SUFFIX
+from kg.extract.vocabulary import VocabEntry
 
 MAX_MODIFIERS = 3
 # Words that never start or continue a technique name although they are not stop words.

@@ -1,6 +1,6 @@
 """The trained part of the extractor: a linear model over hashed context features that scores
 every candidate mention (vocabulary match, coined name, or a proposal of
-``extract.proposals``) as none / architecture / benchmark / method.
+``kg.extract.proposals``) as none / architecture / benchmark / method.
 
 Why linear and hashed: it must cost a small fraction of the rules (the pipeline runs at
 about 1,000 abstracts/s per core). The features are read from the doc's token arrays in

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from extract.canonical import match_key
+from kg.extract.canonical import match_key
 
 _VERBAL_NEXT = frozenset(
     """on with by using via for to in from at over under across without upon through

@@ -12,7 +12,7 @@ import numpy as np
 from spacy.attrs import IDX, IS_PUNCT, LOWER
 from spacy.tokens import Doc
 
-from extract.scoring import C_IDX, C_LOWER, C_PUNCT
+from kg.extract.scoring import C_IDX, C_LOWER, C_PUNCT
 
 
 def sentence_starts(doc: Doc, arr: np.ndarray | None, punct: frozenset[int]) -> list[int]:

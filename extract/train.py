@@ -1,4 +1,4 @@
-"""Retrain the candidate scorer: ``python -m extract.train`` (a few minutes on one core).
+"""Retrain the candidate scorer: ``python -m kg.extract.train`` (a few minutes on one core).
 
 1. Training docs: every gold item of the training splits (``--train``: train, dev, dev2 and
    the SciERC-joined train gold), plus weakly labelled docs: the seed pages' papers and
@@ -27,9 +27,9 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
-from extract.canonical import match_key
-from extract.components import TRAINED, ConceptComponent
-from extract.evaluate import (
+from kg.extract.canonical import match_key
+from kg.extract.components import TRAINED, ConceptComponent
+from kg.extract.evaluate import (
     Scores,
     gold_concepts,
     gold_files,
@@ -39,14 +39,14 @@ from extract.evaluate import (
     score_document,
     split_of,
 )
-from extract.pipeline import Extractor, paper_text, to_links
-from extract.scoring import Calibration
+from kg.extract.pipeline import Extractor, paper_text, to_links
+from kg.extract.scoring import Calibration
 from kg.ingest import ingest
 from kg.model import Paper
+from kg.resources import shipped
 
-HERE = Path(__file__).resolve().parent
-CONFIG = HERE / "train.cfg"
-SHARED = HERE.parent.parent / "shared"
+CONFIG = shipped("kg.extract", "train.cfg")
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # beside a checkout (not shipped)
 NEVER = {"test", "test2"}
 WEAK_WEIGHT = 0.3
 

@@ -15,11 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract.canonical import WORD, match_key, singular, slug
-from extract.model import CONCEPT_TYPES, ConceptInfo
+from kg.extract.canonical import WORD, match_key, singular, slug
+from kg.model import CONCEPT_TYPES, ConceptInfo
 from kg.normalize import fold
+from kg.resources import shipped
 
-DEFAULT_VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.csv"
+DEFAULT_VOCABULARY = shipped("kg.extract", "data", "vocabulary.csv")
 PKG = "https://paper-kg.org/schema#"
 
 

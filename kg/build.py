@@ -32,9 +32,8 @@ from kg.stores import GraphStore, OpenMode, PaperGraph, open_store
 from kg.stores.base import COUNT_KEYS
 
 if TYPE_CHECKING:
-    from extract import Extractor
-    from extract.model import ConceptInfo
-    from kg.model import Paper
+    from kg.extract import Extractor
+    from kg.model import ConceptInfo, Paper
 
 Progress = Callable[[int, int], None]  # (papers written so far, total papers)
 Report = Callable[[Rejection], None]
@@ -83,7 +82,7 @@ class BuildResult:
 
 def load_extractor(vocabularies: Sequence[Path] | None = None) -> Extractor:
     """Import lazily: spaCy is only loaded by commands that extract."""
-    from extract import Extractor
+    from kg.extract import Extractor
 
     return Extractor(list(vocabularies) if vocabularies else None)
 

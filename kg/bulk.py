@@ -30,10 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from extract.model import ConceptInfo, ConceptLink
 from kg.derived import MentionStatistics, mention_statistics
 from kg.extraction import extract_isolated
-from kg.model import Paper
+from kg.model import ConceptInfo, ConceptLink, Paper
 from kg.readers import Rejection
 from kg.shard import in_shard
 from kg.stores.base import COUNT_KEYS, PaperGraph

@@ -23,14 +23,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from extract.components import FIELD_SEPARATOR
-from extract.model import ConceptLink, Mention, PaperConcepts
-from kg.model import Paper
+from kg.model import FIELD_SEPARATOR, ConceptLink, Mention, Paper, PaperConcepts
 from kg.readers import Rejection
 from kg.readers.base import unexpected
 
 if TYPE_CHECKING:
-    from extract import Extractor
+    from kg.extract import Extractor
 
 Report = Callable[[Rejection], None]
 PIECE_CHARS = 10_000  # longest text extracted at once (~6x the longest arXiv abstract)

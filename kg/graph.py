@@ -24,8 +24,7 @@ from typing import Any
 
 import networkx as nx
 
-from extract.model import ConceptInfo, ConceptLink
-from kg.model import Author, Paper
+from kg.model import Author, ConceptInfo, ConceptLink, Paper
 
 KINDS = ("paper", "author", "concept")
 RELS = ("AUTHORED_BY", "MENTIONS", "CITES", "BROADER", "CO_OCCURS")

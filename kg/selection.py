@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from extract.model import CONCEPT_TYPES
 from kg.details import (
     _CYPHER_CONCEPTS,
     _CYPHER_PAPERS,
@@ -30,6 +29,7 @@ from kg.details import (
     enrich,
 )
 from kg.graph import RELS, add_edge, kind_of, new_graph, set_node
+from kg.model import CONCEPT_TYPES
 
 if TYPE_CHECKING:
     from kg.stores.base import GraphStore

@@ -30,11 +30,13 @@ from spacy.language import Language
 from typer.testing import CliRunner
 
 from kg.build import BuildResult, build, load_extractor
+from kg.cli.cmd_app import app_main
 from kg.export._cells import spreadsheet_text
 from kg.ingest import iter_records
 from kg.model import Paper
 from kg.readers import ReadOptions, Rejection, load_readers
 from kg.readers.jsonl import JsonlReader
+from kg.resources import shipped
 from kg.stores import GraphStore, PaperGraph, RemoteAccessError, StoreError, open_store
 from kg.stores.base import WriteStats
 from kg.stores.neo4j import remote_clause
@@ -362,7 +364,7 @@ def test_app_console_never_reaches_outside(
         made.write_concepts([])
     monkeypatch.setenv("PAPER_KG_STORE", store)
     monkeypatch.setenv("PAPER_KG_ALLOW_WRITE", "1")
-    at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=60)
+    at = AppTest.from_file(str(app_main()), default_timeout=60)
     at.query_params["view"] = "Console"
     at.run()
     query = f"SELECT * WHERE {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}"
@@ -413,7 +415,7 @@ def test_reading_a_missing_store_is_an_error_and_creates_nothing(
     result = CliRunner().invoke(app, ["app", "--store", str(path)])
     assert result.exit_code == 2 and "no paper-kg store" in result.output
     monkeypatch.setenv("PAPER_KG_STORE", str(path))  # the app itself, started another way
-    explorer = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=60).run()
+    explorer = AppTest.from_file(str(app_main()), default_timeout=60).run()
     assert not explorer.exception and "no paper-kg store" in explorer.error[0].value
     assert not path.exists() or not any(path.iterdir())
 
@@ -444,7 +446,7 @@ def test_a_store_from_before_the_marker_keeps_working(tmp_path: Path, extractor)
         assert store.counts()["papers"] == 2
     marker = json.loads((path / MARKER).read_text())
     assert marker["schema_version"] == SCHEMA_VERSION
-    ontology = (ROOT / "schema" / "paper-kg.ttl").read_text()
+    ontology = shipped("kg.schema", "paper-kg.ttl").read_text()
     assert re.search(rf'owl:versionInfo\s+"{SCHEMA_VERSION}"', ontology)
 
 

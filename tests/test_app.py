@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from app.graph_view import (
+from kg.app.graph_view import (
     CLUSTER_COLORS,
     TYPE_COLORS,
     apply_budget,
@@ -27,18 +27,17 @@ from app.graph_view import (
     node_sizes,
     render_html,
 )
-from app.views import kind_of
-from app.views.console import looks_like_write, to_csv
-from app.views.overview import rising, trend_frame
-from app.views.paper import highlight
-from extract.model import ConceptLink, Mention
-from kg.cli.cmd_app import embedded_path, streamlit_command
+from kg.app.views import kind_of
+from kg.app.views.console import looks_like_write, to_csv
+from kg.app.views.overview import rising, trend_frame
+from kg.app.views.paper import highlight
+from kg.cli.cmd_app import app_main, embedded_path, streamlit_command
 from kg.graph import add_edge, build_graph
-from kg.model import Author, Paper
+from kg.model import Author, ConceptLink, Mention, Paper
 from kg.queries import NAMED_QUERIES
 from tests.conftest import EXAMPLES, ROOT
 
-MAIN = str(ROOT / "app" / "main.py")
+MAIN = str(app_main())  # the script `kg app` runs
 
 
 def link(slug: str, kind: str, proposed: bool = False) -> ConceptLink:
@@ -281,7 +280,7 @@ def hand_records() -> list[tuple[Paper, list[ConceptLink]]]:
 def write_hand_store(uri: str) -> None:
     """Write the hand corpus through the real store API (what `kg build` does after
     extraction), so page tests know exactly what the store holds."""
-    from extract.model import ConceptInfo
+    from kg.model import ConceptInfo
     from kg.stores import PaperGraph, open_store
 
     store = open_store(uri)
@@ -415,7 +414,7 @@ def test_item_page_without_an_item_offers_a_picker(
 
 def counting_named(monkeypatch: pytest.MonkeyPatch, uri: str) -> list[tuple[str, dict]]:
     """Record the named queries the app's store runs (after forgetting cached results)."""
-    from app import data
+    from kg.app import data
 
     data.clear_caches()
     store = data._open(uri)
@@ -433,7 +432,7 @@ def counting_named(monkeypatch: pytest.MonkeyPatch, uri: str) -> list[tuple[str,
 def test_suggestions_on_the_example_corpus(
     example_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app import data
+    from kg.app import data
 
     monkeypatch.setenv("PAPER_KG_STORE", example_store)
     calls = counting_named(monkeypatch, example_store)
@@ -457,7 +456,7 @@ def test_suggestions_on_the_example_corpus(
 
 
 def test_suggestions_match_aliases(hand_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from app import data
+    from kg.app import data
 
     monkeypatch.setenv("PAPER_KG_STORE", hand_store)
     assert [r["id"] for r in data.suggest("vision transformer")][:1] == ["concept:vit"]
@@ -470,7 +469,7 @@ def test_item_pages_read_their_own_data_without_a_full_ego_network(
 ) -> None:
     """Node data come from kg.graph.node_details; an ego network is fetched only for the
     neighbours a page lists, and only over the kinds it lists."""
-    from app import data
+    from kg.app import data
 
     details: list[list[str]] = []
     egos: list[tuple[str, int, object]] = []

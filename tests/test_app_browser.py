@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from app.graph_view import TYPE_COLORS
+from kg.app.graph_view import TYPE_COLORS
 from tests.conftest import ROOT
 from tests.servers import free_port
 from tests.test_app import PAPERS, write_hand_store

@@ -14,7 +14,7 @@ from kg.stores import PaperGraph, WriteStats, open_store
 from kg.stores.oxigraph import OxigraphStore
 from tests.conftest import EXAMPLES
 
-pytest.importorskip("extract.pipeline", reason="the extractor is not available")
+pytest.importorskip("kg.extract.pipeline", reason="the extractor is not available")
 
 
 def dump(uri: str) -> set[tuple]:

@@ -19,9 +19,9 @@ import pytest
 
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
-from extract import Extractor  # noqa: E402
 from kg.build import build, refresh  # noqa: E402
 from kg.bulk import ARRAY_DELIMITER, NODE_FILES, RELATIONSHIP_FILES, export_bulk  # noqa: E402
+from kg.extract import Extractor  # noqa: E402
 from kg.ingest import ingest  # noqa: E402
 from kg.model import Paper  # noqa: E402
 from kg.shard import ShardError, in_shard, parse_shard, shard_of  # noqa: E402

@@ -33,11 +33,11 @@ pyoxigraph = pytest.importorskip("pyoxigraph")
 
 from distributed import Client  # noqa: E402
 
-from extract import Extractor  # noqa: E402
 from kg.build import build  # noqa: E402
 from kg.bulk import NODE_FILES, RELATIONSHIP_FILES, export_bulk  # noqa: E402
 from kg.distributed.cluster import connect  # noqa: E402
 from kg.distributed.job import DaskExport, export_bulk_dask  # noqa: E402
+from kg.extract import Extractor  # noqa: E402
 from kg.ingest import stream_papers  # noqa: E402
 from kg.stores import GraphStore, open_store  # noqa: E402
 from kg.stores.rdf import paper_iri  # noqa: E402

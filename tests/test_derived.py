@@ -9,10 +9,9 @@ from collections import Counter
 
 import pytest
 
-from extract.model import ConceptLink
 from kg import derived
 from kg.derived import mention_statistics
-from kg.model import Paper
+from kg.model import ConceptLink, Paper
 from kg.queries import NAMED_QUERIES, QUERY_DIR
 from kg.stores import PaperGraph, open_store
 

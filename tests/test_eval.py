@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extract.evaluate import Counts, GoldConcept, Scores, score_document
-from extract.model import ConceptLink, Mention
 from kg.cli import app
+from kg.extract.evaluate import Counts, GoldConcept, Scores, score_document
+from kg.model import ConceptLink, Mention
 from tests.conftest import SHARED
 
 runner = CliRunner()
@@ -63,7 +63,7 @@ def test_low_confidence_gold_is_optional_in_high_only_scoring() -> None:
 def test_kg_eval_rows_only_for_present_splits_and_high_view(tmp_path: Path) -> None:
     if not (SHARED / "seeds").is_dir():
         pytest.skip("../shared not present beside the checkout")
-    from extract.evaluate import GOLD
+    from kg.extract.evaluate import GOLD
 
     first = GOLD.read_text(encoding="utf-8").splitlines()[0]
     gold = tmp_path / "gold.jsonl"

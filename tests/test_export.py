@@ -23,11 +23,10 @@ import networkx as nx
 import pytest
 import rdflib
 
-from extract.model import ConceptInfo, ConceptLink, Mention
 from kg.export import ExportError, empty_reason, export, formats
 from kg.export.cypher import cypher_string
 from kg.graph import add_edge, build_graph, graph_counts, new_graph
-from kg.model import Author, Paper
+from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper
 
 HOSTILE = 'It\'s a "test" with back\\slash, 50% & $x_1$ #1 {brace} | pipe\nnew line — Łukasz'
 HOSTILE_TITLE = " ".join(HOSTILE.split())  # Paper collapses whitespace in titles

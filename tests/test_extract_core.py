@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import spacy
 
-from extract import Extractor, PaperConcepts, load_vocabulary
-from extract.canonical import coined_id, match_key
-from extract.vocabulary import VocabularyMatcher
+from kg.extract import Extractor, PaperConcepts, load_vocabulary
+from kg.extract.canonical import coined_id, match_key
+from kg.extract.vocabulary import VocabularyMatcher
 from kg.model import Paper
 
 VOCAB = """id,name,type,aliases,broader,variants

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extract import Extractor, PaperConcepts, load_vocabulary
-from extract.vocabulary import VocabEntry, VocabularyMatcher, is_acronym
+from kg.extract import Extractor, PaperConcepts, load_vocabulary
+from kg.extract.vocabulary import VocabEntry, VocabularyMatcher, is_acronym
 from kg.model import Paper
 
 VOCAB = """id,name,type,aliases,broader,variants

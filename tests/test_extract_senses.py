@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from extract import Extractor, PaperConcepts, load_vocabulary
-from extract.merge import NearDuplicates, edit_distance, near_duplicates
-from extract.model import ConceptInfo
-from kg.model import Paper
+from kg.extract import Extractor, PaperConcepts, load_vocabulary
+from kg.extract.merge import NearDuplicates, edit_distance, near_duplicates
+from kg.model import ConceptInfo, Paper
 
 VOCAB = """id,name,type,aliases,broader,variants
 pre-training,Pre-training,method,pre-train|pre-trained,,

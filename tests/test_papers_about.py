@@ -207,7 +207,7 @@ def five_concepts(store: GraphStore) -> dict[str, str]:
 def paper_sets(uri: str, concept: str, tmp_path: Path) -> dict[str, set[str]]:
     """The papers about ``concept`` from the named query, the app's data layer (its concept
     page and its graph view) and `kg export` (in-process, as the CLI runs it)."""
-    from app import data
+    from kg.app import data
     from kg.cli import app
 
     data.clear_caches()

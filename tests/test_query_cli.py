@@ -30,7 +30,7 @@ def kg(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory where `kg build examples/` ran with the default store (./kg-data)."""
-    pytest.importorskip("extract.pipeline")
+    pytest.importorskip("kg.extract.pipeline")
     cwd = tmp_path_factory.mktemp("cli")
     done = kg("build", str(EXAMPLES), "--json", cwd=cwd)
     assert done.returncode == 0, done.stderr
@@ -132,7 +132,7 @@ def test_user_errors_are_one_clear_message(workdir: Path, args: list[str], messa
 
 
 def test_build_reports_rejections_and_bad_paths(tmp_path: Path) -> None:
-    pytest.importorskip("extract.pipeline")
+    pytest.importorskip("kg.extract.pipeline")
     (tmp_path / "in.jsonl").write_text('{"title": "A fine paper", "year": 2021}\n{oops\n')
     done = kg("build", str(tmp_path / "in.jsonl"), "-s", "rdflib:out.ttl", cwd=tmp_path)
     assert done.returncode == 1, done.stderr

@@ -7,13 +7,14 @@ import pytest
 import rdflib
 from pyshacl import validate
 
+from kg.resources import shipped
 from kg.stores import open_store
 from kg.stores.rdf import PKG
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES
 from tests.test_store_rdf import fill
 
-ONTOLOGY = ROOT / "schema" / "paper-kg.ttl"
-SHAPES = ROOT / "schema" / "shapes.ttl"
+ONTOLOGY = shipped("kg.schema", "paper-kg.ttl")
+SHAPES = shipped("kg.schema", "shapes.ttl")
 
 
 def graph_of(store) -> rdflib.Graph:
@@ -24,7 +25,7 @@ def graph_of(store) -> rdflib.Graph:
 @pytest.fixture(scope="module")
 def built() -> rdflib.Graph:
     """examples/ built with the real extractor, plus the hand-made sample papers."""
-    pytest.importorskip("extract.pipeline")
+    pytest.importorskip("kg.extract.pipeline")
     from kg.build import build
 
     with open_store("oxigraph:") as store:

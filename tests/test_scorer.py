@@ -13,11 +13,11 @@ import spacy
 from spacy.training import Example
 from typer.testing import CliRunner
 
-from extract import Extractor
-from extract.components import TRAINED, ConceptComponent
-from extract.scoring import Calibration, Candidate, featurize, token_arrays
-from extract.train import main as train_main
 from kg.cli import app
+from kg.extract import Extractor
+from kg.extract.components import TRAINED, ConceptComponent
+from kg.extract.scoring import Calibration, Candidate, featurize, token_arrays
+from kg.extract.train import main as train_main
 from kg.model import Paper
 from tests.conftest import SHARED
 
@@ -160,8 +160,8 @@ def test_eval_joins_scierc_gold_by_doc_key(tmp_path: Path) -> None:
 
 
 def test_reliability_rows_count_tags_per_confidence_bin() -> None:
-    from extract.evaluate import GoldConcept, Scores, score_document
-    from extract.model import ConceptLink, Mention
+    from kg.extract.evaluate import GoldConcept, Scores, score_document
+    from kg.model import ConceptLink, Mention
 
     def link(name: str, kind: str, confidence: float) -> ConceptLink:
         mention = Mention(name, "abstract", 0, len(name), name)

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from extract.model import ConceptInfo, ConceptLink, Mention
-from kg.model import Author, Paper
+from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper
 from kg.selection import Selection, select, share
 from kg.stores import GraphStore, PaperGraph, open_store
 

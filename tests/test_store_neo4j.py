@@ -12,8 +12,7 @@ import pytest
 
 pytest.importorskip("neo4j")
 
-from extract.model import ConceptInfo, ConceptLink, Mention
-from kg.model import Author, Paper
+from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper
 from kg.stores import open_store
 from kg.stores.base import COUNT_KEYS, PaperGraph, ReadOnlyError, StoreError
 from kg.stores.neo4j import Neo4jStore, parse_uri, type_label, write_clause

@@ -12,8 +12,7 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.model import ConceptInfo, ConceptLink, Mention
-from kg.model import Author, Paper
+from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper
 from kg.queries import NAMED_QUERIES, QueryParamError
 from kg.stores import GraphStore, PaperGraph, ReadOnlyError, StoreError, open_store
 from kg.stores.rdf import bind_text, paper_iri, sparql_kind, sparql_literal

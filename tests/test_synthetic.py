@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from extract import Extractor
+from kg.extract import Extractor
 from kg.ingest import ingest, iter_records
 from kg.model import Paper
 from tests.conftest import split_records, synthetic_module

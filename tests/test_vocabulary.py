@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-VOCAB = Path(__file__).resolve().parent.parent / "extract" / "data" / "vocabulary.csv"
+from kg.resources import shipped
+
+VOCAB = shipped("kg.extract", "data", "vocabulary.csv")
 HEADER = ["id", "name", "type", "aliases", "broader", "variants"]
 TYPES = {"architecture", "benchmark", "method"}
 SLUG = re.compile(r"[a-z0-9][a-z0-9.-]*")
@@ -176,7 +177,7 @@ def test_alias_never_names_another_entry(rows: list[dict[str, str]]) -> None:
 
 def test_surfaces_distinct_under_matcher_key(rows: list[dict[str, str]]) -> None:
     """The matcher folds case, hyphens/spaces and plurals: no two entries may meet there."""
-    canonical = pytest.importorskip("extract.canonical")
+    canonical = pytest.importorskip("kg.extract.canonical")
     owners: dict[str, set[str]] = {}
     for row in rows:
         for form in [row["name"], *_split(row["aliases"])]:

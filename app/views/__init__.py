@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app import data
+from kg.app import data
 from kg.graph import kind_of
 
 PAGES = ("Search", "Graph", "Paper", "Concept", "Author", "Overview", "Console", "Export")

@@ -6,8 +6,8 @@ from collections import Counter
 
 import streamlit as st
 
-from app import data
-from app.views import current, item_button, pick_item
+from kg.app import data
+from kg.app.views import current, item_button, pick_item
 
 
 def render() -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import data
-from app.views import current, item_button, pick_item
+from kg.app import data
+from kg.app.views import current, item_button, pick_item
 
 MAX_LINKS = 24
 MAX_PAPERS = 50

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import data
+from kg.app import data
 from kg.queries import NAMED_QUERIES
 from kg.stores import ReadOnlyError
 

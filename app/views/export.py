@@ -11,7 +11,7 @@ from pathlib import Path
 import networkx as nx
 import streamlit as st
 
-from app import data
+from kg.app import data
 from kg.export import empty_reason, export, formats
 
 

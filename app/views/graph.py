@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data
-from app.graph_view import (
+from kg.app import data
+from kg.app.graph_view import (
     DEFAULT_BUDGET,
     NODE_TYPES,
     build_view,
@@ -15,7 +15,7 @@ from app.graph_view import (
     node_type,
     render_html,
 )
-from app.views import open_item, pick_item
+from kg.app.views import open_item, pick_item
 
 HEIGHT = 640
 

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import data
-from app.views import item_button
+from kg.app import data
+from kg.app.views import item_button
 
 CONCEPT_TYPES = ("architecture", "benchmark", "method")
 

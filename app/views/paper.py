@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from app import data
-from app.graph_view import TYPE_COLORS, UNKNOWN_COLOR
-from app.views import current, item_button, pick_item
+from kg.app import data
+from kg.app.graph_view import TYPE_COLORS, UNKNOWN_COLOR
+from kg.app.views import current, item_button, pick_item
 from kg.details import paper_id_fields
 
 

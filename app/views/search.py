@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data
-from app.views import open_item
+from kg.app import data
+from kg.app.views import open_item
 
 ORDER = data.KIND_ORDER
 LIMIT = data.SEARCH_LIMIT

@@ -11,15 +11,14 @@ import typer
 
 from kg.cli.app import app
 from kg.cli.output import err, fail
+from kg.resources import shipped
 from kg.stores import DEFAULT_STORE, StoreError
 from kg.stores.oxigraph import check_store_directory
 
 
 def app_main() -> Path:
-    """app/main.py of the installed (or checked-out) ``app`` package."""
-    import app as explorer
-
-    return Path(explorer.__file__).resolve().parent / "main.py"
+    """The Streamlit script (app/main.py) of the installed ``kg.app`` package."""
+    return shipped("kg.app", "main.py")
 
 
 def embedded_path(uri: str) -> Path | None:

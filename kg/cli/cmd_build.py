@@ -136,7 +136,7 @@ def build_command(
 
     try:
         with graph, progress:
-            from extract import Extractor
+            from kg.extract import Extractor
 
             extractor = Extractor(list(vocabulary) or None, fast=fast,
                                   min_confidence=min_confidence)

@@ -68,8 +68,8 @@ def eval_command(
 
     The gold papers' abstracts come from the Daily Papers pages in --seeds (../shared/seeds); gold lines with a "doc_key" are SciERC abstracts from --scierc (train.json, dev.json; text = the tokens joined by spaces), reported as "gold-scierc-<split>". One row group per split present in the gold files (set "gold-<split>", plus "gold-all" when there are several splits); the row "proposed" scores the role among matched concepts. With --confidence high, low-confidence gold items are optional (neither counted when found nor missed when not); rows of that view are labelled "gold-<split>/high". SciERC's own dev split ("scierc-dev"): Method maps to method/architecture, Material to benchmark, other labels are skipped.
     """  # noqa: E501
-    from extract import Extractor
-    from extract.evaluate import EvalDataMissing, evaluate_gold, evaluate_scierc, gold_files
+    from kg.extract import Extractor
+    from kg.extract.evaluate import EvalDataMissing, evaluate_gold, evaluate_scierc, gold_files
 
     gold_paths = list(gold) or gold_files()
     if not gold_paths:

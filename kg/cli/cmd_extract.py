@@ -53,7 +53,7 @@ def extract_command(
 
     Bad records are reported with file and line and skipped; the exit code is 1 when any record was rejected.
     """  # noqa: E501
-    from extract import Extractor, VocabularyError
+    from kg.extract import Extractor, VocabularyError
 
     try:
         extractor = Extractor(vocabulary, fast=fast, min_confidence=min_confidence)

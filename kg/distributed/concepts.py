@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extract.model import ConceptInfo, ConceptLink
-from kg.model import Paper
+from kg.model import ConceptInfo, ConceptLink, Paper
 
 if TYPE_CHECKING:
-    from extract import Extractor
     from kg.distributed.merging import Placed
+    from kg.extract import Extractor
 
 Extracted = tuple[int, Paper, bool, list[ConceptLink]]  # Placed + the paper's links
 Place = tuple[int, ...]  # (order key, link index[, mention index]): compared as tuples
@@ -38,7 +37,7 @@ def worker_extractor(vocabularies: tuple[str, ...]) -> Extractor:
 
 def extract_partition(part: list[Placed], vocabularies: tuple[str, ...]) -> list[Extracted]:
     """The concepts of each paper, as ``Extractor.extract`` finds them one by one."""
-    from extract.pipeline import paper_text
+    from kg.extract.pipeline import paper_text
 
     extractor = worker_extractor(vocabularies)
     return [(order, paper, written, extractor.links(paper_text(paper)))

@@ -20,7 +20,6 @@ from typing import Any
 
 import pandas as pd
 
-from extract.model import ConceptInfo, ConceptLink
 from kg.bulk import (
     DEFAULT_GRAPH,
     author_row,
@@ -35,6 +34,7 @@ from kg.bulk import (
 )
 from kg.distributed.concepts import Extracted
 from kg.distributed.figures import concept_counts
+from kg.model import ConceptInfo, ConceptLink
 from kg.normalize import name_key
 from kg.stores.rdf import (
     Triples,

@@ -40,12 +40,13 @@ from typing import TYPE_CHECKING, Any
 
 from kg.model import display_name
 from kg.normalize import name_key
+from kg.resources import shipped
 from kg.stores.base import QueryResult
 
 if TYPE_CHECKING:
     from kg.stores.base import GraphStore
 
-QUERY_DIR = Path(__file__).parent
+QUERY_DIR = shipped("kg.queries")
 EXTENSIONS = {"sparql": "rq", "cypher": "cypher"}
 _BLOCK = re.compile(
     r"^[ \t]*(?:#|//)if[ \t]+(\w+)[ \t]*(>=|<=|==|!=|allows)[ \t]*(-?\d+|\"\"|id|name|[A-Z_]+)"

@@ -16,8 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from extract.model import ConceptInfo, ConceptLink
-from kg.model import Paper
+from kg.model import ConceptInfo, ConceptLink, Paper
 
 
 class StoreError(RuntimeError):

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from extract.model import CONCEPT_TYPES, ConceptInfo, ConceptLink
+from kg.model import CONCEPT_TYPES, ConceptInfo, ConceptLink
+from kg.resources import shipped
 from kg.stores.base import (
     COUNT_KEYS,
     GraphStore,
@@ -48,7 +49,7 @@ from kg.stores.base import (
     register_store,
 )
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent.parent / "schema" / "neo4j.cypher"
+SCHEMA_FILE = shipped("kg.schema", "neo4j.cypher")
 SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 BATCH_SIZE = 500  # papers (or concepts) per transaction; each statement stays ≤ 1000 rows
 TYPE_LABELS = tuple(t.capitalize() for t in CONCEPT_TYPES)

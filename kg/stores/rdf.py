@@ -22,9 +22,8 @@ from urllib.parse import quote, unquote
 
 import numpy as np
 
-from extract.model import ConceptInfo, ConceptLink
 from kg.derived import MentionStatistics, mention_statistics
-from kg.model import Author, Paper
+from kg.model import Author, ConceptInfo, ConceptLink, Paper
 from kg.stores.base import (
     COUNT_KEYS,
     GraphStore,
