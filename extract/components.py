@@ -493,7 +493,7 @@ class ConceptComponent(TrainablePipe):
                 if target:
                     owner[span] = target
             if arr is not None:  # the scorer's run: the proposer offers more candidates
-                self._propose(arr, text, found, abstract_start)
+                self._propose(arr, text, found)
         return found
 
     @staticmethod
@@ -525,12 +525,12 @@ class ConceptComponent(TrainablePipe):
             kept.append(m)
         return kept, compounds
 
-    def _propose(self, arr: np.ndarray, text: str, found: _Found, abstract_start: int) -> None:
+    def _propose(self, arr: np.ndarray, text: str, found: _Found) -> None:
         """The proposer's phrases as candidate coined concepts (the model decides)."""
         covered = sorted(found.owner)
         begins = [s for s, _ in covered]
-        for start, end, kind in self.proposer.propose(arr, text, abstract_start):
-            span = (start, end)
+        for span in self.proposer.propose(arr, text):
+            start, end = span
             if span in found.owner:
                 continue
             name = text[start:end]
@@ -551,7 +551,7 @@ class ConceptComponent(TrainablePipe):
             inner = next((found.groups[found.owner[c]].type for c in covered[at : at + 4]
                           if c[1] <= end and c[0] >= start), "")
             found.owner[span] = cid
-            found.source[span] = (f"proposal:{kind}" + ("+known" if inner else ""), inner)
+            found.source[span] = ("proposal:phrase" + ("+known" if inner else ""), inner)
             found.proposed.add(span)
 
     def _link_abbreviations(self, text, candidates, matches, groups, owner, redirect) -> None:
