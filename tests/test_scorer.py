@@ -94,7 +94,7 @@ def test_shipped_scorer_is_used_and_packaged() -> None:
     component = Extractor().nlp.get_pipe("paper_kg_concepts")
     assert component.use_model and component.calibration.values
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = data["tool"]["setuptools"]["package-data"]["extract"]
+    patterns = data["tool"]["setuptools"]["package-data"]["kg.extract"]
     for name in ("cfg", "model"):
         assert any(fnmatch(f"data/scorer/{name}", p) for p in patterns)
 
