@@ -169,6 +169,13 @@ def base_name(name: str) -> str:
     return _SIZE_SUFFIX.sub("", name) or name
 
 
+# A long form in title case ("Kernel Density Smoothing", "Motion Trace Histogram"): with an
+# acronym after it, a named technique unless its head says otherwise (task, metric, ...).
+_TITLE_CASE_NAME = re.compile(r"[A-Z][\w-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w-]*)+")
+# The last piece of a hyphenated benchmark name ("Harbor-Bench", "Code-Eval", "Chat-Arena").
+_BENCHMARK_PIECE = re.compile(r"Bench(?:mark)?|BENCH|Eval|EVAL|Arena")
+
+
 @lru_cache(maxsize=1 << 16)
 def strong_name(token: str) -> bool:
     """A name even without a context that introduces it: not 'Romera-Paredes' or
@@ -176,6 +183,8 @@ def strong_name(token: str) -> bool:
     if not looks_like_name(token):
         return False
     pieces = token.split("-")
+    if len(pieces) > 1 and _BENCHMARK_PIECE.fullmatch(pieces[-1]):
+        return True  # "Harbor-Bench", "Code-Eval": the last piece says what the name is
     plain = all(re.fullmatch(r"[A-Z]?[a-z]+", p) or p.lower() in _FUNCTION_WORDS for p in pieces)
     return not (len(pieces) > 1 and plain) and not re.fullmatch(r"[A-Z][a-z]+-[A-Z][a-z]+", token)
 
@@ -386,6 +395,25 @@ def _proposed_names(
     return []
 
 
+# A word that calls the word before it a collection of data (its match starts where that
+# word ends: one scan per text, then a set lookup per name token).
+_COLLECTION_WORD = re.compile(
+    r" (?:benchmarks?|datasets?|corpus|corpora|suites?|leaderboards?|testbeds?)\b"
+)
+
+
+def _named_collection(text: str, start: int, token: str) -> bool:
+    """'the Trellis benchmark', 'on the Orchard corpus': a plain capitalised word (not the
+    first of a sentence) that the next word calls a collection of data."""
+    return capitalised_name(token) and not opens_sentence(text, start)
+
+
+def opens_sentence(text: str, pos: int) -> bool:
+    """The word at ``pos`` opens a sentence, a line or the text."""
+    before = text[max(0, pos - 3) : pos].rstrip(" \t")
+    return not before or before[-1] in ".!?:\n"
+
+
 def _context_type(text: str, start: int, end: int, sent_start: int, sent_end: int) -> str | None:
     """Type from a nearby type word: 'X dataset', 'X, Y and Z benchmarks', 'models like X'."""
     right = text[end:sent_end]
@@ -468,7 +496,6 @@ def find_candidates(
     """
     if names is None:
         names = name_tokens(text)
-    name_starts = [start for start, _, _ in names]
     covered = sorted(known)
     starts = [s for s, _ in covered]
     reach = list(accumulate((e for _, e in covered), max))  # furthest end up to each span
@@ -510,6 +537,7 @@ def find_candidates(
             or type_by_suffix(short)
             or inner
             or ("method" if head_word(long_form) in METHOD_HEADS else None)
+            or ("method" if _TITLE_CASE_NAME.fullmatch(long_form) else None)
         )
         short_known = any(s <= s_start and e >= s_end - 1 for s, e in covered)
         sent = _sentence_of(sentences, s_start)
@@ -575,6 +603,14 @@ def find_candidates(
                 if named and len(words) <= 4:
                     out.append(Candidate(0, len(head), head, None, True, 0.85, "title"))
     # 3. proposals and 4. typed name shapes, sentence by sentence over the abstract
+    collections = {m.start() for m in _COLLECTION_WORD.finditer(text)}
+    # the name tokens worth a look (strong names, or a word a collection word follows),
+    # filtered once for the whole text
+    shaped = [
+        n for n in names
+        if strong_name(n[2]) or (n[1] in collections and _named_collection(text, n[0], n[2]))
+    ]
+    shaped_starts = [start for start, _, _ in shaped]
     for sent_start, sent_end in sentences:
         if sent_end <= abstract_start:
             continue
@@ -590,10 +626,9 @@ def find_candidates(
             zones += proposal_zones
         for zone_start, zone_end in proposal_zones:
             out.extend(_proposed_names(text, zone_start, zone_end, covered, long_forms))
-        first, last = bisect_left(name_starts, sent_start), bisect_left(name_starts, sent_end)
-        for t_start, t_end, token in names[first:last]:
-            if not strong_name(token):
-                continue
+        first = bisect_left(shaped_starts, sent_start)
+        last = bisect_left(shaped_starts, sent_end)
+        for t_start, t_end, token in shaped[first:last]:
             if is_known(t_start, t_end) and not _extends_known(
                 text, t_start, t_end, covered, starts
             ):

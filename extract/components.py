@@ -327,11 +327,17 @@ class ConceptComponent(TrainablePipe):
         out = []
         zones = found.zones
         first: set[str] = set()
+        folded = text.lower()
+        title = folded[:title_end]
         for span, gid in sorted(found.owner.items()):
             if span not in found.proposed:
                 if gid in first:
                     continue
                 first.add(gid)
+                repeated = ("phrase", "rules")
+            else:  # a proposal: does the paper repeat it, in its title or the abstract?
+                phrase = folded[span[0] : span[1]]
+                repeated = ("phrase", phrase in title, min(folded.count(phrase), 3))
             source, hint = found.source.get(span, ("vocab", found.groups[gid].type))
             in_zone = any(s <= span[0] < e for s, e in zones)
             surface = text[span[0] : span[1]]
@@ -346,6 +352,7 @@ class ConceptComponent(TrainablePipe):
                 ("srchint", source, hint),
                 ("case", case),
                 ("len", min(len(surface), 12) // 3),
+                repeated,
             )
             out.append(Scored(span[0], span[1], extra))
         return out

@@ -1,0 +1,73 @@
+"""Recall by error class (issue 19, second round): shapes of names and technique phrases that
+the rules or the proposer used to miss. Sentences are made up for these tests."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from kg.extract import Extractor, load_vocabulary
+from kg.extract.proposals import Proposer, head_words
+from kg.extract.scoring import token_arrays
+from kg.model import Paper
+
+
+@pytest.fixture(scope="module")
+def rules() -> Extractor:
+    """The rules alone: what the candidate generation offers the scorer."""
+    return Extractor(fast=True)
+
+
+@pytest.fixture(scope="module")
+def proposer() -> tuple[spacy.Language, Proposer]:
+    nlp = spacy.blank("en")
+    return nlp, Proposer(head_words(load_vocabulary()), nlp.vocab.strings)
+
+
+def found(extractor: Extractor, abstract: str) -> dict[str, str]:
+    paper = Paper(title="A study of sensors", abstract=abstract)
+    return {c.name: c.type for c in extractor.extract_one(paper).concepts}
+
+
+def proposed(proposer: tuple[spacy.Language, Proposer], text: str) -> set[str]:
+    nlp, prop = proposer
+    doc = nlp.make_doc(text)
+    return {text[s:e] for s, e in prop.propose(token_arrays(doc), text)}
+
+
+def test_hyphenated_benchmark_suffix_names_a_benchmark(rules: Extractor) -> None:
+    got = found(rules, "We report results on the Harbor-Bench suite and on Quill-Eval.")
+    assert got.get("Harbor-Bench") == "benchmark"
+    assert got.get("Quill-Eval") == "benchmark"
+
+
+def test_capitalised_word_before_a_collection_word_is_a_benchmark(rules: Extractor) -> None:
+    got = found(rules, "Experiments on the Trellis benchmark and the Orchard corpus show gains.")
+    assert got.get("Trellis") == "benchmark" and got.get("Orchard") == "benchmark"
+
+
+def test_sentence_opening_word_before_a_collection_word_is_not_a_name(rules: Extractor) -> None:
+    got = found(rules, "We measure drift. Standard benchmark suites miss it.")
+    assert "Standard" not in got
+
+
+def test_counted_stage_phrase_is_proposed(proposer) -> None:  # type: ignore[no-untyped-def]
+    text = "We apply two-stage training and a 3-step decoding to the sensor model."
+    got = proposed(proposer, text)
+    assert "two-stage training" in got and "3-step decoding" in got
+
+
+def test_based_compound_is_proposed_whole(proposer) -> None:  # type: ignore[no-untyped-def]
+    got = proposed(proposer, "The encoder relies on contrast-based pruning of the filters.")
+    assert "contrast-based pruning" in got
+
+
+def test_title_case_long_form_with_its_acronym_is_a_method(rules: Extractor) -> None:
+    got = found(rules, "Signals are cleaned with Kernel Density Smoothing (KDS) before routing.")
+    assert got.get("KDS") == "method"
+    assert "Knowledge distillation" not in got  # the vocabulary's "KDs" is not this KDS
+
+
+def test_acronym_of_a_metric_long_form_is_not_a_concept(rules: Extractor) -> None:
+    got = found(rules, "We report the Word Drift Rate (WDR) of each filter.")
+    assert not got
