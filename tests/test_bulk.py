@@ -20,9 +20,10 @@ import pytest
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
 from kg.build import build, refresh  # noqa: E402
-from kg.bulk import ARRAY_DELIMITER, NODE_FILES, RELATIONSHIP_FILES, export_bulk  # noqa: E402
+from kg.bulk import export_bulk  # noqa: E402
 from kg.extract import Extractor  # noqa: E402
 from kg.ingest import ingest  # noqa: E402
+from kg.mapping.neo4j import ARRAY_DELIMITER, NODE_FILES, RELATIONSHIP_FILES  # noqa: E402
 from kg.model import Paper  # noqa: E402
 from kg.shard import ShardError, in_shard, parse_shard, shard_of  # noqa: E402
 from kg.stores import GraphStore, PaperGraph, open_store  # noqa: E402

@@ -39,8 +39,8 @@ from kg.distributed.cluster import connect  # noqa: E402
 from kg.distributed.job import DaskExport, export_bulk_dask  # noqa: E402
 from kg.extract import Extractor  # noqa: E402
 from kg.ingest import stream_papers  # noqa: E402
+from kg.mapping.terms import paper_iri  # noqa: E402
 from kg.stores import GraphStore, open_store  # noqa: E402
-from kg.stores.rdf import paper_iri  # noqa: E402
 from tests.conftest import EXAMPLES, synthetic_module  # noqa: E402
 
 BAD_LINE = "{not json"

@@ -12,10 +12,11 @@ import pytest
 
 pytest.importorskip("neo4j")
 
+from kg.mapping.neo4j import type_label
 from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper
 from kg.stores import open_store
 from kg.stores.base import COUNT_KEYS, PaperGraph, ReadOnlyError, StoreError
-from kg.stores.neo4j import Neo4jStore, parse_uri, type_label, write_clause
+from kg.stores.neo4j import Neo4jStore, parse_uri, write_clause
 from tests.servers import BoltServer, ServerStartError, free_port
 
 NASTY = [

@@ -12,10 +12,11 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.mapping.terms import paper_iri, sparql_literal
 from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper
 from kg.queries import NAMED_QUERIES, QueryParamError
 from kg.stores import GraphStore, PaperGraph, ReadOnlyError, StoreError, open_store
-from kg.stores.rdf import bind_text, paper_iri, sparql_kind, sparql_literal
+from kg.stores.sparql_text import bind_text, sparql_kind
 
 EVIL = [
     'He said "hi" \\ {braces} }',

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from kg.model import ConceptInfo, ConceptLink, Paper
+from kg.model import ConceptInfo, PaperGraph
 
 
 class StoreError(RuntimeError):
@@ -36,14 +36,6 @@ class RemoteAccessError(StoreError):
 # read-only and must exist); "write" opens an existing store for changes; "create" also
 # makes a new one (kg build).
 OpenMode = Literal["read", "write", "create"]
-
-
-@dataclass
-class PaperGraph:
-    """Everything a build writes for one paper: its record and its concept links."""
-
-    paper: Paper
-    concepts: list[ConceptLink] = field(default_factory=list)
 
 
 @dataclass

@@ -13,8 +13,10 @@ from typing import Any
 import rdflib
 from rdflib.util import guess_format
 
+from kg.mapping.terms import PREFIXES
 from kg.stores.base import OpenMode, QueryResult, StoreError, register_store
-from kg.stores.rdf import PREFIXES, RdfStore, bind_text, python_value
+from kg.stores.rdf import RdfStore
+from kg.stores.sparql_text import bind_text, python_value
 
 
 def from_term(term: Any) -> Any:
