@@ -25,13 +25,12 @@ import csv
 import os
 import shlex
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from kg.derived import MentionStatistics, mention_statistics
-from kg.extraction import extract_isolated
 from kg.mapping import unique_links
 from kg.mapping.neo4j import (
     COOCCURS_ALL,
@@ -58,9 +57,9 @@ from kg.mapping.rdf import (
 )
 from kg.mapping.terms import Triples
 from kg.model import ConceptInfo, ConceptLink, Paper, PaperGraph
-from kg.readers import Rejection
+from kg.pipeline import Progress, Report, run
 from kg.shard import in_shard
-from kg.stores.base import COUNT_KEYS
+from kg.stores.base import COUNT_KEYS, WriteStats
 
 __all__ = [
     "DEFAULT_GRAPH",
@@ -76,7 +75,6 @@ __all__ = [
 FORMATS = ("neo4j-csv", "ntriples", "nquads")
 DEFAULT_GRAPH = "https://paper-kg.org/graph/papers"
 
-Progress = Callable[[int], None]  # papers written so far
 
 
 @dataclass
@@ -113,8 +111,8 @@ def _atomic_write(path: Path, text: str) -> None:
 class BulkWriter:
     """Common bookkeeping: ids seen, citations, co-occurrence pairs, counts.
 
-    Call order mirrors ``kg build``: ``write_concepts`` (the vocabulary), ``write_papers``
-    (any number of batches), ``write_concepts`` again for coined concepts, then ``finish``.
+    A GraphSink (kg/pipeline.py): ``write_concepts``, ``write_papers`` (any number of
+    batches), ``write_concepts`` again after the papers, then ``finish``.
     """
 
     extension = ""
@@ -146,7 +144,8 @@ class BulkWriter:
 
     # --- the build protocol ---------------------------------------------------------------
 
-    def write_concepts(self, concepts: Iterable[ConceptInfo]) -> None:
+    def write_concepts(self, concepts: Iterable[ConceptInfo]) -> WriteStats:
+        before = len(self.written)
         for info in concepts:
             if info.source != "coined":
                 self.vocabulary.add(info.id)
@@ -156,8 +155,10 @@ class BulkWriter:
                 self.written.add(info.id)
                 broader = [b for b in dict.fromkeys(info.broader) if b != info.id]
                 self.broader += [(info.id, b) for b in broader]
+        return WriteStats({"concepts": len(self.written) - before})
 
-    def write_papers(self, batch: Sequence[PaperGraph]) -> None:
+    def write_papers(self, batch: Sequence[PaperGraph]) -> WriteStats:
+        before = len(self.papers)
         for graph in batch:
             paper = graph.paper
             if paper.id in self.papers:
@@ -183,9 +184,11 @@ class BulkWriter:
                 self.mentions.append((paper.id, tuple(link.id for link in links)))
                 if paper.year is not None:
                     self.years[paper.id] = int(paper.year)
+        return WriteStats({"papers": len(self.papers) - before})
 
-    def finish(self) -> BulkResult:
-        """Write what needs the whole run (stubs, labels, pairs), close files, count."""
+    def finish(self, concept_ids: Sequence[str] = ()) -> dict[str, int]:
+        """Write what needs the whole run (stubs, labels, pairs), close files, count (the
+        figures cover every concept: the files hold this run alone)."""
         for link in self.linked.values():
             self._linked_concept(link)
             self.written.add(link.id)
@@ -209,7 +212,7 @@ class BulkWriter:
             self._derived(stats)
             counts["co_occurs"] = len(stats.a)
         self._close()
-        return self.result
+        return counts
 
     # --- format hooks ---------------------------------------------------------------------
 
@@ -451,17 +454,6 @@ def open_writer(
     raise ValueError(f"unknown bulk format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
-def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def export_bulk(
     papers: Iterable[Paper],
     out_dir: Path,
@@ -473,20 +465,13 @@ def export_bulk(
     cooccurrence: bool | None = None,
     graph: str = DEFAULT_GRAPH,
     progress: Progress | None = None,
-    on_rejection: Callable[[Rejection], None] | None = None,
+    on_rejection: Report | None = None,
 ) -> BulkResult:
     """Stream ``papers`` (filtered to ``shard``) through ``extractor`` (an extract.Extractor)
     into bulk files in ``out_dir``; only ids and pair counts are held in memory. A paper
     whose extraction fails is passed to ``on_rejection`` and left out (kg/extraction.py)."""
     writer = open_writer(fmt, out_dir, shard, cooccurrence, graph)
-    writer.write_concepts(i for i in extractor.concepts() if i.source != "coined")
     selected = (p for p in papers if shard is None or in_shard(p.id, *shard))
-    done = 0
-    pairs = extract_isolated(extractor, selected, jobs, batch_size, on_rejection)
-    for batch in _batched(pairs, max(1, batch_size)):
-        writer.write_papers([PaperGraph(paper, found.concepts) for paper, found in batch])
-        done += len(batch)
-        if progress:
-            progress(done)
-    writer.write_concepts(i for i in extractor.concepts() if i.source == "coined")
-    return writer.finish()
+    run(selected, extractor, writer, jobs=jobs, batch_size=batch_size, progress=progress,
+        on_rejection=on_rejection, with_vocabulary=True, isolate=False)
+    return writer.result

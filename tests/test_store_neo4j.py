@@ -270,6 +270,15 @@ def test_concepts_have_their_type_label(store: Neo4jStore) -> None:
     assert store.query("MATCH (c:Benchmark) RETURN count(c)").rows == [[0]]
 
 
+def test_writes_report_what_they_added(store: Neo4jStore) -> None:
+    """Writes count what they add from their own lookups, as the RDF stores do."""
+    graphs = corpus()
+    assert store.write_concepts(VOCAB).added == {"concepts": len(VOCAB)}
+    assert store.write_papers(graphs).added == {"papers": store.counts()["papers"]}
+    assert store.write_concepts(VOCAB).added == {"concepts": 0}
+    assert store.write_papers(graphs).added == {"papers": 0}
+
+
 def test_writing_twice_changes_nothing(store: Neo4jStore) -> None:
     graphs = build(store)
     first = dump(store)

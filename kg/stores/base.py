@@ -101,6 +101,12 @@ class GraphStore(ABC):
     def update_cooccurrence(self, concept_ids: Iterable[str] | None = None) -> None:
         """Recompute CO_OCCURS for the given concepts (all when None)."""
 
+    def finish(self, concept_ids: Sequence[str]) -> dict[str, int]:
+        """The end of a run of writes (kg/pipeline.py GraphSink): refresh the derived
+        figures of the concepts the run's papers mention, then count the graph."""
+        self.update_cooccurrence(concept_ids)
+        return self.counts()
+
     @abstractmethod
     def counts(self) -> dict[str, int]:
         """Node and edge counts under COUNT_KEYS."""
