@@ -118,7 +118,7 @@ def refresh(store: str | GraphStore | None = None) -> dict[str, int]:
     kg/derived.py) over the whole graph, e.g. after loading bulk files; returns the counts."""
     with _opened(store, "write") as opened:
         with opened.deferred_writes():
-            opened.update_cooccurrence(None)
+            opened.refresh_derived(None)
         return opened.counts()
 
 

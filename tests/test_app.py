@@ -290,7 +290,7 @@ def write_hand_store(uri: str) -> None:
             for slug, (name, kind, aliases, broader) in CONCEPTS.items()
         )
         store.write_papers([PaperGraph(p, links) for p, links in hand_records()])
-        store.update_cooccurrence()
+        store.refresh_derived()
     finally:
         store.close()
 

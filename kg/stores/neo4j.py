@@ -364,7 +364,10 @@ class Neo4jStore(GraphStore):
                 clause += f" SET c:`{row['label']}`"
             self._run_auto(f"MATCH (c:Concept {{id: $id}}){clause}", id=row["id"])
 
-    def update_cooccurrence(self, concept_ids: Iterable[str] | None = None) -> None:
+    def refresh_derived(self, concept_ids: Iterable[str] | None = None) -> None:
+        """CO_OCCURS of ``concept_ids`` and of the concepts this store's writes touched
+        since the last refresh (all concepts for None), recounted in Cypher; the other
+        figures are counted by the queries on the fly (kg/queries/cypher)."""
         if concept_ids is None:
             ids = [row[0] for row in self._read("MATCH (c:Concept) RETURN c.id").rows]
         else:
@@ -413,12 +416,13 @@ class Neo4jStore(GraphStore):
         return QueryResult(columns, rows)
 
     def clear(self) -> None:
-        """Delete every node and edge (tests, `kg build --fresh`); batched to bound memory."""
+        """Delete every node and edge; batched to bound memory."""
         while True:
             result = self.query(
                 "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n", write=True
             )
             if not result.rows or not result.rows[0][0]:
+                self._touched.clear()
                 return
 
     def close(self) -> None:

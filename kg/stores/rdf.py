@@ -295,12 +295,14 @@ class RdfStore(GraphStore):
         return [f"<{iri}> {label} {sparql_literal(name)} ."
                 for iri, name in iris.items() if iri not in labelled]
 
-    def update_cooccurrence(self, concept_ids: Iterable[str] | None = None) -> None:
+    def refresh_derived(self, concept_ids: Iterable[str] | None = None) -> None:
         """Bring everything derived from the mentions (kg/derived.py) in line with them:
         recompute it in Python from one scan of the MENTIONS shortcuts (a SPARQL self-join is
         quadratic on big builds), compare with what is stored and write only the difference,
-        so a re-build that changes little writes little (``concept_ids`` is not needed).
-        Triples are generated and written in chunks: a big graph has millions of pairs."""
+        so a re-build that changes little writes little. Every concept is refreshed, those
+        of ``concept_ids`` with the rest: the rankings span all pairs, and one scan costs
+        less than deciding what a subset would need. Triples are generated and written in
+        chunks: a big graph has millions of pairs."""
         self._settle()
         stats = mention_statistics(self._mentions(), self._paper_years())
         pairs = self._pair_changes(stats)
@@ -351,6 +353,12 @@ class RdfStore(GraphStore):
 
     def _paper_years(self) -> dict[str, int]:
         return {str(p): int(y) for p, y in self._rows(YEARS_QUERY) if isinstance(y, int)}
+
+    def clear(self) -> None:
+        self._settle()
+        self._update("CLEAR DEFAULT")
+        self._written_concepts.clear()
+        self._written_authors.clear()
 
     def counts(self) -> dict[str, int]:
         self._settle()
