@@ -262,7 +262,7 @@ class RdfBulkWriter(BulkWriter):
         self.path = self.out_dir / f"graph{_part(shard)}.{'nq' if quads else 'nt'}"
         self.handle: IO[str] = self.path.open("w", encoding="utf-8", newline="\n")
         self.result.files.append(self.path)
-        self._cores: set[str] = set()  # concepts whose type triples were written already
+        self._cores: set[str] = set()  # concepts whose core triples were written already
         self._authors: set[tuple[Any, ...]] = set()  # authors written (see paper_triples)
 
     def _emit(self, out: Triples) -> None:
@@ -272,8 +272,8 @@ class RdfBulkWriter(BulkWriter):
             self.result.triples += len(lines)
 
     def _concept(self, info: ConceptInfo) -> bool:
-        out = Triples()
-        concept_triples(info, out)
+        out = Triples()  # a concept mentioned before has its core triples (written once)
+        concept_triples(info, out, core=info.id not in self._cores)
         self._cores.add(info.id)
         self._emit(out)
         return True
@@ -466,12 +466,17 @@ def export_bulk(
     graph: str = DEFAULT_GRAPH,
     progress: Progress | None = None,
     on_rejection: Report | None = None,
+    with_vocabulary: bool = False,
 ) -> BulkResult:
     """Stream ``papers`` (filtered to ``shard``) through ``extractor`` (an extract.Extractor)
     into bulk files in ``out_dir``; only ids and pair counts are held in memory. A paper
-    whose extraction fails is passed to ``on_rejection`` and left out (kg/extraction.py)."""
+    whose extraction fails is passed to ``on_rejection`` and left out (kg/extraction.py).
+    Of the vocabulary, the concepts the papers mention and their broader chain are written,
+    as by `kg build` (the whole of it with ``with_vocabulary``, and in sharded outputs)."""
     writer = open_writer(fmt, out_dir, shard, cooccurrence, graph)
     selected = (p for p in papers if shard is None or in_shard(p.id, *shard))
+    # a slice cannot know what the others mention: sharded outputs hold the whole vocabulary
     run(selected, extractor, writer, jobs=jobs, batch_size=batch_size, progress=progress,
-        on_rejection=on_rejection, with_vocabulary=True, isolate=False)
+        on_rejection=on_rejection, with_vocabulary=with_vocabulary or shard is not None,
+        isolate=False)
     return writer.result

@@ -30,6 +30,7 @@ from kg.cli.options import (
     Shard,
     Store,
     Vocabulary,
+    WithVocabulary,
     Year,
     errors_reported,
 )
@@ -81,11 +82,7 @@ def build_command(
     json_summary: Annotated[
         bool, typer.Option("--json", help="Also print the summary as JSON on stdout.")
     ] = False,
-    with_vocabulary: Annotated[bool, typer.Option(
-        "--with-vocabulary",
-        help="Write every vocabulary concept, not only those the papers mention (and the "
-        "broader concepts above them); counts and views still show mentioned concepts.",
-    )] = False,
+    with_vocabulary: WithVocabulary = False,
     min_confidence: MinConfidence = 0.0,
     fast: Fast = False,
 ) -> None:

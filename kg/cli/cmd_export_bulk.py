@@ -11,7 +11,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kg.bulk import DEFAULT_GRAPH, FORMATS, export_bulk
 from kg.cli.app import app
-from kg.cli.options import BatchSize, Inputs, Jobs, Shard, Vocabulary, Year, errors_reported
+from kg.cli.options import (
+    BatchSize,
+    Inputs,
+    Jobs,
+    Shard,
+    Vocabulary,
+    WithVocabulary,
+    Year,
+    errors_reported,
+)
 from kg.cli.output import err, fail, print_summary, report_rejection
 from kg.ingest import iter_records, stream_papers
 from kg.model import Paper
@@ -46,6 +55,7 @@ def export_bulk_command(
     jobs: Jobs = 1,
     shard: Shard = None,
     vocabulary: Vocabulary = None,
+    with_vocabulary: WithVocabulary = False,
     input_format: Annotated[str | None, typer.Option(
         "--input-format", help="Input format, overriding detection (as `kg ingest -f`)."
     )] = None,
@@ -85,7 +95,7 @@ def export_bulk_command(
             raise fail("--dask cannot be combined with --shard, --stream or --jobs",
                        "the cluster partitions, merges and parallelises the job itself")
         _export_on_dask(dask, inputs, output, fmt, vocabulary or [], input_format, options,
-                        graph)
+                        graph, with_vocabulary)
         return
     counts = {"records": 0, "rejected": 0}
 
@@ -120,6 +130,7 @@ def export_bulk_command(
                 graph=graph,
                 progress=lambda done, _total: progress.update(task, completed=done),
                 on_rejection=reject,
+                with_vocabulary=with_vocabulary,
             )
     rows = [("records read", counts["records"]), ("rejected records", counts["rejected"])]
     print_summary(f"kg export-bulk ({fmt})", rows + result.summary_rows())
@@ -134,7 +145,7 @@ def export_bulk_command(
 
 def _export_on_dask(
     scheduler: str, inputs: list[Path], output: Path, fmt: str, vocabulary: list[Path],
-    input_format: str | None, options: ReadOptions, graph: str,
+    input_format: str | None, options: ReadOptions, graph: str, with_vocabulary: bool,
 ) -> None:
     """`kg export-bulk --dask`: kg/distributed on the cluster named by ``scheduler``."""
     try:
@@ -156,6 +167,7 @@ def _export_on_dask(
                 export = export_bulk_dask(
                     client, inputs, output, fmt, vocabulary, input_format, options, graph,
                     on_rejection=report_rejection, progress=advance,
+                    with_vocabulary=with_vocabulary,
                 )
         except ClusterError as error:
             raise fail(str(error), "e.g. --dask local:2, or the address `dask scheduler` "

@@ -49,6 +49,14 @@ Shard = Annotated[
     typer.Option("--shard", help="Only slice I of N of the papers, e.g. 2/8 (a stable hash of "
                  "the id): parallel runs on several machines."),
 ]
+WithVocabulary = Annotated[
+    bool,
+    typer.Option(
+        "--with-vocabulary",
+        help="Write every vocabulary concept, not only those the papers mention (and the "
+        "broader concepts above them); counts and views still show mentioned concepts.",
+    ),
+]
 MinConfidence = Annotated[
     float,
     typer.Option("--min-confidence", min=0.0, max=1.0,
@@ -60,7 +68,7 @@ Fast = Annotated[
 ]
 
 __all__ = ["DEFAULT_STORE", "BatchSize", "Fast", "Inputs", "Jobs", "MinConfidence", "Shard",
-           "Store", "Vocabulary", "Year", "errors_reported", "failure"]
+           "Store", "Vocabulary", "WithVocabulary", "Year", "errors_reported", "failure"]
 
 
 def failure(

@@ -269,17 +269,19 @@ def figure_line(figure: Figure) -> str:
     return f"<{s}> <{p}> {sparql_literal(o) if isinstance(o, int) else f'<{o}>'} ."
 
 
-def concept_triples(info: ConceptInfo, out: Triples) -> None:
-    """A concept node: type, labels, origin, aliases and broader links."""
+def concept_triples(info: ConceptInfo, out: Triples, core: bool = True) -> None:
+    """A concept node: type, labels, origin, aliases and broader links (without the type
+    and identifier triples of concept_core_triples when ``core`` is False: written before,
+    with a paper that mentions it)."""
     c = concept_iri(info.id)
-    concept_core_triples(info.id, info.type, out)
+    if core:
+        concept_core_triples(info.id, info.type, out)
     out.add(c, expand("skos:prefLabel"), sparql_literal(info.name))
     out.add(c, expand("pkg:origin"), sparql_literal(info.source))
     for alias in info.aliases:
         out.add(c, expand("skos:altLabel"), sparql_literal(alias))
     for broader in info.broader:
         out.add(c, expand("skos:broader"), f"<{concept_iri(broader)}>")
-
 
 
 def label_triples(concept_id: str, name: str, out: Triples) -> None:
