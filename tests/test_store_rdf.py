@@ -586,3 +586,14 @@ def test_a_concept_first_seen_in_a_paper_keeps_its_first_label(
         store.query("INSERT DATA { <https://example.org/x> rdfs:label 'x' }", write=True)
         store.write_papers([PaperGraph(later, [link("concept:foonet", "FooNets", "architecture")])])
     assert labels() == [first]
+
+
+def test_rdflib_counts_by_index_equal_the_counts_query(tmp_path: Path) -> None:
+    """The rdflib backend counts by index lookups; the definition is COUNTS_QUERY."""
+    from kg.stores.rdf import RdfStore
+
+    with open_store("rdflib:") as store:
+        fill(store)
+        store.write_concepts([ConceptInfo("concept:lonely", "Lonely", "method")])
+        assert store.counts() == RdfStore.counts(store)
+        assert store.counts()["unmentioned_concepts"] == 1
