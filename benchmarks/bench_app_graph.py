@@ -85,7 +85,7 @@ def direct_build(uri: str, n: int, batch: int = 2000) -> None:
                 print(f"  {i:,} papers written", file=sys.stderr)
         if pending:
             store.write_papers(pending)
-        store.update_cooccurrence()
+        store.refresh_derived()
     finally:
         store.close()
 

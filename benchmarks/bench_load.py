@@ -33,8 +33,8 @@ def write_ntriples(graphs: list, out_dir: Path) -> tuple[Path, int]:
 
     writer = RdfBulkWriter(out_dir, cooccurrence=False)
     writer.write_papers(graphs)
-    result = writer.finish()
-    return writer.path, result.triples
+    writer.finish()
+    return writer.path, writer.result.triples
 
 
 def main() -> None:

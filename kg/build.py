@@ -1,4 +1,5 @@
-"""`kg build`: ingest → extract → write to a store, in batches, then refresh CO_OCCURS.
+"""`kg build`: ingest → extract → write to a store (kg/pipeline.py), then refresh the
+derived figures.
 
 Of the vocabulary (extract/data/vocabulary.csv and --vocabulary files) a build writes the
 concepts its papers mention and the broader chain above them, which "the papers about X"
@@ -16,28 +17,23 @@ rejected with its file and line, and the others are written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.extraction import extract_isolated, rejection
 from kg.ingest import stream_papers
+from kg.pipeline import Progress, Report, run
 from kg.queries import run_named
 from kg.readers import ReadOptions, Rejection
-from kg.readers.base import unexpected
 from kg.shard import in_shard
-from kg.stores import GraphStore, OpenMode, PaperGraph, open_store
+from kg.stores import GraphStore, OpenMode, open_store
 from kg.stores.base import COUNT_KEYS
 
 if TYPE_CHECKING:
     from kg.extract import Extractor
-    from kg.model import ConceptInfo, Paper
-
-Progress = Callable[[int, int], None]  # (papers written so far, total papers)
-Report = Callable[[Rejection], None]
+    from kg.model import Paper
 
 
 @dataclass
@@ -88,12 +84,6 @@ def load_extractor(vocabularies: Sequence[Path] | None = None) -> Extractor:
     return Extractor(list(vocabularies) if vocabularies else None)
 
 
-def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def build(
     inputs: Sequence[Path],
     store: str | GraphStore | None = None,
@@ -124,27 +114,12 @@ def build(
         )
 
 
-def with_broader(concepts: Iterable[ConceptInfo], ids: Iterable[str]) -> list[ConceptInfo]:
-    """The concepts of ``ids`` found in ``concepts`` and every concept above them (their
-    broader chain, as far as ``concepts`` has it), in id order: what a build writes of the
-    vocabulary, so that "the papers about X" can walk from X down to what papers mention."""
-    by_id = {concept.id: concept for concept in concepts}
-    wanted: set[str] = set()
-    todo = [cid for cid in ids if cid in by_id]
-    while todo:
-        cid = todo.pop()
-        if cid not in wanted:
-            wanted.add(cid)
-            todo += [b for b in by_id[cid].broader if b in by_id and b not in wanted]
-    return [by_id[cid] for cid in sorted(wanted)]
-
-
 def refresh(store: str | GraphStore | None = None) -> dict[str, int]:
     """Recompute everything derived from the mentions (CO_OCCURS, concept counts; see
     kg/derived.py) over the whole graph, e.g. after loading bulk files; returns the counts."""
     with _opened(store, "write") as opened:
         with opened.deferred_writes():
-            opened.update_cooccurrence(None)
+            opened.refresh_derived(None)
         return opened.counts()
 
 
@@ -195,10 +170,6 @@ def _build(
         stored_id=(lambda paper: stored_id(store, paper)) if before.get("papers") else None,
         on_read=reading,
     )
-    extractor = extractor or load_extractor(vocabularies)
-    vocabulary = [info for info in extractor.concepts() if info.source != "coined"]
-    if with_vocabulary:
-        store.write_concepts(vocabulary)
     result = BuildResult(
         before, before, read.records, len(read), 0, read.merged_duplicates, read.rejections
     )
@@ -213,70 +184,11 @@ def _build(
         if on_warning:
             on_warning(record)
 
-    touched: set[str] = set()
-    done = 0
-    if progress:
-        progress(0, len(read))
-    pairs = extract_isolated(extractor, read, jobs, batch_size, reject, warn)
-    writer = IsolatedWriter(store, reject)
     with store.deferred_writes():
-        for batch in batched(pairs, max(1, batch_size)):
-            graphs = [PaperGraph(paper, found.concepts) for paper, found in batch]
-            result.new_papers += writer.write(graphs)
-            touched.update(link.id for graph in graphs for link in graph.concepts)
-            done += len(batch)
-            if progress:
-                progress(done, len(read))
-        # the mentioned vocabulary concepts with their broader chain (written after the
-        # papers: only now is it known what they mention), and the coined concepts with the
-        # aliases seen during this run
-        mentioned = [] if with_vocabulary else with_broader(vocabulary, touched)
-        coined = [info for info in extractor.concepts() if info.source == "coined"]
-        store.write_concepts([*mentioned, *coined])
-        store.update_cooccurrence(sorted(touched))
-    result.after = store.counts()
+        written = run(
+            read, extractor or load_extractor(vocabularies), store, jobs=jobs,
+            batch_size=batch_size, total=len(read), progress=progress, on_rejection=reject,
+            on_warning=warn, with_vocabulary=with_vocabulary,
+        )
+    result.new_papers, result.after = written.new_papers, written.counts
     return result
-
-
-class IsolatedWriter:
-    """Writes batches of papers to a store; a batch the store refuses is written again paper
-    by paper, and only the papers it still refuses are rejected. When every paper of a batch
-    fails, rewriting a paper written before tells a broken store (the error is raised: a
-    server gone, a full disk) from bad papers (rejected)."""
-
-    def __init__(self, store: GraphStore, reject: Report) -> None:
-        self.store, self.reject = store, reject
-        self.probe: PaperGraph | None = None  # a paper this store has written
-
-    def write(self, graphs: list[PaperGraph]) -> int:
-        """Write ``graphs``; returns how many papers were new."""
-        try:
-            added = self.store.write_papers(graphs).added.get("papers", 0)
-        except Exception as error:
-            return self._one_by_one(graphs, error)
-        self.probe = graphs[-1] if graphs else self.probe
-        return added
-
-    def _one_by_one(self, graphs: list[PaperGraph], error: Exception) -> int:
-        added, failed = 0, []
-        for graph in graphs:
-            try:
-                added += self.store.write_papers([graph]).added.get("papers", 0)
-                self.probe = graph
-            except Exception as failure:  # this paper's own failure, or the store's
-                failed.append((graph, failure))
-        if failed and len(failed) == len(graphs) and not self._store_writes():
-            raise error
-        for graph, failure in failed:
-            self.reject(rejection(graph.paper, f"could not be written ({unexpected(failure)}); "
-                                               "the other papers were"))
-        return added
-
-    def _store_writes(self) -> bool:
-        if self.probe is None:
-            return False
-        try:
-            self.store.write_papers([self.probe])
-        except Exception:  # the store itself fails
-            return False
-        return True

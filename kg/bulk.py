@@ -7,10 +7,10 @@ writers here stream PaperGraphs into such files without holding the corpus (only
 co-occurrence pair counts stay in memory):
 
 - ``ntriples`` / ``nquads``: exactly the triples the RDF stores write (the mapping is
-  kg/stores/rdf.py's, reused, not copied), so the named queries run unchanged on the loaded
+  kg/mapping/rdf.py's, reused, not copied), so the named queries run unchanged on the loaded
   graph; N-Quads put every triple into one named graph (``--graph``).
 - ``neo4j-csv``: one header file and one data file per node label / relationship type, in the
-  Neo4j model of kg/stores/neo4j.py, plus ``import.sh`` (the neo4j-admin command) and
+  Neo4j model of kg/mapping/neo4j.py, plus ``import.sh`` (the neo4j-admin command) and
   ``post-load.cypher`` (constraints, and co-occurrence when it could not be counted here).
 
 With ``shard=(i, n)`` only the papers of slice i are written (kg/shard.py), into part files
@@ -25,34 +25,43 @@ import csv
 import os
 import shlex
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from kg.derived import MentionStatistics, mention_statistics
-from kg.extraction import extract_isolated
-from kg.model import ConceptInfo, ConceptLink, Paper
-from kg.readers import Rejection
-from kg.shard import in_shard
-from kg.stores.base import COUNT_KEYS, PaperGraph
-from kg.stores.neo4j import schema_statements, type_label
-from kg.stores.rdf import (
-    Triples,
+from kg.mapping import unique_links
+from kg.mapping.neo4j import (
+    COOCCURS_ALL,
+    NODE_FILES,
+    RELATIONSHIP_FILES,
+    author_csv,
+    broader_csv,
+    concept_csv,
+    linked_concept_csv,
+    pair_csv,
+    paper_csv,
+    schema_statements,
+    stub_csv,
+)
+from kg.mapping.rdf import (
     concept_core_triples,
-    concept_iri,
     concept_triples,
-    expand,
     figure_line,
     figure_triples,
+    label_triples,
     mention_triples,
     pair_triples,
     paper_triples,
-    sparql_literal,
 )
+from kg.mapping.terms import Triples
+from kg.model import ConceptInfo, ConceptLink, Paper, PaperGraph
+from kg.pipeline import Progress, Report, run
+from kg.shard import in_shard
+from kg.stores.base import COUNT_KEYS, WriteStats
 
 __all__ = [
-    "ARRAY_DELIMITER",
     "DEFAULT_GRAPH",
     "FORMATS",
     "BulkResult",
@@ -65,10 +74,7 @@ __all__ = [
 
 FORMATS = ("neo4j-csv", "ntriples", "nquads")
 DEFAULT_GRAPH = "https://paper-kg.org/graph/papers"
-# neo4j-admin splits arrays on one character; U+001F (unit separator) never occurs in text
-ARRAY_DELIMITER = "\x1f"
 
-Progress = Callable[[int], None]  # papers written so far
 
 
 @dataclass
@@ -102,19 +108,11 @@ def _atomic_write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def unique_links(links: Iterable[ConceptLink]) -> list[ConceptLink]:
-    """One link per concept and paper, the first one, as the stores keep it."""
-    seen: dict[str, ConceptLink] = {}
-    for link in links:
-        seen.setdefault(link.id, link)
-    return list(seen.values())
-
-
 class BulkWriter:
     """Common bookkeeping: ids seen, citations, co-occurrence pairs, counts.
 
-    Call order mirrors ``kg build``: ``write_concepts`` (the vocabulary), ``write_papers``
-    (any number of batches), ``write_concepts`` again for coined concepts, then ``finish``.
+    A GraphSink (kg/pipeline.py): ``write_concepts``, ``write_papers`` (any number of
+    batches), ``write_concepts`` again after the papers, then ``finish``.
     """
 
     extension = ""
@@ -146,7 +144,8 @@ class BulkWriter:
 
     # --- the build protocol ---------------------------------------------------------------
 
-    def write_concepts(self, concepts: Iterable[ConceptInfo]) -> None:
+    def write_concepts(self, concepts: Iterable[ConceptInfo]) -> WriteStats:
+        before = len(self.written)
         for info in concepts:
             if info.source != "coined":
                 self.vocabulary.add(info.id)
@@ -156,8 +155,10 @@ class BulkWriter:
                 self.written.add(info.id)
                 broader = [b for b in dict.fromkeys(info.broader) if b != info.id]
                 self.broader += [(info.id, b) for b in broader]
+        return WriteStats({"concepts": len(self.written) - before})
 
-    def write_papers(self, batch: Sequence[PaperGraph]) -> None:
+    def write_papers(self, batch: Sequence[PaperGraph]) -> WriteStats:
+        before = len(self.papers)
         for graph in batch:
             paper = graph.paper
             if paper.id in self.papers:
@@ -183,9 +184,11 @@ class BulkWriter:
                 self.mentions.append((paper.id, tuple(link.id for link in links)))
                 if paper.year is not None:
                     self.years[paper.id] = int(paper.year)
+        return WriteStats({"papers": len(self.papers) - before})
 
-    def finish(self) -> BulkResult:
-        """Write what needs the whole run (stubs, labels, pairs), close files, count."""
+    def finish(self, concept_ids: Sequence[str] = ()) -> dict[str, int]:
+        """Write what needs the whole run (stubs, labels, pairs), close files, count (the
+        figures cover every concept: the files hold this run alone)."""
         for link in self.linked.values():
             self._linked_concept(link)
             self.written.add(link.id)
@@ -209,7 +212,7 @@ class BulkWriter:
             self._derived(stats)
             counts["co_occurs"] = len(stats.a)
         self._close()
-        return self.result
+        return counts
 
     # --- format hooks ---------------------------------------------------------------------
 
@@ -259,7 +262,7 @@ class RdfBulkWriter(BulkWriter):
         self.path = self.out_dir / f"graph{_part(shard)}.{'nq' if quads else 'nt'}"
         self.handle: IO[str] = self.path.open("w", encoding="utf-8", newline="\n")
         self.result.files.append(self.path)
-        self._cores: set[str] = set()  # concepts whose type triples were written already
+        self._cores: set[str] = set()  # concepts whose core triples were written already
         self._authors: set[tuple[Any, ...]] = set()  # authors written (see paper_triples)
 
     def _emit(self, out: Triples) -> None:
@@ -269,15 +272,15 @@ class RdfBulkWriter(BulkWriter):
             self.result.triples += len(lines)
 
     def _concept(self, info: ConceptInfo) -> bool:
-        out = Triples()
-        concept_triples(info, out)
+        out = Triples()  # a concept mentioned before has its core triples (written once)
+        concept_triples(info, out, core=info.id not in self._cores)
         self._cores.add(info.id)
         self._emit(out)
         return True
 
     def _linked_concept(self, link: ConceptLink) -> None:
         out = Triples()  # a concept seen only in papers: its first spelling is its label
-        out.add(concept_iri(link.id), expand("skos:prefLabel"), sparql_literal(link.name))
+        label_triples(link.id, link.name, out)
         self._emit(out)
 
     def _author(self, author_id: str, name: str, author: Any) -> None:
@@ -320,48 +323,6 @@ class RdfBulkWriter(BulkWriter):
 
 # ------------------------------------------------------------------------------- Neo4j
 
-# name -> (header columns, kind) ; node files carry :ID/:LABEL, relationship files
-# :START_ID/:END_ID/:TYPE, all in separate ID spaces per label so ids never collide.
-NODE_FILES: dict[str, list[str]] = {
-    "papers": [
-        "id:ID(Paper)", ":LABEL", "title", "abstract", "year:int", "date", "updated", "doi",
-        "arxiv_id", "venue", "entry_type", "url", "upvotes:int", "n_authors:int",
-        "keywords:string[]",
-        "categories:string[]", "sources:string[]",
-    ],
-    "paper-stubs": ["id:ID(Paper)", ":LABEL"],
-    "authors": ["id:ID(Author)", ":LABEL", "name", "name_key"],
-    "concepts": [
-        "id:ID(Concept)", ":LABEL", "name", "type", "source", "aliases:string[]",
-        "broader_ids:string[]",
-    ],
-}
-RELATIONSHIP_FILES: dict[str, list[str]] = {
-    "authored-by": [":START_ID(Paper)", ":END_ID(Author)", ":TYPE", "position:int"],
-    "mentions": [
-        ":START_ID(Paper)", ":END_ID(Concept)", ":TYPE", "role", "confidence:double",
-        "texts:string[]", "fields:string[]", "starts:int[]", "ends:int[]", "sentences:string[]",
-    ],
-    "cites": [":START_ID(Paper)", ":END_ID(Paper)", ":TYPE"],
-    "broader": [":START_ID(Concept)", ":END_ID(Concept)", ":TYPE"],
-    "co-occurs": [":START_ID(Concept)", ":END_ID(Concept)", ":TYPE", "weight:int"],
-}
-
-
-def _array(values: Iterable[Any]) -> str | None:
-    items = [str(v).replace(ARRAY_DELIMITER, " ") for v in values]
-    return ARRAY_DELIMITER.join(items) if items else None
-
-
-def _text(value: Any) -> Any:
-    return value if value not in ("", None) else None
-
-
-def concept_labels(concept_type: str | None) -> str:
-    label = type_label(concept_type)
-    return _array(["Concept", label] if label else ["Concept"]) or "Concept"
-
-
 class Neo4jCsvWriter(BulkWriter):
     """``neo4j-admin database import full`` input: ``<name>.header.csv`` + ``<name>[.part].csv``.
 
@@ -396,29 +357,29 @@ class Neo4jCsvWriter(BulkWriter):
     def _concept(self, info: ConceptInfo) -> bool:
         if info.source != "coined" and not self.write_vocabulary:
             return False
-        self._row("concepts", concept_row(info))
+        self._row("concepts", concept_csv(info))
         return True
 
     def _linked_concept(self, link: ConceptLink) -> None:
-        self._row("concepts", linked_concept_row(link))
+        self._row("concepts", linked_concept_csv(link))
 
     def _author(self, author_id: str, name: str, author: Any) -> None:
-        self._row("authors", author_row(author_id, name, author.key))
+        self._row("authors", author_csv(author_id, name, author.key))
 
     def _paper(self, paper: Paper, links: list[ConceptLink]) -> None:
-        for name, row in paper_rows(paper, links):
+        for name, row in paper_csv(PaperGraph(paper, links)):
             self._row(name, row)
 
     def _derived(self, stats: MentionStatistics) -> None:
         for a, b, weight in stats.pairs():  # Cypher queries count the rest on the fly
-            self._row("co-occurs", pair_row(a, b, weight))
+            self._row("co-occurs", pair_csv(a, b, weight))
 
     def _close(self) -> None:
         for source, target in self.broader:  # only between existing concepts, as the store
-            self._row("broader", [source, target, "BROADER"])
+            self._row("broader", broader_csv(source, target))
         for ref in sorted(self.cited):
             if ref not in self.papers:  # cited papers outside this output: stub nodes
-                self._row("paper-stubs", stub_row(ref))
+                self._row("paper-stubs", stub_csv(ref))
         for handle in self.handles.values():
             handle.close()
         self.result.files += write_scripts(self.out_dir, self.cooccurrence)
@@ -427,54 +388,6 @@ class Neo4jCsvWriter(BulkWriter):
 def csv_writer(handle: IO[str]) -> Any:
     """The CSV dialect of every neo4j-admin data file."""
     return csv.writer(handle, lineterminator="\n")
-
-
-def concept_row(info: ConceptInfo) -> list[Any]:
-    broader = [b for b in dict.fromkeys(info.broader) if b != info.id]
-    return [info.id, concept_labels(info.type), info.name, info.type, info.source,
-            _array(dict.fromkeys(info.aliases)), _array(broader)]
-
-
-def linked_concept_row(link: ConceptLink) -> list[Any]:
-    """A concept seen only in papers: its first link gives name and type."""
-    return [link.id, concept_labels(link.type), link.name, link.type, link.source, None, None]
-
-
-def author_row(author_id: str, name: str, key: str) -> list[Any]:
-    """An author node; ``key`` is the folded name that author lookups match."""
-    return [author_id, "Author", name, key]
-
-
-def stub_row(paper_id: str) -> list[Any]:
-    """A cited paper outside the output."""
-    return [paper_id, "Paper"]
-
-
-def pair_row(a: str, b: str, weight: int) -> list[Any]:
-    return [a, b, "CO_OCCURS", weight]
-
-
-def paper_rows(paper: Paper, links: list[ConceptLink]) -> Iterator[tuple[str, list[Any]]]:
-    """(file name, row) of a paper node and its AUTHORED_BY, CITES and MENTIONS edges;
-    ``links``: one per concept (unique_links)."""
-    yield "papers", [
-        paper.id, "Paper", paper.title, _text(paper.abstract), paper.year, paper.date,
-        paper.updated, paper.doi, paper.arxiv_id, paper.venue, paper.entry_type, paper.url,
-        paper.upvotes, paper.n_authors, _array(paper.keywords), _array(paper.categories),
-        _array(dict.fromkeys(paper.sources)),
-    ]
-    for position, author in enumerate(paper.authors, start=1):
-        yield "authored-by", [paper.id, author.id, "AUTHORED_BY", position]
-    for ref in dict.fromkeys(paper.references):
-        if ref:
-            yield "cites", [paper.id, ref, "CITES"]
-    for link in links:
-        yield "mentions", [
-            paper.id, link.id, "MENTIONS", "proposed" if link.proposed else "used",
-            float(link.confidence), _array(m.text for m in link.mentions),
-            _array(m.field for m in link.mentions), _array(m.start for m in link.mentions),
-            _array(m.end for m in link.mentions), _array(m.sentence for m in link.mentions),
-        ]
 
 
 def write_headers(out_dir: Path) -> list[Path]:
@@ -496,10 +409,7 @@ def write_scripts(out_dir: Path, cooccurrence: bool) -> list[Path]:
     if not cooccurrence:
         lines += [
             "// CO_OCCURS over the whole graph (pairs span shards, so no part has them):",
-            "MATCH (c1:Concept)<-[:MENTIONS]-(p:Paper)-[:MENTIONS]->(c2:Concept)",
-            "WHERE c1.id < c2.id",
-            "WITH c1, c2, count(DISTINCT p) AS w",
-            "MERGE (c1)-[r:CO_OCCURS]->(c2) SET r.weight = w;",
+            f"{COOCCURS_ALL.strip()};",
         ]
     _atomic_write(post, "\n".join(lines) + "\n")
     script = out_dir / "import.sh"
@@ -544,17 +454,6 @@ def open_writer(
     raise ValueError(f"unknown bulk format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
-def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def export_bulk(
     papers: Iterable[Paper],
     out_dir: Path,
@@ -566,20 +465,18 @@ def export_bulk(
     cooccurrence: bool | None = None,
     graph: str = DEFAULT_GRAPH,
     progress: Progress | None = None,
-    on_rejection: Callable[[Rejection], None] | None = None,
+    on_rejection: Report | None = None,
+    with_vocabulary: bool = False,
 ) -> BulkResult:
     """Stream ``papers`` (filtered to ``shard``) through ``extractor`` (an extract.Extractor)
     into bulk files in ``out_dir``; only ids and pair counts are held in memory. A paper
-    whose extraction fails is passed to ``on_rejection`` and left out (kg/extraction.py)."""
+    whose extraction fails is passed to ``on_rejection`` and left out (kg/extraction.py).
+    Of the vocabulary, the concepts the papers mention and their broader chain are written,
+    as by `kg build` (the whole of it with ``with_vocabulary``, and in sharded outputs)."""
     writer = open_writer(fmt, out_dir, shard, cooccurrence, graph)
-    writer.write_concepts(i for i in extractor.concepts() if i.source != "coined")
     selected = (p for p in papers if shard is None or in_shard(p.id, *shard))
-    done = 0
-    pairs = extract_isolated(extractor, selected, jobs, batch_size, on_rejection)
-    for batch in _batched(pairs, max(1, batch_size)):
-        writer.write_papers([PaperGraph(paper, found.concepts) for paper, found in batch])
-        done += len(batch)
-        if progress:
-            progress(done)
-    writer.write_concepts(i for i in extractor.concepts() if i.source == "coined")
-    return writer.finish()
+    # a slice cannot know what the others mention: sharded outputs hold the whole vocabulary
+    run(selected, extractor, writer, jobs=jobs, batch_size=batch_size, progress=progress,
+        on_rejection=on_rejection, with_vocabulary=with_vocabulary or shard is not None,
+        isolate=False)
+    return writer.result

@@ -273,3 +273,11 @@ class PaperConcepts:
             "title": self.title,
             "concepts": [c.to_json() for c in self.concepts],
         }
+
+
+@dataclass
+class PaperGraph:
+    """Everything a build writes for one paper: its record and its concept links."""
+
+    paper: Paper
+    concepts: list[ConceptLink] = field(default_factory=list)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.bulk import ARRAY_DELIMITER, NODE_FILES, RELATIONSHIP_FILES
+from kg.mapping.neo4j import ARRAY_DELIMITER, NODE_FILES, RELATIONSHIP_FILES
 
 BATCH = 500
 

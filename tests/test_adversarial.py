@@ -269,7 +269,7 @@ def test_building_twice_changes_no_count_and_no_edge(
         uri = f"oxigraph:{tmp_path / 'kg'}"
     with open_store(uri) as store:
         if backend == "bolt":
-            store.clear()  # type: ignore[attr-defined]  # the server is shared
+            store.clear()  # the server is shared
         try:
             first = build(inputs, store, extractor=extractor)
             once = sorted_dump(store)
@@ -277,7 +277,7 @@ def test_building_twice_changes_no_count_and_no_edge(
             twice = sorted_dump(store)
         finally:
             if backend == "bolt":
-                store.clear()  # type: ignore[attr-defined]
+                store.clear()
     assert again.before == first.after and again.after == first.after
     assert again.new_papers == 0 and first.after["mentions"] > first.after["papers"]
     assert len(twice) == len(once)

@@ -335,7 +335,7 @@ def write_hand_store(uri: str) -> None:
             for slug, (name, kind, aliases, broader) in CONCEPTS.items()
         )
         store.write_papers([PaperGraph(p, links) for p, links in hand_records()])
-        store.update_cooccurrence()
+        store.refresh_derived()
     finally:
         store.close()
 
@@ -942,7 +942,7 @@ def test_app_reads_equal_on_rdflib_and_oxigraph() -> None:
         store.write_concepts(ConceptInfo(f"concept:{slug}", name, kind, aliases, broader)
                              for slug, (name, kind, aliases, broader) in CONCEPTS.items())
         store.write_papers([PaperGraph(p, links) for p, links in hand_records()])
-        store.update_cooccurrence()
+        store.refresh_derived(None)
         ids = [*(f"concept:{slug}" for slug in CONCEPTS), "name:bo-chen"]
         papers = [f"arxiv:{p[0]}" for p in PAPERS]
         answers.append((reads.node_papers(store, ids), reads.cooccurrences(store, ids),

@@ -20,9 +20,10 @@ import pytest
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
 from kg.build import build, refresh  # noqa: E402
-from kg.bulk import ARRAY_DELIMITER, NODE_FILES, RELATIONSHIP_FILES, export_bulk  # noqa: E402
+from kg.bulk import export_bulk  # noqa: E402
 from kg.extract import Extractor  # noqa: E402
 from kg.ingest import ingest  # noqa: E402
+from kg.mapping.neo4j import ARRAY_DELIMITER, NODE_FILES, RELATIONSHIP_FILES  # noqa: E402
 from kg.model import Paper  # noqa: E402
 from kg.shard import ShardError, in_shard, parse_shard, shard_of  # noqa: E402
 from kg.stores import GraphStore, PaperGraph, open_store  # noqa: E402
@@ -55,8 +56,18 @@ def papers(inputs: list[Path]) -> list[Paper]:
 
 @pytest.fixture(scope="module")
 def built(inputs: list[Path]) -> Iterator[GraphStore]:
-    """The reference: `kg build` of the same input into an in-memory Oxigraph store, with the
-    whole vocabulary (as `kg export-bulk` writes it)."""
+    """The reference: `kg build` of the same input into an in-memory Oxigraph store (the
+    mentioned vocabulary and its broader chain, as `kg export-bulk` writes it)."""
+    store = open_store("oxigraph:")
+    build(inputs, store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def built_full(inputs: list[Path]) -> Iterator[GraphStore]:
+    """The reference of sharded outputs and --with-vocabulary: the whole vocabulary (a slice
+    cannot know what the others mention)."""
     store = open_store("oxigraph:")
     build(inputs, store, with_vocabulary=True)
     yield store
@@ -112,7 +123,7 @@ def test_shard_is_stable_across_processes(papers: list[Paper]) -> None:
 
 
 def test_shards_built_into_one_store_equal_the_whole(
-    papers: list[Paper], built: GraphStore
+    papers: list[Paper], built_full: GraphStore
 ) -> None:
     """Writing each slice with the store API (as `kg build --shard` would) into one store."""
     store = open_store("oxigraph:")
@@ -123,8 +134,8 @@ def test_shards_built_into_one_store_equal_the_whole(
         graphs = [PaperGraph(p, found.concepts) for p, found in extractor.extract(selected)]
         store.write_papers(graphs)
     store.write_concepts(i for i in extractor.concepts() if i.source == "coined")
-    store.update_cooccurrence(None)
-    assert store.counts() == built.counts()
+    store.refresh_derived(None)
+    assert store.counts() == built_full.counts()
 
 
 # ----------------------------------------------------------------------------- RDF
@@ -155,8 +166,28 @@ def test_nquads_put_the_same_triples_in_one_graph(
     assert triples == {(q.subject, q.predicate, q.object) for q in _quads(built)}
 
 
+def test_ntriples_with_the_whole_vocabulary_on_request(
+    papers: list[Paper], built: GraphStore, built_full: GraphStore, tmp_path: Path
+) -> None:
+    result = export_bulk(papers, tmp_path, "ntriples", Extractor(), with_vocabulary=True)
+    loaded = _load([tmp_path / "graph.nt"], pyoxigraph.RdfFormat.N_TRIPLES)
+    assert result.counts == loaded.counts() == built_full.counts()
+    assert result.counts["unmentioned_concepts"] > built.counts()["unmentioned_concepts"]
+    assert _quads(loaded) == _quads(built_full)
+
+
+def test_ntriples_write_each_triple_once(papers: list[Paper], tmp_path: Path) -> None:
+    """Concept nodes are written after the papers that mention them: their type triples
+    are not repeated."""
+    result = export_bulk(papers, tmp_path, "ntriples", Extractor())
+    lines = (tmp_path / "graph.nt").read_text("utf-8").splitlines()
+    concept_lines = [line for line in lines if line.startswith("<https://paper-kg.org/id/concept/")]
+    assert len(concept_lines) == len(set(concept_lines))
+    assert result.triples == len(lines)
+
+
 def test_ntriples_shards_load_to_the_whole(
-    papers: list[Paper], built: GraphStore, tmp_path: Path
+    papers: list[Paper], built_full: GraphStore, tmp_path: Path
 ) -> None:
     for shard in SHARDS:  # three "machines", one shared output directory
         result = export_bulk(papers, tmp_path, "ntriples", Extractor(), shard=shard)
@@ -165,8 +196,8 @@ def test_ntriples_shards_load_to_the_whole(
     assert len(parts) == 3
     assert "kg refresh" in (tmp_path / "post-load.sh").read_text("utf-8")
     loaded = _load(parts, pyoxigraph.RdfFormat.N_TRIPLES, post_load=True)
-    assert loaded.counts() == built.counts()
-    assert _quads(loaded) == _quads(built)  # the derived figures too
+    assert loaded.counts() == built_full.counts()
+    assert _quads(loaded) == _quads(built_full)  # the derived figures too
 
 
 # ----------------------------------------------------------------------------- neo4j-admin
@@ -265,13 +296,13 @@ def test_neo4j_csv_headers_integrity_and_counts(
 
 
 def test_neo4j_csv_shards_merge_to_the_whole(
-    papers: list[Paper], built: GraphStore, tmp_path: Path
+    papers: list[Paper], built_full: GraphStore, tmp_path: Path
 ) -> None:
     for shard in SHARDS:
         export_bulk(papers, tmp_path, "neo4j-csv", Extractor(), shard=shard)
     nodes, rels = _read_neo4j_csv(tmp_path)
     _check_integrity(nodes, rels)
-    expected = {**built.counts(), "co_occurs": 0}  # left to post-load.cypher
+    expected = {**built_full.counts(), "co_occurs": 0}  # left to post-load.cypher
     assert _neo4j_counts(nodes, rels) == expected
     assert "CO_OCCURS" in (tmp_path / "post-load.cypher").read_text("utf-8")
     papers_rows = sum(

@@ -39,8 +39,8 @@ from kg.distributed.cluster import connect  # noqa: E402
 from kg.distributed.job import DaskExport, export_bulk_dask  # noqa: E402
 from kg.extract import Extractor  # noqa: E402
 from kg.ingest import stream_papers  # noqa: E402
+from kg.mapping.terms import paper_iri  # noqa: E402
 from kg.stores import GraphStore, open_store  # noqa: E402
-from kg.stores.rdf import paper_iri  # noqa: E402
 from tests.conftest import EXAMPLES, synthetic_module  # noqa: E402
 
 BAD_LINE = "{not json"
@@ -114,9 +114,9 @@ def _compress(path: Path) -> None:
 @pytest.fixture(scope="module")
 def built(inputs: list[Path]) -> Iterator[GraphStore]:
     """The reference: `kg build` of the (plain) inputs into an in-memory Oxigraph store
-    (with the whole vocabulary, which bulk outputs hold, as kg export-bulk's)."""
+    (the mentioned vocabulary and its broader chain, as every bulk output holds it)."""
     store = open_store("oxigraph:")
-    build(inputs, store, with_vocabulary=True)
+    build(inputs, store)
     _compress(_gzipped(inputs))
     yield store
     store.close()
@@ -304,19 +304,19 @@ def test_neo4j_csv_imported_over_bolt_equals_the_build(
     monkeypatch.setenv("NEO4J_PASSWORD", bolt.password)
     store = open_store(f"{bolt.uri}?database={bolt.database}")
     try:
-        store.clear()  # type: ignore[attr-defined]
+        store.clear()
         with _plain(inputs):
-            build(inputs, store, with_vocabulary=True)
+            build(inputs, store)
         expected_counts = store.counts()
         cases = [(name, params) for name, sets in _param_sets(store).items() for params in sets]
         expected = [_rows(store, name, params) for name, params in cases]
-        store.clear()  # type: ignore[attr-defined]
+        store.clear()
         import_csv(bolt_driver, bolt.database, neo4j_csv)
         assert store.counts() == expected_counts
         for (name, params), rows in zip(cases, expected, strict=True):
             assert _rows(store, name, params) == rows, f"{name} {params}"
     finally:
-        store.clear()  # type: ignore[attr-defined]
+        store.clear()
         store.close()
 
 

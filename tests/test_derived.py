@@ -75,7 +75,7 @@ def hub_store(monkeypatch: pytest.MonkeyPatch):
         for pid, concepts, year in corpus()
     ]
     store.write_papers(graphs)
-    store.update_cooccurrence(None)
+    store.refresh_derived(None)
     yield store
     store.close()
 
@@ -101,7 +101,7 @@ def test_stored_counts_follow_a_rewrite(hub_store) -> None:
     before = {r[0]: r[3] for r in run_named(hub_store, "top-concepts", {"limit": 100}).rows}
     paper = Paper(title="Paper arxiv:2401.00000", abstract="", arxiv_id="2401.00000", year=2020)
     hub_store.write_papers([PaperGraph(paper, [])])  # the paper loses all its concepts
-    hub_store.update_cooccurrence(None)
+    hub_store.refresh_derived(None)
     after = {r[0]: r[3] for r in run_named(hub_store, "top-concepts", {"limit": 100}).rows}
     lost = corpus()[0][1]
     assert {c: before[c] - after.get(c, 0) for c in lost} == dict.fromkeys(lost, 1)

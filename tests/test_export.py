@@ -26,8 +26,8 @@ import rispy
 
 from kg.export import ExportError, empty_reason, export, formats
 from kg.export.bib import cite_key
-from kg.export.cypher import cypher_string
 from kg.graph import add_edge, build_graph, graph_counts, new_graph
+from kg.mapping.neo4j import cypher_string
 from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper
 from kg.normalize import name_key
 
@@ -273,7 +273,7 @@ def test_ttl_and_jsonld_hold_the_same_triples(graph: nx.MultiDiGraph, tmp_path: 
 
 
 def test_rdf_uses_the_store_iris(graph: nx.MultiDiGraph, tmp_path: Path) -> None:
-    from kg.stores.rdf import concept_iri, paper_iri
+    from kg.mapping.terms import concept_iri, paper_iri
 
     rdf = rdflib.Graph().parse(export(graph, "ttl", tmp_path / "g.ttl").paths[0])
     subjects = set(rdf.subjects())

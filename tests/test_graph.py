@@ -177,7 +177,7 @@ def _write_records(store: GraphStore) -> nx.MultiDiGraph:
     used = {link.id for _, links in records for link in links}
     store.write_concepts([i for i in infos if i.id in used])
     store.write_papers([PaperGraph(p, links) for p, links in records])
-    store.update_cooccurrence(sorted(used))
+    store.refresh_derived(sorted(used))
     return build_graph(records, infos)
 
 

@@ -174,13 +174,13 @@ def bolt_examples(bolt_server: BoltServer) -> Iterator[str]:
     uri = f"{bolt_server.uri}?database={bolt_server.database}"
     inputs = sorted(p for p in EXAMPLES.iterdir() if p.is_file() and p.name != "README.md")
     with open_store(uri) as store:
-        store.clear()  # type: ignore[attr-defined]
+        store.clear()
         build(inputs, store)
     try:
         yield uri
     finally:
         with open_store(uri) as store:
-            store.clear()  # type: ignore[attr-defined]
+            store.clear()
         monkeypatch.undo()
 
 

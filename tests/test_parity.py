@@ -45,13 +45,13 @@ def stores(
     rdf = open_store(f"oxigraph:{tmp_path_factory.mktemp('parity') / 'kg'}")
     graph = open_store(f"{bolt.uri}?database={bolt.database}")
     try:
-        graph.clear()  # type: ignore[attr-defined]
+        graph.clear()
         # the whole vocabulary, so that every query must leave out unmentioned concepts itself
         build(inputs, rdf, with_vocabulary=True)
         build(inputs, graph, with_vocabulary=True)
         yield rdf, graph
     finally:
-        graph.clear()  # type: ignore[attr-defined]
+        graph.clear()
         graph.close()
         rdf.close()
         monkeypatch.undo()

@@ -7,9 +7,9 @@ import pytest
 import rdflib
 from pyshacl import validate
 
+from kg.mapping.terms import PKG
 from kg.resources import shipped
 from kg.stores import open_store
-from kg.stores.rdf import PKG
 from tests.conftest import EXAMPLES
 from tests.test_store_rdf import fill
 

@@ -43,7 +43,7 @@ def test_seed_build_counts_equal_on_both_backends(
     env.pop("KG_STORE", None)
     bolt_uri = f"{bolt.uri}?database={bolt.database}"
     with open_store(bolt_uri) as graph:  # the server is shared by the session
-        graph.clear()  # type: ignore[attr-defined]
+        graph.clear()
     try:
         paths = [str(p) for p in seeds]
         embedded = kg_build(*paths, "--store", f"oxigraph:{tmp_path / 'kg'}", env=env)
@@ -55,4 +55,4 @@ def test_seed_build_counts_equal_on_both_backends(
         # building twice: tests/test_adversarial.py compares every count and edge
     finally:
         with open_store(bolt_uri) as graph:
-            graph.clear()  # type: ignore[attr-defined]
+            graph.clear()

@@ -78,7 +78,7 @@ def write_hub(store: GraphStore) -> None:
     """The whole vocabulary, then the papers, then the derived figures (what a build does)."""
     store.write_concepts(hub_vocabulary())
     store.write_papers(hub_papers())
-    store.update_cooccurrence()
+    store.refresh_derived()
 
 
 @pytest.fixture(scope="module")
@@ -95,12 +95,12 @@ def bolt_hub(bolt_server) -> Iterator[GraphStore]:
     monkeypatch.setenv("NEO4J_USERNAME", bolt_server.user)
     monkeypatch.setenv("NEO4J_PASSWORD", bolt_server.password)
     store = open_store(f"{bolt_server.uri}?database={bolt_server.database}")
-    store.clear()  # type: ignore[attr-defined]
+    store.clear()
     write_hub(store)
     try:
         yield store
     finally:
-        store.clear()  # type: ignore[attr-defined]
+        store.clear()
         store.close()
         monkeypatch.undo()
 

@@ -12,11 +12,12 @@ import pytest
 
 pytest.importorskip("neo4j")
 
+from kg.mapping.neo4j import type_label
 from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper
 from kg.queries import run_named
 from kg.stores import open_store
 from kg.stores.base import COUNT_KEYS, PaperGraph, ReadOnlyError, StoreError
-from kg.stores.neo4j import Neo4jStore, parse_uri, type_label, write_clause
+from kg.stores.neo4j import Neo4jStore, parse_uri, write_clause
 from tests.servers import BoltServer, ServerStartError, free_port
 
 NASTY = [
@@ -133,7 +134,7 @@ def build(store: Neo4jStore, graphs: list[PaperGraph] | None = None) -> list[Pap
     graphs = corpus() if graphs is None else graphs
     store.write_concepts(VOCAB)
     store.write_papers(graphs)
-    store.update_cooccurrence()
+    store.refresh_derived()
     return graphs
 
 
@@ -270,12 +271,21 @@ def test_concepts_have_their_type_label(store: Neo4jStore) -> None:
     assert store.query("MATCH (c:Benchmark) RETURN count(c)").rows == [[0]]
 
 
+def test_writes_report_what_they_added(store: Neo4jStore) -> None:
+    """Writes count what they add from their own lookups, as the RDF stores do."""
+    graphs = corpus()
+    assert store.write_concepts(VOCAB).added == {"concepts": len(VOCAB)}
+    assert store.write_papers(graphs).added == {"papers": store.counts()["papers"]}
+    assert store.write_concepts(VOCAB).added == {"concepts": 0}
+    assert store.write_papers(graphs).added == {"papers": 0}
+
+
 def test_writing_twice_changes_nothing(store: Neo4jStore) -> None:
     graphs = build(store)
     first = dump(store)
     stats = store.write_papers(graphs)
     store.write_concepts(VOCAB)
-    store.update_cooccurrence()
+    store.refresh_derived()
     assert dump(store) == first
     assert not any(stats.added.values())
 
@@ -286,7 +296,7 @@ def test_rewrite_replaces_mentions_and_merges_fields(store: Neo4jStore) -> None:
     again = Paper(old.title, old.abstract, [Author("Alexey Dosovitskiy")], arxiv_id=old.arxiv_id,
                   upvotes=42, sources=["d.jsonl:9"])
     store.write_papers([PaperGraph(again, [graphs[1].concepts[0]])])  # only ViT now
-    store.update_cooccurrence([])  # the store remembers the concepts the re-write touched
+    store.refresh_derived([])  # the store remembers the concepts the re-write touched
     props = store.query("MATCH (p:Paper {id: $id}) RETURN properties(p)", {"id": old.id}).rows
     fields = props[0][0]
     assert fields["venue"] == "ICLR" and fields["year"] == 2020  # kept (absent in new record)
@@ -323,9 +333,20 @@ def test_cooccurrence_weights(store: Neo4jStore) -> None:
     rows = store.query("MATCH (a)-[r:CO_OCCURS]->(b) RETURN a.id, b.id, r.weight").rows
     assert {(a, b): w for a, b, w in rows} == dict(expected)
     # a partial update leaves the same result
-    store.update_cooccurrence(["concept:transformer"])
+    store.refresh_derived(["concept:transformer"])
     rows = store.query("MATCH (a)-[r:CO_OCCURS]->(b) RETURN a.id, b.id, r.weight").rows
     assert {(a, b): w for a, b, w in rows} == dict(expected)
+
+
+def test_refresh_for_named_concepts_follows_an_edit_by_query(store: Neo4jStore) -> None:
+    """The contract of refresh_derived (kg/stores/base.py), as on the RDF stores: the
+    figures of the concepts named are right after it, even for an untracked edit."""
+    build(store)
+    store.query("MATCH (:Paper)-[m:MENTIONS]->(:Concept {id: 'concept:imagenet'}) DELETE m",
+                write=True)
+    store.refresh_derived(["concept:imagenet"])
+    rows = store.query("MATCH (a)-[r:CO_OCCURS]-(b {id: 'concept:imagenet'}) RETURN a.id").rows
+    assert rows == []
 
 
 def test_interrupted_run_converges(store: Neo4jStore, store_uri: str) -> None:

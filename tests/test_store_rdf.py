@@ -12,10 +12,11 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.mapping.terms import paper_iri, sparql_literal
 from kg.model import Author, ConceptInfo, ConceptLink, Mention, Paper
 from kg.queries import NAMED_QUERIES, QueryParamError, run_named
 from kg.stores import GraphStore, PaperGraph, ReadOnlyError, StoreError, open_store
-from kg.stores.rdf import bind_text, paper_iri, sparql_kind, sparql_literal
+from kg.stores.sparql_text import bind_text, sparql_kind
 
 EVIL = [
     'He said "hi" \\ {braces} }',
@@ -84,7 +85,7 @@ EXPECTED = {
 def fill(store: GraphStore, graphs: list[PaperGraph] | None = None) -> None:
     store.write_concepts(vocabulary())
     store.write_papers(graphs if graphs is not None else sample())
-    store.update_cooccurrence([])
+    store.refresh_derived([])
 
 
 def triples(store: GraphStore) -> set[tuple]:
@@ -114,10 +115,32 @@ def test_writing_twice_changes_nothing(store: GraphStore) -> None:
     first = triples(store)
     stats = store.write_papers(sample())
     store.write_concepts(vocabulary())
-    store.update_cooccurrence([])
+    store.refresh_derived([])
     assert stats.added == {"papers": 0}
     assert store.counts() == EXPECTED
     assert triples(store) == first
+
+
+def test_clear_empties_the_store_and_a_rebuild_restores_it(store: GraphStore) -> None:
+    fill(store)
+    first = triples(store)
+    store.clear()
+    assert store.counts() == dict.fromkeys(EXPECTED, 0) and not triples(store)
+    fill(store)  # nothing the store remembers of what it wrote may survive the clear
+    assert triples(store) == first
+
+
+def test_refresh_for_named_concepts_follows_an_edit_by_query(store: GraphStore) -> None:
+    """The contract of refresh_derived: the figures of the concepts named are right after
+    it, even when the mentions were changed by a query the store did not track."""
+    fill(store)
+    store.query("DELETE WHERE { ?p <https://schema.org/mentions> "
+                "<https://paper-kg.org/id/concept/foonet> }", write=True)
+    store.refresh_derived(["concept:foonet"])
+    pairs = store.query("SELECT ?b WHERE { <https://paper-kg.org/id/concept/foonet> "
+                        "<https://paper-kg.org/schema#coOccursWith> ?b }").rows
+    assert pairs == []
+    assert store.counts()["co_occurs"] == EXPECTED["co_occurs"] - 1
 
 
 def test_reextraction_replaces_mentions_and_cooccurrence(store: GraphStore) -> None:
@@ -125,7 +148,7 @@ def test_reextraction_replaces_mentions_and_cooccurrence(store: GraphStore) -> N
     vit = sample()[1]
     # re-extracted: only ViT now; ImageNet/Transformer/Adam links of this paper must go
     store.write_papers([PaperGraph(vit.paper, [link("concept:vit", "ViT", "architecture")])])
-    store.update_cooccurrence([])
+    store.refresh_derived([])
     counts = store.counts()
     assert counts["mentions"] == EXPECTED["mentions"] - 3
     rows = run_named(store, "concepts-of-paper", {"paper": "arxiv:2010.11929"}).rows
@@ -178,7 +201,7 @@ def test_injection_text_is_stored_verbatim(store: GraphStore, evil: str, deferre
     coined = link("concept:evil", f"Name {evil}", "method", text=evil)
     with store.deferred_writes() if deferred else contextlib.nullcontext():
         store.write_papers([PaperGraph(paper, [coined])])
-        store.update_cooccurrence([])
+        store.refresh_derived([])
     title = store.query(
         "SELECT ?t WHERE { ?p dcterms:identifier $id ; dcterms:title ?t }", {"id": paper.id}
     ).rows
@@ -432,7 +455,7 @@ def test_deferred_writes_give_the_same_graph(
         counts = store.counts()
         assert (counts["papers"], counts["mentions"]) == (3, EXPECTED["mentions"] - 3)
         store.write_papers([vit])  # and back: the same graph as writing it once
-        store.update_cooccurrence([])
+        store.refresh_derived([])
     assert list(spool_dir.iterdir()) == []
     with open_store("oxigraph:") as immediate:
         fill(immediate)
@@ -459,7 +482,7 @@ def test_pairs_of_a_concept_no_longer_mentioned_are_removed(store: GraphStore) -
     foo = sample()[2]
     foo.concepts = [c for c in foo.concepts if c.id != "concept:foonet"]
     store.write_papers([foo])
-    store.update_cooccurrence([])
+    store.refresh_derived([])
     foonet = "<https://paper-kg.org/id/concept/foonet>"
     left = store.query(
         f"SELECT ?s WHERE {{ {{ ?s pkg:concept {foonet} ; a pkg:CoOccurrence }} "
@@ -564,3 +587,14 @@ def test_a_concept_first_seen_in_a_paper_keeps_its_first_label(
         store.query("INSERT DATA { <https://example.org/x> rdfs:label 'x' }", write=True)
         store.write_papers([PaperGraph(later, [link("concept:foonet", "FooNets", "architecture")])])
     assert labels() == [first]
+
+
+def test_rdflib_counts_by_index_equal_the_counts_query(tmp_path: Path) -> None:
+    """The rdflib backend counts by index lookups; the definition is COUNTS_QUERY."""
+    from kg.stores.rdf import RdfStore
+
+    with open_store("rdflib:") as store:
+        fill(store)
+        store.write_concepts([ConceptInfo("concept:lonely", "Lonely", "method")])
+        assert store.counts() == RdfStore.counts(store)
+        assert store.counts()["unmentioned_concepts"] == 1

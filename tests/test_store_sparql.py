@@ -65,8 +65,16 @@ def test_remote_is_idempotent_and_replaces_mentions(remote) -> None:
     assert remote.counts() == EXPECTED
     vit = sample()[1]
     remote.write_papers([type(vit)(vit.paper, [link("concept:vit", "ViT", "architecture")])])
-    remote.update_cooccurrence([])
+    remote.refresh_derived([])
     assert remote.counts()["mentions"] == EXPECTED["mentions"] - 3
+
+
+def test_remote_clear_empties_the_graph(remote) -> None:
+    fill(remote)
+    remote.clear()
+    assert remote.counts() == dict.fromkeys(EXPECTED, 0)
+    fill(remote)
+    assert remote.counts() == EXPECTED
 
 
 def test_remote_without_graph_store_protocol(sparql_server) -> None:

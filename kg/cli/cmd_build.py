@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.progress import (
@@ -19,11 +19,24 @@ from rich.progress import (
 from rich.table import Table
 
 from kg.build import BuildResult, build
+from kg.cli.options import (
+    DEFAULT_STORE,
+    BatchSize,
+    Fast,
+    Inputs,
+    Jobs,
+    MinConfidence,
+    Shard,
+    Store,
+    Vocabulary,
+    WithVocabulary,
+    Year,
+    errors_reported,
+)
 from kg.cli.output import err, fail, report_rejection, report_warning
-from kg.ingest import InputChanged
-from kg.readers import ReadOptions, UnknownFormat, reader_names
+from kg.readers import ReadOptions, reader_names
 from kg.shard import ShardError, parse_shard
-from kg.stores import DEFAULT_STORE, StoreError, open_store
+from kg.stores import StoreError, open_store
 
 FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(reader_names()))
 
@@ -56,50 +69,20 @@ def print_build_summary(result: BuildResult) -> None:
 
 
 def build_command(
-    inputs: list[Path] = typer.Argument(
-        ..., help="Input files or directories (any format `kg ingest` reads)."
-    ),
-    store: str = typer.Option(
-        DEFAULT_STORE,
-        "--store",
-        "-s",
-        envvar="KG_STORE",
-        help="Store URI: oxigraph:DIR (default), a bare directory, rdflib:[FILE.ttl], "
-        "sparql+http://HOST:PORT/query, neo4j://… or bolt://….",
-    ),
-    fmt: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
-    year: int | None = typer.Option(
-        None, "--year", help="Year of Daily Papers dates that lack one (e.g. 'Jul 11')."
-    ),
-    vocabulary: list[Path] = typer.Option(
-        [],
-        "--vocabulary",
-        help="Extra vocabulary file: CSV (id,name,type,aliases,broader,variants) or SKOS "
-        "Turtle; repeatable.",
-    ),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extraction worker processes."),
-    batch_size: int = typer.Option(
-        256, "--batch-size", min=1, help="Papers per extraction batch and per store write."
-    ),
-    shard: str | None = typer.Option(
-        None, "--shard", help="Build only slice I of N of the papers (e.g. 2/8): parallel builds."
-    ),
-    json_summary: bool = typer.Option(
-        False, "--json", help="Also print the summary as JSON on stdout."
-    ),
-    with_vocabulary: bool = typer.Option(
-        False,
-        "--with-vocabulary",
-        help="Write every vocabulary concept, not only those the papers mention (and the "
-        "broader concepts above them); counts and views still show mentioned concepts.",
-    ),
-    min_confidence: float = typer.Option(
-        0.0, "--min-confidence", min=0.0, max=1.0,
-        help="Keep only concepts whose (calibrated) confidence is at least this.",
-    ),
-    fast: bool = typer.Option(
-        False, "--fast", help="Rules only, without the trained scorer (faster, less precise)."
-    ),
+    inputs: Inputs,
+    store: Store = DEFAULT_STORE,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
+    year: Year = None,
+    vocabulary: Vocabulary = None,
+    jobs: Jobs = 1,
+    batch_size: BatchSize = 256,
+    shard: Shard = None,
+    json_summary: Annotated[
+        bool, typer.Option("--json", help="Also print the summary as JSON on stdout.")
+    ] = False,
+    with_vocabulary: WithVocabulary = False,
+    min_confidence: MinConfidence = 0.0,
+    fast: Fast = False,
 ) -> None:
     """Build or extend the knowledge graph: read papers, extract concepts, write papers, authors, concepts and their links to the store.
 
@@ -109,7 +92,7 @@ def build_command(
         slice_ = parse_shard(shard) if shard is not None else None
     except ShardError as error:
         raise fail(str(error), "e.g. --shard 1/4") from None
-    for path in [*inputs, *vocabulary]:
+    for path in [*inputs, *(vocabulary or [])]:
         if not path.exists():
             raise fail(f"no such file or directory: {path}", "check the path and run again")
     try:  # before reading anything: a store path that cannot be used fails at once
@@ -135,41 +118,27 @@ def build_command(
     def advance(done: int, total: int) -> None:
         progress.update(task, description="building", completed=done, total=total)
 
-    try:
-        with graph, progress:
-            from kg.extract import Extractor
+    with errors_reported(interrupted="run the same command again to finish the build"), \
+            graph, progress:
+        from kg.extract import Extractor
 
-            extractor = Extractor(list(vocabulary) or None, fast=fast,
-                                  min_confidence=min_confidence)
-            result = build(
-                inputs,
-                graph,
-                fmt,
-                ReadOptions(year=year),
-                vocabulary,
-                jobs,
-                batch_size,
-                advance,
-                on_rejection=report_rejection,
-                shard=slice_,
-                reading=reading,
-                with_vocabulary=with_vocabulary,
-                on_warning=report_warning,
-                extractor=extractor,
-            )
-    except UnknownFormat as error:
-        raise fail(str(error), "pick one with --format") from None
-    except StoreError as error:
-        raise fail(str(error)) from None
-    except InputChanged as error:
-        raise fail(str(error)) from None
-    except KeyboardInterrupt:
-        raise fail("interrupted; run the same command again to finish the build", code=130) \
-            from None
-    except Exception as error:  # vocabulary errors and the like: one line, no traceback
-        if type(error).__name__ == "VocabularyError":
-            raise fail(str(error), "fix the vocabulary file and run again") from None
-        raise
+        extractor = Extractor(vocabulary or None, fast=fast, min_confidence=min_confidence)
+        result = build(
+            inputs,
+            graph,
+            fmt,
+            ReadOptions(year=year),
+            vocabulary,
+            jobs,
+            batch_size,
+            advance,
+            on_rejection=report_rejection,
+            shard=slice_,
+            reading=reading,
+            with_vocabulary=with_vocabulary,
+            on_warning=report_warning,
+            extractor=extractor,
+        )
     print_build_summary(result)
     if json_summary:
         sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg.bulk import DEFAULT_GRAPH, FORMATS, export_bulk
+from kg.cli.options import (
+    BatchSize,
+    Inputs,
+    Jobs,
+    Shard,
+    Vocabulary,
+    WithVocabulary,
+    Year,
+    errors_reported,
+)
 from kg.cli.output import err, fail, print_summary, report_rejection
-from kg.ingest import InputChanged, iter_records, stream_papers
+from kg.ingest import iter_records, stream_papers
 from kg.model import Paper
-from kg.readers import ReadOptions, Rejection, UnknownFormat
+from kg.readers import ReadOptions, Rejection
 from kg.shard import ShardError, parse_shard
+
+EXPORT_INTERRUPTED = "the files are incomplete: run the same command again"
 
 
 def _streamed(
@@ -31,42 +43,34 @@ def _streamed(
 
 
 def export_bulk_command(
-    inputs: list[Path] = typer.Argument(
-        ..., help="Input files or directories (any format `kg ingest` reads)."
-    ),
-    fmt: str = typer.Option(
-        "ntriples", "--format", "-f", help="Output: " + ", ".join(FORMATS) + "."
-    ),
-    output: Path = typer.Option(
-        ..., "--output", "-o", help="Directory for the files (created; shards may share one)."
-    ),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extraction worker processes."),
-    shard: str | None = typer.Option(
-        None, "--shard", help="Write only slice I of N of the papers, e.g. 2/8 (stable hash)."
-    ),
-    vocabulary: list[Path] = typer.Option(
-        [],
-        "--vocabulary",
-        help="Extra vocabulary file: CSV (id,name,type,aliases,broader,variants) or SKOS "
-        "Turtle; repeatable.",
-    ),
-    input_format: str | None = typer.Option(
-        None, "--input-format", help="Input format, overriding detection (as `kg ingest -f`)."
-    ),
-    year: int | None = typer.Option(
-        None, "--year", help="Year of Daily Papers dates that lack one (e.g. 'Jul 11')."
-    ),
-    stream: bool = typer.Option(
-        False, "--stream", help="Do not merge duplicate records: one pass, nothing held per "
+    inputs: Inputs,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="Directory for the files (created; shards may share one)."
+    )],
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="Output: " + ", ".join(FORMATS) + "."
+    )] = "ntriples",
+    jobs: Jobs = 1,
+    shard: Shard = None,
+    vocabulary: Vocabulary = None,
+    with_vocabulary: WithVocabulary = False,
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", help="Input format, overriding detection (as `kg ingest -f`)."
+    )] = None,
+    year: Year = None,
+    stream: Annotated[bool, typer.Option(
+        "--stream", help="Do not merge duplicate records: one pass, nothing held per "
         "paper, for inputs already deduplicated (a repeated paper id is skipped)."
-    ),
-    graph: str = typer.Option(DEFAULT_GRAPH, "--graph", help="Graph IRI of N-Quads output."),
-    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Papers per batch."),
-    dask: str | None = typer.Option(
-        None, "--dask", metavar="SCHEDULER", help="Run as a Dask job: local:N (N worker "
+    )] = False,
+    graph: Annotated[str, typer.Option(
+        "--graph", help="Graph IRI of N-Quads output."
+    )] = DEFAULT_GRAPH,
+    batch_size: BatchSize = 256,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="SCHEDULER", help="Run as a Dask job: local:N (N worker "
         "processes here), a scheduler address (tcp://HOST:8786) or a scheduler file (.json). "
         "Needs paper-kg[dask]; inputs and -o on a filesystem every worker sees."
-    ),
+    )] = None,
 ) -> None:
     """Write bulk-loader files instead of writing to a store: neo4j-admin import CSVs, or N-Triples / N-Quads for Oxigraph, Virtuoso, QLever and other SPARQL stores.
 
@@ -78,7 +82,7 @@ def export_bulk_command(
         slice_ = parse_shard(shard) if shard else None
     except ShardError as error:
         raise fail(str(error), "e.g. --shard 1/4 on the first of four machines") from None
-    for path in [*inputs, *vocabulary]:
+    for path in [*inputs, *(vocabulary or [])]:
         if not path.exists():
             raise fail(f"no such file or directory: {path}", "check the path and run again")
     if output.exists() and not output.is_dir():
@@ -88,7 +92,8 @@ def export_bulk_command(
         if slice_ or stream or jobs > 1:
             raise fail("--dask cannot be combined with --shard, --stream or --jobs",
                        "the cluster partitions, merges and parallelises the job itself")
-        _export_on_dask(dask, inputs, output, fmt, vocabulary, input_format, options, graph)
+        _export_on_dask(dask, inputs, output, fmt, vocabulary or [], input_format, options,
+                        graph, with_vocabulary)
         return
     counts = {"records": 0, "rejected": 0}
 
@@ -96,7 +101,7 @@ def export_bulk_command(
         counts["rejected"] += 1
         report_rejection(rejection)
 
-    with _export_errors(output):
+    with errors_reported("--input-format", EXPORT_INTERRUPTED, output):
         from kg.build import load_extractor
 
         extractor = load_extractor(vocabulary)
@@ -121,8 +126,9 @@ def export_bulk_command(
                 jobs=jobs,
                 batch_size=batch_size,
                 graph=graph,
-                progress=lambda done: progress.update(task, completed=done),
+                progress=lambda done, _total: progress.update(task, completed=done),
                 on_rejection=reject,
+                with_vocabulary=with_vocabulary,
             )
     rows = [("records read", counts["records"]), ("rejected records", counts["rejected"])]
     print_summary(f"kg export-bulk ({fmt})", rows + result.summary_rows())
@@ -137,7 +143,7 @@ def export_bulk_command(
 
 def _export_on_dask(
     scheduler: str, inputs: list[Path], output: Path, fmt: str, vocabulary: list[Path],
-    input_format: str | None, options: ReadOptions, graph: str,
+    input_format: str | None, options: ReadOptions, graph: str, with_vocabulary: bool,
 ) -> None:
     """`kg export-bulk --dask`: kg/distributed on the cluster named by ``scheduler``."""
     try:
@@ -153,12 +159,13 @@ def _export_on_dask(
     def advance(stage: str, done: int, total: int) -> None:
         progress.update(task, description=f"{stage} (tasks)", completed=done, total=total)
 
-    with _export_errors(output):
+    with errors_reported("--input-format", EXPORT_INTERRUPTED, output):
         try:
             with progress, connect(scheduler) as client:
                 export = export_bulk_dask(
                     client, inputs, output, fmt, vocabulary, input_format, options, graph,
                     on_rejection=report_rejection, progress=advance,
+                    with_vocabulary=with_vocabulary,
                 )
         except ClusterError as error:
             raise fail(str(error), "e.g. --dask local:2, or the address `dask scheduler` "
@@ -169,24 +176,3 @@ def _export_on_dask(
               "(derived figures included)", highlight=False)
     if export.rejections:
         raise typer.Exit(1)
-
-
-@contextmanager
-def _export_errors(output: Path) -> Iterator[None]:
-    """An export's errors as one line each (no traceback for users)."""
-    try:
-        yield
-    except UnknownFormat as error:
-        raise fail(str(error), "pick one with --input-format") from None
-    except InputChanged as error:
-        raise fail(str(error)) from None
-    except OSError as error:
-        raise fail(f"cannot write to {output}: {error.strerror or error}",
-                   "check the directory and free space") from None
-    except KeyboardInterrupt:
-        raise fail("interrupted; the files are incomplete: run the same command again",
-                   code=130) from None
-    except Exception as error:  # vocabulary errors: one line, no traceback
-        if type(error).__name__ == "VocabularyError":
-            raise fail(str(error), "fix the vocabulary file and run again") from None
-        raise

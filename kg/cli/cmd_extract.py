@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from kg.cli.options import BatchSize, Fast, Inputs, Jobs, MinConfidence, Vocabulary, Year
 from kg.cli.output import err, fail, print_summary, report_rejection, report_warning
 from kg.extraction import extract_isolated
 from kg.ingest import InputChanged, stream_papers
@@ -16,36 +18,21 @@ from kg.readers import ReadOptions, Rejection, UnknownFormat, reader_names
 
 
 def extract_command(
-    paths: list[Path] = typer.Argument(
-        ..., help="Input files or directories (any format `kg ingest` reads)."
-    ),
-    output: Path | None = typer.Option(
-        None, "-o", "--output", help="Write concepts here (JSONL) instead of stdout."
-    ),
-    fmt: str | None = typer.Option(
-        None,
+    paths: Inputs,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write concepts here (JSONL) instead of stdout."
+    )] = None,
+    fmt: Annotated[str | None, typer.Option(
         "--format",
         "-f",
         help="Input format, overriding detection: " + ", ".join(sorted(reader_names())),
-    ),
-    year: int | None = typer.Option(
-        None, "--year", help="Year of Daily Papers dates that lack one."
-    ),
-    vocabulary: list[Path] = typer.Option(
-        [],
-        "--vocabulary",
-        help="Extra vocabulary file: CSV (id,name,type,aliases,broader,variants) or SKOS "
-        "Turtle; repeatable.",
-    ),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for large corpora."),
-    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Papers per spaCy batch."),
-    min_confidence: float = typer.Option(
-        0.0, "--min-confidence", min=0.0, max=1.0,
-        help="Keep only concepts whose (calibrated) confidence is at least this.",
-    ),
-    fast: bool = typer.Option(
-        False, "--fast", help="Rules only, without the trained scorer (faster, less precise)."
-    ),
+    )] = None,
+    year: Year = None,
+    vocabulary: Vocabulary = None,
+    jobs: Jobs = 1,
+    batch_size: BatchSize = 256,
+    min_confidence: MinConfidence = 0.0,
+    fast: Fast = False,
 ) -> None:
     """Extract concepts from papers and write one JSON object per paper: {"id", "title", "concepts": [...]}.
 
@@ -54,7 +41,7 @@ def extract_command(
     from kg.extract import Extractor, VocabularyError
 
     try:
-        extractor = Extractor(vocabulary, fast=fast, min_confidence=min_confidence)
+        extractor = Extractor(vocabulary or None, fast=fast, min_confidence=min_confidence)
     except VocabularyError as error:
         raise fail(str(error), "fix the file or leave out --vocabulary") from None
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from kg.cli.options import Year
 from kg.cli.output import fail, print_summary, report_rejection
 from kg.ingest import InputChanged, stream_papers
 from kg.readers import ReadOptions, UnknownFormat, reader_names
@@ -29,9 +30,7 @@ def ingest_command(
         None, "-o", "--output", help="Write papers here (JSONL) instead of stdout."
     ),
     fmt: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
-    year: int | None = typer.Option(
-        None, "--year", help="Year of Daily Papers dates that lack one (e.g. 'Jul 11')."
-    ),
+    year: Year = None,
 ) -> None:
     """Read paper records, merge duplicates across files and formats, write one JSON object per paper.
 

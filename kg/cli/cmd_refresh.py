@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import typer
-
 from kg.build import refresh
+from kg.cli.options import DEFAULT_STORE, Store
 from kg.cli.output import err, fail, print_summary
-from kg.stores import DEFAULT_STORE, StoreError
+from kg.stores import StoreError
 
 
 def refresh_command(
-    store: str = typer.Option(
-        DEFAULT_STORE, "--store", "-s", envvar="KG_STORE", help="Store URI (as for kg build)."
-    ),
+    store: Store = DEFAULT_STORE,
 ) -> None:
     """Recompute what is derived from the mentions (co-occurrence weights, papers per concept
     and year, rankings) over the whole graph. `kg build` does this itself; run it after

@@ -5,7 +5,7 @@ task; duplicate records are found by a shuffle on their identity keys and merged
 rules of kg/merge.py; author identities and reference aliases are distributed joins; spaCy
 runs per partition with the pipeline loaded once per worker; co-occurrence, concept counts
 and rankings (kg/derived.py) are distributed reductions. Every partition writes its own part
-files (kg/distributed/parts.py) with the triples and rows of kg/bulk.py. Needs the optional
+files (kg/distributed/parts.py) with the triples and rows of kg/mapping/. Needs the optional
 extra ``pip install paper-kg[dask]``; nothing here is imported unless ``--dask`` is given.
 
 Modules: cluster (which scheduler), records (reading), merging (duplicates, identities,

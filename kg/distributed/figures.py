@@ -14,9 +14,9 @@ import dask.dataframe as dd
 import pandas as pd
 from dask import delayed
 
-from kg.bulk import unique_links
 from kg.derived import TOP_PAIRS, mention_statistics, pair_statistics
 from kg.distributed.concepts import Extracted
+from kg.mapping import unique_links
 
 NO_YEAR = -1  # the (concept, year) row that holds a concept's papers of every year
 

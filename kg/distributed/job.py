@@ -49,6 +49,7 @@ from kg.distributed.parts import (
 )
 from kg.distributed.records import MAX_PARTS, ranges_of, read_file, read_span, spans
 from kg.ingest import expand_paths
+from kg.pipeline import with_broader
 from kg.readers import ReadOptions, Rejection
 from kg.readers.inputs import count_newlines
 
@@ -80,6 +81,7 @@ def export_bulk_dask(
     on_rejection: Callable[[Rejection], None] | None = None,
     progress: Progress | None = None,
     range_bytes: int = RANGE_BYTES,
+    with_vocabulary: bool = False,
 ) -> DaskExport:
     """Bulk files of ``inputs`` in ``out_dir``, computed on the cluster of ``client``: the
     graph `kg export-bulk` (and `kg build`) makes of them, derived figures included. The
@@ -99,7 +101,8 @@ def export_bulk_dask(
                range_bytes)
     with dask.config.set({"dataframe.shuffle.method": "tasks",
                           "dataframe.convert-string": False}):
-        export = job.run(files, input_format, options, vocabulary, on_rejection)
+        export = job.run(files, input_format, options, vocabulary, on_rejection,
+                         with_vocabulary)
     if not parts.rdf:
         export.result.files += write_headers(parts.out_dir)
         export.result.files += write_scripts(parts.out_dir, cooccurrence=True)
@@ -117,7 +120,8 @@ class _Job:
     kept: list[Any] = field(default_factory=list)
 
     def run(self, files: list[str], input_format: str | None, options: ReadOptions | None,
-            vocabulary: list, on_rejection: Callable[[Rejection], None] | None) -> DaskExport:
+            vocabulary: list, on_rejection: Callable[[Rejection], None] | None,
+            with_vocabulary: bool = False) -> DaskExport:
         export = DaskExport(BulkResult())
         coined: dict = {}
         linked: dict = {}
@@ -134,7 +138,9 @@ class _Job:
             if export.records:
                 (coined, linked), mentioned = self._papers(
                     items, sizes, vocabulary, export.result)
-        counts = concepts_part([*vocabulary, *coined_infos(coined)],
+        # as kg/pipeline.py: the mentioned vocabulary and its broader chain, or all of it
+        written = vocabulary if with_vocabulary else with_broader(vocabulary, mentioned)
+        counts = concepts_part([*written, *coined_infos(coined)],
                                linked_stubs(linked, coined), mentioned, self.parts)
         export.result.triples += counts.pop("triples")
         export.result.counts.update(counts)

@@ -1,5 +1,5 @@
-"""Part files of a Dask export, each written by one task with kg/bulk.py's rows and
-kg/stores/rdf.py's triples.
+"""Part files of a Dask export, each written by one task with the rows and triples of
+kg/mapping/ (as the single-machine bulk writers of kg/bulk.py).
 
 Names: ``graph.part-dask-KIND-NNNNN.nt`` (``.nq``) for RDF loaders and
 ``FILE.part-dask-KIND-NNNNN.csv`` beside the ``FILE.header.csv`` of neo4j-admin (its
@@ -20,37 +20,34 @@ from typing import Any
 
 import pandas as pd
 
-from kg.bulk import (
-    DEFAULT_GRAPH,
-    author_row,
-    concept_row,
-    csv_writer,
-    in_graph,
-    linked_concept_row,
-    pair_row,
-    paper_rows,
-    stub_row,
-    unique_links,
-)
+from kg.bulk import DEFAULT_GRAPH, csv_writer, in_graph
 from kg.distributed.concepts import Extracted
 from kg.distributed.figures import concept_counts
-from kg.model import ConceptInfo, ConceptLink
-from kg.normalize import name_key
-from kg.stores.rdf import (
-    Triples,
+from kg.mapping import unique_links
+from kg.mapping.neo4j import (
+    author_csv,
+    broader_csv,
+    concept_csv,
+    linked_concept_csv,
+    pair_csv,
+    paper_csv,
+    stub_csv,
+)
+from kg.mapping.rdf import (
     concept_core_triples,
-    concept_iri,
     concept_triples,
     count_figures,
-    expand,
     figure_line,
     hub_figures,
+    label_triples,
     mention_triples,
     pair_triples,
     paper_triples,
     rank_figures,
-    sparql_literal,
 )
+from kg.mapping.terms import Triples
+from kg.model import ConceptInfo, ConceptLink, PaperGraph
+from kg.normalize import name_key
 
 MARK = ".part-dask-"  # in every part name; a new export replaces the parts of an old one
 
@@ -135,7 +132,7 @@ def papers_part(part: list[Extracted], index: int, parts: Parts) -> dict[str, in
     else:
         files: dict[str, list[list[Any]]] = defaultdict(list)
         for paper, links in written:
-            for file, row in paper_rows(paper, links):
+            for file, row in paper_csv(PaperGraph(paper, links)):
                 files[file].append(row)
         for file in ("papers", "authored-by", "cites", "mentions"):
             parts.rows(file, _number(index), files[file])
@@ -145,20 +142,20 @@ def papers_part(part: list[Extracted], index: int, parts: Parts) -> dict[str, in
 def authors_part(rows: pd.DataFrame, index: int, parts: Parts) -> int:
     """Author nodes (neo4j-admin): one row per id."""
     return parts.rows("authors", _number(index),
-                      (author_row(i, name, name_key(name))
+                      (author_csv(i, name, name_key(name))
                        for i, name in zip(rows.id, rows.name, strict=True)))
 
 
 def stubs_part(rows: pd.DataFrame, index: int, parts: Parts) -> int:
     """Cited papers outside the corpus (neo4j-admin stub nodes)."""
-    return parts.rows("paper-stubs", _number(index), (stub_row(ref) for ref in rows.ref))
+    return parts.rows("paper-stubs", _number(index), (stub_csv(ref) for ref in rows.ref))
 
 
 def pairs_part(rows: pd.DataFrame, index: int, parts: Parts) -> int:
     """CO_OCCURS pairs; returns the number of lines written."""
     triples = zip(rows.a.astype(str), rows.b.astype(str), rows.w.astype(int), strict=True)
     if not parts.rdf:
-        return parts.rows("co-occurs", _number(index), (pair_row(a, b, w) for a, b, w in triples))
+        return parts.rows("co-occurs", _number(index), (pair_csv(a, b, w) for a, b, w in triples))
     out = Triples()
     for a, b, weight in triples:
         pair_triples(a, b, weight, out)
@@ -196,12 +193,12 @@ def concepts_part(
             concept_triples(info, out)
         for link in linked:  # a concept seen only in papers: its first link names it
             concept_core_triples(link.id, link.type, out)
-            out.add(concept_iri(link.id), expand("skos:prefLabel"), sparql_literal(link.name))
+            label_triples(link.id, link.name, out)
         counts["triples"] = parts.lines("concepts", out.lines)
     else:
-        rows = [concept_row(info) for info in concepts]
-        rows += [linked_concept_row(link) for link in linked]
+        rows = [concept_csv(info) for info in concepts]
+        rows += [linked_concept_csv(link) for link in linked]
         parts.rows("concepts", "all", rows)
-        parts.rows("broader", "all", ([a, b, "BROADER"] for a, b in broader))
+        parts.rows("broader", "all", (broader_csv(a, b) for a, b in broader))
     return counts
 

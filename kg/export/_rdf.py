@@ -1,7 +1,8 @@
 """The RDF mapping of the Turtle and JSON-LD exports (not a format itself).
 
-Reuses the RDF store's terms (kg/stores/rdf.py: IRIs, prefixes, literal escaping) so that an
-exported file loaded into any triple store answers the same SPARQL as the store itself:
+Reuses the graph's RDF mapping (kg/mapping/: IRIs, prefixes, literal escaping, the authorship
+and co-occurrence nodes) so that an exported file loaded into any triple store answers the
+same SPARQL as the store itself:
 pkg:Paper/pkg:Author/pkg:Concept nodes, ``dcterms:creator`` + pkg:Authorship (position),
 ``schema:mentions`` + pkg:Mention (role, confidence, evidence sentence), ``cito:cites``,
 ``skos:broader``, ``pkg:coOccursWith`` + pkg:CoOccurrence (weight).
@@ -15,14 +16,14 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.export import ExportContext
-from kg.stores.rdf import (
+from kg.mapping.rdf import authorship_triples, pair_node_triples
+from kg.mapping.terms import (
     ID,
     PREFIXES,
     TYPE,
     XSD,
     Triples,
     author_iri,
-    authorship_iri,
     concept_class,
     concept_iri,
     expand,
@@ -97,11 +98,7 @@ def _edge_triples(u: str, v: str, rel: str, data: dict, iris: dict[str, str], ou
     src, dst = iris[u], iris[v]
     out.add(src, expand(EDGE_PREDICATES.get(rel, f"pkg:{rel.lower()}")), f"<{dst}>")
     if rel == "AUTHORED_BY" and data.get("position") is not None:
-        s = authorship_iri(u, int(data["position"]))
-        out.add(s, TYPE, expand("pkg:Authorship"))
-        out.add(s, expand("pkg:paper"), f"<{src}>")
-        out.add(s, expand("pkg:author"), f"<{dst}>")
-        out.add(s, expand("pkg:position"), _lit(int(data["position"])))
+        authorship_triples(u, int(data["position"]), v, out)
     elif rel == "MENTIONS":
         m = mention_iri(u, v)
         out.add(m, TYPE, expand("pkg:Mention"))
@@ -119,17 +116,9 @@ def _edge_triples(u: str, v: str, rel: str, data: dict, iris: dict[str, str], ou
             if data.get("field"):
                 out.add(e, expand("pkg:field"), _lit(str(data["field"])))
     elif rel == "CO_OCCURS":
-        a, b = sorted((src, dst))
-        co = f"{ID}cooccurrence/{a.rsplit('/', 1)[-1]}/{b.rsplit('/', 1)[-1]}"
-        out.add(co, TYPE, expand("pkg:CoOccurrence"))
-        out.add(co, expand("pkg:concept"), f"<{a}>")
-        out.add(co, expand("pkg:concept"), f"<{b}>")
         weight = data.get("weight", 1)
-        out.add(
-            co,
-            expand("pkg:weight"),
-            _lit(int(weight) if float(weight).is_integer() else float(weight)),
-        )
+        a, b = sorted((u, v))  # the pair node is the store's: its concepts in id order
+        pair_node_triples(a, b, int(weight) if float(weight).is_integer() else float(weight), out)
 
 
 def to_rdf(graph: nx.MultiDiGraph, ctx: ExportContext) -> Graph:

@@ -3,12 +3,12 @@
 One statement per line, each ending in ``;`` (cypher-shell runs it as is). No parameters:
 every value is a literal, strings escaped for Cypher's single-quoted form, so a title with
 quotes, backslashes or newlines cannot break out of its string. MERGE makes a re-run
-harmless. Labels Paper/Author/Concept with an ``id`` property, as the Neo4j store uses.
+harmless. Labels Paper/Author/Concept with an ``id`` property, as the Neo4j store uses
+(kg/mapping/neo4j.py, which also escapes the literals).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,39 +17,9 @@ from typing import Any
 import networkx as nx
 
 from kg.export import ExportContext, Exporter
+from kg.mapping.neo4j import NODE_LABELS, cypher_string, cypher_value
 
-LABELS = {"paper": "Paper", "author": "Author", "concept": "Concept"}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def cypher_string(text: str) -> str:
-    """A single-quoted Cypher string literal; other control characters as \\uXXXX."""
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ch in "\u2028\u2029":
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "'" + "".join(out) + "'"
-
-
-def cypher_value(value: Any) -> str | None:
-    """A literal for a property value, or None when Cypher cannot store it (dropped)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else None
-    if isinstance(value, list | tuple | set):
-        items = [cypher_value(v if isinstance(v, int | float | bool) else str(v)) for v in value]
-        return "[" + ", ".join(i for i in items if i is not None) + "]"
-    return cypher_string(str(value))
 
 
 def _set(var: str, data: dict[str, Any], skip: tuple[str, ...] = ()) -> str:
@@ -65,7 +35,7 @@ def _set(var: str, data: dict[str, Any], skip: tuple[str, ...] = ()) -> str:
 
 
 def _label(graph: nx.MultiDiGraph, node: str) -> str:
-    return LABELS.get(str(graph.nodes[node].get("kind")), "Node")
+    return NODE_LABELS.get(str(graph.nodes[node].get("kind")), "Node")
 
 
 def statements(graph: nx.MultiDiGraph) -> Iterator[str]:

@@ -2,7 +2,13 @@
 
 A backend is one module in ``kg/stores/`` defining a ``GraphStore`` subclass, plus one row
 per URI scheme in kg/plugins.py; ``open_store(uri)`` picks it by the URI's scheme. The CLI,
-the build, the app and the exports only ever talk to this interface.
+the build, the app and the exports only ever talk to this interface. The contract, whole:
+``open`` (by mode), ``write_concepts`` / ``write_papers`` (idempotent upserts that return
+what they added), ``refresh_derived`` (the figures that follow from the mentions),
+``finish`` (the end of a run: kg/pipeline.py), ``counts``, ``query`` (read-only unless
+asked; named queries are kg/queries' ``run_named``), ``clear``, ``deferred_writes`` and
+``close``. An RDF backend gets all but ``open`` and two engine hooks from kg/stores/rdf.py,
+and writes what kg/mapping/ maps; kg/stores/rdflib_store.py shows how little a backend needs.
 
 Graph model (see ``schema/README.md``): Paper, Author, Concept nodes; AUTHORED_BY
 (position), MENTIONS (role, confidence, evidence), CITES, BROADER, CO_OCCURS (weight).
@@ -16,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from kg.model import ConceptInfo, ConceptLink, Paper
+from kg.model import ConceptInfo, PaperGraph
 
 
 class StoreError(RuntimeError):
@@ -36,14 +42,6 @@ class RemoteAccessError(StoreError):
 # read-only and must exist); "write" opens an existing store for changes; "create" also
 # makes a new one (kg build).
 OpenMode = Literal["read", "write", "create"]
-
-
-@dataclass
-class PaperGraph:
-    """Everything a build writes for one paper: its record and its concept links."""
-
-    paper: Paper
-    concepts: list[ConceptLink] = field(default_factory=list)
 
 
 @dataclass
@@ -104,8 +102,24 @@ class GraphStore(ABC):
         """Upsert papers, authors, AUTHORED_BY, CITES; replace each paper's MENTIONS."""
 
     @abstractmethod
-    def update_cooccurrence(self, concept_ids: Iterable[str] | None = None) -> None:
-        """Recompute CO_OCCURS for the given concepts (all when None)."""
+    def refresh_derived(self, concept_ids: Iterable[str] | None = None) -> None:
+        """Bring what is derived from the MENTIONS (kg/derived.py: CO_OCCURS weights; in RDF
+        also papers per concept and year, and the rankings) in line with them, for the
+        concepts ``concept_ids`` and for every concept whose mentions this store's
+        ``write_papers`` changed since the last refresh; None: the whole graph. A backend
+        may refresh more than asked, never less (the RDF stores recompute every figure from
+        one scan and write the difference: the rankings span all pairs)."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete the graph: every node and edge of a Neo4j database, every triple of an RDF
+        store's default graph (where paper-kg writes). For rebuilding from scratch, tests."""
+
+    def finish(self, concept_ids: Sequence[str]) -> dict[str, int]:
+        """The end of a run of writes (kg/pipeline.py GraphSink): refresh the derived
+        figures of the concepts the run's papers mention, then count the graph."""
+        self.refresh_derived(concept_ids)
+        return self.counts()
 
     @abstractmethod
     def counts(self) -> dict[str, int]:

@@ -5,16 +5,9 @@ URI: ``neo4j://host:7687``, ``bolt://…``, ``neo4j+s://…`` (TLS) …, optiona
 ``NEO4J_USERNAME`` / ``NEO4J_PASSWORD`` (never from the URI, never printed); the database
 from the URI or ``NEO4J_DATABASE`` (else the server default).
 
-Graph model (schema/neo4j.cypher holds the constraints, applied on open):
-``(:Paper {id, title, abstract, year, date, updated, doi, arxiv_id, venue, entry_type, url,
-upvotes, n_authors, keywords, categories, sources})`` — cited papers outside the corpus are stub
-``(:Paper {id})`` nodes, so ``counts()["papers"]`` counts only papers with a title;
-``(:Author {id, name, name_key})`` (name_key: the folded name, for lookups);
-``(:Concept:Architecture|Benchmark|Method {id, name, type, aliases, source})``;
-``(p)-[:AUTHORED_BY {position}]->(a)`` (1-based);
-``(p)-[:MENTIONS {role, confidence, texts, fields, starts, ends, sentences}]->(c)`` with the
-evidence as parallel lists (one entry per mention); ``(p)-[:CITES]->(p2)``;
-``(c)-[:BROADER]->(broader)``; ``(c1)-[:CO_OCCURS {weight}]->(c2)`` once per pair, c1.id < c2.id.
+The graph model, its rows and write statements are kg/mapping/neo4j.py's; schema/neo4j.cypher
+holds the constraints, applied on open. Cited papers outside the corpus are stub
+``(:Paper {id})`` nodes, so ``counts()["papers"]`` counts only papers with a title.
 
 Writes are batched ``UNWIND $rows … MERGE`` statements inside ``execute_write``
 transactions, so an interrupted run leaves whole batches and a re-run converges. Every
@@ -30,17 +23,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from kg.model import CONCEPT_TYPES, ConceptInfo, ConceptLink
-from kg.resources import shipped
+from kg.mapping import neo4j as mapping
+from kg.model import CONCEPT_TYPES, ConceptInfo, PaperGraph
 from kg.stores.base import (
     COUNT_KEYS,
     GraphStore,
     OpenMode,
-    PaperGraph,
     QueryResult,
     ReadOnlyError,
     RemoteAccessError,
@@ -48,7 +39,6 @@ from kg.stores.base import (
     WriteStats,
 )
 
-SCHEMA_FILE = shipped("kg.schema", "neo4j.cypher")
 SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 BATCH_SIZE = 500  # papers (or concepts) per transaction; each statement stays ≤ 1000 rows
 TYPE_LABELS = tuple(t.capitalize() for t in CONCEPT_TYPES)
@@ -89,13 +79,6 @@ def remote_clause(text: str) -> str | None:
     """The first clause or procedure of a Cypher text that reaches outside the database."""
     match = _REMOTE_CLAUSE.search(_NON_CODE.sub(" ", text))
     return " ".join(match.group(0).split()) if match else None
-
-
-def type_label(concept_type: str | None) -> str | None:
-    """Node label for a concept type ('architecture' -> 'Architecture'); letters only,
-    because labels cannot be query parameters and are pasted into the statement."""
-    letters = re.sub(r"[^A-Za-z]", "", concept_type or "")
-    return letters[:1].upper() + letters[1:].lower() if letters else None
 
 
 def parse_uri(uri: str) -> tuple[str, str | None]:
@@ -142,156 +125,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _paper_row(graph: PaperGraph) -> dict[str, Any]:
-    paper = graph.paper
-    authors = [
-        {"id": author.id, "name": author.name, "key": author.key, "position": position}
-        for position, author in enumerate(paper.authors, start=1)
-    ]
-    links: dict[str, ConceptLink] = {}
-    for link in graph.concepts:
-        links.setdefault(link.id, link)
-    props = {
-        "title": paper.title,
-        "abstract": paper.abstract or None,
-        "year": paper.year,
-        "date": paper.date,
-        "updated": paper.updated,
-        "doi": paper.doi,
-        "arxiv_id": paper.arxiv_id,
-        "venue": paper.venue,
-        "entry_type": paper.entry_type,
-        "url": paper.url,
-        "upvotes": paper.upvotes,
-        "n_authors": paper.n_authors,
-        "keywords": paper.keywords or None,
-        "categories": paper.categories or None,
-    }
-    return {
-        "id": paper.id,
-        "props": {key: value for key, value in props.items() if value is not None},
-        "sources": list(dict.fromkeys(paper.sources)),
-        "authors": authors,
-        "cites": [ref for ref in dict.fromkeys(paper.references) if ref],
-        "mentions": [_mention_row(link) for link in links.values()],
-    }
-
-
-def _mention_row(link: ConceptLink) -> dict[str, Any]:
-    return {
-        "id": link.id,
-        "name": link.name,
-        "type": link.type,
-        "source": link.source,
-        "label": type_label(link.type),
-        "role": "proposed" if link.proposed else "used",
-        "confidence": float(link.confidence),
-        "texts": [m.text for m in link.mentions],
-        "fields": [m.field for m in link.mentions],
-        "starts": [m.start for m in link.mentions],
-        "ends": [m.end for m in link.mentions],
-        "sentences": [m.sentence for m in link.mentions],
-    }
-
-
-_UPSERT_PAPERS = """
-UNWIND $rows AS row
-MERGE (p:Paper {id: row.id})
-SET p += row.props,
-    p.sources = reduce(acc = coalesce(p.sources, []), s IN row.sources |
-                       CASE WHEN s IN acc THEN acc ELSE acc + s END)
-"""
-# A record without authors keeps the paper's authorship (as the RDF stores do).
-_REPLACE_AUTHORS = """
-UNWIND $rows AS row
-MATCH (p:Paper {id: row.id})
-WHERE size(row.authors) > 0
-OPTIONAL MATCH (p)-[old:AUTHORED_BY]->(:Author)
-WITH p, row, collect(old) AS olds
-FOREACH (old IN olds | DELETE old)
-WITH p, row
-UNWIND row.authors AS au
-MERGE (a:Author {id: au.id})
-SET a.name = au.name, a.name_key = au.key
-MERGE (p)-[:AUTHORED_BY {position: au.position}]->(a)
-"""
-_ADD_CITES = """
-UNWIND $rows AS row
-MATCH (p:Paper {id: row.id})
-UNWIND row.cites AS ref
-MERGE (q:Paper {id: ref})
-MERGE (p)-[:CITES]->(q)
-"""
-_DELETE_MENTIONS = """
-UNWIND $rows AS row
-MATCH (p:Paper {id: row.id})-[m:MENTIONS]->(:Concept)
-WITH collect(m) AS olds
-FOREACH (old IN olds | DELETE old)
-"""
-# Concepts first seen in a paper (coined, or vocabulary not written yet): fill only what
-# is missing, the vocabulary (write_concepts) is authoritative for name/type. {labels} is
-# ":Concept" plus the type label: created with all labels at once, because ArcadeDB cannot
-# relabel a node inside the transaction that created it.
-_MERGE_LINKED_CONCEPTS = """
-UNWIND $rows AS row
-MERGE (c{labels} {{id: row.id}})
-SET c.name = coalesce(c.name, row.name), c.type = coalesce(c.type, row.type),
-    c.source = coalesce(c.source, row.source)
-"""
-_MERGE_MENTIONS = """
-UNWIND $rows AS row
-MATCH (p:Paper {id: row.id})
-UNWIND row.mentions AS m
-MATCH (c:Concept {id: m.id})
-MERGE (p)-[r:MENTIONS]->(c)
-SET r.role = m.role, r.confidence = m.confidence, r.texts = m.texts, r.fields = m.fields,
-    r.starts = m.starts, r.ends = m.ends, r.sentences = m.sentences
-"""
-_UPSERT_CONCEPTS = """
-UNWIND $rows AS row
-MERGE (c{labels} {{id: row.id}})
-SET c.name = row.name, c.type = row.type, c.source = row.source,
-    c.aliases = row.aliases, c.broader_ids = row.broader
-"""
-_REPLACE_BROADER = """
-UNWIND $rows AS row
-MATCH (c:Concept {id: row.id})
-OPTIONAL MATCH (c)-[old:BROADER]->(:Concept)
-WITH c, row, collect(old) AS olds
-FOREACH (old IN olds | DELETE old)
-WITH c, row
-UNWIND row.broader AS bid
-MATCH (b:Concept {id: bid})
-MERGE (c)-[:BROADER]->(b)
-"""
-# Earlier concepts whose broader concept arrives only now (kept in c.broader_ids).
-_LINK_PENDING_BROADER = """
-UNWIND $ids AS bid
-MATCH (b:Concept {id: bid})
-MATCH (c:Concept)
-WHERE bid IN c.broader_ids AND NOT (c)-[:BROADER]->(b)
-MERGE (c)-[:BROADER]->(b)
-"""
-# A pair with both ends in $ids is taken from its smaller id only: ArcadeDB's DISTINCT kept
-# both sightings of such an edge, and deleting it twice failed (RecordNotFoundException).
-_DELETE_COOCCURS = """
-UNWIND $ids AS cid
-MATCH (:Concept {id: cid})-[r:CO_OCCURS]-(other:Concept)
-WHERE NOT (other.id IN $ids AND other.id < cid)
-WITH collect(r) AS olds
-FOREACH (old IN olds | DELETE old)
-"""
-# Pairs with both ends in $ids are counted from the smaller id only (c1.id < c2.id).
-_CREATE_COOCCURS = """
-UNWIND $ids AS cid
-MATCH (c1:Concept {id: cid})<-[:MENTIONS]-(p:Paper)-[:MENTIONS]->(c2:Concept)
-WHERE c1.id <> c2.id AND (c1.id < c2.id OR NOT c2.id IN $ids)
-WITH c1, c2, count(DISTINCT p) AS w
-WITH CASE WHEN c1.id < c2.id THEN c1 ELSE c2 END AS a,
-     CASE WHEN c1.id < c2.id THEN c2 ELSE c1 END AS b, w
-MERGE (a)-[r:CO_OCCURS]->(b)
-SET r.weight = w
-"""
 _COUNT_QUERIES = {
     "papers": "MATCH (n:Paper) WHERE n.title IS NOT NULL RETURN count(n) AS n",
     "authors": "MATCH (n:Author) RETURN count(n) AS n",
@@ -309,17 +142,6 @@ _COUNT_QUERIES = {
     "co_occurs": "MATCH ()-[r:CO_OCCURS]->() RETURN count(r) AS n",
 }
 assert set(_COUNT_QUERIES) == set(COUNT_KEYS)
-
-
-def _labels(label: str | None) -> str:
-    return f":Concept:`{label}`" if label else ":Concept"
-
-
-def _by_label(rows: Iterable[dict[str, Any]]) -> dict[str | None, list[dict[str, Any]]]:
-    groups: dict[str | None, list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(row["label"], []).append(row)
-    return groups
 
 
 class Neo4jStore(GraphStore):
@@ -406,7 +228,7 @@ class Neo4jStore(GraphStore):
 
     def apply_schema(self) -> None:
         """Create the constraints and indexes of schema/neo4j.cypher (idempotent)."""
-        for statement in schema_statements():
+        for statement in mapping.schema_statements():
             self._run_auto(statement)
 
     def _run_auto(self, text: str, **params: Any) -> None:
@@ -446,70 +268,71 @@ class Neo4jStore(GraphStore):
     # ------------------------------------------------------------------ writes
 
     def write_concepts(self, concepts: Iterable[ConceptInfo]) -> WriteStats:
-        rows: dict[str, dict[str, Any]] = {}
-        for info in concepts:
-            rows[info.id] = {
-                "id": info.id,
-                "name": info.name,
-                "type": info.type,
-                "source": info.source,
-                "label": type_label(info.type),
-                "aliases": list(dict.fromkeys(info.aliases)),
-                "broader": [b for b in dict.fromkeys(info.broader) if b != info.id],
-            }
+        rows = {info.id: mapping.concept_row(info) for info in concepts}
         all_rows = list(rows.values())
-        before = self.counts()
+        added = 0
         for chunk in _chunks(all_rows, self.batch_size):
-            self._relabel(chunk)
+            existing = self._concept_labels([row["id"] for row in chunk])
+            added += len(chunk) - len(existing)
+            self._relabel(chunk, existing)
             self._write(
                 [
-                    (_UPSERT_CONCEPTS.format(labels=_labels(label)), {"rows": group})
-                    for label, group in _by_label(chunk).items()
+                    (mapping.UPSERT_CONCEPTS.format(labels=mapping.labels(label)), {"rows": group})
+                    for label, group in mapping.by_label(chunk).items()
                 ]
             )
         for chunk in _chunks(all_rows, self.batch_size):  # all nodes exist now
             ids = [row["id"] for row in chunk]
             self._write(
-                [(_REPLACE_BROADER, {"rows": list(chunk)}), (_LINK_PENDING_BROADER, {"ids": ids})]
+                [(mapping.REPLACE_BROADER, {"rows": list(chunk)}),
+                 (mapping.LINK_PENDING_BROADER, {"ids": ids})]
             )
-        return _diff(before, self.counts())
+        return WriteStats({"concepts": added})
 
     def write_papers(self, batch: Sequence[PaperGraph]) -> WriteStats:
         rows_by_id: dict[str, dict[str, Any]] = {}
         for graph in batch:
-            rows_by_id[graph.paper.id] = _paper_row(graph)  # the last record of an id wins
+            rows_by_id[graph.paper.id] = mapping.paper_row(graph)  # the last record of an id wins
         rows = list(rows_by_id.values())
-        before = self.counts()
+        added = 0
         for chunk in _chunks(rows, self.batch_size):
             chunk = list(chunk)
             links = {m["id"]: m for row in chunk for m in row["mentions"]}
             existing = self._concept_labels(list(links))
             new_concepts = [link for cid, link in links.items() if cid not in existing]
+            stored, mentioned = self._stored_papers([row["id"] for row in chunk])
+            added += sum(1 for row in chunk
+                         if row["id"] not in stored and row["props"].get("title") is not None)
             self._touched.update(links)
-            self._touched.update(self._mentioned([row["id"] for row in chunk]))
+            self._touched.update(mentioned)
             statements: list[tuple[str, dict[str, Any]]] = [
-                (_UPSERT_PAPERS, {"rows": chunk}),
-                (_REPLACE_AUTHORS, {"rows": chunk}),
-                (_ADD_CITES, {"rows": chunk}),
-                (_DELETE_MENTIONS, {"rows": chunk}),
+                (mapping.UPSERT_PAPERS, {"rows": chunk}),
+                (mapping.REPLACE_AUTHORS, {"rows": chunk}),
+                (mapping.ADD_CITES, {"rows": chunk}),
+                (mapping.DELETE_MENTIONS, {"rows": chunk}),
             ]
             statements += [
-                (_MERGE_LINKED_CONCEPTS.format(labels=_labels(label)), {"rows": group})
-                for label, group in _by_label(new_concepts).items()
+                (mapping.MERGE_LINKED_CONCEPTS.format(labels=mapping.labels(label)),
+                 {"rows": group})
+                for label, group in mapping.by_label(new_concepts).items()
             ]
-            statements.append((_MERGE_MENTIONS, {"rows": chunk}))
+            statements.append((mapping.MERGE_MENTIONS, {"rows": chunk}))
             self._write(statements)
-        return _diff(before, self.counts())
+        return WriteStats({"papers": added})
 
-    def _mentioned(self, paper_ids: list[str]) -> set[str]:
-        """Concepts the papers mention now: a re-write may drop them, so their
-        co-occurrence must be refreshed too."""
+    def _stored_papers(self, paper_ids: list[str]) -> tuple[set[str], set[str]]:
+        """Of ``paper_ids``, those stored as papers (with a title, as counts() counts them),
+        and the concepts they mention now: a re-write may drop those, so their derived
+        figures must be refreshed too. One lookup by id, where counting the whole graph
+        before and after each write cost 16 scans."""
         found = self._read(
-            "UNWIND $ids AS pid MATCH (:Paper {id: pid})-[:MENTIONS]->(c:Concept) "
-            "RETURN DISTINCT c.id",
+            "UNWIND $ids AS pid MATCH (p:Paper {id: pid}) "
+            "OPTIONAL MATCH (p)-[:MENTIONS]->(c:Concept) "
+            "RETURN p.id, p.title IS NOT NULL, collect(DISTINCT c.id)",
             {"ids": paper_ids},
         )
-        return {row[0] for row in found.rows}
+        stored = {row[0] for row in found.rows if row[1]}
+        return stored, {cid for row in found.rows for cid in row[2]}
 
     def _concept_labels(self, ids: list[str]) -> dict[str, set[str]]:
         """The labels of those of ``ids`` already in the store."""
@@ -520,10 +343,10 @@ class Neo4jStore(GraphStore):
         )
         return {row[0]: set(row[1]) for row in found.rows}
 
-    def _relabel(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Move existing concepts whose type changed to their new type label, each in its
-        own auto-commit statement: ArcadeDB rejects relabelling inside a larger transaction."""
-        existing = self._concept_labels([row["id"] for row in rows])
+    def _relabel(self, rows: Sequence[dict[str, Any]], existing: dict[str, set[str]]) -> None:
+        """Move existing concepts (``existing``: their labels) whose type changed to their new
+        type label, each in its own auto-commit statement: ArcadeDB rejects relabelling
+        inside a larger transaction."""
         known = set(TYPE_LABELS) | {row["label"] for row in rows if row["label"]}
         for row in rows:
             labels = existing.get(row["id"])
@@ -537,7 +360,10 @@ class Neo4jStore(GraphStore):
                 clause += f" SET c:`{row['label']}`"
             self._run_auto(f"MATCH (c:Concept {{id: $id}}){clause}", id=row["id"])
 
-    def update_cooccurrence(self, concept_ids: Iterable[str] | None = None) -> None:
+    def refresh_derived(self, concept_ids: Iterable[str] | None = None) -> None:
+        """CO_OCCURS of ``concept_ids`` and of the concepts this store's writes touched
+        since the last refresh (all concepts for None), recounted in Cypher; the other
+        figures are counted by the queries on the fly (kg/queries/cypher)."""
         if concept_ids is None:
             ids = [row[0] for row in self._read("MATCH (c:Concept) RETURN c.id").rows]
         else:
@@ -546,9 +372,9 @@ class Neo4jStore(GraphStore):
         ids.sort()
         size = max(1, self.batch_size // 5)  # a concept's pairs can be many rows
         for chunk in _chunks(ids, size):
-            self._write([(_DELETE_COOCCURS, {"ids": list(chunk)})])
+            self._write([(mapping.DELETE_COOCCURS, {"ids": list(chunk)})])
         for chunk in _chunks(ids, size):
-            self._write([(_CREATE_COOCCURS, {"ids": list(chunk)})])
+            self._write([(mapping.CREATE_COOCCURS, {"ids": list(chunk)})])
 
     # ------------------------------------------------------------------ reads
 
@@ -586,28 +412,17 @@ class Neo4jStore(GraphStore):
         return QueryResult(columns, rows)
 
     def clear(self) -> None:
-        """Delete every node and edge (tests, `kg build --fresh`); batched to bound memory."""
+        """Delete every node and edge; batched to bound memory."""
         while True:
             result = self.query(
                 "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n", write=True
             )
             if not result.rows or not result.rows[0][0]:
+                self._touched.clear()
                 return
 
     def close(self) -> None:
         self._driver.close()
-
-
-def schema_statements(path: Path = SCHEMA_FILE) -> list[str]:
-    """The statements of schema/neo4j.cypher (comments dropped, split on ';')."""
-    text = "\n".join(
-        line for line in path.read_text("utf-8").splitlines() if not line.lstrip().startswith("//")
-    )
-    return [part.strip() for part in text.split(";") if part.strip()]
-
-
-def _diff(before: dict[str, int], after: dict[str, int]) -> WriteStats:
-    return WriteStats({key: max(0, after[key] - before[key]) for key in COUNT_KEYS})
 
 
 def _scrub(text: str, secret: str) -> str:

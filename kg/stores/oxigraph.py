@@ -28,8 +28,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.mapping.terms import PREFIXES
 from kg.stores.base import OpenMode, QueryResult, StoreError
-from kg.stores.rdf import PREFIXES, RdfStore, bind_text, python_value
+from kg.stores.rdf import RdfStore
+from kg.stores.sparql_text import bind_text, python_value
 
 BULK_BYTES = 4_000_000  # inserts larger than this use the (non-transactional) bulk loader
 READ_ONLY_ATTEMPTS = 5
@@ -297,7 +299,7 @@ class OxigraphStore(RdfStore):
 
     def _bulk_load_file(self, path: str) -> None:
         # pyoxigraph releases the GIL while loading: the build goes on meanwhile. The spool
-        # holds only triples written by kg/stores/rdf.py (IRIs percent-encoded, literals
+        # holds only triples written by kg/mapping/rdf.py (IRIs percent-encoded, literals
         # escaped), so the loader's own validation is skipped (lenient: ~15% faster)
         try:
             self._engine().bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, lenient=True)

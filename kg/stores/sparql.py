@@ -11,7 +11,7 @@ URI: ``sparql+http://HOST:PORT/QUERY-PATH[?update=UPDATE-URL][&store=STORE-URL]`
   ``/query`` → ``/store`` (Oxigraph); ``store=`` (empty) disables it, and triples are then
   sent as ``INSERT DATA`` updates.
 
-Parameters are pasted into the text as escaped literals (``kg.stores.rdf.bind_text``).
+Parameters are pasted into the text as escaped literals (``kg.stores.sparql_text.bind_text``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from kg.mapping.terms import PREFIX_BLOCK
 from kg.stores.base import OpenMode, QueryResult, StoreError
-from kg.stores.rdf import PREFIX_BLOCK, RdfStore, bind_text, python_value
+from kg.stores.rdf import RdfStore
+from kg.stores.sparql_text import bind_text, python_value
 
 TIMEOUT = 60.0
 OPEN_TIMEOUT = 5.0

@@ -1,0 +1,95 @@
+"""SPARQL over the RDF mapping: the update that clears what a paper's record replaces, and
+the reads the RDF stores need of it (counts, mentions, years, pair weights, figures).
+
+They sit beside kg/mapping/rdf.py because they name its triples: a change to the mapping
+changes both files and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from kg.mapping.rdf import paper_fields
+from kg.mapping.terms import PREFIX_BLOCK, TYPE, author_iri, expand, paper_iri
+from kg.model import PaperGraph
+
+
+def values(var: str, iris: Iterable[str]) -> str:
+    return f"VALUES ?{var} {{ " + " ".join(f"<{i}>" for i in iris) + " }"
+
+
+def each(iris: Iterable[str], template: str) -> list[str]:
+    """One operation per subject (``{S}`` in the template): every engine then looks the
+    subject up by index, where a big VALUES join is slow on some (rdflib)."""
+    return [template.replace("{S}", f"<{i}>") for i in iris]
+
+
+def paper_delete_update(batch: Sequence[PaperGraph]) -> str:
+    """Delete what the batch's records replace: present single-valued fields, authorships
+    (when the record has authors), author names, and every mention of the paper."""
+    parts: list[str] = []
+    for item in batch:
+        props = " ".join(expand(p) for p in sorted(paper_fields(item.paper)))
+        parts += each(
+            [paper_iri(item.paper.id)],
+            f"DELETE {{ {{S}} ?prop ?o }} WHERE {{ {{S}} ?prop ?o VALUES ?prop {{ {props} }} }}",
+        )
+    with_authors = [paper_iri(i.paper.id) for i in batch if i.paper.authors]
+    parts += each(
+        with_authors,
+        f"DELETE {{ ?s ?x ?y }} WHERE {{ ?s {expand('pkg:paper')} {{S}} ; "
+        f"{TYPE} {expand('pkg:Authorship')} ; ?x ?y }}",
+    )
+    parts += each(with_authors, f"DELETE WHERE {{ {{S}} {expand('dcterms:creator')} ?a }}")
+    authors = sorted({author_iri(a.id) for i in batch for a in i.paper.authors})
+    # names (and their folded keys) are overwritten; an orcid only by another orcid
+    parts += each(authors, f"DELETE WHERE {{ {{S}} {expand('foaf:name')} ?o }}")
+    parts += each(authors, f"DELETE WHERE {{ {{S}} {expand('pkg:nameKey')} ?o }}")
+    with_orcid = sorted({author_iri(a.id) for i in batch for a in i.paper.authors if a.orcid})
+    parts += each(with_orcid, f"DELETE WHERE {{ {{S}} {expand('pkg:orcid')} ?o }}")
+    papers = [paper_iri(i.paper.id) for i in batch]
+    mention = f"?m {expand('pkg:paper')} {{S}} ; {TYPE} {expand('pkg:Mention')}"
+    parts += each(
+        papers,
+        f"DELETE {{ ?e ?x ?y }} WHERE {{ {mention} ; {expand('pkg:evidence')} ?e . ?e ?x ?y }}",
+    )
+    parts += each(papers, f"DELETE {{ ?m ?x ?y }} WHERE {{ {mention} ; ?x ?y }}")
+    parts += each(papers, f"DELETE WHERE {{ {{S}} {expand('schema:mentions')} ?c }}")
+    return " ;\n".join(parts)
+
+
+MENTIONS_QUERY = PREFIX_BLOCK + "SELECT ?p ?c WHERE { ?p schema:mentions ?c }"
+YEARS_QUERY = PREFIX_BLOCK + "SELECT ?p ?y WHERE { ?p pkg:year ?y }"
+WEIGHTS_QUERY = PREFIX_BLOCK + "SELECT ?co ?w WHERE { ?co pkg:weight ?w }"
+FIGURES_QUERY = PREFIX_BLOCK + """
+SELECT ?s ?p ?o WHERE {
+  { VALUES ?p { pkg:paperCount pkg:papersInYear pkg:papers pkg:rank pkg:heaviestPair } ?s ?p ?o }
+  UNION { ?s a pkg:ConceptYear BIND(rdf:type AS ?p) BIND(pkg:ConceptYear AS ?o) }
+  UNION { ?s a pkg:ConceptYear ; pkg:year ?o BIND(pkg:year AS ?p) }
+}"""
+
+# "concepts" are those some paper mentions; concept nodes no paper mentions (the broader
+# chain a build writes, or the whole vocabulary of `kg build --with-vocabulary` or of a store
+# built before) are counted apart, and BROADER counts the links between mentioned concepts.
+COUNTS_QUERY = PREFIX_BLOCK + """
+SELECT ?key (COUNT(*) AS ?n) WHERE {
+  { ?x a pkg:Paper BIND("papers" AS ?key) }
+  UNION { ?x a pkg:Author BIND("authors" AS ?key) }
+  UNION { ?x a pkg:Concept
+          BIND(IF(EXISTS { ?p schema:mentions ?x }, "concepts", "unmentioned_concepts") AS ?key) }
+  UNION { ?x a pkg:Authorship BIND("authored_by" AS ?key) }
+  UNION { ?x a pkg:Mention BIND("mentions" AS ?key) }
+  UNION { ?x cito:cites ?y . ?x a pkg:Paper . ?y a pkg:Paper BIND("cites" AS ?key) }
+  UNION { ?x skos:broader ?y . ?x a pkg:Concept . ?y a pkg:Concept
+          FILTER(EXISTS { ?p schema:mentions ?x } && EXISTS { ?q schema:mentions ?y })
+          BIND("broader" AS ?key) }
+  UNION { ?x a pkg:CoOccurrence BIND("co_occurs" AS ?key) }
+} GROUP BY ?key
+"""
+
+
+# what concept_triples writes, replaced when a concept is written again
+CONCEPT_PROPS = [expand(p) for p in ("rdf:type", "dcterms:identifier", "skos:prefLabel",
+                                      "skos:altLabel", "skos:broader", "pkg:conceptType",
+                                      "pkg:origin")]
+
