@@ -232,14 +232,15 @@ def _csv_rows(directory: Path) -> dict[str, Counter[str]]:
 @pytest.fixture(scope="module")
 def neo4j_csv(client: Client, inputs: list[Path], built: GraphStore,
               tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The CLI with --dask SCHEDULER-ADDRESS: neo4j-admin files of the inputs."""
+    """The CLI with --dask SCHEDULER-ADDRESS: neo4j-admin files of the inputs (plain JSON
+    Lines files read in 4 KiB ranges)."""
     from typer.testing import CliRunner
 
     from kg.cli import app
 
     out = tmp_path_factory.mktemp("dask-csv")
     args = ["export-bulk", *map(str, inputs), "-f", "neo4j-csv", "-o", str(out),
-            "--dask", client.scheduler.address]
+            "--dask", client.scheduler.address, "--range-size", "4K"]
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 1, done.output  # 1: a record was rejected
     assert done.output.count("line 61: invalid JSON") == 1 and "Traceback" not in done.output
@@ -338,6 +339,16 @@ def test_each_worker_loads_the_pipeline_once(
     assert all(after[worker] == ids for worker, ids in before.items() if ids)
 
 
+def test_sizes_of_ranges() -> None:
+    from kg.cli.cmd_export_bulk import parse_size
+
+    assert [parse_size(s) for s in ("64M", "512k", "1G", "4096", "2KiB", "3mb")] == [
+        64 << 20, 512 << 10, 1 << 30, 4096, 2048, 3 << 20]
+    for bad in ("", "M", "-1K", "0", "12Q", "1.5M"):
+        with pytest.raises(ValueError):
+            parse_size(bad)
+
+
 def test_cli_refuses_what_a_cluster_cannot_mean(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
@@ -351,4 +362,7 @@ def test_cli_refuses_what_a_cluster_cannot_mean(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["export-bulk", str(source), "-o", str(tmp_path / "o"),
                               "--dask", "local:two"])
     assert bad.exit_code == 2 and "whole number" in bad.output
-    assert "Traceback" not in both.output + bad.output
+    size = runner.invoke(app, ["export-bulk", str(source), "-o", str(tmp_path / "o"),
+                               "--dask", "local:2", "--range-size", "huge"])
+    assert size.exit_code == 2 and "is not a size" in size.output
+    assert "Traceback" not in both.output + bad.output + size.output

@@ -71,6 +71,10 @@ def export_bulk_command(
         "processes here), a scheduler address (tcp://HOST:8786) or a scheduler file (.json). "
         "Needs paper-kg[dask]; inputs and -o on a filesystem every worker sees."
     )] = None,
+    range_size: Annotated[str, typer.Option(
+        "--range-size", metavar="SIZE", help="With --dask: a plain JSON Lines file bigger "
+        "than this is read in ranges of this size, one task each (e.g. 64M, 512K, 1G)."
+    )] = "64M",
 ) -> None:
     """Write bulk-loader files instead of writing to a store: neo4j-admin import CSVs, or N-Triples / N-Quads for Oxigraph, Virtuoso, QLever and other SPARQL stores.
 
@@ -88,12 +92,16 @@ def export_bulk_command(
     if output.exists() and not output.is_dir():
         raise fail(f"{output} is a file", "give a directory with -o")
     options = ReadOptions(year=year)
+    try:
+        range_bytes = parse_size(range_size)
+    except ValueError:
+        raise fail(f"--range-size {range_size!r} is not a size", "e.g. 64M, 512K or 1G") from None
     if dask is not None:
         if slice_ or stream or jobs > 1:
             raise fail("--dask cannot be combined with --shard, --stream or --jobs",
                        "the cluster partitions, merges and parallelises the job itself")
         _export_on_dask(dask, inputs, output, fmt, vocabulary or [], input_format, options,
-                        graph, with_vocabulary)
+                        graph, with_vocabulary, range_bytes)
         return
     counts = {"records": 0, "rejected": 0}
 
@@ -144,6 +152,7 @@ def export_bulk_command(
 def _export_on_dask(
     scheduler: str, inputs: list[Path], output: Path, fmt: str, vocabulary: list[Path],
     input_format: str | None, options: ReadOptions, graph: str, with_vocabulary: bool,
+    range_bytes: int,
 ) -> None:
     """`kg export-bulk --dask`: kg/distributed on the cluster named by ``scheduler``."""
     try:
@@ -165,7 +174,7 @@ def _export_on_dask(
                 export = export_bulk_dask(
                     client, inputs, output, fmt, vocabulary, input_format, options, graph,
                     on_rejection=report_rejection, progress=advance,
-                    with_vocabulary=with_vocabulary,
+                    with_vocabulary=with_vocabulary, range_bytes=range_bytes,
                 )
         except ClusterError as error:
             raise fail(str(error), "e.g. --dask local:2, or the address `dask scheduler` "
@@ -176,3 +185,16 @@ def _export_on_dask(
               "(derived figures included)", highlight=False)
     if export.rejections:
         raise typer.Exit(1)
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def parse_size(text: str) -> int:
+    """Bytes of a size such as ``64M``, ``512K``, ``1G`` or ``4096`` (binary units)."""
+    value = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = value[-1:] if value[-1:] in _UNITS else ""
+    number = int(value[: len(value) - len(unit)])
+    if number <= 0:
+        raise ValueError(text)
+    return number * _UNITS[unit]
