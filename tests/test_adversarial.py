@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 
 from kg.build import BuildResult, build, load_extractor
 from kg.cli.cmd_app import app_main
+from kg.extract import Extractor
 from kg.ingest import iter_records
 from kg.model import Paper
 from kg.queries import run_named
@@ -42,7 +43,7 @@ from kg.stores import GraphStore, PaperGraph, RemoteAccessError, StoreError, ope
 from kg.stores.base import WriteStats
 from kg.stores.neo4j import remote_clause
 from kg.stores.oxigraph import MARKER, SCHEMA_VERSION, OxigraphStore
-from tests.conftest import EXAMPLES, ROOT, SEEDS
+from tests.conftest import EXAMPLES, ROOT, SEEDS, NewExtractor
 from tests.servers import BoltServer, ServerStartError
 
 KG = [sys.executable, "-c", "from kg.cli import main; main()"]
@@ -76,11 +77,6 @@ def papers(n: int, poison_at: int | None = None) -> list[dict]:
             "abstract": f"We fine-tune BERT and a Vision Transformer (ViT) on ImageNet, run {i}.",
         })  # fmt: skip
     return out
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return load_extractor()
 
 
 def titles(store: GraphStore) -> set[str]:
@@ -193,13 +189,14 @@ def _break_file_after_two(monkeypatch: pytest.MonkeyPatch, victim: Path) -> None
 @pytest.mark.parametrize("stage", ["read record", "read file", "extract", "extract --jobs 2",
                                    "write"])
 def test_a_failure_in_one_record_rejects_only_that_record(
-    stage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    stage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_extractor: NewExtractor
 ) -> None:
     """A fault injected into one record at each stage of a build: that record is rejected
     with its file and line, every other paper is written, nothing raises."""
     path = jsonl(tmp_path / "papers.jsonl", papers(6, poison_at=3))
     other = jsonl(tmp_path / "more.jsonl", [{"title": "Another file's paper", "abstract": "BERT."}])
-    extractor = load_extractor()
+    # a poisoned pipeline is this test's own; the other stages share the session's
+    extractor = load_extractor() if stage.startswith("extract") else new_extractor()
     store: GraphStore = (RefusingStore if stage == "write" else OxigraphStore).open("oxigraph:")
     expected_lost = {POISON}
     if stage == "read record":
@@ -251,7 +248,7 @@ def sorted_dump(store: GraphStore) -> list[str]:
     ("oxigraph", "examples+seeds"), ("bolt", "examples"), ("bolt", "examples+seeds")])
 def test_building_twice_changes_no_count_and_no_edge(
     backend: str, corpus: str, request: pytest.FixtureRequest, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, extractor: Extractor,
 ) -> None:
     """The examples (and the seed pages) built twice: every count and a sorted dump of every
     node and edge are the same. Over Bolt (ArcadeDB) a rebuild used to duplicate MENTIONS
@@ -259,7 +256,6 @@ def test_building_twice_changes_no_count_and_no_edge(
     if corpus.endswith("seeds") and not SEEDS:
         pytest.skip("../shared/seeds not present beside the checkout")
     inputs = [EXAMPLES, *SEEDS] if corpus.endswith("seeds") else [EXAMPLES]
-    extractor = load_extractor()
     if backend == "bolt":
         server: BoltServer = request.getfixturevalue("bolt")
         monkeypatch.setenv("NEO4J_USERNAME", server.user)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
@@ -38,7 +36,6 @@ from kg.cli.cmd_app import app_main, streamlit_command
 from kg.graph import add_edge, build_graph
 from kg.model import Author, ConceptLink, Mention, Paper
 from kg.queries import NAMED_QUERIES, run_named
-from tests.conftest import EXAMPLES, ROOT
 
 MAIN = str(app_main())  # the script `kg app` runs
 
@@ -347,22 +344,6 @@ def hand_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     return uri
 
 
-@pytest.fixture(scope="session")
-def example_store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The example corpus built with `kg build` into a fresh embedded store."""
-    path = tmp_path_factory.mktemp("app-store") / "kg"
-    uri = f"oxigraph:{path}"
-    kg = [sys.executable, "-c", "from kg.cli import main; main()"]
-    proc = subprocess.run(
-        [*kg, "build", str(EXAMPLES), "--store", uri],
-        capture_output=True, text=True, cwd=ROOT, timeout=900,
-    )  # fmt: skip
-    if proc.returncode != 0 and "No such command" in proc.stderr:
-        pytest.skip("`kg build` is not available yet")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return uri
-
-
 def app_test(uri: str, monkeypatch: pytest.MonkeyPatch, write: bool = False) -> AppTest:
     monkeypatch.setenv("PAPER_KG_STORE", uri)
     monkeypatch.setenv("PAPER_KG_ALLOW_WRITE", "1" if write else "0")
@@ -476,12 +457,12 @@ def counting_named(monkeypatch: pytest.MonkeyPatch, uri: str) -> list[tuple[str,
 
 
 def test_suggestions_on_the_example_corpus(
-    example_store: str, monkeypatch: pytest.MonkeyPatch
+    examples_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kg.app import data
 
-    monkeypatch.setenv("PAPER_KG_STORE", example_store)
-    calls = counting_named(monkeypatch, example_store)
+    monkeypatch.setenv("PAPER_KG_STORE", examples_store)
+    calls = counting_named(monkeypatch, examples_store)
     assert data.suggest("t") == data.suggest("   ") == []  # under 2 letters: no query
     assert not calls
     rows = data.suggest("transformer")
@@ -698,9 +679,9 @@ def test_bad_store_is_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_every_page_on_the_example_corpus(
-    example_store: str, monkeypatch: pytest.MonkeyPatch
+    examples_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = app_test(example_store, monkeypatch).run()
+    at = app_test(examples_store, monkeypatch).run()
     at.text_input(key="search:text").input("transformer").run()
     no_errors(at)
     assert "search:open:concept:transformer" in {b.key for b in at.button}
@@ -804,21 +785,6 @@ def test_store_without_papers_says_what_to_build(
     assert "holds no papers" in at.warning[0].value and "kg build" in at.warning[0].value
 
 
-@pytest.fixture(scope="session")
-def seed_store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The seed pages (219 papers) built with `kg build` into a fresh embedded store."""
-    from tests.conftest import SEEDS
-
-    if not SEEDS:
-        pytest.skip("../shared/seeds not present beside the checkout")
-    uri = f"oxigraph:{tmp_path_factory.mktemp('app-seeds') / 'kg'}"
-    kg = [sys.executable, "-c", "from kg.cli import main; main()"]
-    proc = subprocess.run([*kg, "build", *map(str, SEEDS), "--store", uri],
-                          capture_output=True, text=True, cwd=ROOT, timeout=900)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return uri
-
-
 def test_concept_page_lists_its_papers_with_evidence(
     hand_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -838,7 +804,7 @@ def test_concept_page_lists_its_papers_with_evidence(
 
 
 def test_concept_page_pages_every_paper_and_narrower_concept(
-    seed_store: str, monkeypatch: pytest.MonkeyPatch
+    seeds_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Transformer on the seed pages: every paper about it (the papers-by-concept rows)
     on pages of 20, every narrower concept, proposers never named by a question."""
@@ -846,11 +812,11 @@ def test_concept_page_pages_every_paper_and_narrower_concept(
     from kg.selection import concept_papers
     from kg.stores import open_store
 
-    with open_store(seed_store, "read") as store:
+    with open_store(seeds_store, "read") as store:
         rows = concept_papers(store, "concept:transformer")
     about = list(dict.fromkeys(r["paper"] for r in rows))
     undated = {r["paper"] for r in rows if r.get("year") is None}
-    at = open_view(seed_store, monkeypatch, "Concept", "concept:transformer")
+    at = open_view(seeds_store, monkeypatch, "Concept", "concept:transformer")
     assert f"**Papers about it ({len(about)})**" in [m.value for m in at.markdown]
     assert f"{len(about) - len(undated)} dated papers; {len(undated)} without a year" in " ".join(
         c.value for c in at.caption)
@@ -874,16 +840,16 @@ def test_concept_page_pages_every_paper_and_narrower_concept(
 
 
 def test_search_ranks_concepts_by_their_papers_and_pages(
-    seed_store: str, monkeypatch: pytest.MonkeyPatch
+    seeds_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """'trans' on the seed pages: concepts with the most papers first (counts shown, as
     node-papers counts them), every match reachable page by page."""
     from kg.app import data
 
-    at = app_test(seed_store, monkeypatch).run()
+    at = app_test(seeds_store, monkeypatch).run()
     at.text_input(key="search:text").input("trans").run()
     no_errors(at)
-    monkeypatch.setenv("PAPER_KG_STORE", seed_store)
+    monkeypatch.setenv("PAPER_KG_STORE", seeds_store)
     rows = [r for r in data.ranked(data.search("trans"), "trans") if r["kind"] == "concept"]
     counts = [r["papers"] for r in rows]
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from kg.app.graph_view import TYPE_COLORS
-from tests.conftest import EXAMPLES, ROOT, SEEDS
+from tests.conftest import ROOT
 from tests.servers import free_port
 from tests.test_app import PAPERS, write_hand_store
 
@@ -334,19 +334,10 @@ def test_store_without_papers_says_no_graph_here_and_stays_unchanged(
 
 
 @pytest.fixture(scope="module")
-def seed_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`kg app` on the seed pages built with `kg build` (219 papers, a hub: Transformer)."""
-    if not SEEDS:
-        pytest.skip("../shared/seeds not present beside the checkout")
-    workdir = tmp_path_factory.mktemp("app-seeds")
-    uri = f"oxigraph:{workdir / 'kg'}"
-    done = subprocess.run(
-        [sys.executable, "-c", "from kg.cli import main; main()", "build",
-         *map(str, SEEDS), "--store", uri],
-        cwd=ROOT, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-2000:]
-    with serve_app(uri, workdir) as url:
+def seed_app_url(seeds_store: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`kg app` (read-only, its default) on the seed pages built as `kg build` builds them
+    (219 papers, a hub: Transformer)."""
+    with serve_app(seeds_store, tmp_path_factory.mktemp("app-seeds")) as url:
         yield url
 
 
@@ -508,19 +499,14 @@ def test_console_cross_join_stops_at_the_timeout(
     assert "Traceback" not in log, log[-2000:]
 
 
-def test_landing_page_counts_and_starting_points(tmp_path: Path, artefacts: Path) -> None:
+def test_landing_page_counts_and_starting_points(
+    examples_store: str, tmp_path: Path, artefacts: Path
+) -> None:
     """On the example store: counts, top concepts and newest papers, painted within 1.5 s
     once the server has served one page (the first visit also loads the browser's copy of
     the app's JavaScript; its time is printed)."""
-    uri = f"oxigraph:{tmp_path / 'kg'}"
-    done = subprocess.run(
-        [sys.executable, "-c", "from kg.cli import main; main()", "build", str(EXAMPLES),
-         "--store", uri],
-        cwd=ROOT, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-2000:]
     timings = []
-    with serve_app(uri, tmp_path) as url, browser_page() as page:
+    with serve_app(examples_store, tmp_path) as url, browser_page() as page:
         for _ in range(2):
             started = time.monotonic()
             page.goto(url, wait_until="commit")

@@ -13,7 +13,7 @@ from kg.ingest import ingest
 from kg.queries import run_named
 from kg.stores import PaperGraph, WriteStats, open_store
 from kg.stores.oxigraph import OxigraphStore
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, NewExtractor
 
 pytest.importorskip("kg.extract.pipeline", reason="the extractor is not available")
 
@@ -30,7 +30,8 @@ def counts(uri: str) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, int], set[tuple]]:
-    """examples/ built once into a fresh store: (uri, counts, triples)."""
+    """examples/ built once into a fresh store: (uri, counts, triples). The one build here
+    that loads its own extractor (the others share the session's pipeline)."""
     uri = f"oxigraph:{tmp_path_factory.mktemp('clean') / 'kg'}"
     result = build([EXAMPLES], uri)
     assert result.before == dict.fromkeys(result.before, 0)
@@ -48,11 +49,11 @@ def test_build_writes_every_ingested_paper(clean) -> None:
     assert ids == {p.id for p in papers}
 
 
-def test_building_again_changes_nothing(clean, tmp_path: Path) -> None:
+def test_building_again_changes_nothing(clean, tmp_path: Path, new_extractor: NewExtractor) -> None:
     uri, after, triples = clean
     copy = tmp_path / "kg"
     shutil.copytree(uri.removeprefix("oxigraph:"), copy)
-    result = build([EXAMPLES], f"oxigraph:{copy}")
+    result = build([EXAMPLES], f"oxigraph:{copy}", extractor=new_extractor())
     assert result.before == after
     assert result.after == after
     assert result.new_papers == 0
@@ -60,17 +61,20 @@ def test_building_again_changes_nothing(clean, tmp_path: Path) -> None:
     assert dump(f"oxigraph:{copy}") == triples
 
 
-def test_adding_files_adds_only_whats_new(clean, tmp_path: Path) -> None:
+def test_adding_files_adds_only_whats_new(
+    clean, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
     uri = f"oxigraph:{tmp_path / 'kg'}"
-    first = build([EXAMPLES / "papers.jsonl"], uri)
+    first = build([EXAMPLES / "papers.jsonl"], uri, extractor=new_extractor())
     assert 0 < first.after["papers"] < clean[1]["papers"]
-    second = build([EXAMPLES / "papers.jsonl", EXAMPLES / "arxiv.xml"], uri)
+    second = build([EXAMPLES / "papers.jsonl", EXAMPLES / "arxiv.xml"], uri,
+                   extractor=new_extractor())
     assert second.before == first.after
     assert second.new_papers == second.after["papers"] - first.after["papers"]
     assert second.new_papers < second.papers  # the JSONL papers were already present
 
 
-def test_interrupted_build_converges(clean, tmp_path: Path) -> None:
+def test_interrupted_build_converges(clean, tmp_path: Path, new_extractor: NewExtractor) -> None:
     uri = f"oxigraph:{tmp_path / 'kg'}"
 
     class Crash(BaseException):  # not an Exception: a refused write would be retried
@@ -89,25 +93,25 @@ def test_interrupted_build_converges(clean, tmp_path: Path) -> None:
 
     store = Flaky.open(uri)
     with pytest.raises(Crash):
-        build([EXAMPLES], store, batch_size=4)
+        build([EXAMPLES], store, batch_size=4, extractor=new_extractor())
     partial = store.counts()
     store.close()
     assert 0 < partial["papers"] < clean[1]["papers"]
-    result = build([EXAMPLES], uri, batch_size=4)
+    result = build([EXAMPLES], uri, batch_size=4, extractor=new_extractor())
     assert result.after == clean[1]
     assert dump(uri) == clean[2]
 
 
-def test_rdflib_store_builds_the_same_graph(tmp_path: Path) -> None:
+def test_rdflib_store_builds_the_same_graph(tmp_path: Path, new_extractor: NewExtractor) -> None:
     source = [EXAMPLES / "papers.jsonl"]  # rdflib is for small graphs: keep it quick
-    reference = build(source, "oxigraph:" + str(tmp_path / "ox"))
+    reference = build(source, "oxigraph:" + str(tmp_path / "ox"), extractor=new_extractor())
     path = tmp_path / "kg.ttl"
-    result = build(source, f"rdflib:{path}", batch_size=7)
+    result = build(source, f"rdflib:{path}", batch_size=7, extractor=new_extractor())
     assert result.after == reference.after
     assert dump(f"rdflib:{path}") == dump("oxigraph:" + str(tmp_path / "ox"))
 
 
-def test_progress_and_rejections(tmp_path: Path) -> None:
+def test_progress_and_rejections(tmp_path: Path, new_extractor: NewExtractor) -> None:
     bad = tmp_path / "in"
     bad.mkdir()
     shutil.copy(EXAMPLES / "papers.jsonl", bad / "papers.jsonl")
@@ -116,7 +120,7 @@ def test_progress_and_rejections(tmp_path: Path) -> None:
     read: list[int] = []
     rejected = []
     result = build([bad], "oxigraph:", batch_size=2, progress=lambda d, t: seen.append((d, t)),
-                   on_rejection=rejected.append, reading=read.append)
+                   on_rejection=rejected.append, reading=read.append, extractor=new_extractor())
     assert result.rejections and rejected == result.rejections
     assert read and read[-1] == result.records and read == sorted(read)
     total = result.papers
@@ -125,7 +129,9 @@ def test_progress_and_rejections(tmp_path: Path) -> None:
     assert result.after["papers"] == total
 
 
-def test_a_paper_coming_back_with_a_stronger_id_keeps_its_node(tmp_path: Path) -> None:
+def test_a_paper_coming_back_with_a_stronger_id_keeps_its_node(
+    tmp_path: Path, new_extractor: NewExtractor
+) -> None:
     """First seen by title only (a Daily Papers page), later with its arXiv id and DOI:
     still one paper, under its first id, now carrying the ids."""
     title = "Gated Widget Networks for Sparse Retrieval"
@@ -137,8 +143,8 @@ def test_a_paper_coming_back_with_a_stronger_id_keeps_its_node(tmp_path: Path) -
         '"arxiv_id": "2401.99999", "doi": "10.9999/gwn.1", "year": 2024}\n'
     )
     uri = f"oxigraph:{tmp_path / 'kg'}"
-    first = build([page], uri)
-    second = build([later], uri)
+    first = build([page], uri, extractor=new_extractor())
+    second = build([later], uri, extractor=new_extractor())
     assert second.after["papers"] == first.after["papers"] == 1
     assert second.new_papers == 0
     with open_store(uri) as store:
@@ -188,13 +194,15 @@ def test_a_build_writes_the_mentioned_vocabulary_and_its_broader_chain(clean) ->
     assert 0 < after["unmentioned_concepts"] == len(above - mentioned) < 100
 
 
-def test_the_whole_vocabulary_on_request_gives_the_same_answers(clean, tmp_path: Path) -> None:
+def test_the_whole_vocabulary_on_request_gives_the_same_answers(
+    clean, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
     """--with-vocabulary (or a store built before, holding all of it) writes every
     vocabulary concept; counts of mentioned concepts and every query's rows stay the same,
     and a later build deletes none of them."""
     uri, after, _ = clean
     full = f"oxigraph:{tmp_path / 'full'}"
-    result = build([EXAMPLES], full, with_vocabulary=True)
+    result = build([EXAMPLES], full, with_vocabulary=True, extractor=new_extractor())
     assert result.after["unmentioned_concepts"] > 2000
     assert {k: v for k, v in result.after.items() if k != "unmentioned_concepts"} == {
         k: v for k, v in after.items() if k != "unmentioned_concepts"
@@ -202,5 +210,6 @@ def test_the_whole_vocabulary_on_request_gives_the_same_answers(clean, tmp_path:
     with open_store(uri) as lean, open_store(full) as whole:
         for name, params in _SAME_ROWS:
             assert run_named(lean, name, params).rows == run_named(whole, name, params).rows, name
-    again = build([EXAMPLES], full)  # a default build over it: nothing is taken away
+    # a default build over it: nothing is taken away
+    again = build([EXAMPLES], full, extractor=new_extractor())
     assert again.after == result.after

@@ -21,13 +21,12 @@ pyoxigraph = pytest.importorskip("pyoxigraph")
 
 from kg.build import build, refresh  # noqa: E402
 from kg.bulk import export_bulk  # noqa: E402
-from kg.extract import Extractor  # noqa: E402
 from kg.ingest import ingest  # noqa: E402
 from kg.mapping.neo4j import ARRAY_DELIMITER, NODE_FILES, RELATIONSHIP_FILES  # noqa: E402
 from kg.model import Paper  # noqa: E402
 from kg.shard import ShardError, in_shard, parse_shard, shard_of  # noqa: E402
 from kg.stores import GraphStore, PaperGraph, open_store  # noqa: E402
-from tests.conftest import EXAMPLES, ROOT, synthetic_module  # noqa: E402
+from tests.conftest import EXAMPLES, ROOT, NewExtractor, synthetic_module  # noqa: E402
 
 SHARDS = [(1, 3), (2, 3), (3, 3)]
 
@@ -55,21 +54,21 @@ def papers(inputs: list[Path]) -> list[Paper]:
 
 
 @pytest.fixture(scope="module")
-def built(inputs: list[Path]) -> Iterator[GraphStore]:
+def built(inputs: list[Path], new_extractor: NewExtractor) -> Iterator[GraphStore]:
     """The reference: `kg build` of the same input into an in-memory Oxigraph store (the
     mentioned vocabulary and its broader chain, as `kg export-bulk` writes it)."""
     store = open_store("oxigraph:")
-    build(inputs, store)
+    build(inputs, store, extractor=new_extractor())
     yield store
     store.close()
 
 
 @pytest.fixture(scope="module")
-def built_full(inputs: list[Path]) -> Iterator[GraphStore]:
+def built_full(inputs: list[Path], new_extractor: NewExtractor) -> Iterator[GraphStore]:
     """The reference of sharded outputs and --with-vocabulary: the whole vocabulary (a slice
     cannot know what the others mention)."""
     store = open_store("oxigraph:")
-    build(inputs, store, with_vocabulary=True)
+    build(inputs, store, with_vocabulary=True, extractor=new_extractor())
     yield store
     store.close()
 
@@ -123,11 +122,12 @@ def test_shard_is_stable_across_processes(papers: list[Paper]) -> None:
 
 
 def test_shards_built_into_one_store_equal_the_whole(
+    new_extractor: NewExtractor,
     papers: list[Paper], built_full: GraphStore
 ) -> None:
     """Writing each slice with the store API (as `kg build --shard` would) into one store."""
     store = open_store("oxigraph:")
-    extractor = Extractor()
+    extractor = new_extractor()
     store.write_concepts(i for i in extractor.concepts() if i.source != "coined")
     for index, count in SHARDS:
         selected = [p for p in papers if in_shard(p.id, index, count)]
@@ -142,9 +142,10 @@ def test_shards_built_into_one_store_equal_the_whole(
 
 
 def test_ntriples_load_to_the_built_graph(
+    new_extractor: NewExtractor,
     papers: list[Paper], built: GraphStore, tmp_path: Path
 ) -> None:
-    result = export_bulk(papers, tmp_path, "ntriples", Extractor())
+    result = export_bulk(papers, tmp_path, "ntriples", new_extractor())
     loaded = _load([tmp_path / "graph.nt"], pyoxigraph.RdfFormat.N_TRIPLES)
     counts = built.counts()
     assert counts["papers"] == len(papers) and counts["co_occurs"] > 0
@@ -154,10 +155,11 @@ def test_ntriples_load_to_the_built_graph(
 
 
 def test_nquads_put_the_same_triples_in_one_graph(
+    new_extractor: NewExtractor,
     papers: list[Paper], built: GraphStore, tmp_path: Path
 ) -> None:
     graph = "https://example.org/g/papers"
-    export_bulk(papers, tmp_path, "nquads", Extractor(), graph=graph)
+    export_bulk(papers, tmp_path, "nquads", new_extractor(), graph=graph)
     store = pyoxigraph.Store()
     store.bulk_load(path=str(tmp_path / "graph.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
     quads = list(store.quads_for_pattern(None, None, None, None))
@@ -167,19 +169,22 @@ def test_nquads_put_the_same_triples_in_one_graph(
 
 
 def test_ntriples_with_the_whole_vocabulary_on_request(
+    new_extractor: NewExtractor,
     papers: list[Paper], built: GraphStore, built_full: GraphStore, tmp_path: Path
 ) -> None:
-    result = export_bulk(papers, tmp_path, "ntriples", Extractor(), with_vocabulary=True)
+    result = export_bulk(papers, tmp_path, "ntriples", new_extractor(), with_vocabulary=True)
     loaded = _load([tmp_path / "graph.nt"], pyoxigraph.RdfFormat.N_TRIPLES)
     assert result.counts == loaded.counts() == built_full.counts()
     assert result.counts["unmentioned_concepts"] > built.counts()["unmentioned_concepts"]
     assert _quads(loaded) == _quads(built_full)
 
 
-def test_ntriples_write_each_triple_once(papers: list[Paper], tmp_path: Path) -> None:
+def test_ntriples_write_each_triple_once(
+    papers: list[Paper], tmp_path: Path, new_extractor: NewExtractor
+) -> None:
     """Concept nodes are written after the papers that mention them: their type triples
     are not repeated."""
-    result = export_bulk(papers, tmp_path, "ntriples", Extractor())
+    result = export_bulk(papers, tmp_path, "ntriples", new_extractor())
     lines = (tmp_path / "graph.nt").read_text("utf-8").splitlines()
     concept_lines = [line for line in lines if line.startswith("<https://paper-kg.org/id/concept/")]
     assert len(concept_lines) == len(set(concept_lines))
@@ -187,10 +192,11 @@ def test_ntriples_write_each_triple_once(papers: list[Paper], tmp_path: Path) ->
 
 
 def test_ntriples_shards_load_to_the_whole(
+    new_extractor: NewExtractor,
     papers: list[Paper], built_full: GraphStore, tmp_path: Path
 ) -> None:
     for shard in SHARDS:  # three "machines", one shared output directory
-        result = export_bulk(papers, tmp_path, "ntriples", Extractor(), shard=shard)
+        result = export_bulk(papers, tmp_path, "ntriples", new_extractor(), shard=shard)
         assert result.cooccurrence_deferred and result.counts["co_occurs"] == 0
     parts = sorted(tmp_path.glob("graph.part-*-of-3.nt"))
     assert len(parts) == 3
@@ -276,9 +282,10 @@ def _neo4j_counts(nodes: dict, rels: dict) -> dict[str, int]:
 
 
 def test_neo4j_csv_headers_integrity_and_counts(
+    new_extractor: NewExtractor,
     papers: list[Paper], built: GraphStore, tmp_path: Path
 ) -> None:
-    result = export_bulk(papers, tmp_path, "neo4j-csv", Extractor())
+    result = export_bulk(papers, tmp_path, "neo4j-csv", new_extractor())
     nodes, rels = _read_neo4j_csv(tmp_path)
     _check_integrity(nodes, rels)
     for name in NODE_FILES:  # unsharded: no id twice, so no --skip-duplicate-nodes needed
@@ -296,10 +303,11 @@ def test_neo4j_csv_headers_integrity_and_counts(
 
 
 def test_neo4j_csv_shards_merge_to_the_whole(
+    new_extractor: NewExtractor,
     papers: list[Paper], built_full: GraphStore, tmp_path: Path
 ) -> None:
     for shard in SHARDS:
-        export_bulk(papers, tmp_path, "neo4j-csv", Extractor(), shard=shard)
+        export_bulk(papers, tmp_path, "neo4j-csv", new_extractor(), shard=shard)
     nodes, rels = _read_neo4j_csv(tmp_path)
     _check_integrity(nodes, rels)
     expected = {**built_full.counts(), "co_occurs": 0}  # left to post-load.cypher
@@ -311,9 +319,11 @@ def test_neo4j_csv_shards_merge_to_the_whole(
     assert papers_rows == len(papers)  # each paper in exactly one part
 
 
-def test_unknown_format_is_refused(papers: list[Paper], tmp_path: Path) -> None:
+def test_unknown_format_is_refused(
+    papers: list[Paper], tmp_path: Path, new_extractor: NewExtractor
+) -> None:
     with pytest.raises(ValueError, match="neo4j-csv"):
-        export_bulk(papers[:1], tmp_path, "turtle", Extractor())
+        export_bulk(papers[:1], tmp_path, "turtle", new_extractor())
 
 
 def test_cli_export_bulk(inputs: list[Path], built: GraphStore, tmp_path: Path) -> None:

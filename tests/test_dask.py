@@ -37,11 +37,10 @@ from kg.build import build  # noqa: E402
 from kg.bulk import NODE_FILES, RELATIONSHIP_FILES, export_bulk  # noqa: E402
 from kg.distributed.cluster import connect  # noqa: E402
 from kg.distributed.job import DaskExport, export_bulk_dask  # noqa: E402
-from kg.extract import Extractor  # noqa: E402
 from kg.ingest import stream_papers  # noqa: E402
 from kg.mapping.terms import paper_iri  # noqa: E402
 from kg.stores import GraphStore, open_store  # noqa: E402
-from tests.conftest import EXAMPLES, synthetic_module  # noqa: E402
+from tests.conftest import EXAMPLES, NewExtractor, synthetic_module  # noqa: E402
 
 BAD_LINE = "{not json"
 ORCID_A, ORCID_B, ORCID_C = "0000-0002-1825-0097", "0000-0001-5109-3700", "0000-0002-9079-593X"
@@ -112,11 +111,11 @@ def _compress(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(inputs: list[Path]) -> Iterator[GraphStore]:
+def built(inputs: list[Path], new_extractor: NewExtractor) -> Iterator[GraphStore]:
     """The reference: `kg build` of the (plain) inputs into an in-memory Oxigraph store
     (the mentioned vocabulary and its broader chain, as every bulk output holds it)."""
     store = open_store("oxigraph:")
-    build(inputs, store)
+    build(inputs, store, extractor=new_extractor())
     _compress(_gzipped(inputs))
     yield store
     store.close()
@@ -260,10 +259,11 @@ def _plain(inputs: list[Path]) -> Iterator[None]:
 
 
 def test_neo4j_csv_rows_equal_the_single_machine_export(
+    new_extractor: NewExtractor,
     neo4j_csv: Path, inputs: list[Path], tmp_path: Path
 ) -> None:
     with _plain(inputs):
-        export_bulk(stream_papers(inputs), tmp_path, "neo4j-csv", Extractor())
+        export_bulk(stream_papers(inputs), tmp_path, "neo4j-csv", new_extractor())
     dask_rows, single_rows = _csv_rows(neo4j_csv), _csv_rows(tmp_path)
     assert sum(dask_rows["papers"].values()) > 150
     for name in single_rows:
@@ -272,12 +272,14 @@ def test_neo4j_csv_rows_equal_the_single_machine_export(
     assert "CO_OCCURS" not in (neo4j_csv / "post-load.cypher").read_text("utf-8")
 
 
-def test_two_papers_with_one_id_as_on_one_machine(client: Client, tmp_path: Path) -> None:
+def test_two_papers_with_one_id_as_on_one_machine(
+    client: Client, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
     """One DOI, two arXiv ids: two papers with one id; the first is written, as the
     single-machine export does (`kg build` would keep the last), and both are extracted."""
     twins = _jsonl(tmp_path / "twins.jsonl", TWINS)
     export = export_bulk_dask(client, [twins], tmp_path / "dask", "neo4j-csv")
-    export_bulk(stream_papers([twins]), tmp_path / "single", "neo4j-csv", Extractor())
+    export_bulk(stream_papers([twins]), tmp_path / "single", "neo4j-csv", new_extractor())
     assert export.result.skipped_duplicates == 1 and export.result.counts["papers"] == 1
     assert _csv_rows(tmp_path / "dask") == _csv_rows(tmp_path / "single")
     assert "concept:twinnet" in "".join(_csv_rows(tmp_path / "dask")["concepts"])
@@ -294,6 +296,7 @@ def bolt(request: pytest.FixtureRequest):  # -> BoltServer
 
 
 def test_neo4j_csv_imported_over_bolt_equals_the_build(
+    new_extractor: NewExtractor,
     neo4j_csv: Path, inputs: list[Path], bolt, bolt_driver, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The Dask files, imported as neo4j-admin would (tests/neo4j_import.py), give the
@@ -307,7 +310,7 @@ def test_neo4j_csv_imported_over_bolt_equals_the_build(
     try:
         store.clear()
         with _plain(inputs):
-            build(inputs, store)
+            build(inputs, store, extractor=new_extractor())
         expected_counts = store.counts()
         cases = [(name, params) for name, sets in _param_sets(store).items() for params in sets]
         expected = [_rows(store, name, params) for name, params in cases]

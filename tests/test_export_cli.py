@@ -17,7 +17,7 @@ import pytest
 
 from kg.selection import Selection, select
 from kg.stores import open_store
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import ROOT
 
 KG = [sys.executable, "-c", "from kg.cli import main; main()"]
 ENV = {**os.environ, "COLUMNS": "1000", "NO_COLOR": "1"}
@@ -30,11 +30,9 @@ def kg(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def store_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
-    uri = f"oxigraph:{tmp_path_factory.mktemp('kg') / 'data'}"
-    done = kg("build", EXAMPLES, "--store", uri)
-    assert done.returncode == 0, done.stderr
-    return uri
+def store_uri(examples_store: str) -> str:
+    """examples/ as `kg build` builds them (shared by the session: the exports only read)."""
+    return examples_store
 
 
 def summary(stderr: str) -> dict[str, int]:

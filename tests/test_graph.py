@@ -19,7 +19,7 @@ from kg.queries import run_named
 from kg.seeds import SelectionError
 from kg.selection import Selection, ego_graph, select
 from kg.stores import GraphStore, PaperGraph, QueryResult, open_store
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, NewExtractor
 from tests.test_export import make_records
 
 
@@ -369,11 +369,12 @@ _RELS = {
 
 
 @pytest.fixture(scope="module")
-def example_store() -> Iterator[GraphStore]:
+def example_store(new_extractor: NewExtractor) -> Iterator[GraphStore]:
     from kg.build import build
 
     store = open_store("oxigraph:")
-    build([EXAMPLES], store, with_vocabulary=True)  # vocabulary concepts must stay out
+    # vocabulary concepts must stay out
+    build([EXAMPLES], store, with_vocabulary=True, extractor=new_extractor())
     yield store
     store.close()
 

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from kg.queries import run_named
 from kg.stores import GraphStore, open_store
-from tests.conftest import EXAMPLES, ROOT, SEEDS
+from tests.conftest import EXAMPLES, ROOT, NewExtractor
 from tests.servers import BoltServer
 from tests.test_selection import ABOUT_HUB, HUB, write_hub
 
@@ -58,31 +58,12 @@ def queried_ids(store: str, concept: str, *extra: str,
     return {line.split(",", 1)[0] for line in done.stdout.splitlines()[1:]}
 
 
-def built(tmp_path_factory: pytest.TempPathFactory, name: str, inputs: list[Path]) -> str:
-    uri = f"oxigraph:{tmp_path_factory.mktemp(name) / 'kg'}"
-    done = kg("build", *inputs, "--store", uri)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return uri
-
-
 @pytest.fixture(scope="module")
 def hub_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     uri = f"oxigraph:{tmp_path_factory.mktemp('hub') / 'kg'}"
     with open_store(uri) as store:
         write_hub(store)
     return uri
-
-
-@pytest.fixture(scope="module")
-def examples_store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return built(tmp_path_factory, "examples", [EXAMPLES])
-
-
-@pytest.fixture(scope="module")
-def seeds_store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if not SEEDS:
-        pytest.skip("../shared/seeds not present beside the checkout")
-    return built(tmp_path_factory, "seeds", SEEDS)
 
 
 # --------------------------------------------------------------------------- export = query
@@ -165,7 +146,7 @@ def test_app_graph_of_transformer_on_the_seed_pages(
 
 
 @pytest.fixture(scope="module")
-def bolt_examples(bolt_server: BoltServer) -> Iterator[str]:
+def bolt_examples(bolt_server: BoltServer, new_extractor: NewExtractor) -> Iterator[str]:
     from kg.build import build
 
     monkeypatch = pytest.MonkeyPatch()
@@ -175,7 +156,7 @@ def bolt_examples(bolt_server: BoltServer) -> Iterator[str]:
     inputs = sorted(p for p in EXAMPLES.iterdir() if p.is_file() and p.name != "README.md")
     with open_store(uri) as store:
         store.clear()
-        build(inputs, store)
+        build(inputs, store, extractor=new_extractor())
     try:
         yield uri
     finally:

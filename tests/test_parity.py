@@ -14,7 +14,7 @@ pytest.importorskip("pyoxigraph")
 
 from kg.queries import NAMED_QUERIES, run_named
 from kg.stores import GraphStore, open_store
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, NewExtractor
 from tests.servers import BoltServer, ServerStartError
 
 
@@ -31,7 +31,7 @@ def bolt(request: pytest.FixtureRequest) -> BoltServer:
 
 @pytest.fixture(scope="module")
 def stores(
-    bolt: BoltServer, tmp_path_factory: pytest.TempPathFactory
+    bolt: BoltServer, tmp_path_factory: pytest.TempPathFactory, new_extractor: NewExtractor
 ) -> Iterator[tuple[GraphStore, GraphStore]]:
     """Both backends built from examples/ by the real build (one extractor each), with the
     whole vocabulary (as stores built before mentioned-only vocabulary hold it)."""
@@ -47,8 +47,8 @@ def stores(
     try:
         graph.clear()
         # the whole vocabulary, so that every query must leave out unmentioned concepts itself
-        build(inputs, rdf, with_vocabulary=True)
-        build(inputs, graph, with_vocabulary=True)
+        build(inputs, rdf, with_vocabulary=True, extractor=new_extractor())
+        build(inputs, graph, with_vocabulary=True, extractor=new_extractor())
         yield rdf, graph
     finally:
         graph.clear()

@@ -10,7 +10,7 @@ from pyshacl import validate
 from kg.mapping.terms import PKG
 from kg.resources import shipped
 from kg.stores import open_store
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, NewExtractor
 from tests.test_store_rdf import fill
 
 ONTOLOGY = shipped("kg.schema", "paper-kg.ttl")
@@ -23,13 +23,13 @@ def graph_of(store) -> rdflib.Graph:
 
 
 @pytest.fixture(scope="module")
-def built() -> rdflib.Graph:
+def built(new_extractor: NewExtractor) -> rdflib.Graph:
     """examples/ built with the real extractor, plus the hand-made sample papers."""
     pytest.importorskip("kg.extract.pipeline")
     from kg.build import build
 
     with open_store("oxigraph:") as store:
-        build([EXAMPLES], store)
+        build([EXAMPLES], store, extractor=new_extractor())
         fill(store)
         return graph_of(store)
 

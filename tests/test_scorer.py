@@ -87,11 +87,11 @@ def test_update_teaches_the_scorer_a_proposal() -> None:
     assert "spoon folding" in after and "drawer sampling" not in after
 
 
-def test_shipped_scorer_is_used_and_packaged() -> None:
+def test_shipped_scorer_is_used_and_packaged(extractor: Extractor) -> None:
     assert (TRAINED / "model").stat().st_size < 5_000_000
     cfg = json.loads((TRAINED / "cfg").read_text(encoding="utf-8"))
     assert 0 < cfg["threshold"] < 1 and cfg["calibration"]["values"]
-    component = Extractor().nlp.get_pipe("paper_kg_concepts")
+    component = extractor.nlp.get_pipe("paper_kg_concepts")
     assert component.use_model and component.calibration.values
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = data["tool"]["setuptools"]["package-data"]["kg.extract"]
@@ -99,13 +99,13 @@ def test_shipped_scorer_is_used_and_packaged() -> None:
         assert any(fnmatch(f"data/scorer/{name}", p) for p in patterns)
 
 
-def test_confidence_varies_and_min_confidence_filters() -> None:
+def test_confidence_varies_and_min_confidence_filters(extractor: Extractor) -> None:
     paper = Paper(
         title="SpoonFormer: sorting cutlery",
         abstract="We introduce SpoonFormer, a Transformer for cutlery. It is pre-trained on "
         "ImageNet and compared with ResNet-50 using a spoon folding trick.",
     )
-    found = Extractor().extract_one(paper).concepts
+    found = extractor.extract_one(paper).concepts
     confidences = {c.name: c.confidence for c in found}
     assert len(set(confidences.values())) > 1, confidences
     cut = sorted(confidences.values())[len(confidences) // 2]

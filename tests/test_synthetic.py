@@ -32,11 +32,6 @@ def _profile(extractor: Extractor, papers: list[Paper]) -> dict[str, float]:
     }
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
 def test_same_seed_same_corpus_other_seed_other_corpus() -> None:
     synthetic = synthetic_module()
     assert list(synthetic.papers(30, seed=3)) == list(synthetic.papers(30, seed=3))
