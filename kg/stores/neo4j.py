@@ -254,9 +254,13 @@ class Neo4jStore(GraphStore):
     def _read(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
         import neo4j
 
+        return self._run(text, params, neo4j.READ_ACCESS)
+
+    def _run(self, text: str, params: dict[str, Any] | None, access_mode: str) -> QueryResult:
+        """One statement in its own session: READ_ACCESS refuses writes server-side."""
         try:
             with self._driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS
+                database=self.database, default_access_mode=access_mode
             ) as session:
                 result = session.run(text, params or {})
                 columns = list(result.keys())
@@ -402,14 +406,9 @@ class Neo4jStore(GraphStore):
             )
         if not write:
             return self._read(text, params)
-        try:
-            with self._driver.session(database=self.database) as session:
-                result = session.run(text, params or {})
-                columns = list(result.keys())
-                rows = [[_plain(value) for value in record.values()] for record in result]
-        except Exception as exc:
-            raise self._error(exc) from None
-        return QueryResult(columns, rows)
+        import neo4j
+
+        return self._run(text, params, neo4j.WRITE_ACCESS)
 
     def clear(self) -> None:
         """Delete every node and edge; batched to bound memory."""
