@@ -33,8 +33,6 @@ from kg.stores.base import (
     GraphStore,
     OpenMode,
     QueryResult,
-    ReadOnlyError,
-    RemoteAccessError,
     StoreError,
     WriteStats,
 )
@@ -385,25 +383,23 @@ class Neo4jStore(GraphStore):
     def counts(self) -> dict[str, int]:
         return {key: int(self._read(text).rows[0][0]) for key, text in _COUNT_QUERIES.items()}
 
-    def query(
-        self,
-        text: str,
-        params: dict[str, Any] | None = None,
-        write: bool = False,
-        allow_remote: bool = False,
+    def _query_shape(
+        self, text: str, params: dict[str, Any] | None, write: bool, allow_remote: bool
+    ) -> tuple[str | None, str | None]:
+        return (None if write else write_clause(text),
+                None if allow_remote else remote_clause(text))
+
+    def _read_only_message(self, writes: str) -> str:
+        return (f"the query contains {writes}, which changes the graph; pass --write "
+                "(write=True) if you mean it")
+
+    def _remote_message(self, remote: str) -> str:
+        return (f"the query uses {remote}, which reaches outside the database and is "
+                "refused: queries stay local")
+
+    def _execute(
+        self, text: str, params: dict[str, Any] | None, write: bool, writes: str | None
     ) -> QueryResult:
-        clause = None if write else write_clause(text)
-        if clause:
-            raise ReadOnlyError(
-                f"the query contains {clause}, which changes the graph; pass --write "
-                "(write=True) if you mean it"
-            )
-        remote = None if allow_remote else remote_clause(text)
-        if remote:
-            raise RemoteAccessError(
-                f"the query uses {remote}, which reaches outside the database and is "
-                "refused: queries stay local"
-            )
         if not write:
             return self._read(text, params)
         import neo4j
