@@ -9,7 +9,7 @@ all write what these return, so their graphs are the same triples.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from kg.derived import MentionStatistics
@@ -44,38 +44,39 @@ def _date_literal(date: str) -> str:
     return sparql_literal(date)
 
 
+def _int_literal(value: int) -> str:
+    return sparql_literal(int(value))
+
+
+def _uri_literal(url: str) -> str:
+    return sparql_literal(url, XSD + "anyURI")
+
+
+# Single-valued paper properties: (predicate, Paper attribute, literal maker), in output
+# order; an absent (None) or empty value writes nothing.
+_PAPER_PROPERTIES: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
+    ("dcterms:title", "title", sparql_literal),
+    ("dcterms:abstract", "abstract", sparql_literal),
+    ("pkg:year", "year", _int_literal),
+    ("dcterms:issued", "date", _date_literal),
+    ("dcterms:modified", "updated", _date_literal),
+    ("bibo:doi", "doi", sparql_literal),
+    ("pkg:arxivId", "arxiv_id", sparql_literal),
+    ("pkg:venue", "venue", sparql_literal),
+    ("pkg:entryType", "entry_type", sparql_literal),
+    ("schema:url", "url", _uri_literal),
+    ("pkg:upvotes", "upvotes", _int_literal),
+    ("pkg:nAuthors", "n_authors", _int_literal),
+)
+
+
 def paper_fields(paper: Paper) -> dict[str, list[str]]:
     """Single-valued paper properties present in this record -> object terms (overwrite)."""
-    fields: dict[str, list[str]] = {}
-
-    def put(prop: str, *objs: str) -> None:
-        fields[prop] = list(objs)
-
-    put("dcterms:identifier", sparql_literal(paper.id))
-    if paper.title:
-        put("dcterms:title", sparql_literal(paper.title))
-    if paper.abstract:
-        put("dcterms:abstract", sparql_literal(paper.abstract))
-    if paper.year is not None:
-        put("pkg:year", sparql_literal(int(paper.year)))
-    if paper.date:
-        put("dcterms:issued", _date_literal(paper.date))
-    if paper.updated:
-        put("dcterms:modified", _date_literal(paper.updated))
-    if paper.doi:
-        put("bibo:doi", sparql_literal(paper.doi))
-    if paper.arxiv_id:
-        put("pkg:arxivId", sparql_literal(paper.arxiv_id))
-    if paper.venue:
-        put("pkg:venue", sparql_literal(paper.venue))
-    if paper.entry_type:
-        put("pkg:entryType", sparql_literal(paper.entry_type))
-    if paper.url:
-        put("schema:url", sparql_literal(paper.url, XSD + "anyURI"))
-    if paper.upvotes is not None:
-        put("pkg:upvotes", sparql_literal(int(paper.upvotes)))
-    if paper.n_authors is not None:
-        put("pkg:nAuthors", sparql_literal(int(paper.n_authors)))
+    fields = {"dcterms:identifier": [sparql_literal(paper.id)]}
+    for prop, attribute, literal in _PAPER_PROPERTIES:
+        value = getattr(paper, attribute)
+        if value is not None and value != "":
+            fields[prop] = [literal(value)]
     return fields
 
 

@@ -125,7 +125,6 @@ class GraphStore(ABC):
     def counts(self) -> dict[str, int]:
         """Node and edge counts under COUNT_KEYS."""
 
-    @abstractmethod
     def query(
         self,
         text: str,
@@ -135,6 +134,33 @@ class GraphStore(ABC):
     ) -> QueryResult:
         """Run a query in the store's dialect; ReadOnlyError for writes unless ``write``,
         RemoteAccessError for federation or loading (SERVICE, LOAD) unless ``allow_remote``."""
+        writes, remote = self._query_shape(text, params, write, allow_remote)
+        if writes and not write:
+            raise ReadOnlyError(self._read_only_message(writes))
+        if remote and not allow_remote:
+            raise RemoteAccessError(self._remote_message(remote))
+        return self._execute(text, params, write, writes)
+
+    @abstractmethod
+    def _query_shape(
+        self, text: str, params: dict[str, Any] | None, write: bool, allow_remote: bool
+    ) -> tuple[str | None, str | None]:
+        """(what makes the text a write, what in it reaches outside the store), None for
+        none; a backend may skip a check the caller waived (``write``, ``allow_remote``)."""
+
+    @abstractmethod
+    def _read_only_message(self, writes: str) -> str:
+        """Why a write was refused, in the dialect's words."""
+
+    @abstractmethod
+    def _remote_message(self, remote: str) -> str:
+        """Why a query reaching outside the store was refused."""
+
+    @abstractmethod
+    def _execute(
+        self, text: str, params: dict[str, Any] | None, write: bool, writes: str | None
+    ) -> QueryResult:
+        """Run a query that passed the checks; ``writes`` as ``_query_shape`` found it."""
 
     @contextmanager
     def deferred_writes(self) -> Iterator[None]:

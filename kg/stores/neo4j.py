@@ -33,8 +33,6 @@ from kg.stores.base import (
     GraphStore,
     OpenMode,
     QueryResult,
-    ReadOnlyError,
-    RemoteAccessError,
     StoreError,
     WriteStats,
 )
@@ -254,9 +252,13 @@ class Neo4jStore(GraphStore):
     def _read(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
         import neo4j
 
+        return self._run(text, params, neo4j.READ_ACCESS)
+
+    def _run(self, text: str, params: dict[str, Any] | None, access_mode: str) -> QueryResult:
+        """One statement in its own session: READ_ACCESS refuses writes server-side."""
         try:
             with self._driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS
+                database=self.database, default_access_mode=access_mode
             ) as session:
                 result = session.run(text, params or {})
                 columns = list(result.keys())
@@ -381,35 +383,28 @@ class Neo4jStore(GraphStore):
     def counts(self) -> dict[str, int]:
         return {key: int(self._read(text).rows[0][0]) for key, text in _COUNT_QUERIES.items()}
 
-    def query(
-        self,
-        text: str,
-        params: dict[str, Any] | None = None,
-        write: bool = False,
-        allow_remote: bool = False,
+    def _query_shape(
+        self, text: str, params: dict[str, Any] | None, write: bool, allow_remote: bool
+    ) -> tuple[str | None, str | None]:
+        return (None if write else write_clause(text),
+                None if allow_remote else remote_clause(text))
+
+    def _read_only_message(self, writes: str) -> str:
+        return (f"the query contains {writes}, which changes the graph; pass --write "
+                "(write=True) if you mean it")
+
+    def _remote_message(self, remote: str) -> str:
+        return (f"the query uses {remote}, which reaches outside the database and is "
+                "refused: queries stay local")
+
+    def _execute(
+        self, text: str, params: dict[str, Any] | None, write: bool, writes: str | None
     ) -> QueryResult:
-        clause = None if write else write_clause(text)
-        if clause:
-            raise ReadOnlyError(
-                f"the query contains {clause}, which changes the graph; pass --write "
-                "(write=True) if you mean it"
-            )
-        remote = None if allow_remote else remote_clause(text)
-        if remote:
-            raise RemoteAccessError(
-                f"the query uses {remote}, which reaches outside the database and is "
-                "refused: queries stay local"
-            )
         if not write:
             return self._read(text, params)
-        try:
-            with self._driver.session(database=self.database) as session:
-                result = session.run(text, params or {})
-                columns = list(result.keys())
-                rows = [[_plain(value) for value in record.values()] for record in result]
-        except Exception as exc:
-            raise self._error(exc) from None
-        return QueryResult(columns, rows)
+        import neo4j
+
+        return self._run(text, params, neo4j.WRITE_ACCESS)
 
     def clear(self) -> None:
         """Delete every node and edge; batched to bound memory."""

@@ -58,8 +58,6 @@ from kg.stores.base import (
     COUNT_KEYS,
     GraphStore,
     QueryResult,
-    ReadOnlyError,
-    RemoteAccessError,
     WriteStats,
 )
 from kg.stores.sparql_text import bind_text, sparql_shape
@@ -365,28 +363,27 @@ class RdfStore(GraphStore):
         found = {str(row[0]): int(row[1]) for row in self._select(COUNTS_QUERY).rows}
         return {key: found.get(key, 0) for key in COUNT_KEYS}
 
-    def query(
-        self,
-        text: str,
-        params: dict[str, Any] | None = None,
-        write: bool = False,
-        allow_remote: bool = False,
-    ) -> QueryResult:
+    def _query_shape(
+        self, text: str, params: dict[str, Any] | None, write: bool, allow_remote: bool
+    ) -> tuple[str | None, str | None]:
         # classify the template with every parameter as the literal 1 (valid wherever a
         # bound value may stand, LIMIT included) so the parse is cached across values
         self._settle()
         kind, remote = sparql_shape(bind_text(text, dict.fromkeys(params or {}, 1)))
-        if kind == "update" and not write:
-            raise ReadOnlyError(
-                "this is a SPARQL Update and the store is opened read-only; "
-                "add --write to change the graph"
-            )
-        if remote and not allow_remote:
-            raise RemoteAccessError(
-                f"the query asks the store to reach outside it ({', '.join(remote)}), which "
-                "is refused: queries stay local"
-            )
-        if kind == "update":
+        return ("update" if kind == "update" else None, ", ".join(remote) or None)
+
+    def _read_only_message(self, writes: str) -> str:
+        return ("this is a SPARQL Update and the store is opened read-only; "
+                "add --write to change the graph")
+
+    def _remote_message(self, remote: str) -> str:
+        return (f"the query asks the store to reach outside it ({remote}), which "
+                "is refused: queries stay local")
+
+    def _execute(
+        self, text: str, params: dict[str, Any] | None, write: bool, writes: str | None
+    ) -> QueryResult:
+        if writes:
             self._update(bind_text(text, params or {}))
             self._written_concepts.clear()
             self._written_authors.clear()
