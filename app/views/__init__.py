@@ -126,3 +126,16 @@ def guard(render: Callable[[], None]) -> None:
         render()
     except Exception as error:
         st.error(data.friendly(error))
+
+
+def narrower_checkbox() -> bool:
+    """Whether a concept's papers include those of narrower concepts: one switch (URL/session
+    key ``narrower``) shared by the concept page and the graph page."""
+    st.session_state.setdefault("narrower", True)
+    return st.checkbox(
+        "Include the papers of narrower concepts",
+        key="narrower",
+        help="The papers about a concept are those that mention it or a concept below it "
+        "(skos:broader*), as in `kg export --concept` and the named query papers-by-concept; "
+        "untick for those that name it.",
+    )

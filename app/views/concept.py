@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kg.app import data
-from kg.app.views import current, item_button, paged, pick_item
+from kg.app.views import current, item_button, narrower_checkbox, paged, pick_item
 
 LINKS_PER_PAGE = 24
 PAPERS_PER_PAGE = 20
@@ -131,13 +131,7 @@ def render() -> None:
     narrower_ids = [u for u, _, r in g.in_edges(concept_id, data="rel") if r == "BROADER"]
     linked_concepts("Broader", broader, labels, "")
     linked_concepts("Narrower", narrower_ids, labels, "concept:narrower:page")
-    st.session_state.setdefault("narrower", True)
-    narrower = st.checkbox(
-        "Include the papers of narrower concepts",
-        key="narrower",
-        help="The papers about a concept are those that mention it or a concept below it "
-        "(skos:broader*), as in `kg export --concept`; untick for those that name it.",
-    )
+    narrower = narrower_checkbox()
     rows = data.concept_papers(concept_id, narrower=narrower)
     capped = len(rows) >= data.PAPERS_LIMIT
     papers = about_papers(rows, concept_id)

@@ -18,7 +18,7 @@ from kg.app.graph_view import (
     node_type,
     render_html,
 )
-from kg.app.views import open_item, pick_item
+from kg.app.views import narrower_checkbox, open_item, pick_item
 
 HEIGHT = 640
 
@@ -63,13 +63,7 @@ def render() -> None:
     store_types = None if set(types) == set(NODE_TYPES) else types
     narrower = True
     if center.startswith("concept:"):
-        st.session_state.setdefault("narrower", True)
-        narrower = st.checkbox(
-            "Include the papers of narrower concepts",
-            key="narrower",
-            help="The papers about a concept are those that mention it or a concept below it "
-            "(as in `kg export` and the named query papers-by-concept).",
-        )
+        narrower = narrower_checkbox()
     with st.spinner("Querying the store…"):
         full = data.ego(
             center, hops=hops, types=store_types, limit=max(budget, 300), narrower=narrower

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from kg.cli.options import KeepFormulas
 from kg.cli.output import err, fail, print_summary
 from kg.export import ExportError, budget_note, empty_reason, export, exporter, format_names
 from kg.graph import KINDS, RELS, graph_counts, kind_of
@@ -108,12 +109,7 @@ def export_command(
         help="Write the file even when it would hold no papers (bib, ris, matrix) or no "
         "edges (graph formats); otherwise that is an error (exit code 1).",
     ),
-    keep_formulas: bool = typer.Option(
-        False,
-        "--keep-formulas",
-        help="csv, matrix: write cells starting with = + - @ (tab, CR) as they are; by "
-        "default they get a leading ' so a spreadsheet shows them as text, not formulas.",
-    ),
+    keep_formulas: KeepFormulas = False,
 ) -> None:
     """Export a selection of the graph: the neighbourhood of seed concepts, authors, papers or a query's papers, filtered, in one of many formats.
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from kg.cli.options import KeepFormulas
 from kg.cli.output import OutputFormat, err, fail, open_output, print_rows
 from kg.queries import NAMED_QUERIES, QueryParamError, run_named
 from kg.stores import DEFAULT_STORE, ReadOnlyError, RemoteAccessError, StoreError, open_store
@@ -57,12 +58,7 @@ def query_command(
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write the result here instead of stdout."
     ),
-    keep_formulas: bool = typer.Option(
-        False,
-        "--keep-formulas",
-        help="CSV: leave cells starting with = + - @ as they are (written as text by default, "
-        "so that a spreadsheet does not run them).",
-    ),
+    keep_formulas: KeepFormulas = False,
     write: bool = typer.Option(
         False, "--write", help="Allow updates (SPARQL Update, Cypher CREATE/MERGE/DELETE/SET)."
     ),

@@ -17,6 +17,11 @@ from kg.ingest import InputChanged
 from kg.readers import UnknownFormat
 from kg.stores import DEFAULT_STORE, StoreError
 
+KeepFormulas = Annotated[bool, typer.Option(
+    "--keep-formulas",
+    help="CSV and matrix: leave cells starting with = + - @ as they are (written as text by "
+    "default, so that a spreadsheet does not run them).",
+)]
 Inputs = Annotated[
     list[Path], typer.Argument(help="Input files or directories (any format `kg ingest` reads).")
 ]
