@@ -182,3 +182,37 @@ def test_sniff_and_detection(tmp_path: Path) -> None:
 )
 def test_parse_date(text: str, year: int | None, expected: tuple | None) -> None:
     assert parse_date(text, year) == expected
+
+
+SHORT = "We test a small idea on two tasks. It works on both of them."  # two sentences
+
+
+def test_middle_dot_author_count_and_upvotes_on_their_own_line(tmp_path: Path) -> None:
+    text = HEADER + entry("Alpha", "· 12 authors\n42\n\n") + entry("Beta", "• 3 authors\n·\n7\n")
+    papers, rejections = read(page(tmp_path, text))
+    assert rejections == []
+    assert [(p.title, p.n_authors, p.upvotes) for p in papers] == [
+        ("Alpha", 12, 42),
+        ("Beta", 3, 7),
+    ]
+
+
+def test_page_text_after_a_paper_is_rejected_not_read_as_a_paper(tmp_path: Path) -> None:
+    text = HEADER + entry("Alpha") + "Submitted by\nsomeuser\n· 4 authors\n" + entry("Beta")
+    papers, rejections = read(page(tmp_path, text))
+    assert [p.title for p in papers] == ["Alpha", "Beta"]
+    assert len(rejections) == 1
+    assert "'Submitted by'" in rejections[0].message and "too short" in rejections[0].message
+
+
+def test_a_missing_abstract_does_not_shift_the_papers_after_it(tmp_path: Path) -> None:
+    """Short abstracts (under LONG_LINE) still tell titles from abstracts by their shape."""
+    text = f"First Title\n{SHORT}\nLost Its Abstract\nThird Title\n{SHORT}\nFourth Title\n{SHORT}\n"
+    papers, rejections = read(page(tmp_path, text))
+    assert [(p.title, p.abstract) for p in papers] == [
+        ("First Title", SHORT),
+        ("Third Title", SHORT),
+        ("Fourth Title", SHORT),
+    ]
+    assert [r.location for r in rejections] == ["line 3"]
+    assert "Lost Its Abstract" in rejections[0].message

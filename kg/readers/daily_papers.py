@@ -55,16 +55,22 @@ _HEADER = re.compile(
     r"|get\s+trending\s+papers\b.*"
     r"|by\s*\S.*\bcommunity)$"
 )
-_AUTHORS = re.compile(r"(?i)^•\s*(\d{1,6})\s+authors?$")
+# "• 11 authors"; some copies render the bullet as a middle dot ("· 11 authors")
+_AUTHORS = re.compile(r"(?i)^[•·∙]\s*(\d{1,6})\s+authors?$")
 _SEPARATOR = re.compile(r"^·$")
+_VOTES = re.compile(r"^\d{1,9}$")  # an upvote count on a line of its own
 _DATE = re.compile(
     rf"(?i)^(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?"
     rf"(?:\s+(?P<votes>\d{{1,9}}))?$"
 )
 # Something that tries to be a date line but is not one ('Oct 99, 2024', 'Jun 3 x').
 _DATE_ATTEMPT = re.compile(rf"(?i)^(?:{_MONTH})\.?\s+\d")
+# An abstract is prose: a line of one or two words without a full stop ("akhaliq", "42",
+# "Submitted by") is page text that followed a title-like line, not an abstract.
+_NOT_PROSE = re.compile(r"^\S+(?:\s+\S+)?$")
 # A line this long is prose, never a title (the longest title in our samples is ~160).
 LONG_LINE = 300
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 # Date attempts and metadata are short; a short non-date line is read as a title.
 SHORT_META = 40
 
@@ -85,8 +91,15 @@ class _Record:
 
 
 def _is_metadata(text: str) -> bool:
-    return bool(_AUTHORS.match(text) or _SEPARATOR.match(text) or _DATE.match(text)) or (
-        text.startswith("•")
+    return bool(
+        _AUTHORS.match(text) or _SEPARATOR.match(text) or _DATE.match(text) or _VOTES.match(text)
+    ) or text.startswith("•")
+
+
+def _is_prose(text: str) -> bool:
+    """Whether a line reads as an abstract, never as a title: very long, or two sentences."""
+    return len(text) > LONG_LINE or (
+        len(text) > SHORT_META and len(_SENTENCE_END.findall(text)) >= 2
     )
 
 
@@ -161,6 +174,12 @@ class _Parser:
         if not record.abstract:
             self.skipping = True
             yield self._reject(record.line, f"title {record.title!r} has no abstract line")
+        elif _NOT_PROSE.match(record.abstract) and not record.abstract.endswith("."):
+            yield self._reject(
+                record.line,
+                f"{record.title!r} is followed by {record.abstract!r}, too short for an "
+                "abstract: page text rather than a paper, not read",
+            )
         elif record.error:
             yield record.error
         else:
@@ -194,12 +213,12 @@ class _Parser:
         self.in_header = False
         if record is not None and not record.abstract:
             if (
-                len(text) <= LONG_LINE
+                not _is_prose(text)
                 and after is not None
-                and len(after) > LONG_LINE
+                and _is_prose(after)
                 and (not _is_metadata(after))
             ):
-                # This short line is the next title and the long one its abstract.
+                # This title-like line is the next title and the prose after it its abstract.
                 yield from self._finish()
                 self._start(number, text)
             else:
@@ -257,6 +276,9 @@ class _Parser:
             record.metadata.append("authors")
         elif _SEPARATOR.match(text):
             record.metadata.append("sep")
+        elif _VOTES.match(text) and record.upvotes is None:
+            record.upvotes = int(text)
+            record.metadata.append("votes")
         elif _DATE.match(text) and "date" not in record.metadata:
             parsed = parse_date(text, self.page_year)
             if parsed is None:
