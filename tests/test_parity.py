@@ -1,6 +1,7 @@
-"""Backend parity: the example corpus built into the embedded Oxigraph store and into a
-Bolt server (ArcadeDB, or the Neo4j of NEO4J_URI) gives the same counts and the same rows
-for every named query, with parameters picked from the data itself."""
+"""Backend parity: the example corpus built into the embedded Oxigraph store, into a Bolt
+server (ArcadeDB, or the Neo4j of NEO4J_URI) and into a SPARQL endpoint (oxigraph serve)
+gives the same counts, the same rows for every named query (parameters picked from the data
+itself) and the same answers to the app's own reads."""
 
 from __future__ import annotations
 
@@ -29,31 +30,49 @@ def bolt(request: pytest.FixtureRequest) -> BoltServer:
         )
 
 
-@pytest.fixture(scope="module")
-def stores(
-    bolt: BoltServer, tmp_path_factory: pytest.TempPathFactory, new_extractor: NewExtractor
-) -> Iterator[tuple[GraphStore, GraphStore]]:
-    """Both backends built from examples/ by the real build (one extractor each), with the
-    whole vocabulary (as stores built before mentioned-only vocabulary hold it)."""
+def _build(store: GraphStore, new_extractor: NewExtractor) -> GraphStore:
+    """``store`` emptied and built from examples/ by the real build (a fresh extractor), with
+    the whole vocabulary, so that every query must leave out unmentioned concepts itself."""
     build = pytest.importorskip("kg.build").build
-    if not any(EXAMPLES.glob("*")):
-        pytest.skip("examples/ is empty")
     inputs = sorted(p for p in EXAMPLES.iterdir() if p.is_file() and p.name != "README.md")
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("NEO4J_USERNAME", bolt.user)
-    monkeypatch.setenv("NEO4J_PASSWORD", bolt.password)
-    rdf = open_store(f"oxigraph:{tmp_path_factory.mktemp('parity') / 'kg'}")
-    graph = open_store(f"{bolt.uri}?database={bolt.database}")
+    if not inputs:
+        pytest.skip("examples/ is empty")
+    store.clear()
+    build(inputs, store, with_vocabulary=True, extractor=new_extractor())
+    return store
+
+
+@pytest.fixture(scope="module")
+def rdf(
+    tmp_path_factory: pytest.TempPathFactory, new_extractor: NewExtractor
+) -> Iterator[GraphStore]:
+    """The reference: the embedded Oxigraph store."""
+    store = open_store(f"oxigraph:{tmp_path_factory.mktemp('parity') / 'kg'}")
     try:
-        graph.clear()
-        # the whole vocabulary, so that every query must leave out unmentioned concepts itself
-        build(inputs, rdf, with_vocabulary=True, extractor=new_extractor())
-        build(inputs, graph, with_vocabulary=True, extractor=new_extractor())
-        yield rdf, graph
+        yield _build(store, new_extractor)
     finally:
-        graph.clear()
-        graph.close()
-        rdf.close()
+        store.close()
+
+
+@pytest.fixture(scope="module", params=["bolt", "sparql"])
+def stores(
+    request: pytest.FixtureRequest, rdf: GraphStore, new_extractor: NewExtractor
+) -> Iterator[tuple[GraphStore, GraphStore]]:
+    """(the reference, a server store built the same way): a Bolt server (ArcadeDB, or the
+    Neo4j of NEO4J_URI) and a SPARQL endpoint (oxigraph serve)."""
+    monkeypatch = pytest.MonkeyPatch()
+    if request.param == "bolt":
+        bolt = request.getfixturevalue("bolt")
+        monkeypatch.setenv("NEO4J_USERNAME", bolt.user)
+        monkeypatch.setenv("NEO4J_PASSWORD", bolt.password)
+        other = open_store(f"{bolt.uri}?database={bolt.database}")
+    else:
+        other = open_store(f"sparql+{request.getfixturevalue('sparql_server').query_url}")
+    try:
+        yield rdf, _build(other, new_extractor)
+    finally:
+        other.clear()
+        other.close()
         monkeypatch.undo()
 
 
@@ -158,7 +177,7 @@ def test_named_query_rows_equal(stores: tuple[GraphStore, GraphStore], name: str
 
 def test_app_reads_equal(stores: tuple[GraphStore, GraphStore]) -> None:
     """The app's own query files (app/queries: graph sizes, clusters, evidence, newest
-    papers) give the same answers on both backends."""
+    papers) give the same answers on every backend."""
     from kg.app import reads
 
     rdf, graph = stores
