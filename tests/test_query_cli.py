@@ -61,6 +61,14 @@ def test_second_build_gives_identical_counts(workdir: Path) -> None:
     assert "kg build" in done.stderr and "already present" in done.stderr
 
 
+def test_a_query_in_the_stores_own_language_needs_no_option(workdir: Path) -> None:
+    """`kg query TEXT`, as sqlite-utils takes SQL: the store's dialect, schema prefixes known."""
+    done = kg("query", "SELECT (COUNT(*) AS ?n) WHERE { ?p a pkg:Paper }", "--format", "json",
+              cwd=workdir)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["n"] == paper_count(workdir) > 0
+
+
 def test_named_queries_from_the_cli(workdir: Path) -> None:
     done = kg("query", "--named", "top-concepts", "--param", "limit=3", "--format", "json",
               cwd=workdir)
@@ -134,6 +142,8 @@ def test_updates_need_write(workdir: Path, tmp_path: Path) -> None:
         (["-n", "top-concepts", "-p", "limit=lots"], "whole number"),
         (["-n", "top-concepts", "-p", "bogus"], "is not NAME=VALUE"),
         ([], "give exactly one of"),
+        (["SELECT ?x WHERE {}", "-n", "top-concepts"], "give exactly one of"),
+        (["SELEKT ?x"], "not a valid SPARQL query"),
         (["-s", "sparql+http://127.0.0.1:9/query", "-n", "top-concepts"],
          "cannot reach the SPARQL endpoint"),
     ],

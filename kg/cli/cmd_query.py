@@ -35,6 +35,11 @@ def list_named() -> None:
 
 
 def query_command(
+    query: str | None = typer.Argument(
+        None,
+        show_default=False,
+        help="A query in the store's own language: SPARQL (RDF stores) or Cypher (Neo4j).",
+    ),
     store: str = typer.Option(
         DEFAULT_STORE,
         "--store",
@@ -72,20 +77,22 @@ def query_command(
 ) -> None:
     """Query the graph with SPARQL (RDF stores), Cypher (Neo4j) or a named query that works on every store.
 
+    kg query 'SELECT ?c WHERE { ?c a pkg:Concept } LIMIT 5' runs a query in the store's own language (the schema's prefixes are known); --sparql/--cypher say which language a query is in.
+
     Read-only and local by default: updates are refused unless --write is given, queries that would make the store contact another server or read a file unless --allow-remote is. Parameters are bound safely, never pasted: use $name in the query text and --param name=value. Use --list to see the named queries and their parameters.
     """  # noqa: E501
     if list_queries:
         list_named()
         return
-    given = [x for x in (sparql, cypher, file, named) if x is not None]
+    given = [x for x in (query, sparql, cypher, file, named) if x is not None]
     if len(given) != 1:
         raise fail(
-            "give exactly one of --sparql, --cypher, -f FILE or --named NAME",
+            "give exactly one of QUERY, --sparql, --cypher, -f FILE or --named NAME",
             "e.g. kg query --named top-concepts (kg query --list shows the named queries)",
         )
     params = parse_params(param)
     dialect = "sparql" if sparql is not None else "cypher" if cypher is not None else None
-    text = sparql if sparql is not None else cypher
+    text = query if query is not None else sparql if sparql is not None else cypher
     if file is not None:
         try:
             text = file.read_text("utf-8")
@@ -100,7 +107,7 @@ def query_command(
         if named is not None:
             result = run_named(graph, named, params)
         else:
-            if dialect != graph.dialect:
+            if dialect is not None and dialect != graph.dialect:
                 raise fail(
                     f"the store {store} is queried in {graph.dialect.upper()}, not "
                     f"{dialect.upper() if dialect else '?'}",
