@@ -172,13 +172,29 @@ def gold_labels(
     return out
 
 
+@Language.factory(
+    "paper_kg_concepts",
+    default_config={
+        "vocabularies": [],
+        "default_vocabulary": True,
+        "coined": True,
+        "min_confidence": 0.0,
+        "spans_key": "paper_kg",
+        "model": {"@architectures": "paper_kg.CandidateScorer.v1"},
+        "trained": "default",
+        "use_model": True,
+    },
+)
 class ConceptComponent(TrainablePipe):
     """Finds architectures, benchmarks and methods; see the module docstring.
 
     The rules propose candidate mentions; when the trained scorer is in use (``use_model``)
     it scores every candidate in context, drops the ones it does not believe, types the
     proposals and gives each concept a calibrated confidence. ``use_model = False`` is the
-    rules-only path (``--fast``), whose confidences are the rules' fixed priors."""
+    rules-only path (``--fast``), whose confidences are the rules' fixed priors.
+    Registered as the factory itself (spaCy reads the config from ``__init__``):
+    ``trained`` is the directory of the scorer's weights ("default": the shipped one, "":
+    none, as when training)."""
 
     def __init__(
         self,
@@ -709,39 +725,6 @@ class ConceptComponent(TrainablePipe):
             "source": group.source,
             "by_proposer": group.by_proposer,
         }
-
-
-@Language.factory(
-    "paper_kg_concepts",
-    default_config={
-        "vocabularies": [],
-        "default_vocabulary": True,
-        "coined": True,
-        "min_confidence": 0.0,
-        "spans_key": "paper_kg",
-        "model": {"@architectures": "paper_kg.CandidateScorer.v1"},
-        "trained": "default",
-        "use_model": True,
-    },
-)
-def make_concepts(
-    nlp: Language,
-    name: str,
-    vocabularies: list[str],
-    default_vocabulary: bool,
-    coined: bool,
-    min_confidence: float,
-    spans_key: str,
-    model: Model,
-    trained: str,
-    use_model: bool,
-) -> ConceptComponent:
-    """``trained``: directory of the scorer's weights ("default": the shipped one, "": none,
-    as when training); ``use_model = False`` runs the rules alone."""
-    return ConceptComponent(
-        nlp, name, vocabularies, default_vocabulary, coined, min_confidence, spans_key,
-        model, trained, use_model,
-    )
 
 
 def links_of(doc: Doc) -> list[dict[str, Any]]:
