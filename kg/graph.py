@@ -100,25 +100,16 @@ def add_author(g: nx.MultiDiGraph, author: Author) -> str:
     return author.id
 
 
+# the Paper fields a paper node carries as they are
+_PAPER_FIELDS = ("title", "year", "date", "doi", "arxiv_id", "url", "venue", "entry_type",
+                 "abstract")
+
+
 def add_paper(g: nx.MultiDiGraph, paper: Paper, with_authors: bool = True) -> str:
     """Add a paper node (and its authors with AUTHORED_BY positions, 1-based)."""
-    set_node(
-        g,
-        paper.id,
-        kind="paper",
-        label=paper.title,
-        title=paper.title,
-        year=paper.year,
-        date=paper.date,
-        doi=paper.doi,
-        arxiv_id=paper.arxiv_id,
-        url=paper.url,
-        venue=paper.venue,
-        entry_type=paper.entry_type,
-        abstract=paper.abstract,
-        authors=[a.name for a in paper.authors],
-        references=list(paper.references),
-    )
+    fields = {name: getattr(paper, name) for name in _PAPER_FIELDS}
+    set_node(g, paper.id, kind="paper", label=paper.title, **fields,
+             authors=[a.name for a in paper.authors], references=list(paper.references))
     if with_authors:
         for position, author in enumerate(paper.authors, start=1):
             add_edge(g, paper.id, add_author(g, author), "AUTHORED_BY", position=position)
@@ -127,16 +118,8 @@ def add_paper(g: nx.MultiDiGraph, paper: Paper, with_authors: bool = True) -> st
 
 def add_concept(g: nx.MultiDiGraph, concept: ConceptInfo | ConceptLink) -> str:
     aliases = list(getattr(concept, "aliases", []) or [])
-    set_node(
-        g,
-        concept.id,
-        kind="concept",
-        label=concept.name,
-        name=concept.name,
-        type=concept.type,
-        aliases=aliases,
-        source=concept.source,
-    )
+    set_node(g, concept.id, kind="concept", label=concept.name, name=concept.name,
+             type=concept.type, aliases=aliases, source=concept.source)
     for broader in getattr(concept, "broader", []) or []:
         add_edge(g, concept.id, broader, "BROADER")
     return concept.id
