@@ -9,7 +9,6 @@ writes builds its own store.
 from __future__ import annotations
 
 import copy
-import importlib.util
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
@@ -124,9 +123,8 @@ def write_input(tmp_path: Path, text: str | bytes, name: str) -> Path:
 
 
 def synthetic_module() -> ModuleType:
-    """benchmarks/synthetic.py (not a package) as a module: the synthetic corpus."""
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """benchmarks/synthetic.py, the synthetic corpus (benchmarks/ is a namespace package of
+    the checkout, which pytest puts on the path)."""
+    from benchmarks import synthetic
+
+    return synthetic
