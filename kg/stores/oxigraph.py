@@ -83,6 +83,10 @@ def remove_orphaned_spools() -> None:
             continue
 
 
+# The curation file kept with an embedded store by default (kg/curation/paths.py).
+CURATION_FILE = "curation.csv"
+
+
 def directory_kind(path: Path) -> str:
     """What a store path holds: 'missing', 'empty', 'store' (with the marker), 'unmarked'
     (Oxigraph's files, from before the marker) or 'foreign' (anything else)."""
@@ -91,8 +95,8 @@ def directory_kind(path: Path) -> str:
     if (path / MARKER).is_file():
         return "store"
     try:
-        if not any(path.iterdir()):
-            return "empty"
+        if all(child.name == CURATION_FILE for child in path.iterdir()):
+            return "empty"  # nothing, or only a curation file waiting for its store
         options = [f.read_text("utf-8", "replace") for f in path.glob("OPTIONS-*")]
     except OSError as error:
         raise StoreError(f"cannot read the directory {path}: {error.strerror or error}") from None
