@@ -12,7 +12,7 @@ applied by the next `kg build` from the inputs, and the report lists them as pen
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -61,9 +61,6 @@ def apply_to_store(
     concepts = _concepts_named(effective)
     papers = {d.paper for d in effective if d.action in PAPER_ACTIONS}
     papers |= set(_column(store, "curation.papers-of-concepts", sorted(concepts), "paper"))
-    papers = set(_column(store, "details.papers", sorted(papers), "id"))  # stored ones only
-    if not papers and not concepts:
-        return report
     stored_infos = StoreConcepts(store)
     lookup = stored_infos.get
     if undo:
@@ -73,6 +70,13 @@ def apply_to_store(
             extractor = load_extractor()
         known = extractor_lookup(extractor)
         lookup = lambda cid: known(cid) or stored_infos.get(cid)  # noqa: E731
+        # an undone stop or merge gave up tags no stored paper shows now: look for the names
+        names = _names([d.concept for d in effective
+                        if d.action in ("stop-concept", "merge-concepts")], lookup)
+        papers |= set(_column(store, "curation.papers-with-text", names, "paper"))
+    papers = set(_column(store, "details.papers", sorted(papers), "id"))  # stored ones only
+    if not papers and not concepts:
+        return report
     applied = Applied(curation, lookup)
     records = {row["id"]: row for row in details(store, "details.papers", sorted(papers))}
     current = stored_tags(store, sorted(papers)) if not undo else {}
@@ -110,6 +114,17 @@ def _concepts_named(decisions: Iterable[Decision]) -> set[str]:
             if d.action == "merge-concepts":
                 found.add(d.target)
     return found
+
+
+def _names(concept_ids: list[str], lookup: Callable[[str], ConceptInfo | None]) -> list[str]:
+    """The names a concept may be written with: its name, aliases and its id's words."""
+    found: set[str] = set()
+    for cid in concept_ids:
+        info = lookup(cid)
+        found.add(cid.removeprefix("concept:").replace("-", " "))
+        if info is not None:
+            found.update([info.name, *info.aliases])
+    return sorted(name for name in found if len(name) > 1)
 
 
 def _column(store: GraphStore, query: str, ids: list[str], column: str) -> list[str]:
