@@ -182,7 +182,12 @@ def test_two_stores_built_with_the_same_file_are_identical(
     with open_store(one, "read") as a, open_store(two, "read") as b:
         assert snapshot(a) == snapshot(b)
         assert all(case.holds(paper_tags(a), StoreConcepts(a)) for case in CASES.values())
-        assert exported(a, tmp_path / "a", "ttl") == exported(b, tmp_path / "b", "ttl")
+        turtle = exported(a, tmp_path / "a", "ttl")
+        assert turtle == exported(b, tmp_path / "b", "ttl")
+        # the RDF and GraphML exports carry the origin of curated facts
+        assert 'pkg:curatedBy "curator-test"' in turtle and "pkg:curated true" in turtle
+        graphml = exported(a, tmp_path / "a", "graphml")
+        assert '<data key="curated_by">curator-test</data>' in graphml
 
 
 def test_review_queue_is_least_confident_first_and_drops_checked_tags(
