@@ -3,6 +3,7 @@ recorded in the curation file and applied to the store at once."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -192,15 +193,35 @@ def export_command(
     store: Store = DEFAULT_STORE,
     curation: CurationFile = None,
     output: Output = None,
+    training: Annotated[bool, typer.Option(
+        "--training", help="Write the reviewed papers as training examples instead (JSONL "
+        "in the gold format of extract/data/gold; put the file there and run `python -m "
+        "kg.extract.train`).")] = False,
 ) -> None:
     """Write the decisions in force as a curation file (undone ones and undo lines left out),
-    to share with co-authors or apply to another store with `kg curate apply --file`."""
+    to share with co-authors or apply to another store with `kg curate apply --file`; or,
+    with --training, the reviewed papers as the extractor's training examples."""
     found = _curation(store, curation)
     if not found.decisions:
         raise fail(f"nothing written: no decisions in force in {found.path}", code=1)
+    if training:
+        _export_training(store, found, output)
+        return
     with open_output(output) as stream:
         print_rows(COLUMNS, [list(d.row().values()) for d in found.decisions],
                    OutputFormat.csv, stream=stream, keep_formulas=True)
+
+
+def _export_training(store: str, found: Curation, output: Path | None) -> None:
+    from kg.curation.learn import training_examples
+
+    with errors_reported(), open_store(store, "read") as opened:
+        lines = training_examples(opened, found)
+    if not lines:
+        raise fail("nothing written: no decision names a paper of the store's tags", code=1)
+    with open_output(output) as stream:
+        stream.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    note(f"{len(lines)} reviewed papers written as training examples")
 
 
 def _print_recorded(decisions: list[Decision], fmt: OutputFormat) -> None:
