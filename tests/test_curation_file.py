@@ -109,3 +109,12 @@ def test_curation_path_lives_with_an_embedded_store_and_is_required_for_servers(
     for uri in ("bolt://h:7687", "sparql+http://h:7878/query", "rdflib:"):
         with pytest.raises(CurationError, match="--curation FILE"):
             curation_path(uri)
+
+
+def test_a_directory_holding_only_a_curation_file_takes_a_new_store(tmp_path: Path) -> None:
+    from kg.stores.oxigraph import directory_kind
+
+    (tmp_path / "curation.csv").write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    assert directory_kind(tmp_path) == "empty"
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    assert directory_kind(tmp_path) == "foreign"

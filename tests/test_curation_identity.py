@@ -191,3 +191,21 @@ def test_build_reports_bad_curation_lines_and_goes_on(corpus: Path, tmp_path: Pa
         assert store.counts()["papers"] == 4  # everything else built (two records merge)
         mentioned = store.query("SELECT ?c WHERE { ?p schema:mentions ?c }").rows
         assert all("transformer" not in str(row[0]) for row in mentioned)
+
+
+def test_cli_extract_applies_a_curation_file(corpus: Path, tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    curation, _ = Curation.load(path)
+    curation.record(Decision("reject-mention", paper="arxiv:2403.00003",
+                             concept="concept:transformer"))
+    curation.record(Decision("set-role", paper="arxiv:2401.00001", concept="concept:imagenet",
+                             value="proposed"))
+    plain = kg("extract", corpus, cwd=ROOT)
+    done = kg("extract", corpus, "--curation", path, cwd=ROOT)
+    assert plain.returncode == done.returncode == 0, done.stderr
+    before = {d["id"]: d["concepts"] for d in map(json.loads, plain.stdout.splitlines())}
+    after = {d["id"]: d["concepts"] for d in map(json.loads, done.stdout.splitlines())}
+    assert "concept:transformer" in {c["id"] for c in before["arxiv:2403.00003"]}
+    assert "concept:transformer" not in {c["id"] for c in after["arxiv:2403.00003"]}
+    imagenet = next(c for c in after["arxiv:2401.00001"] if c["id"] == "concept:imagenet")
+    assert imagenet["proposed"] and imagenet["curated"]["by"] == curation.decisions[1].who

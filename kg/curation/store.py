@@ -226,12 +226,12 @@ def store_problem(store: GraphStore, curation: Curation, decision: Decision) -> 
         if evidence(paper, decision) is None:
             return (f"the span {decision.start}-{decision.end} is not text of the "
                     f"{decision.field} of {decision.paper}")
-    if decision.action in ("merge-authors", "split-author"):
-        authors = [decision.author] + ([decision.target] if decision.target else [])
-        if decision.action == "merge-authors":
-            stored = {str(r["id"]) for r in details(store, "details.authors", authors)}
-            if set(authors) - stored:
-                return f"no author {sorted(set(authors) - stored)[0]} in the store"
+    authors = {decision.author} - {""}
+    if decision.action == "merge-authors":
+        authors.add(decision.target)
+    stored = {str(r["id"]) for r in details(store, "details.authors", sorted(authors))}
+    if authors - stored:
+        return f"no author {sorted(authors - stored)[0]} in the store"
     return None
 
 
