@@ -206,3 +206,21 @@ def test_review_queue_is_least_confident_first_and_drops_checked_tags(
                                             concept=first["concept"]))
         apply_to_store(store, curation, [decision])
         assert review_queue(store, limit=4) == queue[1:]
+
+
+def test_bulk_files_carry_the_curation(tmp_path: Path, new_extractor: NewExtractor) -> None:
+    from kg.bulk import export_bulk
+    from kg.curation import Applied
+    from kg.curation.transform import extractor_lookup
+    from kg.ingest import stream_papers
+
+    curation, _ = Curation.load(tmp_path / "c.csv")
+    for kind in ("reject-mention", "set-role"):
+        curation.record(CASES[kind].decision)
+    extractor = new_extractor()
+    applied = Applied(curation, extractor_lookup(extractor))
+    result = export_bulk(stream_papers([INPUT], curation=applied), tmp_path / "bulk",
+                         "ntriples", extractor, curation=applied)
+    text = "".join(path.read_text("utf-8") for path in result.files if path.suffix == ".nt")
+    assert "mention/arxiv:2005.14165/autoregressive-modeling>" not in text
+    assert "mention/arxiv:2005.14165/gpt-3> <https://paper-kg.org/schema#curatedBy>" in text
