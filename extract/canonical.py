@@ -13,18 +13,13 @@ import hashlib
 import re
 from functools import lru_cache
 
-from kg.normalize import fold
+from kg.normalize import fold, slug
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Word pieces for matching: runs of letters/digits; separators are kept out of the pieces.
 WORD = re.compile(r"[^\W_]+")
-_SLUG_JUNK = re.compile(r"[^0-9a-z]+")
-
-
-def slug(text: str) -> str:
-    """'Vision Transformer' -> 'vision-transformer'; 'Llama 3.1' -> 'llama-3-1'."""
-    return _SLUG_JUNK.sub("-", fold(text)).strip("-") or "x"
+__all__ = ["WORD", "coined_id", "match_key", "singular", "slug"]
 
 
 def singular(word: str) -> str:

@@ -206,7 +206,7 @@ def gold_papers(
     dev.json), as an untitled paper whose abstract is the document's tokens joined by spaces.
     Items whose text is not found are left out."""
     seeds = list(seeds)
-    if not seeds and any("doc_key" not in g for g in gold):
+    if not seeds and any("doc_key" not in g and "abstract" not in g for g in gold):
         raise EvalDataMissing("no seed pages found (expected ../shared/seeds/*.txt)")
     by_title = {p.title: p for p in ingest(seeds).papers} if seeds else {}
     by_key: dict[str, str] = {}
@@ -220,6 +220,8 @@ def gold_papers(
                 out.append((item, Paper(title="", abstract=text)))
         elif item.get("title") in by_title:
             out.append((item, by_title[item["title"]]))
+        elif item.get("abstract"):  # a line with its own text (kg curate export --training)
+            out.append((item, Paper(title=item.get("title") or "", abstract=item["abstract"])))
     return out
 
 

@@ -32,6 +32,7 @@ from kg.stores import GraphStore, OpenMode, open_store
 from kg.stores.base import COUNT_KEYS
 
 if TYPE_CHECKING:
+    from kg.curation import Curation, Decision
     from kg.extract import Extractor
     from kg.model import Paper
 
@@ -46,6 +47,7 @@ class BuildResult:
     merged_duplicates: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[Rejection] = field(default_factory=list)  # read, but not all of it
+    unused: list[Decision] = field(default_factory=list)  # curation decisions naming nothing
 
     def added(self) -> dict[str, int]:
         return {key: self.after.get(key, 0) - self.before.get(key, 0) for key in COUNT_KEYS}
@@ -99,6 +101,7 @@ def build(
     reading: Callable[[int], None] | None = None,
     with_vocabulary: bool = False,
     on_warning: Report | None = None,
+    curation: Curation | None = None,
 ) -> BuildResult:
     """Build (or extend) the graph in ``store`` (a URI or an open store, left open) from
     ``inputs``; returns counts before/after. ``shard`` = (i, n) keeps only the papers of slice
@@ -106,11 +109,13 @@ def build(
     pass over the inputs has read, ``progress`` how many papers are written; ``on_rejection``
     of each record rejected (read, extracted or written), ``on_warning`` of each record read
     only in part. ``with_vocabulary`` writes every vocabulary concept, not only the mentioned
-    ones and their broader chain. Raises StoreError / UnknownFormat / InputChanged."""
+    ones and their broader chain; ``curation``: the decisions applied to what is written
+    (kg/curation; the ones that named nothing are in ``BuildResult.unused``). Raises
+    StoreError / UnknownFormat / InputChanged."""
     with _opened(store, "create") as opened:
         return _build(
             opened, inputs, fmt, options, vocabularies, jobs, batch_size, progress,
-            on_rejection, extractor, shard, reading, with_vocabulary, on_warning,
+            on_rejection, extractor, shard, reading, with_vocabulary, on_warning, curation,
         )
 
 
@@ -159,8 +164,15 @@ def _build(
     reading: Callable[[int], None] | None = None,
     with_vocabulary: bool = False,
     on_warning: Report | None = None,
+    curation: Curation | None = None,
 ) -> BuildResult:
     before = store.counts()
+    extractor = extractor or load_extractor(vocabularies)
+    applied = None
+    if curation is not None:
+        from kg.curation.transform import Applied, extractor_lookup
+
+        applied = Applied(curation, extractor_lookup(extractor))
     # a first pass over the inputs finds duplicates (and, in a store that has papers, the
     # ids they are stored under) keeping only keys; extraction and writing then stream.
     # The shard is taken after merging, so a paper's records never land in two slices
@@ -168,7 +180,7 @@ def _build(
         inputs, fmt, options, on_rejection,
         keep=None if shard is None else (lambda paper_id: in_shard(paper_id, *shard)),
         stored_id=(lambda paper: stored_id(store, paper)) if before.get("papers") else None,
-        on_read=reading,
+        on_read=reading, curation=applied,
     )
     result = BuildResult(
         before, before, read.records, len(read), 0, read.merged_duplicates, read.rejections
@@ -186,9 +198,10 @@ def _build(
 
     with store.deferred_writes():
         written = run(
-            read, extractor or load_extractor(vocabularies), store, jobs=jobs,
+            read, extractor, store, jobs=jobs,
             batch_size=batch_size, total=len(read), progress=progress, on_rejection=reject,
-            on_warning=warn, with_vocabulary=with_vocabulary,
+            on_warning=warn, with_vocabulary=with_vocabulary, curation=applied,
         )
     result.new_papers, result.after = written.new_papers, written.counts
+    result.unused = applied.unused() if applied else []
     return result

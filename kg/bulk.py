@@ -467,16 +467,18 @@ def export_bulk(
     progress: Progress | None = None,
     on_rejection: Report | None = None,
     with_vocabulary: bool = False,
+    curation: Any = None,
 ) -> BulkResult:
     """Stream ``papers`` (filtered to ``shard``) through ``extractor`` (an extract.Extractor)
     into bulk files in ``out_dir``; only ids and pair counts are held in memory. A paper
     whose extraction fails is passed to ``on_rejection`` and left out (kg/extraction.py).
     Of the vocabulary, the concepts the papers mention and their broader chain are written,
-    as by `kg build` (the whole of it with ``with_vocabulary``, and in sharded outputs)."""
+    as by `kg build` (the whole of it with ``with_vocabulary``, and in sharded outputs).
+    ``curation``: a kg.curation Applied, as `kg build` applies it."""
     writer = open_writer(fmt, out_dir, shard, cooccurrence, graph)
     selected = (p for p in papers if shard is None or in_shard(p.id, *shard))
     # a slice cannot know what the others mention: sharded outputs hold the whole vocabulary
     run(selected, extractor, writer, jobs=jobs, batch_size=batch_size, progress=progress,
         on_rejection=on_rejection, with_vocabulary=with_vocabulary or shard is not None,
-        isolate=False)
+        isolate=False, curation=curation)
     return writer.result

@@ -137,7 +137,7 @@ def enrich(store: GraphStore, g: nx.MultiDiGraph) -> None:
         edge = g.edges[paper, concept, "MENTIONS"]
         if "role" in edge:  # one row per mention; a repeated one changes nothing
             continue
-        for key in ("role", "confidence", "sentence", "field"):
+        for key in ("role", "confidence", "sentence", "field", "curated_by", "curated_at"):
             if row.get(key) is not None:
                 edge[key] = float(row[key]) if key == "confidence" else row[key]
     for node, data in g.nodes(data=True):

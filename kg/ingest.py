@@ -10,9 +10,11 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.merge import (
     AuthorIdentity,
+    IdentityRules,
     PaperIndex,
     apply_author_identities,
     apply_reference_aliases,
@@ -32,6 +34,9 @@ from kg.readers import (
 )
 from kg.readers.base import unexpected
 from kg.readers.inputs import DECOMPRESSION_ERRORS, Span
+
+if TYPE_CHECKING:
+    from kg.curation.transform import Applied
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
@@ -127,9 +132,11 @@ def ingest(
     fmt: str | None = None,
     options: ReadOptions | None = None,
     on_rejection=None,
+    curation: Applied | None = None,
 ) -> IngestResult:
-    """Read and merge all inputs. ``on_rejection`` is called as rejections arrive."""
-    index = PaperIndex()
+    """Read and merge all inputs. ``on_rejection`` is called as rejections arrive;
+    ``curation``: identity decisions (same/different papers, author merges and splits)."""
+    index = PaperIndex(curation.rules if curation else None)
     rejections: list[Rejection] = []
     for record in iter_records(paths, fmt, options):
         if isinstance(record, Rejection):
@@ -138,7 +145,10 @@ def ingest(
                 on_rejection(record)
         else:
             index.add(record)
-    return IngestResult(index.papers(), rejections, index.records, index.merged_duplicates)
+    papers = index.papers()
+    for paper in papers if curation else ():
+        curation.curate_authors(paper)
+    return IngestResult(papers, rejections, index.records, index.merged_duplicates)
 
 
 READ_REPORTS = 2000  # records between two on_read calls
@@ -156,6 +166,7 @@ def stream_papers(
     keep: Callable[[str], bool] | None = None,
     stored_id: Callable[[Paper], str | None] | None = None,
     on_read: Callable[[int], None] | None = None,
+    curation: Applied | None = None,
 ) -> PaperStream:
     """The merged papers of ``paths`` as ``ingest`` gives them, without holding the corpus:
     this first pass keeps only what merging needs (identity keys, author names and ids;
@@ -163,8 +174,9 @@ def stream_papers(
     soon as its last record is read. Rejections are reported here, once. ``keep``: which
     paper ids to yield (a shard); ``stored_id``: the id a store already holds a paper under,
     asked here, before the caller writes anything (see Paper.stored_id); ``on_read``: told
-    the number of records read so far, now and then (a progress display)."""
-    stream = PaperStream(list(paths), fmt, options)
+    the number of records read so far, now and then (a progress display); ``curation``:
+    identity decisions (kg/curation), applied in both passes."""
+    stream = PaperStream(list(paths), fmt, options, curation=curation)
     stream.scan(on_rejection, keep, stored_id, on_read)
     return stream
 
@@ -174,6 +186,7 @@ class PaperStream:
     paths: list[Path]
     fmt: str | None = None
     options: ReadOptions | None = None
+    curation: Applied | None = None
     rejections: list[Rejection] = field(default_factory=list)
     records: int = 0
     papers: int = 0
@@ -195,7 +208,7 @@ class PaperStream:
     ) -> None:
         """First pass: merge skeletons of the records to learn which records are one paper,
         the authors' unified ids and the keys references may use."""
-        index = PaperIndex()
+        index = PaperIndex(self._rules())
         for record in iter_records(self.paths, self.fmt, self.options):
             if isinstance(record, Rejection):
                 self.rejections.append(record)
@@ -249,16 +262,21 @@ class PaperStream:
                 if len(group) < size:
                     continue
                 del waiting[paper]
-                done = merge_group(group)
+                done = merge_group(group, self._rules())
             else:
                 done = [record]
             for merged in done:
                 apply_author_identities(merged, self._identities)
                 apply_reference_aliases(merged, self._aliases)
+                if self.curation:
+                    self.curation.curate_authors(merged)
                 merged.stored_id = self._stored_ids.get(paper)
                 yield merged
         if number != len(self._paper_of) or waiting:
             raise self._changed()
+
+    def _rules(self) -> IdentityRules | None:
+        return self.curation.rules if self.curation else None
 
     def _changed(self) -> InputChanged:
         names = ", ".join(str(path) for path in self.paths)
@@ -267,10 +285,10 @@ class PaperStream:
         )
 
 
-def merge_group(records: Iterable[Paper]) -> list[Paper]:
+def merge_group(records: Iterable[Paper], rules: IdentityRules | None = None) -> list[Paper]:
     """The papers that the records of one first-pass paper (in input order) merge into: the
     same merges, in the same order, as the first pass (normally one paper)."""
-    index = PaperIndex()
+    index = PaperIndex(rules)
     for record in records:
         index.add(record)
     return index.live()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import Protocol
 
 from kg.model import Author, Paper, paper_ref
 from kg.normalize import find_arxiv_id
@@ -147,6 +148,14 @@ def _conflict(a: Paper, b: Paper) -> bool:
     )
 
 
+class IdentityRules(Protocol):
+    """Decisions about paper identity over the rules above (kg/curation PaperRules)."""
+
+    def extra_keys(self, paper: Paper) -> list[str]: ...
+    def joined(self, a: Paper, b: Paper) -> bool: ...
+    def kept_apart(self, a: Paper, b: Paper) -> bool: ...
+
+
 class PaperIndex:
     """Accumulates paper records and merges duplicates as they arrive.
 
@@ -154,14 +163,26 @@ class PaperIndex:
     then one carrying both) merges all three, so the order of inputs does not matter.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, rules: IdentityRules | None = None) -> None:
         self._papers: list[Paper | None] = []  # None: merged into another paper
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self.records = 0
+        self.rules = rules
+
+    def _keys(self, paper: Paper) -> list[str]:
+        keys = paper.identity_keys()
+        return keys + self.rules.extra_keys(paper) if self.rules else keys
+
+    def _conflict(self, a: Paper, b: Paper) -> bool:
+        if self.rules is None:
+            return _conflict(a, b)
+        if self.rules.kept_apart(a, b):
+            return True
+        return _conflict(a, b) and not self.rules.joined(a, b)
 
     def _matches(self, paper: Paper) -> list[int]:
         found: list[int] = []
-        for key in paper.identity_keys():
+        for key in self._keys(paper):
             for index in self._by_key.get(key, []):
                 if self._papers[index] is not None and index not in found:
                     found.append(index)
@@ -173,7 +194,7 @@ class PaperIndex:
         for index in self._matches(paper):
             candidate = self._papers[index]
             assert candidate is not None
-            if not _conflict(candidate, paper):
+            if not self._conflict(candidate, paper):
                 target_index = index
                 break
         if target_index is None:
@@ -186,7 +207,7 @@ class PaperIndex:
         # The merged record may now share a key with another paper held: join them too.
         for index in self._matches(target):
             other = self._papers[index]
-            if index != target_index and other is not None and not _conflict(target, other):
+            if index != target_index and other is not None and not self._conflict(target, other):
                 merge_papers(target, other)
                 self._papers[index] = None
         self._register(target_index)
@@ -195,7 +216,7 @@ class PaperIndex:
     def _register(self, index: int) -> None:
         paper = self._papers[index]
         assert paper is not None
-        for key in paper.identity_keys():
+        for key in self._keys(paper):
             if index not in self._by_key[key]:
                 self._by_key[key].append(index)
 

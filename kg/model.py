@@ -69,6 +69,15 @@ def paper_ref(
     return None
 
 
+@dataclass(frozen=True)
+class Curated:
+    """Who checked a fact by hand and when (ISO date-time UTC): a curation decision
+    (kg/curation) made it, so stores and exports mark it as checked."""
+
+    by: str
+    at: str
+
+
 @dataclass
 class Author:
     """One person as named on a paper. ``source_ids`` maps a source ('openalex', 's2') to its id."""
@@ -77,6 +86,8 @@ class Author:
     orcid: str | None = None
     source_ids: dict[str, str] = field(default_factory=dict)
     affiliations: list[str] = field(default_factory=list)
+    # the id a curation decision gives this person (merge-authors, split-author), over the rules
+    curated_id: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         self.name = display_name(self.name)
@@ -88,6 +99,8 @@ class Author:
 
     @property
     def id(self) -> str:
+        if self.curated_id:
+            return self.curated_id
         if self.orcid:
             return f"orcid:{self.orcid}"
         for source in sorted(self.source_ids):
@@ -156,6 +169,8 @@ class Paper:
     # The id a store already holds this paper under (kept stable across runs: a paper first
     # stored by its title hash keeps that id when it comes back with an arXiv id or DOI).
     stored_id: str | None = field(default=None, compare=False)
+    # a curation decision touched this paper (its tags or its identity): checked by hand
+    curated: Curated | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         self.title = collapse_ws(self.title)
@@ -194,6 +209,8 @@ class Paper:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("stored_id")
+        if self.curated is None:
+            data.pop("curated")
         data["id"] = self.id
         data["authors"] = [author.to_json() for author in self.authors]
         ordered = {key: data.pop(key) for key in ("id", "title", "abstract", "authors")}
@@ -204,6 +221,8 @@ class Paper:
     def from_json(cls, data: dict[str, Any]) -> Paper:
         fields = {key: value for key, value in data.items() if key in cls.__dataclass_fields__}
         fields["authors"] = [Author.from_json(a) for a in data.get("authors") or []]
+        if fields.get("curated"):
+            fields["curated"] = Curated(**fields["curated"])
         return cls(**fields)
 
 
@@ -239,11 +258,14 @@ class ConceptLink:
     proposed: bool  # the paper introduces it (vs uses / evaluates on it)
     confidence: float
     mentions: list[Mention] = field(default_factory=list)
-    source: str = "vocabulary"  # "vocabulary" or "coined"
+    source: str = "vocabulary"  # "vocabulary", "coined" or "curated" (added by hand)
+    curated: Curated | None = None  # set, added or confirmed by a curation decision
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("source")
+        if self.curated is None:
+            data.pop("curated")
         return data
 
 
@@ -257,6 +279,7 @@ class ConceptInfo:
     aliases: list[str] = field(default_factory=list)
     broader: list[str] = field(default_factory=list)  # concept ids
     source: str = "vocabulary"
+    curated: Curated | None = None  # type or name set by a curation decision
 
 
 @dataclass

@@ -147,3 +147,11 @@ def is_preprint_server(venue: str | None) -> bool:
     """'arXiv (Cornell University)', 'arXiv.org', 'CoRR': where a preprint is posted is no
     venue; keeping it would let the first source read hide the real venue on merge."""
     return bool(venue and _PREPRINT_SERVER.match(venue))
+
+
+_SLUG_JUNK = re.compile(r"[^0-9a-z]+")
+
+
+def slug(text: str) -> str:
+    """'Vision Transformer' -> 'vision-transformer'; 'Llama 3.1' -> 'llama-3-1'."""
+    return _SLUG_JUNK.sub("-", fold(text)).strip("-") or "x"

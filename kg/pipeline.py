@@ -21,6 +21,7 @@ from kg.readers import Rejection
 from kg.readers.base import unexpected
 
 if TYPE_CHECKING:
+    from kg.curation.transform import Applied
     from kg.extract import Extractor
     from kg.stores.base import WriteStats
 
@@ -86,12 +87,15 @@ def run(
     on_warning: Report | None = None,
     with_vocabulary: bool = False,
     isolate: bool = True,
+    curation: Applied | None = None,
 ) -> RunResult:
     """Extract ``papers`` with ``extractor`` and write them to ``sink`` (see the module).
     A paper whose extraction fails goes to ``on_rejection``; with ``isolate`` so does a
     paper the sink refuses (IsolatedWriter), else the sink's error is raised (a full disk
-    under a bulk writer is no paper's fault)."""
-    vocabulary = [info for info in extractor.concepts() if info.source != "coined"]
+    under a bulk writer is no paper's fault). ``curation``: the decisions of a curation
+    file, applied to every paper's tags and to the concepts (kg/curation)."""
+    concepts = curation.curate_concepts if curation else list
+    vocabulary = [info for info in concepts(extractor.concepts()) if info.source != "coined"]
     if with_vocabulary:
         sink.write_concepts(vocabulary)
     reject = on_rejection or (lambda record: None)
@@ -101,6 +105,8 @@ def run(
     if progress:
         progress(0, total)
     found = extract_isolated(extractor, papers, jobs, batch_size, reject, on_warning)
+    if curation:
+        found = curation.curate_stream(found)
     for batch in batched(found, max(1, batch_size)):
         graphs = [PaperGraph(paper, extracted.concepts) for paper, extracted in batch]
         result.new_papers += write(graphs)
@@ -111,7 +117,7 @@ def run(
     # the mentioned vocabulary concepts with their broader chain (written after the papers:
     # only now is it known what they mention), and the concepts coined during this run
     mentioned = [] if with_vocabulary else with_broader(vocabulary, touched)
-    coined = [info for info in extractor.concepts() if info.source == "coined"]
+    coined = [info for info in concepts(extractor.concepts()) if info.source == "coined"]
     sink.write_concepts([*mentioned, *coined])
     result.counts = sink.finish(sorted(touched))
     return result

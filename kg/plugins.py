@@ -67,10 +67,11 @@ TABLE: tuple[tuple[Kind, str, str], ...] = (
     ("export", "ris", "kg.export.ris:EXPORTER"),
     ("export", "ttl", "kg.export.ttl:EXPORTER"),
     ("export", "vosviewer", "kg.export.vosviewer:EXPORTER"),
-    # `kg` commands (typer command functions; kg.cli.app turns one into a click command when
-    # it is run or its help shown)
+    # `kg` commands (typer command functions, or a typer app for a command with subcommands;
+    # kg.cli.app turns one into a click command when it is run or its help shown)
     ("command", "app", "kg.cli.cmd_app:app_command"),
     ("command", "build", "kg.cli.cmd_build:build_command"),
+    ("command", "curate", "kg.cli.cmd_curate:curate_app"),
     ("command", "eval", "kg.cli.cmd_eval:eval_command"),
     ("command", "export", "kg.cli.cmd_export:export_command"),
     ("command", "export-bulk", "kg.cli.cmd_export_bulk:export_bulk_command"),

@@ -25,12 +25,17 @@ class CommandTable(Mapping[str, Any]):
         if name not in self._made:
             if not plugins.known("command", name):
                 raise KeyError(name)
+            target = plugins.load("command", name)
+            if isinstance(target, typer.Typer):  # a command with subcommands
+                self._made[name] = typer.main.get_group(target)
+                self._made[name].name = name
+                return self._made[name]
             single = typer.Typer(
                 rich_markup_mode=self._rich_markup_mode,
                 pretty_exceptions_enable=False,
                 add_completion=False,
             )
-            single.command(name)(plugins.load("command", name))
+            single.command(name)(target)
             self._made[name] = typer.main.get_command(single)
         return self._made[name]
 

@@ -22,6 +22,7 @@ from kg.build import BuildResult, build
 from kg.cli.options import (
     DEFAULT_STORE,
     BatchSize,
+    CurationFile,
     Fast,
     Inputs,
     Jobs,
@@ -33,7 +34,14 @@ from kg.cli.options import (
     Year,
     errors_reported,
 )
-from kg.cli.output import err, fail, report_rejection, report_warning
+from kg.cli.output import (
+    err,
+    fail,
+    load_curation,
+    report_rejection,
+    report_unused,
+    report_warning,
+)
 from kg.readers import ReadOptions, reader_names
 from kg.shard import ShardError, parse_shard
 from kg.stores import StoreError, open_store
@@ -83,10 +91,11 @@ def build_command(
     with_vocabulary: WithVocabulary = False,
     min_confidence: MinConfidence = 0.0,
     fast: Fast = False,
+    curation: CurationFile = None,
 ) -> None:
     """Build or extend the knowledge graph: read papers, extract concepts, write papers, authors, concepts and their links to the store.
 
-    Building the same input again changes nothing; new files add only what is new. An interrupted build is completed by running it again. The exit code is 1 when any record was rejected.
+    Building the same input again changes nothing; new files add only what is new. The decisions of the curation file (the store's curation.csv, or --curation FILE) are applied. An interrupted build is completed by running it again. The exit code is 1 when any record or curation line was rejected.
     """  # noqa: E501
     try:
         slice_ = parse_shard(shard) if shard is not None else None
@@ -95,6 +104,10 @@ def build_command(
     for path in [*inputs, *(vocabulary or [])]:
         if not path.exists():
             raise fail(f"no such file or directory: {path}", "check the path and run again")
+    from kg.curation.paths import curation_path
+
+    with errors_reported():
+        decisions, bad_lines = load_curation(curation_path(store, curation, required=False))
     try:  # before reading anything: a store path that cannot be used fails at once
         graph = open_store(store, "create")
     except StoreError as error:
@@ -138,9 +151,11 @@ def build_command(
             with_vocabulary=with_vocabulary,
             on_warning=report_warning,
             extractor=extractor,
+            curation=decisions,
         )
     print_build_summary(result)
+    report_unused(decisions, result.unused)
     if json_summary:
         sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
-    if result.rejections:
+    if result.rejections or bad_lines:
         raise typer.Exit(1)

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from kg.cli.output import OutputFormat, fail, print_rows
+from kg.cli.options import errors_reported
+from kg.cli.output import OutputFormat, fail, load_curation, print_rows
+from kg.stores import DEFAULT_STORE, open_store
+
+if TYPE_CHECKING:
+    from kg.extract import Extractor
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 COLUMNS = ["set", "type", "tp", "fp", "fn", "precision", "recall", "f1"]
@@ -64,6 +70,12 @@ def eval_command(
     fmt: OutputFormat = typer.Option(
         OutputFormat.table, "--output-format", help="table, json or csv."
     ),
+    curation: Path | None = typer.Option(
+        None, "--curation", help="Score against a curation file's corrections instead "
+        "(the papers they name, read from --store): README 'Curating'.",
+    ),
+    store: str = typer.Option(DEFAULT_STORE, "--store", "-s", envvar="KG_STORE",
+                              help="The store holding the curated papers (with --curation)."),
 ) -> None:
     """Score extracted concepts against gold annotations: precision/recall/F1 per type, typed and untyped.
 
@@ -71,6 +83,11 @@ def eval_command(
     """  # noqa: E501
     from kg.extract import Extractor
     from kg.extract.evaluate import EvalDataMissing, evaluate_gold, evaluate_scierc, gold_files
+
+    if curation is not None:
+        print_rows(COLUMNS, curation_rows(curation, store, Extractor(vocabulary, fast=fast)),
+                   fmt, title="the extractor against the curation's corrections")
+        return
 
     gold_paths = list(gold) or gold_files()
     if not gold_paths:
@@ -117,3 +134,17 @@ def eval_command(
         print_rows(columns, rows, fmt, title="reliability of the confidence")
         return
     print_rows(COLUMNS, rows, fmt, title="concept extraction quality")
+
+
+def curation_rows(path: Path, store: str, extractor: Extractor) -> list[list]:
+    """`kg eval --curation`: the rows of kg.curation.learn.score_curation."""
+    from kg.curation.learn import reviewed_papers, score_curation
+
+    with errors_reported():
+        found, _ = load_curation(path, required=True)
+        assert found is not None
+        if not reviewed_papers(found):
+            raise fail(f"{path} holds no decision about a paper's tags to score against",
+                       code=1)
+        with open_store(store, "read") as opened:
+            return score_curation(opened, found, extractor)

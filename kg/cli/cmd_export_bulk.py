@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from kg.bulk import DEFAULT_GRAPH, FORMATS, export_bulk
 from kg.cli.options import (
     BatchSize,
+    CurationFile,
     Inputs,
     Jobs,
     Shard,
@@ -20,7 +21,7 @@ from kg.cli.options import (
     Year,
     errors_reported,
 )
-from kg.cli.output import err, fail, print_summary, report_rejection
+from kg.cli.output import err, fail, load_curation, print_summary, report_rejection
 from kg.ingest import iter_records, stream_papers
 from kg.model import Paper
 from kg.readers import ReadOptions, Rejection
@@ -75,6 +76,7 @@ def export_bulk_command(
         "--range-size", metavar="SIZE", help="With --dask: a plain JSON Lines file bigger "
         "than this is read in ranges of this size, one task each (e.g. 64M, 512K, 1G)."
     )] = "64M",
+    curation: CurationFile = None,
 ) -> None:
     """Write bulk-loader files instead of writing to a store: neo4j-admin import CSVs, or N-Triples / N-Quads for Oxigraph, Virtuoso, QLever and other SPARQL stores.
 
@@ -96,7 +98,11 @@ def export_bulk_command(
         range_bytes = parse_size(range_size)
     except ValueError:
         raise fail(f"--range-size {range_size!r} is not a size", "e.g. 64M, 512K or 1G") from None
+    decisions, bad_lines = load_curation(curation, required=curation is not None)
     if dask is not None:
+        if decisions is not None:
+            raise fail("--curation is not applied by the Dask job yet",
+                       "export without --dask, or build with `kg build --curation`")
         if slice_ or stream or jobs > 1:
             raise fail("--dask cannot be combined with --shard, --stream or --jobs",
                        "the cluster partitions, merges and parallelises the job itself")
@@ -111,13 +117,16 @@ def export_bulk_command(
 
     with errors_reported("--input-format", EXPORT_INTERRUPTED, output):
         from kg.build import load_extractor
+        from kg.curation.transform import Applied, extractor_lookup
 
         extractor = load_extractor(vocabulary)
+        applied = Applied(decisions, extractor_lookup(extractor)) if decisions else None
         papers: Iterable[Paper]
         if stream:
             papers = _streamed(inputs, input_format, options, counts)
         else:
-            read = stream_papers(inputs, input_format, options, on_rejection=report_rejection)
+            read = stream_papers(inputs, input_format, options, on_rejection=report_rejection,
+                                 curation=applied)
             counts.update(records=read.records, rejected=len(read.rejections))
             papers = read
         progress = Progress(
@@ -137,6 +146,7 @@ def export_bulk_command(
                 progress=lambda done, _total: progress.update(task, completed=done),
                 on_rejection=reject,
                 with_vocabulary=with_vocabulary,
+                curation=applied,
             )
     rows = [("records read", counts["records"]), ("rejected records", counts["rejected"])]
     print_summary(f"kg export-bulk ({fmt})", rows + result.summary_rows())
@@ -145,7 +155,7 @@ def export_bulk_command(
         post = "post-load.cypher" if fmt == "neo4j-csv" else "post-load.sh STORE"
         err.print(f"CO_OCCURS is left to {output / post}: run it once after loading all parts",
                   highlight=False)
-    if counts["rejected"]:
+    if counts["rejected"] or bad_lines:
         raise typer.Exit(1)
 
 

@@ -10,8 +10,26 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from kg.cli.options import BatchSize, Fast, Inputs, Jobs, MinConfidence, Vocabulary, Year
-from kg.cli.output import err, fail, print_summary, report_rejection, report_warning
+from kg.cli.options import (
+    BatchSize,
+    CurationFile,
+    Fast,
+    Inputs,
+    Jobs,
+    MinConfidence,
+    Vocabulary,
+    Year,
+    errors_reported,
+)
+from kg.cli.output import (
+    err,
+    fail,
+    load_curation,
+    print_summary,
+    report_rejection,
+    report_unused,
+    report_warning,
+)
 from kg.extraction import extract_isolated
 from kg.ingest import InputChanged, stream_papers
 from kg.readers import ReadOptions, Rejection, UnknownFormat, reader_names
@@ -33,20 +51,26 @@ def extract_command(
     batch_size: BatchSize = 256,
     min_confidence: MinConfidence = 0.0,
     fast: Fast = False,
+    curation: CurationFile = None,
 ) -> None:
     """Extract concepts from papers and write one JSON object per paper: {"id", "title", "concepts": [...]}.
 
-    Bad records are reported with file and line and skipped; the exit code is 1 when any record was rejected.
+    With --curation FILE the decisions of that curation file are applied (tags checked by hand carry "curated"). Bad records are reported with file and line and skipped; the exit code is 1 when any record or curation line was rejected.
     """  # noqa: E501
+    from kg.curation.transform import Applied, extractor_lookup
     from kg.extract import Extractor, VocabularyError
 
     try:
         extractor = Extractor(vocabulary or None, fast=fast, min_confidence=min_confidence)
     except VocabularyError as error:
         raise fail(str(error), "fix the file or leave out --vocabulary") from None
+    with errors_reported():
+        decisions, bad_lines = load_curation(curation, required=curation is not None)
+    applied = Applied(decisions, extractor_lookup(extractor)) if decisions else None
     try:
         # two passes, papers extracted as they are merged: no corpus-sized list
-        result = stream_papers(paths, fmt, ReadOptions(year=year), report_rejection)
+        result = stream_papers(paths, fmt, ReadOptions(year=year), report_rejection,
+                               curation=applied)
     except UnknownFormat as error:
         raise fail(str(error)) from None
     handle = output.open("w", encoding="utf-8") if output else sys.stdout
@@ -70,6 +94,8 @@ def extract_command(
             pairs = extract_isolated(
                 extractor, result, jobs, batch_size, reject, report_warning
             )
+            if applied:
+                pairs = applied.curate_stream(pairs)
             for _paper, concepts in pairs:
                 handle.write(json.dumps(concepts.to_json(), ensure_ascii=False) + "\n")
                 n_concepts += len(concepts.concepts)
@@ -91,5 +117,7 @@ def extract_command(
             ("rejected records", len(result.rejections)),
         ],
     )
-    if result.rejections:
+    if applied:
+        report_unused(decisions, applied.unused())
+    if result.rejections or bad_lines:
         raise typer.Exit(1)

@@ -45,6 +45,14 @@ Vocabulary = Annotated[
         "Turtle (.ttl); repeatable.",
     ),
 ]
+CurationFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--curation", envvar="KG_CURATION",
+        help="Curation file (CSV of decisions, README 'Curating'); default: curation.csv in "
+        "the store's directory. Needed for server stores; share one between stores.",
+    ),
+]
 Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Extraction worker processes.")]
 BatchSize = Annotated[
     int, typer.Option("--batch-size", min=1, help="Papers per extraction batch and per write.")
@@ -72,8 +80,9 @@ Fast = Annotated[
                        "precise).")
 ]
 
-__all__ = ["DEFAULT_STORE", "BatchSize", "Fast", "Inputs", "Jobs", "MinConfidence", "Shard",
-           "Store", "Vocabulary", "WithVocabulary", "Year", "errors_reported", "failure"]
+__all__ = ["DEFAULT_STORE", "BatchSize", "CurationFile", "Fast", "Inputs", "Jobs",
+           "MinConfidence", "Shard", "Store", "Vocabulary", "WithVocabulary", "Year",
+           "errors_reported", "failure"]
 
 
 def failure(
@@ -88,6 +97,9 @@ def failure(
     if isinstance(error, UnknownFormat):
         return fail(str(error), f"pick one with {format_option}")
     if isinstance(error, StoreError | InputChanged):
+        return fail(str(error))
+    curation = sys.modules.get("kg.curation.decisions")
+    if curation is not None and isinstance(error, curation.CurationError):
         return fail(str(error))
     if isinstance(error, KeyboardInterrupt):
         return fail(f"interrupted; {interrupted}", code=130)

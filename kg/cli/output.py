@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -26,6 +26,9 @@ from rich.table import Table
 from kg.readers import Rejection
 from kg.readers.base import unexpected
 from kg.spreadsheet import cell_text, write_csv
+
+if TYPE_CHECKING:
+    from kg.curation import Curation, Decision
 
 err = Console(stderr=True)
 IO_ERROR = 74  # sysexits.h EX_IOERR: the output (or an input) could not be read or written
@@ -95,6 +98,11 @@ def report_warning(warning: Rejection) -> None:
     err.print(f"[yellow]warning[/yellow] {escape(str(warning))}", highlight=False, soft_wrap=True)
 
 
+def note(message: str) -> None:
+    """A message that is no error (an empty list, what to do next), on stderr."""
+    err.print(escape(message), highlight=False, soft_wrap=True)
+
+
 def fail(message: str, hint: str = "", code: int = 2) -> typer.Exit:
     """Print a one-line error (and what to do next) and return the Exit to raise."""
     err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
@@ -152,3 +160,29 @@ def _silence_stdout() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
         os.close(devnull)
+
+
+def load_curation(path: Path | None, required: bool = False) -> tuple[Curation | None, int]:
+    """The curation file for a command, its bad lines reported (``rejected FILE: line N``);
+    returns it (None when there is none and it is not ``required``) and the number of
+    problems."""
+    from kg.curation import Curation
+
+    if path is None or (not path.exists() and not required):
+        return None, 0
+    curation, problems = Curation.load(path)
+    for problem in problems:
+        report_rejection(problem)
+    return curation, len(problems)
+
+
+def report_unused(curation: Curation | None, unused: Sequence[Decision]) -> None:
+    """Decisions that named nothing in a run (their papers or concepts were not in it): a
+    note each, so a typo in an id does not go unseen; not an error (a build may read only
+    some of the inputs the decisions were made on)."""
+    for decision in unused:
+        where = curation.where(decision) if curation else decision.id
+        name = decision.paper or decision.concept or decision.author
+        err.print(f"[yellow]note[/yellow] {escape(where)}: {decision.action} {escape(name)} "
+                  "changed nothing in this run (not in its input, or already so)",
+                  highlight=False, soft_wrap=True)

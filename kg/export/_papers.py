@@ -17,6 +17,14 @@ def paper_concepts(graph: nx.MultiDiGraph, paper: str) -> list[tuple[str, dict]]
     return sorted(found, key=lambda e: (e[1].get("role") != "proposed", node_label(graph, e[0])))
 
 
+def checked(data: dict) -> str:
+    """'checked by hand by WHO on DATE' for a paper or MENTIONS edge a curation decision
+    touched (kg/curation), else ''."""
+    if not data.get("curated_by"):
+        return ""
+    return f"checked by hand by {data['curated_by']} on {str(data.get('curated_at'))[:10]}"
+
+
 def arxiv_of(data: dict) -> str | None:
     return data.get("arxiv_id") or None
 

@@ -16,7 +16,7 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.export import ExportContext
-from kg.mapping.rdf import authorship_triples, pair_node_triples
+from kg.mapping.rdf import authorship_triples, curated_triples, pair_node_triples
 from kg.mapping.terms import (
     ID,
     PREFIXES,
@@ -31,6 +31,7 @@ from kg.mapping.terms import (
     paper_iri,
     sparql_literal,
 )
+from kg.model import Curated
 
 # the predicate of the direct triple of each edge relation (what the tests count)
 EDGE_PREDICATES = {
@@ -61,11 +62,18 @@ def _lit(value: object, datatype: str | None = None) -> str:
     return sparql_literal(value, datatype)
 
 
+def _mark(data: dict) -> Curated | None:
+    """The curated origin of a node or edge read from the store (kg/details.py)."""
+    by = data.get("curated_by")
+    return Curated(str(by), str(data.get("curated_at") or "")) if by else None
+
+
 def _node_triples(node: str, data: dict, iri: str, out: Triples) -> None:
     kind = str(data.get("kind") or "")
     if kind in CLASSES:
         out.add(iri, TYPE, expand(CLASSES[kind]))
     out.add(iri, expand("dcterms:identifier"), _lit(node))
+    curated_triples(iri, _mark(data), out)
     if kind == "paper":
         out.add(iri, TYPE, expand("schema:ScholarlyArticle"))
         for attr, prop in _PAPER_FIELDS.items():
@@ -108,6 +116,7 @@ def _edge_triples(u: str, v: str, rel: str, data: dict, iris: dict[str, str], ou
             out.add(m, expand("pkg:role"), _lit(str(data["role"])))
         if data.get("confidence") is not None:
             out.add(m, expand("pkg:confidence"), _lit(float(data["confidence"])))
+        curated_triples(m, _mark(data), out)
         if data.get("sentence"):
             e = f"{m}/0"
             out.add(m, expand("pkg:evidence"), f"<{e}>")

@@ -14,7 +14,7 @@ from bibtexparser import Library
 from bibtexparser.model import Entry, Field
 
 from kg.export import ExportContext, Exporter, node_label, ordered_authors, papers
-from kg.export._papers import VENUE_FIELDS, entry_type, paper_concepts
+from kg.export._papers import VENUE_FIELDS, checked, entry_type, paper_concepts
 from kg.normalize import ascii_fold
 
 _LATEX = {
@@ -77,7 +77,8 @@ def entries(graph: nx.MultiDiGraph) -> list[Entry]:
         concepts = [node_label(graph, c) for c, _ in paper_concepts(graph, paper)]
         if concepts:
             fields["keywords"] = latex_escape(", ".join(concepts))
-        fields["note"] = latex_escape(f"paper-kg id: {paper}")
+        fields["note"] = latex_escape("; ".join(filter(None, [f"paper-kg id: {paper}",
+                                                               checked(data)])))
         result.append(Entry(kind, key, [Field(k, v) for k, v in fields.items()]))
     return result
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.export import ExportContext, Exporter, node_label, papers
-from kg.export._papers import paper_concepts
+from kg.export._papers import checked, paper_concepts
 from kg.spreadsheet import spreadsheet_text
 
 
@@ -29,6 +29,8 @@ def matrix(
             uses[concept] = uses.get(concept, 0) + 1
             role = data.get("role") or "used"
             sentence = " ".join(str(data.get("sentence") or "").split())
+            if data.get("curated_by"):
+                role += " (checked by hand)"
             cells[paper, concept] = f"{role}: {sentence}" if sentence else role
     ordered = sorted(uses, key=lambda c: (-uses[c], node_label(graph, c), c))[:columns]
     table = [[cells.get((p, c), "") for c in ordered] for p in rows]
@@ -57,17 +59,19 @@ def render(graph: nx.MultiDiGraph, ctx: ExportContext) -> tuple[str, str]:
         return [spreadsheet_text(c, ctx.keep_formulas) if isinstance(c, str) else c
                 for c in cells]
 
-    writer.writerow(row("paper", "title", "year", *headers))
+    writer.writerow(row("paper", "title", "year", "curation", *headers))
     for paper, cells in zip(rows, table, strict=True):
         data = graph.nodes[paper]
-        writer.writerow(row(paper, node_label(graph, paper), data.get("year") or "", *cells))
+        writer.writerow(row(paper, node_label(graph, paper), data.get("year") or "",
+                            checked(data), *cells))
     md = [f"# Papers × concepts\n\n{_md(ctx.description)} — made {ctx.created_iso}\n"]
-    md.append("| paper | year | " + " | ".join(_md(h) for h in headers) + " |")
-    md.append("|---|---|" + "---|" * len(headers))
+    md.append("| paper | year | curation | " + " | ".join(_md(h) for h in headers) + " |")
+    md.append("|---|---|---|" + "---|" * len(headers))
     for paper, cells in zip(rows, table, strict=True):
         label = _md(node_label(graph, paper))
         year = graph.nodes[paper].get("year") or ""
-        md.append(f"| {label} | {year} | " + " | ".join(_md(c) for c in cells) + " |")
+        mark = _md(checked(graph.nodes[paper]))
+        md.append(f"| {label} | {year} | {mark} | " + " | ".join(_md(c) for c in cells) + " |")
     return out.getvalue(), "\n".join(md) + "\n"
 
 

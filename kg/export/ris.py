@@ -10,7 +10,7 @@ import networkx as nx
 import rispy
 
 from kg.export import ExportContext, Exporter, node_label, ordered_authors, papers
-from kg.export._papers import entry_type, paper_concepts, url_of
+from kg.export._papers import checked, entry_type, paper_concepts, url_of
 
 # RIS reference types of BibTeX entry types (GEN for the rest)
 RIS_TYPES = {
@@ -65,7 +65,7 @@ def records(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
         if data.get("abstract"):
             record["abstract"] = data["abstract"]
         record["keywords"] = [node_label(graph, c) for c, _ in paper_concepts(graph, paper)]
-        record["notes"] = [f"paper-kg id: {paper}"]
+        record["notes"] = [f"paper-kg id: {paper}", *filter(None, [checked(data)])]
         result.append({key: [_one_line(v) for v in value] if isinstance(value, list)
                        else _one_line(value) for key, value in record.items()})
     return result

@@ -10,7 +10,8 @@ for cited papers outside the corpus, ``(:Author {id, name, name_key})``,
 ``(:Concept:Architecture|Benchmark|Method {id, name, type, aliases, source})``,
 ``AUTHORED_BY {position}``, ``MENTIONS {role, confidence, texts, fields, starts, ends,
 sentences}`` (evidence as parallel lists), ``CITES``, ``BROADER``, ``CO_OCCURS {weight}``
-once per pair, c1.id < c2.id.
+once per pair, c1.id < c2.id. Papers, concepts and MENTIONS checked by hand carry
+``curated``, ``curated_by``, ``curated_at`` (kg/curation).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.mapping import unique_links
-from kg.model import ConceptInfo, ConceptLink, PaperGraph
+from kg.model import ConceptInfo, ConceptLink, Curated, PaperGraph
 from kg.resources import shipped
 
 SCHEMA_FILE = shipped("kg.schema", "neo4j.cypher")
@@ -68,6 +69,7 @@ def paper_row(graph: PaperGraph) -> dict[str, Any]:
     return {
         "id": paper.id,
         "props": {key: value for key, value in props.items() if value is not None},
+        **curated_props(paper.curated),
         "sources": list(dict.fromkeys(paper.sources)),
         "authors": authors,
         "cites": [ref for ref in dict.fromkeys(paper.references) if ref],
@@ -89,6 +91,7 @@ def mention_row(link: ConceptLink) -> dict[str, Any]:
         "starts": [m.start for m in link.mentions],
         "ends": [m.end for m in link.mentions],
         "sentences": [m.sentence for m in link.mentions],
+        **curated_props(link.curated),
     }
 
 
@@ -101,7 +104,16 @@ def concept_row(info: ConceptInfo) -> dict[str, Any]:
         "label": type_label(info.type),
         "aliases": list(dict.fromkeys(info.aliases)),
         "broader": [b for b in dict.fromkeys(info.broader) if b != info.id],
+        **curated_props(info.curated),
     }
+
+
+def curated_props(mark: Curated | None) -> dict[str, Any]:
+    """The origin of a fact checked by hand (kg/curation); None values remove the
+    properties when a decision is undone."""
+    if mark is None:
+        return {"curated": None, "curated_by": None, "curated_at": None}
+    return {"curated": True, "curated_by": mark.by, "curated_at": mark.at}
 
 
 def by_label(rows: Iterable[dict[str, Any]]) -> dict[str | None, list[dict[str, Any]]]:
@@ -160,7 +172,8 @@ def cypher_value(value: Any) -> str | None:
 UPSERT_PAPERS = """
 UNWIND $rows AS row
 MERGE (p:Paper {id: row.id})
-SET p += row.props,
+SET p += row.props, p.curated = row.curated, p.curated_by = row.curated_by,
+    p.curated_at = row.curated_at,
     p.sources = reduce(acc = coalesce(p.sources, []), s IN row.sources |
                        CASE WHEN s IN acc THEN acc ELSE acc + s END)
 """
@@ -208,13 +221,15 @@ UNWIND row.mentions AS m
 MATCH (c:Concept {id: m.id})
 MERGE (p)-[r:MENTIONS]->(c)
 SET r.role = m.role, r.confidence = m.confidence, r.texts = m.texts, r.fields = m.fields,
-    r.starts = m.starts, r.ends = m.ends, r.sentences = m.sentences
+    r.starts = m.starts, r.ends = m.ends, r.sentences = m.sentences,
+    r.curated = m.curated, r.curated_by = m.curated_by, r.curated_at = m.curated_at
 """
 UPSERT_CONCEPTS = """
 UNWIND $rows AS row
 MERGE (c{labels} {{id: row.id}})
 SET c.name = row.name, c.type = row.type, c.source = row.source,
-    c.aliases = row.aliases, c.broader_ids = row.broader
+    c.aliases = row.aliases, c.broader_ids = row.broader,
+    c.curated = row.curated, c.curated_by = row.curated_by, c.curated_at = row.curated_at
 """
 REPLACE_BROADER = """
 UNWIND $rows AS row
@@ -265,6 +280,7 @@ MERGE (c1)-[r:CO_OCCURS]->(c2) SET r.weight = w
 
 # --------------------------------------------------------------------------- neo4j-admin CSV
 
+CURATED_COLUMNS = ("curated:boolean", "curated_by", "curated_at")
 # file name -> header columns; node files carry :ID/:LABEL, relationship files
 # :START_ID/:END_ID/:TYPE, all in separate ID spaces per label so ids never collide.
 NODE_FILES: dict[str, list[str]] = {
@@ -272,13 +288,13 @@ NODE_FILES: dict[str, list[str]] = {
         "id:ID(Paper)", ":LABEL", "title", "abstract", "year:int", "date", "updated", "doi",
         "arxiv_id", "venue", "entry_type", "url", "upvotes:int", "n_authors:int",
         "keywords:string[]",
-        "categories:string[]", "sources:string[]",
+        "categories:string[]", "sources:string[]", *CURATED_COLUMNS,
     ],
     "paper-stubs": ["id:ID(Paper)", ":LABEL"],
     "authors": ["id:ID(Author)", ":LABEL", "name", "name_key"],
     "concepts": [
         "id:ID(Concept)", ":LABEL", "name", "type", "source", "aliases:string[]",
-        "broader_ids:string[]",
+        "broader_ids:string[]", *CURATED_COLUMNS,
     ],
 }
 RELATIONSHIP_FILES: dict[str, list[str]] = {
@@ -286,6 +302,7 @@ RELATIONSHIP_FILES: dict[str, list[str]] = {
     "mentions": [
         ":START_ID(Paper)", ":END_ID(Concept)", ":TYPE", "role", "confidence:double",
         "texts:string[]", "fields:string[]", "starts:int[]", "ends:int[]", "sentences:string[]",
+        *CURATED_COLUMNS,
     ],
     "cites": [":START_ID(Paper)", ":END_ID(Paper)", ":TYPE"],
     "broader": [":START_ID(Concept)", ":END_ID(Concept)", ":TYPE"],
@@ -307,13 +324,17 @@ def _csv_labels(label: str | None) -> str:
 def concept_csv(info: ConceptInfo) -> list[Any]:
     row = concept_row(info)
     return [row["id"], _csv_labels(row["label"]), row["name"], row["type"], row["source"],
-            _array(row["aliases"]), _array(row["broader"])]
+            _array(row["aliases"]), _array(row["broader"]), *_curated_cells(row)]
+
+
+def _curated_cells(row: dict[str, Any]) -> list[Any]:
+    return [row["curated"], row["curated_by"], row["curated_at"]]
 
 
 def linked_concept_csv(link: ConceptLink) -> list[Any]:
     """A concept seen only in papers: its first link gives name and type."""
     return [link.id, _csv_labels(type_label(link.type)), link.name, link.type, link.source,
-            None, None]
+            None, None, None, None, None]
 
 
 def author_csv(author_id: str, name: str, key: str) -> list[Any]:
@@ -342,6 +363,7 @@ def paper_csv(graph: PaperGraph) -> Iterator[tuple[str, list[Any]]]:
     yield "papers", [
         paper_id, "Paper", *(props.get(column) for column in _PAPER_COLUMNS),
         _array(props.get("keywords")), _array(props.get("categories")), _array(row["sources"]),
+        *_curated_cells(row),
     ]
     for author in row["authors"]:
         yield "authored-by", [paper_id, author["id"], "AUTHORED_BY", author["position"]]
@@ -351,4 +373,5 @@ def paper_csv(graph: PaperGraph) -> Iterator[tuple[str, list[Any]]]:
         yield "mentions", [
             paper_id, m["id"], "MENTIONS", m["role"], m["confidence"], _array(m["texts"]),
             _array(m["fields"]), _array(m["starts"]), _array(m["ends"]), _array(m["sentences"]),
+            *_curated_cells(m),
         ]

@@ -33,7 +33,7 @@ from kg.mapping.terms import (
     source_path,
     sparql_literal,
 )
-from kg.model import Author, ConceptInfo, ConceptLink, Paper
+from kg.model import Author, ConceptInfo, ConceptLink, Curated, Paper
 
 
 def _date_literal(date: str) -> str:
@@ -81,6 +81,19 @@ def paper_fields(paper: Paper) -> dict[str, list[str]]:
 
 
 
+CURATED_PROPS = ("pkg:curated", "pkg:curatedBy", "pkg:curatedAt")
+
+
+def curated_triples(subject: str, mark: Curated | None, out: Triples) -> None:
+    """The origin of a fact checked by hand (kg/curation): curated, by whom, when."""
+    if mark is None:
+        return
+    curated, by, at = (expand(p) for p in CURATED_PROPS)
+    out.add(subject, curated, sparql_literal(True))
+    out.add(subject, by, sparql_literal(mark.by))
+    out.add(subject, at, sparql_literal(mark.at, XSD + "dateTime"))
+
+
 def paper_triples(paper: Paper, out: Triples, known: set[tuple[Any, ...]] | None = None) -> None:
     """A paper, its sources and authorships, and its authors: those with a key (id, name,
     orcid, affiliations) in ``known`` are left out (already written), the others added."""
@@ -90,6 +103,7 @@ def paper_triples(paper: Paper, out: Triples, known: set[tuple[Any, ...]] | None
     for prop, objs in paper_fields(paper).items():
         for obj in objs:
             out.add(p, expand(prop), obj)
+    curated_triples(p, paper.curated, out)
     for keyword in paper.keywords:
         out.add(p, expand("schema:keywords"), sparql_literal(keyword))
     for category in paper.categories:
@@ -178,6 +192,8 @@ def mention_triples(paper: Paper, link: ConceptLink, out: Triples) -> None:
         f"<{m}> {origin} {sparql_literal(link.source)} .",
         f"<{m}> {derived} <{p}> .",
     ]
+    if link.curated is not None:
+        curated_triples(m, link.curated, out)
     for index, mention in enumerate(link.mentions):
         e = f"<{m}/{index}>"
         out.lines += [
@@ -279,6 +295,7 @@ def concept_triples(info: ConceptInfo, out: Triples, core: bool = True) -> None:
         concept_core_triples(info.id, info.type, out)
     out.add(c, expand("skos:prefLabel"), sparql_literal(info.name))
     out.add(c, expand("pkg:origin"), sparql_literal(info.source))
+    curated_triples(c, info.curated, out)
     for alias in info.aliases:
         out.add(c, expand("skos:altLabel"), sparql_literal(alias))
     for broader in info.broader:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from kg.mapping.rdf import paper_fields
+from kg.mapping.rdf import CURATED_PROPS, paper_fields
 from kg.mapping.terms import PREFIX_BLOCK, TYPE, author_iri, expand, paper_iri
 from kg.model import PaperGraph
 
@@ -28,8 +28,8 @@ def paper_delete_update(batch: Sequence[PaperGraph]) -> str:
     """Delete what the batch's records replace: present single-valued fields, authorships
     (when the record has authors), author names, and every mention of the paper."""
     parts: list[str] = []
-    for item in batch:
-        props = " ".join(expand(p) for p in sorted(paper_fields(item.paper)))
+    for item in batch:  # the curated mark goes with the decisions: always rewritten
+        props = " ".join(expand(p) for p in sorted([*paper_fields(item.paper), *CURATED_PROPS]))
         parts += each(
             [paper_iri(item.paper.id)],
             f"DELETE {{ {{S}} ?prop ?o }} WHERE {{ {{S}} ?prop ?o VALUES ?prop {{ {props} }} }}",
@@ -91,5 +91,5 @@ SELECT ?key (COUNT(*) AS ?n) WHERE {
 # what concept_triples writes, replaced when a concept is written again
 CONCEPT_PROPS = [expand(p) for p in ("rdf:type", "dcterms:identifier", "skos:prefLabel",
                                       "skos:altLabel", "skos:broader", "pkg:conceptType",
-                                      "pkg:origin")]
+                                      "pkg:origin", *CURATED_PROPS)]
 

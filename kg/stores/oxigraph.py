@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.mapping.terms import PREFIXES
-from kg.stores.base import OpenMode, QueryResult, StoreError
+from kg.stores.base import CURATION_FILE, OpenMode, QueryResult, StoreError
 from kg.stores.rdf import RdfStore
 from kg.stores.sparql_text import bind_text, python_value
 
@@ -91,8 +91,8 @@ def directory_kind(path: Path) -> str:
     if (path / MARKER).is_file():
         return "store"
     try:
-        if not any(path.iterdir()):
-            return "empty"
+        if all(child.name == CURATION_FILE for child in path.iterdir()):
+            return "empty"  # nothing, or only a curation file waiting for its store
         options = [f.read_text("utf-8", "replace") for f in path.glob("OPTIONS-*")]
     except OSError as error:
         raise StoreError(f"cannot read the directory {path}: {error.strerror or error}") from None

@@ -1,0 +1,211 @@
+"""Identity decisions (same-paper, different-papers, merge-authors, split-author): stored in
+the curation file, applied when a store is built from the inputs (ingest and merging), gone
+after undo; on an existing store they wait for the next build (ApplyReport.pending). Also
+the CLI: `kg curate apply|list|undo|export` and `kg build --curation`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.curation import Curation, Decision, apply_to_store
+from kg.curation.transform import Applied
+from kg.details import details
+from kg.ingest import ingest
+from kg.stores import open_store
+from tests.conftest import ROOT, NewExtractor
+
+RECORDS = [
+    {"title": "Sparse Lattice Networks", "arxiv_id": "2401.00001",
+     "authors": ["Ines Moreau", "J. Okafor"],
+     "abstract": "We propose Sparse Lattice Networks for image classification on ImageNet."},
+    {"title": "Sparse Lattice Networks for Vision", "doi": "10.1000/sln",
+     "authors": ["Ines Moreau"], "abstract": "The journal version of Sparse Lattice Networks."},
+    {"title": "A Survey of Lattice Methods", "doi": "10.1000/survey-a",
+     "authors": ["Joseph Okafor"], "abstract": "We survey lattice methods."},
+    {"title": "A Survey of Lattice Methods", "arxiv_id": "2402.00002",
+     "authors": ["Wei Chen"], "abstract": "Another survey that happens to share the title."},
+    {"title": "Graph Kernels Revisited", "arxiv_id": "2403.00003",
+     "authors": ["Wei Chen"], "abstract": "We revisit graph kernels with the Transformer."},
+]
+CASES = {
+    "same-paper": Decision("same-paper", paper="arxiv:2401.00001", target="doi:10.1000/sln",
+                           why="preprint and journal version"),
+    "different-papers": Decision("different-papers", paper="doi:10.1000/survey-a",
+                                 target="arxiv:2402.00002", why="two surveys, one title"),
+    "merge-authors": Decision("merge-authors", author="name:j-okafor",
+                              target="name:joseph-okafor"),
+    "split-author": Decision("split-author", author="name:wei-chen", value="arxiv:2403.00003",
+                             why="a different Wei Chen"),
+}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    path = tmp_path / "input" / "papers.jsonl"
+    path.parent.mkdir()
+    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    return path
+
+
+def shape(papers: list) -> dict[str, list[str]]:
+    """Paper id -> its author ids: what identity decisions change."""
+    return {paper.id: sorted(a.id for a in paper.authors) for paper in papers}
+
+
+def holds(kind: str, graph: dict[str, list[str]]) -> bool:
+    if kind == "same-paper":
+        return len({"doi:10.1000/sln", "arxiv:2401.00001"} & set(graph)) == 1
+    if kind == "different-papers":
+        return {"doi:10.1000/survey-a", "arxiv:2402.00002"} <= set(graph)
+    if kind == "merge-authors":
+        return all("name:j-okafor" not in authors for authors in graph.values())
+    return any(a.startswith("name:wei-chen~") for a in graph.get("arxiv:2403.00003", []))
+
+
+def store_shape(uri: str) -> dict[str, list[str]]:
+    with open_store(uri, "read") as store:
+        ids = [str(r[0]) for r in store.query(
+            "SELECT ?id WHERE { ?p a pkg:Paper ; dcterms:identifier ?id ; dcterms:title ?t }"
+        ).rows]
+        found: dict[str, list[str]] = {paper: [] for paper in ids}
+        for row in details(store, "details.authorships", ids):
+            found[str(row["paper"])].append(str(row["author"]))
+    return {paper: sorted(authors) for paper, authors in found.items()}
+
+
+@pytest.mark.parametrize("kind", list(CASES))
+def test_identity_decision(kind: str, corpus: Path, tmp_path: Path,
+                           new_extractor: NewExtractor) -> None:
+    plain = shape(ingest([corpus]).papers)
+    assert not holds(kind, plain)
+    path = tmp_path / "curation.csv"
+    curation, _ = Curation.load(path)
+    decision = curation.record(CASES[kind])
+    # ingest honours it (kg ingest / kg extract read through the same merge)
+    assert holds(kind, shape(ingest([corpus], curation=Applied(curation)).papers))
+    # a build from the inputs into a fresh store
+    uri = f"oxigraph:{tmp_path / 'kg'}"
+    result = build([corpus], uri, extractor=new_extractor(), curation=curation)
+    assert result.unused == []
+    assert holds(kind, store_shape(uri))
+    # an existing store: waiting for the next build, said so
+    with open_store(uri, "write") as store:
+        assert apply_to_store(store, curation, [decision]).pending == [decision]
+    # gone after undo (the next fresh build): the graph of no decision
+    curation.undo()
+    again, bare = f"oxigraph:{tmp_path / 'again'}", f"oxigraph:{tmp_path / 'bare'}"
+    build([corpus], again, extractor=new_extractor(), curation=curation)
+    build([corpus], bare, extractor=new_extractor())
+    assert store_shape(again) == store_shape(bare) and not holds(kind, store_shape(again))
+
+
+def test_decisions_naming_nothing_are_reported_as_unused(corpus: Path, tmp_path: Path,
+                                                         new_extractor: NewExtractor) -> None:
+    curation, _ = Curation.load(tmp_path / "c.csv")
+    typo = curation.record(Decision("reject-mention", paper="arxiv:9999.99999",
+                                    concept="concept:transformer"))
+    used = curation.record(CASES["same-paper"])
+    result = build([corpus], f"oxigraph:{tmp_path / 'kg'}", extractor=new_extractor(),
+                   curation=curation)
+    assert result.unused == [typo] and used not in result.unused
+
+
+# ------------------------------------------------------------------------------- the CLI
+
+KG = [sys.executable, "-c", "from kg.cli import main; main()"]
+
+
+def kg(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "KG_CURATOR": "cli-test"}
+    return subprocess.run([*KG, *map(str, args)], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=600)
+
+
+def test_cli_apply_list_undo_export_and_build(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    assert kg("build", corpus, "--store", store, cwd=ROOT).returncode == 0
+    decisions = tmp_path / "mine.csv"
+    good = Decision("same-paper", paper="arxiv:2401.00001", target="doi:10.1000/sln")
+    unknown = Decision("set-type", concept="concept:no-such-thing", value="method")
+    rows = ["action,paper,concept,author,target,value,field,start,end,who,when,why,id"]
+    rows.append(f"same-paper,{good.paper},,,{good.target},,,,,ann,2026-01-02T00:00:00Z,v2,")
+    rows.append("set-type,,concept:no-such-thing,,,method,,,,ann,2026-01-02T00:00:00Z,,")
+    rows.append("explode,,,,,,,,,ann,2026-01-02T00:00:00Z,,")
+    decisions.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    done = kg("curate", "apply", "--file", decisions, "--store", store, "--format", "json",
+              cwd=ROOT)
+    assert done.returncode == 1, done.stderr
+    assert f"{decisions}: line 4: unknown action 'explode'" in done.stderr
+    assert f"{decisions}: line 3: no concept {unknown.concept} in the store" in done.stderr
+    assert "Traceback" not in done.stderr
+    recorded = json.loads(done.stdout)
+    assert [r["action"] for r in recorded] == ["same-paper"] and recorded[0]["who"] == "ann"
+    # the command line form, then the list, export and undo
+    tag = kg("curate", "apply", "stop-concept", "--concept", "concept:transformer",
+             "--why", "not in this corpus' sense", "--store", store, cwd=ROOT)
+    assert tag.returncode == 0, tag.stderr
+    listed = kg("curate", "list", "--store", store, "--format", "csv", cwd=ROOT)
+    lines = listed.stdout.splitlines()
+    assert lines[0].startswith("line,action") and len(lines) == 3
+    assert ",stop-concept,," in lines[2] and "cli-test" in lines[2]
+    shared = tmp_path / "shared.csv"
+    assert kg("curate", "export", "--store", store, "-o", shared, cwd=ROOT).returncode == 0
+    exported, problems = Curation.load(shared)
+    assert problems == [] and [d.action for d in exported.decisions] == [
+        "same-paper", "stop-concept"]
+    # a fresh store built with the shared file is the curated graph
+    fresh = tmp_path / "fresh"
+    built = kg("build", corpus, "--store", fresh, "--curation", shared, cwd=ROOT)
+    assert built.returncode == 0, built.stderr
+    assert holds("same-paper", store_shape(f"oxigraph:{fresh}"))
+    undone = kg("curate", "undo", "--store", store, cwd=ROOT)
+    assert undone.returncode == 0, undone.stderr
+    assert "stop-concept" not in kg("curate", "list", "--store", store, "--format", "csv",
+                                    cwd=ROOT).stdout
+
+
+def test_cli_needs_a_curation_file_for_a_server_store(tmp_path: Path) -> None:
+    done = kg("curate", "list", "--store", "bolt://127.0.0.1:1", cwd=tmp_path)
+    assert done.returncode == 2 and "--curation FILE" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_build_reports_bad_curation_lines_and_goes_on(corpus: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("action,paper,concept,author,target,value,field,start,end,who,when,why,id\n"
+                   "stop-concept,,concept:transformer,,,,,,,me,2026-01-01T00:00:00Z,,\n"
+                   "set-role,arxiv:2403.00003,concept:transformer,,,maybe,,,,me,,,\n",
+                   encoding="utf-8")
+    done = kg("build", corpus, "--store", tmp_path / "kg", "--curation", bad, cwd=ROOT)
+    assert done.returncode == 1
+    assert f"{bad}: line 3: unknown role 'maybe'" in done.stderr
+    assert "Traceback" not in done.stderr
+    with open_store(f"oxigraph:{tmp_path / 'kg'}", "read") as store:
+        assert store.counts()["papers"] == 4  # everything else built (two records merge)
+        mentioned = store.query("SELECT ?c WHERE { ?p schema:mentions ?c }").rows
+        assert all("transformer" not in str(row[0]) for row in mentioned)
+
+
+def test_cli_extract_applies_a_curation_file(corpus: Path, tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    curation, _ = Curation.load(path)
+    curation.record(Decision("reject-mention", paper="arxiv:2403.00003",
+                             concept="concept:transformer"))
+    curation.record(Decision("set-role", paper="arxiv:2401.00001", concept="concept:imagenet",
+                             value="proposed"))
+    plain = kg("extract", corpus, cwd=ROOT)
+    done = kg("extract", corpus, "--curation", path, cwd=ROOT)
+    assert plain.returncode == done.returncode == 0, done.stderr
+    before = {d["id"]: d["concepts"] for d in map(json.loads, plain.stdout.splitlines())}
+    after = {d["id"]: d["concepts"] for d in map(json.loads, done.stdout.splitlines())}
+    assert "concept:transformer" in {c["id"] for c in before["arxiv:2403.00003"]}
+    assert "concept:transformer" not in {c["id"] for c in after["arxiv:2403.00003"]}
+    imagenet = next(c for c in after["arxiv:2401.00001"] if c["id"] == "concept:imagenet")
+    assert imagenet["proposed"] and imagenet["curated"]["by"] == curation.decisions[1].who
