@@ -154,14 +154,21 @@ def ntriples(client: Client, inputs: list[Path], built: GraphStore,
     def kill_when_extracting(stage: str, done: int, total: int) -> None:
         if stage == "counting" and not done:
             ranges.append(total)
+        if stage != "extracting" or done:
+            return
+        # the worker running an extraction task; on a machine too busy to catch one in
+        # time (the merge before it can take minutes), any worker: it holds what the
+        # extraction reads, so the scheduler must recompute it either way
         deadline = time.monotonic() + 120
-        while stage == "extracting" and not done and time.monotonic() < deadline:
-            for worker, keys in client.processing().items():
-                if any("extract_partition" in str(key) for key in keys):
-                    os.kill(client.run(os.getpid, workers=[worker])[worker], signal.SIGKILL)
-                    killed.append(worker)
-                    return
+        while time.monotonic() < deadline:
+            busy = [worker for worker, keys in client.processing().items()
+                    if any("extract_partition" in str(key) for key in keys)]
+            if busy:
+                break
             time.sleep(0.01)
+        worker = (busy or sorted(client.scheduler_info()["workers"]))[0]
+        os.kill(client.run(os.getpid, workers=[worker])[worker], signal.SIGKILL)
+        killed.append(worker)
 
     export = export_bulk_dask(client, inputs, out, "ntriples", on_rejection=rejections.append,
                               progress=kill_when_extracting, range_bytes=8192)
