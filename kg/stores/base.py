@@ -20,9 +20,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from kg.model import ConceptInfo, PaperGraph
+
+if TYPE_CHECKING:
+    from kg.text_index import Entry, TextIndex
 
 
 class StoreError(RuntimeError):
@@ -59,6 +62,7 @@ class WriteStats:
 class QueryResult:
     columns: list[str]
     rows: list[list[Any]]
+    notes: list[str] = field(default_factory=list)  # for the user (how it was answered)
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=False)) for row in self.rows]
@@ -86,6 +90,10 @@ class GraphStore(ABC):
     writing a paper again replaces its MENTIONS (re-extraction) and merges its fields."""
 
     dialect: ClassVar[str]  # "sparql" or "cypher": the query language of `query`
+    # the full-text index kept beside the store (kg/text_index.py), None when it keeps none;
+    # ``text_index_note`` says why searches scan instead
+    text_index: TextIndex | None = None
+    text_index_note = "this store keeps no full-text index (only embedded stores do)"
 
     @classmethod
     @abstractmethod
@@ -117,9 +125,38 @@ class GraphStore(ABC):
 
     def finish(self, concept_ids: Sequence[str]) -> dict[str, int]:
         """The end of a run of writes (kg/pipeline.py GraphSink): refresh the derived
-        figures of the concepts the run's papers mention, then count the graph."""
+        figures of the concepts the run's papers mention, bring the full-text index in step,
+        then count the graph."""
         self.refresh_derived(concept_ids)
+        self.sync_text_index()
         return self.counts()
+
+    # --- full-text index (kg/text_index.py): the write hooks call these -------------------
+
+    def search_index(self) -> TextIndex | None:
+        """The full-text index a search may use: None when there is none, or it is not
+        complete (``text_index_note`` then says why)."""
+        index = self.text_index
+        if index is not None and not index.complete:
+            self.text_index_note = ("the store's search index is out of date (changed "
+                                    "around it); `kg refresh` rebuilds it")
+            return None
+        return index
+
+    def sync_text_index(self, full: bool = False) -> None:
+        """Make the index's writes durable, rebuilding it from the store first when it is
+        incomplete (or ``full``: ``kg refresh``)."""
+        index = self.text_index
+        if index is None or not index.writable:
+            return
+        if full or not index.complete:
+            index.rebuild(self.text_entries())
+        else:
+            index.commit()
+
+    def text_entries(self) -> Iterable[Entry]:
+        """Every paper, author and concept as the index holds them (backends with an index)."""
+        raise NotImplementedError
 
     @abstractmethod
     def counts(self) -> dict[str, int]:

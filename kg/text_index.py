@@ -1,0 +1,279 @@
+"""Full-text search over a store: paper titles and abstracts, concept names and aliases,
+author names, ranked by BM25, accent- and case-folded (kg.normalize.fold), the last word a
+prefix (type-ahead). SQLite FTS5 from the standard library, in a side file beside an
+embedded store (INDEX_FILE in an Oxigraph directory, ``FILE.search.sqlite`` beside an rdflib
+file, in memory for an in-memory store).
+
+The index only finds candidates: a search takes their ids in its ranking and the store gives
+the rows (labels, kinds, and whether a concept is mentioned), so an entry the index still
+holds for a node the store no longer has shows nothing. It is kept in step by the store's
+own writes (``add_papers``, ``add_concepts``, ``clear``); anything that writes around them
+(an update with ``kg query --write``, a bulk load) marks it incomplete, and an incomplete
+index is never searched (the store's scan answers, and says so) until the end of the next
+build or ``kg refresh`` rebuilds it from the store. A store opened read-only opens its index
+read-only, or not at all when there is none: nothing is created.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.model import ConceptInfo, PaperGraph
+from kg.normalize import fold
+
+INDEX_FILE = "paper-kg-search.sqlite"  # in an Oxigraph store directory
+SIDE_SUFFIX = ".search.sqlite"  # beside an rdflib store file
+VERSION = "1"  # of the index's tables: another version is rebuilt
+# BM25 weights of the columns name (title, concept name, author name), alias, body (abstract)
+WEIGHTS = (10.0, 5.0, 1.0)
+_WORD = re.compile(r"[a-z0-9]+")
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # one row per node: which kind, whether a paper mentions it (concepts), a digest of the
+    # indexed text (an unchanged node is not rewritten: authors come with every paper)
+    "CREATE TABLE IF NOT EXISTS node(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, "
+    "kind TEXT NOT NULL, label TEXT NOT NULL, mentioned INTEGER NOT NULL DEFAULT 0, "
+    "digest TEXT NOT NULL DEFAULT '')",
+    # detail=column: no phrase queries (not used), a third of the size
+    "CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5(name, alias, body, "
+    "tokenize='unicode61 remove_diacritics 2', prefix='2 3', detail=column)",
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One node as the index holds it (texts as stored, folded when indexed)."""
+
+    kind: str  # "paper" | "concept" | "author"
+    id: str
+    name: str
+    alias: str = ""
+    body: str = ""
+    mentioned: bool = False
+
+
+def match_expression(text: str) -> str | None:
+    """The FTS5 query of a search text: its folded words, all required, the last one a
+    prefix ('Łukasz Kai' -> '"lukasz" "kai"*'); None when it has no word."""
+    words = _WORD.findall(fold(text))
+    if not words:
+        return None
+    return " ".join(f'"{w}"' for w in words) + "*"
+
+
+def side_path(store_path: Path, directory: bool) -> Path:
+    """Where the index of an embedded store lives."""
+    return store_path / INDEX_FILE if directory else \
+        store_path.with_name(store_path.name + SIDE_SUFFIX)
+
+
+class TextIndex:
+    """The SQLite FTS5 index of one store (see the module's docstring)."""
+
+    def __init__(self, connection: sqlite3.Connection, writable: bool) -> None:
+        self.db = connection
+        self.writable = writable
+        self._dirty = False  # a transaction is open
+        self._resume = False  # whether ``commit`` marks the index complete again
+
+    @classmethod
+    def open(cls, path: Path | None, writable: bool, empty_store: bool) -> TextIndex | None:
+        """The index at ``path`` (None: in memory). Read-only: None when there is no file
+        (nothing is created). Writable: a new file is made, complete only if the store is
+        empty (else the next build's end or ``kg refresh`` fills it)."""
+        if path is not None and not writable:
+            if not path.is_file():
+                return None
+            try:  # mode=ro: never a journal or any other file
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+                index = cls(db, writable=False)
+                return index if index._meta("version") == VERSION else None
+            except sqlite3.Error:
+                return None
+        existed = path is not None and path.is_file()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False,
+                             isolation_level=None)
+        db.execute("PRAGMA journal_mode=DELETE")  # no -wal/-shm files beside the store
+        db.execute("PRAGMA synchronous=NORMAL")
+        index = cls(db, writable=True)
+        if existed and index._meta("version") != VERSION:
+            db.executescript("DROP TABLE IF EXISTS node; DROP TABLE IF EXISTS text; "
+                             "DROP TABLE IF EXISTS meta;")
+            existed = False
+        for statement in _SCHEMA:
+            db.execute(statement)
+        if not existed:
+            index._set_meta("version", VERSION)
+            index._set_meta("complete", "1" if empty_store else "0")
+        return index
+
+    # --- state ---------------------------------------------------------------------------
+
+    def _meta(self, key: str) -> str | None:
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    @property
+    def complete(self) -> bool:
+        """Whether the index holds every node of the store (searches may use it)."""
+        return self._meta("complete") == "1"
+
+    def mark_incomplete(self) -> None:
+        """The store was changed around the index: searches fall back until a rebuild."""
+        self._resume = False
+        if self.complete:
+            self._set_meta("complete", "0")
+
+    def _begin(self) -> None:
+        """Open the transaction of a run of writes. A complete index is marked incomplete
+        first, durably, and complete again by ``commit``: a run that dies before (its store
+        changed, the index not) leaves it marked, and the next build or refresh rebuilds it."""
+        if self._dirty:
+            return
+        self._resume = self.complete
+        if self._resume:
+            self._set_meta("complete", "0")
+        self.db.execute("BEGIN")
+        self._dirty = True
+
+    def commit(self) -> None:
+        """Make the writes since ``_begin`` durable: call it when the store's are."""
+        if self._dirty:
+            if self._resume:
+                self._set_meta("complete", "1")
+            self.db.execute("COMMIT")
+            self._dirty = False
+
+    def close(self) -> None:
+        if self.writable:
+            self.commit()
+        self.db.close()
+
+    # --- writes --------------------------------------------------------------------------
+
+    def add_papers(self, batch: Sequence[PaperGraph]) -> None:
+        """Index what ``GraphStore.write_papers`` wrote: the papers, their authors, and the
+        concepts they mention (marked mentioned; names of new ones as the papers give them)."""
+        entries: list[Entry] = []
+        for item in batch:
+            paper = item.paper
+            entries.append(Entry("paper", paper.id, paper.title or "", "", paper.abstract or ""))
+            entries += [Entry("author", a.id, a.name) for a in paper.authors if a.name]
+        self._upsert(entries)
+        links = {link.id: link for item in batch for link in item.concepts}
+        self._upsert([Entry("concept", c, link.name, mentioned=True)
+                      for c, link in links.items()], keep_existing=True)
+
+    def add_concepts(self, concepts: Iterable[ConceptInfo]) -> None:
+        """Index what ``GraphStore.write_concepts`` wrote (names and aliases replace the
+        indexed ones; whether a paper mentions it stays)."""
+        self._upsert([Entry("concept", c.id, c.name, " | ".join(c.aliases))
+                      for c in concepts])
+
+    def clear(self) -> None:
+        """The store was emptied: so is the index (and it is complete)."""
+        self._begin()
+        self.db.execute("DELETE FROM node")
+        self.db.execute("DELETE FROM text")
+        self._resume = True
+
+    def rebuild(self, entries: Iterable[Entry]) -> int:
+        """Replace the whole index by ``entries`` (read from the store) and mark it complete;
+        returns how many nodes it holds."""
+        self._begin()
+        self.db.execute("DELETE FROM node")
+        self.db.execute("DELETE FROM text")
+        count = 0
+        for chunk in _batches(entries, 5000):
+            self._upsert(chunk)
+            count += len(chunk)
+        self.db.execute("INSERT INTO text(text) VALUES ('optimize')")
+        self._resume = True
+        self.commit()
+        return count
+
+    def _upsert(self, entries: Sequence[Entry], keep_existing: bool = False) -> None:
+        """Insert or replace nodes (the last entry of an id wins); with ``keep_existing``,
+        nodes already indexed keep their text and only gain ``mentioned``."""
+        if not entries:
+            return
+        self._begin()
+        latest = {e.id: e for e in entries}
+        ids = list(latest)
+        stored: dict[str, tuple[int, str, int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            stored.update((row[0], row[1:]) for row in self.db.execute(
+                f"SELECT id, rowid, digest, mentioned FROM node WHERE id IN ({marks})", chunk))
+        for entry in latest.values():
+            digest = f"{entry.kind}\x1f{entry.name}\x1f{entry.alias}\x1f{entry.body}"
+            mentioned = int(entry.mentioned)
+            old = stored.get(entry.id)
+            if old is not None:
+                rowid, old_digest, was_mentioned = old
+                if mentioned and not was_mentioned:
+                    self.db.execute("UPDATE node SET mentioned = 1 WHERE rowid = ?", (rowid,))
+                if keep_existing or old_digest == digest:
+                    continue
+                self.db.execute("DELETE FROM text WHERE rowid = ?", (rowid,))
+                self.db.execute("UPDATE node SET kind = ?, label = ?, digest = ? WHERE rowid = ?",
+                                (entry.kind, entry.name, digest, rowid))
+            else:
+                rowid = self.db.execute(
+                    "INSERT INTO node(id, kind, label, mentioned, digest) VALUES (?, ?, ?, ?, ?)",
+                    (entry.id, entry.kind, entry.name, mentioned, digest)).lastrowid
+            self.db.execute("INSERT INTO text(rowid, name, alias, body) VALUES (?, ?, ?, ?)",
+                            (rowid, fold(entry.name), fold(entry.alias), fold(entry.body)))
+
+    # --- search --------------------------------------------------------------------------
+
+    def search(self, text: str, limit: int, vocabulary: bool = False) -> list[str]:
+        """The ids of the best ``limit`` nodes for ``text``: matches in a name or alias first
+        (BM25: a short name holding every word beats a long title), then the nodes whose
+        abstract holds the words (BM25); ties by kind, shorter label, label, id. Concepts no
+        paper mentions only with ``vocabulary``."""
+        expression = match_expression(text)
+        if expression is None or limit <= 0:
+            return []
+        found: list[str] = []
+        for query in (f"{{name alias}} : ({expression})", expression):
+            found += [i for i in self._ranked(query, limit, vocabulary, found) if i not in found]
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
+    def _ranked(self, query: str, limit: int, vocabulary: bool,
+                skip: Sequence[str]) -> Iterator[str]:
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        rows = self.db.execute(
+            f"SELECT node.id FROM text JOIN node ON node.rowid = text.rowid "
+            f"WHERE text MATCH ? AND (node.kind != 'concept' OR node.mentioned OR ?) "
+            f"ORDER BY bm25(text, {weights}), node.kind, length(node.label), node.label, "
+            f"node.id LIMIT ?",
+            (query, int(vocabulary), limit + len(skip)))
+        for (node_id,) in rows:
+            yield node_id
+
+
+def _batches(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
+    batch: list[Entry] = []
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
