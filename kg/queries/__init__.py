@@ -35,6 +35,7 @@ _ID = re.compile(r"^[a-z][a-z0-9]*:\S")  # "concept:vit", "orcid:…": looked up
 HUB_PAIRS = 300  # heaviest pairs stored per hub concept (kg/derived.py)
 RANKED_PAIRS = 1000  # pairs ranked by the build (pkg:rank, kg/derived.py)
 RELATIONS = ("AUTHORED_BY", "MENTIONS", "CITES", "BROADER", "CO_OCCURS")
+INDEXED_ROWS = 10_000  # papers-by-concept rows read through a side index (more: the store)
 
 
 class QueryParamError(ValueError):
@@ -125,12 +126,19 @@ def _concepts_under(store: GraphStore, p: dict[str, Any]) -> Prepared:
 
 
 def _papers_by_concept(store: GraphStore, p: dict[str, Any]) -> Prepared:
-    """Starts from the concepts below the concept (concepts-under, written once) and, in
-    SPARQL, from the oldest year the first ``limit`` rows can have (stored figures)."""
+    """Starts from the concepts below the concept (concepts-under, written once); then, on a
+    store with a side index, from the papers of the first ``limit`` rows (the index keeps
+    each concept's mentions in order) or, in SPARQL, from the oldest year those rows can
+    have (stored figures)."""
     targets = _matched(store, p["concept"], p["narrower"], vocabulary=False)
     params = {**p, "targets": targets}
     if not targets:
         return Prepared(read(store.dialect, "papers-by-concept"), params, empty=True)
+    index = store.usable_side_index()
+    if index is not None and p["limit"] <= INDEXED_ROWS:
+        papers = index.newest_papers(targets, p["limit"])
+        return Prepared(read(store.dialect, "papers-by-concept.of-papers"),
+                        {**params, "papers": papers}, not papers)
     if store.dialect == "sparql":
         cutoff = store.query(read("sparql", "papers-by-concept.cutoff"), params).rows
         params["cutoff"] = int(cutoff[0][0]) if cutoff else -1
@@ -203,14 +211,14 @@ def _ego_network(store: GraphStore, p: dict[str, Any]) -> Prepared:
 
 
 def _search(store: GraphStore, p: dict[str, Any]) -> Prepared:
-    """The store's full-text index ranks the candidates (kg/text_index.py) and search.by-ids
+    """The store's full-text index ranks the candidates (kg/side_index.py) and search.by-ids
     gives their rows; a store without a complete index is scanned (search.rq: substrings of
     the labels, author names also by their folded key, "lukasz" finds "Łukasz Kaiser"),
     and the note says so."""
-    index = store.search_index()
+    index = store.usable_side_index()
     if index is None:
         text_key = name_key(display_name(str(p["text"])))
-        note = f"{store.text_index_note}: searched by a substring scan of the labels " \
+        note = f"{store.side_index_note}: searched by a substring scan of the labels " \
                "(not ranked, slow on big stores)"
         return Prepared(read(store.dialect, "search"), {**p, "text_key": text_key}, note=note)
     # twice the rows: the store drops nodes it no longer has or that no paper mentions

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from kg.model import ConceptInfo, PaperGraph
 
 if TYPE_CHECKING:
-    from kg.text_index import Entry, TextIndex
+    from kg.side_index import Entry, SideIndex
 
 
 class StoreError(RuntimeError):
@@ -90,10 +90,10 @@ class GraphStore(ABC):
     writing a paper again replaces its MENTIONS (re-extraction) and merges its fields."""
 
     dialect: ClassVar[str]  # "sparql" or "cypher": the query language of `query`
-    # the full-text index kept beside the store (kg/text_index.py), None when it keeps none;
-    # ``text_index_note`` says why searches scan instead
-    text_index: TextIndex | None = None
-    text_index_note = "this store keeps no full-text index (only embedded stores do)"
+    # the index kept beside the store (kg/side_index.py: full text, a concept's newest
+    # papers), None when it keeps none; ``side_index_note`` says why searches scan instead
+    side_index: SideIndex | None = None
+    side_index_note = "this store keeps no full-text index (only embedded stores do)"
 
     @classmethod
     @abstractmethod
@@ -125,37 +125,41 @@ class GraphStore(ABC):
 
     def finish(self, concept_ids: Sequence[str]) -> dict[str, int]:
         """The end of a run of writes (kg/pipeline.py GraphSink): refresh the derived
-        figures of the concepts the run's papers mention, bring the full-text index in step,
+        figures of the concepts the run's papers mention, bring the side index in step,
         then count the graph."""
         self.refresh_derived(concept_ids)
-        self.sync_text_index()
+        self.sync_side_index()
         return self.counts()
 
-    # --- full-text index (kg/text_index.py): the write hooks call these -------------------
+    # --- side index (kg/side_index.py), kept in step by the write hooks ---------------------
 
-    def search_index(self) -> TextIndex | None:
-        """The full-text index a search may use: None when there is none, or it is not
-        complete (``text_index_note`` then says why)."""
-        index = self.text_index
+    def usable_side_index(self) -> SideIndex | None:
+        """The side index queries may use: None when there is none, or it is not complete
+        (``side_index_note`` then says why)."""
+        index = self.side_index
         if index is not None and not index.complete:
-            self.text_index_note = ("the store's search index is out of date (changed "
+            self.side_index_note = ("the store's search index is out of date (changed "
                                     "around it); `kg refresh` rebuilds it")
             return None
         return index
 
-    def sync_text_index(self, full: bool = False) -> None:
+    def sync_side_index(self, full: bool = False) -> None:
         """Make the index's writes durable, rebuilding it from the store first when it is
         incomplete (or ``full``: ``kg refresh``)."""
-        index = self.text_index
+        index = self.side_index
         if index is None or not index.writable:
             return
         if full or not index.complete:
-            index.rebuild(self.text_entries())
+            index.rebuild(self.side_index_entries(), self.side_index_mentions())
         else:
             index.commit()
 
-    def text_entries(self) -> Iterable[Entry]:
+    def side_index_entries(self) -> Iterable[Entry]:
         """Every paper, author and concept as the index holds them (backends with an index)."""
+        raise NotImplementedError
+
+    def side_index_mentions(self) -> Iterable[tuple[str, str, int | None]]:
+        """Every MENTIONS as (paper id, concept id, the paper's year or None)."""
         raise NotImplementedError
 
     @abstractmethod

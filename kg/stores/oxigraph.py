@@ -29,10 +29,10 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.mapping.terms import PREFIXES
+from kg.side_index import side_path
 from kg.stores.base import OpenMode, QueryResult, StoreError
 from kg.stores.rdf import RdfStore
 from kg.stores.sparql_text import bind_text, python_value
-from kg.text_index import side_path
 
 BULK_BYTES = 4_000_000  # inserts larger than this use the (non-transactional) bulk loader
 READ_ONLY_ATTEMPTS = 5
@@ -176,7 +176,7 @@ class OxigraphStore(RdfStore):
         location = uri.split(":", 1)[1] if uri.lower().startswith("oxigraph:") else uri
         if not location:
             store = cls(uri, ox.Store(), None, False)  # 'oxigraph:' = in memory
-            store._open_text_index(None, read_only=False)
+            store._open_side_index(None, read_only=False)
             return store
         path = Path(location).expanduser()
         kind = check_store_directory(path, mode)
@@ -198,7 +198,7 @@ class OxigraphStore(RdfStore):
             except OSError as error:
                 store.close()
                 raise StoreError(f"cannot write {path / MARKER}: {error.strerror}") from None
-        store._open_text_index(side_path(path, directory=True), read_only=False)
+        store._open_side_index(side_path(path, directory=True), read_only=False)
         return store
 
     @classmethod
@@ -217,7 +217,7 @@ class OxigraphStore(RdfStore):
                     "--store"
                 ) from None
             store.read_only_reason = reason
-            store._open_text_index(side_path(path, directory=True), read_only=True)
+            store._open_side_index(side_path(path, directory=True), read_only=True)
             return store
         raise AssertionError("unreachable")
 
@@ -338,7 +338,7 @@ class OxigraphStore(RdfStore):
         if self.store is not None and not self.read_only:
             self._settle()
             self.store.flush()
-        self._close_text_index()
+        self._close_side_index()
         if self._loader is not None:
             self._loader.shutdown()
         self.store = None

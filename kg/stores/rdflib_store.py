@@ -21,10 +21,10 @@ import rdflib
 from rdflib.util import guess_format
 
 from kg.mapping.terms import PREFIXES
+from kg.side_index import side_path
 from kg.stores.base import OpenMode, QueryResult, StoreError
 from kg.stores.rdf import RdfStore
 from kg.stores.sparql_text import bind_text, python_value
-from kg.text_index import side_path
 
 
 def from_term(term: Any) -> Any:
@@ -55,7 +55,7 @@ class RdflibStore(RdfStore):
             graph.bind(prefix, namespace, override=True)
         if not location:
             store = cls(uri, graph, None)
-            store._open_text_index(None, read_only=False)
+            store._open_side_index(None, read_only=False)
             return store
         path = Path(location).expanduser()
         fmt = guess_format(str(path))
@@ -73,7 +73,7 @@ class RdflibStore(RdfStore):
             raise StoreError(f"no store file at {path}; build one with `kg build INPUT... "
                              f"--store {uri}`, or check --store")
         store = cls(uri, graph, path, read_only=mode == "read")
-        store._open_text_index(side_path(path, directory=False), read_only=mode == "read")
+        store._open_side_index(side_path(path, directory=False), read_only=mode == "read")
         return store
 
     def _existing(self, iris: Sequence[str], predicate: str, obj: str = "?any") -> set[str]:
@@ -148,4 +148,4 @@ class RdflibStore(RdfStore):
             self.graph.serialize(tmp, format=guess_format(str(self.path)) or "turtle")
             os.replace(tmp, self.path)
             self._dirty = False
-        self._close_text_index()  # after the graph is saved
+        self._close_side_index()  # after the graph is saved

@@ -1,25 +1,32 @@
-"""Full-text search over a store: paper titles and abstracts, concept names and aliases,
-author names, ranked by BM25, accent- and case-folded (kg.normalize.fold), the last word a
-prefix (type-ahead). SQLite FTS5 from the standard library, in a side file beside an
-embedded store (INDEX_FILE in an Oxigraph directory, ``FILE.search.sqlite`` beside an rdflib
-file, in memory for an in-memory store).
+"""The side index of an embedded store: SQLite (standard library) in a file beside it
+(INDEX_FILE in an Oxigraph directory, ``FILE.search.sqlite`` beside an rdflib file, in
+memory for an in-memory store), for what a graph store cannot answer quickly at 100k papers:
 
-The index only finds candidates: a search takes their ids in its ranking and the store gives
-the rows (labels, kinds, and whether a concept is mentioned), so an entry the index still
-holds for a node the store no longer has shows nothing. It is kept in step by the store's
-own writes (``add_papers``, ``add_concepts``, ``clear``); anything that writes around them
-(an update with ``kg query --write``, a bulk load) marks it incomplete, and an incomplete
-index is never searched (the store's scan answers, and says so) until the end of the next
-build or ``kg refresh`` rebuilds it from the store. A store opened read-only opens its index
+- full-text search (FTS5) over paper titles and abstracts, concept names and aliases and
+  author names, ranked by BM25, accent- and case-folded (kg.normalize.fold), the last word a
+  prefix (type-ahead);
+- a concept's newest papers: its MENTIONS ordered as papers-by-concept orders them (year
+  descending, paper id), so the first page of "the papers about X" reads a few rows per
+  concept instead of sorting every mention.
+
+The index only finds candidates: the store gives the rows (labels, kinds, whether a concept
+is mentioned; titles, years, roles), so an entry the index still holds for a node the store
+no longer has shows nothing. It is kept in step by the store's own writes (``add_papers``,
+``add_concepts``, ``clear``); anything that writes around them (an update with
+``kg query --write``, a bulk load) marks it incomplete, and an incomplete index is never used
+(the store's own queries answer; a search says so) until the end of the next build or
+``kg refresh`` rebuilds it from the store. A store opened read-only opens its index
 read-only, or not at all when there is none: nothing is created.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from kg.model import ConceptInfo, PaperGraph
@@ -27,7 +34,7 @@ from kg.normalize import fold
 
 INDEX_FILE = "paper-kg-search.sqlite"  # in an Oxigraph store directory
 SIDE_SUFFIX = ".search.sqlite"  # beside an rdflib store file
-VERSION = "1"  # of the index's tables: another version is rebuilt
+VERSION = "2"  # of the index's tables: another version is rebuilt
 # BM25 weights of the columns name (title, concept name, author name), alias, body (abstract)
 WEIGHTS = (10.0, 5.0, 1.0)
 _WORD = re.compile(r"[a-z0-9]+")
@@ -41,7 +48,15 @@ _SCHEMA = (
     # detail=column: no phrase queries (not used), a third of the size
     "CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5(name, alias, body, "
     "tokenize='unicode61 remove_diacritics 2', prefix='2 3', detail=column)",
+    # a paper's year as stored (-1: none; a record without a year keeps the stored one)
+    "CREATE TABLE IF NOT EXISTS paper(id TEXT PRIMARY KEY, year INTEGER NOT NULL) "
+    "WITHOUT ROWID",
+    # one row per (concept, paper) MENTIONS, in papers-by-concept's order per concept
+    "CREATE TABLE IF NOT EXISTS mention(concept TEXT NOT NULL, year INTEGER NOT NULL, "
+    "paper TEXT NOT NULL, PRIMARY KEY (concept, year DESC, paper)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS mention_of_paper ON mention(paper)",
 )
+_TABLES = ("node", "text", "paper", "mention")
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,7 @@ def side_path(store_path: Path, directory: bool) -> Path:
         store_path.with_name(store_path.name + SIDE_SUFFIX)
 
 
-class TextIndex:
+class SideIndex:
     """The SQLite FTS5 index of one store (see the module's docstring)."""
 
     def __init__(self, connection: sqlite3.Connection, writable: bool) -> None:
@@ -81,7 +96,7 @@ class TextIndex:
         self._resume = False  # whether ``commit`` marks the index complete again
 
     @classmethod
-    def open(cls, path: Path | None, writable: bool, empty_store: bool) -> TextIndex | None:
+    def open(cls, path: Path | None, writable: bool, empty_store: bool) -> SideIndex | None:
         """The index at ``path`` (None: in memory). Read-only: None when there is no file
         (nothing is created). Writable: a new file is made, complete only if the store is
         empty (else the next build's end or ``kg refresh`` fills it)."""
@@ -103,8 +118,7 @@ class TextIndex:
         db.execute("PRAGMA synchronous=NORMAL")
         index = cls(db, writable=True)
         if existed and index._meta("version") != VERSION:
-            db.executescript("DROP TABLE IF EXISTS node; DROP TABLE IF EXISTS text; "
-                             "DROP TABLE IF EXISTS meta;")
+            db.executescript("".join(f"DROP TABLE IF EXISTS {t};" for t in (*_TABLES, "meta")))
             existed = False
         for statement in _SCHEMA:
             db.execute(statement)
@@ -164,8 +178,9 @@ class TextIndex:
     # --- writes --------------------------------------------------------------------------
 
     def add_papers(self, batch: Sequence[PaperGraph]) -> None:
-        """Index what ``GraphStore.write_papers`` wrote: the papers, their authors, and the
-        concepts they mention (marked mentioned; names of new ones as the papers give them)."""
+        """Index what ``GraphStore.write_papers`` wrote: the papers, their authors, the
+        concepts they mention (marked mentioned; names of new ones as the papers give them)
+        and their MENTIONS, which replace the papers' earlier ones."""
         entries: list[Entry] = []
         for item in batch:
             paper = item.paper
@@ -175,6 +190,26 @@ class TextIndex:
         links = {link.id: link for item in batch for link in item.concepts}
         self._upsert([Entry("concept", c, link.name, mentioned=True)
                       for c, link in links.items()], keep_existing=True)
+        latest = {item.paper.id: item for item in batch}
+        years = self._years(list(latest))
+        rows: list[tuple[str, int, str]] = []
+        for paper_id, item in latest.items():
+            year = item.paper.year if item.paper.year is not None else years.get(paper_id, -1)
+            rows += [(concept, year, paper_id) for concept in {c.id for c in item.concepts}]
+            self.db.execute("INSERT OR REPLACE INTO paper(id, year) VALUES (?, ?)",
+                            (paper_id, year))
+            self.db.execute("DELETE FROM mention WHERE paper = ?", (paper_id,))
+        self.db.executemany("INSERT OR IGNORE INTO mention(concept, year, paper) "
+                            "VALUES (?, ?, ?)", rows)
+
+    def _years(self, papers: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(papers), 500):
+            chunk = papers[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(
+                f"SELECT id, year FROM paper WHERE id IN ({marks})", chunk).fetchall())
+        return found
 
     def add_concepts(self, concepts: Iterable[ConceptInfo]) -> None:
         """Index what ``GraphStore.write_concepts`` wrote (names and aliases replace the
@@ -185,20 +220,28 @@ class TextIndex:
     def clear(self) -> None:
         """The store was emptied: so is the index (and it is complete)."""
         self._begin()
-        self.db.execute("DELETE FROM node")
-        self.db.execute("DELETE FROM text")
+        for table in _TABLES:
+            self.db.execute(f"DELETE FROM {table}")
         self._resume = True
 
-    def rebuild(self, entries: Iterable[Entry]) -> int:
-        """Replace the whole index by ``entries`` (read from the store) and mark it complete;
-        returns how many nodes it holds."""
+    def rebuild(self, entries: Iterable[Entry],
+                mentions: Iterable[tuple[str, str, int | None]]) -> int:
+        """Replace the whole index by ``entries`` and ``mentions`` ((paper, concept, year)
+        rows), read from the store, and mark it complete; returns how many nodes it holds."""
         self._begin()
-        self.db.execute("DELETE FROM node")
-        self.db.execute("DELETE FROM text")
+        for table in _TABLES:
+            self.db.execute(f"DELETE FROM {table}")
         count = 0
         for chunk in _batches(entries, 5000):
             self._upsert(chunk)
             count += len(chunk)
+        rows = ((concept, -1 if year is None else year, paper)
+                for paper, concept, year in mentions)
+        while chunk := list(islice(rows, 10_000)):
+            self.db.executemany("INSERT OR IGNORE INTO mention(concept, year, paper) "
+                                "VALUES (?, ?, ?)", chunk)
+            self.db.executemany("INSERT OR REPLACE INTO paper(id, year) VALUES (?, ?)",
+                                [(paper, year) for _, year, paper in chunk])
         self.db.execute("INSERT INTO text(text) VALUES ('optimize')")
         self._resume = True
         self.commit()
@@ -254,6 +297,21 @@ class TextIndex:
             if len(found) >= limit:
                 break
         return found[:limit]
+
+    def newest_papers(self, concepts: Sequence[str], rows: int) -> list[str]:
+        """The papers of the first ``rows`` (paper, concept) MENTIONS of ``concepts`` in
+        papers-by-concept's order (year descending, papers without one last, then paper id,
+        concept id): each concept's rows come in that order from the table's key, merged
+        lazily, so a page reads about ``rows`` + one row per concept."""
+        def of(concept: str) -> Iterator[tuple[int, str, str]]:
+            cursor = self.db.execute(
+                "SELECT year, paper FROM mention WHERE concept = ? ORDER BY year DESC, paper",
+                (concept,))
+            for year, paper in cursor:
+                yield -year, paper, concept
+
+        merged = heapq.merge(*(of(c) for c in dict.fromkeys(concepts)))
+        return list(dict.fromkeys(paper for _, paper, _ in islice(merged, rows)))
 
     def _ranked(self, query: str, limit: int, vocabulary: bool,
                 skip: Sequence[str]) -> Iterator[str]:
