@@ -34,19 +34,24 @@ from kg.normalize import fold
 
 INDEX_FILE = "paper-kg-search.sqlite"  # in an Oxigraph store directory
 SIDE_SUFFIX = ".search.sqlite"  # beside an rdflib store file
-VERSION = "2"  # of the index's tables: another version is rebuilt
-# BM25 weights of the columns name (title, concept name, author name), alias, body (abstract)
-WEIGHTS = (10.0, 5.0, 1.0)
+VERSION = "4"  # of the index's tables: another version is rebuilt
+# BM25 weights of the columns name (title, concept name, author name) and alias
+NAME_WEIGHTS = (2.0, 1.0)
 _WORD = re.compile(r"[a-z0-9]+")
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     # one row per node: which kind, whether a paper mentions it (concepts), a digest of the
-    # indexed text (an unchanged node is not rewritten: authors come with every paper)
+    # indexed text (an unchanged node is not rewritten: authors come with every paper), and
+    # its name and aliases as word keys ("|glimmer|glimmer net|"): a name typed whole first
     "CREATE TABLE IF NOT EXISTS node(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, "
     "kind TEXT NOT NULL, label TEXT NOT NULL, mentioned INTEGER NOT NULL DEFAULT 0, "
-    "digest TEXT NOT NULL DEFAULT '')",
+    "digest TEXT NOT NULL DEFAULT '', keys TEXT NOT NULL DEFAULT '')",
+    # names and abstracts apart, so that each has its own word statistics (BM25's IDF: a
+    # word in most abstracts still tells names apart) and names are searched alone first;
     # detail=column: no phrase queries (not used), a third of the size
-    "CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5(name, alias, body, "
+    "CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5(name, alias, "
+    "tokenize='unicode61 remove_diacritics 2', prefix='2 3', detail=column)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS bodies USING fts5(body, "
     "tokenize='unicode61 remove_diacritics 2', prefix='2 3', detail=column)",
     # a paper's year as stored (-1: none; a record without a year keeps the stored one)
     "CREATE TABLE IF NOT EXISTS paper(id TEXT PRIMARY KEY, year INTEGER NOT NULL) "
@@ -56,7 +61,7 @@ _SCHEMA = (
     "paper TEXT NOT NULL, PRIMARY KEY (concept, year DESC, paper)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS mention_of_paper ON mention(paper)",
 )
-_TABLES = ("node", "text", "paper", "mention")
+_TABLES = ("node", "names", "bodies", "paper", "mention")
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,15 @@ class Entry:
     mentioned: bool = False
 
 
+def words_key(text: str) -> str:
+    """The folded words of a text, one space apart ('Łukasz  KAI-ser' -> 'lukasz kai ser')."""
+    return " ".join(_WORD.findall(fold(text)))
+
+
 def match_expression(text: str) -> str | None:
     """The FTS5 query of a search text: its folded words, all required, the last one a
     prefix ('Łukasz Kai' -> '"lukasz" "kai"*'); None when it has no word."""
-    words = _WORD.findall(fold(text))
+    words = words_key(text).split()
     if not words:
         return None
     return " ".join(f'"{w}"' for w in words) + "*"
@@ -141,7 +151,10 @@ class SideIndex:
 
     @property
     def complete(self) -> bool:
-        """Whether the index holds every node of the store (searches may use it)."""
+        """Whether the index holds every node of the store (queries may use it): as stored
+        for readers, and for the writing process its own state (its writes are in step)."""
+        if self._dirty:
+            return self._resume
         return self._meta("complete") == "1"
 
     def mark_incomplete(self) -> None:
@@ -242,7 +255,8 @@ class SideIndex:
                                 "VALUES (?, ?, ?)", chunk)
             self.db.executemany("INSERT OR REPLACE INTO paper(id, year) VALUES (?, ?)",
                                 [(paper, year) for _, year, paper in chunk])
-        self.db.execute("INSERT INTO text(text) VALUES ('optimize')")
+        for table in ("names", "bodies"):
+            self.db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
         self._resume = True
         self.commit()
         return count
@@ -264,6 +278,8 @@ class SideIndex:
         for entry in latest.values():
             digest = f"{entry.kind}\x1f{entry.name}\x1f{entry.alias}\x1f{entry.body}"
             mentioned = int(entry.mentioned)
+            names = [entry.name, *entry.alias.split(" | ")]
+            keys = "|" + "|".join(words_key(n) for n in names if n) + "|"
             old = stored.get(entry.id)
             if old is not None:
                 rowid, old_digest, was_mentioned = old
@@ -271,31 +287,38 @@ class SideIndex:
                     self.db.execute("UPDATE node SET mentioned = 1 WHERE rowid = ?", (rowid,))
                 if keep_existing or old_digest == digest:
                     continue
-                self.db.execute("DELETE FROM text WHERE rowid = ?", (rowid,))
-                self.db.execute("UPDATE node SET kind = ?, label = ?, digest = ? WHERE rowid = ?",
-                                (entry.kind, entry.name, digest, rowid))
+                self.db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))
+                self.db.execute("DELETE FROM bodies WHERE rowid = ?", (rowid,))
+                self.db.execute("UPDATE node SET kind = ?, label = ?, digest = ?, keys = ? "
+                                "WHERE rowid = ?", (entry.kind, entry.name, digest, keys, rowid))
             else:
                 rowid = self.db.execute(
-                    "INSERT INTO node(id, kind, label, mentioned, digest) VALUES (?, ?, ?, ?, ?)",
-                    (entry.id, entry.kind, entry.name, mentioned, digest)).lastrowid
-            self.db.execute("INSERT INTO text(rowid, name, alias, body) VALUES (?, ?, ?, ?)",
-                            (rowid, fold(entry.name), fold(entry.alias), fold(entry.body)))
+                    "INSERT INTO node(id, kind, label, mentioned, digest, keys) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (entry.id, entry.kind, entry.name, mentioned, digest, keys)).lastrowid
+            self.db.execute("INSERT INTO names(rowid, name, alias) VALUES (?, ?, ?)",
+                            (rowid, fold(entry.name), fold(entry.alias)))
+            if entry.body:
+                self.db.execute("INSERT INTO bodies(rowid, body) VALUES (?, ?)",
+                                (rowid, fold(entry.body)))
 
     # --- search --------------------------------------------------------------------------
 
     def search(self, text: str, limit: int, vocabulary: bool = False) -> list[str]:
         """The ids of the best ``limit`` nodes for ``text``: matches in a name or alias first
-        (BM25: a short name holding every word beats a long title), then the nodes whose
-        abstract holds the words (BM25); ties by kind, shorter label, label, id. Concepts no
-        paper mentions only with ``vocabulary``."""
+        (a name or alias that is the text itself, then by BM25: a short name holding every
+        word beats a long title), then the nodes whose abstract holds the words (BM25); ties
+        by kind, shorter label, label, id. Concepts no paper mentions only with
+        ``vocabulary``."""
         expression = match_expression(text)
         if expression is None or limit <= 0:
             return []
-        found: list[str] = []
-        for query in (f"{{name alias}} : ({expression})", expression):
-            found += [i for i in self._ranked(query, limit, vocabulary, found) if i not in found]
-            if len(found) >= limit:
-                break
+        whole = f"|{words_key(text)}|"
+        found = self._ranked("names", expression, whole, limit, vocabulary)
+        if len(found) < limit:
+            seen = set(found)
+            found += [i for i in self._ranked("bodies", expression, whole, limit + len(found),
+                                              vocabulary) if i not in seen]
         return found[:limit]
 
     def newest_papers(self, concepts: Sequence[str], rows: int) -> list[str]:
@@ -313,17 +336,16 @@ class SideIndex:
         merged = heapq.merge(*(of(c) for c in dict.fromkeys(concepts)))
         return list(dict.fromkeys(paper for _, paper, _ in islice(merged, rows)))
 
-    def _ranked(self, query: str, limit: int, vocabulary: bool,
-                skip: Sequence[str]) -> Iterator[str]:
-        weights = ", ".join(str(w) for w in WEIGHTS)
+    def _ranked(self, table: str, expression: str, whole: str, limit: int,
+                vocabulary: bool) -> list[str]:
+        weights = ", ".join(str(w) for w in NAME_WEIGHTS) if table == "names" else "1.0"
         rows = self.db.execute(
-            f"SELECT node.id FROM text JOIN node ON node.rowid = text.rowid "
-            f"WHERE text MATCH ? AND (node.kind != 'concept' OR node.mentioned OR ?) "
-            f"ORDER BY bm25(text, {weights}), node.kind, length(node.label), node.label, "
-            f"node.id LIMIT ?",
-            (query, int(vocabulary), limit + len(skip)))
-        for (node_id,) in rows:
-            yield node_id
+            f"SELECT node.id FROM {table} JOIN node ON node.rowid = {table}.rowid "
+            f"WHERE {table} MATCH ? AND (node.kind != 'concept' OR node.mentioned OR ?) "
+            f"ORDER BY instr(node.keys, ?) = 0, bm25({table}, {weights}), node.kind, "
+            f"length(node.label), node.label, node.id LIMIT ?",
+            (expression, int(vocabulary), whole, limit))
+        return [node_id for (node_id,) in rows]
 
 
 def _batches(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:

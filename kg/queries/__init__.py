@@ -210,6 +210,14 @@ def _ego_network(store: GraphStore, p: dict[str, Any]) -> Prepared:
     return Prepared(read("sparql", *names), p)
 
 
+def search_note(store: GraphStore) -> str:
+    """Why ``search`` scans the store instead of using its index ("" when it uses one)."""
+    if store.usable_side_index() is not None:
+        return ""
+    return f"{store.side_index_note}: searched by a substring scan of the labels (not " \
+           "ranked, slow on big stores)"
+
+
 def _search(store: GraphStore, p: dict[str, Any]) -> Prepared:
     """The store's full-text index ranks the candidates (kg/side_index.py) and search.by-ids
     gives their rows; a store without a complete index is scanned (search.rq: substrings of
@@ -218,9 +226,8 @@ def _search(store: GraphStore, p: dict[str, Any]) -> Prepared:
     index = store.usable_side_index()
     if index is None:
         text_key = name_key(display_name(str(p["text"])))
-        note = f"{store.side_index_note}: searched by a substring scan of the labels " \
-               "(not ranked, slow on big stores)"
-        return Prepared(read(store.dialect, "search"), {**p, "text_key": text_key}, note=note)
+        return Prepared(read(store.dialect, "search"), {**p, "text_key": text_key},
+                        note=search_note(store))
     # twice the rows: the store drops nodes it no longer has or that no paper mentions
     ids = index.search(str(p["text"]), 2 * p["limit"], p["vocabulary"])
     return Prepared(read(store.dialect, "search.by-ids"), {**p, "ids": ids}, not ids,
