@@ -62,7 +62,7 @@ def direct_build(uri: str, n: int, batch: int = 2000) -> None:
     vocab = vocabulary()
     names = sorted(vocab, key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, names)) + r")(?!\w)")
-    store = open_store(uri)
+    store = open_store(uri, "read")  # measured as the app opens it
     try:
         store.write_concepts(ConceptInfo(cid, name, kind) for name, (cid, kind) in vocab.items())
         pending: list[PaperGraph] = []
@@ -141,7 +141,7 @@ def main() -> None:
         else:
             direct_build(uri, args.papers)
         print(f"built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    store = open_store(uri)
+    store = open_store(uri, "read")  # measured as the app opens it
     try:
         counts = store.counts()
         top = run_named(store, "top-concepts", {"limit": 1}).records()[0]

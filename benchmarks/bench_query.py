@@ -81,7 +81,7 @@ def measure(
     }
     for text in SEARCHES:
         calls[f"search {text!r}"] = ("search", {"text": text})
-    calls["search 'trans', 200 (app)"] = ("search", {"text": "trans", "limit": 200})
+    calls["app search page 'trans' (200 matches)"] = ("search", {"text": "trans", "limit": 200})
     mid = run_named(store, "top-concepts", {"limit": 200}).rows[-1][0]
     for name, concept in (("top concept", top), ("Transformer", "concept:transformer"),
                           ("mid-size", mid)):

@@ -239,3 +239,14 @@ def test_papers_by_concept_through_the_index_are_the_stores_rows(
         rows = run_named(store, "papers-by-concept", {"concept": "Glimmer", "limit": limit,
                                                       "narrower": narrower}).rows
         assert rows == full[:limit], limit
+
+
+def test_paper_seeds_are_found_through_the_index(store: GraphStore) -> None:
+    """`kg export --paper TITLE`: an exact title, or words only one paper's title holds."""
+    from kg.seeds import SelectionError, resolve_paper
+
+    assert resolve_paper(store, "Tiny models on phones") == "arxiv:2402.00005"
+    assert resolve_paper(store, "tinier") == "arxiv:2402.00006"  # a prefix of one title
+    with pytest.raises(SelectionError, match="matches several papers") as error:
+        resolve_paper(store, "models")  # three titles hold the word
+    assert len(error.value.suggestions) == 3
