@@ -62,7 +62,7 @@ def direct_build(uri: str, n: int, batch: int = 2000) -> None:
     vocab = vocabulary()
     names = sorted(vocab, key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, names)) + r")(?!\w)")
-    store = open_store(uri, "read")  # measured as the app opens it
+    store = open_store(uri)
     try:
         store.write_concepts(ConceptInfo(cid, name, kind) for name, (cid, kind) in vocab.items())
         pending: list[PaperGraph] = []
@@ -106,7 +106,7 @@ def browser_render(page: str, workdir: Path) -> float:
     (window.paperKgReady: layout settled, fitted to the top nodes with readable labels)."""
     from playwright.sync_api import sync_playwright
 
-    html = workdir / "bench-app-graph.html"
+    html = workdir.resolve() / "bench-app-graph.html"
     html.write_text(page, "utf-8")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium",

@@ -10,7 +10,7 @@ writer, the same triples `kg build` makes), then `kg refresh` for its side index
 ego-network of a paper and of the most used concept (hops 1, limit 300), top-cooccurring top
 20, concept-trend of the top concept (its own papers, read from stored figures; and with its
 narrower concepts, counted); search (five texts: a word, a prefix, an accented and a folded
-author name, two words; and the app's 200 matches for a prefix, target 20 ms); a concept
+author name, two words: target 20 ms; and the app's 200 matches for a prefix); a concept
 page's first 20 papers (papers-by-concept, narrower concepts included) and its counts
 (concepts-under) for the top concept, Transformer and a mid-size concept (the 200th by
 papers). Baseline: the same queries on kg's rdflib in-memory store, for sizes up to
