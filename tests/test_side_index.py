@@ -250,3 +250,26 @@ def test_paper_seeds_are_found_through_the_index(store: GraphStore) -> None:
     with pytest.raises(SelectionError, match="matches several papers") as error:
         resolve_paper(store, "models")  # three titles hold the word
     assert len(error.value.suggestions) == 3
+
+
+def test_the_app_searches_through_the_index_or_says_it_scans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Search page uses the index of the store it opens read-only; without one it
+    scans, says so, and creates nothing."""
+    from tests.test_app import app_test, no_errors
+
+    for name, indexed in (("with", True), ("without", False)):
+        uri = f"oxigraph:{tmp_path / name}"
+        with open_store(uri) as built:
+            write_corpus(built)
+        if not indexed:
+            (tmp_path / name / INDEX_FILE).unlink()
+        at = app_test(uri, monkeypatch).run()
+        at.text_input(key="search:text").input("glimm").run()
+        no_errors(at)
+        suggested = [b.key for b in at.button if b.key and b.key.startswith("search:suggest:")]
+        assert "search:suggest:concept:glimmer" in suggested
+        notes = [c.value for c in at.caption if "substring scan" in c.value]
+        assert bool(notes) is not indexed, (name, notes)
+        assert (tmp_path / name / INDEX_FILE).exists() is indexed
