@@ -24,6 +24,7 @@ from __future__ import annotations
 import heapq
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -102,6 +103,8 @@ class SideIndex:
     def __init__(self, connection: sqlite3.Connection, writable: bool) -> None:
         self.db = connection
         self.writable = writable
+        # the app's sessions share one open store: one reader of the connection at a time
+        self._lock = threading.Lock()
         self._dirty = False  # a transaction is open
         self._resume = False  # whether ``commit`` marks the index complete again
 
@@ -141,7 +144,8 @@ class SideIndex:
 
     def _meta(self, key: str) -> str | None:
         try:
-            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            with self._lock:
+                row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
         return row[0] if row else None
@@ -314,11 +318,13 @@ class SideIndex:
         if expression is None or limit <= 0:
             return []
         whole = f"|{words_key(text)}|"
-        found = self._ranked("names", expression, whole, limit, vocabulary)
-        if len(found) < limit:
-            seen = set(found)
-            found += [i for i in self._ranked("bodies", expression, whole, limit + len(found),
-                                              vocabulary) if i not in seen]
+        with self._lock:
+            found = self._ranked("names", expression, whole, limit, vocabulary)
+            if len(found) < limit:
+                seen = set(found)
+                found += [i for i in self._ranked("bodies", expression, whole,
+                                                  limit + len(found), vocabulary)
+                          if i not in seen]
         return found[:limit]
 
     def newest_papers(self, concepts: Sequence[str], rows: int) -> list[str]:
@@ -333,8 +339,9 @@ class SideIndex:
             for year, paper in cursor:
                 yield -year, paper, concept
 
-        merged = heapq.merge(*(of(c) for c in dict.fromkeys(concepts)))
-        return list(dict.fromkeys(paper for _, paper, _ in islice(merged, rows)))
+        with self._lock:
+            merged = heapq.merge(*(of(c) for c in dict.fromkeys(concepts)))
+            return list(dict.fromkeys(paper for _, paper, _ in islice(merged, rows)))
 
     def _ranked(self, table: str, expression: str, whole: str, limit: int,
                 vocabulary: bool) -> list[str]:
