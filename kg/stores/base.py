@@ -7,8 +7,10 @@ the build, the app and the exports only ever talk to this interface. The contrac
 what they added), ``refresh_derived`` (the figures that follow from the mentions),
 ``finish`` (the end of a run: kg/pipeline.py), ``counts``, ``query`` (read-only unless
 asked; named queries are kg/queries' ``run_named``), ``clear``, ``deferred_writes`` and
-``close``. An RDF backend gets all but ``open`` and two engine hooks from kg/stores/rdf.py,
-and writes what kg/mapping/ maps; kg/stores/rdflib_store.py shows how little a backend needs.
+``close``; an embedded backend may keep a side index (kg/side_index.py: ``side_index``, fed
+by its writes, rebuilt from ``side_index_entries`` / ``side_index_mentions``). An RDF
+backend gets all but ``open`` and two engine hooks from kg/stores/rdf.py, and writes what
+kg/mapping/ maps; kg/stores/rdflib_store.py shows how little a backend needs.
 
 Graph model (see ``schema/README.md``): Paper, Author, Concept nodes; AUTHORED_BY
 (position), MENTIONS (role, confidence, evidence), CITES, BROADER, CO_OCCURS (weight).
