@@ -17,6 +17,7 @@ from kg.app import console_run, reads
 from kg.app.store_check import no_graph_here, no_papers
 from kg.details import node_details
 from kg.queries import QueryParamError, prepare, run_named
+from kg.queries import search_note as search_note_of
 from kg.selection import concept_papers as store_concept_papers
 from kg.selection import ego_graph
 from kg.stores import (
@@ -134,6 +135,11 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
     counts = node_papers([str(r["id"]) for r in rows if r["kind"] != "paper"])
     return [{**r, "papers": counts.get(str(r["id"]), 0) if r["kind"] != "paper" else None}
             for r in rows]
+
+
+def search_note() -> str:
+    """Why the store's search is a scan, not its ranked index ("" when it has one)."""
+    return search_note_of(get_store())
 
 
 def _fit(label: str, needle: str) -> int:

@@ -106,7 +106,7 @@ def browser_render(page: str, workdir: Path) -> float:
     (window.paperKgReady: layout settled, fitted to the top nodes with readable labels)."""
     from playwright.sync_api import sync_playwright
 
-    html = workdir / "bench-app-graph.html"
+    html = workdir.resolve() / "bench-app-graph.html"
     html.write_text(page, "utf-8")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
@@ -141,7 +141,7 @@ def main() -> None:
         else:
             direct_build(uri, args.papers)
         print(f"built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    store = open_store(uri)
+    store = open_store(uri, "read")  # measured as the app opens it
     try:
         counts = store.counts()
         top = run_named(store, "top-concepts", {"limit": 1}).records()[0]

@@ -121,10 +121,12 @@ def build(
 
 def refresh(store: str | GraphStore | None = None) -> dict[str, int]:
     """Recompute everything derived from the mentions (CO_OCCURS, concept counts; see
-    kg/derived.py) over the whole graph, e.g. after loading bulk files; returns the counts."""
+    kg/derived.py) over the whole graph, e.g. after loading bulk files, and rebuild the
+    full-text index (kg/side_index.py) from the store; returns the counts."""
     with _opened(store, "write") as opened:
         with opened.deferred_writes():
             opened.refresh_derived(None)
+        opened.sync_side_index(full=True)
         return opened.counts()
 
 

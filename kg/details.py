@@ -74,23 +74,25 @@ def node_details(store: GraphStore, ids: Iterable[str]) -> dict[str, dict[str, A
     return out
 
 
-def details(store: GraphStore, name: str, ids: list[str]) -> list[dict]:
+def details(store: GraphStore, name: str, ids: list[str], **params: Any) -> list[dict]:
     """Rows of a details query (the file ``name`` of the store's dialect, kg/queries) for
-    ``ids``, in batches."""
+    ``ids``, in batches (``params``: the query's other parameters)."""
     text = read(store.dialect, name)
     rows: list[dict] = []
     for chunk in chunked(ids, _BATCH):
-        rows += store.query(text, {"ids": chunk}).records()
+        rows += store.query(text, {**params, "ids": chunk}).records()
     return rows
 
 
-def _mentions(store: GraphStore, papers: list[str]) -> list[dict]:
-    """The papers' MENTIONS with role, confidence and the first evidence (title before
-    abstract): one row per (paper, concept)."""
-    rows = details(store, "details.mentions", papers)
+def _mentions(store: GraphStore, papers: list[str], concepts: list[str]) -> list[dict]:
+    """The papers' MENTIONS of ``concepts`` with role, confidence and the first evidence
+    (title before abstract): one row per (paper, concept)."""
+    if not concepts:
+        return []
+    rows = details(store, "details.mentions", papers, concepts=concepts)
     if store.dialect == "sparql":  # Cypher rows carry the first evidence already
         first: dict[tuple[str, str], dict] = {}
-        for row in details(store, "details.evidence", papers):
+        for row in details(store, "details.evidence", papers, concepts=concepts):
             first.setdefault((str(row["paper"]), str(row["concept"])), row)
         for row in rows:
             evidence = first.get((str(row["paper"]), str(row["concept"])), {})
@@ -128,11 +130,9 @@ def enrich(store: GraphStore, g: nx.MultiDiGraph) -> None:
     for concept, values in _aliases(rows).items():
         if values:
             g.nodes[concept]["aliases"] = values
-    for row in _mentions(store, papers):
+    for row in _mentions(store, papers, by_kind["concept"]):
         paper, concept = str(row["paper"]), str(row["concept"])
         if not g.has_edge(paper, concept, key="MENTIONS"):
-            if g.nodes.get(concept, {}).get("kind") != "concept":
-                continue
             add_edge(g, paper, concept, "MENTIONS")
         edge = g.edges[paper, concept, "MENTIONS"]
         if "role" in edge:  # one row per mention; a repeated one changes nothing

@@ -84,7 +84,15 @@ def _norm(value: Any) -> Any:
 
 
 def _rows(store: GraphStore, name: str, params: dict[str, Any]) -> list[list[Any]]:
-    return [[_norm(v) for v in row] for row in run_named(store, name, params).rows]
+    index = store.side_index
+    if name == "search" and index is not None:
+        # a Bolt store keeps no side index and scans: the embedded store's scan is compared
+        # (its ranked index against rdflib's: tests/test_side_index.py)
+        store.side_index = None
+    try:
+        return [[_norm(v) for v in row] for row in run_named(store, name, params).rows]
+    finally:
+        store.side_index = index
 
 
 def test_counts_equal(stores: tuple[GraphStore, GraphStore]) -> None:

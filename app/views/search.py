@@ -62,6 +62,9 @@ def render() -> None:
         )
         landing()
         return
+    note = data.search_note()
+    if note:
+        st.caption(f"Note: {note}.")
     suggestions = data.suggest(text)
     if not suggestions:
         st.info(f"Nothing matches {text.strip()!r}. Try fewer letters or another spelling.")

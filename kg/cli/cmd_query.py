@@ -125,6 +125,8 @@ def query_command(
         raise fail(str(error)) from None
     finally:
         graph.close()
+    for note in result.notes:
+        err.print(f"note: {note}", highlight=False)
     if not result.columns and not result.rows:
         err.print(
             "update done; if it changed mentions, run `kg refresh` to recompute co-occurrence "

@@ -12,8 +12,9 @@ def refresh_command(
     store: Store = DEFAULT_STORE,
 ) -> None:
     """Recompute what is derived from the mentions (co-occurrence weights, papers per concept
-    and year, rankings) over the whole graph. `kg build` does this itself; run it after
-    loading bulk files (`kg export-bulk --shard`) or editing mentions by hand."""
+    and year, rankings) over the whole graph, and rebuild an embedded store's side index
+    (search, concept pages). `kg build` does this itself; run it after loading bulk files
+    (`kg export-bulk --shard`) or editing the graph by hand."""
     try:
         with err.status("recomputing co-occurrence and concept statistics…"):
             counts = refresh(store)

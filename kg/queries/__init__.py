@@ -35,6 +35,7 @@ _ID = re.compile(r"^[a-z][a-z0-9]*:\S")  # "concept:vit", "orcid:…": looked up
 HUB_PAIRS = 300  # heaviest pairs stored per hub concept (kg/derived.py)
 RANKED_PAIRS = 1000  # pairs ranked by the build (pkg:rank, kg/derived.py)
 RELATIONS = ("AUTHORED_BY", "MENTIONS", "CITES", "BROADER", "CO_OCCURS")
+INDEXED_ROWS = 10_000  # papers-by-concept rows read through a side index (more: the store)
 
 
 class QueryParamError(ValueError):
@@ -63,6 +64,10 @@ class Prepared:
     # a lookup found nothing to start from: no rows, and the query is not sent (rdflib
     # rejects an empty VALUES)
     empty: bool = False
+    # the ids in the order the rows must come, one row each (a full-text index's ranking:
+    # the query gives the rows of the ids, which are then put in this order)
+    ranked: tuple[str, ...] | None = None
+    note: str = ""  # for the user: how the query is answered (e.g. a scan instead of an index)
 
 
 Plan = Callable[["GraphStore", dict[str, Any]], Prepared]
@@ -121,12 +126,19 @@ def _concepts_under(store: GraphStore, p: dict[str, Any]) -> Prepared:
 
 
 def _papers_by_concept(store: GraphStore, p: dict[str, Any]) -> Prepared:
-    """Starts from the concepts below the concept (concepts-under, written once) and, in
-    SPARQL, from the oldest year the first ``limit`` rows can have (stored figures)."""
+    """Starts from the concepts below the concept (concepts-under, written once); then, on a
+    store with a side index, from the papers of the first ``limit`` rows (the index keeps
+    each concept's mentions in order) or, in SPARQL, from the oldest year those rows can
+    have (stored figures)."""
     targets = _matched(store, p["concept"], p["narrower"], vocabulary=False)
     params = {**p, "targets": targets}
     if not targets:
         return Prepared(read(store.dialect, "papers-by-concept"), params, empty=True)
+    index = store.usable_side_index()
+    if index is not None and p["limit"] <= INDEXED_ROWS:
+        papers = index.newest_papers(targets, p["limit"])
+        return Prepared(read(store.dialect, "papers-by-concept.of-papers"),
+                        {**params, "papers": papers}, not papers)
     if store.dialect == "sparql":
         cutoff = store.query(read("sparql", "papers-by-concept.cutoff"), params).rows
         params["cutoff"] = int(cutoff[0][0]) if cutoff else -1
@@ -198,10 +210,28 @@ def _ego_network(store: GraphStore, p: dict[str, Any]) -> Prepared:
     return Prepared(read("sparql", *names), p)
 
 
+def search_note(store: GraphStore) -> str:
+    """Why ``search`` scans the store instead of using its index ("" when it uses one)."""
+    if store.usable_side_index() is not None:
+        return ""
+    return f"{store.side_index_note}: searched by a substring scan of the labels (not " \
+           "ranked, slow on big stores)"
+
+
 def _search(store: GraphStore, p: dict[str, Any]) -> Prepared:
-    """Author names also match by their folded key ("lukasz" finds "Łukasz Kaiser")."""
-    text_key = name_key(display_name(str(p["text"])))
-    return Prepared(read(store.dialect, "search"), {**p, "text_key": text_key})
+    """The store's full-text index ranks the candidates (kg/side_index.py) and search.by-ids
+    gives their rows; a store without a complete index is scanned (search.rq: substrings of
+    the labels, author names also by their folded key, "lukasz" finds "Łukasz Kaiser"),
+    and the note says so."""
+    index = store.usable_side_index()
+    if index is None:
+        text_key = name_key(display_name(str(p["text"])))
+        return Prepared(read(store.dialect, "search"), {**p, "text_key": text_key},
+                        note=search_note(store))
+    # twice the rows: the store drops nodes it no longer has or that no paper mentions
+    ids = index.search(str(p["text"]), 2 * p["limit"], p["vocabulary"])
+    return Prepared(read(store.dialect, "search.by-ids"), {**p, "ids": ids}, not ids,
+                    ranked=tuple(ids))
 
 
 NAMED_QUERIES: dict[str, NamedQuery] = {
@@ -322,8 +352,10 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
         ),
         NamedQuery(
             "search",
-            "Papers (title), concepts (name, alias; only those papers mention unless "
-            "vocabulary) and authors (name, accents folded) containing the text.",
+            "Papers (title, abstract), concepts (name, alias; only those papers mention "
+            "unless vocabulary) and authors (name) holding every word of the text, the last "
+            "one as a prefix, accents and case folded, best first (BM25 of a full-text "
+            "index; a store without one is scanned for the text in labels).",
             ("kind", "id", "label"),
             _search,
             {"text": None, "limit": 20, "vocabulary": False},
@@ -398,8 +430,22 @@ def run_named(store: GraphStore, name: str, given: dict[str, Any] | None = None)
     """The rows of a named query on ``store``, under the query's declared columns."""
     query = named_query(name)
     prepared = prepare(store, name, given or {})
+    notes = [prepared.note] if prepared.note else []
     if prepared.empty:
-        return QueryResult(list(query.columns), [])
+        return QueryResult(list(query.columns), [], notes)
     result = store.query(prepared.text, prepared.params)
     result.columns = list(query.columns)
+    result.notes = notes
+    if prepared.ranked is not None:
+        result.rows = _in_order(result.rows, query.columns.index("id"), prepared.ranked,
+                                int(prepared.params["limit"]))
     return result
+
+
+def _in_order(rows: list[list[Any]], column: int, ranked: tuple[str, ...],
+              limit: int) -> list[list[Any]]:
+    """The rows in the order of their ids in ``ranked``, one per id, at most ``limit``."""
+    first: dict[str, list[Any]] = {}
+    for row in rows:
+        first.setdefault(str(row[column]), row)
+    return [first[i] for i in ranked if i in first][:limit]

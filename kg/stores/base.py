@@ -7,8 +7,10 @@ the build, the app and the exports only ever talk to this interface. The contrac
 what they added), ``refresh_derived`` (the figures that follow from the mentions),
 ``finish`` (the end of a run: kg/pipeline.py), ``counts``, ``query`` (read-only unless
 asked; named queries are kg/queries' ``run_named``), ``clear``, ``deferred_writes`` and
-``close``. An RDF backend gets all but ``open`` and two engine hooks from kg/stores/rdf.py,
-and writes what kg/mapping/ maps; kg/stores/rdflib_store.py shows how little a backend needs.
+``close``; an embedded backend may keep a side index (kg/side_index.py: ``side_index``, fed
+by its writes, rebuilt from ``side_index_entries`` / ``side_index_mentions``). An RDF
+backend gets all but ``open`` and two engine hooks from kg/stores/rdf.py, and writes what
+kg/mapping/ maps; kg/stores/rdflib_store.py shows how little a backend needs.
 
 Graph model (see ``schema/README.md``): Paper, Author, Concept nodes; AUTHORED_BY
 (position), MENTIONS (role, confidence, evidence), CITES, BROADER, CO_OCCURS (weight).
@@ -20,9 +22,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from kg.model import ConceptInfo, PaperGraph
+
+if TYPE_CHECKING:
+    from kg.side_index import Entry, SideIndex
 
 
 class StoreError(RuntimeError):
@@ -62,6 +67,7 @@ class WriteStats:
 class QueryResult:
     columns: list[str]
     rows: list[list[Any]]
+    notes: list[str] = field(default_factory=list)  # for the user (how it was answered)
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=False)) for row in self.rows]
@@ -89,6 +95,10 @@ class GraphStore(ABC):
     writing a paper again replaces its MENTIONS (re-extraction) and merges its fields."""
 
     dialect: ClassVar[str]  # "sparql" or "cypher": the query language of `query`
+    # the index kept beside the store (kg/side_index.py: full text, a concept's newest
+    # papers), None when it keeps none; ``side_index_note`` says why searches scan instead
+    side_index: SideIndex | None = None
+    side_index_note = "this store keeps no full-text index (only embedded stores do)"
 
     @classmethod
     @abstractmethod
@@ -120,9 +130,42 @@ class GraphStore(ABC):
 
     def finish(self, concept_ids: Sequence[str]) -> dict[str, int]:
         """The end of a run of writes (kg/pipeline.py GraphSink): refresh the derived
-        figures of the concepts the run's papers mention, then count the graph."""
+        figures of the concepts the run's papers mention, bring the side index in step,
+        then count the graph."""
         self.refresh_derived(concept_ids)
+        self.sync_side_index()
         return self.counts()
+
+    # --- side index (kg/side_index.py), kept in step by the write hooks ---------------------
+
+    def usable_side_index(self) -> SideIndex | None:
+        """The side index queries may use: None when there is none, or it is not complete
+        (``side_index_note`` then says why)."""
+        index = self.side_index
+        if index is not None and not index.complete:
+            self.side_index_note = ("the store's search index is out of date (changed "
+                                    "around it); `kg refresh` rebuilds it")
+            return None
+        return index
+
+    def sync_side_index(self, full: bool = False) -> None:
+        """Make the index's writes durable, rebuilding it from the store first when it is
+        incomplete (or ``full``: ``kg refresh``)."""
+        index = self.side_index
+        if index is None or not index.writable:
+            return
+        if full or not index.complete:
+            index.rebuild(self.side_index_entries(), self.side_index_mentions())
+        else:
+            index.commit()
+
+    def side_index_entries(self) -> Iterable[Entry]:
+        """Every paper, author and concept as the index holds them (backends with an index)."""
+        raise NotImplementedError
+
+    def side_index_mentions(self) -> Iterable[tuple[str, str, int | None]]:
+        """Every MENTIONS as (paper id, concept id, the paper's year or None)."""
+        raise NotImplementedError
 
     @abstractmethod
     def counts(self) -> dict[str, int]:

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.mapping.terms import PREFIXES
+from kg.side_index import side_path
 from kg.stores.base import CURATION_FILE, OpenMode, QueryResult, StoreError
 from kg.stores.rdf import RdfStore
 from kg.stores.sparql_text import bind_text, python_value
@@ -174,7 +175,9 @@ class OxigraphStore(RdfStore):
     def open(cls, uri: str, mode: OpenMode = "create") -> OxigraphStore:
         location = uri.split(":", 1)[1] if uri.lower().startswith("oxigraph:") else uri
         if not location:
-            return cls(uri, ox.Store(), None, False)  # 'oxigraph:' = in memory
+            store = cls(uri, ox.Store(), None, False)  # 'oxigraph:' = in memory
+            store._open_side_index(None, read_only=False)
+            return store
         path = Path(location).expanduser()
         kind = check_store_directory(path, mode)
         if mode == "read":
@@ -195,6 +198,7 @@ class OxigraphStore(RdfStore):
             except OSError as error:
                 store.close()
                 raise StoreError(f"cannot write {path / MARKER}: {error.strerror}") from None
+        store._open_side_index(side_path(path, directory=True), read_only=False)
         return store
 
     @classmethod
@@ -213,6 +217,7 @@ class OxigraphStore(RdfStore):
                     "--store"
                 ) from None
             store.read_only_reason = reason
+            store._open_side_index(side_path(path, directory=True), read_only=True)
             return store
         raise AssertionError("unreachable")
 
@@ -333,6 +338,7 @@ class OxigraphStore(RdfStore):
         if self.store is not None and not self.read_only:
             self._settle()
             self.store.flush()
+        self._close_side_index()
         if self._loader is not None:
             self._loader.shutdown()
         self.store = None

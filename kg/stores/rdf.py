@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain, islice
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,8 @@ from kg.mapping.terms import (
     sparql_literal,
 )
 from kg.model import ConceptInfo, ConceptLink, PaperGraph
+from kg.queries import read
+from kg.side_index import Entry, SideIndex
 from kg.stores.base import (
     COUNT_KEYS,
     GraphStore,
@@ -195,6 +198,8 @@ class RdfStore(GraphStore):
         stats = WriteStats({"concepts": 0})
         for start in range(0, len(unique), 1000):
             stats.add(self._write_concept_batch(unique[start : start + 1000]))
+        if self.side_index is not None:
+            self.side_index.add_concepts(unique)
         return stats
 
     def _write_concept_batch(self, batch: list[ConceptInfo]) -> WriteStats:
@@ -281,6 +286,8 @@ class RdfStore(GraphStore):
             if self._deferred is not None:
                 self._deferred.update(papers)
         self._written_concepts.update(concept_iri(cid) for cid in new_concepts)
+        if self.side_index is not None:
+            self.side_index.add_papers(batch)
         return WriteStats({"papers": len(set(papers) - existing)})
 
     def _first_labels(self, links: dict[str, ConceptLink]) -> list[str]:
@@ -357,6 +364,41 @@ class RdfStore(GraphStore):
         self._update("CLEAR DEFAULT")
         self._written_concepts.clear()
         self._written_authors.clear()
+        if self.side_index is not None:
+            self.side_index.clear()
+
+    def side_index_entries(self) -> Iterator[Entry]:
+        self._settle()
+        for node_id, title, abstract in self._rows(read("sparql", "side-index.papers")):
+            yield Entry("paper", str(node_id), str(title or ""), "", str(abstract or ""))
+        for node_id, names in self._rows(read("sparql", "side-index.authors")):
+            yield Entry("author", str(node_id), str(names or ""))
+        for node_id, name, aliases, mentioned in self._rows(read("sparql", "side-index.concepts")):
+            yield Entry("concept", str(node_id), str(name), str(aliases or ""),
+                        mentioned=mentioned in (True, "true", 1))
+
+    def side_index_mentions(self) -> Iterator[tuple[str, str, int | None]]:
+        self._settle()
+        for paper, concept, year in self._rows(read("sparql", "side-index.mentions")):
+            yield str(paper), str(concept), year if isinstance(year, int) else None
+
+    def _open_side_index(self, path: Path | None, read_only: bool) -> None:
+        """Open the index kept beside the store at ``path`` (None: in memory); a new one is
+        complete only when the store holds no paper (else the build's end fills it)."""
+        if read_only:
+            self.side_index = SideIndex.open(path, writable=False, empty_store=False)
+            if self.side_index is None:
+                self.side_index_note = ("the store has no search index yet (the next "
+                                        "`kg build` or `kg refresh` makes it)")
+            return
+        empty = not self._select("ASK { ?p a <https://paper-kg.org/schema#Paper> }").rows[0][0]
+        self.side_index = SideIndex.open(path, writable=True, empty_store=empty)
+
+    def _close_side_index(self) -> None:
+        """Commit and close the index: after the store's own writes are durable."""
+        if self.side_index is not None:
+            self.side_index.close()
+            self.side_index = None
 
     def counts(self) -> dict[str, int]:
         self._settle()
@@ -384,6 +426,8 @@ class RdfStore(GraphStore):
         self, text: str, params: dict[str, Any] | None, write: bool, writes: str | None
     ) -> QueryResult:
         if writes:
+            if self.side_index is not None:  # the update may change what is indexed
+                self.side_index.mark_incomplete()
             self._update(bind_text(text, params or {}))
             self._written_concepts.clear()
             self._written_authors.clear()

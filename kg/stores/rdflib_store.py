@@ -21,6 +21,7 @@ import rdflib
 from rdflib.util import guess_format
 
 from kg.mapping.terms import PREFIXES
+from kg.side_index import side_path
 from kg.stores.base import OpenMode, QueryResult, StoreError
 from kg.stores.rdf import RdfStore
 from kg.stores.sparql_text import bind_text, python_value
@@ -53,7 +54,9 @@ class RdflibStore(RdfStore):
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace, override=True)
         if not location:
-            return cls(uri, graph, None)
+            store = cls(uri, graph, None)
+            store._open_side_index(None, read_only=False)
+            return store
         path = Path(location).expanduser()
         fmt = guess_format(str(path))
         if fmt is None:
@@ -69,7 +72,9 @@ class RdflibStore(RdfStore):
         elif mode != "create":
             raise StoreError(f"no store file at {path}; build one with `kg build INPUT... "
                              f"--store {uri}`, or check --store")
-        return cls(uri, graph, path, read_only=mode == "read")
+        store = cls(uri, graph, path, read_only=mode == "read")
+        store._open_side_index(side_path(path, directory=False), read_only=mode == "read")
+        return store
 
     def _existing(self, iris: Sequence[str], predicate: str, obj: str = "?any") -> set[str]:
         # by index, not by a VALUES join (slow in rdflib's evaluator)
@@ -137,10 +142,10 @@ class RdflibStore(RdfStore):
     def close(self) -> None:
         """Save the graph (atomically: temp file then rename) when it was changed; a store
         opened for reading is never saved."""
-        if self.path is None or not self._dirty or self.read_only:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        self.graph.serialize(tmp, format=guess_format(str(self.path)) or "turtle")
-        os.replace(tmp, self.path)
-        self._dirty = False
+        if self.path is not None and self._dirty and not self.read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            self.graph.serialize(tmp, format=guess_format(str(self.path)) or "turtle")
+            os.replace(tmp, self.path)
+            self._dirty = False
+        self._close_side_index()  # after the graph is saved
