@@ -243,7 +243,8 @@ def review_queue(store: GraphStore, limit: int = 50, offset: int = 0) -> list[di
                        {"limit": int(limit), "offset": int(offset)}).records()
     first: dict[tuple[str, str], str] = {}
     for row in details(store, "details.evidence" if store.dialect == "sparql"
-                       else "details.mentions", sorted({str(r["paper"]) for r in rows})):
+                       else "details.mentions", sorted({str(r["paper"]) for r in rows}),
+                       concepts=sorted({str(r["concept"]) for r in rows})):
         first.setdefault((str(row["paper"]), str(row["concept"])), str(row.get("sentence") or ""))
     out = []
     for row in rows:
