@@ -7,27 +7,38 @@ seconds of this process (robust on a busy machine); the baseline only matches lo
 vocabulary names and aliases. Each pipeline first processes ``--warmup`` other abstracts
 (a different synthetic seed), untimed, so that every figure is the steady state of a long
 build rather than depending on which pipeline filled the shared caches first.
-``--jobs`` adds the wall time of ``Extractor.extract`` with that many worker processes
-(wall time: it includes start-up and the parent's share, and it depends on how busy the
-machine is).
+``--stages`` adds where the default pipeline's CPU time goes, stage by stage (timers
+around the component's steps, a few per abstract, so unlike a profiler they do not inflate
+code that makes many small calls). ``--jobs`` adds the wall time of ``Extractor.extract``
+with that many worker processes (wall time: it includes start-up and the parent's share,
+and it depends on how busy the machine is).
 
     python benchmarks/bench_extract.py 2000
     python benchmarks/bench_extract.py --input ../shared/seeds
     python benchmarks/bench_extract.py 5000 --jobs 1 2
+    python benchmarks/bench_extract.py 2000 --stages
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import inspect
 import sys
 import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import spacy
 from spacy.matcher import PhraseMatcher
 
+import kg.extract.components as components
+import kg.extract.pipeline as pipeline
 from benchmarks.common import print_table
 from benchmarks.synthetic import papers as synthetic_papers
 from kg.extract import Extractor, load_vocabulary
@@ -72,6 +83,73 @@ def ours(papers: list[Paper], warmup: list[Paper], fast: bool = False) -> float:
     return time.process_time() - start
 
 
+# (label, owner, attribute): the timed steps of the default pipeline; labels starting "- " are
+# parts of the step above them.
+STAGES: list[tuple[str, Any, str]] = [
+    ("tokenizer (make_doc)", None, "make_doc"),
+    ("token arrays + sentences", components.ConceptComponent, "_prepare"),
+    ("candidates (rules + proposer)", components.ConceptComponent, "_candidates"),
+    ("- vocabulary matcher", components.VocabularyMatcher, "find"),
+    ("- name tokens", components, "name_tokens"),
+    ("- coined-name search", components, "find_candidates"),
+    ("- coined concepts", components.ConceptComponent, "_coined"),
+    ("- phrase proposer", components.ConceptComponent, "_propose"),
+    ("scorer (features + predict)", components.ConceptComponent, "_score"),
+    ("- featurize", components, "featurize"),
+    ("overlaps", components._Found, "resolve"),
+    ("roles", components.ConceptComponent, "_roles"),
+    ("mention dicts", components.ConceptComponent, "_link"),
+    ("ConceptLink objects", pipeline, "to_links"),
+]
+
+
+@contextmanager
+def timed_stages(extractor: Extractor, seconds: Counter[str]) -> Iterator[None]:
+    """Add each stage's CPU seconds to ``seconds`` while the block runs; restore after."""
+    saved = []
+    for label, owner, name in STAGES:
+        owner = owner or extractor.nlp
+        raw = inspect.getattr_static(owner, name, None)
+        if raw is None:
+            continue
+        function = raw.__func__ if isinstance(raw, staticmethod) else getattr(owner, name)
+
+        def timer(*args: Any, _f: Any = function, _label: str = label, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return _f(*args, **kwargs)
+            finally:
+                seconds[_label] += time.process_time() - start
+
+        functools.update_wrapper(timer, function)
+        setattr(owner, name, staticmethod(timer) if isinstance(raw, staticmethod) else timer)
+        saved.append((owner, name, raw))
+    try:
+        yield
+    finally:
+        for owner, name, raw in reversed(saved):
+            if owner is extractor.nlp:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, raw)
+
+
+def stages(papers: list[Paper], warmup: list[Paper]) -> list[list[Any]]:
+    """Rows (stage, ms per abstract, share of the total) for the default pipeline."""
+    extractor = Extractor()
+    for _ in extractor.extract(warmup, batch_size=256):
+        pass
+    seconds: Counter[str] = Counter()
+    with timed_stages(extractor, seconds):
+        start = time.process_time()
+        for _ in extractor.extract(papers, batch_size=256):
+            pass
+        total = time.process_time() - start
+    rows = [[label, 1e3 * seconds[label] / len(papers), seconds[label] / total]
+            for label, _, _ in STAGES if label in seconds]
+    return [*rows, ["total (timers included)", 1e3 * total / len(papers), 1.0]]
+
+
 def wall(papers: list[Paper], jobs: int) -> float:
     """Wall seconds of extracting ``papers`` with ``jobs`` processes, pool start-up included."""
     extractor = Extractor()
@@ -92,6 +170,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--warmup", type=int, default=500, help="untimed abstracts before each timing"
+    )
+    parser.add_argument(
+        "--stages", action="store_true", help="also show the default pipeline's CPU per stage"
     )
     args = parser.parse_args()
     warm = [Paper(title=r["title"], abstract=r["abstract"])
@@ -118,6 +199,11 @@ def main() -> None:
     ]
     print_table(f"abstracts/s over {n} abstracts", ["pipeline", "timing", "abstracts/s"], rows)
     print(f"ratio (ours / baseline, CPU): {base / mine:.2f}")
+    if args.stages:
+        print_table(
+            "default pipeline, CPU per stage", ["stage", "ms per abstract", "share"],
+            stages(papers, warm),
+        )
 
 
 if __name__ == "__main__":
