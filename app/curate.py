@@ -125,5 +125,12 @@ def outcome(decision: Decision, report: ApplyReport) -> str:
     if report.pending:
         return (f"Recorded {decision.id} ({describe(decision)}). Author and paper identity "
                 "is applied by the next `kg build` of this store from its inputs.")
-    changed = f"{len(report.papers)} papers and {len(report.concepts)} concepts updated"
-    return f"Recorded {decision.id} ({describe(decision)}); {changed}."
+    return f"Recorded {decision.id} ({describe(decision)}); {changed(report)} updated."
+
+
+def changed(report: ApplyReport) -> str:
+    """'2 papers and 1 concept'."""
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}{'' if n == 1 else 's'}"
+
+    return f"{count(len(report.papers), 'paper')} and {count(len(report.concepts), 'concept')}"

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
 
 from kg.app import data
+from kg.cli.app import app as cli
 from kg.curation import Curation
 from kg.queries import run_named
 from tests.conftest import EXAMPLES, built_store
@@ -281,3 +283,24 @@ def test_without_curate_no_control_and_no_file(
     at.run()
     assert any("no page called 'Review'" in e.value for e in at.error)
     assert not curation_file(store).exists()
+
+
+def test_bad_lines_of_the_curation_file_are_named_and_skipped(
+    store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    curation_file(store).write_text(
+        "action,paper,concept,author,target,value,field,start,end,who,when,why,id\n"
+        "set-type,,concept:convolution,,,colour,,,,,,,\n", "utf-8")
+    at = curating(store, monkeypatch, "Paper", ATTENTION)
+    [warning] = at.warning
+    assert "curation.csv: line 2: unknown type 'colour'" in warning.value
+    at.button(key="curate:tag:concept:convolution:reject").click().run()
+    assert "Recorded" in said(at)  # the good decisions still go in
+    assert "concept:convolution" not in tags(store, ATTENTION)
+
+
+def test_curate_on_a_server_store_needs_a_curation_file() -> None:
+    result = CliRunner().invoke(cli, ["app", "--curate", "--store",
+                                      "sparql+http://127.0.0.1:9/query"])
+    assert result.exit_code != 0
+    assert "--curation FILE" in result.output

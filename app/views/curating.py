@@ -60,8 +60,7 @@ def take_back(decision_id: str | None) -> None:
         return
     target = curate.find(undone.target)
     what = curate.describe(target) if target else undone.target
-    _say("success", f"Undone: {what}; {len(report.papers)} papers and "
-         f"{len(report.concepts)} concepts brought back.")
+    _say("success", f"Undone: {what}; {curate.changed(report)} brought back.")
 
 
 def bar() -> None:
@@ -70,6 +69,10 @@ def bar() -> None:
     said = st.session_state.pop(SAID, None)
     if said:
         (st.success if said[0] == "success" else st.error)(said[1])
+    _, problems = curate.load()
+    if problems:  # skipped lines stay skipped, as in `kg build`; say which
+        st.warning(f"{len(problems)} lines of the curation file are skipped: " + "; ".join(
+            str(problem) for problem in problems[:3]) + (" …" if len(problems) > 3 else ""))
     left, mid, right = st.columns([3, 4, 3])
     left.caption(f"Curating as **{curate.who()}** into `{data.curation_file()}`")
     mid.text_input("Why (optional, kept with the next decision)", key=WHY,
