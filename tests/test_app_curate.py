@@ -207,6 +207,19 @@ def test_add_a_missed_concept_by_selecting_words(
     assert not [r for r in tags(store, ATTENTION).values() if r["name"] == wanted]
 
 
+def test_a_mouse_selection_counts_only_when_it_is_text_of_the_field() -> None:
+    from kg.app.views.curating import mouse_span, words
+
+    text = "We use “ViT-B/16”, then ResNet."
+    assert [text[a:b] for a, b in words(text)] == ["We", "use", "ViT-B/16", "then", "ResNet"]
+    sel = {"field": "abstract", "start": 8, "end": 16, "text": "ViT-B/16"}
+    assert mouse_span(sel, "abstract", text) == (8, 16)
+    assert mouse_span(sel, "title", text) is None  # made in the other field
+    assert mouse_span({**sel, "start": 7}, "abstract", text) is None  # text does not match
+    assert mouse_span({**sel, "end": 99}, "abstract", text) is None
+    assert mouse_span(None, "abstract", text) is None
+
+
 def test_review_queue_keep_and_reject(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = curating(store, monkeypatch, "Review")
     keeps = [b for b in at.button if b.key.startswith("review:keep:")]

@@ -12,11 +12,13 @@ from dataclasses import replace
 from typing import Any
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from kg.app import curate, data
 from kg.app.views import open_item
 from kg.curation import Decision
 from kg.model import CONCEPT_TYPES
+from kg.resources import shipped
 
 SAID = "curate:said"  # (kind, text) of the last decision, shown once
 WHY = "curate:why"
@@ -187,10 +189,51 @@ def words(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def span_select(text: str, field: str, key: str) -> object:
+    """The span selection component (app/components/span_select): the last selection made
+    with the mouse, or None. Declared at each use, not at import: `kg app` imports the pages
+    before Streamlit's runtime exists (kg.app.serve), whose registry must know it."""
+    component = components.declare_component(
+        "span_select", path=str(shipped("kg.app", "components", "span_select")))
+    return component(text=text, field=field, key=key, default=None)
+
+
+def mouse_span(selection: object, field: str, text: str) -> tuple[int, int] | None:
+    """The (start, end) of a selection made with the mouse when it is one of ``text``."""
+    if not isinstance(selection, dict) or selection.get("field") != field:
+        return None
+    start, end = selection.get("start"), selection.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        return None
+    return (start, end) if text[start:end] == selection.get("text") else None
+
+
+def picked_span(key: str, field: str, text: str) -> tuple[int, int] | None:
+    """The span chosen in ``text``: selected with the mouse (a component in plain HTML/JS,
+    app/components/span_select), or a run of words picked with a two-handle slider; the
+    one used last counts."""
+    source = f"{key}:source"
+    selection = span_select(text, field, f"{key}:{field}:mouse")
+    if selection and selection != st.session_state.get(f"{key}:seen"):
+        st.session_state[f"{key}:seen"] = selection
+        st.session_state[source] = "mouse"
+    spans = words(text)
+    if not spans:
+        return None
+    picked = st.select_slider(
+        "…or pick the words", options=list(range(len(spans))), value=(0, 0),
+        key=f"{key}:{field}:words", format_func=lambda i: text[spans[i][0]:spans[i][1]],
+        on_change=st.session_state.__setitem__, args=(source, "slider"))
+    chosen = mouse_span(selection, field, text)
+    if chosen and st.session_state.get(source) == "mouse":
+        return chosen
+    first, last = picked if isinstance(picked, tuple) else (picked, picked)
+    return spans[first][0], spans[last][1]
+
+
 def span_picker(paper: str, fields: dict[str, str]) -> None:
-    """Add a missed concept: pick a run of words of the title or abstract with a two-handle
-    slider (the offsets come from the field text itself), then name it: an existing concept
-    or a new one with its type."""
+    """Add a missed concept: select its words in the title or abstract, then name it: an
+    existing concept or a new one with its type."""
     key = "curate:add"
     with st.expander("Add a missed concept (select its words in the title or abstract)"):
         present = [f for f in ("abstract", "title") if fields.get(f)]
@@ -199,15 +242,11 @@ def span_picker(paper: str, fields: dict[str, str]) -> None:
             return
         field = st.radio("In the", present, horizontal=True, key=f"{key}:field")
         text = fields[field]
-        spans = words(text)
-        if not spans:
+        span = picked_span(key, field, text)
+        if span is None:
             st.caption(f"The {field} has no words.")
             return
-        picked = st.select_slider(
-            "Words", options=list(range(len(spans))), value=(0, 0), key=f"{key}:{field}:words",
-            format_func=lambda i: text[spans[i][0]:spans[i][1]])
-        first, last = picked if isinstance(picked, tuple) else (picked, picked)
-        start, end = spans[first][0], spans[last][1]
+        start, end = span
         chosen = text[start:end]
         st.markdown(f"Selected ({field} {start}–{end}): **{chosen}**")
         existing = concept_choice(f"{key}:concept", "An existing concept? (empty: a new one)")
