@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.curation.transform import Applied, extractor_lookup
 from kg.ingest import stream_papers
 from kg.pipeline import Progress, Report, run
 from kg.queries import run_named
@@ -169,7 +168,11 @@ def _build(
 ) -> BuildResult:
     before = store.counts()
     extractor = extractor or load_extractor(vocabularies)
-    applied = Applied(curation, extractor_lookup(extractor)) if curation else None
+    applied = None
+    if curation is not None:
+        from kg.curation.transform import Applied, extractor_lookup
+
+        applied = Applied(curation, extractor_lookup(extractor))
     # a first pass over the inputs finds duplicates (and, in a store that has papers, the
     # ids they are stored under) keeping only keys; extraction and writing then stream.
     # The shard is taken after merging, so a paper's records never land in two slices

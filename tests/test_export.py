@@ -324,13 +324,14 @@ def test_matrix_csv_and_markdown(graph: nx.MultiDiGraph, tmp_path: Path) -> None
     rows = list(csv.reader(io.StringIO(csv_path.read_text("utf-8"))))
     header, body = rows[0], rows[1:]
     assert len(body) == kinds(graph)["paper"]
-    assert len(header) == 3 + kinds(graph)["concept"]
+    assert header[:4] == ["paper", "title", "year", "curation"]
+    assert len(header) == 4 + kinds(graph)["concept"]
     column = {name: i for i, name in enumerate(header)}
     row_of = {r[0]: r for r in body}
     assert row_of["doi:10.9999/xt.1"][column["XtFormer"]] == "proposed: We propose it."
     assert row_of["doi:10.9999/xt.1"][column["XtAdam"]] == "used: " + " ".join(HOSTILE.split())
     assert row_of["doi:10.9999/xt.1"][column["XtNet"]] == ""
-    filled = sum(1 for r in body for cell in r[3:] if cell)
+    filled = sum(1 for r in body for cell in r[4:] if cell)
     assert filled == rels(graph)["MENTIONS"]
     table = [line for line in md_path.read_text("utf-8").splitlines() if line.startswith("|")]
     assert len(table) == 2 + kinds(graph)["paper"]
@@ -558,9 +559,9 @@ def test_matrix_has_a_column_for_every_concept_or_the_top_n(tmp_path: Path) -> N
     g.add_node("concept:xt-lonely", kind="concept", label="XtLonely", type="method")
     add_edge(g, "concept:xt-lonely", "concept:xt-former", "BROADER")
     header = next(csv.reader(export(g, "matrix", tmp_path / "m.csv").paths[0].open()))
-    assert len(header) == 3 + kinds(g)["concept"] and "XtLonely" in header
+    assert len(header) == 4 + kinds(g)["concept"] and "XtLonely" in header
     top = export(g, "matrix", tmp_path / "top.csv", columns=2).paths[0]
-    assert next(csv.reader(top.open()))[3:] == ["XtFormer", "XtAdam"]  # 3 papers, then 2
+    assert next(csv.reader(top.open()))[4:] == ["XtFormer", "XtAdam"]  # 3 papers, then 2
 
 
 def test_empty_reason_names_what_is_missing(graph: nx.MultiDiGraph) -> None:

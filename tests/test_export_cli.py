@@ -232,14 +232,14 @@ def test_matrix_columns_cover_the_selection(store_uri: str, tmp_path: Path) -> N
     done = kg("export", "-s", store_uri, "-c", "ViT", "-f", "matrix", "-o", tmp_path / "m.csv")
     assert done.returncode == 0, done.stderr
     header = next(csv.reader((tmp_path / "m.csv").open(encoding="utf-8")))
-    assert len(concepts) > 3 and len(header) == 3 + len(concepts)
+    assert len(concepts) > 3 and len(header) == 4 + len(concepts)  # paper, title, year, curation
     for concept in concepts:  # a column each, named by its label (and id when labels clash)
         label = g.nodes[concept]["label"]
         assert label in header or f"{label} ({concept})" in header, concept
     done = kg("export", "-s", store_uri, "-c", "ViT", "-f", "matrix", "--columns", "3",
               "-o", tmp_path / "top.csv")
     assert done.returncode == 0, done.stderr
-    top = next(csv.reader((tmp_path / "top.csv").open(encoding="utf-8")))[3:]
+    top = next(csv.reader((tmp_path / "top.csv").open(encoding="utf-8")))[4:]
     assert len(top) == 3 and top[0] == "ViT"
 
 

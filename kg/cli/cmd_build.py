@@ -42,7 +42,6 @@ from kg.cli.output import (
     report_unused,
     report_warning,
 )
-from kg.curation.paths import curation_path
 from kg.readers import ReadOptions, reader_names
 from kg.shard import ShardError, parse_shard
 from kg.stores import StoreError, open_store
@@ -105,6 +104,8 @@ def build_command(
     for path in [*inputs, *(vocabulary or [])]:
         if not path.exists():
             raise fail(f"no such file or directory: {path}", "check the path and run again")
+    from kg.curation.paths import curation_path
+
     with errors_reported():
         decisions, bad_lines = load_curation(curation_path(store, curation, required=False))
     try:  # before reading anything: a store path that cannot be used fails at once

@@ -22,7 +22,6 @@ from kg.cli.options import (
     errors_reported,
 )
 from kg.cli.output import err, fail, load_curation, print_summary, report_rejection
-from kg.curation.transform import Applied, extractor_lookup
 from kg.ingest import iter_records, stream_papers
 from kg.model import Paper
 from kg.readers import ReadOptions, Rejection
@@ -118,6 +117,7 @@ def export_bulk_command(
 
     with errors_reported("--input-format", EXPORT_INTERRUPTED, output):
         from kg.build import load_extractor
+        from kg.curation.transform import Applied, extractor_lookup
 
         extractor = load_extractor(vocabulary)
         applied = Applied(decisions, extractor_lookup(extractor)) if decisions else None

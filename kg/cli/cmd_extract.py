@@ -30,7 +30,6 @@ from kg.cli.output import (
     report_unused,
     report_warning,
 )
-from kg.curation.transform import Applied, extractor_lookup
 from kg.extraction import extract_isolated
 from kg.ingest import InputChanged, stream_papers
 from kg.readers import ReadOptions, Rejection, UnknownFormat, reader_names
@@ -58,6 +57,7 @@ def extract_command(
 
     With --curation FILE the decisions of that curation file are applied (tags checked by hand carry "curated"). Bad records are reported with file and line and skipped; the exit code is 1 when any record or curation line was rejected.
     """  # noqa: E501
+    from kg.curation.transform import Applied, extractor_lookup
     from kg.extract import Extractor, VocabularyError
 
     try:

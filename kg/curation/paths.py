@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kg.curation.decisions import CurationError
 from kg.stores import DEFAULT_STORE
-from kg.stores.oxigraph import CURATION_FILE
+from kg.stores.base import CURATION_FILE
 
 
 def curation_path(

@@ -38,6 +38,9 @@ class RemoteAccessError(StoreError):
     LOAD, FROM; Cypher LOAD CSV, APOC loaders) and ``allow_remote`` was not given."""
 
 
+# The curation file kept in an embedded store's directory by default (kg/curation/paths.py).
+CURATION_FILE = "curation.csv"
+
 # How a store is opened: "read" never writes anything (an embedded store is opened
 # read-only and must exist); "write" opens an existing store for changes; "create" also
 # makes a new one (kg build).

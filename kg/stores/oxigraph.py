@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.mapping.terms import PREFIXES
-from kg.stores.base import OpenMode, QueryResult, StoreError
+from kg.stores.base import CURATION_FILE, OpenMode, QueryResult, StoreError
 from kg.stores.rdf import RdfStore
 from kg.stores.sparql_text import bind_text, python_value
 
@@ -81,10 +81,6 @@ def remove_orphaned_spools() -> None:
                 path.unlink()
         except OSError:  # removed meanwhile, or not ours to remove
             continue
-
-
-# The curation file kept with an embedded store by default (kg/curation/paths.py).
-CURATION_FILE = "curation.csv"
 
 
 def directory_kind(path: Path) -> str:
