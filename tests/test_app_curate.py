@@ -83,11 +83,14 @@ def test_not_a_concept_here_then_undo(store: str, monkeypatch: pytest.MonkeyPatc
     at = curating(store, monkeypatch, "Paper", ATTENTION)
     assert "concept:convolution" in tags(store, ATTENTION)
     assert at.button(key="paper:c:concept:convolution")
+    at.text_input(key="curate:why").input("an operation, not this paper's topic").run()
     at.button(key="curate:tag:concept:convolution:reject").click().run()
     assert "Recorded" in said(at)
     [decision] = in_force(store)
-    assert (decision.action, decision.paper, decision.concept, decision.who) == (
-        "reject-mention", ATTENTION, "concept:convolution", "tester")
+    assert (decision.action, decision.paper, decision.concept, decision.who, decision.why) == (
+        "reject-mention", ATTENTION, "concept:convolution", "tester",
+        "an operation, not this paper's topic")
+    assert at.text_input(key="curate:why").value == ""  # the why went with that decision
     assert "concept:convolution" not in tags(store, ATTENTION)  # the store at once
     assert not [b for b in at.button if b.key == "paper:c:concept:convolution"]  # the page
     undo_last(at)

@@ -114,3 +114,22 @@ def test_add_a_missed_concept_by_selecting_it_with_the_mouse(
             page.get_by_role("button", name=wanted)).first.wait_for(timeout=30_000)
         undo_last(page)
         assert in_force(curation) == []
+
+
+def test_review_queue_keep_then_undo_from_the_list(
+    curating_app: tuple[str, Path], artefacts: Path  # noqa: F811
+) -> None:
+    url, curation = curating_app
+    with browser_page() as page:
+        page.goto(f"{url}/?view=Review", wait_until="domcontentloaded")
+        page.get_by_text("Review queue").wait_for(timeout=60_000)
+        keep = page.locator("[class*='st-key-review-keep-']").first
+        keep.get_by_role("button", name="Keep").click()
+        page.get_by_text("Recorded").wait_for(timeout=60_000)
+        [decision] = in_force(curation)
+        assert decision.action == "confirm-mention"
+        page.screenshot(path=str(artefacts / "curate-review.png"), full_page=True)
+        undo = page.locator(f".st-key-review-undo-{decision.id}")
+        undo.get_by_role("button", name="Undo").click()
+        page.get_by_text("Undone").wait_for(timeout=120_000)
+        assert in_force(curation) == []
