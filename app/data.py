@@ -2,12 +2,15 @@
 results cached for a few minutes so that reruns (every widget change) stay instant.
 
 The store URI comes from ``PAPER_KG_STORE`` (set by `kg app --store`), write permission from
-``PAPER_KG_ALLOW_WRITE`` (set by `kg app --allow-write`). Nothing here draws: the views do.
+``PAPER_KG_ALLOW_WRITE`` (set by `kg app --allow-write`), the curation file from
+``PAPER_KG_CURATION`` (set by `kg app --curate`; empty: not curating). Nothing here draws:
+the views do.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -15,6 +18,7 @@ import streamlit as st
 
 from kg.app import console_run, reads
 from kg.app.store_check import no_graph_here, no_papers
+from kg.curation import CurationError
 from kg.details import node_details
 from kg.queries import QueryParamError, prepare, run_named
 from kg.queries import search_note as search_note_of
@@ -48,6 +52,16 @@ def write_allowed() -> bool:
     return os.environ.get("PAPER_KG_ALLOW_WRITE", "").strip().lower() in TRUE
 
 
+def curation_file() -> Path | None:
+    """The curation file decisions go to, or None when the app is not curating."""
+    path = os.environ.get("PAPER_KG_CURATION", "").strip()
+    return Path(path) if path else None
+
+
+def curating() -> bool:
+    return curation_file() is not None
+
+
 class NoGraphError(StoreError):
     """The store URI names no graph (an empty or non-store directory): the message says
     which `kg build` makes one."""
@@ -55,8 +69,8 @@ class NoGraphError(StoreError):
 
 @st.cache_resource(show_spinner=False)
 def _open_mode(uri: str, write: bool) -> GraphStore:
-    # "read" unless --allow-write: a read-only app opens an embedded store read-only, so it
-    # never creates or changes a file; "write" opens an existing store only
+    # "read" unless --allow-write or --curate: a read-only app opens an embedded store
+    # read-only, so it never creates or changes a file; "write" opens an existing store only
     nothing = no_graph_here(uri)
     if nothing:
         raise NoGraphError(nothing)
@@ -64,7 +78,7 @@ def _open_mode(uri: str, write: bool) -> GraphStore:
 
 
 def _open(uri: str) -> GraphStore:
-    return _open_mode(uri, write_allowed())
+    return _open_mode(uri, write_allowed() or curating())
 
 
 def get_store() -> GraphStore:
@@ -88,6 +102,8 @@ def clear_caches() -> None:
     _recent.clear()
     _cooccurrences.clear()
     _evidence.clear()
+    _tag_marks.clear()
+    _concept_mark.clear()
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -273,6 +289,32 @@ def evidence(
     return _evidence(store_uri(), tuple(papers), tuple(concepts))
 
 
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _tag_marks(uri: str, paper: str) -> dict[str, tuple[str, str]]:
+    from kg.curation.store import stored_tags
+
+    links = stored_tags(_open(uri), [paper]).get(paper, [])
+    return {link.id: (link.curated.by, link.curated.at) for link in links if link.curated}
+
+
+def tag_marks(paper: str) -> dict[str, tuple[str, str]]:
+    """Concept id -> (who, when) for the tags of ``paper`` checked by hand."""
+    return _tag_marks(store_uri(), paper)
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _concept_mark(uri: str, concept: str) -> tuple[str, str] | None:
+    from kg.curation.store import StoreConcepts
+
+    info = StoreConcepts(_open(uri)).get(concept)
+    return (info.curated.by, info.curated.at) if info and info.curated else None
+
+
+def concept_mark(concept: str) -> tuple[str, str] | None:
+    """(who, when) when the concept node itself was changed by hand (type, name, merge)."""
+    return _concept_mark(store_uri(), concept)
+
+
 def console_read(text: str, params: dict[str, Any] | None = None) -> QueryResult:
     """Run the console's read query in a child process stopped after the timeout
     (kg.app.console_run); nothing that reaches outside the store (SERVICE, LOAD) runs."""
@@ -302,6 +344,8 @@ def dialect() -> str:
 
 def friendly(error: BaseException) -> str:
     """A message for st.error that says what went wrong and what to do next."""
+    if isinstance(error, CurationError):
+        return f"Not recorded: {error}."
     if isinstance(error, ReadOnlyError):
         return (
             "This explorer is read-only, so the write query was refused. "

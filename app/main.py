@@ -9,7 +9,7 @@ import streamlit as st
 
 from kg.app import data, state
 from kg.app.main_pages import RENDER
-from kg.app.views import PAGES, guard, not_found, sync_from_url, sync_to_url
+from kg.app.views import guard, not_found, pages, sync_from_url, sync_to_url
 
 
 def main() -> None:
@@ -18,9 +18,10 @@ def main() -> None:
     st.session_state.setdefault("nav", "Search")
     with st.sidebar:
         st.title("paper-kg")
-        page = st.radio("Page", PAGES, key="nav", on_change=st.session_state.pop,
+        page = st.radio("Page", pages(), key="nav", on_change=st.session_state.pop,
                         args=("not_found", None))
-        mode = "read-write" if data.write_allowed() else "read-only"
+        mode = ("curating" if data.curating() else
+                "read-write" if data.write_allowed() else "read-only")
         st.caption(f"Store `{data.store_uri()}` · {mode}")
         if st.session_state.get("item"):
             st.caption(f"Selected: `{st.session_state['item']}`")

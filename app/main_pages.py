@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from kg.app.views import author, concept, console, export, graph, overview, paper, search
+from kg.app.views import (
+    author,
+    concept,
+    console,
+    export,
+    graph,
+    overview,
+    paper,
+    review,
+    search,
+)
 
 RENDER = {
     "Search": search.render,
@@ -13,4 +23,5 @@ RENDER = {
     "Overview": overview.render,
     "Console": console.render,
     "Export": export.render,
+    "Review": review.render,
 }

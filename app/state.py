@@ -71,6 +71,7 @@ URL_STATE: dict[str, Param] = {
     "q": Param("search:text", str),
     "kind": Param("search:kind", str),
     "spage": Param("search:page", _int),
+    "rpage": Param("review:page", _int),
 }
 ITEM_KEYS = ("view", "id")
 

@@ -18,10 +18,16 @@ from kg.graph import kind_of
 
 T = TypeVar("T")
 PAGES = ("Search", "Graph", "Paper", "Concept", "Author", "Overview", "Console", "Export")
+CURATING_PAGES = ("Review",)  # only in an app started with --curate
 PAGE_OF_KIND = {"paper": "Paper", "concept": "Concept", "author": "Author"}
 
 
 PAGERS = ("concept:papers:page", "concept:narrower:page")  # list pages of one item
+
+
+def pages() -> tuple[str, ...]:
+    """The pages of this app: the Review page only when curating."""
+    return PAGES + (CURATING_PAGES if data.curating() else ())
 
 
 def open_item(
@@ -47,8 +53,8 @@ def sync_from_url() -> None:
         st.session_state.pop("not_found", None)
         view = params.get("view")
         if params.get("id"):
-            open_item(params["id"], page=view if view in PAGES else None, from_url=True)
-        if view in PAGES:
+            open_item(params["id"], page=view if view in pages() else None, from_url=True)
+        if view in pages():
             st.session_state["nav"] = view
         elif view is not None:
             st.session_state["not_found"] = f"There is no page called {view!r}."

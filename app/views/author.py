@@ -7,7 +7,7 @@ from collections import Counter
 import streamlit as st
 
 from kg.app import data
-from kg.app.views import current, item_button, pick_item
+from kg.app.views import curating, current, item_button, pick_item
 
 
 def render() -> None:
@@ -16,6 +16,8 @@ def render() -> None:
     if not author_id:
         pick_item("author", "author:pick")
         return
+    if data.curating():
+        curating.bar()
     attrs = data.node(author_id)
     st.subheader(attrs.get("name") or attrs.get("label") or author_id)
     st.markdown(f"`{author_id}`")
@@ -26,6 +28,10 @@ def render() -> None:
         {u for u, _, r in g.in_edges(author_id, data="rel") if r == "AUTHORED_BY"},
         key=lambda p: (-(g.nodes[p].get("year") or 0), str(g.nodes[p].get("label"))),
     )
+    if data.curating():
+        curating.author_controls(author_id, {
+            p: f"{g.nodes[p].get('label') or p} ({g.nodes[p].get('year') or 'n.d.'})"
+            for p in papers})
     coauthors: Counter[str] = Counter()
     for paper in papers:
         for _, other, rel in g.out_edges(paper, data="rel"):

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kg.app import data
-from kg.app.views import current, item_button, narrower_checkbox, paged, pick_item
+from kg.app.views import curating, current, item_button, narrower_checkbox, paged, pick_item
 
 LINKS_PER_PAGE = 24
 PAPERS_PER_PAGE = 20
@@ -116,10 +116,15 @@ def render() -> None:
     if not concept_id:
         pick_item("concept", "concept:pick")
         return
+    if data.curating():
+        curating.bar()
     attrs = data.node(concept_id)  # name, type and aliases, without the neighbourhood
     name = attrs.get("name") or attrs.get("label") or concept_id
     st.subheader(name)
-    st.markdown(f"{attrs.get('type') or 'concept'} · `{concept_id}`")
+    st.markdown(f"{attrs.get('type') or 'concept'} · `{concept_id}`"
+                + curating.checked_mark(data.concept_mark(concept_id)))
+    if data.curating():
+        curating.concept_controls(concept_id, str(name), str(attrs.get("type") or ""))
     item_button("Show in graph", concept_id, "concept", key="concept:graph", page="Graph")
     aliases = [a for a in attrs.get("aliases") or [] if a != name]
     if aliases:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kg.app import data
 from kg.app.graph_view import TYPE_COLORS, UNKNOWN_COLOR
-from kg.app.views import current, item_button, pick_item
+from kg.app.views import curating, current, item_button, pick_item
 from kg.details import paper_id_fields
 
 
@@ -64,6 +64,8 @@ def render() -> None:
     if not paper_id:
         pick_item("paper", "paper:pick")
         return
+    if data.curating():
+        curating.bar()
     # the paper's own fields, without its neighbourhood; its id may say its DOI / arXiv id
     attrs = {**paper_id_fields(paper_id), **data.node(paper_id)}
     title = attrs.get("title") or attrs.get("label") or paper_id
@@ -97,6 +99,9 @@ def render() -> None:
         )
     else:
         st.caption("No abstract in the store for this paper.")
+    if data.curating():
+        curating.span_picker(paper_id, {"title": str(attrs.get("title") or ""),
+                                         "abstract": abstract})
     concepts: dict[str, dict[str, Any]] = {}
     for row in rows:
         entry = concepts.setdefault(str(row["concept"]), {**row, "mentions": 0})
@@ -104,10 +109,11 @@ def render() -> None:
     st.markdown(f"**Concepts ({len(concepts)})**")
     if not concepts:
         st.caption("No concepts were extracted from this paper.")
+    marks = data.tag_marks(paper_id)
     for concept_id, row in sorted(
         concepts.items(), key=lambda kv: (kv[1].get("role") != "proposed", str(kv[1]["name"]))
     ):
-        left, mid, right = st.columns([4, 2, 2])
+        left, mid, right, end = st.columns([4, 2, 3, 1])
         with left:
             item_button(str(row["name"]), concept_id, "concept", key=f"paper:c:{concept_id}")
         color = TYPE_COLORS.get(str(row.get("type")), UNKNOWN_COLOR)
@@ -119,4 +125,8 @@ def render() -> None:
         right.markdown(
             f"{row.get('role')}"
             + (f" · {float(confidence):.2f}" if confidence not in (None, "") else "")
+            + curating.checked_mark(marks.get(concept_id))
         )
+        if data.curating():
+            with end:
+                curating.tag_controls(paper_id, concept_id, row)

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from kg.app.store_check import embedded_path, no_graph_here
+from kg.cli.options import CurationFile
 from kg.cli.output import err, fail
 from kg.resources import shipped
 from kg.stores import DEFAULT_STORE, StoreError
@@ -40,6 +41,21 @@ def streamlit_command(app_main: Path, host: str, port: int) -> list[str]:
     ]
 
 
+def curation_file(store: str, explicit: Path | None) -> Path:
+    """The curation file `kg app --curate` records into (its bad lines are the app's to
+    show); a server store without --curation is refused before anything starts."""
+    from kg.curation import CurationError, curation_path
+
+    try:
+        path = curation_path(store, explicit)
+    except CurationError as error:
+        raise fail(str(error)) from None
+    assert path is not None
+    if path.exists() and not path.is_file():
+        raise fail(f"the curation file {path} is not a file")
+    return path.resolve()
+
+
 def app_command(
     store: str = typer.Option(
         DEFAULT_STORE,
@@ -59,6 +75,13 @@ def app_command(
         30.0, "--query-timeout", min=0.1,
         help="Seconds after which the console stops a read query.",
     ),
+    curate: bool = typer.Option(
+        False, "--curate",
+        help="Curate in the app: correction buttons on the pages, a review queue and undo; "
+        "each decision is recorded in the curation file and applied to the store at once "
+        "(the store is opened for writing).",
+    ),
+    curation: CurationFile = None,
 ) -> None:
     """Explore the graph in the browser: search, ego-network graphs, paper/concept/author pages, a query console and exports.
 
@@ -73,17 +96,21 @@ def app_command(
     path = embedded_path(store)
     try:
         if path is not None:
-            check_store_directory(path, "write" if allow_write else "read")
+            check_store_directory(path, "write" if allow_write or curate else "read")
     except StoreError as error:
         raise fail(str(error), f"e.g. `kg build examples/ --store {store}`") from None
+    decisions = curation_file(store, curation) if curate else None
     env = {
         **os.environ,
         "PAPER_KG_STORE": store,
         "PAPER_KG_ALLOW_WRITE": "1" if allow_write else "0",
         "PAPER_KG_QUERY_TIMEOUT": str(query_timeout),
+        "PAPER_KG_CURATION": str(decisions or ""),
     }
     if host not in {"127.0.0.1", "localhost", "::1"}:
         err.print(f"[yellow]warning:[/yellow] serving on {host}: other machines can reach it")
+    if decisions is not None:
+        err.print(f"curating: decisions are recorded in {decisions}")
     err.print(f"paper-kg explorer on http://{host}:{port} (store {store}); Ctrl+C stops it")
     command = streamlit_command(main, host, port)
     if hasattr(os, "execve"):  # become streamlit: Ctrl+C and SIGTERM reach it directly

@@ -1,0 +1,136 @@
+"""Curating from the app (`kg app --curate`): a decision is checked against the store,
+recorded in the curation file and applied to the store at once (kg.curation), then the
+cached page data is forgotten so the page shows the change. Nothing here draws."""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from kg.app import data
+from kg.curation import (
+    ApplyReport,
+    Curation,
+    CurationError,
+    Decision,
+    Problem,
+    apply_to_store,
+    review_queue,
+    store_problem,
+)
+from kg.curation.decisions import curator
+
+if TYPE_CHECKING:
+    from kg.extract import Extractor
+
+RECENT = 20  # decisions listed for undo
+
+
+def load() -> tuple[Curation, list[Problem]]:
+    """The curation file as it is now (read at every decision: a co-author's `kg curate`
+    may have added lines since)."""
+    path = data.curation_file()
+    if path is None:
+        raise CurationError("this explorer is not curating; start it with `kg app --curate`")
+    return Curation.load(path)
+
+
+def who() -> str:
+    return curator()
+
+
+@st.cache_resource(show_spinner="Loading the extractor (an undo extracts the papers again)…")
+def _loaded() -> Extractor:
+    from kg.build import load_extractor
+
+    return load_extractor()
+
+
+def _extractor() -> Extractor:
+    """The loaded extractor with the state of a fresh one (no coined concepts remembered from
+    an earlier undo), so an undo gives what a build from scratch gives."""
+    from kg.extract.merge import NearDuplicates
+
+    extractor = copy.copy(_loaded())
+    extractor.coined = {}
+    extractor.duplicates = NearDuplicates(entry.info() for entry in extractor.entries)
+    return extractor
+
+
+def decide(decision: Decision) -> tuple[Decision, ApplyReport]:
+    """Record ``decision`` and apply it to the store; CurationError (nothing written) when
+    it is malformed, names something the store lacks or contradicts a decision in force."""
+    curation, _ = load()
+    store = data.get_store()
+    message = decision.problem() or store_problem(store, curation, decision)
+    if message:
+        raise CurationError(message)
+    recorded = curation.record(decision)
+    try:
+        return recorded, apply_to_store(store, curation, [recorded])
+    finally:
+        data.clear_caches()
+
+
+def undo(decision_id: str | None = None) -> tuple[Decision, ApplyReport]:
+    """Take back a decision (the last in force when None) and bring the store back."""
+    curation, _ = load()
+    undone = curation.undo(decision_id)
+    try:
+        return undone, apply_to_store(data.get_store(), curation, [undone], _extractor())
+    finally:
+        data.clear_caches()
+
+
+def recent(limit: int = RECENT) -> list[Decision]:
+    """The decisions in force, newest first."""
+    curation, _ = load()
+    return curation.decisions[::-1][:limit]
+
+
+def find(decision_id: str) -> Decision | None:
+    return load()[0].find(decision_id)
+
+
+def queue(limit: int, offset: int) -> list[dict]:
+    """The review queue (kg.curation.review_queue), read fresh: it changes with each decision."""
+    return review_queue(data.get_store(), limit, offset)
+
+
+def describe(decision: Decision) -> str:
+    """One line saying what a decision does, for messages and the list of recent ones."""
+    d = decision
+    what = {
+        "reject-mention": f"{d.concept} is not a concept of {d.paper}",
+        "confirm-mention": f"{d.concept} on {d.paper} checked",
+        "set-role": f"{d.paper} {d.value} {d.concept}",
+        "add-mention": f"{d.concept} added to {d.paper} ({d.field} {d.start}–{d.end})",
+        "stop-concept": f"{d.concept} is not a concept anywhere",
+        "set-type": f"{d.concept} is a {d.value}",
+        "rename-concept": f"{d.concept} renamed {d.value!r}",
+        "merge-concepts": f"{d.concept} merged into {d.target}",
+        "merge-authors": f"{d.author} merged into {d.target}",
+        "split-author": f"papers {d.value} split off {d.author}",
+        "same-paper": f"{d.paper} and {d.target} are the same paper",
+        "different-papers": f"{d.paper} and {d.target} are different papers",
+        "undo": f"undo of {d.target}",
+    }.get(d.action, d.action)
+    return f"{d.action}: {what}"
+
+
+def outcome(decision: Decision, report: ApplyReport) -> str:
+    """What the reviewer is told after a decision."""
+    if report.pending:
+        return (f"Recorded {decision.id} ({describe(decision)}). Author and paper identity "
+                "is applied by the next `kg build` of this store from its inputs.")
+    return f"Recorded {decision.id} ({describe(decision)}); {changed(report)} updated."
+
+
+def changed(report: ApplyReport) -> str:
+    """'2 papers and 1 concept'."""
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}{'' if n == 1 else 's'}"
+
+    return f"{count(len(report.papers), 'paper')} and {count(len(report.concepts), 'concept')}"
