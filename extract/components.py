@@ -18,7 +18,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -172,6 +172,22 @@ def gold_labels(
     return out
 
 
+@dataclass(frozen=True)
+class ConceptSettings:
+    """The component's config (see ``make_concepts``); the defaults are the factory's.
+
+    ``trained``: directory of the scorer's weights ("default": the shipped one, "": none, as
+    when training); ``use_model = False`` runs the rules alone (``--fast``)."""
+
+    vocabularies: list[str] = field(default_factory=list)
+    default_vocabulary: bool = True
+    coined: bool = True
+    min_confidence: float = 0.0
+    spans_key: str = "paper_kg"
+    trained: str = "default"
+    use_model: bool = True
+
+
 class ConceptComponent(TrainablePipe):
     """Finds architectures, benchmarks and methods; see the module docstring.
 
@@ -180,35 +196,24 @@ class ConceptComponent(TrainablePipe):
     proposals and gives each concept a calibrated confidence. ``use_model = False`` is the
     rules-only path (``--fast``), whose confidences are the rules' fixed priors."""
 
-    def __init__(
-        self,
-        nlp: Language,
-        name: str,
-        vocabularies: list[str],
-        default_vocabulary: bool,
-        coined: bool,
-        min_confidence: float,
-        spans_key: str,
-        model: Model,
-        trained: str,
-        use_model: bool,
-    ) -> None:
+    def __init__(self, nlp: Language, name: str, model: Model, settings: ConceptSettings) -> None:
         self.name = name
         self.vocab = nlp.vocab
         self.model = model
         # a rule's candidate is dropped below "threshold", a proposal kept from "proposals"
         self.cfg: dict[str, Any] = {"threshold": 0.5, "proposals": 0.5, "calibration": None}
-        entries = load_vocabulary([Path(p) for p in vocabularies], default_vocabulary)
-        self.configure(entries)
-        self.coined = coined
-        self.min_confidence = min_confidence
-        self.spans_key = spans_key
-        self.use_model = use_model
+        paths = [Path(p) for p in settings.vocabularies]
+        self.configure(load_vocabulary(paths, settings.default_vocabulary))
+        self.coined = settings.coined
+        self.min_confidence = settings.min_confidence
+        self.spans_key = settings.spans_key
+        self.use_model = settings.use_model
         self.calibration = Calibration.identity()
+        trained = settings.trained
         path = TRAINED if trained == "default" else Path(trained) if trained else None
-        if use_model and path is not None and (path / "model").exists():
+        if self.use_model and path is not None and (path / "model").exists():
             self.load_trained(path)
-        elif use_model and path is not None:
+        elif self.use_model and path is not None:
             self.use_model = False  # no trained scorer shipped: the rules alone
 
     def load_trained(self, path: Path) -> None:
@@ -714,34 +719,28 @@ class ConceptComponent(TrainablePipe):
 @Language.factory(
     "paper_kg_concepts",
     default_config={
-        "vocabularies": [],
-        "default_vocabulary": True,
-        "coined": True,
-        "min_confidence": 0.0,
-        "spans_key": "paper_kg",
+        **asdict(ConceptSettings()),
         "model": {"@architectures": "paper_kg.CandidateScorer.v1"},
-        "trained": "default",
-        "use_model": True,
     },
 )
 def make_concepts(
     nlp: Language,
     name: str,
+    model: Model,
     vocabularies: list[str],
     default_vocabulary: bool,
     coined: bool,
     min_confidence: float,
     spans_key: str,
-    model: Model,
     trained: str,
     use_model: bool,
 ) -> ConceptComponent:
-    """``trained``: directory of the scorer's weights ("default": the shipped one, "": none,
-    as when training); ``use_model = False`` runs the rules alone."""
-    return ConceptComponent(
-        nlp, name, vocabularies, default_vocabulary, coined, min_confidence, spans_key,
-        model, trained, use_model,
+    """spaCy validates a factory's config against its signature, so the settings are spelled
+    out here once and handed on as one ``ConceptSettings``."""
+    settings = ConceptSettings(
+        vocabularies, default_vocabulary, coined, min_confidence, spans_key, trained, use_model
     )
+    return ConceptComponent(nlp, name, model, settings)
 
 
 def links_of(doc: Doc) -> list[dict[str, Any]]:
