@@ -100,6 +100,12 @@ def add_author(g: nx.MultiDiGraph, author: Author) -> str:
     return author.id
 
 
+# the Paper fields a paper node carries as they are (authors and references are flattened)
+PAPER_NODE_FIELDS = (
+    "title", "year", "date", "doi", "arxiv_id", "url", "venue", "entry_type", "abstract",
+)
+
+
 def add_paper(g: nx.MultiDiGraph, paper: Paper, with_authors: bool = True) -> str:
     """Add a paper node (and its authors with AUTHORED_BY positions, 1-based)."""
     set_node(
@@ -107,15 +113,7 @@ def add_paper(g: nx.MultiDiGraph, paper: Paper, with_authors: bool = True) -> st
         paper.id,
         kind="paper",
         label=paper.title,
-        title=paper.title,
-        year=paper.year,
-        date=paper.date,
-        doi=paper.doi,
-        arxiv_id=paper.arxiv_id,
-        url=paper.url,
-        venue=paper.venue,
-        entry_type=paper.entry_type,
-        abstract=paper.abstract,
+        **{name: getattr(paper, name) for name in PAPER_NODE_FIELDS},
         authors=[a.name for a in paper.authors],
         references=list(paper.references),
     )
