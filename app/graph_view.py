@@ -65,20 +65,27 @@ def _undirected_distances(g: nx.MultiDiGraph, center: str) -> dict[str, int]:
     return dict(nx.single_source_shortest_path_length(h, center))
 
 
+@dataclass(frozen=True)
+class Filters:
+    """The graph page's filters: node kinds/concept types (None: all), a year range (papers
+    without a year stay) and the least weight an edge needs."""
+
+    types: Iterable[str] | None = None
+    since: int | None = None
+    until: int | None = None
+    min_weight: float = 1
+
+
 def filter_graph(
-    g: nx.MultiDiGraph,
-    center: str,
-    types: Iterable[str] | None = None,
-    since: int | None = None,
-    until: int | None = None,
-    min_weight: float = 1,
+    g: nx.MultiDiGraph, center: str, filters: Filters = Filters()
 ) -> nx.MultiDiGraph:
     """Apply the page's filters, then keep what is still connected to the centre node so
     that a filter never leaves unexplained floating nodes. The centre always stays.
 
     Papers without a year are kept by the year filter: a missing year is not evidence that
     the paper is outside the range."""
-    wanted = set(types) if types is not None else None
+    since, until = filters.since, filters.until
+    wanted = set(filters.types) if filters.types is not None else None
     out = nx.MultiDiGraph()
     out.graph.update(g.graph)
     for node, attrs in g.nodes(data=True):
@@ -92,7 +99,7 @@ def filter_graph(
                 continue
         out.add_node(node, **attrs)
     for u, v, key, attrs in g.edges(keys=True, data=True):
-        if u in out and v in out and float(attrs.get("weight", 1) or 1) >= min_weight:
+        if u in out and v in out and float(attrs.get("weight", 1) or 1) >= filters.min_weight:
             out.add_edge(u, v, key=key, **attrs)
     if center in out:
         keep = _undirected_distances(out, center)
@@ -255,10 +262,7 @@ class GraphView:
 def build_view(
     g: nx.MultiDiGraph,
     center: str,
-    types: Iterable[str] | None = None,
-    since: int | None = None,
-    until: int | None = None,
-    min_weight: float = 1,
+    filters: Filters = Filters(),
     max_nodes: int = DEFAULT_BUDGET,
     size_by: str = "papers",
     color_by: str = "type",
@@ -274,7 +278,7 @@ def build_view(
     colour; ``color_by="cluster"`` fills clustered concepts by cluster and rims them in
     their type's colour."""
     papers = papers or {}
-    filtered = filter_graph(g, center, types, since, until, min_weight)
+    filtered = filter_graph(g, center, filters)
     kept, omitted = apply_budget(filtered, center, max_nodes, mode, papers)
     clusters = concept_clusters(kept, cooccurs)
     colors: dict[str, str] = {}

@@ -19,6 +19,7 @@ from kg.app import data
 from kg.app.graph_view import (
     CLUSTER_COLORS,
     TYPE_COLORS,
+    Filters,
     apply_budget,
     build_view,
     concept_clusters,
@@ -70,7 +71,7 @@ def corpus() -> nx.MultiDiGraph:
 
 def test_filter_by_type_keeps_centre_and_drops_unreachable() -> None:
     g = corpus()
-    out = filter_graph(g, "concept:vit", types=["paper", "benchmark"])
+    out = filter_graph(g, "concept:vit", Filters(types=["paper", "benchmark"]))
     kinds = {d["kind"] for _, d in out.nodes(data=True)}
     assert "author" not in kinds
     assert "concept:vit" in out and "concept:imagenet" in out
@@ -81,14 +82,13 @@ def test_filter_by_type_keeps_centre_and_drops_unreachable() -> None:
 
 def test_filter_by_year_and_weight() -> None:
     g = corpus()
-    out = filter_graph(g, "concept:vit", since=2020, until=2022)
+    out = filter_graph(g, "concept:vit", Filters(since=2020, until=2022))
     years = {d.get("year") for _, d in out.nodes(data=True) if d["kind"] == "paper"}
     assert years and min(years) >= 2020 and max(years) <= 2022
     assert "arxiv:1901.00001" not in out
     # vit–imagenet co-occur in 3 papers, vit–mixup in 2: a threshold of 3 keeps only one
-    strong = filter_graph(
-        g, "concept:vit", types=["architecture", "benchmark", "method"], min_weight=3
-    )
+    concepts_only = Filters(types=["architecture", "benchmark", "method"], min_weight=3)
+    strong = filter_graph(g, "concept:vit", concepts_only)
     assert set(strong) == {"concept:vit", "concept:imagenet"}
 
 

@@ -7,14 +7,12 @@ from collections import Counter
 import streamlit as st
 
 from kg.app import data
-from kg.app.views import current, item_button, pick_item
+from kg.app.views import item_button, page_item
 
 
 def render() -> None:
-    st.header("Author")
-    author_id = current("author")
-    if not author_id:
-        pick_item("author", "author:pick")
+    author_id = page_item("author")
+    if author_id is None:
         return
     attrs = data.node(author_id)
     st.subheader(attrs.get("name") or attrs.get("label") or author_id)

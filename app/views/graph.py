@@ -13,6 +13,7 @@ from kg.app.graph_view import (
     NODE_TYPES,
     SIZE_BY,
     TOP_N_ABOVE,
+    Filters,
     build_view,
     legend_html,
     node_type,
@@ -97,7 +98,7 @@ def render() -> None:
     papers = data.node_papers(list(full))
     concepts = [n for n, kind in full.nodes(data="kind") if kind == "concept"]
     view = build_view(
-        full, center, types, since, until, min_weight, int(budget), size_by, color_by,
+        full, center, Filters(types, since, until, min_weight), int(budget), size_by, color_by,
         papers=papers, cooccurs=data.cooccurrences(concepts), mode=mode,
     )
     label = full.nodes[center].get("label") or center

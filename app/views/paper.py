@@ -10,7 +10,7 @@ import streamlit as st
 
 from kg.app import data
 from kg.app.graph_view import TYPE_COLORS, UNKNOWN_COLOR
-from kg.app.views import current, item_button, pick_item
+from kg.app.views import item_button, page_item
 from kg.details import paper_id_fields
 
 
@@ -59,10 +59,8 @@ def links(attrs: dict[str, Any]) -> list[str]:
 
 
 def render() -> None:
-    st.header("Paper")
-    paper_id = current("paper")
-    if not paper_id:
-        pick_item("paper", "paper:pick")
+    paper_id = page_item("paper")
+    if paper_id is None:
         return
     # the paper's own fields, without its neighbourhood; its id may say its DOI / arXiv id
     attrs = {**paper_id_fields(paper_id), **data.node(paper_id)}
