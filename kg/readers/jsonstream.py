@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -354,8 +355,9 @@ class JsonApiReader(Reader):
     convert: ClassVar[Convert]
 
     @classmethod
+    @abstractmethod
     def recognizes(cls, head: str) -> bool:
-        return False
+        """Whether a JSON file's head holds this API's records."""
 
     @classmethod
     def sniff(cls, head: str) -> bool:
