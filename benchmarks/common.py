@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import platform
@@ -19,13 +18,7 @@ if str(ROOT) not in sys.path:  # run as `python benchmarks/x.py` from anywhere
     sys.path.insert(0, str(ROOT))
 CACHE = Path(os.environ.get("KG_BENCH_DIR", "/tmp/paper-kg-bench"))
 
-
-def synthetic_module() -> Any:
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+import synthetic  # noqa: E402  (benchmarks/synthetic.py, beside this file; it imports kg)
 
 
 def synthetic_file(
@@ -34,13 +27,12 @@ def synthetic_file(
     """The synthetic corpus of n papers, generated once into the cache directory;
     ``concepts``: mean vocabulary concepts per paper (None: the generator's calibrated one)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    module = synthetic_module()
-    concepts = module.VOCABULARY_CONCEPTS if concepts is None else concepts
+    concepts = synthetic.VOCABULARY_CONCEPTS if concepts is None else concepts
     path = CACHE / f"synthetic-{n}-{seed}-c{concepts:g}.{fmt}"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as out:
-            module.write(module.papers(n, seed, concepts), fmt, out)
+            synthetic.write(synthetic.papers(n, seed, concepts), fmt, out)
         tmp.replace(path)
     return path
 
@@ -63,9 +55,8 @@ def fake_graphs(papers: Sequence[Any], seed: int = 7) -> list[Any]:
     from kg.stores import PaperGraph
 
     rng = random.Random(seed)
-    module = synthetic_module()
-    concepts = module.load_concepts()
-    draw = {kind: module.Zipf(names, rng) for kind, names in concepts.items()}
+    concepts = synthetic.load_concepts()
+    draw = {kind: synthetic.Zipf(names, rng) for kind, names in concepts.items()}
     graphs = []
     for paper in papers:
         links: dict[str, ConceptLink] = {}

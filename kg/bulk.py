@@ -141,6 +141,10 @@ class BulkWriter:
         # per paper: its concept ids and year, for kg/derived.py's figures at the end
         self.mentions: list[tuple[str, tuple[str, ...]]] = []
         self.years: dict[str, int] = {}
+        self._begin()
+
+    def _begin(self) -> None:
+        """What a format writes before any paper (Neo4j's header files); nothing by default."""
 
     # --- the build protocol ---------------------------------------------------------------
 
@@ -333,23 +337,17 @@ class Neo4jCsvWriter(BulkWriter):
 
     extension = "csv"
 
-    def __init__(
-        self,
-        out_dir: Path,
-        shard: tuple[int, int] | None = None,
-        cooccurrence: bool | None = None,
-    ) -> None:
-        super().__init__(out_dir, shard, cooccurrence)
+    def _begin(self) -> None:
         self.handles: dict[str, IO[str]] = {}
         self.writers: dict[str, Any] = {}
         self.result.files += write_headers(self.out_dir)
         for name in {**NODE_FILES, **RELATIONSHIP_FILES}:
-            data = self.out_dir / f"{name}{_part(shard)}.csv"
+            data = self.out_dir / f"{name}{_part(self.shard)}.csv"
             handle = data.open("w", encoding="utf-8", newline="")
             self.handles[name] = handle
             self.writers[name] = csv_writer(handle)
             self.result.files.append(data)
-        self.write_vocabulary = shard is None or shard[0] == 1
+        self.write_vocabulary = self.shard is None or self.shard[0] == 1
 
     def _row(self, name: str, row: list[Any]) -> None:
         self.writers[name].writerow(row)

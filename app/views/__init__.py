@@ -75,6 +75,17 @@ def current(kind: str) -> str | None:
     return None
 
 
+def page_item(kind: str) -> str | None:
+    """An item page's header and its selected item of ``kind``; with none selected, the page
+    shows a picker instead and gets None."""
+    st.header(kind.capitalize())
+    item = current(kind)
+    if not item:
+        pick_item(kind, f"{kind}:pick")
+        return None
+    return item
+
+
 def item_button(
     label: str, item_id: str, kind: str | None = None, key: str = "", page: str | None = None
 ) -> None:

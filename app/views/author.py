@@ -7,14 +7,12 @@ from collections import Counter
 import streamlit as st
 
 from kg.app import data
-from kg.app.views import curating, current, item_button, pick_item
+from kg.app.views import curating, item_button, page_item
 
 
 def render() -> None:
-    st.header("Author")
-    author_id = current("author")
-    if not author_id:
-        pick_item("author", "author:pick")
+    author_id = page_item("author")
+    if author_id is None:
         return
     if data.curating():
         curating.bar()

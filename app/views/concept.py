@@ -13,7 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from kg.app import data
-from kg.app.views import curating, current, item_button, narrower_checkbox, paged, pick_item
+from kg.app.views import (
+    curating,
+    item_button,
+    narrower_checkbox,
+    page_item,
+    paged,
+)
 
 LINKS_PER_PAGE = 24
 PAPERS_PER_PAGE = 20
@@ -111,10 +117,8 @@ def years_chart(concept_id: str, narrower: bool, papers: int, capped: bool) -> N
 
 
 def render() -> None:
-    st.header("Concept")
-    concept_id = current("concept")
-    if not concept_id:
-        pick_item("concept", "concept:pick")
+    concept_id = page_item("concept")
+    if concept_id is None:
         return
     if data.curating():
         curating.bar()

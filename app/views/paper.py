@@ -10,7 +10,7 @@ import streamlit as st
 
 from kg.app import data
 from kg.app.graph_view import TYPE_COLORS, UNKNOWN_COLOR
-from kg.app.views import curating, current, item_button, pick_item
+from kg.app.views import curating, item_button, page_item
 from kg.details import paper_id_fields
 
 
@@ -59,10 +59,8 @@ def links(attrs: dict[str, Any]) -> list[str]:
 
 
 def render() -> None:
-    st.header("Paper")
-    paper_id = current("paper")
-    if not paper_id:
-        pick_item("paper", "paper:pick")
+    paper_id = page_item("paper")
+    if paper_id is None:
         return
     if data.curating():
         curating.bar()

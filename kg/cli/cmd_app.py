@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from kg.app.store_check import embedded_path, no_graph_here
-from kg.cli.options import CurationFile
+from kg.cli.options import CurationFile, Store
 from kg.cli.output import err, fail
 from kg.resources import shipped
 from kg.stores import DEFAULT_STORE, StoreError
@@ -57,13 +57,7 @@ def curation_file(store: str, explicit: Path | None) -> Path:
 
 
 def app_command(
-    store: str = typer.Option(
-        DEFAULT_STORE,
-        "--store",
-        "-s",
-        envvar="KG_STORE",
-        help="Store URI (oxigraph:PATH, neo4j://…, …), as for `kg build`.",
-    ),
+    store: Store = DEFAULT_STORE,
     port: int = typer.Option(8501, "--port", "-p", help="Port to serve on."),
     host: str = typer.Option(
         "127.0.0.1", "--host", help="Address to bind; the default keeps it on this machine."

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kg.cli.options import KeepFormulas
+from kg.cli.options import KeepFormulas, Store
 from kg.cli.output import err, fail, print_summary
 from kg.export import ExportError, budget_note, empty_reason, export, exporter, format_names
 from kg.graph import KINDS, RELS, graph_counts, kind_of
@@ -32,13 +32,7 @@ def export_command(
         help="File to write (a directory or .zip for csv); default kg-export<suffix of the "
         "format> in the current directory (kg-export.bib, kg-export.vos.json, …).",
     ),
-    store: str = typer.Option(
-        DEFAULT_STORE,
-        "--store",
-        "-s",
-        envvar="KG_STORE",
-        help="Store URI (as for `kg build`): oxigraph:DIR (default), neo4j://…, bolt://…",
-    ),
+    store: Store = DEFAULT_STORE,
     concept: list[str] = typer.Option(
         [],
         "--concept",

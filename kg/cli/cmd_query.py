@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from kg.cli.options import KeepFormulas
+from kg.cli.options import KeepFormulas, Store
 from kg.cli.output import OutputFormat, err, fail, open_output, print_rows
 from kg.queries import NAMED_QUERIES, QueryParamError, run_named
 from kg.stores import DEFAULT_STORE, ReadOnlyError, RemoteAccessError, StoreError, open_store
@@ -40,14 +40,7 @@ def query_command(
         show_default=False,
         help="A query in the store's own language: SPARQL (RDF stores) or Cypher (Neo4j).",
     ),
-    store: str = typer.Option(
-        DEFAULT_STORE,
-        "--store",
-        "-s",
-        envvar="KG_STORE",
-        help="Store URI: oxigraph:DIR (default), a bare directory, rdflib:[FILE.ttl], "
-        "sparql+http://HOST:PORT/query[?update=URL&store=URL], neo4j://… or bolt://….",
-    ),
+    store: Store = DEFAULT_STORE,
     sparql: str | None = typer.Option(None, "--sparql", help="A SPARQL query (RDF stores)."),
     cypher: str | None = typer.Option(None, "--cypher", help="A Cypher query (Neo4j stores)."),
     file: Path | None = typer.Option(

@@ -30,7 +30,7 @@ Store = Annotated[
     typer.Option(
         "--store", "-s", envvar="KG_STORE",
         help="Store URI: oxigraph:DIR (default), a bare directory, rdflib:[FILE.ttl], "
-        "sparql+http://HOST:PORT/query, neo4j://… or bolt://….",
+        "sparql+http://HOST:PORT/query[?update=URL&store=URL], neo4j://… or bolt://….",
     ),
 ]
 Year = Annotated[

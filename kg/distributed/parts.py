@@ -23,16 +23,8 @@ import pandas as pd
 from kg.bulk import DEFAULT_GRAPH, csv_writer, in_graph
 from kg.distributed.concepts import Extracted
 from kg.distributed.figures import concept_counts
+from kg.mapping import neo4j as n4j
 from kg.mapping import unique_links
-from kg.mapping.neo4j import (
-    author_csv,
-    broader_csv,
-    concept_csv,
-    linked_concept_csv,
-    pair_csv,
-    paper_csv,
-    stub_csv,
-)
 from kg.mapping.rdf import (
     concept_core_triples,
     concept_triples,
@@ -132,7 +124,7 @@ def papers_part(part: list[Extracted], index: int, parts: Parts) -> dict[str, in
     else:
         files: dict[str, list[list[Any]]] = defaultdict(list)
         for paper, links in written:
-            for file, row in paper_csv(PaperGraph(paper, links)):
+            for file, row in n4j.paper_csv(PaperGraph(paper, links)):
                 files[file].append(row)
         for file in ("papers", "authored-by", "cites", "mentions"):
             parts.rows(file, _number(index), files[file])
@@ -142,20 +134,21 @@ def papers_part(part: list[Extracted], index: int, parts: Parts) -> dict[str, in
 def authors_part(rows: pd.DataFrame, index: int, parts: Parts) -> int:
     """Author nodes (neo4j-admin): one row per id."""
     return parts.rows("authors", _number(index),
-                      (author_csv(i, name, name_key(name))
+                      (n4j.author_csv(i, name, name_key(name))
                        for i, name in zip(rows.id, rows.name, strict=True)))
 
 
 def stubs_part(rows: pd.DataFrame, index: int, parts: Parts) -> int:
     """Cited papers outside the corpus (neo4j-admin stub nodes)."""
-    return parts.rows("paper-stubs", _number(index), (stub_csv(ref) for ref in rows.ref))
+    return parts.rows("paper-stubs", _number(index), (n4j.stub_csv(ref) for ref in rows.ref))
 
 
 def pairs_part(rows: pd.DataFrame, index: int, parts: Parts) -> int:
     """CO_OCCURS pairs; returns the number of lines written."""
     triples = zip(rows.a.astype(str), rows.b.astype(str), rows.w.astype(int), strict=True)
     if not parts.rdf:
-        return parts.rows("co-occurs", _number(index), (pair_csv(a, b, w) for a, b, w in triples))
+        pairs = (n4j.pair_csv(a, b, w) for a, b, w in triples)
+        return parts.rows("co-occurs", _number(index), pairs)
     out = Triples()
     for a, b, weight in triples:
         pair_triples(a, b, weight, out)
@@ -196,9 +189,9 @@ def concepts_part(
             label_triples(link.id, link.name, out)
         counts["triples"] = parts.lines("concepts", out.lines)
     else:
-        rows = [concept_csv(info) for info in concepts]
-        rows += [linked_concept_csv(link) for link in linked]
+        rows = [n4j.concept_csv(info) for info in concepts]
+        rows += [n4j.linked_concept_csv(link) for link in linked]
         parts.rows("concepts", "all", rows)
-        parts.rows("broader", "all", (broader_csv(a, b) for a, b in broader))
+        parts.rows("broader", "all", (n4j.broader_csv(a, b) for a, b in broader))
     return counts
 

@@ -77,13 +77,20 @@ def paper_row(graph: PaperGraph) -> dict[str, Any]:
     }
 
 
+def _concept_columns(concept: ConceptLink | ConceptInfo) -> dict[str, Any]:
+    """The columns a concept node and a paper's mention of it share."""
+    return {
+        "id": concept.id,
+        "name": concept.name,
+        "type": concept.type,
+        "source": concept.source,
+        "label": type_label(concept.type),
+    }
+
+
 def mention_row(link: ConceptLink) -> dict[str, Any]:
     return {
-        "id": link.id,
-        "name": link.name,
-        "type": link.type,
-        "source": link.source,
-        "label": type_label(link.type),
+        **_concept_columns(link),
         "role": "proposed" if link.proposed else "used",
         "confidence": float(link.confidence),
         "texts": [m.text for m in link.mentions],
@@ -97,11 +104,7 @@ def mention_row(link: ConceptLink) -> dict[str, Any]:
 
 def concept_row(info: ConceptInfo) -> dict[str, Any]:
     return {
-        "id": info.id,
-        "name": info.name,
-        "type": info.type,
-        "source": info.source,
-        "label": type_label(info.type),
+        **_concept_columns(info),
         "aliases": list(dict.fromkeys(info.aliases)),
         "broader": [b for b in dict.fromkeys(info.broader) if b != info.id],
         **curated_props(info.curated),

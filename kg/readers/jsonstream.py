@@ -14,14 +14,15 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, ClassVar
 
 from kg.model import Paper
 from kg.normalize import clean_text
-from kg.readers.base import Rejection, isolated
+from kg.readers.base import Reader, Rejection, isolated
 from kg.readers.inputs import open_input, read_chunk
 
 CHUNK = 1 << 16
@@ -287,9 +288,7 @@ def _resync(buf: _Buffer, start: int) -> bool:
             return False
 
 
-def read_json_papers(
-    path: Path, convert: Callable[[dict[str, Any], str], Paper | Rejection]
-) -> Iterator[Paper | Rejection]:
+def read_json_papers(path: Path, convert: Convert) -> Iterator[Paper | Rejection]:
     """Shared loop of the JSON API readers: stream records, turn each object into a Paper
     (or Rejection) with ``convert(record, "path:line")``, report syntax and encoding
     errors with their line and keep every record read before them."""
@@ -343,3 +342,26 @@ def cleaned(value: Any) -> Any:
             else:
                 target.append(copy)
     return root
+
+
+Convert = Callable[[dict[str, Any], str], Paper | Rejection]
+
+
+class JsonApiReader(Reader):
+    """A reader of one API's papers as JSON or JSON Lines: ``convert`` turns one record into
+    a Paper; ``recognizes`` tells the API's records from other JSON by a file's head."""
+
+    extensions = (".json", ".jsonl")
+    convert: ClassVar[Convert]
+
+    @classmethod
+    @abstractmethod
+    def recognizes(cls, head: str) -> bool:
+        """Whether a JSON file's head holds this API's records."""
+
+    @classmethod
+    def sniff(cls, head: str) -> bool:
+        return head.lstrip().startswith(("{", "[")) and cls.recognizes(head)
+
+    def read(self, path: Path) -> Iterator[Paper | Rejection]:
+        yield from read_json_papers(path, type(self).convert)

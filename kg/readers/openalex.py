@@ -7,14 +7,12 @@ Records are streamed (kg/readers/jsonstream.py), so a large API dump is not load
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from kg.model import Author, Paper, paper_ref
 from kg.normalize import find_arxiv_id, is_preprint_server, normalize_arxiv_id
-from kg.readers.base import Reader, Rejection
-from kg.readers.jsonstream import read_json_papers
+from kg.readers.base import Rejection
+from kg.readers.jsonstream import JsonApiReader
 
 _OPENALEX_ID = re.compile(r"(?:https?://openalex\.org/)?([WASIC]\d+)$", re.I)
 
@@ -128,17 +126,12 @@ def convert_work(work: dict[str, Any], source: str) -> Paper | Rejection:
     )
 
 
-class OpenAlexReader(Reader):
-    extensions = (".json", ".jsonl")
+class OpenAlexReader(JsonApiReader):
     description = "OpenAlex works (API JSON or JSON Lines)"
+    convert = convert_work
 
     @classmethod
-    def sniff(cls, head: str) -> bool:
-        if not head.lstrip().startswith(("{", "[")):
-            return False
+    def recognizes(cls, head: str) -> bool:
         return "abstract_inverted_index" in head or (
             "openalex.org/W" in head and '"paperId"' not in head
         )
-
-    def read(self, path: Path) -> Iterator[Paper | Rejection]:
-        yield from read_json_papers(path, convert_work)

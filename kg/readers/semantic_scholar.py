@@ -8,14 +8,12 @@ references; ``citations`` (papers citing it) are kept in ``cited_by``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from kg.model import Author, Paper, paper_ref
 from kg.normalize import is_preprint_server
-from kg.readers.base import Reader, Rejection
-from kg.readers.jsonstream import read_json_papers
+from kg.readers.base import Rejection
+from kg.readers.jsonstream import JsonApiReader
 
 # externalIds keys kept verbatim in Paper.external_ids (DOI and ArXiv become fields).
 _EXTERNAL = {"CorpusId": "s2_corpus", "MAG": "mag", "PubMed": "pmid", "DBLP": "dblp", "ACL": "acl"}
@@ -90,17 +88,10 @@ def convert_paper(paper: dict[str, Any], source: str) -> Paper | Rejection:
     )
 
 
-class SemanticScholarReader(Reader):
-    extensions = (".json", ".jsonl")
+class SemanticScholarReader(JsonApiReader):
     description = "Semantic Scholar Graph API papers (JSON or JSON Lines)"
+    convert = convert_paper
 
     @classmethod
-    def sniff(cls, head: str) -> bool:
-        return (
-            head.lstrip().startswith(("{", "["))
-            and '"paperId"' in head
-            and "abstract_inverted_index" not in head
-        )
-
-    def read(self, path: Path) -> Iterator[Paper | Rejection]:
-        yield from read_json_papers(path, convert_paper)
+    def recognizes(cls, head: str) -> bool:
+        return '"paperId"' in head and "abstract_inverted_index" not in head

@@ -99,6 +99,10 @@ class GraphStore(ABC):
     # papers), None when it keeps none; ``side_index_note`` says why searches scan instead
     side_index: SideIndex | None = None
     side_index_note = "this store keeps no full-text index (only embedded stores do)"
+    # why `query` refused a write ({writes}: what writes) or a query reaching outside the store
+    # ({remote}: what reaches out), in the dialect's words
+    read_only_message: ClassVar[str]
+    remote_message: ClassVar[str]
 
     @classmethod
     @abstractmethod
@@ -182,9 +186,9 @@ class GraphStore(ABC):
         RemoteAccessError for federation or loading (SERVICE, LOAD) unless ``allow_remote``."""
         writes, remote = self._query_shape(text, params, write, allow_remote)
         if writes and not write:
-            raise ReadOnlyError(self._read_only_message(writes))
+            raise ReadOnlyError(self.read_only_message.format(writes=writes))
         if remote and not allow_remote:
-            raise RemoteAccessError(self._remote_message(remote))
+            raise RemoteAccessError(self.remote_message.format(remote=remote))
         return self._execute(text, params, write, writes)
 
     @abstractmethod
@@ -193,14 +197,6 @@ class GraphStore(ABC):
     ) -> tuple[str | None, str | None]:
         """(what makes the text a write, what in it reaches outside the store), None for
         none; a backend may skip a check the caller waived (``write``, ``allow_remote``)."""
-
-    @abstractmethod
-    def _read_only_message(self, writes: str) -> str:
-        """Why a write was refused, in the dialect's words."""
-
-    @abstractmethod
-    def _remote_message(self, remote: str) -> str:
-        """Why a query reaching outside the store was refused."""
 
     @abstractmethod
     def _execute(

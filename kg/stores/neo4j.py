@@ -146,6 +146,10 @@ class Neo4jStore(GraphStore):
     """A graph in Neo4j (or ArcadeDB over Bolt), written with batched MERGE statements."""
 
     dialect: ClassVar[str] = "cypher"
+    read_only_message = ("the query contains {writes}, which changes the graph; pass --write "
+                         "(write=True) if you mean it")
+    remote_message = ("the query uses {remote}, which reaches outside the database and is "
+                      "refused: queries stay local")
 
     def __init__(self, driver: Any, uri: str, database: str | None) -> None:
         self._driver = driver
@@ -388,14 +392,6 @@ class Neo4jStore(GraphStore):
     ) -> tuple[str | None, str | None]:
         return (None if write else write_clause(text),
                 None if allow_remote else remote_clause(text))
-
-    def _read_only_message(self, writes: str) -> str:
-        return (f"the query contains {writes}, which changes the graph; pass --write "
-                "(write=True) if you mean it")
-
-    def _remote_message(self, remote: str) -> str:
-        return (f"the query uses {remote}, which reaches outside the database and is "
-                "refused: queries stay local")
 
     def _execute(
         self, text: str, params: dict[str, Any] | None, write: bool, writes: str | None

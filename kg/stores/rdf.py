@@ -127,6 +127,10 @@ class RdfStore(GraphStore):
     """
 
     dialect = "sparql"
+    read_only_message = ("this is a SPARQL Update and the store is opened read-only; "
+                         "add --write to change the graph")
+    remote_message = ("the query asks the store to reach outside it ({remote}), which "
+                      "is refused: queries stay local")
 
     def __init__(self, uri: str) -> None:
         self.uri = uri
@@ -413,14 +417,6 @@ class RdfStore(GraphStore):
         self._settle()
         kind, remote = sparql_shape(bind_text(text, dict.fromkeys(params or {}, 1)))
         return ("update" if kind == "update" else None, ", ".join(remote) or None)
-
-    def _read_only_message(self, writes: str) -> str:
-        return ("this is a SPARQL Update and the store is opened read-only; "
-                "add --write to change the graph")
-
-    def _remote_message(self, remote: str) -> str:
-        return (f"the query asks the store to reach outside it ({remote}), which "
-                "is refused: queries stay local")
 
     def _execute(
         self, text: str, params: dict[str, Any] | None, write: bool, writes: str | None
