@@ -9,17 +9,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from kg import curation as cur
 from kg.app import data
-from kg.curation import (
-    ApplyReport,
-    Curation,
-    CurationError,
-    Decision,
-    Problem,
-    apply_to_store,
-    review_queue,
-    store_problem,
-)
 from kg.curation.decisions import curator
 
 if TYPE_CHECKING:
@@ -28,13 +19,13 @@ if TYPE_CHECKING:
 RECENT = 20  # decisions listed for undo
 
 
-def load() -> tuple[Curation, list[Problem]]:
+def load() -> tuple[cur.Curation, list[cur.Problem]]:
     """The curation file as it is now (read at every decision: a co-author's `kg curate`
     may have added lines since)."""
     path = data.curation_file()
     if path is None:
-        raise CurationError("this explorer is not curating; start it with `kg app --curate`")
-    return Curation.load(path)
+        raise cur.CurationError("this explorer is not curating; start it with `kg app --curate`")
+    return cur.Curation.load(path)
 
 
 def who() -> str:
@@ -59,47 +50,47 @@ def _extractor() -> Extractor:
     return extractor
 
 
-def decide(decision: Decision) -> tuple[Decision, ApplyReport]:
-    """Record ``decision`` and apply it to the store; CurationError (nothing written) when
+def decide(decision: cur.Decision) -> tuple[cur.Decision, cur.ApplyReport]:
+    """Record ``decision`` and apply it to the store; cur.CurationError (nothing written) when
     it is malformed, names something the store lacks or contradicts a decision in force."""
     curation, _ = load()
     store = data.get_store()
-    message = decision.problem() or store_problem(store, curation, decision)
+    message = decision.problem() or cur.store_problem(store, curation, decision)
     if message:
-        raise CurationError(message)
+        raise cur.CurationError(message)
     recorded = curation.record(decision)
     try:
-        return recorded, apply_to_store(store, curation, [recorded])
+        return recorded, cur.apply_to_store(store, curation, [recorded])
     finally:
         data.clear_caches()
 
 
-def undo(decision_id: str | None = None) -> tuple[Decision, ApplyReport]:
+def undo(decision_id: str | None = None) -> tuple[cur.Decision, cur.ApplyReport]:
     """Take back a decision (the last in force when None) and bring the store back."""
     curation, _ = load()
     undone = curation.undo(decision_id)
     try:
-        return undone, apply_to_store(data.get_store(), curation, [undone], _extractor())
+        return undone, cur.apply_to_store(data.get_store(), curation, [undone], _extractor())
     finally:
         data.clear_caches()
 
 
-def recent(limit: int = RECENT) -> list[Decision]:
+def recent(limit: int = RECENT) -> list[cur.Decision]:
     """The decisions in force, newest first."""
     curation, _ = load()
     return curation.decisions[::-1][:limit]
 
 
-def find(decision_id: str) -> Decision | None:
+def find(decision_id: str) -> cur.Decision | None:
     return load()[0].find(decision_id)
 
 
 def queue(limit: int, offset: int) -> list[dict]:
     """The review queue (kg.curation.review_queue), read fresh: it changes with each decision."""
-    return review_queue(data.get_store(), limit, offset)
+    return cur.review_queue(data.get_store(), limit, offset)
 
 
-def describe(decision: Decision) -> str:
+def describe(decision: cur.Decision) -> str:
     """One line saying what a decision does, for messages and the list of recent ones."""
     d = decision
     what = {
@@ -120,7 +111,7 @@ def describe(decision: Decision) -> str:
     return f"{d.action}: {what}"
 
 
-def outcome(decision: Decision, report: ApplyReport) -> str:
+def outcome(decision: cur.Decision, report: cur.ApplyReport) -> str:
     """What the reviewer is told after a decision."""
     if report.pending:
         return (f"Recorded {decision.id} ({describe(decision)}). Author and paper identity "
@@ -128,7 +119,7 @@ def outcome(decision: Decision, report: ApplyReport) -> str:
     return f"Recorded {decision.id} ({describe(decision)}); {changed(report)} updated."
 
 
-def changed(report: ApplyReport) -> str:
+def changed(report: cur.ApplyReport) -> str:
     """'2 papers and 1 concept'."""
     def count(n: int, what: str) -> str:
         return f"{n} {what}{'' if n == 1 else 's'}"

@@ -113,10 +113,45 @@ def build(
     (kg/curation; the ones that named nothing are in ``BuildResult.unused``). Raises
     StoreError / UnknownFormat / InputChanged."""
     with _opened(store, "create") as opened:
-        return _build(
-            opened, inputs, fmt, options, vocabularies, jobs, batch_size, progress,
-            on_rejection, extractor, shard, reading, with_vocabulary, on_warning, curation,
+        before = opened.counts()
+        extractor = extractor or load_extractor(vocabularies)
+        applied = None
+        if curation is not None:
+            from kg.curation.transform import Applied, extractor_lookup
+
+            applied = Applied(curation, extractor_lookup(extractor))
+        # a first pass over the inputs finds duplicates (and, in a store that has papers, the
+        # ids they are stored under) keeping only keys; extraction and writing then stream.
+        # The shard is taken after merging, so a paper's records never land in two slices
+        read = stream_papers(
+            inputs, fmt, options, on_rejection,
+            keep=None if shard is None else (lambda paper_id: in_shard(paper_id, *shard)),
+            stored_id=(lambda paper: stored_id(opened, paper)) if before.get("papers") else None,
+            on_read=reading, curation=applied,
         )
+        result = BuildResult(
+            before, before, read.records, len(read), 0, read.merged_duplicates, read.rejections
+        )
+
+        def reject(record: Rejection) -> None:
+            result.rejections.append(record)
+            if on_rejection:
+                on_rejection(record)
+
+        def warn(record: Rejection) -> None:
+            result.warnings.append(record)
+            if on_warning:
+                on_warning(record)
+
+        with opened.deferred_writes():
+            written = run(
+                read, extractor, opened, jobs=jobs,
+                batch_size=batch_size, total=len(read), progress=progress, on_rejection=reject,
+                on_warning=warn, with_vocabulary=with_vocabulary, curation=applied,
+            )
+        result.new_papers, result.after = written.new_papers, written.counts
+        result.unused = applied.unused() if applied else []
+        return result
 
 
 def refresh(store: str | GraphStore | None = None) -> dict[str, int]:
@@ -149,61 +184,3 @@ def stored_id(store: GraphStore, paper: Paper) -> str | None:
     )
     ids = [str(row[0]) for row in found.rows]
     return ids[0] if ids and paper.id not in ids else None
-
-
-def _build(
-    store: GraphStore,
-    inputs: Sequence[Path],
-    fmt: str | None,
-    options: ReadOptions | None,
-    vocabularies: Sequence[Path] | None,
-    jobs: int,
-    batch_size: int,
-    progress: Progress | None,
-    on_rejection: Report | None,
-    extractor: Extractor | None,
-    shard: tuple[int, int] | None = None,
-    reading: Callable[[int], None] | None = None,
-    with_vocabulary: bool = False,
-    on_warning: Report | None = None,
-    curation: Curation | None = None,
-) -> BuildResult:
-    before = store.counts()
-    extractor = extractor or load_extractor(vocabularies)
-    applied = None
-    if curation is not None:
-        from kg.curation.transform import Applied, extractor_lookup
-
-        applied = Applied(curation, extractor_lookup(extractor))
-    # a first pass over the inputs finds duplicates (and, in a store that has papers, the
-    # ids they are stored under) keeping only keys; extraction and writing then stream.
-    # The shard is taken after merging, so a paper's records never land in two slices
-    read = stream_papers(
-        inputs, fmt, options, on_rejection,
-        keep=None if shard is None else (lambda paper_id: in_shard(paper_id, *shard)),
-        stored_id=(lambda paper: stored_id(store, paper)) if before.get("papers") else None,
-        on_read=reading, curation=applied,
-    )
-    result = BuildResult(
-        before, before, read.records, len(read), 0, read.merged_duplicates, read.rejections
-    )
-
-    def reject(record: Rejection) -> None:
-        result.rejections.append(record)
-        if on_rejection:
-            on_rejection(record)
-
-    def warn(record: Rejection) -> None:
-        result.warnings.append(record)
-        if on_warning:
-            on_warning(record)
-
-    with store.deferred_writes():
-        written = run(
-            read, extractor, store, jobs=jobs,
-            batch_size=batch_size, total=len(read), progress=progress, on_rejection=reject,
-            on_warning=warn, with_vocabulary=with_vocabulary, curation=applied,
-        )
-    result.new_papers, result.after = written.new_papers, written.counts
-    result.unused = applied.unused() if applied else []
-    return result

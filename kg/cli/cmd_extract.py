@@ -10,17 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from kg.cli.options import (
-    BatchSize,
-    CurationFile,
-    Fast,
-    Inputs,
-    Jobs,
-    MinConfidence,
-    Vocabulary,
-    Year,
-    errors_reported,
-)
+from kg.cli import options as opt
 from kg.cli.output import (
     err,
     fail,
@@ -36,7 +26,7 @@ from kg.readers import ReadOptions, Rejection, UnknownFormat, reader_names
 
 
 def extract_command(
-    paths: Inputs,
+    paths: opt.Inputs,
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Write concepts here (JSONL) instead of stdout."
     )] = None,
@@ -45,13 +35,13 @@ def extract_command(
         "-f",
         help="Input format, overriding detection: " + ", ".join(sorted(reader_names())),
     )] = None,
-    year: Year = None,
-    vocabulary: Vocabulary = None,
-    jobs: Jobs = 1,
-    batch_size: BatchSize = 256,
-    min_confidence: MinConfidence = 0.0,
-    fast: Fast = False,
-    curation: CurationFile = None,
+    year: opt.Year = None,
+    vocabulary: opt.Vocabulary = None,
+    jobs: opt.Jobs = 1,
+    batch_size: opt.BatchSize = 256,
+    min_confidence: opt.MinConfidence = 0.0,
+    fast: opt.Fast = False,
+    curation: opt.CurationFile = None,
 ) -> None:
     """Extract concepts from papers and write one JSON object per paper: {"id", "title", "concepts": [...]}.
 
@@ -64,7 +54,7 @@ def extract_command(
         extractor = Extractor(vocabulary or None, fast=fast, min_confidence=min_confidence)
     except VocabularyError as error:
         raise fail(str(error), "fix the file or leave out --vocabulary") from None
-    with errors_reported():
+    with opt.errors_reported():
         decisions, bad_lines = load_curation(curation, required=curation is not None)
     applied = Applied(decisions, extractor_lookup(extractor)) if decisions else None
     try:
