@@ -76,13 +76,17 @@ def current(kind: str) -> str | None:
 
 
 def page_item(kind: str) -> str | None:
-    """An item page's header and its selected item of ``kind``; with none selected, the page
-    shows a picker instead and gets None."""
+    """An item page's header (with the curating bar under `kg app --curate`) and its selected
+    item of ``kind``; with none selected, the page shows a picker instead and gets None."""
     st.header(kind.capitalize())
     item = current(kind)
     if not item:
         pick_item(kind, f"{kind}:pick")
         return None
+    if data.curating():
+        from kg.app.views import curating
+
+        curating.bar()
     return item
 
 

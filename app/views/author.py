@@ -14,8 +14,6 @@ def render() -> None:
     author_id = page_item("author")
     if author_id is None:
         return
-    if data.curating():
-        curating.bar()
     attrs = data.node(author_id)
     st.subheader(attrs.get("name") or attrs.get("label") or author_id)
     st.markdown(f"`{author_id}`")

@@ -120,8 +120,6 @@ def render() -> None:
     concept_id = page_item("concept")
     if concept_id is None:
         return
-    if data.curating():
-        curating.bar()
     attrs = data.node(concept_id)  # name, type and aliases, without the neighbourhood
     name = attrs.get("name") or attrs.get("label") or concept_id
     st.subheader(name)

@@ -62,8 +62,6 @@ def render() -> None:
     paper_id = page_item("paper")
     if paper_id is None:
         return
-    if data.curating():
-        curating.bar()
     # the paper's own fields, without its neighbourhood; its id may say its DOI / arXiv id
     attrs = {**paper_id_fields(paper_id), **data.node(paper_id)}
     title = attrs.get("title") or attrs.get("label") or paper_id
