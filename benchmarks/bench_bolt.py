@@ -16,15 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from common import (
-    ROOT,
-    fake_graphs,
-    print_environment,
-    print_table,
-    synthetic_file,
-    synthetic_papers,
-    timer,
-)
+import common
 
 NAIVE_PAPER = "MERGE (p:Paper {id: $id}) SET p.title = $title, p.year = $year"
 NAIVE_AUTHOR = (
@@ -63,11 +55,11 @@ def main() -> None:
     args = parser.parse_args()
     import sys
 
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(common.ROOT))
     from kg.stores import open_store
     from tests.servers import external_bolt_server_from_env, start_bolt_server
 
-    print_environment()
+    common.print_environment()
     server = external_bolt_server_from_env() or start_bolt_server(
         Path(tempfile.mkdtemp(prefix="bench-bolt-"))
     )
@@ -77,22 +69,22 @@ def main() -> None:
         store = open_store(f"{server.uri}?database={server.database}")
         driver = server.driver()
         for n in args.sizes:
-            synthetic_file(n)
-            graphs = fake_graphs(list(synthetic_papers(n)))
+            common.synthetic_file(n)
+            graphs = common.fake_graphs(list(common.synthetic_papers(n)))
             store.clear()  # type: ignore[attr-defined]
-            with timer() as ours:
+            with common.timer() as ours:
                 for start in range(0, len(graphs), 500):
                     store.write_papers(graphs[start : start + 500])
             ours_rate = rows_of(graphs) / ours[0]
             counts = store.counts()
             store.clear()  # type: ignore[attr-defined]
             sample = graphs[: args.naive_max]
-            with timer() as naive:
+            with common.timer() as naive:
                 naive_load(driver, server.database, sample)
             naive_rate = rows_of(sample) / naive[0]
             rows.append([n, rows_of(graphs), ours_rate, len(sample), naive_rate,
                          ours_rate / naive_rate, counts["papers"]])
-            print_table(
+            common.print_table(
                 f"rows/s into {server.kind} over Bolt: batched UNWIND vs one query per row",
                 ["papers", "rows", "UNWIND rows/s", "naive papers", "naive rows/s", "x",
                  "papers stored"],
