@@ -1,0 +1,73 @@
+"""Time to the landing page in headless Chromium: `kg app` on a store (default: a fresh
+build of examples/), each visit in a new browser context (an empty browser cache, as a
+first-time visitor) and then a reload (the browser holds Streamlit's JavaScript), until
+the counts, the search box and the newest papers are painted. Target: < 1.5 s.
+
+    python benchmarks/bench_app_paint.py [--store URI] [--visits 3]
+
+The first visit after the server starts is reported apart (the server imports and opens
+the store then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from common import print_environment, print_table  # noqa: E402
+
+from tests.test_app_browser import serve_app  # noqa: E402
+
+
+def landing(page, url: str) -> float:
+    started = time.monotonic()
+    page.goto(url, wait_until="commit")
+    page.get_by_label("Papers, concepts and authors").wait_for(timeout=60_000)
+    page.locator("[class*='st-key-start-p-']").first.wait_for(timeout=60_000)
+    return time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", help="store URI (default: examples/ built into a temp dir)")
+    parser.add_argument("--visits", type=int, default=3)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    print_environment()
+    work = Path(tempfile.mkdtemp(prefix="paint-"))
+    store = args.store
+    if store is None:
+        store = f"oxigraph:{work / 'store'}"
+        subprocess.run([sys.executable, "-m", "kg.cli", "build", str(ROOT / "examples"),
+                        "--store", store], check=True, capture_output=True)
+    cold, warm = [], []
+    with serve_app(store, work) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--no-sandbox"])
+        for _ in range(args.visits + 1):
+            context = browser.new_context()
+            page = context.new_page()
+            cold.append(landing(page, url))
+            warm.append(landing(page, url))
+            context.close()
+        browser.close()
+    median = statistics.median
+    print_table("landing page in Chromium", ["visit", "seconds", "target"], [
+        ["first after server start (new browser)", f"{cold[0]:.2f}", "1.5"],
+        [f"new browser, median of {args.visits}", f"{median(cold[1:]):.2f}", "1.5"],
+        [f"browser that has seen the app, median of {len(warm)}", f"{median(warm):.2f}", "1.5"],
+    ])
+
+
+if __name__ == "__main__":
+    main()
