@@ -137,21 +137,10 @@ def build_command(
 
         extractor = Extractor(vocabulary or None, fast=fast, min_confidence=min_confidence)
         result = build(
-            inputs,
-            graph,
-            fmt,
-            ReadOptions(year=year),
-            vocabulary,
-            jobs,
-            batch_size,
-            advance,
-            on_rejection=report_rejection,
-            shard=slice_,
-            reading=reading,
-            with_vocabulary=with_vocabulary,
-            on_warning=report_warning,
-            extractor=extractor,
-            curation=decisions,
+            inputs, graph, fmt, ReadOptions(year=year), extractor=extractor, jobs=jobs,
+            batch_size=batch_size, progress=advance, reading=reading, shard=slice_,
+            on_rejection=report_rejection, on_warning=report_warning,
+            with_vocabulary=with_vocabulary, curation=decisions,
         )
     print_build_summary(result)
     report_unused(decisions, result.unused)
