@@ -29,18 +29,20 @@ def synthetic_module() -> Any:
 
 
 def synthetic_file(
-    n: int, fmt: str = "jsonl", seed: int = 7, concepts: float | None = None
+    n: int, fmt: str = "jsonl", seed: int = 7, concepts: float | None = None, first: int = 0
 ) -> Path:
     """The synthetic corpus of n papers, generated once into the cache directory;
-    ``concepts``: mean vocabulary concepts per paper (None: the generator's calibrated one)."""
+    ``concepts``: mean vocabulary concepts per paper (None: the generator's calibrated one);
+    ``first``: the first paper's index (synthetic.papers)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     module = synthetic_module()
     concepts = module.VOCABULARY_CONCEPTS if concepts is None else concepts
-    path = CACHE / f"synthetic-{n}-{seed}-c{concepts:g}.{fmt}"
+    start = f"-from{first}" if first else ""
+    path = CACHE / f"synthetic-{n}-{seed}-c{concepts:g}{start}.{fmt}"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as out:
-            module.write(module.papers(n, seed, concepts), fmt, out)
+            module.write(module.papers(n, seed, concepts, first), fmt, out)
         tmp.replace(path)
     return path
 
