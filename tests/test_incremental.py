@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from kg.build import build, refresh
 from kg.derived import HUB_MIN_PAIRS
 from kg.model import ConceptLink, Mention, Paper, PaperGraph
 from kg.stores import open_store
 from kg.stores.base import GraphStore
 from kg.stores.rdf import RdfStore
+from tests.conftest import synthetic_module
 
 HUB = "concept:hub"
 RISING = "concept:rising"  # crosses the hub threshold only with the added papers
@@ -130,3 +133,24 @@ def test_a_rewrite_that_changes_nothing_is_incremental_and_exact(backend) -> Non
     if isinstance(store, RdfStore):
         assert store.last_refresh == "incremental"
     assert dump(store) == before
+
+
+def test_kg_build_adding_papers_equals_kg_refresh(tmp_path: Path, new_extractor) -> None:
+    """End to end: `kg build` of new papers into an existing store (a new process's store
+    object) updates the figures incrementally; `kg refresh` afterwards changes nothing."""
+    synthetic = synthetic_module()
+    files = []
+    for first, n in ((0, 160), (160, 40)):
+        path = tmp_path / f"papers-{first}.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            synthetic.write(synthetic.papers(n, seed=21, first=first), "jsonl", out)
+        files.append(path)
+    uri = f"oxigraph:{tmp_path / 'kg'}"
+    build([files[0]], uri, extractor=new_extractor())
+    with open_store(uri, "write") as store:
+        result = build([files[1]], store, extractor=new_extractor())
+        assert result.new_papers == 40 and store.last_refresh == "incremental"
+        incremental = rdf_dump(store)
+        refresh(store)
+        assert store.last_refresh == "full"
+        assert rdf_dump(store) == incremental
