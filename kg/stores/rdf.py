@@ -265,7 +265,7 @@ class RdfStore(GraphStore):
         if rewritten:
             self._settle()
             self._written_authors.clear()
-        self._record(batch, [paper_iri(item.paper.id) for item in rewritten])
+        before = self._stored_before([paper_iri(item.paper.id) for item in rewritten])
         known_authors = None if rewritten else self._written_authors
         out = Triples()
         new_concepts: dict[str, ConceptLink] = {}
@@ -284,17 +284,24 @@ class RdfStore(GraphStore):
             if self._deferred is not None:
                 self._deferred.update(papers)
         self._written_concepts.update(concept_iri(cid) for cid in new_concepts)
+        self._record(batch, before)  # once written: a failed write counts nothing
         return WriteStats({"papers": len(set(papers) - existing)})
 
-    def _record(self, batch: Sequence[PaperGraph], rewritten: list[str]) -> None:
-        """Count the batch's change to the mentions (before: what is stored of the
-        ``rewritten`` papers) for an incremental refresh."""
+    def _stored_before(self, rewritten: list[str]) -> dict[str, tuple[int | None, set[str]]]:
+        """What the incremental refresh needs of the store before a write: the year and
+        mentioned concepts of the ``rewritten`` papers (and, at the first write since the
+        last refresh, how many papers it holds)."""
         delta = self._delta
         if not delta.recorded:
-            return
+            return {}
         if delta.papers_before is None:
             delta.papers_before = count_papers(self._rows)
-        before = stored_state(self._rows, rewritten) if rewritten else {}
+        return stored_state(self._rows, rewritten) if rewritten else {}
+
+    def _record(self, batch: Sequence[PaperGraph],
+                before: dict[str, tuple[int | None, set[str]]]) -> None:
+        """Count the batch's change to the mentions for an incremental refresh."""
+        delta = self._delta
         for item in batch:
             old_year, old = before.get(paper_iri(item.paper.id), (None, set()))
             year = old_year if item.paper.year is None else item.paper.year
