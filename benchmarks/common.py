@@ -22,17 +22,19 @@ import synthetic  # noqa: E402  (benchmarks/synthetic.py, beside this file; it i
 
 
 def synthetic_file(
-    n: int, fmt: str = "jsonl", seed: int = 7, concepts: float | None = None
+    n: int, fmt: str = "jsonl", seed: int = 7, concepts: float | None = None, first: int = 0
 ) -> Path:
     """The synthetic corpus of n papers, generated once into the cache directory;
-    ``concepts``: mean vocabulary concepts per paper (None: the generator's calibrated one)."""
+    ``concepts``: mean vocabulary concepts per paper (None: the generator's calibrated one);
+    ``first``: the first paper's index (synthetic.papers)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     concepts = synthetic.VOCABULARY_CONCEPTS if concepts is None else concepts
-    path = CACHE / f"synthetic-{n}-{seed}-c{concepts:g}.{fmt}"
+    start = f"-from{first}" if first else ""
+    path = CACHE / f"synthetic-{n}-{seed}-c{concepts:g}{start}.{fmt}"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as out:
-            synthetic.write(synthetic.papers(n, seed, concepts), fmt, out)
+            synthetic.write(synthetic.papers(n, seed, concepts, first), fmt, out)
         tmp.replace(path)
     return path
 

@@ -95,16 +95,20 @@ class Zipf:
         return self.rng.choices(self.items, cum_weights=self.cum)[0]
 
 
-def papers(n: int, seed: int = 7, concepts: float = VOCABULARY_CONCEPTS) -> Iterator[dict]:
+def papers(
+    n: int, seed: int = 7, concepts: float = VOCABULARY_CONCEPTS, first: int = 0
+) -> Iterator[dict]:
     """n paper records; ``concepts``: the mean number of distinct vocabulary concepts per
-    paper (real pages: 5.6, plus one coined name; raise it for a denser stress corpus)."""
+    paper (real pages: 5.6, plus one coined name; raise it for a denser stress corpus);
+    ``first``: the index of the first paper (papers of other indexes have other ids: a
+    corpus with ``first=100000`` adds new papers to one of 100k)."""
     rng = random.Random(seed)
     vocabulary = load_concepts()
     draw = {kind: Zipf(rng.sample(names, len(names)), rng) for kind, names in vocabulary.items()}
     kinds, weights = list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values())
     people = [f"{rng.choice(FIRST)} {rng.choice(LAST)}-{i}" for i in range(max(50, n // 3))]
     author = Zipf(people, rng, s=0.9)
-    for i in range(n):
+    for i in range(first, first + n):
         coined = f"{rng.choice(COINED_PREFIX)}{rng.choice(COINED_SUFFIX)}-{i % 997}"
         # gamma-distributed count: most papers name a handful of concepts, a few many
         wanted = max(1, round(rng.gammavariate(4.0, concepts / 4.0)))

@@ -1,7 +1,8 @@
 """Figures derived from the MENTIONS edges and stored with the graph: CO_OCCURS weights,
 papers per concept and per year, the heaviest pairs overall and around each hub concept.
 
-They are recomputed after every build (``GraphStore.refresh_derived``) because reading
+They are brought up to date after every build (``GraphStore.refresh_derived``; a small
+addition to an RDF store only updates what it moves, kg/stores/rdf_delta.py) because reading
 them is what the app does all the time: on a 100k-paper graph, counting a hub concept's
 papers by year or sorting its 40,000 pairs by weight takes seconds in an RDF store (Oxigraph
 joins a row in ~12 µs), while reading a stored answer takes milliseconds. One pass over the

@@ -224,6 +224,11 @@ def _pair_node_lines(slug_a: str, slug_b: str, weight: str) -> list[str]:
             f"{node} {concept} <{CONCEPT_BASE}{slug_b}> .", f"{node} {weight_prop} {weight} ."]
 
 
+def weight_line(node: str, weight: int) -> str:
+    """The pkg:weight triple of a CO_OCCURS node (an N-Triples term)."""
+    return f'{node} {_PAIR_TERMS[2]} "{int(weight)}"{_INTEGER} .'
+
+
 def pair_lines(slug_a: str, slug_b: str, weight: int) -> list[str]:
     """The CO_OCCURS node of one concept pair (slugs of a < b by id) and its shortcut
     triple, as N-Triples lines; a refresh writes millions of them."""

@@ -93,3 +93,19 @@ CONCEPT_PROPS = [expand(p) for p in ("rdf:type", "dcterms:identifier", "skos:pre
                                       "skos:altLabel", "skos:broader", "pkg:conceptType",
                                       "pkg:origin", *CURATED_PROPS)]
 
+
+# --- the reads of an incremental refresh (kg/stores/rdf_delta.py); #VALUES binds the IRIs
+PAPER_COUNT_QUERY = PREFIX_BLOCK + "SELECT (COUNT(*) AS ?n) WHERE { ?p a pkg:Paper }"
+PAPER_YEARS_QUERY = PREFIX_BLOCK + """
+SELECT ?p ?y ?c WHERE { #VALUES { ?p pkg:year ?y } UNION { ?p schema:mentions ?c } }"""
+WEIGHT_OF_QUERY = PREFIX_BLOCK + "SELECT ?co ?w WHERE { #VALUES ?co pkg:weight ?w }"
+PAPER_COUNTS_QUERY = PREFIX_BLOCK + "SELECT ?c ?n WHERE { #VALUES ?c pkg:paperCount ?n }"
+YEAR_COUNTS_QUERY = PREFIX_BLOCK + """
+SELECT ?c ?y ?n WHERE { #VALUES ?c pkg:papersInYear ?node . ?node pkg:year ?y ; pkg:papers ?n }"""
+RANKED_QUERY = PREFIX_BLOCK + "SELECT ?co ?r ?w WHERE { ?co pkg:rank ?r ; pkg:weight ?w }"
+HUB_PAIRS_QUERY = PREFIX_BLOCK + """
+SELECT ?c ?co ?w WHERE { #VALUES ?c pkg:heaviestPair ?co . ?co pkg:weight ?w }"""
+DEGREE_QUERY = PREFIX_BLOCK + """
+SELECT ?c (COUNT(*) AS ?n) WHERE {
+  #VALUES { ?c pkg:coOccursWith ?x } UNION { ?x pkg:coOccursWith ?c } } GROUP BY ?c"""
+PAIRS_OF_QUERY = PREFIX_BLOCK + "SELECT ?co ?w WHERE { ?co pkg:concept #CONCEPT ; pkg:weight ?w }"

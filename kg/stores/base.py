@@ -124,8 +124,9 @@ class GraphStore(ABC):
         also papers per concept and year, and the rankings) in line with them, for the
         concepts ``concept_ids`` and for every concept whose mentions this store's
         ``write_papers`` changed since the last refresh; None: the whole graph. A backend
-        may refresh more than asked, never less (the RDF stores recompute every figure from
-        one scan and write the difference: the rankings span all pairs)."""
+        may refresh more than asked, never less (the RDF stores update the figures a small
+        addition moves, kg/stores/rdf_delta.py, and otherwise recompute every figure from
+        one scan and write the difference)."""
 
     @abstractmethod
     def clear(self) -> None:

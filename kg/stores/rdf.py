@@ -28,8 +28,8 @@ from kg.mapping.rdf import (
     figure_triples,
     mention_triples,
     pair_lines,
-    pair_node,
     paper_triples,
+    weight_line,
 )
 from kg.mapping.sparql import (
     CONCEPT_PROPS,
@@ -63,11 +63,11 @@ from kg.stores.base import (
     QueryResult,
     WriteStats,
 )
+from kg.stores.rdf_delta import IncrementalPlan, MentionDelta, count_papers, stored_state
 from kg.stores.sparql_text import bind_text, sparql_shape
 
 CHUNK_TRIPLES = 100_000  # triples per update: bounded transactions on big graphs
 _CONCEPT_CLASS = expand("pkg:Concept")
-_INTEGER = f"^^<{XSD}integer>"
 
 
 def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
@@ -118,8 +118,8 @@ class PairChanges:
 
     def _weight_line(self, i: int, weight: int) -> str:
         """The pkg:weight triple of new pair ``i`` (an index into ``stats``)."""
-        node = pair_node(self.slugs[self.stats.a[i]], self.slugs[self.stats.b[i]])
-        return f'{node} {expand("pkg:weight")} "{weight}"{_INTEGER} .'
+        return weight_line(f"<{PAIR_BASE}{self.slugs[self.stats.a[i]]}/"
+                           f"{self.slugs[self.stats.b[i]]}>", weight)
 
 
 class RdfStore(GraphStore):
@@ -139,6 +139,8 @@ class RdfStore(GraphStore):
         self._written_concepts: set[str] = set()
         self._written_authors: set[tuple[Any, ...]] = set()  # the same, for author nodes
         self._deferred: set[str] | None = None  # papers held back by _append (deferred_writes)
+        self._delta = MentionDelta()  # the mentions' change since the last refresh
+        self.last_refresh = ""  # how the last refresh_derived ran: "incremental" or "full"
 
     # --- engine hooks -------------------------------------------------------------------
 
@@ -272,6 +274,7 @@ class RdfStore(GraphStore):
         if rewritten:
             self._settle()
             self._written_authors.clear()
+        before = self._stored_before([paper_iri(item.paper.id) for item in rewritten])
         known_authors = None if rewritten else self._written_authors
         out = Triples()
         new_concepts: dict[str, ConceptLink] = {}
@@ -290,9 +293,30 @@ class RdfStore(GraphStore):
             if self._deferred is not None:
                 self._deferred.update(papers)
         self._written_concepts.update(concept_iri(cid) for cid in new_concepts)
+        self._record(batch, before)  # once written: a failed write counts nothing
         if self.side_index is not None:
             self.side_index.add_papers(batch)
         return WriteStats({"papers": len(set(papers) - existing)})
+
+    def _stored_before(self, rewritten: list[str]) -> dict[str, tuple[int | None, set[str]]]:
+        """What the incremental refresh needs of the store before a write: the year and
+        mentioned concepts of the ``rewritten`` papers (and, at the first write since the
+        last refresh, how many papers it holds)."""
+        delta = self._delta
+        if not delta.recorded:
+            return {}
+        if delta.papers_before is None:
+            delta.papers_before = count_papers(self._rows)
+        return stored_state(self._rows, rewritten) if rewritten else {}
+
+    def _record(self, batch: Sequence[PaperGraph],
+                before: dict[str, tuple[int | None, set[str]]]) -> None:
+        """Count the batch's change to the mentions for an incremental refresh."""
+        delta = self._delta
+        for item in batch:
+            old_year, old = before.get(paper_iri(item.paper.id), (None, set()))
+            year = old_year if item.paper.year is None else item.paper.year
+            delta.paper((old_year, old), (year, {link.id for link in item.concepts}))
 
     def _first_labels(self, links: dict[str, ConceptLink]) -> list[str]:
         """Labels for concepts first seen in a paper (coined) that have none stored yet,
@@ -305,21 +329,31 @@ class RdfStore(GraphStore):
                 for iri, name in iris.items() if iri not in labelled]
 
     def refresh_derived(self, concept_ids: Iterable[str] | None = None) -> None:
-        """Bring everything derived from the mentions (kg/derived.py) in line with them:
-        recompute it in Python from one scan of the MENTIONS shortcuts (a SPARQL self-join is
-        quadratic on big builds), compare with what is stored and write only the difference,
-        so a re-build that changes little writes little. Every concept is refreshed, those
-        of ``concept_ids`` with the rest: the rankings span all pairs, and one scan costs
-        less than deciding what a subset would need. Triples are generated and written in
-        chunks: a big graph has millions of pairs."""
+        """Bring everything derived from the mentions (kg/derived.py) in line with them.
+        When this store counted every change since the last refresh, the change only adds
+        and is small next to the graph, only the figures it moves are read and rewritten
+        (kg/stores/rdf_delta.py: time in the papers added). Otherwise (None included) every
+        figure is recomputed in Python from one scan of the MENTIONS shortcuts (a SPARQL
+        self-join is quadratic on big builds) and only the difference with what is stored is
+        written, so a re-build that changes little writes little."""
         self._settle()
+        delta, self._delta = self._delta, MentionDelta()
+        if concept_ids is not None and delta.applicable(concept_ids):
+            plan = IncrementalPlan(self._rows, delta)
+            self._apply(iter(plan.deletes), iter(plan.inserts))
+            self.last_refresh = "incremental"
+            return
+        self.last_refresh = "full"
         stats = mention_statistics(self._mentions(), self._paper_years())
         pairs = self._pair_changes(stats)
         wanted, stored = figure_triples(stats), self._stored_figures()
-        deletes = chain(pairs.deletes(), (figure_line(f) for f in stored - wanted))
+        self._apply(chain(pairs.deletes(), (figure_line(f) for f in stored - wanted)),
+                    chain(pairs.inserts(), (figure_line(f) for f in wanted - stored)))
+
+    def _apply(self, deletes: Iterator[str], inserts: Iterator[str]) -> None:
+        """Delete then insert N-Triples lines, in chunks: a big graph has millions of pairs."""
         while chunk := list(islice(deletes, CHUNK_TRIPLES)):
             self._update("DELETE DATA {\n" + "\n".join(chunk) + "\n}")
-        inserts = chain(pairs.inserts(), (figure_line(f) for f in wanted - stored))
         while chunk := list(islice(inserts, CHUNK_TRIPLES)):
             self._append("\n".join(chunk) + "\n", len(chunk))
 
@@ -370,6 +404,7 @@ class RdfStore(GraphStore):
         self._written_authors.clear()
         if self.side_index is not None:
             self.side_index.clear()
+        self._delta = MentionDelta(papers_before=0)
 
     def side_index_entries(self) -> Iterator[Entry]:
         self._settle()
@@ -427,6 +462,7 @@ class RdfStore(GraphStore):
             self._update(bind_text(text, params or {}))
             self._written_concepts.clear()
             self._written_authors.clear()
+            self._delta.forget()  # the update may change mentions: the next refresh is full
             return QueryResult([], [])
         return self._select(text, params)
 
