@@ -3,7 +3,7 @@ corrections, and the reviewed papers become training examples in the gold format
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
 from kg.curation import Curation, Decision, apply_to_store
 from kg.curation.learn import score_curation, training_examples
@@ -21,14 +21,24 @@ DECISIONS = [
 ]
 
 
-def test_eval_scores_the_extractor_against_the_corrections(
-    tmp_path: Path, new_extractor: NewExtractor
-) -> None:
-    uri = build_store(tmp_path / "kg", new_extractor)
-    curation, _ = Curation.load(tmp_path / "c.csv")
+@pytest.fixture(scope="module")
+def reviewed(
+    tmp_path_factory: pytest.TempPathFactory, new_extractor: NewExtractor
+) -> tuple[str, Curation]:
+    """A store of the examples with DECISIONS recorded and applied."""
+    directory = tmp_path_factory.mktemp("reviewed")
+    uri = build_store(directory / "kg", new_extractor)
+    curation, _ = Curation.load(directory / "c.csv")
     with open_store(uri, "write") as store:
-        recorded = [curation.record(d) for d in DECISIONS]
-        apply_to_store(store, curation, recorded)
+        apply_to_store(store, curation, [curation.record(d) for d in DECISIONS])
+    return uri, curation
+
+
+def test_eval_scores_the_extractor_against_the_corrections(
+    reviewed: tuple[str, Curation], new_extractor: NewExtractor
+) -> None:
+    uri, curation = reviewed
+    with open_store(uri, "read") as store:
         rows = score_curation(store, curation, new_extractor())
     tags, role, kind = rows
     assert tags[:5] == ["curation", "tags", 2, 1, 1]
@@ -37,14 +47,9 @@ def test_eval_scores_the_extractor_against_the_corrections(
     assert kind[2:5] == [0, 0, 0] and kind[5] is None  # no reviewed paper has a reward model
 
 
-def test_reviewed_papers_become_training_examples(
-    tmp_path: Path, new_extractor: NewExtractor
-) -> None:
-    uri = build_store(tmp_path / "kg", new_extractor)
-    curation, _ = Curation.load(tmp_path / "c.csv")
-    with open_store(uri, "write") as store:
-        recorded = [curation.record(d) for d in DECISIONS]
-        apply_to_store(store, curation, recorded)
+def test_reviewed_papers_become_training_examples(reviewed: tuple[str, Curation]) -> None:
+    uri, curation = reviewed
+    with open_store(uri, "read") as store:
         lines = training_examples(store, curation)
     assert [line["id"] for line in lines] == [f"curated-{GPT3}", f"curated-{QLORA}"]
     gpt3 = {c["name"]: c for c in lines[0]["concepts"]}
