@@ -28,6 +28,7 @@ from kg.mapping.rdf import (
     figure_triples,
     mention_triples,
     pair_lines,
+    pair_node,
     paper_triples,
     weight_line,
 )
@@ -118,8 +119,8 @@ class PairChanges:
 
     def _weight_line(self, i: int, weight: int) -> str:
         """The pkg:weight triple of new pair ``i`` (an index into ``stats``)."""
-        return weight_line(f"<{PAIR_BASE}{self.slugs[self.stats.a[i]]}/"
-                           f"{self.slugs[self.stats.b[i]]}>", weight)
+        return weight_line(pair_node(self.slugs[self.stats.a[i]], self.slugs[self.stats.b[i]]),
+                           weight)
 
 
 class RdfStore(GraphStore):
