@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from more_itertools import chunked
+
 from kg.model import ConceptInfo, PaperGraph
 from kg.normalize import fold
 
@@ -249,12 +251,12 @@ class SideIndex:
         for table in _TABLES:
             self.db.execute(f"DELETE FROM {table}")
         count = 0
-        for chunk in _batches(entries, 5000):
+        for chunk in chunked(entries, 5000):
             self._upsert(chunk)
             count += len(chunk)
         rows = ((concept, -1 if year is None else year, paper)
                 for paper, concept, year in mentions)
-        while chunk := list(islice(rows, 10_000)):
+        for chunk in chunked(rows, 10_000):
             self.db.executemany("INSERT OR IGNORE INTO mention(concept, year, paper) "
                                 "VALUES (?, ?, ?)", chunk)
             self.db.executemany("INSERT OR REPLACE INTO paper(id, year) VALUES (?, ?)",
@@ -353,14 +355,3 @@ class SideIndex:
             f"length(node.label), node.label, node.id LIMIT ?",
             (expression, int(vocabulary), whole, limit))
         return [node_id for (node_id,) in rows]
-
-
-def _batches(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
-    batch: list[Entry] = []
-    for entry in entries:
-        batch.append(entry)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
