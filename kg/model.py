@@ -99,13 +99,14 @@ class Author:
 
     @property
     def id(self) -> str:
-        if self.curated_id:
-            return self.curated_id
-        if self.orcid:
-            return f"orcid:{self.orcid}"
-        for source in sorted(self.source_ids):
-            return f"{source}:{self.source_ids[source]}"
-        return f"name:{self.key.replace(' ', '-')}"
+        """A reviewer's id, then ORCID, then the first source's id, then the folded name."""
+        first_source = min(self.source_ids, default=None)
+        return (
+            self.curated_id
+            or (self.orcid and f"orcid:{self.orcid}")
+            or (first_source and f"{first_source}:{self.source_ids[first_source]}")
+            or f"name:{self.key.replace(' ', '-')}"
+        )
 
     def absorb(self, other: Author) -> None:
         """Take strong ids and affiliations from ``other`` (the same person seen elsewhere)."""
@@ -189,13 +190,12 @@ class Paper:
 
     @property
     def id(self) -> str:
-        if self.stored_id:
-            return self.stored_id
-        if self.doi:
-            return f"doi:{self.doi}"
-        if self.arxiv_id:
-            return f"arxiv:{self.arxiv_id}"
-        return f"title:{title_hash(self.title)}"
+        """The id the store already uses, then DOI, then arXiv id, then a title hash."""
+        return self.stored_id or (
+            f"doi:{self.doi}" if self.doi
+            else f"arxiv:{self.arxiv_id}" if self.arxiv_id
+            else f"title:{title_hash(self.title)}"
+        )  # fmt: skip
 
     def identity_keys(self) -> list[str]:
         """Every key under which another record of this paper may arrive."""

@@ -183,11 +183,12 @@ class SideIndex:
 
     def commit(self) -> None:
         """Make the writes since ``_begin`` durable: call it when the store's are."""
-        if self._dirty:
-            if self._resume:
-                self._set_meta("complete", "1")
-            self.db.execute("COMMIT")
-            self._dirty = False
+        if not self._dirty:
+            return
+        if self._resume:
+            self._set_meta("complete", "1")
+        self.db.commit()  # ends the transaction ``_begin`` opened
+        self._dirty = False
 
     def close(self) -> None:
         if self.writable:

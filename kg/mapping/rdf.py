@@ -52,31 +52,28 @@ def _uri_literal(url: str) -> str:
     return sparql_literal(url, XSD + "anyURI")
 
 
-# Single-valued paper properties: (predicate, Paper attribute, literal maker), in output
-# order; an absent (None) or empty value writes nothing.
-_PAPER_PROPERTIES: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
-    ("dcterms:title", "title", sparql_literal),
-    ("dcterms:abstract", "abstract", sparql_literal),
-    ("pkg:year", "year", _int_literal),
-    ("dcterms:issued", "date", _date_literal),
-    ("dcterms:modified", "updated", _date_literal),
-    ("bibo:doi", "doi", sparql_literal),
-    ("pkg:arxivId", "arxiv_id", sparql_literal),
-    ("pkg:venue", "venue", sparql_literal),
-    ("pkg:entryType", "entry_type", sparql_literal),
-    ("schema:url", "url", _uri_literal),
-    ("pkg:upvotes", "upvotes", _int_literal),
-    ("pkg:nAuthors", "n_authors", _int_literal),
-)
+# Single-valued paper properties, Paper attribute -> predicate, in output order; an absent
+# (None) or empty value writes nothing.
+_PAPER_PROPERTIES = {
+    "title": "dcterms:title", "abstract": "dcterms:abstract", "year": "pkg:year",
+    "date": "dcterms:issued", "updated": "dcterms:modified", "doi": "bibo:doi",
+    "arxiv_id": "pkg:arxivId", "venue": "pkg:venue", "entry_type": "pkg:entryType",
+    "url": "schema:url", "upvotes": "pkg:upvotes", "n_authors": "pkg:nAuthors",
+}  # fmt: skip
+# The typed literals among them; the rest are plain strings.
+_TYPED_LITERALS: dict[str, Callable[[Any], str]] = {
+    "year": _int_literal, "upvotes": _int_literal, "n_authors": _int_literal,
+    "date": _date_literal, "updated": _date_literal, "url": _uri_literal,
+}  # fmt: skip
 
 
 def paper_fields(paper: Paper) -> dict[str, list[str]]:
     """Single-valued paper properties present in this record -> object terms (overwrite)."""
     fields = {"dcterms:identifier": [sparql_literal(paper.id)]}
-    for prop, attribute, literal in _PAPER_PROPERTIES:
+    for attribute, prop in _PAPER_PROPERTIES.items():
         value = getattr(paper, attribute)
         if value is not None and value != "":
-            fields[prop] = [literal(value)]
+            fields[prop] = [_TYPED_LITERALS.get(attribute, sparql_literal)(value)]
     return fields
 
 

@@ -320,6 +320,13 @@ def read_json_papers(path: Path, convert: Convert) -> Iterator[Paper | Rejection
         )
 
 
+def year_and_date(year: Any, date: Any) -> dict[str, Any]:
+    """An API record's ``year`` and ``date`` Paper fields: an int year, an ISO day; other
+    values (strings, partial dates) are left out rather than guessed."""
+    iso_day = isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
+    return {"year": year if isinstance(year, int) else None, "date": date if iso_day else None}
+
+
 def cleaned(value: Any) -> Any:
     """``value`` with every string in it (keys too) made storable by clean_text: a JSON
     escape such as "\\ud800" gives a lone surrogate, which no UTF-8 output can hold.

@@ -12,7 +12,7 @@ from typing import Any
 from kg.model import Author, Paper, paper_ref
 from kg.normalize import find_arxiv_id, is_preprint_server, normalize_arxiv_id
 from kg.readers.base import Rejection
-from kg.readers.jsonstream import JsonApiReader
+from kg.readers.jsonstream import JsonApiReader, year_and_date
 
 _OPENALEX_ID = re.compile(r"(?:https?://openalex\.org/)?([WASIC]\d+)$", re.I)
 
@@ -107,14 +107,11 @@ def convert_work(work: dict[str, Any], source: str) -> Paper | Rejection:
         for ref in (paper_ref(openalex=short_id(w)) for w in _list(work.get("referenced_works")))
         if ref
     ]
-    year = work.get("publication_year")
-    date = work.get("publication_date")
     return Paper(
         title=title,
         abstract=rebuild_abstract(work.get("abstract_inverted_index")),
         authors=_authors(work),
-        year=year if isinstance(year, int) else None,
-        date=date if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None,
+        **year_and_date(work.get("publication_year"), work.get("publication_date")),
         doi=work.get("doi") or ids.get("doi"),
         arxiv_id=_arxiv_id(work),
         venue=venue,

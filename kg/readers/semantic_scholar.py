@@ -7,13 +7,12 @@ references; ``citations`` (papers citing it) are kept in ``cited_by``.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from kg.model import Author, Paper, paper_ref
 from kg.normalize import is_preprint_server
 from kg.readers.base import Rejection
-from kg.readers.jsonstream import JsonApiReader
+from kg.readers.jsonstream import JsonApiReader, year_and_date
 
 # externalIds keys kept verbatim in Paper.external_ids (DOI and ArXiv become fields).
 _EXTERNAL = {"CorpusId": "s2_corpus", "MAG": "mag", "PubMed": "pmid", "DBLP": "dblp", "ACL": "acl"}
@@ -68,14 +67,11 @@ def convert_paper(paper: dict[str, Any], source: str) -> Paper | Rejection:
         venue = None
     fields = [str(f) for f in _list(paper.get("fieldsOfStudy")) if f]
     fields += [str(_dict(f).get("category")) for f in _list(paper.get("s2FieldsOfStudy"))]
-    year = paper.get("year")
-    date = paper.get("publicationDate")
     return Paper(
         title=title,
         abstract=str(paper.get("abstract") or ""),
         authors=authors,
-        year=year if isinstance(year, int) else None,
-        date=date if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None,
+        **year_and_date(paper.get("year"), paper.get("publicationDate")),
         doi=ext.get("DOI"),
         arxiv_id=ext.get("ArXiv"),
         venue=str(venue) if venue else None,
@@ -89,6 +85,9 @@ def convert_paper(paper: dict[str, Any], source: str) -> Paper | Rejection:
 
 
 class SemanticScholarReader(JsonApiReader):
+    """Told by the records' ``paperId``; a head that also holds OpenAlex's
+    ``abstract_inverted_index`` is left to the OpenAlex reader, so one reader claims a file."""
+
     description = "Semantic Scholar Graph API papers (JSON or JSON Lines)"
     convert = convert_paper
 
