@@ -47,7 +47,8 @@ def corpus(hubs: bool = True) -> tuple[list[PaperGraph], list[PaperGraph]]:
     rising = pool[: HUB_MIN_PAIRS - 2]
     base += [_paper(1000 + i, [RISING, *rising[i * 10 : i * 10 + 10]], 2022)
              for i in range(len(rising) // 10)]
-    base += [_paper(2000 + i, [RISING, *rising[:300]], 2023) for i in range(2)]
+    # one more paper gives 300 of its pairs the weight 2: the least a hub's pairs can weigh
+    base += [_paper(2000, [RISING, *rising[:300]], 2023)]
     added = [_paper(3000 + i, [HUB, RISING, *rng.sample(pool, 4)], 2024 + i % 2)
              for i in range(40)]
     added += [_paper(4000, [HUB, "concept:brand-new", pool[0]], 2025)]

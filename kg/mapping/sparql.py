@@ -112,4 +112,6 @@ SELECT ?c ?co ?w WHERE { #VALUES ?c pkg:heaviestPair ?co . ?co pkg:weight ?w }""
 DEGREE_QUERY = PREFIX_BLOCK + """
 SELECT ?c (COUNT(*) AS ?n) WHERE {
   #VALUES { ?c pkg:coOccursWith ?x } UNION { ?x pkg:coOccursWith ?c } } GROUP BY ?c"""
-PAIRS_OF_QUERY = PREFIX_BLOCK + "SELECT ?co ?w WHERE { ?co pkg:concept #CONCEPT ; pkg:weight ?w }"
+# a concept's pairs that weigh 2 or more: only those can be among a hub's heaviest
+HEAVY_PAIRS_OF_QUERY = PREFIX_BLOCK + """
+SELECT ?co ?w WHERE { ?co pkg:concept #CONCEPT ; pkg:weight ?w FILTER(?w >= 2) }"""

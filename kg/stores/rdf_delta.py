@@ -33,8 +33,8 @@ from kg.mapping.rdf import (
 )
 from kg.mapping.sparql import (
     DEGREE_QUERY,
+    HEAVY_PAIRS_OF_QUERY,
     HUB_PAIRS_QUERY,
-    PAIRS_OF_QUERY,
     PAPER_COUNT_QUERY,
     PAPER_COUNTS_QUERY,
     PAPER_YEARS_QUERY,
@@ -229,9 +229,13 @@ class IncrementalPlan:
             new = sum(1 for pair in changed[concept] if pair not in self.old_weight)
             if degrees.get(concept, 0) + new <= max(HUB_PAIRS, HUB_MIN_PAIRS):
                 continue
-            pairs = {pair_of_iri(str(co)): int(w) for co, w in
-                     self.select(PAIRS_OF_QUERY.replace("#CONCEPT", f"<{concept_iri(concept)}>"))}
+            # it becomes a hub if its HUB_PAIRS-th heaviest pair weighs 2 or more, so the
+            # pairs of weight 1 it did not gain now cannot be among them: not read
+            heavy = HEAVY_PAIRS_OF_QUERY.replace("#CONCEPT", f"<{concept_iri(concept)}>")
+            pairs = {pair_of_iri(str(co)): int(w) for co, w in self.select(heavy)}
             top = _heaviest({**pairs, **changed[concept]}, HUB_PAIRS)
+            if len(top) < HUB_PAIRS:
+                continue
             if top[-1][2] >= 2:
                 wanted[concept] = [(a, b) for a, b, _ in top]
         return stored, hub_figures(wanted)
