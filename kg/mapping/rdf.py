@@ -291,8 +291,10 @@ def pair_triples(a: str, b: str, weight: int, out: Triples) -> None:
 
 
 def pair_node_triples(a: str, b: str, weight: float, out: Triples) -> None:
-    """The CO_OCCURS node alone (no shortcut triple) of concepts a < b (by id), with any
-    numeric weight (an export's selection may carry computed weights)."""
+    """The CO_OCCURS node of an export (no shortcut triple) of concepts a < b (by id), with
+    any numeric weight (a selection may carry computed weights), typed: an export file is
+    read by other tools without the schema that implies the type in a store."""
+    out.add(pair_iri(a, b), TYPE, expand("pkg:CoOccurrence"))
     out.lines += _pair_node_lines(slug(a), slug(b), sparql_literal(weight))
 
 
