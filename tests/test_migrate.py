@@ -116,3 +116,33 @@ def test_new_stores_record_their_format(tmp_path: Path) -> None:
             FORMAT_VERSION) in rows
     with open_store(uri, "read") as store:
         store.check_format()  # no complaint
+
+
+def test_evidence_reads_the_same_on_bolt(tmp_path: Path, request: pytest.FixtureRequest,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neo4j keeps the evidence as lists on MENTIONS; the RDF stores derive texts and
+    sentences from the field: concepts-of-paper gives the same rows, edge cases included
+    (a character outside the BMP, a text and a sentence the field does not hold)."""
+    from tests.servers import ServerStartError
+
+    try:
+        bolt = request.getfixturevalue("bolt_server")
+    except ServerStartError as exc:
+        pytest.skip(f"no Bolt server: {str(exc).splitlines()[0]}")
+    monkeypatch.setenv("NEO4J_USERNAME", bolt.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", bolt.password)
+    rdf = _fresh("oxigraph", tmp_path, request)
+    with open_store(f"{bolt.uri}?database={bolt.database}") as graph:
+        graph.clear()
+        try:
+            graph.write_concepts(concepts())
+            graph.write_papers(papers())
+            graph.refresh_derived(None)
+            with open_store(rdf, "read") as store:
+                for item in papers():
+                    params = {"paper": item.paper.id}
+                    ours = run_named(store, "concepts-of-paper", params).rows
+                    theirs = run_named(graph, "concepts-of-paper", params).rows
+                    assert sorted(map(repr, ours)) == sorted(map(repr, theirs))
+        finally:
+            graph.clear()
