@@ -5,6 +5,7 @@ the same papers makes, with the same evidence texts and sentences as before."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,6 +18,7 @@ from kg.details import details
 from kg.mapping.rdf import FORMAT_VERSION
 from kg.queries import run_named
 from kg.stores import StoreError, open_store
+from kg.stores.oxigraph import MARKER
 from tests.format1_papers import concepts, papers
 
 FORMAT1 = Path(__file__).parent / "data" / "format1.nt"
@@ -32,6 +34,8 @@ def _format1_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) ->
     if kind == "oxigraph":
         path = tmp_path / "old"
         ox.Store(str(path)).bulk_load(path=str(FORMAT1), format=ox.RdfFormat.N_TRIPLES)
+        (path / MARKER).write_text(json.dumps({"paper_kg_store": True, "schema_version": 1,
+                                               "backend": "oxigraph"}), "utf-8")
         return f"oxigraph:{path}"
     if kind == "rdflib":
         path = tmp_path / "old.ttl"
@@ -81,6 +85,9 @@ def test_old_store_is_refused_then_migrated(kind: str, tmp_path: Path,
     migrated = all_triples(old)
     assert migrated == all_triples(_fresh(kind, tmp_path, request))
     assert len(migrated) < len(before)
+    if kind == "oxigraph":  # the directory's marker follows the graph's format
+        marker = Path(old.removeprefix("oxigraph:")) / MARKER
+        assert json.loads(marker.read_text("utf-8"))["schema_version"] == FORMAT_VERSION
     # migrating again changes nothing
     assert CliRunner().invoke(app, ["refresh", "--migrate", "--store", old]).exit_code == 0
     assert all_triples(old) == migrated
@@ -146,3 +153,16 @@ def test_evidence_reads_the_same_on_bolt(tmp_path: Path, request: pytest.Fixture
                     assert sorted(map(repr, ours)) == sorted(map(repr, theirs))
         finally:
             graph.clear()
+
+
+def test_app_on_an_old_store_says_how_to_migrate(tmp_path: Path, request: pytest.FixtureRequest,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The explorer opened on a format-1 store shows the message, changes nothing."""
+    from tests.test_app import app_test
+
+    old = _format1_store("oxigraph", tmp_path, request)
+    before = all_triples(old)
+    at = app_test(old, monkeypatch).run()
+    assert not at.exception
+    assert at.error and f"kg refresh --migrate --store {old}" in at.error[0].value
+    assert all_triples(old) == before
