@@ -70,7 +70,7 @@ def run_build(
 
 def _kind(subject: str) -> str:
     """The kind of node an N-Triples subject is (evidence: mention/<paper>/<concept>/<i>)."""
-    rest = subject.removeprefix("<https://paper-kg.org/id/")
+    rest = subject.removeprefix("<https://paper-kg.org/id/").removesuffix(">")
     kind, _, tail = rest.partition("/")
     if kind == "mention" and tail.count("/") >= 2:
         return "evidence"

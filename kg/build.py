@@ -154,11 +154,14 @@ def build(
         return result
 
 
-def refresh(store: str | GraphStore | None = None) -> dict[str, int]:
+def refresh(store: str | GraphStore | None = None, migrate: bool = False) -> dict[str, int]:
     """Recompute everything derived from the mentions (CO_OCCURS, concept counts; see
     kg/derived.py) over the whole graph, e.g. after loading bulk files, and rebuild the
-    full-text index (kg/side_index.py) from the store; returns the counts."""
-    with _opened(store, "write") as opened:
+    full-text index (kg/side_index.py) from the store; returns the counts. ``migrate``:
+    first rewrite a store of an older graph format in place (GraphStore.migrate)."""
+    with _opened(store, "write", check_format=not migrate) as opened:
+        if migrate:
+            opened.migrate()
         with opened.deferred_writes():
             opened.refresh_derived(None)
         opened.sync_side_index(full=True)
@@ -166,9 +169,12 @@ def refresh(store: str | GraphStore | None = None) -> dict[str, int]:
 
 
 @contextmanager
-def _opened(store: str | GraphStore | None, mode: OpenMode) -> Iterator[GraphStore]:
+def _opened(
+    store: str | GraphStore | None, mode: OpenMode, check_format: bool = True
+) -> Iterator[GraphStore]:
     """An open store given as one (left open) or as a URI (opened here, closed after)."""
-    opened = store if isinstance(store, GraphStore) else open_store(store, mode)
+    opened = (store if isinstance(store, GraphStore)
+              else open_store(store, mode, check_format=check_format))
     try:
         yield opened
     finally:

@@ -50,6 +50,7 @@ from kg.mapping.rdf import (
     concept_triples,
     figure_line,
     figure_triples,
+    format_triples,
     label_triples,
     mention_triples,
     pair_triples,
@@ -268,6 +269,9 @@ class RdfBulkWriter(BulkWriter):
         self.result.files.append(self.path)
         self._cores: set[str] = set()  # concepts whose core triples were written already
         self._authors: set[tuple[Any, ...]] = set()  # authors written (see paper_triples)
+        out = Triples()  # the graph format of a store loaded from the files (every part)
+        format_triples(out)
+        self._emit(out)
 
     def _emit(self, out: Triples) -> None:
         lines = in_graph(out.lines, self.graph) if self.quads else out.lines

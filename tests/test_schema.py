@@ -63,7 +63,7 @@ def test_broken_graph_does_not_conform(built: rdflib.Graph) -> None:
     for triple in built:
         broken.add(triple)
     pkg = rdflib.Namespace(PKG)
-    mention = next(iter(broken.subjects(rdflib.RDF.type, pkg.Mention)))
+    mention = next(iter(broken.subjects(pkg.role, None)))
     broken.set((mention, pkg.role, rdflib.Literal("maybe")))
     concept = next(iter(broken.subjects(rdflib.RDF.type, pkg.Concept)))
     broken.remove((concept, rdflib.SKOS.prefLabel, None))
@@ -71,3 +71,28 @@ def test_broken_graph_does_not_conform(built: rdflib.Graph) -> None:
     assert not conforms
     focus = set(results.objects(None, rdflib.URIRef("http://www.w3.org/ns/shacl#focusNode")))
     assert {mention, concept} <= focus
+
+
+def test_implied_types_are_not_stored_but_inferred(built: rdflib.Graph) -> None:
+    """Format 2 stores no rdf:type on Mention, Evidence and CoOccurrence nodes, nor a
+    mention's prov:wasDerivedFrom: the ontology's domains, ranges and sub-property give them
+    back to an RDFS reasoner, one for each node."""
+    import owlrl
+
+    pkg, rdf = rdflib.Namespace(PKG), rdflib.RDF
+    prov = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    implied = {pkg.Mention: set(built.subjects(pkg.role, None)),
+               pkg.Evidence: set(built.objects(None, pkg.evidence)),
+               pkg.CoOccurrence: set(built.subjects(pkg.weight, None))}
+    assert all(implied.values())
+    assert not any(set(built.subjects(rdf.type, cls)) for cls in implied)
+    mentions = list(built.subject_objects(pkg.paper))
+    assert not any((m, prov.wasDerivedFrom, p) in built for m, p in mentions)
+    inferred = rdflib.Graph()
+    for triple in built:
+        inferred.add(triple)
+    inferred += rdflib.Graph().parse(ONTOLOGY)
+    owlrl.DeductiveClosure(owlrl.RDFS_Semantics).expand(inferred)
+    for cls, nodes in implied.items():
+        assert nodes <= set(inferred.subjects(rdf.type, cls)), cls
+    assert all((m, prov.wasDerivedFrom, p) in inferred for m, p in mentions)

@@ -316,7 +316,7 @@ def test_updates_refused_unless_write(store: GraphStore) -> None:
     with pytest.raises(ReadOnlyError, match="--write"):
         store.query("DELETE WHERE { ?s ?p ?o }")
     assert store.counts() == EXPECTED
-    store.query("DELETE WHERE { ?s a pkg:CoOccurrence ; ?p ?o }", write=True)
+    store.query("DELETE WHERE { ?s pkg:weight ?w ; ?p ?o }", write=True)
     assert store.counts()["co_occurs"] == 0
 
 
@@ -421,7 +421,7 @@ def test_refresh_recomputes_every_derived_triple(store: GraphStore) -> None:
 
     fill(store)
     expected = triples(store)
-    store.query("DELETE WHERE { ?c a pkg:CoOccurrence ; ?p ?o } ; "
+    store.query("DELETE WHERE { ?c pkg:weight ?w ; ?p ?o } ; "
                 "DELETE WHERE { ?a pkg:coOccursWith ?b } ; DELETE WHERE { ?c pkg:paperCount ?n } ; "
                 "DELETE WHERE { ?y a pkg:ConceptYear ; ?p ?o }", write=True)
     assert store.counts()["co_occurs"] == 0
@@ -485,7 +485,7 @@ def test_pairs_of_a_concept_no_longer_mentioned_are_removed(store: GraphStore) -
     store.refresh_derived([])
     foonet = "<https://paper-kg.org/id/concept/foonet>"
     left = store.query(
-        f"SELECT ?s WHERE {{ {{ ?s pkg:concept {foonet} ; a pkg:CoOccurrence }} "
+        f"SELECT ?s WHERE {{ {{ ?s pkg:concept {foonet} ; pkg:weight ?w }} "
         f"UNION {{ ?s pkg:coOccursWith {foonet} }} UNION {{ {foonet} pkg:coOccursWith ?s }} }}"
     )
     assert left.rows == []

@@ -30,6 +30,7 @@ from kg.mapping.rdf import (
     concept_triples,
     count_figures,
     figure_line,
+    format_triples,
     hub_figures,
     label_triples,
     mention_triples,
@@ -182,6 +183,7 @@ def concepts_part(
               "triples": 0}
     if parts.rdf:
         out = Triples()
+        format_triples(out)  # the graph format of a store loaded from the parts
         for info in concepts:
             concept_triples(info, out)
         for link in linked:  # a concept seen only in papers: its first link names it

@@ -16,6 +16,7 @@ from kg.derived import MentionStatistics
 from kg.mapping.terms import (
     CONCEPT_BASE,
     PAIR_BASE,
+    STORE_IRI,
     TYPE,
     XSD,
     Triples,
@@ -33,7 +34,18 @@ from kg.mapping.terms import (
     source_path,
     sparql_literal,
 )
-from kg.model import Author, ConceptInfo, ConceptLink, Curated, Paper
+from kg.model import Author, ConceptInfo, ConceptLink, Curated, Mention, Paper
+
+# The graph format this code writes and reads (schema/README.md, "Store format"): 2 leaves
+# out what the schema implies (types of Mention, Evidence and CoOccurrence nodes, a mention's
+# prov:wasDerivedFrom, an evidence's text and sentence as offsets into its field); 1, every
+# store written before, had them. `kg refresh --migrate` turns 1 into 2.
+FORMAT_VERSION = 2
+
+
+def format_triples(out: Triples) -> None:
+    """The one triple that says which graph format a store (or bulk file) holds."""
+    out.add(STORE_IRI, expand("pkg:formatVersion"), sparql_literal(FORMAT_VERSION))
 
 
 def _date_literal(date: str) -> str:
@@ -163,45 +175,81 @@ def concept_core_triples(concept_id: str, concept_type: str, out: Triples) -> No
 
 _MENTION_TERMS = [
     expand(term) for term in (
-        "schema:mentions", "pkg:Mention", "pkg:paper", "pkg:concept", "pkg:role",
-        "pkg:confidence", "pkg:origin", "prov:wasDerivedFrom", "pkg:evidence", "pkg:Evidence",
-        "pkg:text", "pkg:field", "pkg:start", "pkg:end", "pkg:sentence",
+        "schema:mentions", "pkg:paper", "pkg:concept", "pkg:role", "pkg:confidence",
+        "pkg:origin", "pkg:evidence", "pkg:text", "pkg:field", "pkg:start", "pkg:end",
+        "pkg:sentence", "pkg:sentenceStart", "pkg:sentenceEnd",
     )
 ]
 _INTEGER = f"^^<{XSD}integer>"
 
 
+def sentence_span(text: str, sentence: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where ``sentence`` stands in its field ``text``: the occurrence holding the mention
+    ``[start, end)`` if there is one, else the first; None when the field does not hold it
+    (the evidence then keeps the sentence itself). The one rule of the writers and of
+    ``kg refresh --migrate``."""
+    at = text.rfind(sentence, 0, start + 1) if sentence else -1
+    if at < 0 or at + len(sentence) < end:
+        at = text.find(sentence)
+    return None if at < 0 else (at, at + len(sentence))
+
+
+def evidence_lines(node: str, mention: Mention, field_text: str) -> list[str]:
+    """One occurrence of a concept (``node``: its N-Triples term) in the paper's field
+    ``field_text`` (title or abstract as stored, "" when not written with the mention).
+    Implied triples are left out (schema/README.md, format 2): the type (the range of
+    pkg:evidence), the text when it is ``field[start:end]``, the sentence when it is the
+    whole field, else as offsets into the field when the field holds it."""
+    (_, _, _, _, _, _, _, text, field, start, end, sentence, sentence_start,
+     sentence_end) = _MENTION_TERMS
+    lines = [f'{node} {field} "{escape_string(mention.field)}" .',
+             f'{node} {start} "{int(mention.start)}"{_INTEGER} .',
+             f'{node} {end} "{int(mention.end)}"{_INTEGER} .']
+    if field_text[mention.start : mention.end] != mention.text or not field_text:
+        lines.append(f'{node} {text} "{escape_string(mention.text)}" .')
+    if mention.sentence == field_text and field_text:
+        return lines
+    span = sentence_span(field_text, mention.sentence, mention.start, mention.end)
+    if span is None or not field_text:
+        lines.append(f'{node} {sentence} "{escape_string(mention.sentence)}" .')
+    else:
+        lines += [f'{node} {sentence_start} "{span[0]}"{_INTEGER} .',
+                  f'{node} {sentence_end} "{span[1]}"{_INTEGER} .']
+    return lines
+
+
+def field_texts(paper: Paper) -> dict[str, str]:
+    """The stored text of each evidence field of a paper record."""
+    return {"title": paper.title or "", "abstract": paper.abstract or ""}
+
+
 def mention_triples(paper: Paper, link: ConceptLink, out: Triples) -> None:
     """A paper's MENTIONS of one concept: the shortcut, the Mention node and its evidence.
-    Written term by term (no helper calls per triple): a build writes millions of these."""
-    (mentions, mention_class, paper_prop, concept_prop, role, confidence, origin, derived,
-     evidence, evidence_class, text, field, start, end, sentence) = _MENTION_TERMS
+    The node's type (the domain of pkg:role) and its prov:wasDerivedFrom the paper (pkg:paper
+    is a sub-property) are implied, not stored. Written term by term (no helper calls per
+    triple): a build writes millions of these."""
+    (mentions, paper_prop, concept_prop, role, confidence, origin, evidence,
+     *_) = _MENTION_TERMS
     p, c = paper_iri(paper.id), concept_iri(link.id)
     m = mention_iri(paper.id, link.id)
     role_literal = '"proposed"' if link.proposed else '"used"'
     out.lines += [
         f"<{p}> {mentions} <{c}> .",
-        f"<{m}> {TYPE} {mention_class} .",
         f"<{m}> {paper_prop} <{p}> .",
         f"<{m}> {concept_prop} <{c}> .",
         f"<{m}> {role} {role_literal} .",
         f"<{m}> {confidence} {sparql_literal(float(link.confidence))} .",
         f"<{m}> {origin} {sparql_literal(link.source)} .",
-        f"<{m}> {derived} <{p}> .",
     ]
     if link.curated is not None:
         curated_triples(m, link.curated, out)
+    if not link.mentions:
+        return
+    texts = field_texts(paper)
     for index, mention in enumerate(link.mentions):
         e = f"<{m}/{index}>"
-        out.lines += [
-            f"<{m}> {evidence} {e} .",
-            f"{e} {TYPE} {evidence_class} .",
-            f'{e} {text} "{escape_string(mention.text)}" .',
-            f'{e} {field} "{escape_string(mention.field)}" .',
-            f'{e} {start} "{int(mention.start)}"{_INTEGER} .',
-            f'{e} {end} "{int(mention.end)}"{_INTEGER} .',
-            f'{e} {sentence} "{escape_string(mention.sentence)}" .',
-        ]
+        out.lines.append(f"<{m}> {evidence} {e} .")
+        out.lines += evidence_lines(e, mention, texts.get(mention.field, ""))
 
 
 def pair_node(slug_a: str, slug_b: str) -> str:
@@ -209,27 +257,27 @@ def pair_node(slug_a: str, slug_b: str) -> str:
     return f"<{PAIR_BASE}{slug_a}/{slug_b}>"
 
 
-_PAIR_TERMS = [expand(term) for term in
-               ("pkg:CoOccurrence", "pkg:concept", "pkg:weight", "pkg:coOccursWith")]
+_PAIR_TERMS = [expand(term) for term in ("pkg:concept", "pkg:weight", "pkg:coOccursWith")]
 
 
 def _pair_node_lines(slug_a: str, slug_b: str, weight: str) -> list[str]:
-    """The CO_OCCURS node of concepts with slugs a < b (by id); ``weight``: a literal."""
-    pair_class, concept, weight_prop, _ = _PAIR_TERMS
+    """The CO_OCCURS node of concepts with slugs a < b (by id); ``weight``: a literal. Its
+    type is implied (the domain of pkg:weight), not stored."""
+    concept, weight_prop, _ = _PAIR_TERMS
     node = pair_node(slug_a, slug_b)
-    return [f"{node} {TYPE} {pair_class} .", f"{node} {concept} <{CONCEPT_BASE}{slug_a}> .",
+    return [f"{node} {concept} <{CONCEPT_BASE}{slug_a}> .",
             f"{node} {concept} <{CONCEPT_BASE}{slug_b}> .", f"{node} {weight_prop} {weight} ."]
 
 
 def weight_line(node: str, weight: int) -> str:
     """The pkg:weight triple of a CO_OCCURS node (an N-Triples term)."""
-    return f'{node} {_PAIR_TERMS[2]} "{int(weight)}"{_INTEGER} .'
+    return f'{node} {_PAIR_TERMS[1]} "{int(weight)}"{_INTEGER} .'
 
 
 def pair_lines(slug_a: str, slug_b: str, weight: int) -> list[str]:
     """The CO_OCCURS node of one concept pair (slugs of a < b by id) and its shortcut
     triple, as N-Triples lines; a refresh writes millions of them."""
-    shortcut = _PAIR_TERMS[3]
+    shortcut = _PAIR_TERMS[2]
     return [*_pair_node_lines(slug_a, slug_b, f'"{int(weight)}"{_INTEGER}'),
             f"<{CONCEPT_BASE}{slug_a}> {shortcut} <{CONCEPT_BASE}{slug_b}> ."]
 
@@ -240,8 +288,10 @@ def pair_triples(a: str, b: str, weight: int, out: Triples) -> None:
 
 
 def pair_node_triples(a: str, b: str, weight: float, out: Triples) -> None:
-    """The CO_OCCURS node alone (no shortcut triple) of concepts a < b (by id), with any
-    numeric weight (an export's selection may carry computed weights)."""
+    """The CO_OCCURS node of an export (no shortcut triple) of concepts a < b (by id), with
+    any numeric weight (a selection may carry computed weights), typed: an export file is
+    read by other tools without the schema that implies the type in a store."""
+    out.add(pair_iri(a, b), TYPE, expand("pkg:CoOccurrence"))
     out.lines += _pair_node_lines(slug(a), slug(b), sparql_literal(weight))
 
 

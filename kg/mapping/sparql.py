@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from kg.mapping.rdf import CURATED_PROPS, paper_fields
-from kg.mapping.terms import PREFIX_BLOCK, TYPE, author_iri, expand, paper_iri
+from kg.mapping.terms import PREFIX_BLOCK, STORE_IRI, TYPE, author_iri, expand, paper_iri
 from kg.model import PaperGraph
 
 
@@ -48,7 +48,8 @@ def paper_delete_update(batch: Sequence[PaperGraph]) -> str:
     with_orcid = sorted({author_iri(a.id) for i in batch for a in i.paper.authors if a.orcid})
     parts += each(with_orcid, f"DELETE WHERE {{ {{S}} {expand('pkg:orcid')} ?o }}")
     papers = [paper_iri(i.paper.id) for i in batch]
-    mention = f"?m {expand('pkg:paper')} {{S}} ; {TYPE} {expand('pkg:Mention')}"
+    # a mention: the node with a paper and a concept (an authorship has no concept)
+    mention = f"?m {expand('pkg:paper')} {{S}} ; {expand('pkg:concept')} ?mentioned"
     parts += each(
         papers,
         f"DELETE {{ ?e ?x ?y }} WHERE {{ {mention} ; {expand('pkg:evidence')} ?e . ?e ?x ?y }}",
@@ -68,11 +69,12 @@ SELECT ?s ?p ?o WHERE {
   UNION { ?s a pkg:ConceptYear ; pkg:year ?o BIND(pkg:year AS ?p) }
 }"""
 
-# "concepts" are those some paper mentions; concept nodes no paper mentions (the broader
-# chain a build writes, or the whole vocabulary of `kg build --with-vocabulary` or of a store
-# built before) are counted apart, and BROADER counts the links between mentioned concepts.
-# (the links are matched first and their ends checked by EXISTS: starting from every paper or
-# concept and looking for links took 1-2 s at 100k papers for a handful of links)
+# Mentions and CO_OCCURS nodes are those with a pkg:role, a pkg:weight (their types are
+# implied, not stored). "concepts" are those some paper mentions; concept nodes no paper
+# mentions (the broader chain a build writes, or the whole vocabulary of `kg build
+# --with-vocabulary` or of a store built before) are counted apart, and BROADER counts the
+# links between mentioned concepts. (Links are matched first and their ends checked by
+# EXISTS: starting from every paper or concept took 1-2 s at 100k papers for a few links.)
 COUNTS_QUERY = PREFIX_BLOCK + """
 SELECT ?key (COUNT(*) AS ?n) WHERE {
   { ?x a pkg:Paper BIND("papers" AS ?key) }
@@ -80,14 +82,14 @@ SELECT ?key (COUNT(*) AS ?n) WHERE {
   UNION { ?x a pkg:Concept
           BIND(IF(EXISTS { ?p schema:mentions ?x }, "concepts", "unmentioned_concepts") AS ?key) }
   UNION { ?x a pkg:Authorship BIND("authored_by" AS ?key) }
-  UNION { ?x a pkg:Mention BIND("mentions" AS ?key) }
+  UNION { ?x pkg:role ?role BIND("mentions" AS ?key) }
   UNION { ?x cito:cites ?y FILTER(EXISTS { ?x a pkg:Paper } && EXISTS { ?y a pkg:Paper })
           BIND("cites" AS ?key) }
   UNION { ?x skos:broader ?y
           FILTER(EXISTS { ?p schema:mentions ?x } && EXISTS { ?q schema:mentions ?y }
                  && EXISTS { ?x a pkg:Concept } && EXISTS { ?y a pkg:Concept })
           BIND("broader" AS ?key) }
-  UNION { ?x a pkg:CoOccurrence BIND("co_occurs" AS ?key) }
+  UNION { ?x pkg:weight ?w BIND("co_occurs" AS ?key) }
 } GROUP BY ?key
 """
 
@@ -115,3 +117,27 @@ SELECT ?c (COUNT(*) AS ?n) WHERE {
 # a concept's pairs that weigh 2 or more: only those can be among a hub's heaviest
 HEAVY_PAIRS_OF_QUERY = PREFIX_BLOCK + """
 SELECT ?co ?w WHERE { ?co pkg:concept #CONCEPT ; pkg:weight ?w FILTER(?w >= 2) }"""
+
+
+# --- the graph format (kg/mapping/rdf.py FORMAT_VERSION) and `kg refresh --migrate` from 1
+FORMAT_QUERY = PREFIX_BLOCK + f"""
+SELECT ?version ?papers WHERE {{
+  OPTIONAL {{ <{STORE_IRI}> pkg:formatVersion ?version }}
+  BIND(EXISTS {{ ?p a pkg:Paper }} AS ?papers)
+}}"""
+PAPERS_QUERY = PREFIX_BLOCK + "SELECT ?p WHERE { ?p a pkg:Paper }"
+# format 1's evidence of the papers in #VALUES, with the text of its field
+OLD_EVIDENCE_QUERY = PREFIX_BLOCK + """
+SELECT ?e ?field ?start ?end ?text ?sentence ?fieldText WHERE {
+  #VALUES ?m pkg:paper ?p ; pkg:evidence ?e .
+  ?e pkg:field ?field ; pkg:start ?start ; pkg:end ?end ; pkg:text ?text ; pkg:sentence ?sentence .
+  BIND(IF(?field = "title", dcterms:title, dcterms:abstract) AS ?fieldProp)
+  OPTIONAL { ?p ?fieldProp ?fieldText }
+}"""
+# what format 2 no longer stores (implied by the schema)
+DROP_IMPLIED_UPDATE = PREFIX_BLOCK + """
+DELETE WHERE { ?e a pkg:Evidence } ;
+DELETE WHERE { ?m a pkg:Mention } ;
+DELETE WHERE { ?co a pkg:CoOccurrence } ;
+DELETE { ?m prov:wasDerivedFrom ?p } WHERE { ?m pkg:paper ?p ; pkg:role ?role ;
+                                              prov:wasDerivedFrom ?p }"""

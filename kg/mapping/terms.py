@@ -19,6 +19,7 @@ PKG = BASE + "schema#"
 ID = BASE + "id/"
 CONCEPT_BASE = ID + "concept/"
 PAIR_BASE = ID + "cooccurrence/"
+STORE_IRI = ID + "store"  # the store's own node: its graph format (kg/mapping/rdf.py)
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"

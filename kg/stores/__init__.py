@@ -37,11 +37,15 @@ def store_schemes() -> list[str]:
     return plugins.names("store")
 
 
-def open_store(uri: str | None = None, mode: OpenMode = "create") -> GraphStore:
+def open_store(
+    uri: str | None = None, mode: OpenMode = "create", check_format: bool = True
+) -> GraphStore:
     """Open a store by URI: 'oxigraph:PATH' (default ./kg-data), a bare path (Oxigraph),
     'rdflib:[FILE.ttl]', 'sparql+http://host/query', 'neo4j://…' / 'bolt://…'. ``mode``:
     "read" (queries, exports: nothing is written or created), "write" (an existing store),
-    "create" (the default, as `kg build`: a new store is made when there is none)."""
+    "create" (the default, as `kg build`: a new store is made when there is none). A store
+    of an older graph format is refused (StoreError saying how to migrate it) unless
+    ``check_format`` is False (`kg refresh --migrate`)."""
     uri = uri or DEFAULT_STORE
     scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
     if not plugins.known("store", scheme):
@@ -53,4 +57,11 @@ def open_store(uri: str | None = None, mode: OpenMode = "create") -> GraphStore:
         backend: type[GraphStore] = plugins.load("store", scheme)
     except plugins.PluginError as error:
         raise StoreError(str(error)) from error
-    return backend.open(uri, mode)
+    store = backend.open(uri, mode)
+    if check_format:
+        try:
+            store.check_format()
+        except StoreError:
+            store.close()
+            raise
+    return store

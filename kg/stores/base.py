@@ -133,6 +133,15 @@ class GraphStore(ABC):
         """Delete the graph: every node and edge of a Neo4j database, every triple of an RDF
         store's default graph (where paper-kg writes). For rebuilding from scratch, tests."""
 
+    def check_format(self) -> None:  # noqa: B027 - optional hook
+        """StoreError when the store holds a graph format this code does not read (an RDF
+        store written before the leaner encoding: `kg refresh --migrate` rewrites it)."""
+
+    def migrate(self) -> bool:
+        """Rewrite a store of an older graph format in place to the current one, losing
+        nothing; False when there was nothing to do."""
+        return False
+
     def finish(self, concept_ids: Sequence[str]) -> dict[str, int]:
         """The end of a run of writes (kg/pipeline.py GraphSink): refresh the derived
         figures of the concepts the run's papers mention, bring the side index in step,

@@ -28,6 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.mapping.rdf import FORMAT_VERSION
 from kg.mapping.terms import PREFIXES
 from kg.side_index import side_path
 from kg.stores.base import CURATION_FILE, OpenMode, QueryResult, StoreError
@@ -45,7 +46,9 @@ SPOOL_LOADERS = 2
 SPOOL_PREFIX = "paper-kg-spool-"  # + PID + "-": whose build a spool file belongs to
 ORPHAN_AGE = 3600.0  # seconds untouched before a dead build's spool file is removed
 MARKER = "paper-kg-store.json"  # what makes a directory a paper-kg store
-SCHEMA_VERSION = 1  # of the graph's model: owl:versionInfo in schema/paper-kg.ttl
+# the graph format the store was made in or migrated to (kg/mapping/rdf.py; the graph's own
+# format triple is what reads check): owl:versionInfo in schema/paper-kg.ttl
+SCHEMA_VERSION = FORMAT_VERSION
 
 
 def from_term(term: Any) -> Any:
@@ -333,6 +336,12 @@ class OxigraphStore(RdfStore):
         return rdflib.Graph(
             store=OxRdflibStore(store=self._engine()), identifier=DATASET_DEFAULT_GRAPH_ID
         )
+
+    def migrate(self) -> bool:
+        migrated = super().migrate()
+        if migrated and self.path is not None:  # the marker follows the graph's format
+            write_marker(self.path)
+        return migrated
 
     def close(self) -> None:
         if self.store is not None and not self.read_only:

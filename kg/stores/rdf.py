@@ -26,6 +26,7 @@ from kg.mapping.rdf import (
     concept_triples,
     figure_line,
     figure_triples,
+    format_triples,
     mention_triples,
     pair_lines,
     pair_node,
@@ -58,6 +59,7 @@ from kg.mapping.terms import (
 from kg.model import ConceptInfo, ConceptLink, PaperGraph
 from kg.queries import read
 from kg.side_index import Entry, SideIndex
+from kg.stores import rdf_format
 from kg.stores.base import (
     COUNT_KEYS,
     GraphStore,
@@ -142,6 +144,7 @@ class RdfStore(GraphStore):
         self._deferred: set[str] | None = None  # papers held back by _append (deferred_writes)
         self._delta = MentionDelta()  # the mentions' change since the last refresh
         self.last_refresh = ""  # how the last refresh_derived ran: "incremental" or "full"
+        self._format_written = False  # this object wrote the graph format triple
 
     # --- engine hooks -------------------------------------------------------------------
 
@@ -278,6 +281,9 @@ class RdfStore(GraphStore):
         before = self._stored_before([paper_iri(item.paper.id) for item in rewritten])
         known_authors = None if rewritten else self._written_authors
         out = Triples()
+        if not self._format_written:  # once per run: an RDF set keeps one copy
+            format_triples(out)
+            self._format_written = True
         new_concepts: dict[str, ConceptLink] = {}
         for item in batch:
             paper_triples(item.paper, out, known_authors)
@@ -398,8 +404,20 @@ class RdfStore(GraphStore):
     def _paper_years(self) -> dict[str, int]:
         return {str(p): int(y) for p, y in self._rows(YEARS_QUERY) if isinstance(y, int)}
 
+    def check_format(self) -> None:
+        rdf_format.check(self.uri, self._rows)
+
+    def migrate(self) -> bool:
+        self._settle()
+        migrated = rdf_format.migrate(self._rows, self._update, self._append)
+        self._settle()
+        self._written_concepts.clear()
+        self._delta.forget()
+        return migrated
+
     def clear(self) -> None:
         self._settle()
+        self._format_written = False
         self._update("CLEAR DEFAULT")
         self._written_concepts.clear()
         self._written_authors.clear()

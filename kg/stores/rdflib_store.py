@@ -103,10 +103,10 @@ class RdflibStore(RdfStore):
             "concepts": len(mentioned),
             "unmentioned_concepts": len(concepts - mentioned),
             "authored_by": len(typed(pkg.Authorship)),
-            "mentions": len(typed(pkg.Mention)),
+            "mentions": len(set(g.subjects(pkg.role, None))),
             "cites": between(rdflib.URIRef(PREFIXES["cito"] + "cites"), papers),
             "broader": between(rdflib.SKOS.broader, mentioned),
-            "co_occurs": len(typed(pkg.CoOccurrence)),
+            "co_occurs": len(set(g.subjects(pkg.weight, None))),
         }
 
     def _select(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
