@@ -59,8 +59,9 @@ def decide(decision: cur.Decision) -> tuple[cur.Decision, cur.ApplyReport]:
     if message:
         raise cur.CurationError(message)
     recorded = curation.record(decision)
+    extractor = _extractor() if decision.action in cur.IDENTITY_ACTIONS else None
     try:
-        return recorded, cur.apply_to_store(store, curation, [recorded])
+        return recorded, cur.apply_to_store(store, curation, [recorded], extractor)
     finally:
         data.clear_caches()
 
@@ -114,8 +115,9 @@ def describe(decision: cur.Decision) -> str:
 def outcome(decision: cur.Decision, report: cur.ApplyReport) -> str:
     """What the reviewer is told after a decision."""
     if report.pending:
-        return (f"Recorded {decision.id} ({describe(decision)}). Author and paper identity "
-                "is applied by the next `kg build` of this store from its inputs.")
+        return (f"Recorded {decision.id} ({describe(decision)}), not applied to the store: "
+                f"{report.problem}. The next `kg build` of this store from its inputs "
+                "applies it.")
     return f"Recorded {decision.id} ({describe(decision)}); {changed(report)} updated."
 
 

@@ -58,6 +58,31 @@ def paper_delete_update(batch: Sequence[PaperGraph]) -> str:
     return " ;\n".join(parts)
 
 
+def paper_remove_update(papers: Sequence[str]) -> str:
+    """Delete papers (IRIs) whole: the nodes hanging from them (mentions with their
+    evidence, authorships) and every triple they are the subject of; a triple naming one as
+    its object (another paper's citation) stays, as the bare cited node a build leaves."""
+    hanging = f"?s {expand('pkg:paper')} {{S}}"
+    parts = each(papers, f"DELETE {{ ?e ?x ?y }} WHERE {{ {hanging} ; "
+                         f"{expand('pkg:evidence')} ?e . ?e ?x ?y }}")
+    parts += each(papers, f"DELETE {{ ?s ?x ?y }} WHERE {{ {hanging} ; ?x ?y }}")
+    parts += each(papers, "DELETE WHERE { {S} ?x ?y }")
+    return " ;\n".join(parts)
+
+
+# The nodes a paper points to that go with it when nothing else points to them.
+PAPER_NODES_QUERY = PREFIX_BLOCK + """
+SELECT DISTINCT ?n WHERE {
+  $values { ?p dcterms:creator ?n } UNION { ?p prov:wasDerivedFrom ?n }
+}"""
+
+
+def orphan_remove_update(nodes: Iterable[str]) -> str:
+    """Delete the nodes (IRIs: authors, source files) that nothing points to any more."""
+    return " ;\n".join(each(nodes, "DELETE { {S} ?x ?y } WHERE { {S} ?x ?y "
+                                    "FILTER NOT EXISTS { ?any ?link {S} } }"))
+
+
 MENTIONS_QUERY = PREFIX_BLOCK + "SELECT ?p ?c WHERE { ?p schema:mentions ?c }"
 YEARS_QUERY = PREFIX_BLOCK + "SELECT ?p ?y WHERE { ?p pkg:year ?y }"
 WEIGHTS_QUERY = PREFIX_BLOCK + "SELECT ?co ?w WHERE { ?co pkg:weight ?w }"

@@ -4,7 +4,8 @@ A backend is one module in ``kg/stores/`` defining a ``GraphStore`` subclass, pl
 per URI scheme in kg/plugins.py; ``open_store(uri)`` picks it by the URI's scheme. The CLI,
 the build, the app and the exports only ever talk to this interface. The contract, whole:
 ``open`` (by mode), ``write_concepts`` / ``write_papers`` (idempotent upserts that return
-what they added), ``refresh_derived`` (the figures that follow from the mentions),
+what they added), ``delete_papers`` (papers whose identity a curation decision changed),
+``refresh_derived`` (the figures that follow from the mentions),
 ``finish`` (the end of a run: kg/pipeline.py), ``counts``, ``query`` (read-only unless
 asked; named queries are kg/queries' ``run_named``), ``clear``, ``deferred_writes`` and
 ``close``; an embedded backend may keep a side index (kg/side_index.py: ``side_index``, fed
@@ -117,6 +118,13 @@ class GraphStore(ABC):
     @abstractmethod
     def write_papers(self, batch: Sequence[PaperGraph]) -> WriteStats:
         """Upsert papers, authors, AUTHORED_BY, CITES; replace each paper's MENTIONS."""
+
+    @abstractmethod
+    def delete_papers(self, paper_ids: Sequence[str]) -> None:
+        """Remove papers with their authorships, mentions, sources and citations; a paper
+        another one cites stays as the bare cited node a build leaves, and authors left
+        without a paper go. For identity decisions (kg/curation/identity.py), which rewrite
+        the papers afterwards; the caller refreshes the derived figures."""
 
     @abstractmethod
     def refresh_derived(self, concept_ids: Iterable[str] | None = None) -> None:

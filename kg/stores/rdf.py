@@ -37,10 +37,13 @@ from kg.mapping.sparql import (
     COUNTS_QUERY,
     FIGURES_QUERY,
     MENTIONS_QUERY,
+    PAPER_NODES_QUERY,
     WEIGHTS_QUERY,
     YEARS_QUERY,
     each,
+    orphan_remove_update,
     paper_delete_update,
+    paper_remove_update,
     values,
 )
 from kg.mapping.terms import (
@@ -298,6 +301,22 @@ class RdfStore(GraphStore):
         if self.side_index is not None:
             self.side_index.add_papers(batch)
         return WriteStats({"papers": len(set(papers) - existing)})
+
+    def delete_papers(self, paper_ids: Sequence[str]) -> None:
+        self._settle()
+        papers = [paper_iri(i) for i in paper_ids]
+        nodes: set[str] = set()
+        for chunk in _chunks(papers):
+            query = PAPER_NODES_QUERY.replace("$values", values("p", chunk))
+            nodes.update(str(row[0]) for row in self._select(query).rows)
+        for chunk in _chunks(papers):
+            self._update(paper_remove_update(chunk))
+        for chunk in _chunks(sorted(nodes)):
+            self._update(orphan_remove_update(chunk))
+        self._written_authors.clear()
+        self._delta.forget()  # removals are not counted: the next refresh is a full one
+        if self.side_index is not None:
+            self.side_index.mark_incomplete()
 
     def _stored_before(self, rewritten: list[str]) -> dict[str, tuple[int | None, set[str]]]:
         """What the incremental refresh needs of the store before a write: the year and
