@@ -33,10 +33,11 @@ def who() -> str:
 
 
 @st.cache_resource(show_spinner="Loading the extractor (an undo extracts the papers again)…")
-def _loaded() -> Extractor:
-    from kg.build import load_extractor
+def _loaded(uri: str) -> Extractor:
+    """The extractor the store at ``uri`` was built with (its vocabulary and options)."""
+    from kg.extractor_settings import store_extractor
 
-    return load_extractor()
+    return store_extractor(data.get_store())
 
 
 def _extractor() -> Extractor:
@@ -44,7 +45,7 @@ def _extractor() -> Extractor:
     an earlier undo), so an undo gives what a build from scratch gives."""
     from kg.extract.merge import NearDuplicates
 
-    extractor = copy.copy(_loaded())
+    extractor = copy.copy(_loaded(data.store_uri()))
     extractor.coined = {}
     extractor.duplicates = NearDuplicates(entry.info() for entry in extractor.entries)
     return extractor

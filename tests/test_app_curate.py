@@ -332,3 +332,23 @@ def test_curate_on_a_server_store_needs_a_curation_file() -> None:
                                       "sparql+http://127.0.0.1:9/query"])
     assert result.exit_code != 0
     assert "--curation FILE" in result.output
+
+
+def test_undo_extracts_with_the_vocabulary_the_store_was_built_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store built with --vocabulary: the app's undo gives its custom tag back."""
+    from kg.build import build, load_extractor
+
+    vocabulary = tmp_path / "vocabulary.csv"
+    vocabulary.write_text("id,name,type,aliases,broader,variants\n"
+                          "human-feedback,Human feedback,method,,,\n", encoding="utf-8")
+    uri = f"oxigraph:{tmp_path / 'kg'}"
+    build([EXAMPLES], uri, extractor=load_extractor([vocabulary]))
+    paper, custom = "arxiv:2203.02155", "concept:human-feedback"
+    assert custom in tags(uri, paper)
+    at = curating(uri, monkeypatch, "Paper", paper)
+    at.button(key=f"curate:tag:{custom}:reject").click().run()
+    assert "Recorded" in said(at) and custom not in tags(uri, paper)
+    undo_last(at)
+    assert custom in tags(uri, paper)

@@ -66,7 +66,7 @@ def apply_to_store(
 
     def extracting() -> Extractor:
         if not loaded:
-            from kg.curation.settings import store_extractor
+            from kg.extractor_settings import store_extractor
 
             loaded.append(store_extractor(store))
         return loaded[0]

@@ -8,9 +8,18 @@ changes both files and nothing else.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from urllib.parse import quote
 
 from kg.mapping.rdf import CURATED_PROPS, paper_fields
-from kg.mapping.terms import PREFIX_BLOCK, TYPE, author_iri, expand, paper_iri
+from kg.mapping.terms import (
+    ID,
+    PREFIX_BLOCK,
+    TYPE,
+    author_iri,
+    expand,
+    paper_iri,
+    sparql_literal,
+)
 from kg.model import PaperGraph
 
 
@@ -81,6 +90,17 @@ def orphan_remove_update(nodes: Iterable[str]) -> str:
     """Delete the nodes (IRIs: authors, source files) that nothing points to any more."""
     return " ;\n".join(each(nodes, "DELETE { {S} ?x ?y } WHERE { {S} ?x ?y "
                                     "FILTER NOT EXISTS { ?any ?link {S} } }"))
+
+
+def setting_update(name: str, value: str | None) -> str:
+    """Replace the store setting ``name`` (a pkg:StoreSetting node) by ``value`` (None: none)."""
+    node = f"<{ID}setting/{quote(name, safe='')}>"
+    update = f"DELETE WHERE {{ {node} ?x ?y }}"
+    if value is None:
+        return update
+    return (f"{update} ;\nINSERT DATA {{ {node} {TYPE} {expand('pkg:StoreSetting')} ; "
+            f"{expand('dcterms:identifier')} {sparql_literal(name)} ; "
+            f"{expand('rdf:value')} {sparql_literal(value)} }}")
 
 
 MENTIONS_QUERY = PREFIX_BLOCK + "SELECT ?p ?c WHERE { ?p schema:mentions ?c }"

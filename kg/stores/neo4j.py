@@ -342,6 +342,13 @@ class Neo4jStore(GraphStore):
              "WHERE NOT EXISTS { (:Paper)-[:AUTHORED_BY]->(a) } DETACH DELETE a", {"ids": authors}),
         ])
 
+    def write_setting(self, name: str, value: str | None) -> None:
+        if value is None:
+            self._write([("MATCH (s:StoreSetting {id: $name}) DELETE s", {"name": name})])
+        else:
+            self._write([("MERGE (s:StoreSetting {id: $name}) SET s.value = $value",
+                          {"name": name, "value": value})])
+
     def _stored_papers(self, paper_ids: list[str]) -> tuple[set[str], set[str]]:
         """Of ``paper_ids``, those stored as papers (with a title, as counts() counts them),
         and the concepts they mention now: a re-write may drop those, so their derived

@@ -44,6 +44,7 @@ from kg.mapping.sparql import (
     orphan_remove_update,
     paper_delete_update,
     paper_remove_update,
+    setting_update,
     values,
 )
 from kg.mapping.terms import (
@@ -317,6 +318,10 @@ class RdfStore(GraphStore):
         self._delta.forget()  # removals are not counted: the next refresh is a full one
         if self.side_index is not None:
             self.side_index.mark_incomplete()
+
+    def write_setting(self, name: str, value: str | None) -> None:
+        self._settle()
+        self._update(setting_update(name, value))
 
     def _stored_before(self, rewritten: list[str]) -> dict[str, tuple[int | None, set[str]]]:
         """What the incremental refresh needs of the store before a write: the year and
