@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
-from kg.curation import Curation, Decision, apply_to_store
+from kg.curation import Curation, Decision, apply_to_store, store_problem
 from kg.curation.store import stored_tags
 from kg.curation.transform import Applied
 from kg.details import details
@@ -133,6 +133,8 @@ def test_identity_decision(kind: str, corpus: Path, tmp_path: Path,
         wanted = dump(fresh)
     with open_store(bare, "write") as store:
         plain_dump = dump(store)
+        # a record merged into a paper stored under another id is named by its own id
+        assert store_problem(store, curation, decision) is None
         report = apply_to_store(store, curation, [decision], extractor=new_extractor())
         assert report.pending == [] and report.papers
         assert dump(store) == wanted

@@ -56,13 +56,20 @@ def touched_papers(store: GraphStore, decisions: Sequence[Decision]) -> list[str
             authors |= {d.author, f"{d.author}~{d.id}"}
     found = {str(row["id"]) for row in details(store, "details.papers", sorted(papers))}
     for paper in sorted(papers):
-        ids = paper_id_fields(paper)
-        params = {"doi": ids.get("doi", ""), "arxiv": ids.get("arxiv_id", ""), "title": ""}
-        if any(params.values()):
-            found |= {str(row[0]) for row in run_named(store, "paper-id", params).rows}
+        found |= holding(store, paper)
     found |= {str(row["paper"]) for row in
               details(store, "curation.papers-of-authors", sorted(authors))}
     return sorted(found)
+
+
+def holding(store: GraphStore, paper_id: str) -> set[str]:
+    """The stored papers holding the DOI or arXiv id that ``paper_id`` names (a record
+    merged into a paper stored under another id)."""
+    ids = paper_id_fields(paper_id)
+    params = {"doi": ids.get("doi", ""), "arxiv": ids.get("arxiv_id", ""), "title": ""}
+    if not any(params.values()):
+        return set()
+    return {str(row[0]) for row in run_named(store, "paper-id", params).rows}
 
 
 def rebuild(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kg.curation.decisions import Curation, Decision
-from kg.curation.identity import IDENTITY_ACTIONS, rebuild, touched_papers
+from kg.curation.identity import IDENTITY_ACTIONS, holding, rebuild, touched_papers
 from kg.curation.transform import Applied, concept_id_of, evidence, extractor_lookup
 from kg.details import details
 from kg.model import ConceptInfo, ConceptLink, Curated, Mention, Paper, PaperGraph
@@ -241,7 +241,9 @@ def store_problem(store: GraphStore, curation: Curation, decision: Decision) -> 
     if decision.action in ("same-paper", "different-papers"):
         papers.add(decision.target)
     found = {str(r["id"]): r for r in details(store, "details.papers", sorted(papers))}
-    missing = [p for p in sorted(papers) if p not in found]
+    identity = decision.action in ("same-paper", "different-papers")  # a merged record's id
+    missing = [p for p in sorted(papers) if p not in found
+               and not (identity and holding(store, p))]
     if missing:
         return f"no paper {missing[0]} in the store"
     concepts = set()
