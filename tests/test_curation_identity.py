@@ -35,7 +35,8 @@ RECORDS = [
     {"title": "A Survey of Lattice Methods", "arxiv_id": "2402.00002",
      "authors": ["Wei Chen"], "abstract": "Another survey that happens to share the title."},
     {"title": "Graph Kernels Revisited", "arxiv_id": "2403.00003",
-     "authors": ["Wei Chen"], "abstract": "We revisit graph kernels with the Transformer."},
+     "authors": ["Wei Chen"], "abstract": "We revisit graph kernels with the Transformer.",
+     "references": ["arxiv:2401.00001", "arxiv:2402.00002"]},
 ]
 CASES = {
     "same-paper": Decision("same-paper", paper="arxiv:2401.00001", target="doi:10.1000/sln",

@@ -59,6 +59,8 @@ def touched_papers(store: GraphStore, decisions: Sequence[Decision]) -> list[str
         found |= holding(store, paper)
     found |= {str(row["paper"]) for row in
               details(store, "curation.papers-of-authors", sorted(authors))}
+    if papers:  # the papers citing merged or split ones: their citations follow
+        found |= {str(row["paper"]) for row in details(store, "curation.citing", sorted(found))}
     return sorted(found)
 
 
@@ -70,6 +72,15 @@ def holding(store: GraphStore, paper_id: str) -> set[str]:
     if not any(params.values()):
         return set()
     return {str(row[0]) for row in run_named(store, "paper-id", params).rows}
+
+
+def _stored_ref(store: GraphStore, ref: str, rebuilt: set[str]) -> str:
+    """A reference to a paper outside the rebuilt ones as a build over every input resolves
+    it: the id of the stored paper holding that DOI or arXiv id (its own id otherwise)."""
+    if ref in rebuilt:
+        return ref
+    found = holding(store, ref)
+    return next(iter(found)) if len(found) == 1 else ref
 
 
 def rebuild(
@@ -101,7 +112,9 @@ def rebuild(
         return Rebuilt(problem=f"{sorted(missing)[0]} is no longer the record stored: the "
                                "input changed since the build")
     result = Rebuilt(removed=papers)
+    rebuilt = {paper.id for paper in records}
     for paper in records:
+        paper.references = [_stored_ref(store, ref, rebuilt) for ref in paper.references]
         kept = paper.id in sources and sources[paper.id] == set(paper.sources)
         if kept:
             links = stored_tags.get(paper.id, [])
