@@ -139,6 +139,7 @@ def test_identity_decision(kind: str, corpus: Path, tmp_path: Path,
         report = apply_to_store(store, curation, [decision], extractor=new_extractor())
         assert report.pending == [] and report.papers
         assert dump(store) == wanted
+        assert store.usable_side_index() is not None  # searches still use the index
         # gone after undo: the graph of no decision, at once and in the next fresh build
         undo = curation.undo()
         apply_to_store(store, curation, [undo], extractor=new_extractor())

@@ -90,7 +90,6 @@ def apply_to_store(
         papers |= set(_column(store, "curation.papers-with-text", names, "paper"))
     papers = set(_column(store, "details.papers", sorted(papers), "id"))  # stored ones only
     if not papers and not concepts:
-        _finish(store, report)
         return report
     applied = Applied(curation, lookup)
     records = {row["id"]: row for row in details(store, "details.papers", sorted(papers))}
@@ -113,7 +112,6 @@ def apply_to_store(
     report.papers = sorted({*report.papers, *records})
     report.concepts = sorted(info.id for info in written)
     report.extracted = report.extracted or undo
-    _finish(store, report)
     return report
 
 
@@ -131,12 +129,7 @@ def _apply_identity(store: GraphStore, curation: Curation, identity: list[Decisi
     report.papers = sorted({g.paper.id for g in done.graphs})
     report.extracted = done.extracted
     store.refresh_derived(sorted(done.concepts))
-
-
-def _finish(store: GraphStore, report: ApplyReport) -> None:
-    """Bring a side index in step with papers an identity decision removed."""
-    if report.removed or report.papers:
-        store.sync_side_index()
+    store.sync_side_index()  # rebuilt where delete_papers left it behind the store
 
 
 def _undone(curation: Curation, decision: Decision) -> Decision | None:
