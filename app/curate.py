@@ -33,10 +33,11 @@ def who() -> str:
 
 
 @st.cache_resource(show_spinner="Loading the extractor (an undo extracts the papers again)…")
-def _loaded() -> Extractor:
-    from kg.build import load_extractor
+def _loaded(uri: str) -> Extractor:
+    """The extractor the store at ``uri`` was built with (its vocabulary and options)."""
+    from kg.extractor_settings import store_extractor
 
-    return load_extractor()
+    return store_extractor(data.get_store())
 
 
 def _extractor() -> Extractor:
@@ -44,7 +45,7 @@ def _extractor() -> Extractor:
     an earlier undo), so an undo gives what a build from scratch gives."""
     from kg.extract.merge import NearDuplicates
 
-    extractor = copy.copy(_loaded())
+    extractor = copy.copy(_loaded(data.store_uri()))
     extractor.coined = {}
     extractor.duplicates = NearDuplicates(entry.info() for entry in extractor.entries)
     return extractor
@@ -59,8 +60,9 @@ def decide(decision: cur.Decision) -> tuple[cur.Decision, cur.ApplyReport]:
     if message:
         raise cur.CurationError(message)
     recorded = curation.record(decision)
+    extractor = _extractor() if decision.action in cur.IDENTITY_ACTIONS else None
     try:
-        return recorded, cur.apply_to_store(store, curation, [recorded])
+        return recorded, cur.apply_to_store(store, curation, [recorded], extractor)
     finally:
         data.clear_caches()
 
@@ -114,8 +116,9 @@ def describe(decision: cur.Decision) -> str:
 def outcome(decision: cur.Decision, report: cur.ApplyReport) -> str:
     """What the reviewer is told after a decision."""
     if report.pending:
-        return (f"Recorded {decision.id} ({describe(decision)}). Author and paper identity "
-                "is applied by the next `kg build` of this store from its inputs.")
+        return (f"Recorded {decision.id} ({describe(decision)}), not applied to the store: "
+                f"{report.problem}. The next `kg build` of this store from its inputs "
+                "applies it.")
     return f"Recorded {decision.id} ({describe(decision)}); {changed(report)} updated."
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.extractor_settings import record_extractor
 from kg.ingest import stream_papers
 from kg.pipeline import Progress, Report, run
 from kg.queries import run_named
@@ -150,6 +151,7 @@ def build(
                 on_warning=warn, with_vocabulary=with_vocabulary, curation=applied,
             )
         result.new_papers, result.after = written.new_papers, written.counts
+        record_extractor(opened, extractor)  # what extracting its papers again must use
         result.unused = applied.unused() if applied else []
         return result
 

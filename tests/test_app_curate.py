@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from kg.app import data
 from kg.cli.app import app as cli
 from kg.curation import Curation
+from kg.details import details
 from kg.queries import run_named
 from tests.conftest import EXAMPLES, built_store
 from tests.test_app import MAIN, app_test, no_errors
@@ -248,29 +249,40 @@ def test_review_queue_keep_and_reject(store: str, monkeypatch: pytest.MonkeyPatc
     assert in_force(store) == []
 
 
-def test_author_merge_and_split_are_recorded_for_the_next_build(
+def authors_of(uri: str, paper: str) -> list[str]:
+    """The author ids of a paper, in order, read through the app's own store handle."""
+    rows = details(data._open_mode(uri, True), "details.authorships", [paper])
+    return [str(row["author"]) for row in rows]
+
+
+def test_author_merge_and_split_change_the_store_at_once(
     store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rows = run_named(data._open_mode(store, True), "search", {"text": "a", "limit": 200})
     authors = {str(r["id"]): str(r["label"]) for r in rows.records() if r["kind"] == "author"}
-    author, other = sorted(authors)[:2]
+    author = "name:alec-radford"  # on three papers of examples/: one is split off
+    other = next(a for a in sorted(authors) if a != author)
     at = curating(store, monkeypatch, "Author", author)
     paper = next(b.key.removeprefix("author:p:") for b in at.button
                  if b.key.startswith("author:p:"))
     at.multiselect(key="curate:author:split").set_value([paper]).run()
     at.button(key="curate:author:splitoff").click().run()
-    assert "next `kg build`" in said(at)
+    assert "Recorded" in said(at) and "not applied" not in said(at)
     [split] = in_force(store)
     assert (split.action, split.author, split.value) == ("split-author", author, paper)
+    assert f"{author}~{split.id}" in authors_of(store, paper)
+    assert author not in authors_of(store, paper)
     at.text_input(key="curate:author:text").input(authors[other]).run()
     at.selectbox(key="curate:author:pick").set_value(other).run()
     at.button(key="curate:author:merge").click().run()
-    assert "next `kg build`" in said(at)
+    assert "Recorded" in said(at) and "not applied" not in said(at)
     assert [(d.action, d.author, d.target) for d in in_force(store)][1:] == [
         ("merge-authors", author, other)]
+    assert not details(data._open_mode(store, True), "details.authors", [author])
     undo_last(at)
     undo_last(at)
     assert in_force(store) == []
+    assert author in authors_of(store, paper)
 
 
 def test_a_refused_decision_is_a_message_and_writes_nothing(
@@ -320,3 +332,23 @@ def test_curate_on_a_server_store_needs_a_curation_file() -> None:
                                       "sparql+http://127.0.0.1:9/query"])
     assert result.exit_code != 0
     assert "--curation FILE" in result.output
+
+
+def test_undo_extracts_with_the_vocabulary_the_store_was_built_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store built with --vocabulary: the app's undo gives its custom tag back."""
+    from kg.build import build, load_extractor
+
+    vocabulary = tmp_path / "vocabulary.csv"
+    vocabulary.write_text("id,name,type,aliases,broader,variants\n"
+                          "human-feedback,Human feedback,method,,,\n", encoding="utf-8")
+    uri = f"oxigraph:{tmp_path / 'kg'}"
+    build([EXAMPLES], uri, extractor=load_extractor([vocabulary]))
+    paper, custom = "arxiv:2203.02155", "concept:human-feedback"
+    assert custom in tags(uri, paper)
+    at = curating(uri, monkeypatch, "Paper", paper)
+    at.button(key=f"curate:tag:{custom}:reject").click().run()
+    assert "Recorded" in said(at) and custom not in tags(uri, paper)
+    undo_last(at)
+    assert custom in tags(uri, paper)

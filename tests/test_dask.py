@@ -361,6 +361,39 @@ def test_sizes_of_ranges() -> None:
             parse_size(bad)
 
 
+def test_curation_applied_as_kg_build_applies_it(
+    client: Client, inputs: list[Path], tmp_path: Path, new_extractor: NewExtractor,
+) -> None:
+    """`kg export-bulk --dask --curation FILE` writes the graph `kg build --curation FILE`
+    builds: every decision kind, identity ones (merging, authors) included."""
+    from kg.curation import Curation, Decision
+    from kg.model import Paper
+    from tests.test_curation_backends import DECISIONS
+
+    curation, _ = Curation.load(tmp_path / "curation.csv")
+    for decision in [
+        *DECISIONS,
+        Decision("stop-concept", concept="concept:imagenet"),
+        Decision("same-paper", paper=Paper(title="Second Person").id,
+                 target=Paper(title="Another Wei").id),
+        Decision("different-papers", paper="doi:10.1/one",
+                 target=Paper(title="Shared Title Study").id),
+        Decision("merge-authors", author="name:a-vaswani", target=f"orcid:{ORCID_A}"),
+        Decision("split-author", author="name:wei-li", value="arxiv:2401.00001"),
+    ]:
+        curation.record(decision)
+    reference = open_store("oxigraph:")
+    result = build(inputs, reference, extractor=new_extractor(), curation=curation)
+    assert result.unused == []  # every decision changes something here
+    out = tmp_path / "nt"
+    export = export_bulk_dask(client, inputs, out, "ntriples", curation=curation)
+    loaded = open_store("oxigraph:")
+    for part in sorted(out.glob("graph.part-dask-*.nt")):
+        loaded.store.bulk_load(path=str(part), format=pyoxigraph.RdfFormat.N_TRIPLES)  # type: ignore[attr-defined]
+    assert loaded.counts() == reference.counts() == export.result.counts
+    assert _quads(loaded) == _quads(reference)
+
+
 def test_cli_refuses_what_a_cluster_cannot_mean(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

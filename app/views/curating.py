@@ -151,7 +151,8 @@ def concept_controls(concept: str, name: str, kind: str) -> None:
 
 def author_controls(author: str, papers: dict[str, str]) -> None:
     """Merge with another author, or split papers off to another person (``papers``: id ->
-    label). Both change which author nodes exist: the next `kg build` applies them."""
+    label). Both change which author nodes exist, at once: the page follows the person
+    when this author node is gone (merged, or every paper split off)."""
     key = "curate:author"
     with st.expander("Curate this author"):
         text = st.text_input("Same person as…", key=f"{key}:text",
@@ -164,14 +165,20 @@ def author_controls(author: str, papers: dict[str, str]) -> None:
             target = st.selectbox("Author", list(labels), format_func=labels.get,
                                   key=f"{key}:pick")
             st.button("Merge into that author", key=f"{key}:merge", on_click=act, args=(
-                lambda: Decision("merge-authors", author=author, target=target),))
+                lambda: Decision("merge-authors", author=author, target=target),
+                lambda: open_item(target, "author")))
         elif text.strip():
             st.caption(f"No other author matches {text!r}.")
         chosen = st.multiselect("Papers written by another person of this name",
                                 list(papers), format_func=papers.get, key=f"{key}:split")
         if chosen:
+            def follow() -> None:  # every paper went to the new person: show that one
+                if set(chosen) >= set(papers):
+                    open_item(f"{author}~{curate.recent(1)[0].id}", "author")
+
             st.button("Split them off", key=f"{key}:splitoff", on_click=act, args=(
-                lambda: Decision("split-author", author=author, value=";".join(chosen)),))
+                lambda: Decision("split-author", author=author, value=";".join(chosen)),
+                follow))
 
 
 def words(text: str) -> list[tuple[int, int]]:

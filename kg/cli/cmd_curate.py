@@ -237,7 +237,11 @@ def _summary(title: str, found: Curation, recorded: int, rejected: int,
         ("decisions recorded", recorded),
         ("decisions rejected", rejected),
         ("papers rewritten", len(report.papers)),
+        ("papers replaced (identity)", len(report.removed)),
         ("concepts rewritten", len(report.concepts)),
-        ("extracted again (undo)", "yes" if report.extracted else "no"),
-        ("identity decisions waiting for `kg build`", len(report.pending)),
+        ("extracted again", "yes" if report.extracted else "no"),
     ])
+    if report.pending:
+        note(f"{len(report.pending)} identity decision(s) recorded but not applied to the "
+             f"store: {report.problem}; the next `kg build` of the store from its inputs "
+             "applies them")

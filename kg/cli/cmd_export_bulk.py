@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,6 +26,9 @@ from kg.ingest import iter_records, stream_papers
 from kg.model import Paper
 from kg.readers import ReadOptions, Rejection
 from kg.shard import ShardError, parse_shard
+
+if TYPE_CHECKING:
+    from kg.curation import Curation
 
 EXPORT_INTERRUPTED = "the files are incomplete: run the same command again"
 
@@ -100,14 +103,13 @@ def export_bulk_command(
         raise fail(f"--range-size {range_size!r} is not a size", "e.g. 64M, 512K or 1G") from None
     decisions, bad_lines = load_curation(curation, required=curation is not None)
     if dask is not None:
-        if decisions is not None:
-            raise fail("--curation is not applied by the Dask job yet",
-                       "export without --dask, or build with `kg build --curation`")
         if slice_ or stream or jobs > 1:
             raise fail("--dask cannot be combined with --shard, --stream or --jobs",
                        "the cluster partitions, merges and parallelises the job itself")
         _export_on_dask(dask, inputs, output, fmt, vocabulary or [], input_format, options,
-                        graph, with_vocabulary, range_bytes)
+                        graph, with_vocabulary, range_bytes, decisions)
+        if bad_lines:
+            raise typer.Exit(1)
         return
     counts = {"records": 0, "rejected": 0}
 
@@ -162,7 +164,7 @@ def export_bulk_command(
 def _export_on_dask(
     scheduler: str, inputs: list[Path], output: Path, fmt: str, vocabulary: list[Path],
     input_format: str | None, options: ReadOptions, graph: str, with_vocabulary: bool,
-    range_bytes: int,
+    range_bytes: int, curation: Curation | None = None,
 ) -> None:
     """`kg export-bulk --dask`: kg/distributed on the cluster named by ``scheduler``."""
     try:
@@ -185,6 +187,7 @@ def _export_on_dask(
                     client, inputs, output, fmt, vocabulary, input_format, options, graph,
                     on_rejection=report_rejection, progress=advance,
                     with_vocabulary=with_vocabulary, range_bytes=range_bytes,
+                    curation=curation,
                 )
         except ClusterError as error:
             raise fail(str(error), "e.g. --dask local:2, or the address `dask scheduler` "

@@ -25,7 +25,8 @@ one between stores and co-authors. Columns, in this order, are the fields of ``D
 Refinements of the contract in CURATION-API.md: ``Decision`` has an ``author`` field (the
 author of merge-authors / split-author) after ``concept``; ``confirm-mention`` marks a tag
 checked by hand without changing it (so the review queue can be worked through);
-``apply_to_store`` takes an optional extractor (used for undo only); ``Problem`` is
+``apply_to_store`` takes an optional extractor (for an undo and for papers an identity
+decision changes; the store's own when None); ``Problem`` is
 kg.readers' ``Rejection`` (file, "line N", message).
 
 API:
@@ -38,7 +39,10 @@ API:
   decision in force when None).
 - ``curation_path(store_uri, explicit)``: the file to use.
 - ``apply_to_store(store, curation, decisions, extractor=None) -> ApplyReport``: the store
-  changed at once; ``store_problem(store, curation, decision)``: ids the store lacks.
+  changed at once (identity decisions too: the papers they touch are rebuilt from their
+  recorded source records, kg/curation/identity.py; ``report.pending`` and ``problem``
+  when those cannot be read); ``store_problem(store, curation, decision)``: ids the store
+  lacks.
 - ``review_queue(store, limit=50, offset=0)``: the least confident tags nobody checked yet.
 - ``Applied(curation)``: the decisions compiled as transforms of the build flow
   (``kg build``, ``kg extract``: kg/pipeline.py run(curation=...), kg/ingest.py).
@@ -58,6 +62,7 @@ from kg.curation.decisions import (
     Decision,
     Problem,
 )
+from kg.curation.identity import IDENTITY_ACTIONS
 from kg.curation.paths import curation_path
 from kg.curation.store import ApplyReport, apply_to_store, review_queue, store_problem
 from kg.curation.transform import Applied
@@ -65,6 +70,7 @@ from kg.curation.transform import Applied
 __all__ = [
     "ACTIONS",
     "COLUMNS",
+    "IDENTITY_ACTIONS",
     "Applied",
     "ApplyReport",
     "Curation",

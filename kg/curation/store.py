@@ -5,9 +5,9 @@
 A new decision curates the store's current tags again (the transforms are idempotent). An
 undo needs what the undone decision had removed or changed, so the affected papers are
 extracted again from their stored title and abstract and curated with the decisions still
-in force: the same as a build from scratch gives (with the default extractor, unless one
-is passed). Decisions about paper or author identity change which nodes exist; they are
-applied by the next `kg build` from the inputs, and the report lists them as pending.
+in force: the same as a build from scratch gives (with the store's extractor, unless one is
+passed). Decisions about paper or author identity change which nodes exist: the papers they
+touch are rebuilt from their source records (kg/curation/identity.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kg.curation.decisions import Curation, Decision
+from kg.curation.identity import IDENTITY_ACTIONS, holding, rebuild, touched_papers
 from kg.curation.transform import Applied, concept_id_of, evidence, extractor_lookup
 from kg.details import details
 from kg.model import ConceptInfo, ConceptLink, Curated, Mention, Paper, PaperGraph
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 PAPER_ACTIONS = ("reject-mention", "set-role", "add-mention", "confirm-mention")
 CONCEPT_ACTIONS = ("stop-concept", "set-type", "merge-concepts", "rename-concept")
-IDENTITY_ACTIONS = ("merge-authors", "split-author", "same-paper", "different-papers")
 
 
 @dataclass
@@ -37,12 +37,17 @@ class ApplyReport:
 
     papers: list[str] = field(default_factory=list)  # papers whose tags were rewritten
     concepts: list[str] = field(default_factory=list)  # concept nodes rewritten
-    pending: list[Decision] = field(default_factory=list)  # identity: at the next build
-    extracted: bool = False  # the papers were extracted again (an undo)
+    # identity decisions the store could not rebuild its papers for (``problem`` says why):
+    # applied by the next `kg build` from the inputs
+    pending: list[Decision] = field(default_factory=list)
+    problem: str = ""
+    removed: list[str] = field(default_factory=list)  # papers an identity decision replaced
+    extracted: bool = False  # papers were extracted again (an undo, a changed paper)
 
     def to_json(self) -> dict[str, Any]:
         return {"papers": self.papers, "concepts": self.concepts, "extracted": self.extracted,
-                "pending": [d.id for d in self.pending]}
+                "removed": self.removed, "pending": [d.id for d in self.pending],
+                "problem": self.problem}
 
 
 def apply_to_store(
@@ -53,21 +58,30 @@ def apply_to_store(
 ) -> ApplyReport:
     """Bring ``store`` in line with ``curation`` for ``decisions`` (just recorded ones, undo
     lines included): the papers and concepts they name are rewritten, derived figures
-    refreshed. ``extractor`` is used (loaded when None) only for an undo."""
+    refreshed. ``extractor`` is used (the store's own loaded when None) for an undo and
+    for papers an identity decision changes."""
     report = ApplyReport()
     effective = [_undone(curation, d) or d for d in decisions]
-    report.pending = [d for d in effective if d.action in IDENTITY_ACTIONS]
-    undo = any(d.action == "undo" for d in decisions)
+    loaded: list[Extractor] = [extractor] if extractor is not None else []
+
+    def extracting() -> Extractor:
+        if not loaded:
+            from kg.extractor_settings import store_extractor
+
+            loaded.append(store_extractor(store))
+        return loaded[0]
+
+    identity = [d for d in effective if d.action in IDENTITY_ACTIONS]
+    if identity:
+        _apply_identity(store, curation, identity, extracting, report)
+    undo = any(d.action == "undo" and _undone(curation, d) not in identity for d in decisions)
     concepts = _concepts_named(effective)
     papers = {d.paper for d in effective if d.action in PAPER_ACTIONS}
     papers |= set(_column(store, "curation.papers-of-concepts", sorted(concepts), "paper"))
     stored_infos = StoreConcepts(store)
     lookup = stored_infos.get
     if undo:
-        if extractor is None:
-            from kg.build import load_extractor
-
-            extractor = load_extractor()
+        extractor = extracting()
         known = extractor_lookup(extractor)
         lookup = lambda cid: known(cid) or stored_infos.get(cid)  # noqa: E731
         # an undone stop or merge gave up tags no stored paper shows now: look for the names
@@ -95,10 +109,27 @@ def apply_to_store(
     written = applied.curate_concepts(infos)
     store.write_concepts(written)
     store.refresh_derived(sorted(named | {link.id for g in graphs for link in g.concepts}))
-    report.papers = sorted(records)
+    report.papers = sorted({*report.papers, *records})
     report.concepts = sorted(info.id for info in written)
-    report.extracted = undo
+    report.extracted = report.extracted or undo
     return report
+
+
+def _apply_identity(store: GraphStore, curation: Curation, identity: list[Decision],
+                    extracting: Callable[[], Extractor], report: ApplyReport) -> None:
+    """Rebuild the papers identity decisions touch (kg/curation/identity.py); when their
+    sources cannot be read, the decisions wait for the next build (``report.pending``)."""
+    papers = touched_papers(store, identity)
+    done = rebuild(store, curation, papers, StoreConcepts(store).get,
+                   stored_tags(store, papers), extracting)
+    if done.problem:
+        report.pending, report.problem = identity, done.problem
+        return
+    report.removed = sorted(set(papers) - {g.paper.id for g in done.graphs})
+    report.papers = sorted({g.paper.id for g in done.graphs})
+    report.extracted = done.extracted
+    store.refresh_derived(sorted(done.concepts))
+    store.sync_side_index()  # rebuilt where delete_papers left it behind the store
 
 
 def _undone(curation: Curation, decision: Decision) -> Decision | None:
@@ -203,7 +234,9 @@ def store_problem(store: GraphStore, curation: Curation, decision: Decision) -> 
     if decision.action in ("same-paper", "different-papers"):
         papers.add(decision.target)
     found = {str(r["id"]): r for r in details(store, "details.papers", sorted(papers))}
-    missing = [p for p in sorted(papers) if p not in found]
+    identity = decision.action in ("same-paper", "different-papers")  # a merged record's id
+    missing = [p for p in sorted(papers) if p not in found
+               and not (identity and holding(store, p))]
     if missing:
         return f"no paper {missing[0]} in the store"
     concepts = set()

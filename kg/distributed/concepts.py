@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from kg.model import ConceptInfo, ConceptLink, Paper
 
 if TYPE_CHECKING:
+    from kg.curation import Curation
     from kg.distributed.merging import Placed
     from kg.extract import Extractor
 
@@ -35,13 +36,22 @@ def worker_extractor(vocabularies: tuple[str, ...]) -> Extractor:
     return found
 
 
-def extract_partition(part: list[Placed], vocabularies: tuple[str, ...]) -> list[Extracted]:
-    """The concepts of each paper, as ``Extractor.extract`` finds them one by one."""
+def extract_partition(part: list[Placed], vocabularies: tuple[str, ...],
+                      curation: Curation | None = None) -> list[Extracted]:
+    """The concepts of each paper, as ``Extractor.extract`` finds them one by one, curated
+    as kg/pipeline.py curates them (``curation``)."""
     from kg.extract.pipeline import paper_text
 
     extractor = worker_extractor(vocabularies)
-    return [(order, paper, written, extractor.links(paper_text(paper)))
-            for order, paper, written in part]
+    found = [(order, paper, written, extractor.links(paper_text(paper)))
+             for order, paper, written in part]
+    if curation is None:
+        return found
+    from kg.curation.transform import Applied, extractor_lookup
+
+    applied = Applied(curation, extractor_lookup(extractor))
+    return [(order, paper, written, applied.curate_links(paper, links))
+            for order, paper, written, links in found]
 
 
 @dataclass

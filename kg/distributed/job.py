@@ -24,6 +24,8 @@ from dask import delayed
 
 from kg.build import load_extractor
 from kg.bulk import DEFAULT_GRAPH, FORMATS, BulkResult, write_headers, write_scripts
+from kg.curation import Curation
+from kg.curation.transform import Applied
 from kg.distributed import figures
 from kg.distributed.concepts import (
     Extracted,
@@ -49,6 +51,7 @@ from kg.distributed.parts import (
 )
 from kg.distributed.records import MAX_PARTS, ranges_of, read_file, read_span, spans
 from kg.ingest import expand_paths
+from kg.model import ConceptInfo
 from kg.pipeline import with_broader
 from kg.readers import ReadOptions, Rejection
 from kg.readers.inputs import count_newlines
@@ -82,11 +85,14 @@ def export_bulk_dask(
     progress: Progress | None = None,
     range_bytes: int = RANGE_BYTES,
     with_vocabulary: bool = False,
+    curation: Curation | None = None,
 ) -> DaskExport:
     """Bulk files of ``inputs`` in ``out_dir``, computed on the cluster of ``client``: the
-    graph `kg export-bulk` (and `kg build`) makes of them, derived figures included. The
-    workers must read ``inputs`` and ``vocabularies`` under the same paths (a shared
-    filesystem) and write to ``out_dir``."""
+    graph `kg export-bulk` (and `kg build`) makes of them, derived figures included, with
+    the decisions of ``curation`` applied as kg/pipeline.py applies them (merging, authors,
+    tags, concept nodes; the decisions travel to the workers). The workers must read
+    ``inputs`` and ``vocabularies`` under the same paths (a shared filesystem) and write
+    to ``out_dir``."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown bulk format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     files = [str(path) for path in expand_paths(inputs)]
@@ -98,7 +104,7 @@ def export_bulk_dask(
     extractor = load_extractor(vocabularies)  # the vocabulary; a bad file fails here, early
     vocabulary = list(extractor.concepts())
     job = _Job(client, parts, tuple(str(Path(v).resolve()) for v in vocabularies), progress,
-               range_bytes)
+               range_bytes, curation)
     with dask.config.set({"dataframe.shuffle.method": "tasks",
                           "dataframe.convert-string": False}):
         export = job.run(files, input_format, options, vocabulary, on_rejection,
@@ -117,6 +123,7 @@ class _Job:
     vocabularies: tuple[str, ...]
     progress: Progress | None
     range_bytes: int = RANGE_BYTES
+    curation: Curation | None = None
     kept: list[Any] = field(default_factory=list)
 
     def run(self, files: list[str], input_format: str | None, options: ReadOptions | None,
@@ -137,14 +144,26 @@ class _Job:
                     on_rejection(rejection)
             if export.records:
                 (coined, linked), mentioned = self._papers(
-                    items, sizes, vocabulary, export.result)
+                    items, sizes, self._curated(vocabulary, [])[0], export.result)
         # as kg/pipeline.py: the mentioned vocabulary and its broader chain, or all of it
+        vocabulary, new = self._curated(vocabulary, coined_infos(coined))
         written = vocabulary if with_vocabulary else with_broader(vocabulary, mentioned)
-        counts = concepts_part([*written, *coined_infos(coined)],
-                               linked_stubs(linked, coined), mentioned, self.parts)
+        counts = concepts_part([*written, *new], linked_stubs(linked, coined), mentioned,
+                               self.parts)
         export.result.triples += counts.pop("triples")
         export.result.counts.update(counts)
         return export
+
+    def _curated(self, vocabulary: list[ConceptInfo], coined: list[ConceptInfo],
+                 ) -> tuple[list[ConceptInfo], list[ConceptInfo]]:
+        """The concept nodes as kg/pipeline.py run writes them: the vocabulary curated before
+        the papers (concepts added by hand included), the coined ones with all of it."""
+        if self.curation is None:
+            return vocabulary, coined
+        applied = Applied(self.curation)
+        first = [i for i in applied.curate_concepts(vocabulary) if i.source != "coined"]
+        every = applied.curate_concepts([*vocabulary, *coined])
+        return first, [info for info in every if info.source == "coined"]
 
     def _reads(self, files: list[str], input_format: str | None,
                options: ReadOptions | None) -> list[Any]:
@@ -174,10 +193,10 @@ class _Job:
         split = max(1, sum(sizes) // PAPERS_PER_SPLIT)
         if self.progress:
             self.progress("merging", 0, 1)
-        merged = merge(items, split, partial(_pieces, sizes=sizes), self._keep)
-        final = finish(merged, split)
-        extracted = self._persist(
-            final.map_partitions(extract_partition, self.vocabularies), "extracting")
+        merged = merge(items, split, partial(_pieces, sizes=sizes), self._keep, self.curation)
+        final = finish(merged, split, self.curation)
+        extracted = self._persist(final.map_partitions(
+            extract_partition, self.vocabularies, curation=self.curation), "extracting")
         outputs = self._outputs(extracted, frozenset(info.id for info in vocabulary), split)
         done = self._compute(outputs, "writing")
         counts = result.counts

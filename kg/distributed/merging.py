@@ -25,6 +25,7 @@ import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -32,6 +33,8 @@ import dask.bag as db
 import dask.dataframe as dd
 import pandas as pd
 
+from kg.curation import Curation
+from kg.curation.transform import Applied
 from kg.distributed.records import Record, part_of
 from kg.ingest import merge_group, record_skeleton
 from kg.merge import (
@@ -91,8 +94,17 @@ def aligned(rows: dd.DataFrame, column: str, partitions: int) -> db.Bag:
 # --------------------------------------------------------------------------- components
 
 
-def _keys(part: list, index: int) -> list[tuple]:
-    return [(key, order) for order, paper in _records(part) for key in paper.identity_keys()]
+def _rules(curation: Curation | None) -> Applied | None:
+    """The curation's decisions compiled (on the worker: each task compiles its own)."""
+    return Applied(curation) if curation is not None else None
+
+
+def _keys(part: list, index: int, curation: Curation | None = None) -> list[tuple]:
+    """Each record's identity keys, and the shared key a same-paper decision gives it."""
+    applied = _rules(curation)
+    return [(key, order) for order, paper in _records(part)
+            for key in [*paper.identity_keys(),
+                        *(applied.rules.extra_keys(paper) if applied else [])]]
 
 
 def _records(part: list) -> list[Record]:
@@ -103,11 +115,12 @@ def _shared(keys: pd.DataFrame) -> pd.DataFrame:
     return keys[keys.duplicated("key", keep=False)]
 
 
-def components(items: db.Bag, split: int, persist: Callable[[Any], Any]) -> db.Bag:
+def components(items: db.Bag, split: int, persist: Callable[[Any], Any],
+               curation: Curation | None = None) -> db.Bag:
     """(partition, order key, component label) of every record that shares an identity
     key with another, in the partition it was read into; the label is the smallest order key of
     its component. ``persist`` keeps a collection computed on the cluster for the job."""
-    keys = frame(items, _keys, {"key": "object", "r": "int64"})
+    keys = frame(items, partial(_keys, curation=curation), {"key": "object", "r": "int64"})
     shared = persist(keys.shuffle("key", npartitions=split).map_partitions(
         _shared, meta=keys._meta))
     labels = shared.groupby("r").r.min(split_out=split).rename("label").reset_index()
@@ -135,16 +148,20 @@ def _duplicates(part: list, labelled: list) -> list[tuple[int, int, Paper]]:
     return [(label[order], order, paper) for order, paper in _records(part) if order in label]
 
 
-def _merge_components(part: list) -> list[Merged]:
-    return [merged for _, members in part for merged in merge_component(members)]
+def _merge_components(part: list, curation: Curation | None = None) -> list[Merged]:
+    return [merged for _, members in part for merged in merge_component(members, curation)]
 
 
-def merge_component(members: list[tuple[int, int, Paper]]) -> list[Merged]:
+def merge_component(members: list[tuple[int, int, Paper]],
+                    curation: Curation | None = None) -> list[Merged]:
     """The papers of one component, as ``stream_papers`` makes them: a first pass over the
     records' skeletons decides which are one paper, then each paper's records are merged in
-    input order. Records are copied first (merging changes them; they may be read again)."""
+    input order. Records are copied first (merging changes them; they may be read again).
+    ``curation``: its same-paper / different-papers decisions, as in ``stream_papers``."""
     records = {order: paper for _, order, paper in members}
-    index = PaperIndex()
+    applied = _rules(curation)
+    rules = applied.rules if applied else None
+    index = PaperIndex(rules)
     for order in sorted(records):
         skeleton = record_skeleton(records[order], order)
         skeleton.authors = copy.deepcopy(skeleton.authors)
@@ -152,7 +169,7 @@ def merge_component(members: list[tuple[int, int, Paper]]) -> list[Merged]:
     out: list[Merged] = []
     for skeleton in index.live():
         numbers = sorted(int(number) for number in skeleton.sources)
-        papers = merge_group(copy.deepcopy(records[number]) for number in numbers)
+        papers = merge_group((copy.deepcopy(records[number]) for number in numbers), rules)
         if len(papers) > SPLIT:
             raise RuntimeError(f"records {numbers} merge into {len(papers)} papers")
         placed = [(numbers[-1] * SPLIT + i, paper, True) for i, paper in enumerate(papers)]
@@ -175,15 +192,15 @@ def _skip_repeated_ids(merged: list[Merged]) -> list[Merged]:
 
 
 def merge(items: db.Bag, split: int, pieces: Callable[[db.Bag], db.Bag],
-          persist: Callable[[Any], Any]) -> db.Bag:
+          persist: Callable[[Any], Any], curation: Curation | None = None) -> db.Bag:
     """The first-pass papers (``Merged``) of the records in ``items``: records without a
     duplicate where they were read (cut by ``pieces`` into even partitions), merged
     components in ``split`` further partitions."""
-    labelled = components(items, split, persist)
+    labelled = components(items, split, persist, curation)
     singles = pieces(items.map_partitions(_singles, labelled))
     duplicates = items.map_partitions(_duplicates, labelled)
     grouped = duplicates.groupby(itemgetter(0), shuffle="tasks", npartitions=split)
-    return db.concat([singles, grouped.map_partitions(_merge_components)])
+    return db.concat([singles, grouped.map_partitions(_merge_components, curation=curation)])
 
 
 # --------------------------------------------------------------------------- identities
@@ -240,11 +257,14 @@ def _reference_needs(part: list[Merged], index: int) -> list[tuple]:
 # --------------------------------------------------------------------------- finish
 
 
-def _apply(part: list[Merged], identities: list, aliases: list) -> list[Placed]:
-    """The finished papers of a partition: author identities and reference aliases applied
-    (to copies: the merged papers may be read again by another task)."""
+def _apply(part: list[Merged], identities: list, aliases: list,
+           curation: Curation | None = None) -> list[Placed]:
+    """The finished papers of a partition: author identities, reference aliases and the
+    curation's author merges and splits applied (to copies: the merged papers may be read
+    again by another task)."""
     by_key = {row[1]: (row[2] or None, json.loads(row[3])) for row in identities}
     alias = {row[1]: row[2] for row in aliases}
+    applied = _rules(curation)
     out: list[Placed] = []
     for m in part:
         for order, paper, written in m.papers:
@@ -252,11 +272,13 @@ def _apply(part: list[Merged], identities: list, aliases: list) -> list[Placed]:
             paper.authors = [copy.copy(author) for author in paper.authors]
             apply_author_identities(paper, by_key)
             apply_reference_aliases(paper, alias)
+            if applied is not None:
+                applied.curate_authors(paper)
             out.append((order, paper, written))
     return out
 
 
-def finish(merged: db.Bag, split: int) -> db.Bag:
+def finish(merged: db.Bag, split: int, curation: Curation | None = None) -> db.Bag:
     """The finished papers (``Placed``), partition by partition as in ``merged``."""
     n = merged.npartitions
     strong = frame(merged, _author_ids, {"key": "object", "orcid": "object", "ids": "object"})
@@ -269,5 +291,6 @@ def finish(merged: db.Bag, split: int) -> db.Bag:
         _first_alias, meta=empty({"ref": "object", "id": "object"}))
     refs = frame(merged, _reference_needs, {"ref": "object", "part": "int64"})
     resolved = refs.merge(first, on="ref")[["part", "ref", "id"]]
-    return merged.map_partitions(_apply, aligned(found, "part", n), aligned(resolved, "part", n))
+    return merged.map_partitions(_apply, aligned(found, "part", n), aligned(resolved, "part", n),
+                                 curation=curation)
 

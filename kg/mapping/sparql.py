@@ -8,9 +8,19 @@ changes both files and nothing else.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from urllib.parse import quote
 
 from kg.mapping.rdf import CURATED_PROPS, paper_fields
-from kg.mapping.terms import PREFIX_BLOCK, STORE_IRI, TYPE, author_iri, expand, paper_iri
+from kg.mapping.terms import (
+    ID,
+    PREFIX_BLOCK,
+    STORE_IRI,
+    TYPE,
+    author_iri,
+    expand,
+    paper_iri,
+    sparql_literal,
+)
 from kg.model import PaperGraph
 
 
@@ -57,6 +67,42 @@ def paper_delete_update(batch: Sequence[PaperGraph]) -> str:
     parts += each(papers, f"DELETE {{ ?m ?x ?y }} WHERE {{ {mention} ; ?x ?y }}")
     parts += each(papers, f"DELETE WHERE {{ {{S}} {expand('schema:mentions')} ?c }}")
     return " ;\n".join(parts)
+
+
+def paper_remove_update(papers: Sequence[str]) -> str:
+    """Delete papers (IRIs) whole: the nodes hanging from them (mentions with their
+    evidence, authorships) and every triple they are the subject of; a triple naming one as
+    its object (another paper's citation) stays, as the bare cited node a build leaves."""
+    hanging = f"?s {expand('pkg:paper')} {{S}}"
+    parts = each(papers, f"DELETE {{ ?e ?x ?y }} WHERE {{ {hanging} ; "
+                         f"{expand('pkg:evidence')} ?e . ?e ?x ?y }}")
+    parts += each(papers, f"DELETE {{ ?s ?x ?y }} WHERE {{ {hanging} ; ?x ?y }}")
+    parts += each(papers, "DELETE WHERE { {S} ?x ?y }")
+    return " ;\n".join(parts)
+
+
+# The nodes a paper points to that go with it when nothing else points to them.
+PAPER_NODES_QUERY = PREFIX_BLOCK + """
+SELECT DISTINCT ?n WHERE {
+  $values { ?p dcterms:creator ?n } UNION { ?p prov:wasDerivedFrom ?n }
+}"""
+
+
+def orphan_remove_update(nodes: Iterable[str]) -> str:
+    """Delete the nodes (IRIs: authors, source files) that nothing points to any more."""
+    return " ;\n".join(each(nodes, "DELETE { {S} ?x ?y } WHERE { {S} ?x ?y "
+                                    "FILTER NOT EXISTS { ?any ?link {S} } }"))
+
+
+def setting_update(name: str, value: str | None) -> str:
+    """Replace the store setting ``name`` (a pkg:StoreSetting node) by ``value`` (None: none)."""
+    node = f"<{ID}setting/{quote(name, safe='')}>"
+    update = f"DELETE WHERE {{ {node} ?x ?y }}"
+    if value is None:
+        return update
+    return (f"{update} ;\nINSERT DATA {{ {node} {TYPE} {expand('pkg:StoreSetting')} ; "
+            f"{expand('dcterms:identifier')} {sparql_literal(name)} ; "
+            f"{expand('rdf:value')} {sparql_literal(value)} }}")
 
 
 MENTIONS_QUERY = PREFIX_BLOCK + "SELECT ?p ?c WHERE { ?p schema:mentions ?c }"

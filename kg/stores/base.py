@@ -4,8 +4,10 @@ A backend is one module in ``kg/stores/`` defining a ``GraphStore`` subclass, pl
 per URI scheme in kg/plugins.py; ``open_store(uri)`` picks it by the URI's scheme. The CLI,
 the build, the app and the exports only ever talk to this interface. The contract, whole:
 ``open`` (by mode), ``write_concepts`` / ``write_papers`` (idempotent upserts that return
-what they added), ``refresh_derived`` (the figures that follow from the mentions),
-``finish`` (the end of a run: kg/pipeline.py), ``counts``, ``query`` (read-only unless
+what they added), ``delete_papers`` (papers whose identity a curation decision changed),
+``refresh_derived`` (the figures that follow from the mentions), ``finish`` (the end of
+a run: kg/pipeline.py), ``write_setting`` / ``setting`` (how the graph was made: the
+extractor's settings, kg/extractor_settings.py), ``counts``, ``query`` (read-only unless
 asked; named queries are kg/queries' ``run_named``), ``clear``, ``deferred_writes`` and
 ``close``; an embedded backend may keep a side index (kg/side_index.py: ``side_index``, fed
 by its writes, rebuilt from ``side_index_entries`` / ``side_index_mentions``). An RDF
@@ -119,6 +121,13 @@ class GraphStore(ABC):
         """Upsert papers, authors, AUTHORED_BY, CITES; replace each paper's MENTIONS."""
 
     @abstractmethod
+    def delete_papers(self, paper_ids: Sequence[str]) -> None:
+        """Remove papers with their authorships, mentions, sources and citations; a paper
+        another one cites stays as the bare cited node a build leaves, and authors left
+        without a paper go. For identity decisions (kg/curation/identity.py), which rewrite
+        the papers afterwards; the caller refreshes the derived figures."""
+
+    @abstractmethod
     def refresh_derived(self, concept_ids: Iterable[str] | None = None) -> None:
         """Bring what is derived from the MENTIONS (kg/derived.py: CO_OCCURS weights; in RDF
         also papers per concept and year, and the rankings) in line with them, for the
@@ -180,6 +189,18 @@ class GraphStore(ABC):
     def side_index_mentions(self) -> Iterable[tuple[str, str, int | None]]:
         """Every MENTIONS as (paper id, concept id, the paper's year or None)."""
         raise NotImplementedError
+
+    @abstractmethod
+    def write_setting(self, name: str, value: str | None) -> None:
+        """Keep ``value`` under ``name`` in the store (None: remove it): a setting node,
+        outside the graph's counts and of no query about papers."""
+
+    def setting(self, name: str) -> str | None:
+        """The value ``write_setting`` kept under ``name``, or None."""
+        from kg.queries import read
+
+        rows = self.query(read(self.dialect, "store-setting"), {"name": name}).rows
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
     @abstractmethod
     def counts(self) -> dict[str, int]:

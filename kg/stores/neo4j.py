@@ -326,6 +326,29 @@ class Neo4jStore(GraphStore):
             self._write(statements)
         return WriteStats({"papers": added})
 
+    def delete_papers(self, paper_ids: Sequence[str]) -> None:
+        ids = list(paper_ids)
+        _, mentioned = self._stored_papers(ids)
+        self._touched.update(mentioned)  # their figures follow at the next refresh
+        authors = [row[0] for row in self._read(
+            "UNWIND $ids AS id MATCH (:Paper {id: id})-[:AUTHORED_BY]->(a:Author) "
+            "RETURN DISTINCT a.id", {"ids": ids}).rows]
+        self._write([
+            ("UNWIND $ids AS id MATCH (:Paper {id: id})-[r]->() DELETE r", {"ids": ids}),
+            ("UNWIND $ids AS id MATCH (p:Paper {id: id}) WHERE NOT EXISTS { ()-[:CITES]->(p) } "
+             "DETACH DELETE p", {"ids": ids}),
+            ("UNWIND $ids AS id MATCH (p:Paper {id: id}) SET p = {id: id}", {"ids": ids}),
+            ("UNWIND $ids AS id MATCH (a:Author {id: id}) "
+             "WHERE NOT EXISTS { (:Paper)-[:AUTHORED_BY]->(a) } DETACH DELETE a", {"ids": authors}),
+        ])
+
+    def write_setting(self, name: str, value: str | None) -> None:
+        if value is None:
+            self._write([("MATCH (s:StoreSetting {id: $name}) DELETE s", {"name": name})])
+        else:
+            self._write([("MERGE (s:StoreSetting {id: $name}) SET s.value = $value",
+                          {"name": name, "value": value})])
+
     def _stored_papers(self, paper_ids: list[str]) -> tuple[set[str], set[str]]:
         """Of ``paper_ids``, those stored as papers (with a title, as counts() counts them),
         and the concepts they mention now: a re-write may drop those, so their derived

@@ -38,10 +38,14 @@ from kg.mapping.sparql import (
     COUNTS_QUERY,
     FIGURES_QUERY,
     MENTIONS_QUERY,
+    PAPER_NODES_QUERY,
     WEIGHTS_QUERY,
     YEARS_QUERY,
     each,
+    orphan_remove_update,
     paper_delete_update,
+    paper_remove_update,
+    setting_update,
     values,
 )
 from kg.mapping.terms import (
@@ -304,6 +308,26 @@ class RdfStore(GraphStore):
         if self.side_index is not None:
             self.side_index.add_papers(batch)
         return WriteStats({"papers": len(set(papers) - existing)})
+
+    def delete_papers(self, paper_ids: Sequence[str]) -> None:
+        self._settle()
+        papers = [paper_iri(i) for i in paper_ids]
+        nodes: set[str] = set()
+        for chunk in _chunks(papers):
+            query = PAPER_NODES_QUERY.replace("$values", values("p", chunk))
+            nodes.update(str(row[0]) for row in self._select(query).rows)
+        for chunk in _chunks(papers):
+            self._update(paper_remove_update(chunk))
+        for chunk in _chunks(sorted(nodes)):
+            self._update(orphan_remove_update(chunk))
+        self._written_authors.clear()
+        self._delta.forget()  # removals are not counted: the next refresh is a full one
+        if self.side_index is not None:
+            self.side_index.mark_incomplete()
+
+    def write_setting(self, name: str, value: str | None) -> None:
+        self._settle()
+        self._update(setting_update(name, value))
 
     def _stored_before(self, rewritten: list[str]) -> dict[str, tuple[int | None, set[str]]]:
         """What the incremental refresh needs of the store before a write: the year and
