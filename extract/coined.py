@@ -340,14 +340,12 @@ def abbreviations(text: str) -> list[tuple[int, int, int, int]]:
 
 
 def _proposed_names(
-    text: str,
-    zone_start: int,
-    zone_end: int,
-    covered: list[tuple[int, int]],
+    text: str, zone: tuple[int, int], covered: list[tuple[int, int]],
     long_forms: list[tuple[int, int]],
 ) -> list[Candidate]:
-    """The name a proposal introduces: the first name in the object of "we propose", plus
-    the rest of a list ("AlphaViT, AlphaViD, and AlphaVDA")."""
+    """The name a proposal introduces in ``zone`` (the object of "we propose", as offsets):
+    its first name, plus the rest of a list ("AlphaViT, AlphaViD, and AlphaVDA")."""
+    zone_start, zone_end = zone
     for m in NAME_TOKEN.finditer(text, zone_start, zone_end):
         token = m.group()
         low = token.lower()
@@ -624,8 +622,8 @@ def find_candidates(
         proposal_zones += [(n, min(sent_end, n + 40)) for n in namings]
         if zones is not None:
             zones += proposal_zones
-        for zone_start, zone_end in proposal_zones:
-            out.extend(_proposed_names(text, zone_start, zone_end, covered, long_forms))
+        for zone in proposal_zones:
+            out.extend(_proposed_names(text, zone, covered, long_forms))
         first = bisect_left(shaped_starts, sent_start)
         last = bisect_left(shaped_starts, sent_end)
         for t_start, t_end, token in shaped[first:last]:
