@@ -112,7 +112,8 @@ def build(
     of each record rejected (read, extracted or written), ``on_warning`` of each record read
     only in part. ``with_vocabulary`` writes every vocabulary concept, not only the mentioned
     ones and their broader chain; ``curation``: the decisions applied to what is written
-    (kg/curation; the ones that named nothing are in ``BuildResult.unused``). Raises
+    (kg/curation; the ones that named nothing are in ``BuildResult.unused``, those that
+    cannot apply in ``BuildResult.refused``). Raises
     StoreError / UnknownFormat / InputChanged."""
     with _opened(store, "create") as opened:
         before = opened.counts()

@@ -294,12 +294,20 @@ class PaperRules:
         shared = [k for k in a.identity_keys() if k in keys_b and not k.startswith("title:")]
         for x, y, decision in self.apart:
             if (x in keys_a and y in keys_b) or (y in keys_a and x in keys_b):
-                if shared:
-                    self.refused.setdefault(decision, (
-                        f"cannot separate {', '.join(a.sources) or a.id} from "
-                        f"{', '.join(b.sources) or b.id}: both carry {' and '.join(shared)}, so as "
-                        "different papers they would be two papers with one id"))
+                if shared:  # the last merge says it: a build's second pass names sources
+                    self.refused[decision] = (
+                        f"cannot separate {_records(a)} from {_records(b)}: both carry "
+                        f"{' and '.join(shared)}, so as different papers they would be two "
+                        "papers with one id")
                     continue
                 self.used.add(decision.id)
                 return True
         return False
+
+
+def _records(paper: Paper) -> str:
+    """The records of a paper for a message: their ``file:line`` sources, or the title
+    where merging numbers them instead (a build's first pass)."""
+    if paper.sources and all(":" in source for source in paper.sources):
+        return ", ".join(paper.sources)
+    return repr(paper.title) if paper.title else paper.id
