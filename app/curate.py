@@ -77,6 +77,26 @@ def undo(decision_id: str | None = None) -> tuple[cur.Decision, cur.ApplyReport]
         data.clear_caches()
 
 
+def sources(paper: str) -> list[str]:
+    """The ``file:line`` of the records a stored paper was merged from."""
+    from kg.details import details
+
+    return sorted(str(row["source"])
+                  for row in details(data.get_store(), "curation.sources", [paper]))
+
+
+def stored_as(paper: str) -> str | None:
+    """The stored paper that ``paper`` (an id, a DOI or arXiv id of one of its records) is
+    now: itself, or the paper holding that id after a merge or separation."""
+    from kg.curation.identity import holding
+    from kg.details import details
+
+    store = data.get_store()
+    if details(store, "details.papers", [paper]):
+        return paper
+    return next(iter(sorted(holding(store, paper))), None)
+
+
 def recent(limit: int = RECENT) -> list[cur.Decision]:
     """The decisions in force, newest first."""
     curation, _ = load()

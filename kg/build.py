@@ -49,6 +49,7 @@ class BuildResult:
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[Rejection] = field(default_factory=list)  # read, but not all of it
     unused: list[Decision] = field(default_factory=list)  # curation decisions naming nothing
+    refused: dict[Decision, str] = field(default_factory=dict)  # decisions that cannot apply: why
 
     def added(self) -> dict[str, int]:
         return {key: self.after.get(key, 0) - self.before.get(key, 0) for key in COUNT_KEYS}
@@ -111,7 +112,8 @@ def build(
     of each record rejected (read, extracted or written), ``on_warning`` of each record read
     only in part. ``with_vocabulary`` writes every vocabulary concept, not only the mentioned
     ones and their broader chain; ``curation``: the decisions applied to what is written
-    (kg/curation; the ones that named nothing are in ``BuildResult.unused``). Raises
+    (kg/curation; the ones that named nothing are in ``BuildResult.unused``, those that
+    cannot apply in ``BuildResult.refused``). Raises
     StoreError / UnknownFormat / InputChanged."""
     with _opened(store, "create") as opened:
         before = opened.counts()
@@ -153,6 +155,7 @@ def build(
         result.new_papers, result.after = written.new_papers, written.counts
         record_extractor(opened, extractor)  # what extracting its papers again must use
         result.unused = applied.unused() if applied else []
+        result.refused = dict(applied.rules.refused) if applied else {}
         return result
 
 

@@ -5,6 +5,7 @@ undo. Each test gets its own store built from examples/."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from kg.details import details
 from kg.queries import run_named
 from tests.conftest import EXAMPLES, built_store
 from tests.test_app import MAIN, app_test, no_errors
+from tests.test_curation_identity import RECORDS
 
 ATTENTION = "arxiv:1706.03762"  # "Attention Is All You Need" in examples/
 
@@ -283,6 +285,87 @@ def test_author_merge_and_split_change_the_store_at_once(
     undo_last(at)
     assert in_force(store) == []
     assert author in authors_of(store, paper)
+
+
+@pytest.fixture
+def identity_store(tmp_path_factory: pytest.TempPathFactory, extractor_prototype) -> str:
+    """The identity corpus of tests/test_curation_identity.py: a preprint and its journal
+    version stored apart, two surveys sharing a title stored as one paper."""
+    corpus = tmp_path_factory.mktemp("identity-input") / "papers.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    return built_store(tmp_path_factory, "curate-identity", [corpus], extractor_prototype)
+
+
+def paper_count(uri: str) -> int:
+    return data._open_mode(uri, True).counts()["papers"]
+
+
+def stored(uri: str, *papers: str) -> set[str]:
+    return {str(row["id"]) for row in details(data._open_mode(uri, True), "details.papers",
+                                              list(papers))}
+
+
+def test_same_paper_merges_them_at_once_and_the_page_follows(
+    identity_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    preprint, journal = "arxiv:2401.00001", "doi:10.1000/sln"
+    papers = paper_count(identity_store)
+    at = curating(identity_store, monkeypatch, "Paper", preprint)
+    at.text_input(key="curate:paper:text").input("Vision").run()
+    at.selectbox(key="curate:paper:pick").set_value(journal).run()
+    at.button(key="curate:paper:same").click().run()
+    assert "Recorded" in said(at) and "not applied" not in said(at)
+    assert [(d.action, d.paper, d.target) for d in in_force(identity_store)] == [
+        ("same-paper", preprint, journal)]
+    assert paper_count(identity_store) == papers - 1  # the store at once
+    assert stored(identity_store, preprint, journal) == {journal}  # the DOI names it
+    assert at.session_state["item"] == journal  # the page follows the merged paper
+    assert journal in page_text(at)
+    assert len(run_named(data._open_mode(identity_store, True), "paper-id", {
+        "doi": "", "arxiv": "2401.00001", "title": ""}).rows) == 1
+    undo_last(at)
+    assert in_force(identity_store) == []
+    assert paper_count(identity_store) == papers
+    assert stored(identity_store, preprint, journal) == {preprint, journal}
+
+
+def test_different_papers_separates_the_records_at_once(
+    identity_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    merged, other = "doi:10.1000/survey-a", "arxiv:2402.00002"  # one title, two surveys
+    papers = paper_count(identity_store)
+    assert stored(identity_store, merged, other) == {merged}
+    at = curating(identity_store, monkeypatch, "Paper", merged)
+    assert "Merged from 2 records" in page_text(at)
+    assert at.selectbox(key="curate:paper:apart").options == [other]
+    at.button(key="curate:paper:different").click().run()
+    assert "Recorded" in said(at) and "not applied" not in said(at)
+    assert [(d.action, d.paper, d.target) for d in in_force(identity_store)] == [
+        ("different-papers", merged, other)]
+    assert paper_count(identity_store) == papers + 1  # the store at once
+    assert stored(identity_store, merged, other) == {merged, other}
+    assert any(f"carrying {other} are now the paper {other}" in i.value for i in at.info)
+    assert at.button(key="curate:paper:separated").label == f"Open {other}"
+    assert at.session_state["item"] == merged  # the page stays on the paper kept
+    undo_last(at)
+    assert in_force(identity_store) == []
+    assert paper_count(identity_store) == papers
+    assert stored(identity_store, merged, other) == {merged}
+
+
+def test_different_papers_that_share_their_ids_is_refused(
+    store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resnet = "doi:10.1109/cvpr.2016.90"  # a record of examples/ carries its DOI and arXiv id
+    papers = paper_count(store)
+    at = curating(store, monkeypatch, "Paper", resnet)
+    at.selectbox(key="curate:paper:apart").set_value("arxiv:1512.03385").run()
+    at.button(key="curate:paper:different").click().run()
+    assert not at.exception
+    assert any("Not recorded" in e.value and "cannot separate" in e.value
+               and "two papers with one id" in e.value for e in at.error)
+    assert not curation_file(store).exists()
+    assert paper_count(store) == papers
 
 
 def test_a_refused_decision_is_a_message_and_writes_nothing(

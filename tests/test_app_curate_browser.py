@@ -133,3 +133,27 @@ def test_review_queue_keep_then_undo_from_the_list(
         undo.get_by_role("button", name="Undo").click()
         page.get_by_text("Undone").wait_for(timeout=120_000)
         assert in_force(curation) == []
+
+
+def test_same_paper_then_undo_in_the_browser(
+    curating_app: tuple[str, Path], artefacts: Path  # noqa: F811
+) -> None:
+    """An identity decision made with the paper page's *Same paper as…*: the two papers are
+    rebuilt as one at once (the page follows it), and the undo separates them again."""
+    url, curation = curating_app
+    gpt3 = "arxiv:2005.14165"
+    with browser_page() as page:
+        page.goto(f"{url}/?view=Paper&id={PAPER}", wait_until="domcontentloaded")
+        page.get_by_text("Curate this paper").click()
+        box = page.get_by_label("Same paper as…")
+        box.fill("Language Models are Few-Shot Learners")
+        box.press("Enter")
+        merge = page.get_by_role("button", name="Same paper: merge them")
+        merge.wait_for(timeout=30_000)  # shown once a paper matches
+        merge.click()
+        page.get_by_text("Recorded").wait_for(timeout=120_000)  # merged papers extract again
+        page.screenshot(path=str(artefacts / "curate-same-paper.png"), full_page=True)
+        [decision] = in_force(curation)
+        assert (decision.action, decision.paper, decision.target) == ("same-paper", PAPER, gpt3)
+        undo_last(page)
+        assert in_force(curation) == []

@@ -292,3 +292,52 @@ def test_cli_extract_applies_a_curation_file(corpus: Path, tmp_path: Path) -> No
     assert "concept:transformer" not in {c["id"] for c in after["arxiv:2403.00003"]}
     imagenet = next(c for c in after["arxiv:2401.00001"] if c["id"] == "concept:imagenet")
     assert imagenet["proposed"] and imagenet["curated"]["by"] == curation.decisions[1].who
+
+
+TWINS = [  # two records of one paper, both carrying the same DOI and arXiv id
+    {"title": "Folded Attention", "doi": "10.1000/folded", "arxiv_id": "2404.00004",
+     "authors": ["Ana Ruiz"], "abstract": "We propose folded attention."},
+    {"title": "Folded Attention (journal version)", "doi": "10.1000/folded",
+     "arxiv_id": "2404.00004", "authors": ["Ana Ruiz"], "abstract": "Folded attention, again."},
+]
+INSEPARABLE = Decision("different-papers", paper="doi:10.1000/folded",
+                       target="arxiv:2404.00004")
+
+
+def test_different_papers_sharing_their_ids_is_refused(tmp_path: Path) -> None:
+    """Records carrying the same DOI and arXiv id cannot become two papers (one id for both,
+    a build keeps one and drops the other's sources): the decision is refused with why, by
+    `kg curate apply` (nothing recorded, the store unchanged) and by `kg build --curation`
+    (the line rejected with its file:line, the records merged as without it)."""
+    corpus = tmp_path / "twins.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in TWINS), encoding="utf-8")
+    store = tmp_path / "kg"
+    assert kg("build", corpus, "--store", store, cwd=ROOT).returncode == 0
+    with open_store(f"oxigraph:{store}", "read") as opened:
+        before = dump(opened)
+    assert [s for _, s in before["sources"]] == [f"{corpus}:1", f"{corpus}:2"]
+    done = kg("curate", "apply", "different-papers", "--paper", INSEPARABLE.paper,
+              "--target", INSEPARABLE.target, "--store", store, cwd=ROOT)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert (f"rejected command line: different-papers: cannot separate {corpus}:1 from "
+            f"{corpus}:2: both carry doi:10.1000/folded and arxiv:2404.00004"
+            ) in " ".join(done.stderr.split())
+    assert not (store / "curation.csv").exists()  # nothing recorded
+    with open_store(f"oxigraph:{store}", "read") as opened:
+        assert dump(opened) == before
+    hand = tmp_path / "hand.csv"
+    hand.write_text("action,paper,concept,author,target,value,field,start,end,who,when,why,id\n"
+                    f"different-papers,{INSEPARABLE.paper},,,{INSEPARABLE.target},,,,,me,,,\n",
+                    encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    built = kg("build", corpus, "--store", fresh, "--curation", hand, cwd=ROOT)
+    assert built.returncode == 1 and "Traceback" not in built.stderr
+    said = " ".join(built.stderr.split())
+    assert (f"rejected {hand}: line 2: different-papers {INSEPARABLE.paper} "
+            f"{INSEPARABLE.target}: cannot separate {corpus}:1 from {corpus}:2") in said
+    assert "two papers with one id; skipped" in said
+    with open_store(f"oxigraph:{fresh}", "read") as opened:
+        assert dump(opened)["sources"] == before["sources"]  # nothing dropped
+    extracted = kg("extract", corpus, "--curation", hand, cwd=ROOT)
+    assert extracted.returncode == 1 and f"rejected {hand}: line 2" in extracted.stderr
+    assert len(extracted.stdout.splitlines()) == 1  # one paper, as without the decision

@@ -181,6 +181,68 @@ def author_controls(author: str, papers: dict[str, str]) -> None:
                 follow))
 
 
+SEPARATED = "curate:separated"  # (identifier, the paper its records are now), shown once
+
+
+def paper_controls(paper: str, attrs: dict[str, Any]) -> None:
+    """The identity decisions about a paper: the same paper as another one (the page
+    follows the merged paper), or, for a paper merged from several records, the records
+    carrying one of its identifiers are a different paper (the page says where they went).
+    Both rebuild the papers from their source records at once (kg.curation)."""
+    key = "curate:paper"
+    separated = st.session_state.pop(SEPARATED, None)
+    if separated:
+        ident, now = separated
+        st.info(f"The records carrying {ident} are now the paper {now or '(not stored)'}.")
+        if now:
+            st.button(f"Open {now}", key=f"{key}:separated", on_click=open_item,
+                      args=(now, "paper"))
+    with st.expander("Curate this paper (same as another / different papers)"):
+        text = st.text_input("Same paper as…", key=f"{key}:text",
+                             placeholder="a few letters of the other paper's title")
+        rows = [r for r in data.search(text, limit=50)
+                if r["kind"] == "paper" and r["id"] != paper] if len(text.strip()) >= 2 else []
+        if rows:
+            labels = {str(r["id"]): f"{r['label']} · {r['id']}" for r in rows}
+            target = st.selectbox("Paper", list(labels), format_func=labels.get,
+                                  key=f"{key}:pick")
+            st.button("Same paper: merge them", key=f"{key}:same", on_click=act, args=(
+                lambda: Decision("same-paper", paper=paper, target=target),
+                lambda: open_item(curate.stored_as(paper) or curate.stored_as(target) or paper,
+                                  "paper")))
+        elif text.strip():
+            st.caption(f"No other paper matches {text!r}.")
+        different_papers(paper, attrs, key)
+
+
+def different_papers(paper: str, attrs: dict[str, Any], key: str) -> None:
+    """For a paper merged from two or more records: pick the identifier whose records are
+    another paper. Records are told apart by DOI or arXiv id (those a decision can name)."""
+    records = curate.sources(paper)
+    if len(records) < 2:
+        return
+    st.markdown(f"**Merged from {len(records)} records:** " + ", ".join(
+        f"`{record}`" for record in records))
+    identifiers = [f"{prefix}:{attrs[name]}" for prefix, name in (("doi", "doi"),
+                                                                    ("arxiv", "arxiv_id"))
+                   if attrs.get(name)]
+    kept = paper if paper in identifiers else (identifiers or [paper])[0]
+    others = [ident for ident in identifiers if ident != kept]
+    if not others:
+        st.caption(f"Its records share one identifier ({kept}); records are told apart by "
+                   "DOI or arXiv id.")
+        return
+    apart = st.selectbox(f"The records carrying this identifier are not {kept}", others,
+                         key=f"{key}:apart")
+
+    def went() -> None:  # say where the separated records went, and stay on this paper
+        st.session_state[SEPARATED] = (apart, curate.stored_as(apart))
+        open_item(curate.stored_as(kept) or paper, "paper")
+
+    st.button("Different papers: separate them", key=f"{key}:different", on_click=act, args=(
+        lambda: Decision("different-papers", paper=kept, target=apart), went))
+
+
 def words(text: str) -> list[tuple[int, int]]:
     """The (start, end) offsets of the words of ``text``, without the punctuation at their
     edges, so that a span picked from them is exactly text[start:end]."""

@@ -96,6 +96,7 @@ def render() -> None:
     else:
         st.caption("No abstract in the store for this paper.")
     if data.curating():
+        curating.paper_controls(paper_id, attrs)
         curating.span_picker(paper_id, {"title": str(attrs.get("title") or ""),
                                          "abstract": abstract})
     concepts: dict[str, dict[str, Any]] = {}

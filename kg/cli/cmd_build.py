@@ -38,6 +38,7 @@ from kg.cli.output import (
     err,
     fail,
     load_curation,
+    report_refused,
     report_rejection,
     report_unused,
     report_warning,
@@ -144,6 +145,7 @@ def build_command(
         )
     print_build_summary(result)
     report_unused(decisions, result.unused)
+    bad_lines += report_refused(decisions, result.refused)
     if json_summary:
         sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
     if result.rejections or bad_lines:

@@ -21,7 +21,14 @@ from kg.cli.options import (
     Year,
     errors_reported,
 )
-from kg.cli.output import err, fail, load_curation, print_summary, report_rejection
+from kg.cli.output import (
+    err,
+    fail,
+    load_curation,
+    print_summary,
+    report_refused,
+    report_rejection,
+)
 from kg.ingest import iter_records, stream_papers
 from kg.model import Paper
 from kg.readers import ReadOptions, Rejection
@@ -152,6 +159,8 @@ def export_bulk_command(
             )
     rows = [("records read", counts["records"]), ("rejected records", counts["rejected"])]
     print_summary(f"kg export-bulk ({fmt})", rows + result.summary_rows())
+    if applied:
+        bad_lines += report_refused(decisions, applied.rules.refused)
     err.print(f"wrote {len(result.files)} files to {output}", highlight=False)
     if result.cooccurrence_deferred:
         post = "post-load.cypher" if fmt == "neo4j-csv" else "post-load.sh STORE"

@@ -16,6 +16,7 @@ from kg.cli.output import (
     fail,
     load_curation,
     print_summary,
+    report_refused,
     report_rejection,
     report_unused,
     report_warning,
@@ -109,5 +110,6 @@ def extract_command(
     )
     if applied:
         report_unused(decisions, applied.unused())
+        bad_lines += report_refused(decisions, applied.rules.refused)
     if result.rejections or bad_lines:
         raise typer.Exit(1)

@@ -186,3 +186,14 @@ def report_unused(curation: Curation | None, unused: Sequence[Decision]) -> None
         err.print(f"[yellow]note[/yellow] {escape(where)}: {decision.action} {escape(name)} "
                   "changed nothing in this run (not in its input, or already so)",
                   highlight=False, soft_wrap=True)
+
+
+def report_refused(curation: Curation | None, refused: dict[Decision, str]) -> int:
+    """Decisions in force that could not be applied (a different-papers decision whose
+    records share an id): ``rejected FILE: line N: why`` each; returns how many."""
+    for decision, why in refused.items():
+        line = curation.lines.get(decision.id, "?") if curation else "?"
+        report_rejection(Rejection(str(curation.path if curation else "curation"), f"line {line}",
+                                 f"{decision.action} {decision.paper} {decision.target}: {why}; "
+                                 "skipped"))
+    return len(refused)

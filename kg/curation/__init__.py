@@ -42,7 +42,10 @@ API:
   changed at once (identity decisions too: the papers they touch are rebuilt from their
   recorded source records, kg/curation/identity.py; ``report.pending`` and ``problem``
   when those cannot be read); ``store_problem(store, curation, decision)``: ids the store
-  lacks.
+  lacks, or a different-papers decision that cannot separate its records.
+- ``Applied(curation).rules.refused``: decision -> why, for different-papers decisions
+  whose records share a DOI or arXiv id (separated, two papers would have one id); they
+  are skipped (the records merge as without them) and reported as rejected lines.
 - ``review_queue(store, limit=50, offset=0)``: the least confident tags nobody checked yet.
 - ``Applied(curation)``: the decisions compiled as transforms of the build flow
   (``kg build``, ``kg extract``: kg/pipeline.py run(curation=...), kg/ingest.py).

@@ -192,6 +192,14 @@ class Curation:
             decision_id = self.decisions[-1].id
         return self.record(Decision("undo", target=decision_id))
 
+    def trial(self, decision: Decision) -> Curation:
+        """A copy without a file holding ``decision`` too (given an id when it has none),
+        to see what it would do before it is recorded."""
+        copy = Curation()
+        copy.decisions = [*self.decisions, replace(decision, id=decision.id or "trial")]
+        copy.lines = dict(self.lines)
+        return copy
+
     def find(self, decision_id: str) -> Decision | None:
         """A decision of the file by id (in force, undone, or an undo line)."""
         return next((d for d in self._all if d.id == decision_id), None)

@@ -20,7 +20,7 @@ from kg.curation.transform import Applied, ConceptLookup
 from kg.details import details, paper_id_fields
 from kg.ingest import ingest
 from kg.mapping.terms import source_path
-from kg.model import ConceptLink, PaperGraph
+from kg.model import ConceptLink, Paper, PaperGraph
 from kg.pipeline import with_broader
 from kg.queries import run_named
 
@@ -83,6 +83,40 @@ def _stored_ref(store: GraphStore, ref: str, rebuilt: set[str]) -> str:
     return next(iter(found)) if len(found) == 1 else ref
 
 
+def reread(store: GraphStore, papers: list[str], applied: Applied,
+           sources: dict[str, set[str]]) -> tuple[list[Paper], str]:
+    """The records of the stored ``papers`` read again from their recorded sources and
+    merged as a build merges them with ``applied`` (``sources`` is filled: paper -> its
+    stored sources), or why they cannot be."""
+    for row in details(store, "curation.sources", papers):
+        sources.setdefault(str(row["paper"]), set()).add(str(row["source"]))
+    wanted = {source for found in sources.values() for source in found}
+    unsourced = [paper for paper in papers if not sources.get(paper)]
+    if unsourced:
+        return [], f"the store records no source of {unsourced[0]}"
+    files = sorted({source_path(source) for source in wanted})
+    gone = [name for name in files if not Path(name).is_file()]
+    if gone:
+        return [], f"{gone[0]} (a source of the papers) is not readable from here"
+    records = [paper for paper in ingest([Path(name) for name in files], curation=applied).papers
+               if wanted & set(paper.sources)]
+    missing = wanted - {source for paper in records for source in paper.sources}
+    if missing:
+        return [], (f"{sorted(missing)[0]} is no longer the record stored: the input changed "
+                    "since the build")
+    return records, ""
+
+
+def separation_problem(store: GraphStore, curation: Curation, decision: Decision) -> str | None:
+    """Why a new different-papers ``decision`` cannot separate the records it names (see
+    PaperRules.kept_apart), found by merging their source records with it as a build would;
+    None when it can, or when the sources are not readable here (the rebuild says so)."""
+    trial = curation.trial(decision)
+    applied = Applied(trial)
+    reread(store, touched_papers(store, [decision]), applied, {})
+    return applied.rules.refused.get(trial.decisions[-1])
+
+
 def rebuild(
     store: GraphStore,
     curation: Curation,
@@ -93,24 +127,11 @@ def rebuild(
 ) -> Rebuilt:
     """Read the records of ``papers`` again from their sources, merge them as a build does
     with ``curation`` applied, and write the result in their place (see the module)."""
-    sources: dict[str, set[str]] = {paper: set() for paper in papers}
-    for row in details(store, "curation.sources", papers):
-        sources[str(row["paper"])].add(str(row["source"]))
-    wanted = {source for found in sources.values() for source in found}
-    unsourced = [paper for paper, found in sources.items() if not found]
-    if unsourced:
-        return Rebuilt(problem=f"the store records no source of {unsourced[0]}")
-    files = sorted({source_path(source) for source in wanted})
-    gone = [name for name in files if not Path(name).is_file()]
-    if gone:
-        return Rebuilt(problem=f"{gone[0]} (a source of the papers) is not readable from here")
     applied = Applied(curation, lookup)
-    records = [paper for paper in ingest([Path(name) for name in files], curation=applied).papers
-               if wanted & set(paper.sources)]
-    missing = wanted - {source for paper in records for source in paper.sources}
-    if missing:
-        return Rebuilt(problem=f"{sorted(missing)[0]} is no longer the record stored: the "
-                               "input changed since the build")
+    sources: dict[str, set[str]] = {paper: set() for paper in papers}
+    records, problem = reread(store, papers, applied, sources)
+    if problem:
+        return Rebuilt(problem=problem)
     result = Rebuilt(removed=papers)
     rebuilt = {paper.id for paper in records}
     for paper in records:

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kg.curation.decisions import Curation, Decision
-from kg.curation.identity import IDENTITY_ACTIONS, holding, rebuild, touched_papers
+from kg.curation.identity import (
+    IDENTITY_ACTIONS,
+    holding,
+    rebuild,
+    separation_problem,
+    touched_papers,
+)
 from kg.curation.transform import Applied, concept_id_of, evidence, extractor_lookup
 from kg.details import details
 from kg.model import ConceptInfo, ConceptLink, Curated, Mention, Paper, PaperGraph
@@ -239,6 +245,10 @@ def store_problem(store: GraphStore, curation: Curation, decision: Decision) -> 
                and not (identity and holding(store, p))]
     if missing:
         return f"no paper {missing[0]} in the store"
+    if decision.action == "different-papers":
+        refused = separation_problem(store, curation, decision)
+        if refused:
+            return refused
     concepts = set()
     if decision.action in (*CONCEPT_ACTIONS, "reject-mention", "set-role", "confirm-mention"):
         concepts.add(decision.concept)

@@ -247,8 +247,9 @@ class Applied:
 
     def unused(self) -> list[Decision]:
         """The decisions in force that changed nothing in this run (their ids name nothing
-        in its input, or the change was made already)."""
-        return [d for d in self.curation.decisions if d.id not in self.used]
+        in its input, or the change was made already); refused ones are not among them."""
+        return [d for d in self.curation.decisions
+                if d.id not in self.used and d not in self.rules.refused]
 
 
 class PaperRules:
@@ -271,6 +272,7 @@ class PaperRules:
         self.group = {x: root(x) for x in parent} | {root(x): root(x) for x in parent}
         self.same = {x: d for d in same for x in (d.paper, d.target)}
         self.apart = [(d.paper, d.target, d) for d in different]
+        self.refused: dict[Decision, str] = {}  # different-papers that cannot separate: why
 
     def extra_keys(self, paper: Paper) -> list[str]:
         """A shared key for the records a same-paper decision joins."""
@@ -285,9 +287,27 @@ class PaperRules:
         return bool(ga & {self.group[k] for k in b.identity_keys() if k in self.group})
 
     def kept_apart(self, a: Paper, b: Paper) -> bool:
+        """Whether a different-papers decision separates the two records; one that would
+        leave two papers holding the same DOI or arXiv id (one paper id for both: a build
+        keeps only one) is refused (``refused``) and the records merge as without it."""
         keys_a, keys_b = set(a.identity_keys()), set(b.identity_keys())
+        shared = [k for k in a.identity_keys() if k in keys_b and not k.startswith("title:")]
         for x, y, decision in self.apart:
             if (x in keys_a and y in keys_b) or (y in keys_a and x in keys_b):
+                if shared:  # the last merge says it: a build's second pass names sources
+                    self.refused[decision] = (
+                        f"cannot separate {_records(a)} from {_records(b)}: both carry "
+                        f"{' and '.join(shared)}, so as different papers they would be two "
+                        "papers with one id")
+                    continue
                 self.used.add(decision.id)
                 return True
         return False
+
+
+def _records(paper: Paper) -> str:
+    """The records of a paper for a message: their ``file:line`` sources, or the title
+    where merging numbers them instead (a build's first pass)."""
+    if paper.sources and all(":" in source for source in paper.sources):
+        return ", ".join(paper.sources)
+    return repr(paper.title) if paper.title else paper.id
