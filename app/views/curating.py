@@ -149,26 +149,41 @@ def concept_controls(concept: str, name: str, kind: str) -> None:
                 lambda: open_item(target, "concept")))
 
 
+def merge_control(
+    kind: str, item: str, key: str, texts: tuple[str, str, str, str],
+    decision: Callable[[str], Decision], follow: Callable[[str], None],
+) -> None:
+    """The same … as another item of ``kind``: type, pick one of the matches (an author's
+    with its paper count), then a button records ``decision(target)`` and ``follow``s.
+    ``texts``: the box's label and placeholder, the button's label and key suffix."""
+    label, placeholder, button, suffix = texts
+    text = st.text_input(label, key=f"{key}:text", placeholder=placeholder)
+    rows = [r for r in data.search(text, limit=50)
+            if r["kind"] == kind and r["id"] != item] if len(text.strip()) >= 2 else []
+    if not rows:
+        if text.strip():
+            st.caption(f"No other {kind} matches {text!r}.")
+        return
+    counted = kind == "author"
+    labels = {str(r["id"]): f"{r['label']} · " + (f"{r['papers']} papers · " if counted else "")
+              + str(r["id"]) for r in rows}
+    target = st.selectbox(kind.capitalize(), list(labels), format_func=labels.get,
+                          key=f"{key}:pick")
+    st.button(button, key=f"{key}:{suffix}", on_click=act,
+              args=(lambda: decision(target), lambda: follow(target)))
+
+
 def author_controls(author: str, papers: dict[str, str]) -> None:
     """Merge with another author, or split papers off to another person (``papers``: id ->
     label). Both change which author nodes exist, at once: the page follows the person
     when this author node is gone (merged, or every paper split off)."""
     key = "curate:author"
     with st.expander("Curate this author"):
-        text = st.text_input("Same person as…", key=f"{key}:text",
-                             placeholder="a few letters of the other author's name")
-        rows = [r for r in data.search(text, limit=50)
-                if r["kind"] == "author" and r["id"] != author] if len(text.strip()) >= 2 else []
-        if rows:
-            labels = {str(r["id"]): f"{r['label']} · {r['papers']} papers · {r['id']}"
-                      for r in rows}
-            target = st.selectbox("Author", list(labels), format_func=labels.get,
-                                  key=f"{key}:pick")
-            st.button("Merge into that author", key=f"{key}:merge", on_click=act, args=(
-                lambda: Decision("merge-authors", author=author, target=target),
-                lambda: open_item(target, "author")))
-        elif text.strip():
-            st.caption(f"No other author matches {text!r}.")
+        merge_control("author", author, key, (
+                      "Same person as…", "a few letters of the other author's name",
+                      "Merge into that author", "merge"),
+                      lambda target: Decision("merge-authors", author=author, target=target),
+                      lambda target: open_item(target, "author"))
         chosen = st.multiselect("Papers written by another person of this name",
                                 list(papers), format_func=papers.get, key=f"{key}:split")
         if chosen:
@@ -198,20 +213,11 @@ def paper_controls(paper: str, attrs: dict[str, Any]) -> None:
             st.button(f"Open {now}", key=f"{key}:separated", on_click=open_item,
                       args=(now, "paper"))
     with st.expander("Curate this paper (same as another / different papers)"):
-        text = st.text_input("Same paper as…", key=f"{key}:text",
-                             placeholder="a few letters of the other paper's title")
-        rows = [r for r in data.search(text, limit=50)
-                if r["kind"] == "paper" and r["id"] != paper] if len(text.strip()) >= 2 else []
-        if rows:
-            labels = {str(r["id"]): f"{r['label']} · {r['id']}" for r in rows}
-            target = st.selectbox("Paper", list(labels), format_func=labels.get,
-                                  key=f"{key}:pick")
-            st.button("Same paper: merge them", key=f"{key}:same", on_click=act, args=(
-                lambda: Decision("same-paper", paper=paper, target=target),
-                lambda: open_item(curate.stored_as(paper) or curate.stored_as(target) or paper,
-                                  "paper")))
-        elif text.strip():
-            st.caption(f"No other paper matches {text!r}.")
+        merge_control("paper", paper, key, ("Same paper as…",
+                      "a few letters of the other paper's title", "Same paper: merge them", "same"),
+                      lambda target: Decision("same-paper", paper=paper, target=target),
+                      lambda target: open_item(curate.stored_as(paper) or curate.stored_as(target)
+                                               or paper, "paper"))
         different_papers(paper, attrs, key)
 
 

@@ -21,14 +21,7 @@ from kg.cli.options import (
     Year,
     errors_reported,
 )
-from kg.cli.output import (
-    err,
-    fail,
-    load_curation,
-    print_summary,
-    report_refused,
-    report_rejection,
-)
+from kg.cli.output import err, fail, load_curation, print_summary, report_refused, report_rejection
 from kg.ingest import iter_records, stream_papers
 from kg.model import Paper
 from kg.readers import ReadOptions, Rejection
