@@ -26,6 +26,7 @@ import pytest
 
 from tests.servers import (
     BoltServer,
+    ServerStartError,
     SparqlServer,
     external_bolt_server_from_env,
     start_bolt_server,
@@ -64,3 +65,15 @@ def sparql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlSe
         yield server
     finally:
         server.stop()
+
+
+def bolt_store_uri(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The URI of a store on the session's Bolt server, its login in the environment as
+    ``open_store`` reads it; the test is skipped when no Bolt server can start here."""
+    try:
+        bolt = request.getfixturevalue("bolt_server")
+    except ServerStartError as error:
+        pytest.skip(f"no Bolt server: {str(error).splitlines()[0]}")
+    monkeypatch.setenv("NEO4J_USERNAME", bolt.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", bolt.password)
+    return f"{bolt.uri}?database={bolt.database}"

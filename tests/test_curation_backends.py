@@ -14,7 +14,7 @@ from kg.curation import Curation, apply_to_store, review_queue
 from kg.curation.store import StoreConcepts
 from kg.stores import GraphStore, open_store
 from tests.conftest import NewExtractor
-from tests.servers import ServerStartError
+from tests.server_fixtures import bolt_store_uri
 from tests.test_curation import CASES, INPUT, paper_tags, snapshot
 
 DECISIONS = [CASES[kind].decision for kind in
@@ -34,13 +34,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path,
         uri = f"sparql+{request.getfixturevalue('sparql_server').query_url}"
     else:
         pytest.importorskip("neo4j")
-        try:
-            bolt = request.getfixturevalue("bolt_server")
-        except ServerStartError as error:
-            pytest.skip(f"no Bolt server: {str(error).splitlines()[0]}")
-        monkeypatch.setenv("NEO4J_USERNAME", bolt.user)
-        monkeypatch.setenv("NEO4J_PASSWORD", bolt.password)
-        uri = f"{bolt.uri}?database={bolt.database}"
+        uri = bolt_store_uri(request, monkeypatch)
     store = open_store(uri)
     store.clear()
     try:

@@ -130,16 +130,11 @@ def test_evidence_reads_the_same_on_bolt(tmp_path: Path, request: pytest.Fixture
     """Neo4j keeps the evidence as lists on MENTIONS; the RDF stores derive texts and
     sentences from the field: concepts-of-paper gives the same rows, edge cases included
     (a character outside the BMP, a text and a sentence the field does not hold)."""
-    from tests.servers import ServerStartError
+    from tests.server_fixtures import bolt_store_uri
 
-    try:
-        bolt = request.getfixturevalue("bolt_server")
-    except ServerStartError as exc:
-        pytest.skip(f"no Bolt server: {str(exc).splitlines()[0]}")
-    monkeypatch.setenv("NEO4J_USERNAME", bolt.user)
-    monkeypatch.setenv("NEO4J_PASSWORD", bolt.password)
+    bolt = bolt_store_uri(request, monkeypatch)
     rdf = _fresh("oxigraph", tmp_path, request)
-    with open_store(f"{bolt.uri}?database={bolt.database}") as graph:
+    with open_store(bolt) as graph:
         graph.clear()
         try:
             graph.write_concepts(concepts())
