@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from kg.details import details
 from kg.resources import shipped
 
 if TYPE_CHECKING:
@@ -31,8 +32,12 @@ def read(store: GraphStore, name: str, ids: list[str], **params: Any) -> list[di
 
 
 def recent_papers(store: GraphStore, limit: int) -> list[dict[str, Any]]:
-    """The newest papers with a year: paper, title, year."""
-    return store.query(query_text("recent-papers", store.dialect), {"limit": limit}).records()
+    """The newest papers with a year: paper, title, year. A store with a side index names
+    them from it (kg/side_index.py), the store gives the rows."""
+    index = store.usable_side_index()
+    if index is None:
+        return store.query(query_text("recent-papers", store.dialect), {"limit": limit}).records()
+    return read(store, "recent-papers.of-papers", index.recent_papers(limit))
 
 
 def node_papers(store: GraphStore, ids: list[str]) -> dict[str, int]:
@@ -55,6 +60,6 @@ def evidence(
     """(paper, concept) -> its evidence (field, sentence), title before abstract (Cypher
     stores keep the first only)."""
     out: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in read(store, "mention-evidence", papers, concepts=concepts):
+    for row in details(store, "details.evidence", papers, concepts=concepts):
         out.setdefault((str(row["paper"]), str(row["concept"])), []).append(row)
     return out

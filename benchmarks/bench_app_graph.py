@@ -124,15 +124,19 @@ def browser_render(page: str, workdir: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=100_000)
-    parser.add_argument("--store", type=Path, default=None, help="store directory")
+    parser.add_argument("--store", default=None,
+                        help="store directory or URI (a missing Oxigraph store is built)")
     parser.add_argument("--kg-build", action="store_true", help="build with `kg build`")
     parser.add_argument("--hops", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--browser", action="store_true", help="time the render in Chromium")
     args = parser.parse_args()
-    path = args.store or ROOT / "benchmarks" / "out" / f"app-{args.papers}"
-    uri = f"oxigraph:{path}"
-    if not path.exists():
+    uri = args.store or f"oxigraph:{ROOT / 'benchmarks' / 'out' / f'app-{args.papers}'}"
+    if ":" not in uri.split("/", 1)[0]:  # a plain path: Oxigraph
+        uri = f"oxigraph:{uri}"
+    local = uri.startswith("oxigraph:")
+    path = Path(uri.removeprefix("oxigraph:")) if local else ROOT / "benchmarks" / "out" / "app"
+    if local and not path.exists():
         print(f"building {args.papers:,} synthetic papers into {path} …", file=sys.stderr)
         started = time.perf_counter()
         path.parent.mkdir(parents=True, exist_ok=True)

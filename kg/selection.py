@@ -21,7 +21,7 @@ import networkx as nx
 from more_itertools import chunked
 
 from kg.details import enrich
-from kg.graph import RELS, add_edge, kind_of, new_graph, set_node
+from kg.graph import KINDS, RELS, add_edge, kind_of, new_graph, set_node
 from kg.model import CONCEPT_TYPES
 from kg.queries import read, run_named
 from kg.seeds import SelectionError, seed_ids
@@ -179,6 +179,17 @@ def _passes(types: set[str], kind: str, concept_type: str | None = None) -> bool
     return not types or kind in types or (kind == "concept" and concept_type in types)
 
 
+def _reaches(allowed: set[str], rel: str, kinds: set[str]) -> bool:
+    """Whether a ``rel`` edge from a frontier of ``kinds`` can end at a node the ``types``
+    filter lets through (from concepts, MENTIONS ends at papers: with types=concept the
+    store need not list a hub's 30k of them only to drop each)."""
+    ends = REL_KINDS[rel]
+    far = set().union(*((ends - {kind}) or ends for kind in kinds & ends))
+    concept_types = allowed - set(KINDS)  # any other entry may be a concept type
+    return bool(far) and (not allowed or any(
+        k in allowed or (k == "concept" and concept_types) for k in far))
+
+
 @dataclass
 class _Seed:
     """What one seed's selection took (``rows``), and left out per kind (``omitted``;
@@ -282,7 +293,7 @@ def _seed_selection(store: GraphStore, seed: str, sel: Selection, types: str) ->
             taken.exact = taken.exact and not frontier
             break
         kinds = {kind_of(node) for node in frontier}
-        rels = [r for r in RELS if REL_KINDS[r] & kinds and not (hop == 1 and r == lead_rel)]
+        rels = [r for r in RELS if _reaches(allowed, r, kinds) and not (hop == 1 and r == lead_rel)]
         had = Counter(rel for *_, rel in taken.rows)
         fetched = {rel: _edges_of(store, frontier, rel, sel, types, max(left, 0) + had[rel] + 1)
                    for rel in rels}

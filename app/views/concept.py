@@ -131,11 +131,12 @@ def render() -> None:
     aliases = [a for a in attrs.get("aliases") or [] if a != name]
     if aliases:
         st.markdown("**Aliases:** " + ", ".join(aliases))
-    # broader/narrower are edges: a one-hop ego over concepts only (no papers to enrich)
-    g = data.ego(concept_id, hops=1, types=["concept"], limit=data.LINKS_LIMIT)
-    labels = {n: str(d.get("label") or n) for n, d in g.nodes(data=True)}
-    broader = [v for _, v, r in g.out_edges(concept_id, data="rel") if r == "BROADER"]
-    narrower_ids = [u for u, _, r in g.in_edges(concept_id, data="rel") if r == "BROADER"]
+    # broader/narrower: its BROADER edges only (a hub's co-occurrences are read apart, ranked)
+    links = data.named("ego-network", node=concept_id, rels="BROADER", limit=data.LINKS_LIMIT)
+    labels = {str(r[end]): str(r[f"{end}_label"] or r[end])
+              for r in links for end in ("source", "target")}
+    broader = [str(r["target"]) for r in links if r["source"] == concept_id]
+    narrower_ids = [str(r["source"]) for r in links if r["target"] == concept_id]
     linked_concepts("Broader", broader, labels, "")
     linked_concepts("Narrower", narrower_ids, labels, "concept:narrower:page")
     narrower = narrower_checkbox()

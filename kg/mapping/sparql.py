@@ -177,8 +177,8 @@ OLD_EVIDENCE_QUERY = PREFIX_BLOCK + """
 SELECT ?e ?field ?start ?end ?text ?sentence ?fieldText WHERE {
   #VALUES ?m pkg:paper ?p ; pkg:evidence ?e .
   ?e pkg:field ?field ; pkg:start ?start ; pkg:end ?end ; pkg:text ?text ; pkg:sentence ?sentence .
-  BIND(IF(?field = "title", dcterms:title, dcterms:abstract) AS ?fieldProp)
-  OPTIONAL { ?p ?fieldProp ?fieldText }
+  OPTIONAL { ?p dcterms:title ?title } OPTIONAL { ?p dcterms:abstract ?abstract }
+  BIND(IF(?field = "title", ?title, ?abstract) AS ?fieldText)
 }"""
 # what format 2 no longer stores (implied by the schema)
 DROP_IMPLIED_UPDATE = PREFIX_BLOCK + """
