@@ -12,7 +12,6 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-_SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _ARXIV_NEW = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?")
@@ -42,8 +41,9 @@ def _replacement(match: re.Match[str]) -> str:
 
 
 def collapse_ws(text: str | None) -> str:
-    """Collapse runs of whitespace (line breaks in Atom titles, BibTeX fields) to one space."""
-    return _SPACE.sub(" ", clean_text(text or "")).strip()
+    """Collapse runs of whitespace (line breaks in Atom titles, BibTeX fields) to one space
+    (str.split's whitespace is re's ``\\s``; a regex sub made a match object per run)."""
+    return " ".join(clean_text(text or "").split())
 
 
 # Latin letters with marks or of their own (Latin-1 letters without × and ÷, Latin

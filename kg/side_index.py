@@ -84,6 +84,12 @@ def words_key(text: str) -> str:
     return " ".join(_WORD.findall(fold(text)))
 
 
+def _name_keys(entry: Entry) -> str:
+    """The ``keys`` column of a node: its name's and aliases' word keys, '|' around each."""
+    names = [entry.name, *entry.alias.split(" | ")]
+    return "|" + "|".join(words_key(n) for n in names if n) + "|"
+
+
 def match_expression(text: str) -> str | None:
     """The FTS5 query of a search text: its folded words, all required, the last one a
     prefix ('Łukasz Kai' -> '"lukasz" "kai"*'); None when it has no word."""
@@ -218,7 +224,9 @@ class SideIndex:
             rows += [(concept, year, paper_id) for concept in {c.id for c in item.concepts}]
             self.db.execute("INSERT OR REPLACE INTO paper(id, year) VALUES (?, ?)",
                             (paper_id, year))
-            self.db.execute("DELETE FROM mention WHERE paper = ?", (paper_id,))
+            if paper_id in years:  # indexed before: its earlier mentions go
+                self.db.execute("DELETE FROM mention WHERE paper = ?", (paper_id,))
+        rows.sort(key=lambda row: (row[0], -row[1], row[2]))  # the key's order: fewer pages
         self.db.executemany("INSERT OR IGNORE INTO mention(concept, year, paper) "
                             "VALUES (?, ?, ?)", rows)
 
@@ -285,24 +293,24 @@ class SideIndex:
         for entry in latest.values():
             digest = f"{entry.kind}\x1f{entry.name}\x1f{entry.alias}\x1f{entry.body}"
             mentioned = int(entry.mentioned)
-            names = [entry.name, *entry.alias.split(" | ")]
-            keys = "|" + "|".join(words_key(n) for n in names if n) + "|"
             old = stored.get(entry.id)
             if old is not None:
                 rowid, old_digest, was_mentioned = old
                 if mentioned and not was_mentioned:
                     self.db.execute("UPDATE node SET mentioned = 1 WHERE rowid = ?", (rowid,))
                 if keep_existing or old_digest == digest:
-                    continue
+                    continue  # (authors come again with every paper: most end here)
                 self.db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))
                 self.db.execute("DELETE FROM bodies WHERE rowid = ?", (rowid,))
                 self.db.execute("UPDATE node SET kind = ?, label = ?, digest = ?, keys = ? "
-                                "WHERE rowid = ?", (entry.kind, entry.name, digest, keys, rowid))
+                                "WHERE rowid = ?",
+                                (entry.kind, entry.name, digest, _name_keys(entry), rowid))
             else:
                 rowid = self.db.execute(
                     "INSERT INTO node(id, kind, label, mentioned, digest, keys) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (entry.id, entry.kind, entry.name, mentioned, digest, keys)).lastrowid
+                    (entry.id, entry.kind, entry.name, mentioned, digest,
+                     _name_keys(entry))).lastrowid
             self.db.execute("INSERT INTO names(rowid, name, alias) VALUES (?, ?, ?)",
                             (rowid, fold(entry.name), fold(entry.alias)))
             if entry.body:

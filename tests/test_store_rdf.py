@@ -121,6 +121,22 @@ def test_writing_twice_changes_nothing(store: GraphStore) -> None:
     assert triples(store) == first
 
 
+def test_a_fresh_store_knows_its_papers_after_deletes_and_edits_by_query(
+    store: GraphStore,
+) -> None:
+    """A store that began empty knows which papers it holds without looking them up
+    (RdfStore._stored_papers); a delete and an edit by query must keep that right."""
+    graphs = sample()
+    assert store.write_papers(graphs[:1]).added == {"papers": 1}
+    assert store.write_papers(graphs[:1]).added == {"papers": 0}  # written this run
+    store.delete_papers([graphs[0].paper.id])
+    assert store.write_papers(graphs[:1]).added == {"papers": 1}  # deleted: new again
+    second = paper_iri(graphs[1].paper.id)
+    store.query(f"INSERT DATA {{ <{second}> a <https://paper-kg.org/schema#Paper> }}",
+                write=True)
+    assert store.write_papers(graphs[1:2]).added == {"papers": 0}  # the query added it
+
+
 def test_clear_empties_the_store_and_a_rebuild_restores_it(store: GraphStore) -> None:
     fill(store)
     first = triples(store)

@@ -162,6 +162,8 @@ def _running(pid: int) -> bool:
 
 
 class OxigraphStore(RdfStore):
+    exclusive = True  # RocksDB locks the directory: other processes can only read it
+
     def __init__(self, uri: str, store: ox.Store, path: Path | None, read_only: bool) -> None:
         super().__init__(uri)
         self.store: ox.Store | None = store

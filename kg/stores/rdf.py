@@ -39,6 +39,7 @@ from kg.mapping.sparql import (
     FIGURES_QUERY,
     MENTIONS_QUERY,
     PAPER_NODES_QUERY,
+    PAPERS_QUERY,
     WEIGHTS_QUERY,
     YEARS_QUERY,
     each,
@@ -134,6 +135,7 @@ class RdfStore(GraphStore):
     """
 
     dialect = "sparql"
+    exclusive = False  # whether only this object writes the store (an embedded one)
     read_only_message = ("this is a SPARQL Update and the store is opened read-only; "
                          "add --write to change the graph")
     remote_message = ("the query asks the store to reach outside it ({remote}), which "
@@ -149,6 +151,10 @@ class RdfStore(GraphStore):
         self._delta = MentionDelta()  # the mentions' change since the last refresh
         self.last_refresh = ""  # how the last refresh_derived ran: "incremental" or "full"
         self._format_written = False  # this object wrote the graph format triple
+        # every paper IRI the store holds, when it held none at this object's first paper
+        # write and only this object writes it (``exclusive``); None: look them up
+        self._papers_held: set[str] | None = None
+        self._checked_empty = False
 
     # --- engine hooks -------------------------------------------------------------------
 
@@ -275,7 +281,7 @@ class RdfStore(GraphStore):
         papers = [paper_iri(i.paper.id) for i in batch]
         if self._deferred and not self._deferred.isdisjoint(papers):
             self._settle()  # written earlier in this block and not loaded yet
-        existing = self._existing(papers, TYPE, expand("pkg:Paper"))
+        existing = self._stored_papers(papers)
         # only papers already stored have old triples to delete (none in a fresh build);
         # the deletions must see every held-back triple, and they drop author names
         rewritten = [item for item in batch if paper_iri(item.paper.id) in existing]
@@ -304,14 +310,30 @@ class RdfStore(GraphStore):
             if self._deferred is not None:
                 self._deferred.update(papers)
         self._written_concepts.update(concept_iri(cid) for cid in new_concepts)
+        if self._papers_held is not None:
+            self._papers_held.update(papers)
         self._record(batch, before)  # once written: a failed write counts nothing
         if self.side_index is not None:
             self.side_index.add_papers(batch)
         return WriteStats({"papers": len(set(papers) - existing)})
 
+    def _stored_papers(self, papers: list[str]) -> set[str]:
+        """The papers among ``papers`` the store holds: in a store that held none at the
+        first write and that only this object writes, the ones written since (late in a
+        100k build, looking 1,000 papers up took ~0.15 s per batch)."""
+        if not self._checked_empty and self.exclusive:
+            self._checked_empty = True
+            if not self._select(PAPERS_QUERY + " LIMIT 1").rows:
+                self._papers_held = set()
+        if self._papers_held is not None:
+            return self._papers_held.intersection(papers)
+        return self._existing(papers, TYPE, expand("pkg:Paper"))
+
     def delete_papers(self, paper_ids: Sequence[str]) -> None:
         self._settle()
         papers = [paper_iri(i) for i in paper_ids]
+        if self._papers_held is not None:
+            self._papers_held.difference_update(papers)
         nodes: set[str] = set()
         for chunk in _chunks(papers):
             query = PAPER_NODES_QUERY.replace("$values", values("p", chunk))
@@ -436,6 +458,7 @@ class RdfStore(GraphStore):
         migrated = rdf_format.migrate(self._rows, self._update, self._append)
         self._settle()
         self._written_concepts.clear()
+        self._papers_held = None
         self._delta.forget()
         return migrated
 
@@ -445,6 +468,7 @@ class RdfStore(GraphStore):
         self._update("CLEAR DEFAULT")
         self._written_concepts.clear()
         self._written_authors.clear()
+        self._papers_held, self._checked_empty = None, False  # the next write looks again
         if self.side_index is not None:
             self.side_index.clear()
         self._delta = MentionDelta(papers_before=0)
@@ -505,6 +529,7 @@ class RdfStore(GraphStore):
             self._update(bind_text(text, params or {}))
             self._written_concepts.clear()
             self._written_authors.clear()
+            self._papers_held = None
             self._delta.forget()  # the update may change mentions: the next refresh is full
             return QueryResult([], [])
         return self._select(text, params)
