@@ -18,7 +18,7 @@ import time
 from common import ROOT, print_environment, print_table
 from streamlit.testing.v1 import AppTest
 
-from kg.details import details
+from kg.details import authorships
 from kg.queries import run_named
 from kg.stores import open_store
 
@@ -33,7 +33,7 @@ def starting_points(uri: str) -> list[tuple[str, dict[str, str]]]:
         concept = str(run_named(store, "top-concepts", {"limit": 1}).records()[0]["concept"])
         rows = run_named(store, "papers-by-concept", {"concept": concept, "limit": 1}).records()
         paper = str(rows[0]["paper"])
-        author = str(details(store, "details.authorships", [paper])[0]["author"])
+        author = str(authorships(store, [paper])[0]["author"])
     finally:
         store.close()
     return [

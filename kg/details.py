@@ -57,7 +57,7 @@ def node_details(store: GraphStore, ids: Iterable[str]) -> dict[str, dict[str, A
         paper = str(row["id"])
         out[paper] = {"kind": "paper", "label": fields.get("title"), **paper_id_fields(paper),
                       **fields}
-    for row in details(store, "details.authorships", by_kind["paper"]):
+    for row in authorships(store, by_kind["paper"]):
         entry = out.get(str(row["paper"]))
         if entry is not None:
             entry.setdefault("authors", []).append(str(row.get("name") or row["author"]))
@@ -82,6 +82,13 @@ def details(store: GraphStore, name: str, ids: list[str], **params: Any) -> list
     for chunk in chunked(ids, _BATCH):
         rows += store.query(text, {**params, "ids": chunk}).records()
     return rows
+
+
+def authorships(store: GraphStore, papers: list[str]) -> list[dict]:
+    """The authors of ``papers`` in order (paper, position): sorted here, where Oxigraph's
+    ORDER BY compared the paper ids as stored strings (half the query's time)."""
+    rows = details(store, "details.authorships", papers)
+    return sorted(rows, key=lambda row: (str(row["paper"]), int(row["position"])))
 
 
 def _mentions(store: GraphStore, papers: list[str], concepts: list[str]) -> list[dict]:
@@ -116,7 +123,7 @@ def enrich(store: GraphStore, g: nx.MultiDiGraph) -> None:
             fields["year"] = int(fields["year"])
         set_node(g, str(row["id"]), label=fields.get("title"), **fields)
     names: dict[str, list[str]] = {}
-    for row in details(store, "details.authorships", papers):
+    for row in authorships(store, papers):
         paper, author = str(row["paper"]), str(row["author"])
         names.setdefault(paper, []).append(str(row.get("name") or author))
         if g.has_edge(paper, author, key="AUTHORED_BY"):

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from kg.app import data
 from kg.cli.app import app as cli
 from kg.curation import Curation
-from kg.details import details
+from kg.details import authorships, details
 from kg.queries import run_named
 from tests.conftest import EXAMPLES, built_store
 from tests.test_app import MAIN, app_test, no_errors
@@ -253,7 +253,7 @@ def test_review_queue_keep_and_reject(store: str, monkeypatch: pytest.MonkeyPatc
 
 def authors_of(uri: str, paper: str) -> list[str]:
     """The author ids of a paper, in order, read through the app's own store handle."""
-    rows = details(data._open_mode(uri, True), "details.authorships", [paper])
+    rows = authorships(data._open_mode(uri, True), [paper])
     return [str(row["author"]) for row in rows]
 
 

@@ -35,7 +35,6 @@ _ID = re.compile(r"^[a-z][a-z0-9]*:\S")  # "concept:vit", "orcid:…": looked up
 HUB_PAIRS = 300  # heaviest pairs stored per hub concept (kg/derived.py)
 RANKED_PAIRS = 1000  # pairs ranked by the build (pkg:rank, kg/derived.py)
 RELATIONS = ("AUTHORED_BY", "MENTIONS", "CITES", "BROADER", "CO_OCCURS")
-INDEXED_ROWS = 10_000  # papers-by-concept rows read through a side index (more: the store)
 
 
 class QueryParamError(ValueError):
@@ -135,7 +134,7 @@ def _papers_by_concept(store: GraphStore, p: dict[str, Any]) -> Prepared:
     if not targets:
         return Prepared(read(store.dialect, "papers-by-concept"), params, empty=True)
     index = store.usable_side_index()
-    if index is not None and p["limit"] <= INDEXED_ROWS:
+    if index is not None:  # at every limit: all 30k rows of a hub 7.9 s, 22.6 s by the store
         papers = index.newest_papers(targets, p["limit"])
         return Prepared(read(store.dialect, "papers-by-concept.of-papers"),
                         {**params, "papers": papers}, not papers)

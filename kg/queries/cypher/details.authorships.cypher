@@ -1,4 +1,4 @@
-// The authors of the papers in $ids, in order (position 1-based).
+// The authors of the papers in $ids with their position (1-based); kg.details.authorships
+// puts them in order.
 UNWIND $ids AS id MATCH (p:Paper {id: id})-[r:AUTHORED_BY]->(a:Author)
 RETURN p.id AS paper, a.id AS author, a.name AS name, r.position AS position
-ORDER BY paper, position
