@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from kg.details import details
+from kg.details import evidence as details_evidence
 from kg.resources import shipped
 
 if TYPE_CHECKING:
@@ -60,6 +60,6 @@ def evidence(
     """(paper, concept) -> its evidence (field, sentence), title before abstract (Cypher
     stores keep the first only)."""
     out: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in details(store, "details.evidence", papers, concepts=concepts):
+    for row in details_evidence(store, papers, concepts):
         out.setdefault((str(row["paper"]), str(row["concept"])), []).append(row)
     return out

@@ -91,6 +91,15 @@ def authorships(store: GraphStore, papers: list[str]) -> list[dict]:
     return sorted(rows, key=lambda row: (str(row["paper"]), int(row["position"])))
 
 
+def evidence(store: GraphStore, papers: list[str], concepts: list[str]) -> list[dict]:
+    """The evidence of the papers' mentions of ``concepts`` (paper, concept, field, start,
+    sentence), in order: per (paper, concept), title before abstract, then by start (Cypher
+    stores keep the first only)."""
+    rows = details(store, "details.evidence", papers, concepts=concepts)
+    return sorted(rows, key=lambda row: (str(row["paper"]), str(row["concept"]),
+                                         row["field"] != "title", int(row["start"] or 0)))
+
+
 def _mentions(store: GraphStore, papers: list[str], concepts: list[str]) -> list[dict]:
     """The papers' MENTIONS of ``concepts`` with role, confidence and the first evidence
     (title before abstract): one row per (paper, concept)."""
@@ -99,11 +108,11 @@ def _mentions(store: GraphStore, papers: list[str], concepts: list[str]) -> list
     rows = details(store, "details.mentions", papers, concepts=concepts)
     if store.dialect == "sparql":  # Cypher rows carry the first evidence already
         first: dict[tuple[str, str], dict] = {}
-        for row in details(store, "details.evidence", papers, concepts=concepts):
+        for row in evidence(store, papers, concepts):
             first.setdefault((str(row["paper"]), str(row["concept"])), row)
         for row in rows:
-            evidence = first.get((str(row["paper"]), str(row["concept"])), {})
-            row.update(field=evidence.get("field"), sentence=evidence.get("sentence"))
+            found = first.get((str(row["paper"]), str(row["concept"])), {})
+            row.update(field=found.get("field"), sentence=found.get("sentence"))
     return rows
 
 
