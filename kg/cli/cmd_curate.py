@@ -12,6 +12,7 @@ import typer
 from kg.cli.options import DEFAULT_STORE, CurationFile, Store, errors_reported
 from kg.cli.output import (
     OutputFormat,
+    err,
     fail,
     load_curation,
     note,
@@ -32,7 +33,7 @@ from kg.curation import (
     review_queue,
     store_problem,
 )
-from kg.stores import open_store
+from kg.stores import GraphStore, open_store
 
 curate_app = typer.Typer(
     name="curate",
@@ -163,11 +164,18 @@ def apply_command(
                 file_, _, line = where.partition(": ")
                 report_rejection(Problem(file_, line, str(error)))
                 rejected += 1
-        report = apply_to_store(opened, found, recorded) if recorded else ApplyReport()
+        report = _applied(opened, found, recorded) if recorded else ApplyReport()
     _print_recorded(recorded, fmt)
     _summary("kg curate apply", found, len(recorded), rejected, report)
     if rejected:
         raise typer.Exit(1)
+
+
+def _applied(store: GraphStore, found: Curation, decisions: list[Decision]) -> ApplyReport:
+    """apply_to_store under a spinner: a decision that removes a tag recomputes every derived
+    figure (about a minute at 100k papers)."""
+    with err.status("applying to the store and updating the derived figures…"):
+        return apply_to_store(store, found, decisions)
 
 
 @curate_app.command("undo")
@@ -183,7 +191,7 @@ def undo_command(
     found = _curation(store, curation)
     with errors_reported(), open_store(store, "write") as opened:
         undo = found.undo(decision)
-        report = apply_to_store(opened, found, [undo])
+        report = _applied(opened, found, [undo])
     _print_recorded([undo], fmt)
     _summary("kg curate undo", found, 1, 0, report)
 
