@@ -35,6 +35,10 @@ def _say(kind: str, text: str) -> None:
     st.session_state[SAID] = (kind, text)
 
 
+# a decision that removes a tag recomputes every derived figure: about a minute at 100k papers
+UPDATING = "Updating the store and its derived figures…"
+
+
 def act(make: Callable[[], Decision], then: Callable[[], None] | None = None) -> None:
     """Button callback: build the decision from the widgets' current values (and the why),
     record and apply it; the outcome or the reason it was refused becomes the message."""
@@ -43,7 +47,8 @@ def act(make: Callable[[], Decision], then: Callable[[], None] | None = None) ->
         why = str(st.session_state.get(WHY) or "").strip()
         if why and not decision.why:
             decision = replace(decision, why=why)
-        recorded, report = curate.decide(decision)
+        with st.spinner(UPDATING):
+            recorded, report = curate.decide(decision)
     except Exception as error:  # a refused decision is a message, never a traceback
         _say("error", data.friendly(error))
         return
@@ -56,7 +61,8 @@ def act(make: Callable[[], Decision], then: Callable[[], None] | None = None) ->
 def take_back(decision_id: str | None) -> None:
     """Button callback: undo a decision (the last one when None)."""
     try:
-        undone, report = curate.undo(decision_id)
+        with st.spinner(UPDATING):
+            undone, report = curate.undo(decision_id)
     except Exception as error:
         _say("error", data.friendly(error))
         return
