@@ -484,7 +484,8 @@ class ConceptComponent(TrainablePipe):
     ) -> _Found:
         found = _Found()
         groups, owner = found.groups, found.owner
-        matches, compounds = self._senses(text, self.matcher.find(text), title_end)
+        found.names = name_tokens(text)  # shared by the matcher and the coined-name search
+        matches, compounds = self._senses(text, self.matcher.find(text, found.names), title_end)
         for m in matches:
             entry = m.entry
             group = groups.get(entry.concept_id)
@@ -495,7 +496,6 @@ class ConceptComponent(TrainablePipe):
             owner[(m.start, m.end)] = group.id
         if self.coined:
             known = {(m.start, m.end): m.entry.type for m in matches}
-            found.names = name_tokens(text)
             candidates = find_candidates(
                 text, title_end, abstract_start, sentences.spans, list(known), known, found.names,
                 found.decided, found.zones,

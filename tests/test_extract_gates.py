@@ -1,11 +1,13 @@
-"""The gated expressions of the coined-name search skip sentences by substring search; they
-must find exactly what the expressions find, in every case."""
+"""Shortcuts of the extractor that must give exactly what the plain scans give: the gated
+expressions of the coined-name search, the matcher's word pieces from the name tokens."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg.extract.coined import NAMING, PROPOSE, Gated
+from kg.extract.canonical import WORD
+from kg.extract.coined import NAMING, PROPOSE, Gated, name_tokens
+from kg.extract.vocabulary import _lower, word_pieces
 
 SENTENCES = [
     "We propose GraphMix, a mixer for graphs.",
@@ -34,3 +36,19 @@ def test_every_sentence_with_a_match_is_scanned() -> None:
     assert sum(bool(PROPOSE.pattern.search(s)) for s in SENTENCES) >= 4
     assert sum(bool(NAMING.pattern.search(s)) for s in SENTENCES) >= 4
     assert PROPOSE.pattern.search(SENTENCES[-1])  # found only by scanning
+
+
+TRICKY = [
+    "Qwen2.5-VL and GPT-4o beat C++x, C+x and snake_case_name's scores (p<0.05).",
+    "Über-Net’s Straße-7B İstanbul ½-step naïve ﬁne-tuning — ⅓ of runs; x_1_y.",
+    "  leading spaces, trailing --- dashes -- and +++ pluses ++ ",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_word_pieces_from_name_tokens_are_the_word_scan(text: str) -> None:
+    """The matcher's word pieces, derived from the name tokens, are those a scan with
+    ``WORD`` finds (lower-cased, or folded outside ASCII)."""
+    scan = [(m.start(), m.end(), _lower(m.group())) for m in WORD.finditer(text)]
+    assert word_pieces(name_tokens(text)) == scan
