@@ -208,17 +208,18 @@ class VocabMatch:
     folded: bool = False  # a size suffix was folded into the entry
 
 
-def word_pieces(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """(start, end, lower-case piece) of every ``WORD`` in a text, from the text's
+def word_pieces(text: str, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, lower-case piece) of every ``WORD`` in ``text``, from the text's
     ``name_tokens``: each run of letters and digits lies inside one name token, and most
     tokens are one run, so this costs a tenth of a second scan of the text."""
+    lower = str.lower if text.isascii() else _lower
     pieces = []
     for start, end, token in tokens:
         if token.isalnum():  # what [^\W_] matches is what isalnum() accepts
-            pieces.append((start, end, _lower(token)))
+            pieces.append((start, end, lower(token)))
         else:
             pieces += [
-                (start + m.start(), start + m.end(), _lower(m.group()))
+                (start + m.start(), start + m.end(), lower(m.group()))
                 for m in WORD.finditer(token)
             ]
     return pieces
@@ -270,7 +271,7 @@ class VocabularyMatcher:
         another one reaches further and is longer, it wins: in "multi-task learning rate
         warm-up" the name is "learning rate warm-up", not "multi-task learning".
         ``tokens`` are the text's ``name_tokens`` when the caller has them."""
-        pieces = word_pieces(name_tokens(text) if tokens is None else tokens)
+        pieces = word_pieces(text, name_tokens(text) if tokens is None else tokens)
         matches: list[VocabMatch] = []
         starters, prefixes = self.starters, self.prefixes
         i, n = 0, len(pieces)
