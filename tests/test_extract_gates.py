@@ -1,12 +1,14 @@
 """Shortcuts of the extractor that must give exactly what the plain scans give: the gated
-expressions of the coined-name search, the matcher's word pieces from the name tokens."""
+expressions of the coined-name search, the matcher's word pieces from the name tokens, a
+coined name's occurrences found by first letter."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg.extract.canonical import WORD
+from kg.extract.canonical import WORD, match_key
 from kg.extract.coined import NAMING, PROPOSE, Gated, name_tokens
+from kg.extract.components import _Found, _token_keys
 from kg.extract.vocabulary import _lower, word_pieces
 
 SENTENCES = [
@@ -51,4 +53,26 @@ def test_word_pieces_from_name_tokens_are_the_word_scan(text: str) -> None:
     """The matcher's word pieces, derived from the name tokens, are those a scan with
     ``WORD`` finds (lower-cased, or folded outside ASCII)."""
     scan = [(m.start(), m.end(), _lower(m.group())) for m in WORD.finditer(text)]
-    assert word_pieces(name_tokens(text)) == scan
+    assert word_pieces(text, name_tokens(text)) == scan
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GraphMix beats graphmix-7B, GraphMix's rival 3GraphMix and Graph-Mix; gRAPHMIX too.",
+        "École-Net and ÉcoleNet, 2École, ecolenet and ²Ecolenet: İnet, inet.",
+        "",
+    ],
+)
+def test_occurrences_by_first_letter(text: str) -> None:
+    """A coined name's occurrences: the name tokens with its key whose first letter is the
+    key's (either case) or a digit, as a check of every token finds them."""
+    found = _Found(names=name_tokens(text))
+    for key in {match_key(t) for _, _, t in found.names} | {"graphmix", "ecolenet"}:
+        expected = [
+            (start, end - _token_keys(token)[0])
+            for start, end, token in found.names
+            if (token[0].isdigit() or token[0].lower() == key[0])
+            and key in _token_keys(token)[1]
+        ]
+        assert sorted(found.occurrences(key)) == sorted(expected)
