@@ -68,8 +68,9 @@ class NearDuplicates:
 
     def _index(self, kind: str, name: str, concept_id: str) -> None:
         key = match_key(name)
+        item = (key, _capitals(name), concept_id)
         for variant in _variants(key):
-            self.index.setdefault((kind, variant), []).append((key, _capitals(name), concept_id))
+            self.index.setdefault((kind, variant), []).append(item)
 
     def resolve(self, info: ConceptInfo, avoid: frozenset[str] = frozenset()) -> str:
         """The id ``info`` (a coined concept) is one with: an earlier concept of its type
