@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -99,6 +100,32 @@ _NAMING = re.compile(
     r"(?:the|our) proposed|namely,)\s+",
     re.I,
 )
+
+
+class Gated:
+    """A case-insensitive expression with words every match of it contains (lower case):
+    in ASCII text, a sentence whose lower-case form holds none of them cannot match, which
+    substring searches tell at a few instructions per character, where the expression's
+    scan costs hundreds. (Outside ASCII, case folding is not lower-casing: always scanned.)"""
+
+    def __init__(self, pattern: re.Pattern[str], words: tuple[str, ...]) -> None:
+        self.pattern = pattern
+        self.words = words
+
+    def finditer(self, sentence: str, lowered: str | None) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(sentence)``; ``lowered`` is ``sentence.lower()`` of ASCII text
+        (None otherwise)."""
+        if lowered is not None and not any(map(lowered.__contains__, self.words)):
+            return iter(())
+        return self.pattern.finditer(sentence)
+
+
+PROPOSE = Gated(_PROPOSE, (
+    "propose", "introduce", "present", "develop", "design", "build", "construct", "release",
+    "curate", "contribute", "create", "unveil", "offer", "establish", "formulate", "devise",
+))
+NAMING = Gated(_NAMING, ("call", "name", "term", "dub", "coined", "refer", "proposed"))
+
 _STOP_SCAN = set(
     """that which where to by using via through with while whose who when based built upon
     on for in from over beyond within into across""".split()
@@ -609,13 +636,15 @@ def find_candidates(
         if strong_name(n[2]) or (n[1] in collections and _named_collection(text, n[0], n[2]))
     ]
     shaped_starts = [start for start, _, _ in shaped]
+    folded = text.lower() if text.isascii() else None  # for the gated expressions
     for sent_start, sent_end in sentences:
         if sent_end <= abstract_start:
             continue
         sentence = text[sent_start:sent_end]
-        namings = [sent_start + m.end() for m in _NAMING.finditer(sentence)]
+        lowered = folded[sent_start:sent_end] if folded is not None else None
+        namings = [sent_start + m.end() for m in NAMING.finditer(sentence, lowered)]
         proposal_zones: list[tuple[int, int]] = []
-        for m in _PROPOSE.finditer(sentence):
+        for m in PROPOSE.finditer(sentence, lowered):
             zone = (sent_start + m.end(), min(sent_end, sent_start + m.end() + 90))
             if not any(zone[0] <= n < zone[1] for n in namings):  # "... named X" decides
                 proposal_zones.append(zone)

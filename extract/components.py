@@ -101,22 +101,29 @@ class _Found:
     names: list[tuple[int, int, str]] = field(default_factory=list)  # coined.name_tokens
     proposed: set[tuple[int, int]] = field(default_factory=set)  # spans of the proposer
     decided: set[str] = field(default_factory=set)  # abbreviations the rules defined
-    _by_initial: dict[str, list[tuple[int, int, str]]] | None = None  # names by first letter
+    _initials: str | None = None  # the first letter of each name token, when all are ASCII
     zones: list[tuple[int, int]] = field(default_factory=list)  # after "we propose", "called"
 
     def occurrences(self, key: str) -> list[tuple[int, int]]:
         """The name tokens whose key (with or without a size suffix or a possessive) is
-        ``key``; a token's first letter filters cheaply before its key is made."""
-        if self._by_initial is None:  # built once per doc, on the first coined name
-            self._by_initial = {}
-            for item in self.names:
-                initial = item[2][:1].lower()
-                self._by_initial.setdefault("0" if initial.isdigit() else initial, []).append(item)
-        candidates = self._by_initial.get(key[:1], [])
-        if key[:1] != "0":  # names may start with a digit while their key does not
-            candidates = candidates + self._by_initial.get("0", [])
+        ``key``. Only tokens starting with the key's first letter (either case) or a digit
+        can have it (keys are lower-case letters and digits; names may start with a digit
+        while their key does not); one scan of the string of the tokens' first letters
+        finds them, instead of a Python step per token."""
+        if self._initials is None:  # once per doc, on the first coined name
+            initials = "".join([token[0] for _, _, token in self.names])
+            self._initials = initials if initials.isascii() else ""
+        if self._initials or not self.names:
+            pattern = _initial_pattern(key[:1])
+            picked = [self.names[m.start()] for m in pattern.finditer(self._initials)]
+        else:  # a first letter outside ASCII: lower-casing and digits by Unicode's rules
+            initial = key[:1]
+            picked = [
+                item for item in self.names
+                if item[2][0].isdigit() or item[2][0].lower() == initial
+            ]
         out = []
-        for start, end, token in candidates:
+        for start, end, token in picked:
             trim, keys = _token_keys(token)
             if key in keys:
                 out.append((start, end - trim))
@@ -147,6 +154,12 @@ def _token_keys(token: str) -> tuple[int, tuple[str, ...]]:
     trim = 2 if token.endswith(("'s", "’s")) else 0
     token = token[: len(token) - trim]
     return trim, tuple({match_key(token), match_key(base_name(token))})
+
+
+@lru_cache(maxsize=64)
+def _initial_pattern(initial: str) -> re.Pattern[str]:
+    """A first letter that a token with a key starting with ``initial`` may have."""
+    return re.compile(f"[{initial}{initial.upper()}0-9]")
 
 
 def gold_labels(
@@ -484,7 +497,8 @@ class ConceptComponent(TrainablePipe):
     ) -> _Found:
         found = _Found()
         groups, owner = found.groups, found.owner
-        matches, compounds = self._senses(text, self.matcher.find(text), title_end)
+        found.names = name_tokens(text)  # shared by the matcher and the coined-name search
+        matches, compounds = self._senses(text, self.matcher.find(text, found.names), title_end)
         for m in matches:
             entry = m.entry
             group = groups.get(entry.concept_id)
@@ -495,7 +509,6 @@ class ConceptComponent(TrainablePipe):
             owner[(m.start, m.end)] = group.id
         if self.coined:
             known = {(m.start, m.end): m.entry.type for m in matches}
-            found.names = name_tokens(text)
             candidates = find_candidates(
                 text, title_end, abstract_start, sentences.spans, list(known), known, found.names,
                 found.decided, found.zones,

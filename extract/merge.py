@@ -67,9 +67,10 @@ class NearDuplicates:
             self._index(info.type, info.name, info.id)
 
     def _index(self, kind: str, name: str, concept_id: str) -> None:
-        key, capitals = match_key(name), _capitals(name)
+        key = match_key(name)
+        item = (key, _capitals(name), concept_id)
         for variant in _variants(key):
-            self.index.setdefault((kind, variant), []).append((key, capitals, concept_id))
+            self.index.setdefault((kind, variant), []).append(item)
 
     def resolve(self, info: ConceptInfo, avoid: frozenset[str] = frozenset()) -> str:
         """The id ``info`` (a coined concept) is one with: an earlier concept of its type

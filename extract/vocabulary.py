@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.extract.canonical import WORD, match_key, singular, slug
+from kg.extract.coined import name_tokens
 from kg.model import CONCEPT_TYPES, ConceptInfo
 from kg.normalize import fold
 from kg.resources import shipped
@@ -207,6 +208,23 @@ class VocabMatch:
     folded: bool = False  # a size suffix was folded into the entry
 
 
+def word_pieces(text: str, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, lower-case piece) of every ``WORD`` in ``text``, from the text's
+    ``name_tokens``: each run of letters and digits lies inside one name token, and most
+    tokens are one run, so this costs a tenth of a second scan of the text."""
+    lower = str.lower if text.isascii() else _lower
+    pieces = []
+    for start, end, token in tokens:
+        if token.isalnum():  # what [^\W_] matches is what isalnum() accepts
+            pieces.append((start, end, lower(token)))
+        else:
+            pieces += [
+                (start + m.start(), start + m.end(), lower(m.group()))
+                for m in WORD.finditer(token)
+            ]
+    return pieces
+
+
 class VocabularyMatcher:
     """Greedy longest-match over word pieces with case/hyphen/space/plural-folded keys.
 
@@ -246,14 +264,14 @@ class VocabularyMatcher:
                 return entry
         return None
 
-    def find(self, text: str) -> list[VocabMatch]:
+    def find(
+        self, text: str, tokens: list[tuple[int, int, str]] | None = None
+    ) -> list[VocabMatch]:
         """Non-overlapping matches in ``text``, left to right. Where a match starting inside
         another one reaches further and is longer, it wins: in "multi-task learning rate
-        warm-up" the name is "learning rate warm-up", not "multi-task learning"."""
-        if text.isascii():  # lower-casing keeps offsets; one call instead of one per piece
-            pieces = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text.lower())]
-        else:
-            pieces = [(m.start(), m.end(), _lower(m.group())) for m in WORD.finditer(text)]
+        warm-up" the name is "learning rate warm-up", not "multi-task learning".
+        ``tokens`` are the text's ``name_tokens`` when the caller has them."""
+        pieces = word_pieces(text, name_tokens(text) if tokens is None else tokens)
         matches: list[VocabMatch] = []
         starters, prefixes = self.starters, self.prefixes
         i, n = 0, len(pieces)

@@ -1,0 +1,78 @@
+"""Shortcuts of the extractor that must give exactly what the plain scans give: the gated
+expressions of the coined-name search, the matcher's word pieces from the name tokens, a
+coined name's occurrences found by first letter."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.canonical import WORD, match_key
+from kg.extract.coined import NAMING, PROPOSE, Gated, name_tokens
+from kg.extract.components import _Found, _token_keys
+from kg.extract.vocabulary import _lower, word_pieces
+
+SENTENCES = [
+    "We propose GraphMix, a mixer for graphs.",
+    "In this work we INTRODUCE a new sampler called TreeSample.",
+    "Here, we present LoomNet; we also Develop a benchmark named Weave-Bench.",
+    "This paper carefully designs a router, which we call SwitchBack.",
+    "The proposed method, dubbed Quill, is termed a sketch model; namely, Quill.",
+    "We refer to it as Spindle and coined the term ShuttleCode.",
+    "Our proposed optimizer builds on prior work.",
+    "Results on three datasets show consistent gains.",
+    "Nothing here offers anything new.",
+    "we propoſe ToyNet",  # not ASCII: re.I folds 'ſ' to 's', lower-casing does not
+]
+
+
+@pytest.mark.parametrize("gated", [PROPOSE, NAMING], ids=["propose", "naming"])
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_gated_finds_what_the_expression_finds(gated: Gated, sentence: str) -> None:
+    lowered = sentence.lower() if sentence.isascii() else None
+    found = [m.span() for m in gated.finditer(sentence, lowered)]
+    assert found == [m.span() for m in gated.pattern.finditer(sentence)]
+
+
+def test_every_sentence_with_a_match_is_scanned() -> None:
+    """The test sentences reach both expressions, so the comparison above is not empty."""
+    assert sum(bool(PROPOSE.pattern.search(s)) for s in SENTENCES) >= 4
+    assert sum(bool(NAMING.pattern.search(s)) for s in SENTENCES) >= 4
+    assert PROPOSE.pattern.search(SENTENCES[-1])  # found only by scanning
+
+
+TRICKY = [
+    "Qwen2.5-VL and GPT-4o beat C++x, C+x and snake_case_name's scores (p<0.05).",
+    "Über-Net’s Straße-7B İstanbul ½-step naïve ﬁne-tuning — ⅓ of runs; x_1_y.",
+    "  leading spaces, trailing --- dashes -- and +++ pluses ++ ",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_word_pieces_from_name_tokens_are_the_word_scan(text: str) -> None:
+    """The matcher's word pieces, derived from the name tokens, are those a scan with
+    ``WORD`` finds (lower-cased, or folded outside ASCII)."""
+    scan = [(m.start(), m.end(), _lower(m.group())) for m in WORD.finditer(text)]
+    assert word_pieces(text, name_tokens(text)) == scan
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GraphMix beats graphmix-7B, GraphMix's rival 3GraphMix and Graph-Mix; gRAPHMIX too.",
+        "École-Net and ÉcoleNet, 2École, ecolenet and ²Ecolenet: İnet, inet.",
+        "",
+    ],
+)
+def test_occurrences_by_first_letter(text: str) -> None:
+    """A coined name's occurrences: the name tokens with its key whose first letter is the
+    key's (either case) or a digit, as a check of every token finds them."""
+    found = _Found(names=name_tokens(text))
+    for key in {match_key(t) for _, _, t in found.names} | {"graphmix", "ecolenet"}:
+        expected = [
+            (start, end - _token_keys(token)[0])
+            for start, end, token in found.names
+            if (token[0].isdigit() or token[0].lower() == key[0])
+            and key in _token_keys(token)[1]
+        ]
+        assert sorted(found.occurrences(key)) == sorted(expected)
