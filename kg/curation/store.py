@@ -26,6 +26,7 @@ from kg.curation.identity import (
 )
 from kg.curation.transform import Applied, concept_id_of, evidence, extractor_lookup
 from kg.details import details
+from kg.details import evidence as evidence_rows
 from kg.model import ConceptInfo, ConceptLink, Curated, Mention, Paper, PaperGraph
 from kg.queries import read
 
@@ -285,9 +286,8 @@ def review_queue(store: GraphStore, limit: int = 50, offset: int = 0) -> list[di
     rows = store.query(read(store.dialect, "curation.queue"),
                        {"limit": int(limit), "offset": int(offset)}).records()
     first: dict[tuple[str, str], str] = {}
-    for row in details(store, "details.evidence" if store.dialect == "sparql"
-                       else "details.mentions", sorted({str(r["paper"]) for r in rows}),
-                       concepts=sorted({str(r["concept"]) for r in rows})):
+    for row in evidence_rows(store, sorted({str(r["paper"]) for r in rows}),
+                             sorted({str(r["concept"]) for r in rows})):
         first.setdefault((str(row["paper"]), str(row["concept"])), str(row.get("sentence") or ""))
     out = []
     for row in rows:
