@@ -100,6 +100,16 @@ def evidence(store: GraphStore, papers: list[str], concepts: list[str]) -> list[
                                          row["field"] != "title", int(row["start"] or 0)))
 
 
+def first_evidence(
+    store: GraphStore, papers: list[str], concepts: list[str]
+) -> dict[tuple[str, str], dict]:
+    """(paper, concept) -> the first of its evidence rows (``evidence``'s order)."""
+    first: dict[tuple[str, str], dict] = {}
+    for row in evidence(store, papers, concepts):
+        first.setdefault((str(row["paper"]), str(row["concept"])), row)
+    return first
+
+
 def _mentions(store: GraphStore, papers: list[str], concepts: list[str]) -> list[dict]:
     """The papers' MENTIONS of ``concepts`` with role, confidence and the first evidence
     (title before abstract): one row per (paper, concept)."""
@@ -107,9 +117,7 @@ def _mentions(store: GraphStore, papers: list[str], concepts: list[str]) -> list
         return []
     rows = details(store, "details.mentions", papers, concepts=concepts)
     if store.dialect == "sparql":  # Cypher rows carry the first evidence already
-        first: dict[tuple[str, str], dict] = {}
-        for row in evidence(store, papers, concepts):
-            first.setdefault((str(row["paper"]), str(row["concept"])), row)
+        first = first_evidence(store, papers, concepts)
         for row in rows:
             found = first.get((str(row["paper"]), str(row["concept"])), {})
             row.update(field=found.get("field"), sentence=found.get("sentence"))

@@ -25,8 +25,7 @@ from kg.curation.identity import (
     touched_papers,
 )
 from kg.curation.transform import Applied, concept_id_of, evidence, extractor_lookup
-from kg.details import details
-from kg.details import evidence as evidence_rows
+from kg.details import details, first_evidence
 from kg.model import ConceptInfo, ConceptLink, Curated, Mention, Paper, PaperGraph
 from kg.queries import read
 
@@ -285,15 +284,14 @@ def review_queue(store: GraphStore, limit: int = 50, offset: int = 0) -> list[di
     definition the app and `kg curate list --queue` show)."""
     rows = store.query(read(store.dialect, "curation.queue"),
                        {"limit": int(limit), "offset": int(offset)}).records()
-    first: dict[tuple[str, str], str] = {}
-    for row in evidence_rows(store, sorted({str(r["paper"]) for r in rows}),
-                             sorted({str(r["concept"]) for r in rows})):
-        first.setdefault((str(row["paper"]), str(row["concept"])), str(row.get("sentence") or ""))
+    first = first_evidence(store, sorted({str(r["paper"]) for r in rows}),
+                           sorted({str(r["concept"]) for r in rows}))
     out = []
     for row in rows:
         item = {key: row.get(key) for key in
                 ("paper", "title", "concept", "name", "type", "role", "confidence")}
         item["confidence"] = float(item["confidence"] or 0.0)
-        item["sentence"] = first.get((str(row["paper"]), str(row["concept"])), "")
+        found = first.get((str(row["paper"]), str(row["concept"])), {})
+        item["sentence"] = str(found.get("sentence") or "")
         out.append(item)
     return out
