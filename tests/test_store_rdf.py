@@ -375,6 +375,9 @@ ROOT = Path(__file__).resolve().parent.parent
     "  # a note\n BASE <http://b/> PREFIX : <http://a/> CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
     "DESCRIBE <http://a/b>",
     "WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "SELECT ?x WHERE { ?x ?p ''' ' ''' SERVICE <http://x/sparql> { ?x ?p ' ' } }",
+    "SELECT ?x # from a comment\nWHERE { ?x ?p 'with a string' }",
+    "SELECT ?from WHERE { ?from ?p ?o .SERVICE <http://x/sparql> { ?from ?p ?o } }",
     *[pytest.param(path.read_text("utf-8"), id=path.name)
       for folder in (ROOT / "kg" / "queries", ROOT / "app" / "queries")
       for path in sorted(folder.rglob("*.rq"))],

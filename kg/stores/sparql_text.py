@@ -72,20 +72,31 @@ _REMOTE_PARTS = {
 }
 
 
-# A text that starts (after comments, PREFIX and BASE) with a query form and holds none of
-# the words an update or a remote part is written with, nor a \u escape (SPARQL decodes
-# those before parsing), can only be a local query. Anything else is parsed: rdflib's parser
-# takes ~0.1 s per distinct text, which every CLI command paid for each query it ran.
+# A text that starts (after comments, PREFIX and BASE) with a query form and whose code
+# (outside comments, strings and IRIs) holds none of the words an update or a remote part is
+# written with can only be a local query. Texts with a long string or a \u escape (SPARQL
+# decodes those before parsing) are always parsed: rdflib's parser takes ~0.1 s per
+# distinct text, which every CLI command paid for each query it ran.
 _QUERY_HEAD = re.compile(
     r"(?:\s|#[^\n]*|PREFIX\s+[\w.-]*:\s*<[^<>\s]*>|BASE\s*<[^<>\s]*>)*"
     r"(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
     re.IGNORECASE,
 )
 _UPDATE_OR_REMOTE = re.compile(
-    r"\\[uU]|\b(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|ADD|MOVE|COPY|WITH|SERVICE|FROM"
-    r"|USING)\b",
+    r"(?<![?$:])\b(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|ADD|MOVE|COPY|WITH|SERVICE|FROM"
+    r"|USING)\b",  # not a variable (?from) or a prefixed name's local part (pkg:with)
     re.IGNORECASE,
 )
+
+
+def _plainly_local_query(text: str) -> bool:
+    if "\\u" in text or "\\U" in text or "'''" in text or '"""' in text:
+        return False
+    if not _QUERY_HEAD.match(text):
+        return False
+    return not any(
+        _UPDATE_OR_REMOTE.search(chunk) for kind, chunk in _tokens(text) if kind == "code"
+    )
 
 
 @lru_cache(maxsize=256)
@@ -94,7 +105,7 @@ def sparql_shape(text: str) -> tuple[str, tuple[str, ...]]:
     'SERVICE <http://…>'), decided by parsing (rdflib's SPARQL grammar), not by keywords;
     a text that plainly cannot be an update or reach outside is not parsed (a syntax error
     in it is then reported by the store that runs it)."""
-    if _QUERY_HEAD.match(text) and not _UPDATE_OR_REMOTE.search(text):
+    if _plainly_local_query(text):
         return "query", ()
     return parsed_shape(text)
 
