@@ -91,22 +91,55 @@ def authorships(store: GraphStore, papers: list[str]) -> list[dict]:
     return sorted(rows, key=lambda row: (str(row["paper"]), int(row["position"])))
 
 
+def _of_concepts(rows: list[dict], concepts: list[str]) -> list[dict]:
+    """The rows (of a paper's mentions or evidence) of ``concepts``."""
+    wanted = set(concepts)
+    return [row for row in rows if row["concept"] in wanted]
+
+
+def _evidence_rows(store: GraphStore, papers: list[str], concepts: list[str]) -> list[dict]:
+    """The evidence rows of ``evidence`` in its order, sentences not yet cut."""
+    rows = _of_concepts(details(store, "details.evidence", papers), concepts)
+    return sorted(rows, key=lambda row: (str(row["paper"]), str(row["concept"]),
+                                         row["field"] != "title", int(row["start"] or 0)))
+
+
+def _cut_sentences(store: GraphStore, rows: list[dict]) -> list[dict]:
+    """Each SPARQL row's sentence: as stored, else cut from its field by the offsets
+    (``from``, ``to``; none: the whole field), the fields read once per paper (Cypher rows
+    carry the sentence itself and no offsets)."""
+    uncut = [row for row in rows if row.get("sentence") is None and "from" in row]
+    papers = sorted({str(row["paper"]) for row in uncut})
+    fields = {str(r["id"]): r for r in details(store, "details.papers", papers)} if papers else {}
+    for row in uncut:
+        paper = fields.get(str(row["paper"]), {})
+        text = paper.get("title" if row["field"] == "title" else "abstract")
+        start, end = row.get("from"), row.get("to")
+        if text is not None and start is not None and end is not None:
+            text = str(text)[int(start) : int(end)]
+        row["sentence"] = text
+    for row in rows:
+        row.pop("from", None)
+        row.pop("to", None)
+    return rows
+
+
 def evidence(store: GraphStore, papers: list[str], concepts: list[str]) -> list[dict]:
     """The evidence of the papers' mentions of ``concepts`` (paper, concept, field, start,
     sentence), in order: per (paper, concept), title before abstract, then by start (Cypher
     stores keep the first only)."""
-    rows = details(store, "details.evidence", papers, concepts=concepts)
-    return sorted(rows, key=lambda row: (str(row["paper"]), str(row["concept"]),
-                                         row["field"] != "title", int(row["start"] or 0)))
+    return _cut_sentences(store, _evidence_rows(store, papers, concepts))
 
 
 def first_evidence(
     store: GraphStore, papers: list[str], concepts: list[str]
 ) -> dict[tuple[str, str], dict]:
-    """(paper, concept) -> the first of its evidence rows (``evidence``'s order)."""
+    """(paper, concept) -> the first of its evidence rows (``evidence``'s order); only
+    those get their sentence."""
     first: dict[tuple[str, str], dict] = {}
-    for row in evidence(store, papers, concepts):
+    for row in _evidence_rows(store, papers, concepts):
         first.setdefault((str(row["paper"]), str(row["concept"])), row)
+    _cut_sentences(store, list(first.values()))
     return first
 
 
@@ -115,7 +148,7 @@ def _mentions(store: GraphStore, papers: list[str], concepts: list[str]) -> list
     (title before abstract): one row per (paper, concept)."""
     if not concepts:
         return []
-    rows = details(store, "details.mentions", papers, concepts=concepts)
+    rows = _of_concepts(details(store, "details.mentions", papers), concepts)
     if store.dialect == "sparql":  # Cypher rows carry the first evidence already
         first = first_evidence(store, papers, concepts)
         for row in rows:
