@@ -31,8 +31,11 @@ _LATEX = {
 }
 
 
+_LATEX_TABLE = str.maketrans(_LATEX)
+
+
 def latex_escape(text: str) -> str:
-    return "".join(_LATEX.get(ch, ch) for ch in " ".join(str(text).split()))
+    return " ".join(str(text).split()).translate(_LATEX_TABLE)
 
 
 def _key_part(text: str) -> str:
