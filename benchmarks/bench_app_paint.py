@@ -27,7 +27,6 @@ from common import print_environment, print_table  # noqa: E402
 
 from tests.test_app_browser import serve_app  # noqa: E402
 
-
 # Recorded in the page: the frame after the search box and the first newest paper are in
 # the DOM, in milliseconds since navigation start. Polling from outside (Playwright's
 # wait_for) checks only every 0.5 s after the first few tries and added up to 0.5 s.
