@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -112,12 +111,23 @@ class Gated:
         self.pattern = pattern
         self.words = words
 
-    def finditer(self, sentence: str, lowered: str | None) -> Iterator[re.Match[str]]:
-        """``pattern.finditer(sentence)``; ``lowered`` is ``sentence.lower()`` of ASCII text
-        (None otherwise)."""
-        if lowered is not None and not any(map(lowered.__contains__, self.words)):
-            return iter(())
-        return self.pattern.finditer(sentence)
+    def scanned(self, folded: str | None, spans: list[tuple[int, int]]) -> set[int]:
+        """The indices of the sentence ``spans`` the expression must scan: in ASCII text
+        (``folded`` is its lower-case form, None outside ASCII: all of them) those holding
+        one of the words, found by one search of the whole text per word (most words occur
+        nowhere) rather than of every sentence for every word."""
+        if folded is None:
+            return set(range(len(spans)))
+        starts = [start for start, _ in spans]
+        out = set()
+        for word in self.words:
+            at = folded.find(word)
+            while at >= 0:
+                i = bisect_right(starts, at) - 1
+                if i >= 0 and at + len(word) <= spans[i][1]:
+                    out.add(i)
+                at = folded.find(word, at + 1)
+        return out
 
 
 PROPOSE = Gated(_PROPOSE, (
@@ -637,14 +647,15 @@ def find_candidates(
     ]
     shaped_starts = [start for start, _, _ in shaped]
     folded = text.lower() if text.isascii() else None  # for the gated expressions
-    for sent_start, sent_end in sentences:
+    naming, proposing = NAMING.scanned(folded, sentences), PROPOSE.scanned(folded, sentences)
+    for i, (sent_start, sent_end) in enumerate(sentences):
         if sent_end <= abstract_start:
             continue
         sentence = text[sent_start:sent_end]
-        lowered = folded[sent_start:sent_end] if folded is not None else None
-        namings = [sent_start + m.end() for m in NAMING.finditer(sentence, lowered)]
+        found = NAMING.pattern.finditer(sentence) if i in naming else ()
+        namings = [sent_start + m.end() for m in found]
         proposal_zones: list[tuple[int, int]] = []
-        for m in PROPOSE.finditer(sentence, lowered):
+        for m in PROPOSE.pattern.finditer(sentence) if i in proposing else ():
             zone = (sent_start + m.end(), min(sent_end, sent_start + m.end() + 90))
             if not any(zone[0] <= n < zone[1] for n in namings):  # "... named X" decides
                 proposal_zones.append(zone)

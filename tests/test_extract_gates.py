@@ -25,12 +25,35 @@ SENTENCES = [
 ]
 
 
+def _spans(sentences: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """The sentences joined by a space, and each one's span in the joined text."""
+    text, spans = "", []
+    for sentence in sentences:
+        spans.append((len(text), len(text) + len(sentence)))
+        text += sentence + " "
+    return text, spans
+
+
 @pytest.mark.parametrize("gated", [PROPOSE, NAMING], ids=["propose", "naming"])
-@pytest.mark.parametrize("sentence", SENTENCES)
-def test_gated_finds_what_the_expression_finds(gated: Gated, sentence: str) -> None:
-    lowered = sentence.lower() if sentence.isascii() else None
-    found = [m.span() for m in gated.finditer(sentence, lowered)]
-    assert found == [m.span() for m in gated.pattern.finditer(sentence)]
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_gated_scans_every_sentence_the_expression_matches(
+    gated: Gated, ascii_only: bool
+) -> None:
+    """The sentences picked by searching the whole text for the words are those whose
+    lower-case form holds one (words across a sentence boundary do not count), and among
+    them every sentence the expression matches; outside ASCII every sentence."""
+    sentences = [s for s in SENTENCES if s.isascii()] if ascii_only else SENTENCES
+    sentences = [*sentences, "A presen", "ted call", "Named."]  # words cut by a boundary
+    text, spans = _spans(sentences)
+    folded = text.lower() if text.isascii() else None
+    picked = gated.scanned(folded, spans)
+    if folded is None:
+        assert picked == set(range(len(spans)))
+    else:
+        holding = {i for i, s in enumerate(sentences) if any(w in s.lower() for w in gated.words)}
+        assert picked == holding
+    matched = {i for i, s in enumerate(sentences) if gated.pattern.search(s)}
+    assert matched and matched <= picked
 
 
 def test_every_sentence_with_a_match_is_scanned() -> None:
