@@ -211,6 +211,12 @@ def base_name(name: str) -> str:
 _TITLE_CASE_NAME = re.compile(r"[A-Z][\w-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w-]*)+")
 # The last piece of a hyphenated benchmark name ("Harbor-Bench", "Code-Eval", "Chat-Arena").
 _BENCHMARK_PIECE = re.compile(r"Bench(?:mark)?|BENCH|Eval|EVAL|Arena")
+_PLAIN_PIECE = re.compile(r"[A-Z]?[a-z]+")
+_TWO_PLAIN_WORDS = re.compile(r"[A-Z][a-z]+-[A-Z][a-z]+")
+_NUMBER_OR_SIZE = re.compile(r"\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Z]?\d+[A-Za-z]?")
+_PLAIN_WORD = re.compile(r"[IVX]+|[A-Z][a-z]+s?|[a-z][a-z-]*")
+_CAPITALISED = re.compile(r"[A-Z][a-z]{2,}[a-z0-9]*")
+_NOT_CAPITALISED_NAMES = frozenset(STOP_NAMES | _TITLE_STOP)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -222,8 +228,8 @@ def strong_name(token: str) -> bool:
     pieces = token.split("-")
     if len(pieces) > 1 and _BENCHMARK_PIECE.fullmatch(pieces[-1]):
         return True  # "Harbor-Bench", "Code-Eval": the last piece says what the name is
-    plain = all(re.fullmatch(r"[A-Z]?[a-z]+", p) or p.lower() in _FUNCTION_WORDS for p in pieces)
-    return not (len(pieces) > 1 and plain) and not re.fullmatch(r"[A-Z][a-z]+-[A-Z][a-z]+", token)
+    plain = all(_PLAIN_PIECE.fullmatch(p) or p.lower() in _FUNCTION_WORDS for p in pieces)
+    return not (len(pieces) > 1 and plain) and not _TWO_PLAIN_WORDS.fullmatch(token)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -233,27 +239,23 @@ def looks_like_name(token: str) -> bool:
         return False  # the common case, decided without regular expressions
     if token.endswith(("'s", "’s")):
         token = token[:-2]
+    # each test below rules the token out alone: the cheapest come first
+    if sum(map(str.isalpha, token)) < 2 or token.casefold() in STOP_NAMES:
+        return False
+    if _NUMBER_OR_SIZE.fullmatch(token) or _PLAIN_WORD.fullmatch(token):
+        return False  # numbers and sizes (7B, 3D, 100K); roman numerals, plain words
     if _NOT_NAME.fullmatch(token) or _NOT_CONCEPT.fullmatch(token):
         return False
-    letters = [ch for ch in token if ch.isalpha()]
-    if len(letters) < 2 or token.casefold() in STOP_NAMES:
-        return False
-    if re.fullmatch(r"\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Z]?\d+[A-Za-z]?", token):
-        return False  # numbers and sizes: 7B, 3D, 100K, 4K
-    if re.fullmatch(r"[IVX]+|[A-Z][a-z]+s?|[a-z][a-z-]*", token):
-        return False  # roman numerals, plain capitalised or lower-case words
     core = token.replace("-", "")
-    inner_capital = any(ch.isupper() for ch in core[1:-1]) or (
+    inner_capital = any(map(str.isupper, core[1:-1])) or (
         core[-1].isupper() and core[-2].isalpha()
     )
-    return inner_capital or (core[0].isupper() and any(ch.isdigit() for ch in core))
+    return inner_capital or (core[0].isupper() and any(map(str.isdigit, core)))
 
 
 def capitalised_name(token: str) -> bool:
     """'Informer': acceptable as a name only where the context says a name is introduced."""
-    return bool(re.fullmatch(r"[A-Z][a-z]{2,}[a-z0-9]*", token)) and token.casefold() not in (
-        STOP_NAMES | _TITLE_STOP
-    )
+    return bool(_CAPITALISED.fullmatch(token)) and token.casefold() not in _NOT_CAPITALISED_NAMES
 
 
 def type_by_suffix(name: str) -> str | None:
@@ -376,6 +378,10 @@ def abbreviations(text: str) -> list[tuple[int, int, int, int]]:
 # ------------------------------------------------------------------ candidates
 
 
+# After a name: "X-based ...", "Edge AI": a modifier or a field, not a name.
+_MODIFIER_OR_FIELD = re.compile(r"-(?:based|like|style|free|aware|guided)\b|\s+(?:AI|ML)\b")
+
+
 def _proposed_names(
     text: str, zone: tuple[int, int], covered: list[tuple[int, int]],
     long_forms: list[tuple[int, int]],
@@ -402,7 +408,7 @@ def _proposed_names(
             continue
         if not (looks_like_name(token) or capitalised_name(token)):
             continue
-        if re.match(r"-(?:based|like|style|free|aware|guided)\b|\s+(?:AI|ML)\b", text[m.end() :]):
+        if _MODIFIER_OR_FIELD.match(text, m.end()):
             return []  # "X-based ...", "Edge AI": a modifier or a field, not a name
         end = m.end()
         for _ in range(3):  # "Stable Video Diffusion": up to four name words
