@@ -9,7 +9,13 @@ import pytest
 from kg.extract.canonical import WORD, match_key
 from kg.extract.coined import NAMING, PROPOSE, Gated, name_tokens
 from kg.extract.components import _Found, _token_keys
-from kg.extract.vocabulary import _lower, word_pieces
+from kg.extract.vocabulary import (
+    VocabEntry,
+    VocabularyMatcher,
+    _lower,
+    load_vocabulary,
+    word_pieces,
+)
 
 SENTENCES = [
     "We propose GraphMix, a mixer for graphs.",
@@ -99,3 +105,36 @@ def test_occurrences_by_first_letter(text: str) -> None:
             and key in _token_keys(token)[1]
         ]
         assert sorted(found.occurrences(key)) == sorted(expected)
+
+
+class _EveryPiece(set):
+    """A starter set that holds every piece: the matcher then tries a match at each one."""
+
+    def __contains__(self, piece: object) -> bool:
+        return True
+
+
+MATCHER_TEXTS = [
+    "Two search strategies and a mixture-of-experts beat Mixtures of Experts, vision "
+    "transformers and a Vision-Transformer; we use large language models.",
+    "Naïve Bayes and naive bayes, Naïve-Bayes classifiers; Über search strategy; ΔMoE MoEs.",
+    "search strat, mixture of, vision, large language, strategies search, a transformer",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", MATCHER_TEXTS)
+def test_matcher_start_filter_keeps_every_match(text: str) -> None:
+    """The matcher tries a match only at pieces its key tables say can start one; trying
+    at every piece finds the same matches."""
+    entries = [
+        *load_vocabulary(),
+        VocabEntry("search-strategy", "Search strategy", "method"),
+        VocabEntry("mixture-of-experts", "Mixture of Experts", "architecture", ["MoE"]),
+        VocabEntry("naive-bayes", "Naïve Bayes", "method"),
+    ]
+    matcher, plain = VocabularyMatcher(entries), VocabularyMatcher(entries)
+    plain.starters = _EveryPiece()
+    assert matcher.find(text) == plain.find(text)
+    if text:
+        assert matcher.find(text)
