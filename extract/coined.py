@@ -496,8 +496,29 @@ _EXTENSION = re.compile(r"-[A-Z][A-Za-z]*[A-Z][\w]*|-[A-Z][a-z]{3,}")
 
 def name_tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, token) of every ``NAME_TOKEN`` in ``text``: one scan shared by the
-    candidate search and the search for a coined name's other occurrences."""
-    return [(m.start(), m.end(), m.group()) for m in NAME_TOKEN.finditer(text)]
+    candidate search and the search for a coined name's other occurrences. A token never
+    holds whitespace, so the text is taken a whitespace-separated word at a time: a word of
+    letters and digits (what ``[^\\W_]`` accepts is what ``isalnum`` accepts), or one
+    followed by a comma, period, colon, semicolon or closing parenthesis (none of which
+    continues a token there), is a token without running the expression, which most words
+    are; the expression scans the others."""
+    out = []
+    end = 0
+    for word in text.split():
+        start = text.find(word, end)  # only whitespace lies between ``end`` and the word
+        end = start + len(word)
+        if word.isalnum():
+            out.append((start, end, word))
+        elif word[-1] in _CLOSING and word[:-1].isalnum():
+            out.append((start, end - 1, word[:-1]))
+        else:
+            out += [
+                (start + m.start(), start + m.end(), m.group()) for m in NAME_TOKEN.finditer(word)
+            ]
+    return out
+
+
+_CLOSING = frozenset(",.;:)")  # after a word of letters and digits, it ends the token
 
 
 def _extends_known(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract.canonical import WORD, match_key
-from kg.extract.coined import NAMING, PROPOSE, Gated, name_tokens
+from kg.extract.coined import NAME_TOKEN, NAMING, PROPOSE, Gated, name_tokens
 from kg.extract.components import _Found, _token_keys
 from kg.extract.vocabulary import (
     VocabEntry,
@@ -138,3 +138,19 @@ def test_matcher_start_filter_keeps_every_match(text: str) -> None:
     assert matcher.find(text) == plain.find(text)
     if text:
         assert matcher.find(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *TRICKY,
+        "Words, words. Words; (words) words: words) a. b, c;d x.y C++ C+ 3.5-VL's ½",
+        "tabs\tand\nnew lines\r\nno-break\xa0space, line\u2028separator and\x1cfile sep.",
+        " ,. ;: ) ( trailing",
+    ],
+)
+def test_name_tokens_are_the_expression_scan(text: str) -> None:
+    """Name tokens taken a whitespace-separated word at a time are those a scan of the
+    whole text with ``NAME_TOKEN`` finds."""
+    scan = [(m.start(), m.end(), m.group()) for m in NAME_TOKEN.finditer(text)]
+    assert name_tokens(text) == scan
