@@ -1,6 +1,7 @@
-"""Shortcuts of the extractor that must give exactly what the plain scans give: the gated
-expressions of the coined-name search, the matcher's word pieces from the name tokens, a
-coined name's occurrences found by first letter."""
+"""Shortcuts of the extractor that must give exactly what the plain scans give: the
+sentences the gated expressions of the coined-name search scan, the name tokens taken a word
+at a time, the matcher's word pieces from the name tokens and its start filter, a coined
+name's occurrences found by first letter."""
 
 from __future__ import annotations
 
