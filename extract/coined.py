@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -112,12 +111,23 @@ class Gated:
         self.pattern = pattern
         self.words = words
 
-    def finditer(self, sentence: str, lowered: str | None) -> Iterator[re.Match[str]]:
-        """``pattern.finditer(sentence)``; ``lowered`` is ``sentence.lower()`` of ASCII text
-        (None otherwise)."""
-        if lowered is not None and not any(map(lowered.__contains__, self.words)):
-            return iter(())
-        return self.pattern.finditer(sentence)
+    def scanned(self, folded: str | None, spans: list[tuple[int, int]]) -> set[int]:
+        """The indices of the sentence ``spans`` the expression must scan: in ASCII text
+        (``folded`` is its lower-case form, None outside ASCII: all of them) those holding
+        one of the words, found by one search of the whole text per word (most words occur
+        nowhere) rather than of every sentence for every word."""
+        if folded is None:
+            return set(range(len(spans)))
+        starts = [start for start, _ in spans]
+        out = set()
+        for word in self.words:
+            at = folded.find(word)
+            while at >= 0:
+                i = bisect_right(starts, at) - 1
+                if i >= 0 and at + len(word) <= spans[i][1]:
+                    out.add(i)
+                at = folded.find(word, at + 1)
+        return out
 
 
 PROPOSE = Gated(_PROPOSE, (
@@ -201,6 +211,12 @@ def base_name(name: str) -> str:
 _TITLE_CASE_NAME = re.compile(r"[A-Z][\w-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w-]*)+")
 # The last piece of a hyphenated benchmark name ("Harbor-Bench", "Code-Eval", "Chat-Arena").
 _BENCHMARK_PIECE = re.compile(r"Bench(?:mark)?|BENCH|Eval|EVAL|Arena")
+_PLAIN_PIECE = re.compile(r"[A-Z]?[a-z]+")
+_TWO_PLAIN_WORDS = re.compile(r"[A-Z][a-z]+-[A-Z][a-z]+")
+_NUMBER_OR_SIZE = re.compile(r"\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Z]?\d+[A-Za-z]?")
+_PLAIN_WORD = re.compile(r"[IVX]+|[A-Z][a-z]+s?|[a-z][a-z-]*")
+_CAPITALISED = re.compile(r"[A-Z][a-z]{2,}[a-z0-9]*")
+_NOT_CAPITALISED_NAMES = frozenset(STOP_NAMES | _TITLE_STOP)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -212,8 +228,8 @@ def strong_name(token: str) -> bool:
     pieces = token.split("-")
     if len(pieces) > 1 and _BENCHMARK_PIECE.fullmatch(pieces[-1]):
         return True  # "Harbor-Bench", "Code-Eval": the last piece says what the name is
-    plain = all(re.fullmatch(r"[A-Z]?[a-z]+", p) or p.lower() in _FUNCTION_WORDS for p in pieces)
-    return not (len(pieces) > 1 and plain) and not re.fullmatch(r"[A-Z][a-z]+-[A-Z][a-z]+", token)
+    plain = all(_PLAIN_PIECE.fullmatch(p) or p.lower() in _FUNCTION_WORDS for p in pieces)
+    return not (len(pieces) > 1 and plain) and not _TWO_PLAIN_WORDS.fullmatch(token)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -223,27 +239,23 @@ def looks_like_name(token: str) -> bool:
         return False  # the common case, decided without regular expressions
     if token.endswith(("'s", "’s")):
         token = token[:-2]
+    # each test below rules the token out alone: the cheapest come first
+    if sum(map(str.isalpha, token)) < 2 or token.casefold() in STOP_NAMES:
+        return False
+    if _NUMBER_OR_SIZE.fullmatch(token) or _PLAIN_WORD.fullmatch(token):
+        return False  # numbers and sizes (7B, 3D, 100K); roman numerals, plain words
     if _NOT_NAME.fullmatch(token) or _NOT_CONCEPT.fullmatch(token):
         return False
-    letters = [ch for ch in token if ch.isalpha()]
-    if len(letters) < 2 or token.casefold() in STOP_NAMES:
-        return False
-    if re.fullmatch(r"\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Z]?\d+[A-Za-z]?", token):
-        return False  # numbers and sizes: 7B, 3D, 100K, 4K
-    if re.fullmatch(r"[IVX]+|[A-Z][a-z]+s?|[a-z][a-z-]*", token):
-        return False  # roman numerals, plain capitalised or lower-case words
     core = token.replace("-", "")
-    inner_capital = any(ch.isupper() for ch in core[1:-1]) or (
+    inner_capital = any(map(str.isupper, core[1:-1])) or (
         core[-1].isupper() and core[-2].isalpha()
     )
-    return inner_capital or (core[0].isupper() and any(ch.isdigit() for ch in core))
+    return inner_capital or (core[0].isupper() and any(map(str.isdigit, core)))
 
 
 def capitalised_name(token: str) -> bool:
     """'Informer': acceptable as a name only where the context says a name is introduced."""
-    return bool(re.fullmatch(r"[A-Z][a-z]{2,}[a-z0-9]*", token)) and token.casefold() not in (
-        STOP_NAMES | _TITLE_STOP
-    )
+    return bool(_CAPITALISED.fullmatch(token)) and token.casefold() not in _NOT_CAPITALISED_NAMES
 
 
 def type_by_suffix(name: str) -> str | None:
@@ -366,6 +378,10 @@ def abbreviations(text: str) -> list[tuple[int, int, int, int]]:
 # ------------------------------------------------------------------ candidates
 
 
+# After a name: "X-based ...", "Edge AI": a modifier or a field, not a name.
+_MODIFIER_OR_FIELD = re.compile(r"-(?:based|like|style|free|aware|guided)\b|\s+(?:AI|ML)\b")
+
+
 def _proposed_names(
     text: str, zone: tuple[int, int], covered: list[tuple[int, int]],
     long_forms: list[tuple[int, int]],
@@ -392,7 +408,7 @@ def _proposed_names(
             continue
         if not (looks_like_name(token) or capitalised_name(token)):
             continue
-        if re.match(r"-(?:based|like|style|free|aware|guided)\b|\s+(?:AI|ML)\b", text[m.end() :]):
+        if _MODIFIER_OR_FIELD.match(text, m.end()):
             return []  # "X-based ...", "Edge AI": a modifier or a field, not a name
         end = m.end()
         for _ in range(3):  # "Stable Video Diffusion": up to four name words
@@ -480,8 +496,29 @@ _EXTENSION = re.compile(r"-[A-Z][A-Za-z]*[A-Z][\w]*|-[A-Z][a-z]{3,}")
 
 def name_tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, token) of every ``NAME_TOKEN`` in ``text``: one scan shared by the
-    candidate search and the search for a coined name's other occurrences."""
-    return [(m.start(), m.end(), m.group()) for m in NAME_TOKEN.finditer(text)]
+    candidate search and the search for a coined name's other occurrences. A token never
+    holds whitespace, so the text is taken a whitespace-separated word at a time: a word of
+    letters and digits (what ``[^\\W_]`` accepts is what ``isalnum`` accepts), or one
+    followed by a comma, period, colon, semicolon or closing parenthesis (none of which
+    continues a token there), is a token without running the expression, which most words
+    are; the expression scans the others."""
+    out = []
+    end = 0
+    for word in text.split():
+        start = text.find(word, end)  # only whitespace lies between ``end`` and the word
+        end = start + len(word)
+        if word.isalnum():
+            out.append((start, end, word))
+        elif word[-1] in _CLOSING and word[:-1].isalnum():
+            out.append((start, end - 1, word[:-1]))
+        else:
+            out += [
+                (start + m.start(), start + m.end(), m.group()) for m in NAME_TOKEN.finditer(word)
+            ]
+    return out
+
+
+_CLOSING = frozenset(",.;:)")  # after a word of letters and digits, it ends the token
 
 
 def _extends_known(
@@ -637,14 +674,15 @@ def find_candidates(
     ]
     shaped_starts = [start for start, _, _ in shaped]
     folded = text.lower() if text.isascii() else None  # for the gated expressions
-    for sent_start, sent_end in sentences:
+    naming, proposing = NAMING.scanned(folded, sentences), PROPOSE.scanned(folded, sentences)
+    for i, (sent_start, sent_end) in enumerate(sentences):
         if sent_end <= abstract_start:
             continue
         sentence = text[sent_start:sent_end]
-        lowered = folded[sent_start:sent_end] if folded is not None else None
-        namings = [sent_start + m.end() for m in NAMING.finditer(sentence, lowered)]
+        found = NAMING.pattern.finditer(sentence) if i in naming else ()
+        namings = [sent_start + m.end() for m in found]
         proposal_zones: list[tuple[int, int]] = []
-        for m in PROPOSE.finditer(sentence, lowered):
+        for m in PROPOSE.pattern.finditer(sentence) if i in proposing else ():
             zone = (sent_start + m.end(), min(sent_end, sent_start + m.end() + 90))
             if not any(zone[0] <= n < zone[1] for n in namings):  # "... named X" decides
                 proposal_zones.append(zone)

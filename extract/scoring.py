@@ -15,9 +15,11 @@ right on held-out annotations (isotonic fit, stored as a step table).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -47,11 +49,15 @@ _PAIR = np.uint64(1000003)
 _TEMPLATES = np.arange(1, 33, dtype=np.uint64) * _MIX  # one per lexical feature column
 # The token columns: (position among first, last, first-1, first-2, after, after+1;
 # attribute among LOWER, SHAPE, SUFFIX). Column 0 is the first word, 1 the last, 2 the word
-# before, 7 the word after: the pairs join last+after and before+first.
+# before, 7 the word after: the pairs join last+after and before+first, so columns 11 and 12
+# repeat the words after and first for them. Then comes the length in tokens (_LEXICAL
+# columns in all).
 _COLUMNS = [(0, 0), (1, 0), (2, 0), (0, 1), (1, 1), (1, 2), (3, 0), (4, 0), (5, 0), (2, 1),
-            (4, 1)]
-_COLUMN_TOKEN = [p for p, _ in _COLUMNS]
+            (4, 1), (4, 0), (0, 0)]
+_column_tokens = itemgetter(*[p for p, _ in _COLUMNS])
 _COLUMN_ATTR = np.array([a for _, a in _COLUMNS])
+_LEXICAL = 14
+_PAD_ROWS = np.full((2, 3), _PAD, dtype=np.uint64)
 
 
 @registry.architectures("paper_kg.CandidateScorer.v1")
@@ -104,27 +110,30 @@ def _key(feature: Hashable) -> int:
 def featurize(arr: np.ndarray, candidates: Sequence[Candidate]) -> tuple[np.ndarray, ...]:
     """(keys, values, lengths) for SparseLinear: one row of hashed features per candidate
     (every candidate has the same number of categorical features); ``arr`` is
-    ``token_arrays(doc)``."""
-    n = len(candidates)
-    idx = arr[:, C_IDX].astype(np.int64)
-    pad = np.full((2, 3), _PAD, dtype=np.uint64)
-    tokens = np.concatenate([pad, arr[:, :3], pad])  # LOWER, SHAPE, SUFFIX; offset by 2
-    spans = np.array([(c.start, c.end) for c in candidates], dtype=np.int64).reshape(n, 2)
-    first = np.maximum(np.searchsorted(idx, spans[:, 0], "right") - 1, 0) + 2
-    after = np.searchsorted(idx, spans[:, 1], "left") + 2  # first token at or after the end
-    last = np.maximum(after - 1, first)
-    # one gather: (token position, attribute) per column, see _COLUMNS
-    positions = np.stack([first, last, first - 1, first - 2, after, after + 1], axis=1)
-    gathered = tokens[positions[:, _COLUMN_TOKEN], _COLUMN_ATTR]
-    pairs = gathered[:, [1, 2]] * _PAIR + gathered[:, [7, 0]]  # last+after, before+first
-    lexical = np.concatenate(
-        [gathered, pairs, np.minimum(after - first, 6).astype(np.uint64)[:, None]], axis=1
-    )
-    lexical ^= _TEMPLATES[: lexical.shape[1]]
-    categorical = np.array([[*map(_key, c.features)] for c in candidates], dtype=np.uint64)
-    keys = np.concatenate([lexical, categorical.reshape(n, -1)], axis=1)
-    lengths = np.full(n, keys.shape[1], dtype=np.int32)
-    return keys.ravel(), np.ones(keys.size, dtype="f"), lengths
+    ``token_arrays(doc)``. A doc has about ten candidates, so each numpy call costs far
+    more than its arithmetic: the token positions are found in Python, then one gather
+    and a few in-place operations fill the rows."""
+    n, width = len(candidates), len(candidates[0].features) if candidates else 0
+    idx = arr[:, C_IDX].tolist()
+    positions: list[int] = []
+    lengths = []
+    for cand in candidates:
+        first = max(bisect_right(idx, cand.start) - 1, 0) + 2  # +2: the padding rows
+        after = bisect_left(idx, cand.end) + 2  # the first token at or after the end
+        last = max(after - 1, first)
+        positions += _column_tokens((first, last, first - 1, first - 2, after, after + 1))
+        lengths.append(min(after - first, 6))
+    tokens = np.concatenate([_PAD_ROWS, arr[:, :3], _PAD_ROWS])  # LOWER, SHAPE, SUFFIX
+    gathered = tokens[np.array(positions, dtype=np.intp).reshape(n, -1), _COLUMN_ATTR]
+    keys = np.empty((n, _LEXICAL + width), dtype=np.uint64)
+    keys[:, :11] = gathered[:, :11]
+    keys[:, 11:13] = gathered[:, 1:3] * _PAIR + gathered[:, 11:13]  # last+after, before+first
+    keys[:, 13] = lengths
+    keys[:, :_LEXICAL] ^= _TEMPLATES[:_LEXICAL]
+    keys[:, _LEXICAL:] = np.fromiter(
+        chain.from_iterable(map(_key, c.features) for c in candidates), np.uint64, n * width
+    ).reshape(n, width)
+    return keys.ravel(), np.ones(keys.size, dtype="f"), np.full(n, keys.shape[1], np.int32)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

@@ -306,8 +306,16 @@ class VocabularyMatcher:
         """The longest match starting at piece ``i``: (its last piece, end offset, entry)."""
         keys, prefixes = self.keys, self.prefixes
         low, n = pieces[i][2], len(pieces)
-        if low not in self.starters and (i + 1 == n or low + pieces[i + 1][2][0] not in prefixes):
-            return None
+        if low not in self.starters:
+            # it names nothing alone: a match needs the next piece to extend it to the
+            # start of a key, or (a plural) to a key
+            if i + 1 == n or low + pieces[i + 1][2][0] not in prefixes:
+                return None
+            following = pieces[i + 1][2]
+            if low + following not in prefixes and not (
+                following[-1] == "s" and low + singular(following) in keys
+            ):
+                return None
         start = pieces[i][0]
         acc = ""
         best: tuple[int, int, VocabEntry] | None = None

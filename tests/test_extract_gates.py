@@ -1,15 +1,22 @@
-"""Shortcuts of the extractor that must give exactly what the plain scans give: the gated
-expressions of the coined-name search, the matcher's word pieces from the name tokens, a
-coined name's occurrences found by first letter."""
+"""Shortcuts of the extractor that must give exactly what the plain scans give: the
+sentences the gated expressions of the coined-name search scan, the name tokens taken a word
+at a time, the matcher's word pieces from the name tokens and its start filter, a coined
+name's occurrences found by first letter."""
 
 from __future__ import annotations
 
 import pytest
 
 from kg.extract.canonical import WORD, match_key
-from kg.extract.coined import NAMING, PROPOSE, Gated, name_tokens
+from kg.extract.coined import NAME_TOKEN, NAMING, PROPOSE, Gated, name_tokens
 from kg.extract.components import _Found, _token_keys
-from kg.extract.vocabulary import _lower, word_pieces
+from kg.extract.vocabulary import (
+    VocabEntry,
+    VocabularyMatcher,
+    _lower,
+    load_vocabulary,
+    word_pieces,
+)
 
 SENTENCES = [
     "We propose GraphMix, a mixer for graphs.",
@@ -25,12 +32,35 @@ SENTENCES = [
 ]
 
 
+def _spans(sentences: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """The sentences joined by a space, and each one's span in the joined text."""
+    text, spans = "", []
+    for sentence in sentences:
+        spans.append((len(text), len(text) + len(sentence)))
+        text += sentence + " "
+    return text, spans
+
+
 @pytest.mark.parametrize("gated", [PROPOSE, NAMING], ids=["propose", "naming"])
-@pytest.mark.parametrize("sentence", SENTENCES)
-def test_gated_finds_what_the_expression_finds(gated: Gated, sentence: str) -> None:
-    lowered = sentence.lower() if sentence.isascii() else None
-    found = [m.span() for m in gated.finditer(sentence, lowered)]
-    assert found == [m.span() for m in gated.pattern.finditer(sentence)]
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_gated_scans_every_sentence_the_expression_matches(
+    gated: Gated, ascii_only: bool
+) -> None:
+    """The sentences picked by searching the whole text for the words are those whose
+    lower-case form holds one (words across a sentence boundary do not count), and among
+    them every sentence the expression matches; outside ASCII every sentence."""
+    sentences = [s for s in SENTENCES if s.isascii()] if ascii_only else SENTENCES
+    sentences = [*sentences, "A presen", "ted call", "Named."]  # words cut by a boundary
+    text, spans = _spans(sentences)
+    folded = text.lower() if text.isascii() else None
+    picked = gated.scanned(folded, spans)
+    if folded is None:
+        assert picked == set(range(len(spans)))
+    else:
+        holding = {i for i, s in enumerate(sentences) if any(w in s.lower() for w in gated.words)}
+        assert picked == holding
+    matched = {i for i, s in enumerate(sentences) if gated.pattern.search(s)}
+    assert matched and matched <= picked
 
 
 def test_every_sentence_with_a_match_is_scanned() -> None:
@@ -76,3 +106,52 @@ def test_occurrences_by_first_letter(text: str) -> None:
             and key in _token_keys(token)[1]
         ]
         assert sorted(found.occurrences(key)) == sorted(expected)
+
+
+class _EveryPiece(set):
+    """A starter set that holds every piece: the matcher then tries a match at each one."""
+
+    def __contains__(self, piece: object) -> bool:
+        return True
+
+
+MATCHER_TEXTS = [
+    "Two search strategies and a mixture-of-experts beat Mixtures of Experts, vision "
+    "transformers and a Vision-Transformer; we use large language models.",
+    "Naïve Bayes and naive bayes, Naïve-Bayes classifiers; Über search strategy; ΔMoE MoEs.",
+    "search strat, mixture of, vision, large language, strategies search, a transformer",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", MATCHER_TEXTS)
+def test_matcher_start_filter_keeps_every_match(text: str) -> None:
+    """The matcher tries a match only at pieces its key tables say can start one; trying
+    at every piece finds the same matches."""
+    entries = [
+        *load_vocabulary(),
+        VocabEntry("search-strategy", "Search strategy", "method"),
+        VocabEntry("mixture-of-experts", "Mixture of Experts", "architecture", ["MoE"]),
+        VocabEntry("naive-bayes", "Naïve Bayes", "method"),
+    ]
+    matcher, plain = VocabularyMatcher(entries), VocabularyMatcher(entries)
+    plain.starters = _EveryPiece()
+    assert matcher.find(text) == plain.find(text)
+    if text:
+        assert matcher.find(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *TRICKY,
+        "Words, words. Words; (words) words: words) a. b, c;d x.y C++ C+ 3.5-VL's ½",
+        "tabs\tand\nnew lines\r\nno-break\xa0space, line\u2028separator and\x1cfile sep.",
+        " ,. ;: ) ( trailing",
+    ],
+)
+def test_name_tokens_are_the_expression_scan(text: str) -> None:
+    """Name tokens taken a whitespace-separated word at a time are those a scan of the
+    whole text with ``NAME_TOKEN`` finds."""
+    scan = [(m.start(), m.end(), m.group()) for m in NAME_TOKEN.finditer(text)]
+    assert name_tokens(text) == scan

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.extract import Extractor
 from kg.extract.components import TRAINED, ConceptComponent
-from kg.extract.scoring import Calibration, Candidate, featurize, token_arrays
+from kg.extract.scoring import Calibration, Candidate, featurize, stable_hash, token_arrays
 from kg.extract.train import main as train_main
 from kg.model import Paper
 from tests.conftest import SHARED
@@ -37,6 +37,52 @@ def test_features_are_the_same_for_the_same_candidate_in_any_doc() -> None:
     third = nlp.make_doc("We sort forks with spoon folding here.")
     keys3, _, _ = featurize(token_arrays(third), [Candidate(20, 33, feature)])
     assert not np.array_equal(keys1, keys3)  # the words to the left differ
+
+
+def _plain_features(doc: spacy.tokens.Doc, cand: Candidate) -> list[int]:
+    """One candidate's feature keys computed token by token from Token objects: the words
+    (LOWER), shapes and suffix around it, the word pairs across its edges and its length,
+    each mixed with its column number, then its categorical features."""
+    mask, mix, pad = 2**64 - 1, 0x9E3779B97F4A7C15, (0x5EED,) * 3
+    rows = [(t.lower, t.shape, t.suffix) for t in doc]
+
+    def at(i: int) -> tuple[int, ...]:
+        return rows[i] if 0 <= i < len(rows) else pad
+
+    first = max((t.i for t in doc if t.idx <= cand.start), default=0)
+    after = next((t.i for t in doc if t.idx >= cand.end), len(doc))
+    last = max(after - 1, first)
+    lexical = [
+        at(first)[0], at(last)[0], at(first - 1)[0], at(first)[1], at(last)[1], at(last)[2],
+        at(first - 2)[0], at(after)[0], at(after + 1)[0], at(first - 1)[1], at(after)[1],
+        (at(last)[0] * 1000003 + at(after)[0]) & mask,
+        (at(first - 1)[0] * 1000003 + at(first)[0]) & mask,
+        min(after - first, 6),
+    ]
+    mixed = [value ^ ((column + 1) * mix & mask) for column, value in enumerate(lexical)]
+    return mixed + [stable_hash(repr(feature)) for feature in cand.features]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spoon folding beats fork folding.",
+        "Über-Net’s Straße-7B beats naïve ΔNet on İstanbul-QA (½ step) — ok",
+        "X",
+    ],
+)
+def test_featurize_is_the_token_by_token_computation(text: str) -> None:
+    """The vectorised features equal the plain computation for spans at the edges of the
+    doc, inside tokens and across several tokens, in ASCII and other text."""
+    doc = spacy.blank("en").make_doc(text)
+    spans = {(t.idx, t.idx + len(t)) for t in doc} | {(0, len(text)), (1, len(text) - 1)}
+    spans |= {(doc[0].idx, doc[-1].idx + len(doc[-1])), (len(text) - 1, len(text))}
+    feature = (("src", "proposal:phrase"), ("case", "mixed"), ("len", 3))
+    cands = [Candidate(start, end, feature) for start, end in sorted(spans) if start < end]
+    keys, values, lengths = featurize(token_arrays(doc), cands)
+    width = len(keys) // len(cands)
+    assert lengths.tolist() == [width] * len(cands) and values.tolist() == [1.0] * len(keys)
+    assert keys.reshape(len(cands), width).tolist() == [_plain_features(doc, c) for c in cands]
 
 
 def test_calibration_is_monotone_smoothed_and_pooled() -> None:
