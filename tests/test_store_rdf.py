@@ -340,6 +340,8 @@ def test_updates_refused_unless_write(store: GraphStore) -> None:
 def test_query_errors_are_store_errors(store: GraphStore) -> None:
     with pytest.raises(StoreError, match="not a valid SPARQL"):
         store.query("SELEKT nothing")
+    with pytest.raises(StoreError, match=r"not a valid SPARQL query: .* column 19"):
+        store.query("SELECT ?x WHERE { ?x")  # not parsed before it runs (sparql_shape)
     with pytest.raises(QueryParamError, match="--param concept"):
         run_named(store, "papers-by-concept", {})
     with pytest.raises(QueryParamError, match="whole number"):

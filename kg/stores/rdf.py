@@ -69,10 +69,11 @@ from kg.stores.base import (
     COUNT_KEYS,
     GraphStore,
     QueryResult,
+    StoreError,
     WriteStats,
 )
 from kg.stores.rdf_delta import IncrementalPlan, MentionDelta, count_papers, stored_state
-from kg.stores.sparql_text import bind_text, sparql_shape
+from kg.stores.sparql_text import bind_text, parsed_shape, sparql_shape
 
 CHUNK_TRIPLES = 100_000  # triples per update: bounded transactions on big graphs
 _CONCEPT_CLASS = expand("pkg:Concept")
@@ -532,5 +533,11 @@ class RdfStore(GraphStore):
             self._papers_held = None
             self._delta.forget()  # the update may change mentions: the next refresh is full
             return QueryResult([], [])
-        return self._select(text, params)
+        try:
+            return self._select(text, params)
+        except StoreError:
+            # a query that skipped the parse (sparql_shape) and failed: when it is not valid
+            # SPARQL, rdflib's parser says where, in the words a parsed query's error uses
+            parsed_shape(bind_text(text, dict.fromkeys(params or {}, 1)))
+            raise
 
