@@ -103,8 +103,8 @@ def _plainly_local_query(text: str) -> bool:
 def sparql_shape(text: str) -> tuple[str, tuple[str, ...]]:
     """('query' or 'update', the parts that would reach outside the store, e.g.
     'SERVICE <http://…>'), decided by parsing (rdflib's SPARQL grammar), not by keywords;
-    a text that plainly cannot be an update or reach outside is not parsed (a syntax error
-    in it is then reported by the store that runs it)."""
+    a text that plainly cannot be an update or reach outside is not parsed (RdfStore
+    parses it when it fails to run, to report a syntax error in the same words)."""
     if _plainly_local_query(text):
         return "query", ()
     return parsed_shape(text)
