@@ -6,7 +6,7 @@ to show a name).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -104,13 +104,17 @@ def _evidence_rows(store: GraphStore, papers: list[str], concepts: list[str]) ->
                                          row["field"] != "title", int(row["start"] or 0)))
 
 
-def _cut_sentences(store: GraphStore, rows: list[dict]) -> list[dict]:
+def _cut_sentences(
+    store: GraphStore, rows: list[dict], fields: Mapping[str, dict] | None = None
+) -> list[dict]:
     """Each SPARQL row's sentence: as stored, else cut from its field by the offsets
-    (``from``, ``to``; none: the whole field), the fields read once per paper (Cypher rows
-    carry the sentence itself and no offsets)."""
+    (``from``, ``to``; none: the whole field), the fields read once per paper unless the
+    caller has read them (``fields``: paper id -> its details.papers row). Cypher rows carry
+    the sentence itself and no offsets."""
     uncut = [row for row in rows if row.get("sentence") is None and "from" in row]
-    papers = sorted({str(row["paper"]) for row in uncut})
-    fields = {str(r["id"]): r for r in details(store, "details.papers", papers)} if papers else {}
+    if fields is None:
+        papers = sorted({str(row["paper"]) for row in uncut})
+        fields = {str(r["id"]): r for r in details(store, "details.papers", papers)}
     for row in uncut:
         paper = fields.get(str(row["paper"]), {})
         text = paper.get("title" if row["field"] == "title" else "abstract")
@@ -132,25 +136,29 @@ def evidence(store: GraphStore, papers: list[str], concepts: list[str]) -> list[
 
 
 def first_evidence(
-    store: GraphStore, papers: list[str], concepts: list[str]
+    store: GraphStore, papers: list[str], concepts: list[str],
+    fields: Mapping[str, dict] | None = None,
 ) -> dict[tuple[str, str], dict]:
     """(paper, concept) -> the first of its evidence rows (``evidence``'s order); only
-    those get their sentence."""
+    those get their sentence (``fields``: as for ``_cut_sentences``)."""
     first: dict[tuple[str, str], dict] = {}
     for row in _evidence_rows(store, papers, concepts):
         first.setdefault((str(row["paper"]), str(row["concept"])), row)
-    _cut_sentences(store, list(first.values()))
+    _cut_sentences(store, list(first.values()), fields)
     return first
 
 
-def _mentions(store: GraphStore, papers: list[str], concepts: list[str]) -> list[dict]:
+def _mentions(
+    store: GraphStore, papers: list[str], concepts: list[str], fields: Mapping[str, dict]
+) -> list[dict]:
     """The papers' MENTIONS of ``concepts`` with role, confidence and the first evidence
-    (title before abstract): one row per (paper, concept)."""
+    (title before abstract): one row per (paper, concept); ``fields``: paper id -> its
+    details.papers row, already read."""
     if not concepts:
         return []
     rows = _of_concepts(details(store, "details.mentions", papers), concepts)
     if store.dialect == "sparql":  # Cypher rows carry the first evidence already
-        first = first_evidence(store, papers, concepts)
+        first = first_evidence(store, papers, concepts, fields)
         for row in rows:
             found = first.get((str(row["paper"]), str(row["concept"])), {})
             row.update(field=found.get("field"), sentence=found.get("sentence"))
@@ -167,11 +175,12 @@ def enrich(store: GraphStore, g: nx.MultiDiGraph) -> None:
     for node, data in g.nodes(data=True):
         by_kind.get(str(data.get("kind")), []).append(node)
     papers = by_kind["paper"]
-    for row in details(store, "details.papers", papers):
+    paper_rows = {str(row["id"]): row for row in details(store, "details.papers", papers)}
+    for paper, row in paper_rows.items():
         fields = {k: v for k, v in row.items() if k != "id"}
         if fields.get("year") is not None:
             fields["year"] = int(fields["year"])
-        set_node(g, str(row["id"]), label=fields.get("title"), **fields)
+        set_node(g, paper, label=fields.get("title"), **fields)
     names: dict[str, list[str]] = {}
     for row in authorships(store, papers):
         paper, author = str(row["paper"]), str(row["author"])
@@ -187,7 +196,7 @@ def enrich(store: GraphStore, g: nx.MultiDiGraph) -> None:
     for concept, values in _aliases(rows).items():
         if values:
             g.nodes[concept]["aliases"] = values
-    for row in _mentions(store, papers, by_kind["concept"]):
+    for row in _mentions(store, papers, by_kind["concept"], paper_rows):
         paper, concept = str(row["paper"]), str(row["concept"])
         if not g.has_edge(paper, concept, key="MENTIONS"):
             add_edge(g, paper, concept, "MENTIONS")
