@@ -16,7 +16,6 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 
@@ -88,32 +87,95 @@ class MentionStatistics:
         return out
 
 
+PAIRS_PER_CHUNK = 1_000_000  # pair codes counted at once: bounds the memory of a big graph
+
+
 def mention_statistics(
     mentions: Iterable[tuple[str, str]], years: Mapping[str, int]
 ) -> MentionStatistics:
-    """Statistics of (paper key, concept id) mentions; ``years``: paper key -> year."""
+    """Statistics of (paper key, concept id) mentions; ``years``: paper key -> year.
+
+    Mentions become two integer columns; the pairs are then made and counted with numpy
+    about ``PAIRS_PER_CHUNK`` at a time and merged into a running count, so memory grows
+    with the distinct pairs, not with every paper's pairs (15M on a dense 100k graph)."""
+    paper_index: dict[str, int] = {}
     provisional: dict[str, int] = {}
-    by_paper: dict[str, set[int]] = {}
+    paper_column, concept_column = array("q"), array("q")
     for paper, concept in mentions:
-        index = provisional.setdefault(concept, len(provisional))
-        by_paper.setdefault(paper, set()).add(index)
+        paper_column.append(paper_index.setdefault(paper, len(paper_index)))
+        concept_column.append(provisional.setdefault(concept, len(provisional)))
     ids = sorted(provisional)
     remap = np.empty(len(ids), dtype=np.int64)
-    for final, concept_id in enumerate(ids):
-        remap[provisional[concept_id]] = final
+    remap[[provisional[c] for c in ids]] = np.arange(len(ids), dtype=np.int64)
     n = max(len(ids), 1)
-    codes = array("q")
-    papers = np.zeros(len(ids), dtype=np.int64)
-    per_year: Counter[tuple[int, int]] = Counter()
-    for paper, concepts in by_paper.items():
-        ordered = sorted(int(remap[c]) for c in concepts)
-        papers[ordered] += 1
-        year = years.get(paper)
+    # one row per distinct (paper, concept), sorted by paper then concept
+    rows = np.unique(np.frombuffer(paper_column, dtype=np.int64) * n
+                     + remap[np.frombuffer(concept_column, dtype=np.int64)])
+    del paper_column, concept_column
+    paper, concept = rows // n, rows % n
+    papers = np.bincount(concept, minlength=len(ids)).astype(np.int64)
+    year_of = np.zeros(len(paper_index), dtype=np.int64)
+    dated = np.zeros(len(paper_index), dtype=bool)
+    for key, index in paper_index.items():
+        year = years.get(key)
         if year is not None:
-            per_year.update((c, year) for c in ordered)
-        codes.extend(x * n + y for x, y in combinations(ordered, 2))
-    unique, counts = np.unique(np.frombuffer(codes, dtype=np.int64), return_counts=True)
+            year_of[index], dated[index] = year, True
+    per_year = _per_year(concept[dated[paper]], year_of[paper][dated[paper]])
+    unique, counts = _count_pairs(paper, concept, n)
     return MentionStatistics(ids, unique // n, unique % n, counts, papers, per_year)
+
+
+def _per_year(concept: np.ndarray, year: np.ndarray) -> Counter[tuple[int, int]]:
+    """(concept index, year) -> papers, from one row per (dated paper, concept)."""
+    if not len(year):
+        return Counter()
+    low = int(year.min())
+    span = int(year.max()) - low + 1
+    keys, counts = np.unique(concept * span + (year - low), return_counts=True)
+    return Counter({(int(k) // span, int(k) % span + low): int(c)
+                    for k, c in zip(keys, counts, strict=True)})
+
+
+def _count_pairs(paper: np.ndarray, concept: np.ndarray, n: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted pair codes a * n + b, papers per pair) of rows sorted by (paper, concept)."""
+    starts = np.flatnonzero(np.r_[True, paper[1:] != paper[:-1]])
+    sizes = np.diff(np.r_[starts, len(paper)])
+    pair_total = np.cumsum(sizes * (sizes - 1) // 2)
+    unique, counts = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    first = 0  # first paper of the chunk
+    while first < len(starts):
+        done = pair_total[first - 1] if first else 0
+        last = max(int(np.searchsorted(pair_total, done + PAIRS_PER_CHUNK, "right")),
+                   first + 1)
+        rows = slice(starts[first], starts[last] if last < len(starts) else len(paper))
+        codes = _pair_codes(concept[rows], sizes[first:last], n)
+        chunk, weight = np.unique(codes, return_counts=True)
+        unique, counts = _merge_counts(unique, counts, chunk, weight)
+        first = last
+    return unique, counts
+
+
+def _pair_codes(concept: np.ndarray, sizes: np.ndarray, n: int) -> np.ndarray:
+    """a * n + b for every pair a < b of concepts within each group of ``sizes`` rows."""
+    group_end = np.repeat(np.cumsum(sizes), sizes)
+    later = group_end - np.arange(len(concept)) - 1  # rows after each row in its group
+    left = np.repeat(np.arange(len(concept)), later)
+    block_start = np.repeat(np.cumsum(later) - later, later)
+    right = left + 1 + (np.arange(len(left)) - block_start)
+    return concept[left] * n + concept[right]
+
+
+def _merge_counts(unique: np.ndarray, counts: np.ndarray, more: np.ndarray,
+                  weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct codes with counts, and more of them: one such list, counts of equal
+    codes summed (added in place; the new codes inserted where they sort)."""
+    at = np.searchsorted(unique, more)
+    known = at < len(unique)
+    known[known] = unique[at[known]] == more[known]
+    counts[at[known]] += weight[known]
+    new = ~known
+    return np.insert(unique, at[new], more[new]), np.insert(counts, at[new], weight[new])
 
 
 def pair_statistics(pairs: Iterable[tuple[str, str, int]]) -> MentionStatistics:

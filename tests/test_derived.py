@@ -28,17 +28,25 @@ def corpus(seed: int = 3, papers: int = 60) -> list[tuple[str, list[str], int]]:
     return out
 
 
-def test_statistics_match_brute_force_counts() -> None:
+@pytest.mark.parametrize("chunk", [1, 7, 100, derived.PAIRS_PER_CHUNK])
+def test_statistics_match_brute_force_counts(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pairs counted a chunk of papers at a time (merged into one count) give the counts
+    of one pass, whatever the chunk size; a mention repeated or out of order counts once."""
+    monkeypatch.setattr(derived, "PAIRS_PER_CHUNK", chunk)
     rows = corpus()
-    stats = mention_statistics(((p, c) for p, cs, _ in rows for c in cs),
-                               {p: y for p, _, y in rows})
+    mentions = [(p, c) for p, cs, _ in rows for c in cs]
+    mentions += mentions[::5]  # repeated mentions of a paper, after other papers'
+    stats = mention_statistics(reversed(mentions), {p: y for p, _, y in rows[::2]})
     pairs: Counter[tuple[str, str]] = Counter()
     papers: Counter[str] = Counter()
     per_year: Counter[tuple[str, int]] = Counter()
-    for _, concepts, year in rows:
+    for n, (_, concepts, year) in enumerate(rows):
         pairs.update(itertools.combinations(sorted(concepts), 2))
         papers.update(concepts)
-        per_year.update((c, year) for c in concepts)
+        if n % 2 == 0:  # only these papers have a year
+            per_year.update((c, year) for c in concepts)
     assert {(a, b): w for a, b, w in stats.pairs()} == dict(pairs)
     found = {c: (n, years) for c, n, years in stats.concept_counts()}
     assert {c: n for c, (n, _) in found.items()} == dict(papers)
@@ -46,6 +54,12 @@ def test_statistics_match_brute_force_counts() -> None:
         dict(per_year)
     expected = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))
     assert stats.ranked(10) == [(a, b, w) for (a, b), w in expected[:10]]
+
+
+def test_statistics_of_no_mentions_are_empty() -> None:
+    stats = mention_statistics(iter([]), {"arxiv:2401.00001": 2024})
+    assert stats.ids == [] and list(stats.pairs()) == [] and not stats.per_year
+    assert stats.ranked() == [] and stats.hubs() == {}
 
 
 def test_hubs_keep_their_heaviest_pairs_only_when_they_outweigh_other_edges() -> None:
