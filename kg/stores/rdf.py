@@ -121,9 +121,11 @@ class PairChanges:
             yield self._weight_line(i, int(stats.weight[i]))
         new = np.flatnonzero(~self.found)
         slugs = self.slugs
-        for a, b, w in zip(stats.a[new].tolist(), stats.b[new].tolist(),
-                           stats.weight[new].tolist(), strict=True):
-            yield from pair_lines(slugs[a], slugs[b], w)
+        for start in range(0, len(new), CHUNK_TRIPLES):  # not millions of Python ints at once
+            part = new[start : start + CHUNK_TRIPLES]
+            for a, b, w in zip(stats.a[part].tolist(), stats.b[part].tolist(),
+                               stats.weight[part].tolist(), strict=True):
+                yield from pair_lines(slugs[a], slugs[b], w)
 
     def _weight_line(self, i: int, weight: int) -> str:
         """The pkg:weight triple of new pair ``i`` (an index into ``stats``)."""
