@@ -72,15 +72,22 @@ class MentionStatistics:
         edge weighs 1), so a budgeted ego network reads them instead of every edge."""
         keep = HUB_PAIRS if keep is None else keep
         least = HUB_MIN_PAIRS if least is None else least
-        owners = np.concatenate([self.a, self.b])
-        pair = np.tile(np.arange(len(self.a)), 2)
-        order = np.lexsort((self.b[pair], self.a[pair], -self.weight[pair], owners))
-        owners, pair = owners[order], pair[order]
-        sizes = np.bincount(owners, minlength=len(self.ids))
+        sizes = np.bincount(self.a, minlength=len(self.ids)) + np.bincount(
+            self.b, minlength=len(self.ids))
+        hubs = np.flatnonzero(sizes > max(keep, least))
+        if not len(hubs):
+            return {}
+        # every pair twice (once per owner), heaviest first; a stable sort by owner keeps
+        # that order within each owner. int32 halves the memory of millions of pairs
+        ranked = self._order()
+        owners = np.empty(2 * len(ranked), dtype=np.int32)
+        owners[0::2], owners[1::2] = self.a[ranked], self.b[ranked]
+        by_owner = np.argsort(owners, kind="stable")
+        del owners
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         out: dict[str, list[tuple[str, str]]] = {}
-        for concept in np.flatnonzero(sizes > max(keep, least)):
-            chosen = pair[starts[concept] : starts[concept] + keep]
+        for concept in hubs:
+            chosen = ranked[by_owner[starts[concept] : starts[concept] + keep] // 2]
             if self.weight[chosen[-1]] >= 2:
                 out[self.ids[concept]] = [(self.ids[self.a[i]], self.ids[self.b[i]])
                                           for i in chosen]
