@@ -711,3 +711,52 @@ def find_candidates(
                 continue
             out.append(Candidate(t_start, t_end, token, kind, False, 0.6, "shape"))
     return out
+
+
+_LONG_FORM_GAP = "[\\s‐-]+"
+_GAP_CHARS = frozenset(" \t\n\r\f\v\x1c\x1d\x1e\x1f‐-")
+
+
+def long_form_spans(text: str, long_form: str) -> set[tuple[int, int]]:
+    """Where a long form recurs, case-insensitively, its words apart by spaces or hyphens.
+
+    Defined as the expression ``\\b word [\\s‐-]+ word ... \\b`` (re.I). Compiling one per
+    name costs more than extracting a whole abstract, so ASCII text is searched with
+    ``str.find`` on the lower-cased text and the same boundary checks; other text (where
+    re.I folds more than ``str.lower``) and empty words use the expression.
+    """
+    words = re.split(r"[\s‐-]+", long_form)
+    if not (text.isascii() and all(words)):
+        pattern = r"\b" + _LONG_FORM_GAP.join(map(re.escape, words)) + r"\b"
+        return {(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)}
+    lowered, words = text.lower(), [w.lower() for w in words]
+    first, rest, size = words[0], words[1:], len(text)
+    spans: set[tuple[int, int]] = set()
+    start = lowered.find(first)
+    while start >= 0:
+        end = _long_form_end(lowered, start, first, rest, size)
+        if end is None:
+            start = lowered.find(first, start + 1)
+        else:
+            spans.add((start, end))
+            start = lowered.find(first, end)
+    return spans
+
+
+def _long_form_end(lowered: str, start: int, first: str, rest: list[str], size: int) -> int | None:
+    """The end of the long form matched at ``start``, or None (ASCII: \\w is [a-z0-9_])."""
+    if _is_word(lowered, start - 1) == _is_word(lowered, start):
+        return None
+    end = start + len(first)
+    for word in rest:
+        gap = end
+        while gap < size and lowered[gap] in _GAP_CHARS:
+            gap += 1
+        if gap == end or not lowered.startswith(word, gap):
+            return None
+        end = gap + len(word)
+    return None if _is_word(lowered, end - 1) == _is_word(lowered, end) else end
+
+
+def _is_word(text: str, pos: int) -> bool:
+    return 0 <= pos < len(text) and (text[pos].isalnum() or text[pos] == "_")

@@ -37,6 +37,7 @@ from kg.extract.coined import (
     _context_type,
     base_name,
     find_candidates,
+    long_form_spans,
     name_tokens,
     not_a_concept,
     type_by_suffix,
@@ -655,9 +656,7 @@ class ConceptComponent(TrainablePipe):
             mentions = self._occurrences(text, key, name, result)
             for long_form in {text[c.defines[0] : c.defines[1]] for c in cands if c.defines}:
                 # the long form elsewhere ("Generative Architecture Search" in the title)
-                words = map(re.escape, re.split(r"[\s‐-]+", long_form))
-                found = re.finditer(r"\b" + r"[\s‐-]+".join(words) + r"\b", text, re.I)
-                mentions |= {(m.start(), m.end()) for m in found}
+                mentions |= long_form_spans(text, long_form)
             mentions |= {(c.start, c.end) for c in cands}
             mentions |= {c.defines for c in cands if c.defines}
             kind = self._type(text, cands, mentions, sentences)

@@ -5,10 +5,12 @@ name's occurrences found by first letter."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kg.extract.canonical import WORD, match_key
-from kg.extract.coined import NAME_TOKEN, NAMING, PROPOSE, Gated, name_tokens
+from kg.extract.coined import NAME_TOKEN, NAMING, PROPOSE, Gated, long_form_spans, name_tokens
 from kg.extract.components import _Found, _token_keys
 from kg.extract.vocabulary import (
     VocabEntry,
@@ -155,3 +157,34 @@ def test_name_tokens_are_the_expression_scan(text: str) -> None:
     whole text with ``NAME_TOKEN`` finds."""
     scan = [(m.start(), m.end(), m.group()) for m in NAME_TOKEN.finditer(text)]
     assert name_tokens(text) == scan
+
+
+_LONG_FORM_TEXTS = [
+    "Generative Architecture Search (GAS) beats generative-architecture  search and"
+    " GENERATIVE ARCHITECTURE‐SEARCH, not Generative Architecture Searches or xGenerative"
+    " Architecture Search.",
+    "Mixture-of-Experts (MoE): a mixture of experts, mixture-of-experts_x, Mixture\tof\nExperts.",
+    "Kelvin Net (KN): the \u212aelvin net, kelvin   net, Kelvin-Net, KELVIN\u2010NET.",
+    "Straße Model (SM) uses the STRASSE MODEL and straße model and the Straſse Model.",
+    "Deep (Q)-Learning ((Q)L) and deep (q)-learning, deep(q)-learning, -Deep Net- deep net",
+    "C++ Graph Nets (CGN) and c++ graph nets; C++Graph Nets. a.b Net and a.b-net, aXb net",
+    "Mass Net (MN): maſs net, MASS NET; İmage Net and the image net, then a mass net.",
+]
+_LONG_FORMS = [
+    "Generative Architecture Search", "Mixture-of-Experts", "mixture of experts",
+    "Kelvin Net", "Straße Model", "Deep (Q)-Learning", "(Q)-Learning", "C++ Graph Nets",
+    "a.b Net", "-Deep Net-", "Net", "net", "Experts.", "Mass Net", "image net",
+]
+
+
+@pytest.mark.parametrize("text", _LONG_FORM_TEXTS)
+def test_long_form_spans_are_the_expression_scan(text: str) -> None:
+    """A long form's recurrences found with ``str.find`` are those the expression finds."""
+    for long_form in _LONG_FORMS:
+        words = map(re.escape, re.split(r"[\s‐-]+", long_form))
+        pattern = r"\b" + r"[\s‐-]+".join(words) + r"\b"
+        expected = {(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)}
+        assert long_form_spans(text, long_form) == expected, long_form
+        ascii_text = text.encode("ascii", "replace").decode()
+        expected = {(m.start(), m.end()) for m in re.finditer(pattern, ascii_text, re.I)}
+        assert long_form_spans(ascii_text, long_form) == expected, long_form
