@@ -78,6 +78,20 @@ def span_frame(page, timeout_ms: int = 30_000):  # -> playwright Frame
     raise AssertionError("the span selection component did not appear")
 
 
+def settled_box(page, frame, timeout_ms: int = 10_000) -> dict[str, float]:
+    """The component frame's box once the page stops moving it: on a busy machine Streamlit
+    still lays out elements above it after its text shows, and a drag aimed at words
+    measured before that lands elsewhere."""
+    box, deadline = None, page.evaluate("Date.now()") + timeout_ms
+    while page.evaluate("Date.now()") < deadline:
+        page.wait_for_timeout(300)
+        now = frame.frame_element().bounding_box()
+        if now == box:
+            return now
+        box = now
+    raise AssertionError("the span selection component kept moving")
+
+
 def test_add_a_missed_concept_by_selecting_it_with_the_mouse(
     curating_app: tuple[str, Path], artefacts: Path  # noqa: F811
 ) -> None:
@@ -95,7 +109,7 @@ def test_add_a_missed_concept_by_selecting_it_with_the_mouse(
                  r.setStart(node, at); r.setEnd(node, at + wanted.length);
                  const rects = r.getClientRects(); const a = rects[0], b = rects[rects.length - 1];
                  return [a.left, a.top, b.right, b.bottom]; }""", wanted)
-        box = frame.frame_element().bounding_box()
+        box = settled_box(page, frame)
         y = box["y"] + (top + bottom) / 2 if bottom - top < 30 else box["y"] + top + 10
         page.mouse.move(box["x"] + left + 1, y)
         page.mouse.down()
