@@ -234,6 +234,14 @@ class VocabularyMatcher:
         # (a piece's singular keeps its first letter): set lookups skip nearly every piece.
         plurals = {p for k in self.keys for p in (k + "s", k + "es", k[:-1] + "ies")}
         self.starters = set(self.keys) | {p for p in plurals if singular(p) in self.keys}
+        # the letters that may follow each prefix (as one string): "piece + next letter
+        # begins a key" is then a lookup of a string already hashed and a search of a few
+        # letters, not a new string hashed per piece
+        letters: dict[str, set[str]] = {}
+        for prefix in self.prefixes:
+            if len(prefix) > 1:
+                letters.setdefault(prefix[:-1], set()).add(prefix[-1])
+        self.next_letters = {p: "".join(sorted(chars)) for p, chars in letters.items()}
 
     def lookup(self, surface: str) -> VocabEntry | None:
         """The entry a standalone surface string names (case rule applied), if any."""
@@ -253,12 +261,14 @@ class VocabularyMatcher:
         if pieces is None:
             pieces = tokens_and_pieces(text)[1]
         matches: list[VocabMatch] = []
-        starters, prefixes = self.starters, self.prefixes
+        starters, next_letters = self.starters, self.next_letters
         i, n = 0, len(pieces)
         while i < n:
             low = pieces[i][2]
-            if low not in starters and (i + 1 == n or low + pieces[i + 1][2][0] not in prefixes):
-                i += 1  # the common case, decided with two set lookups
+            if low not in starters and (
+                i + 1 == n or pieces[i + 1][2][0] not in next_letters.get(low, "")
+            ):
+                i += 1  # the common case, decided with two lookups
                 continue
             found = self._longest_at(text, pieces, i)
             if found is None:
@@ -289,7 +299,7 @@ class VocabularyMatcher:
         if low not in self.starters:
             # it names nothing alone: a match needs the next piece to extend it to the
             # start of a key, or (a plural) to a key
-            if i + 1 == n or low + pieces[i + 1][2][0] not in prefixes:
+            if i + 1 == n or pieces[i + 1][2][0] not in self.next_letters.get(low, ""):
                 return None
             following = pieces[i + 1][2]
             if low + following not in prefixes and not (
