@@ -90,7 +90,7 @@ STAGES: list[tuple[str, Any, str]] = [
     ("token arrays + sentences", components.ConceptComponent, "_prepare"),
     ("candidates (rules + proposer)", components.ConceptComponent, "_candidates"),
     ("- vocabulary matcher", components.VocabularyMatcher, "find"),
-    ("- name tokens", components, "name_tokens"),
+    ("- name tokens and word pieces", components, "tokens_and_pieces"),
     ("- coined-name search", components, "find_candidates"),
     ("- coined concepts", components.ConceptComponent, "_coined"),
     ("- phrase proposer", components.ConceptComponent, "_propose"),

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
+from kg.extract.canonical import WORD
+from kg.normalize import fold
+
 # A name-like token: word pieces joined by '-', '.', '+' or "'" ("LTX-Video", "Qwen2.5-VL").
 NAME_TOKEN = re.compile(r"[^\W_][\w]*(?:[-.+'’][^\W_][\w]*)*(?:\+\+?)?")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
@@ -496,26 +499,58 @@ _EXTENSION = re.compile(r"-[A-Z][A-Za-z]*[A-Z][\w]*|-[A-Z][a-z]{3,}")
 
 def name_tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, token) of every ``NAME_TOKEN`` in ``text``: one scan shared by the
-    candidate search and the search for a coined name's other occurrences. A token never
-    holds whitespace, so the text is taken a whitespace-separated word at a time: a word of
-    letters and digits (what ``[^\\W_]`` accepts is what ``isalnum`` accepts), or one
-    followed by a comma, period, colon, semicolon or closing parenthesis (none of which
-    continues a token there), is a token without running the expression, which most words
-    are; the expression scans the others."""
-    out = []
+    candidate search and the search for a coined name's other occurrences."""
+    return tokens_and_pieces(text)[0]
+
+
+def tokens_and_pieces(
+    text: str,
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """The text's ``name_tokens`` and its word pieces, in one pass: (start, end, lower-case
+    piece) of every ``WORD`` (letters and digits; folded outside ASCII), which the
+    vocabulary matcher reads.
+
+    A token never holds whitespace, so the text is taken a whitespace-separated word at a
+    time: a word of letters and digits (what ``[^\\W_]`` accepts is what ``isalnum``
+    accepts), or one followed by a comma, period, colon, semicolon or closing parenthesis
+    (none of which continues a token there), is a token and a piece without running an
+    expression, which most words are; the expressions scan the others. Lower-casing ASCII
+    keeps whitespace where it was, so the lower-case words come from one split of the
+    lower-case text."""
+    tokens: list[tuple[int, int, str]] = []
+    pieces: list[tuple[int, int, str]] = []
+    ascii_text = text.isascii()
+    lower = str.lower if ascii_text else fold_piece
+    words = text.split()
+    lowered = text.lower().split() if ascii_text else words
     end = 0
-    for word in text.split():
+    for word, low in zip(words, lowered, strict=True):
         start = text.find(word, end)  # only whitespace lies between ``end`` and the word
         end = start + len(word)
         if word.isalnum():
-            out.append((start, end, word))
+            tokens.append((start, end, word))
+            pieces.append((start, end, low if ascii_text else lower(word)))
         elif word[-1] in _CLOSING and word[:-1].isalnum():
-            out.append((start, end - 1, word[:-1]))
+            tokens.append((start, end - 1, word[:-1]))
+            pieces.append((start, end - 1, low[:-1] if ascii_text else lower(word[:-1])))
         else:
-            out += [
-                (start + m.start(), start + m.end(), m.group()) for m in NAME_TOKEN.finditer(word)
-            ]
-    return out
+            for m in NAME_TOKEN.finditer(word):
+                token = m.group()
+                at = start + m.start()
+                tokens.append((at, at + len(token), token))
+                if token.isalnum():
+                    pieces.append((at, at + len(token), lower(token)))
+                else:
+                    pieces += [
+                        (at + p.start(), at + p.end(), lower(p.group()))
+                        for p in WORD.finditer(token)
+                    ]
+    return tokens, pieces
+
+
+def fold_piece(piece: str) -> str:
+    """A piece's matching form: lower case, or folded (accents off) outside ASCII."""
+    return piece.lower() if piece.isascii() else fold(piece)
 
 
 _CLOSING = frozenset(",.;:)")  # after a word of letters and digits, it ends the token
@@ -672,10 +707,12 @@ def find_candidates(
         n for n in names
         if strong_name(n[2]) or (n[1] in collections and _named_collection(text, n[0], n[2]))
     ]
-    shaped_starts = [start for start, _, _ in shaped]
     folded = text.lower() if text.isascii() else None  # for the gated expressions
     naming, proposing = NAMING.scanned(folded, sentences), PROPOSE.scanned(folded, sentences)
-    for i, (sent_start, sent_end) in enumerate(sentences):
+    # most sentences hold no proposal, naming or shaped name: only the others are visited
+    shaped_in = _by_sentence(shaped, sentences)
+    for i in sorted(naming | proposing | shaped_in.keys()):
+        sent_start, sent_end = sentences[i]
         if sent_end <= abstract_start:
             continue
         sentence = text[sent_start:sent_end]
@@ -691,9 +728,7 @@ def find_candidates(
             zones += proposal_zones
         for zone in proposal_zones:
             out.extend(_proposed_names(text, zone, covered, long_forms))
-        first = bisect_left(shaped_starts, sent_start)
-        last = bisect_left(shaped_starts, sent_end)
-        for t_start, t_end, token in shaped[first:last]:
+        for t_start, t_end, token in shaped_in.get(i, ()):
             if is_known(t_start, t_end) and not _extends_known(
                 text, t_start, t_end, covered, starts
             ):
@@ -710,6 +745,19 @@ def find_candidates(
             if kind is None:
                 continue
             out.append(Candidate(t_start, t_end, token, kind, False, 0.6, "shape"))
+    return out
+
+
+def _by_sentence(
+    tokens: list[tuple[int, int, str]], sentences: list[tuple[int, int]]
+) -> dict[int, list[tuple[int, int, str]]]:
+    """The tokens (in order) of each sentence that starts one, by the sentence's index."""
+    starts = [start for start, _ in sentences]
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    for token in tokens:
+        i = bisect_right(starts, token[0]) - 1
+        if i >= 0 and token[0] < sentences[i][1]:
+            out.setdefault(i, []).append(token)
     return out
 
 

@@ -38,8 +38,8 @@ from kg.extract.coined import (
     base_name,
     find_candidates,
     long_form_spans,
-    name_tokens,
     not_a_concept,
+    tokens_and_pieces,
     type_by_suffix,
 )
 from kg.extract.proposals import GENERIC, Proposer, head_words
@@ -498,8 +498,9 @@ class ConceptComponent(TrainablePipe):
     ) -> _Found:
         found = _Found()
         groups, owner = found.groups, found.owner
-        found.names = name_tokens(text)  # shared by the matcher and the coined-name search
-        matches, compounds = self._senses(text, self.matcher.find(text, found.names), title_end)
+        # the name tokens serve the coined-name search, the word pieces the matcher
+        found.names, pieces = tokens_and_pieces(text)
+        matches, compounds = self._senses(text, self.matcher.find(text, pieces), title_end)
         for m in matches:
             entry = m.entry
             group = groups.get(entry.concept_id)

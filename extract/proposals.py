@@ -109,14 +109,18 @@ class Proposer:
 
     def __init__(self, heads: frozenset[str], strings) -> None:  # type: ignore[no-untyped-def]
         self.heads = heads
-        keys = {strings[w + end] for w in heads for end in ("", "s", "es")}
-        # never empty (a vocabulary without multi-word names): searchsorted needs an entry
-        self.head_keys = np.array(sorted(keys) or [0], dtype=np.uint64)
+        head_keys = {strings[w + end] for w in heads for end in ("", "s", "es")}
+        blocked = _NOT_CONCEPT_HEADS | STOP_WORDS | _GENERIC_GERUNDS
+        blocked_keys = {strings[w] for w in blocked}
+        # one sorted table of the head and the blocked words' keys (never empty:
+        # searchsorted needs an entry), with what each is: a blocked word is never a head
+        kinds = {**{k: _HEAD for k in head_keys}, **{k: _BLOCKED for k in blocked_keys}}
+        order = sorted(kinds) or [0]
+        self.word_keys = np.array(order, dtype=np.uint64)
+        self.word_kinds = np.array([kinds.get(k, _NEITHER) for k in order], dtype=np.int8)
         self.not_modifiers = {strings[w] for w in _NOT_MODIFIERS | STOP_NAMES}
         self.hyphen = strings["-"]
         self.ing = strings["ing"]
-        blocked = _NOT_CONCEPT_HEADS | STOP_WORDS | _GENERIC_GERUNDS
-        self.blocked_keys = np.array(sorted({strings[w] for w in blocked}), dtype=np.uint64)
         self.noun_phrase_openers = frozenset(strings[w] for w in _NOUN_PHRASE_OPENERS)
 
     def propose(self, arr: np.ndarray, text: str) -> list[tuple[int, int]]:
@@ -127,12 +131,11 @@ class Proposer:
 
     def _phrases(self, arr: np.ndarray, c: _Columns) -> list[tuple[int, int]]:
         low_col = arr[:, C_LOWER]
-        at = np.searchsorted(self.head_keys, low_col) % len(self.head_keys)
-        is_head = (self.head_keys[at] == low_col) | (
-            (arr[:, C_SUFFIX] == self.ing) & (arr[:, C_LENGTH] >= 6)
-        )
-        at = np.searchsorted(self.blocked_keys, low_col) % len(self.blocked_keys)
-        is_head &= self.blocked_keys[at] != low_col  # "during", "reasoning", "planning"
+        at = self.word_keys.searchsorted(low_col) % len(self.word_keys)
+        kind = np.where(self.word_keys[at] == low_col, self.word_kinds[at], _NEITHER)
+        is_head = (kind == _HEAD) | (
+            (arr[:, C_SUFFIX] == self.ing) & (arr[:, C_LENGTH] >= 6) & (kind != _BLOCKED)
+        )  # never "during", "reasoning", "planning"
         heads = np.flatnonzero(is_head & (arr[:, C_ISLOWER] == 1)).tolist()
         text, low, idx, ends, n = c.text, c.low, c.idx, c.ends, c.n
         not_mod, hy = self.not_modifiers, self.hyphen
@@ -183,16 +186,16 @@ class Proposer:
 
 
 class _Columns:
-    """The token columns the proposer reads, as Python lists (one conversion per doc)."""
+    """The token columns the proposer reads, as Python lists (the flags are 0 or 1), from
+    one conversion per doc."""
 
     def __init__(self, arr: np.ndarray, text: str) -> None:
         self.text = text
         self.n = len(arr)
-        self.low = arr[:, C_LOWER].tolist()
-        self.alpha = (arr[:, C_ALPHA] == 1).tolist()
-        self.lower = (arr[:, C_ISLOWER] == 1).tolist()
-        self.stop = (arr[:, C_STOP] == 1).tolist()
-        idx = arr[:, C_IDX].astype(np.int64)
-        self.ends = (idx + arr[:, C_LENGTH].astype(np.int64)).tolist()
-        self.idx = idx.tolist()
+        self.low, self.alpha, self.lower, self.stop, self.idx = arr[:, _READ].T.tolist()
+        self.ends = (arr[:, C_IDX] + arr[:, C_LENGTH]).tolist()
+
+
+_READ = [C_LOWER, C_ALPHA, C_ISLOWER, C_STOP, C_IDX]
+_NEITHER, _HEAD, _BLOCKED = 0, 1, 2  # Proposer.word_kinds
 

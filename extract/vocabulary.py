@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.extract.canonical import WORD, match_key, singular, slug
-from kg.extract.coined import name_tokens
+from kg.extract.coined import fold_piece, tokens_and_pieces
 from kg.model import CONCEPT_TYPES, ConceptInfo
-from kg.normalize import fold
 from kg.resources import shipped
 
 DEFAULT_VOCABULARY = shipped("kg.extract", "data", "vocabulary.csv")
@@ -172,10 +171,6 @@ _FOLD_SUFFIX = re.compile(
 )  # "-it", "-Instruct", "-Chat" only after a size: "Gemma-2-2B-it", not "Orca-Chat"
 
 
-def _lower(piece: str) -> str:
-    return piece.lower() if piece.isascii() else fold(piece)
-
-
 _CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]{2,})+")
 
 
@@ -208,23 +203,6 @@ class VocabMatch:
     folded: bool = False  # a size suffix was folded into the entry
 
 
-def word_pieces(text: str, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """(start, end, lower-case piece) of every ``WORD`` in ``text``, from the text's
-    ``name_tokens``: each run of letters and digits lies inside one name token, and most
-    tokens are one run, so this costs a tenth of a second scan of the text."""
-    lower = str.lower if text.isascii() else _lower
-    pieces = []
-    for start, end, token in tokens:
-        if token.isalnum():  # what [^\W_] matches is what isalnum() accepts
-            pieces.append((start, end, lower(token)))
-        else:
-            pieces += [
-                (start + m.start(), start + m.end(), lower(m.group()))
-                for m in WORD.finditer(token)
-            ]
-    return pieces
-
-
 class VocabularyMatcher:
     """Greedy longest-match over word pieces with case/hyphen/space/plural-folded keys.
 
@@ -248,7 +226,7 @@ class VocabularyMatcher:
                     slot.append((entry, acronym))
                 elif not acronym:  # 'Detection Transformer' frees 'DEtection TRansformer'
                     slot[index] = (entry, False)
-                plain = "".join(_lower(w) for w in WORD.findall(surface))
+                plain = "".join(fold_piece(w) for w in WORD.findall(surface))
                 for text in {key, plain}:
                     self.prefixes.update(text[:i] for i in range(1, len(text) + 1))
         # The pieces that name an entry alone: keys and plurals whose singular is a key. Any
@@ -256,6 +234,14 @@ class VocabularyMatcher:
         # (a piece's singular keeps its first letter): set lookups skip nearly every piece.
         plurals = {p for k in self.keys for p in (k + "s", k + "es", k[:-1] + "ies")}
         self.starters = set(self.keys) | {p for p in plurals if singular(p) in self.keys}
+        # the letters that may follow each prefix (as one string): "piece + next letter
+        # begins a key" is then a lookup of a string already hashed and a search of a few
+        # letters, not a new string hashed per piece
+        letters: dict[str, set[str]] = {}
+        for prefix in self.prefixes:
+            if len(prefix) > 1:
+                letters.setdefault(prefix[:-1], set()).add(prefix[-1])
+        self.next_letters = {p: "".join(sorted(chars)) for p, chars in letters.items()}
 
     def lookup(self, surface: str) -> VocabEntry | None:
         """The entry a standalone surface string names (case rule applied), if any."""
@@ -265,20 +251,24 @@ class VocabularyMatcher:
         return None
 
     def find(
-        self, text: str, tokens: list[tuple[int, int, str]] | None = None
+        self, text: str, pieces: list[tuple[int, int, str]] | None = None
     ) -> list[VocabMatch]:
         """Non-overlapping matches in ``text``, left to right. Where a match starting inside
         another one reaches further and is longer, it wins: in "multi-task learning rate
         warm-up" the name is "learning rate warm-up", not "multi-task learning".
-        ``tokens`` are the text's ``name_tokens`` when the caller has them."""
-        pieces = word_pieces(text, name_tokens(text) if tokens is None else tokens)
+        ``pieces`` are the text's word pieces (``tokens_and_pieces``) when the caller has
+        them."""
+        if pieces is None:
+            pieces = tokens_and_pieces(text)[1]
         matches: list[VocabMatch] = []
-        starters, prefixes = self.starters, self.prefixes
+        starters, next_letters = self.starters, self.next_letters
         i, n = 0, len(pieces)
         while i < n:
             low = pieces[i][2]
-            if low not in starters and (i + 1 == n or low + pieces[i + 1][2][0] not in prefixes):
-                i += 1  # the common case, decided with two set lookups
+            if low not in starters and (
+                i + 1 == n or pieces[i + 1][2][0] not in next_letters.get(low, "")
+            ):
+                i += 1  # the common case, decided with two lookups
                 continue
             found = self._longest_at(text, pieces, i)
             if found is None:
@@ -309,7 +299,7 @@ class VocabularyMatcher:
         if low not in self.starters:
             # it names nothing alone: a match needs the next piece to extend it to the
             # start of a key, or (a plural) to a key
-            if i + 1 == n or low + pieces[i + 1][2][0] not in prefixes:
+            if i + 1 == n or pieces[i + 1][2][0] not in self.next_letters.get(low, ""):
                 return None
             following = pieces[i + 1][2]
             if low + following not in prefixes and not (

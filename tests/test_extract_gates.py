@@ -1,6 +1,6 @@
 """Shortcuts of the extractor that must give exactly what the plain scans give: the
 sentences the gated expressions of the coined-name search scan, the name tokens taken a word
-at a time, the matcher's word pieces from the name tokens and its start filter, a coined
+at a time, the matcher's word pieces taken in the same pass and its start filter, a coined
 name's occurrences found by first letter."""
 
 from __future__ import annotations
@@ -10,15 +10,18 @@ import re
 import pytest
 
 from kg.extract.canonical import WORD, match_key
-from kg.extract.coined import NAME_TOKEN, NAMING, PROPOSE, Gated, long_form_spans, name_tokens
-from kg.extract.components import _Found, _token_keys
-from kg.extract.vocabulary import (
-    VocabEntry,
-    VocabularyMatcher,
-    _lower,
-    load_vocabulary,
-    word_pieces,
+from kg.extract.coined import (
+    NAME_TOKEN,
+    NAMING,
+    PROPOSE,
+    Gated,
+    fold_piece,
+    long_form_spans,
+    name_tokens,
+    tokens_and_pieces,
 )
+from kg.extract.components import _Found, _token_keys
+from kg.extract.vocabulary import VocabEntry, VocabularyMatcher, load_vocabulary
 
 SENTENCES = [
     "We propose GraphMix, a mixer for graphs.",
@@ -76,16 +79,18 @@ TRICKY = [
     "Qwen2.5-VL and GPT-4o beat C++x, C+x and snake_case_name's scores (p<0.05).",
     "Über-Net’s Straße-7B İstanbul ½-step naïve ﬁne-tuning — ⅓ of runs; x_1_y.",
     "  leading spaces, trailing --- dashes -- and +++ pluses ++ ",
+    "Words end: Mixer, BERT. ResNet; (ViT) x) 7B: end.",
+    "Straße, Über. naïve; ÉCOLE: (Ωmega) ﬁne, İnet.",
     "",
 ]
 
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_word_pieces_from_name_tokens_are_the_word_scan(text: str) -> None:
-    """The matcher's word pieces, derived from the name tokens, are those a scan with
+    """The matcher's word pieces, taken in the name tokens' pass, are those a scan with
     ``WORD`` finds (lower-cased, or folded outside ASCII)."""
-    scan = [(m.start(), m.end(), _lower(m.group())) for m in WORD.finditer(text)]
-    assert word_pieces(text, name_tokens(text)) == scan
+    scan = [(m.start(), m.end(), fold_piece(m.group())) for m in WORD.finditer(text)]
+    assert tokens_and_pieces(text)[1] == scan
 
 
 @pytest.mark.parametrize(
