@@ -183,6 +183,30 @@ def test_named_query_rows_equal(stores: tuple[GraphStore, GraphStore], name: str
         assert got == expected, f"{name} {params}: rows differ"
 
 
+@pytest.mark.parametrize(
+    ("name", "params", "named"),
+    [
+        ("papers-by-concept", {"concept": "Quillfeather Nets"}, "Quillfeather Nets"),
+        ("concept-trend", {"concept": "Quillfeather Nets"}, "Quillfeather Nets"),
+        ("concept-trend", {"concept": "Quillfeather Nets", "narrower": False},
+         "Quillfeather Nets"),
+        ("top-cooccurring", {"concept": "Quillfeather Nets"}, "Quillfeather Nets"),
+        ("papers-by-author", {"author": "Odile Nobodyson"}, "Odile Nobodyson"),
+        ("author-concepts", {"author": "Odile Nobodyson"}, "Odile Nobodyson"),
+    ],
+)
+def test_an_unknown_name_says_why_there_are_no_rows(
+    stores: tuple[GraphStore, GraphStore], name: str, params: dict[str, Any], named: str
+) -> None:
+    """A concept or author the store does not hold: no rows, and a note saying so (naming
+    it and how to find what the store holds), the same on every store."""
+    for store in stores:
+        result = run_named(store, name, params)
+        assert result.rows == []
+        assert len(result.notes) == 1 and repr(named) in result.notes[0], result.notes
+        assert "--named search" in result.notes[0]
+
+
 def test_app_reads_equal(stores: tuple[GraphStore, GraphStore]) -> None:
     """The app's own query files (app/queries: graph sizes, clusters, evidence, newest
     papers) give the same answers on every backend."""

@@ -94,6 +94,19 @@ def _file(name: str) -> Plan:
     return lambda store, p: Prepared(read(store.dialect, name), p)
 
 
+# what a lookup that found nothing looked for (see _nothing_found)
+_CONCEPT = "a concept in the store (by id, name or alias)"
+_MENTIONED = "a concept any paper in the store mentions (by id, name or alias)"
+_AUTHOR = "an author in the store (by id or name)"
+
+
+def _nothing_found(what: str, value: Any) -> str:
+    """The note of a query whose lookup found nothing to start from: it answers no rows
+    because of this, not because the store is empty."""
+    return (f"{value!r} is not {what}, so there are no rows; "
+            "`kg query --named search --param text=...` lists what the store holds")
+
+
 def _matched(store: GraphStore, concept: str, narrower: bool = False,
              vocabulary: bool = True) -> list[str]:
     """The ids of concepts-under: the concepts ``concept`` means (and those below them)."""
@@ -132,12 +145,15 @@ def _papers_by_concept(store: GraphStore, p: dict[str, Any]) -> Prepared:
     targets = _matched(store, p["concept"], p["narrower"], vocabulary=False)
     params = {**p, "targets": targets}
     if not targets:
-        return Prepared(read(store.dialect, "papers-by-concept"), params, empty=True)
+        return Prepared(read(store.dialect, "papers-by-concept"), params, empty=True,
+                        note=_nothing_found(_MENTIONED, p["concept"]))
     index = store.usable_side_index()
     if index is not None:  # at every limit: all 30k rows of a hub 7.9 s, 22.6 s by the store
         papers = index.newest_papers(targets, p["limit"])
         return Prepared(read(store.dialect, "papers-by-concept.of-papers"),
-                        {**params, "papers": papers}, not papers)
+                        {**params, "papers": papers}, not papers,
+                        note="" if papers else "the side index holds no paper of these "
+                        "concepts; run `kg refresh` to rebuild it")
     if store.dialect == "sparql":
         cutoff = store.query(read("sparql", "papers-by-concept.cutoff"), params).rows
         params["cutoff"] = int(cutoff[0][0]) if cutoff else -1
@@ -155,7 +171,8 @@ def _of_authors(name: str) -> Plan:
 
     def plan(store: GraphStore, p: dict[str, Any]) -> Prepared:
         authors = _authors(store, p["author"])
-        return Prepared(read(store.dialect, name), {**p, "authors": authors}, not authors)
+        return Prepared(read(store.dialect, name), {**p, "authors": authors}, not authors,
+                        note="" if authors else _nothing_found(_AUTHOR, p["author"]))
 
     return plan
 
@@ -163,9 +180,12 @@ def _of_authors(name: str) -> Plan:
 def _top_cooccurring(store: GraphStore, p: dict[str, Any]) -> Prepared:
     """SPARQL: the pairs ranked by the build, the heaviest by a threshold, a hub's stored
     pairs, or the pairs of the matched concepts; Cypher resolves the concept itself."""
-    if store.dialect == "cypher":
-        return Prepared(read("cypher", "top-cooccurring"), p)
     concept = p["concept"]
+    if store.dialect == "cypher":
+        if concept and not _matched(store, concept):  # a word on why no rows, as in SPARQL
+            return Prepared(read("cypher", "top-cooccurring"), p, True,
+                            note=_nothing_found(_CONCEPT, concept))
+        return Prepared(read("cypher", "top-cooccurring"), p)
     if not concept:
         ranked = p["limit"] <= RANKED_PAIRS
         return Prepared(read("sparql", "top-cooccurring" if ranked else
@@ -175,7 +195,7 @@ def _top_cooccurring(store: GraphStore, p: dict[str, Any]) -> Prepared:
         return Prepared(read("sparql", "top-cooccurring.of-hub"), p)
     matched = _matched(store, concept)
     return Prepared(read("sparql", "top-cooccurring.of-concepts"), {**p, "matched": matched},
-                    not matched)
+                    not matched, note="" if matched else _nothing_found(_CONCEPT, concept))
 
 
 def _concept_trend(store: GraphStore, p: dict[str, Any]) -> Prepared:
@@ -184,13 +204,16 @@ def _concept_trend(store: GraphStore, p: dict[str, Any]) -> Prepared:
     if not p["concept"]:
         return Prepared(read(store.dialect, "concept-trend"), p)
     params = {**p, "matched": _matched(store, p["concept"])}
+    missing = "" if params["matched"] else _nothing_found(_CONCEPT, p["concept"])
     if not p["narrower"]:
         return Prepared(read(store.dialect, "concept-trend.of-concepts"), params,
-                        not params["matched"])
+                        not params["matched"], note=missing)
     params["targets"] = _matched(store, p["concept"], narrower=True, vocabulary=False) \
         if params["matched"] else []
     return Prepared(read(store.dialect, "concept-trend.below-concepts"), params,
-                    not params["targets"])
+                    not params["targets"], note=missing or (
+                        "" if params["targets"] else _nothing_found(
+                            _MENTIONED, p["concept"])))
 
 
 def _ego_network(store: GraphStore, p: dict[str, Any]) -> Prepared:
