@@ -294,7 +294,7 @@ class ConceptComponent(TrainablePipe):
         sep = text.find(FIELD_SEPARATOR)
         title_end, abstract_start = (sep, sep + len(FIELD_SEPARATOR)) if sep >= 0 else (0, 0)
         arr, sentences = self._prepare(doc, text, title_end, abstract_start)
-        found = self._candidates(arr, text, title_end, abstract_start, sentences)
+        found = self._candidates(doc, arr, text, title_end, abstract_start, sentences)
         if self.use_model:
             self._score(arr, text, found, title_end)
         groups = found.resolve()
@@ -447,7 +447,7 @@ class ConceptComponent(TrainablePipe):
             sep = text.find(FIELD_SEPARATOR)
             title_end, abstract_start = (sep, sep + 2) if sep >= 0 else (0, 0)
             arr, sentences = self._prepare(doc, text, title_end, abstract_start)
-            found = self._candidates(arr, text, title_end, abstract_start, sentences)
+            found = self._candidates(doc, arr, text, title_end, abstract_start, sentences)
             cands = self._scored(text, found, title_end)
             gold = eg.reference.user_data.get("paper_kg_gold", {})
             labels = gold_labels(text, found, cands, gold)
@@ -493,7 +493,7 @@ class ConceptComponent(TrainablePipe):
     # ------------------------------------------------------------------ assembly
 
     def _candidates(
-        self, arr: np.ndarray | None, text: str, title_end: int, abstract_start: int,
+        self, doc: Doc, arr: np.ndarray | None, text: str, title_end: int, abstract_start: int,
         sentences: Sentences,
     ) -> _Found:
         found = _Found()
@@ -524,7 +524,7 @@ class ConceptComponent(TrainablePipe):
                 if target:
                     owner[span] = target
             if arr is not None:  # the scorer's run: the proposer offers more candidates
-                self._propose(arr, text, found)
+                self._propose(doc, arr, text, found)
         return found
 
     @staticmethod
@@ -556,11 +556,11 @@ class ConceptComponent(TrainablePipe):
             kept.append(m)
         return kept, compounds
 
-    def _propose(self, arr: np.ndarray, text: str, found: _Found) -> None:
+    def _propose(self, doc: Doc, arr: np.ndarray, text: str, found: _Found) -> None:
         """The proposer's phrases as candidate coined concepts (the model decides)."""
         covered = sorted(found.owner)
         begins = [s for s, _ in covered]
-        for span in self.proposer.propose(arr, text):
+        for span in self.proposer.propose(doc, arr, text):
             start, end = span
             if span in found.owner:
                 continue

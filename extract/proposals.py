@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
 
 from kg.extract.canonical import match_key, singular
 from kg.extract.coined import (
@@ -35,7 +36,7 @@ from kg.extract.coined import (
     TYPE_WORDS,
     opens_sentence,
 )
-from kg.extract.scoring import C_ALPHA, C_IDX, C_ISLOWER, C_LENGTH, C_LOWER, C_STOP, C_SUFFIX
+from kg.extract.scoring import C_IDX, C_LENGTH, C_LOWER, C_SUFFIX
 from kg.extract.vocabulary import VocabEntry
 
 MAX_MODIFIERS = 3
@@ -123,11 +124,11 @@ class Proposer:
         self.ing = strings["ing"]
         self.noun_phrase_openers = frozenset(strings[w] for w in _NOUN_PHRASE_OPENERS)
 
-    def propose(self, arr: np.ndarray, text: str) -> list[tuple[int, int]]:
-        """(start, end) of each phrase; ``arr`` is ``token_arrays(doc)``."""
+    def propose(self, doc: Doc, arr: np.ndarray, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each phrase; ``arr`` is ``token_arrays(doc)``, ``text`` its text."""
         if not len(arr):
             return []
-        return self._phrases(arr, _Columns(arr, text))
+        return self._phrases(arr, _Columns(doc, arr, text))
 
     def _phrases(self, arr: np.ndarray, c: _Columns) -> list[tuple[int, int]]:
         low_col = arr[:, C_LOWER]
@@ -136,27 +137,27 @@ class Proposer:
         is_head = (kind == _HEAD) | (
             (arr[:, C_SUFFIX] == self.ing) & (arr[:, C_LENGTH] >= 6) & (kind != _BLOCKED)
         )  # never "during", "reasoning", "planning"
-        heads = np.flatnonzero(is_head & (arr[:, C_ISLOWER] == 1)).tolist()
+        heads = [h for h in np.flatnonzero(is_head).tolist() if c.lower(h)]
         text, low, idx, ends, n = c.text, c.low, c.idx, c.ends, c.n
         not_mod, hy = self.not_modifiers, self.hyphen
 
         def modifier(k: int) -> bool:
             """A lower-case word, not an adverb or an -s form ("uses", "improves"), or a
             short name-like word ("KV", "3D")."""
-            if c.lower[k]:
+            if c.lower(k):
                 return (
-                    c.alpha[k] and not c.stop[k] and low[k] not in not_mod
+                    c.alpha(k) and not c.stop(k) and low[k] not in not_mod
                     and not _inflected(text, ends[k])
                 )
             if _NAME_MODIFIER.fullmatch(text, idx[k], ends[k]):
                 return True
             # "Local joint stride attention is ...": the first word of a sentence
-            return (c.alpha[k] and not c.stop[k] and low[k] not in not_mod
+            return (c.alpha(k) and not c.stop(k) and low[k] not in not_mod
                     and opens_sentence(text, idx[k]))
 
         def after_hyphen(k: int) -> bool:
             """Token ``k`` is the second piece of a hyphenated word ("-based", "-aware")."""
-            return k > 1 and low[k - 1] == hy and ends[k - 1] == idx[k] and c.alpha[k - 2]
+            return k > 1 and low[k - 1] == hy and ends[k - 1] == idx[k] and c.alpha(k - 2)
 
         out: list[tuple[int, int]] = []
         for h in heads:
@@ -170,7 +171,7 @@ class Proposer:
                 ):
                     k = j - 1  # "multi-resolution": the hyphen glues two pieces into a word
                 elif (ends[j] != idx[j + 1] - 1 and low[j + 1] != hy) or not (
-                    modifier(j) or (c.lower[j] and after_hyphen(j))  # "contrast-based"
+                    modifier(j) or (c.lower(j) and after_hyphen(j))  # "contrast-based"
                 ):
                     break
                 else:
@@ -178,7 +179,7 @@ class Proposer:
                 if k == h or (k > 0 and low[k - 1] == hy):
                     continue
                 if text.endswith("ing", idx[k], ends[k]) and not (
-                    k == 0 or low[k - 1] in self.noun_phrase_openers or not c.alpha[k - 1]
+                    k == 0 or low[k - 1] in self.noun_phrase_openers or not c.alpha(k - 1)
                 ):
                     continue  # "... attracting widespread attention": a verb, not a name
                 out.append((idx[k], ends[h]))
@@ -186,16 +187,27 @@ class Proposer:
 
 
 class _Columns:
-    """The token columns the proposer reads, as Python lists (the flags are 0 or 1), from
-    one conversion per doc."""
+    """The token columns the proposer reads, as Python lists from one conversion per doc,
+    and the lexical flags of the few tokens it looks at (read from the doc's lexemes one
+    token at a time: as columns of ``token_arrays`` they cost more for the whole doc)."""
 
-    def __init__(self, arr: np.ndarray, text: str) -> None:
+    def __init__(self, doc: Doc, arr: np.ndarray, text: str) -> None:
         self.text = text
         self.n = len(arr)
-        self.low, self.alpha, self.lower, self.stop, self.idx = arr[:, _READ].T.tolist()
+        self.low, self.idx = arr[:, _READ].T.tolist()
         self.ends = (arr[:, C_IDX] + arr[:, C_LENGTH]).tolist()
+        self.doc = doc
+
+    def lower(self, k: int) -> bool:
+        return self.doc[k].is_lower
+
+    def alpha(self, k: int) -> bool:
+        return self.doc[k].is_alpha
+
+    def stop(self, k: int) -> bool:
+        return self.doc[k].is_stop
 
 
-_READ = [C_LOWER, C_ALPHA, C_ISLOWER, C_STOP, C_IDX]
+_READ = [C_LOWER, C_IDX]
 _NEITHER, _HEAD, _BLOCKED = 0, 1, 2  # Proposer.word_kinds
 

@@ -266,11 +266,13 @@ class VocabularyMatcher:
         while i < n:
             low = pieces[i][2]
             if low not in starters and (
-                i + 1 == n or pieces[i + 1][2][0] not in next_letters.get(low, "")
+                i + 1 == n
+                or pieces[i + 1][2][0] not in next_letters.get(low, "")  # the common case
+                or not self._begins_key(low, pieces[i + 1][2])
             ):
-                i += 1  # the common case, decided with two lookups
+                i += 1
                 continue
-            found = self._longest_at(text, pieces, i)
+            found = self._longest_at(text, pieces, i, checked=True)
             if found is None:
                 i += 1
                 continue
@@ -290,22 +292,26 @@ class VocabularyMatcher:
                 i += 1
         return matches
 
+    def _begins_key(self, low: str, following: str) -> bool:
+        """A piece that names nothing alone begins a match only if the next piece extends
+        it to the start of a key, or (a plural) to a key."""
+        return low + following in self.prefixes or (
+            following[-1] == "s" and low + singular(following) in self.keys
+        )
+
     def _longest_at(
-        self, text: str, pieces: list[tuple[int, int, str]], i: int
+        self, text: str, pieces: list[tuple[int, int, str]], i: int, checked: bool = False
     ) -> tuple[int, int, VocabEntry] | None:
-        """The longest match starting at piece ``i``: (its last piece, end offset, entry)."""
+        """The longest match starting at piece ``i``: (its last piece, end offset, entry).
+        ``checked``: the caller has made sure that piece ``i`` may begin one."""
         keys, prefixes = self.keys, self.prefixes
         low, n = pieces[i][2], len(pieces)
-        if low not in self.starters:
-            # it names nothing alone: a match needs the next piece to extend it to the
-            # start of a key, or (a plural) to a key
-            if i + 1 == n or pieces[i + 1][2][0] not in self.next_letters.get(low, ""):
-                return None
-            following = pieces[i + 1][2]
-            if low + following not in prefixes and not (
-                following[-1] == "s" and low + singular(following) in keys
-            ):
-                return None
+        if not checked and low not in self.starters and (
+            i + 1 == n
+            or pieces[i + 1][2][0] not in self.next_letters.get(low, "")
+            or not self._begins_key(low, pieces[i + 1][2])
+        ):
+            return None
         start = pieces[i][0]
         acc = ""
         best: tuple[int, int, VocabEntry] | None = None

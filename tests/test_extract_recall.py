@@ -32,7 +32,7 @@ def found(extractor: Extractor, abstract: str) -> dict[str, str]:
 def proposed(proposer: tuple[spacy.Language, Proposer], text: str) -> set[str]:
     nlp, prop = proposer
     doc = nlp.make_doc(text)
-    return {text[s:e] for s, e in prop.propose(token_arrays(doc), text)}
+    return {text[s:e] for s, e in prop.propose(doc, token_arrays(doc), text)}
 
 
 def test_hyphenated_benchmark_suffix_names_a_benchmark(rules: Extractor) -> None:
