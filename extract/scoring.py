@@ -25,7 +25,6 @@ from typing import NamedTuple
 import numpy as np
 from spacy.attrs import (
     IDX,
-    IS_PUNCT,
     LENGTH,
     LOWER,
     SHAPE,
@@ -38,10 +37,10 @@ from thinc.api import Model, SparseLinear_v2
 
 LABELS = ("none", "architecture", "benchmark", "method")
 # One to_array call per doc serves the sentences, the proposer and the features.
-# (Each column costs about 6 µs per abstract; the proposer reads the other lexical flags of
-# the few tokens it looks at from the doc.)
-ATTRS = [LOWER, SHAPE, SUFFIX, IDX, LENGTH, IS_PUNCT]
-C_LOWER, C_SHAPE, C_SUFFIX, C_IDX, C_LENGTH, C_PUNCT = range(6)
+# (Each column costs about 6 µs per abstract; the proposer and the sentence rule read the
+# lexical flags of the few tokens they look at from the doc.)
+ATTRS = [LOWER, SHAPE, SUFFIX, IDX, LENGTH]
+C_LOWER, C_SHAPE, C_SUFFIX, C_IDX, C_LENGTH = range(5)
 _PAD = np.uint64(0x5EED)
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # spreads the template number over the key's bits
 _PAIR = np.uint64(1000003)

@@ -1,6 +1,6 @@
 """Sentences of a ``title + "\\n\\n" + abstract`` doc as character spans: the title is a
 sentence of its own; the abstract is split by spaCy's sentencizer rule, computed on token
-arrays (iterating Token objects costs more than the whole matching), unless a pipe before
+arrays (iterating every Token object costs more than the whole matching), unless a pipe before
 the concept component has set sentence starts.
 """
 
@@ -9,36 +9,38 @@ from __future__ import annotations
 from bisect import bisect_right
 
 import numpy as np
-from spacy.attrs import IDX, IS_PUNCT, LOWER
+from spacy.attrs import LOWER
 from spacy.tokens import Doc
 
-from kg.extract.scoring import C_IDX, C_LOWER, C_PUNCT
+from kg.extract.scoring import C_LOWER
 
 
 def sentence_starts(doc: Doc, arr: np.ndarray | None, punct: frozenset[int]) -> list[int]:
     """Character offsets where sentences start: the doc's own SENT_START when a pipe set it,
-    else spaCy's sentencizer rule on the token arrays (a sentence ends at '.', '!' or '?';
-    the next token that is not punctuation starts the next one). ``arr`` is
-    ``token_arrays(doc)`` when the caller has it (else the three columns needed are read)."""
+    else spaCy's sentencizer rule (a sentence ends at '.', '!' or '?'; the next token that
+    is not punctuation starts the next one). ``arr`` is ``token_arrays(doc)`` when the
+    caller has it. Only the ends are found for the whole doc (one column); the tokens after
+    each are read one at a time, as few are."""
     if not len(doc):
         return []
     if doc.has_annotation("SENT_START"):
         marks = doc.to_array(["SENT_START", "IDX"])
         return marks[marks[:, 0] == 1, 1].tolist()
-    if arr is None:
-        low, is_punct, idx = doc.to_array([LOWER, IS_PUNCT, IDX]).T
-    else:
-        low, is_punct, idx = arr[:, C_LOWER], arr[:, C_PUNCT], arr[:, C_IDX]
+    low = doc.to_array(LOWER) if arr is None else arr[:, C_LOWER]
     ends_sentence = np.zeros(len(low), dtype=bool)
     for key in punct:
         ends_sentence |= low == key
-    word = ~(ends_sentence | (is_punct == 1))
-    positions = np.arange(len(low))
-    previous_word = np.maximum.accumulate(np.where(word, positions, -1))
-    before = np.concatenate([[-1], previous_word[:-1]])
-    seen = np.concatenate([[0], np.cumsum(ends_sentence)])
-    starts = word & (seen[positions] - seen[before + 1] > 0)
-    return idx[starts].astype(np.int64).tolist()
+    ends = np.flatnonzero(ends_sentence).tolist()
+    starts, n, k = [], len(doc), -1
+    for end in ends:
+        if end < k:
+            continue  # an end among the punctuation after the last one
+        k = end + 1
+        while k < n and (ends_sentence[k] or doc[k].is_punct):
+            k += 1
+        if k < n:
+            starts.append(doc[k].idx)
+    return starts
 
 
 def sentence_spans(

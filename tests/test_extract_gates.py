@@ -193,3 +193,33 @@ def test_long_form_spans_are_the_expression_scan(text: str) -> None:
         ascii_text = text.encode("ascii", "replace").decode()
         expected = {(m.start(), m.end()) for m in re.finditer(pattern, ascii_text, re.I)}
         assert long_form_spans(ascii_text, long_form) == expected, long_form
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A title\n\nWe train a model. It works! Does it? Yes.",
+        'Ends in quotes." Then "a quote." (A bracket.) Next one... and "so on"?! Last',
+        "No end at all",
+        "Only punctuation after the end. . ! ? )",
+        "e.g. this, i.e. that. U.S. data. 3.5 points. Done.",
+        "Déjà vu. Ça marche ! Fin ?",
+    ],
+)
+def test_sentence_starts_are_the_sentencizer_rule(text: str) -> None:
+    """The sentence starts read from the sentence ends equal spaCy's sentencizer with the
+    same end marks ('.', '!', '?')."""
+    import spacy
+
+    from kg.extract.scoring import token_arrays
+    from kg.extract.sentences import sentence_starts
+
+    nlp = spacy.blank("en")
+    marks = frozenset(nlp.vocab.strings[p] for p in ".!?")
+    doc = nlp.make_doc(text)
+    expected = nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?"]})(
+        nlp.make_doc(text)
+    )
+    reference = [s.start_char for s in expected.sents if s.start > 0]
+    assert sentence_starts(doc, token_arrays(doc), marks) == reference
+    assert sentence_starts(doc, None, marks) == reference
