@@ -137,27 +137,28 @@ class Proposer:
         is_head = (kind == _HEAD) | (
             (arr[:, C_SUFFIX] == self.ing) & (arr[:, C_LENGTH] >= 6) & (kind != _BLOCKED)
         )  # never "during", "reasoning", "planning"
-        heads = [h for h in np.flatnonzero(is_head).tolist() if c.lower(h)]
-        text, low, idx, ends, n = c.text, c.low, c.idx, c.ends, c.n
+        text, low, idx, ends, n, doc = c.text, c.low, c.idx, c.ends, c.n, c.doc
+        heads = [h for h in np.flatnonzero(is_head).tolist() if doc[h].is_lower]
         not_mod, hy = self.not_modifiers, self.hyphen
 
         def modifier(k: int) -> bool:
             """A lower-case word, not an adverb or an -s form ("uses", "improves"), or a
             short name-like word ("KV", "3D")."""
-            if c.lower(k):
+            token = doc[k]
+            if token.is_lower:
                 return (
-                    c.alpha(k) and not c.stop(k) and low[k] not in not_mod
+                    token.is_alpha and not token.is_stop and low[k] not in not_mod
                     and not _inflected(text, ends[k])
                 )
             if _NAME_MODIFIER.fullmatch(text, idx[k], ends[k]):
                 return True
             # "Local joint stride attention is ...": the first word of a sentence
-            return (c.alpha(k) and not c.stop(k) and low[k] not in not_mod
+            return (token.is_alpha and not token.is_stop and low[k] not in not_mod
                     and opens_sentence(text, idx[k]))
 
         def after_hyphen(k: int) -> bool:
             """Token ``k`` is the second piece of a hyphenated word ("-based", "-aware")."""
-            return k > 1 and low[k - 1] == hy and ends[k - 1] == idx[k] and c.alpha(k - 2)
+            return k > 1 and low[k - 1] == hy and ends[k - 1] == idx[k] and doc[k - 2].is_alpha
 
         out: list[tuple[int, int]] = []
         for h in heads:
@@ -171,7 +172,7 @@ class Proposer:
                 ):
                     k = j - 1  # "multi-resolution": the hyphen glues two pieces into a word
                 elif (ends[j] != idx[j + 1] - 1 and low[j + 1] != hy) or not (
-                    modifier(j) or (c.lower(j) and after_hyphen(j))  # "contrast-based"
+                    modifier(j) or (doc[j].is_lower and after_hyphen(j))  # "contrast-based"
                 ):
                     break
                 else:
@@ -179,7 +180,7 @@ class Proposer:
                 if k == h or (k > 0 and low[k - 1] == hy):
                     continue
                 if text.endswith("ing", idx[k], ends[k]) and not (
-                    k == 0 or low[k - 1] in self.noun_phrase_openers or not c.alpha(k - 1)
+                    k == 0 or low[k - 1] in self.noun_phrase_openers or not doc[k - 1].is_alpha
                 ):
                     continue  # "... attracting widespread attention": a verb, not a name
                 out.append((idx[k], ends[h]))
@@ -188,8 +189,8 @@ class Proposer:
 
 class _Columns:
     """The token columns the proposer reads, as Python lists from one conversion per doc,
-    and the lexical flags of the few tokens it looks at (read from the doc's lexemes one
-    token at a time: as columns of ``token_arrays`` they cost more for the whole doc)."""
+    and the doc, from whose tokens it reads the lexical flags of the few it looks at (as
+    columns of ``token_arrays`` they cost more for the whole doc)."""
 
     def __init__(self, doc: Doc, arr: np.ndarray, text: str) -> None:
         self.text = text
@@ -197,15 +198,6 @@ class _Columns:
         self.low, self.idx = arr[:, _READ].T.tolist()
         self.ends = (arr[:, C_IDX] + arr[:, C_LENGTH]).tolist()
         self.doc = doc
-
-    def lower(self, k: int) -> bool:
-        return self.doc[k].is_lower
-
-    def alpha(self, k: int) -> bool:
-        return self.doc[k].is_alpha
-
-    def stop(self, k: int) -> bool:
-        return self.doc[k].is_stop
 
 
 _READ = [C_LOWER, C_IDX]
