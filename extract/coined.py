@@ -702,10 +702,12 @@ def find_candidates(
     # 3. proposals and 4. typed name shapes, sentence by sentence over the abstract
     collections = {m.start() for m in _COLLECTION_WORD.finditer(text)}
     # the name tokens worth a look (strong names, or a word a collection word follows),
-    # filtered once for the whole text
+    # filtered once for the whole text; a lower-case word is never a strong name, and most
+    # words are lower-case: that test is cheaper than the (cached) shape test
     shaped = [
         n for n in names
-        if strong_name(n[2]) or (n[1] in collections and _named_collection(text, n[0], n[2]))
+        if (not n[2].islower() and strong_name(n[2]))
+        or (n[1] in collections and _named_collection(text, n[0], n[2]))
     ]
     folded = text.lower() if text.isascii() else None  # for the gated expressions
     naming, proposing = NAMING.scanned(folded, sentences), PROPOSE.scanned(folded, sentences)

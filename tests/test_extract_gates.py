@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kg.extract.canonical import WORD, match_key
 from kg.extract.coined import (
@@ -223,3 +225,12 @@ def test_sentence_starts_are_the_sentencizer_rule(text: str) -> None:
     reference = [s.start_char for s in expected.sents if s.start > 0]
     assert sentence_starts(doc, token_arrays(doc), marks) == reference
     assert sentence_starts(doc, None, marks) == reference
+
+
+@given(st.text(alphabet="abcxyzéß0123456789-'’./", min_size=1, max_size=12))
+def test_a_lower_case_word_is_never_a_strong_name(word: str) -> None:
+    """The coined-name search skips the shape test for lower-case words."""
+    from kg.extract.coined import strong_name
+
+    if word.islower():
+        assert not strong_name(word)
