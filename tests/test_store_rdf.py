@@ -650,3 +650,37 @@ def test_rdflib_counts_by_index_equal_the_counts_query(tmp_path: Path) -> None:
         store.write_concepts([ConceptInfo("concept:lonely", "Lonely", "method")])
         assert store.counts() == RdfStore.counts(store)
         assert store.counts()["unmentioned_concepts"] == 1
+
+
+@pytest.mark.parametrize("deferred", [False, True])
+def test_a_fresh_build_remembers_exactly_the_concept_lines_it_wrote(
+    tmp_path: Path, deferred: bool
+) -> None:
+    """In a store that was empty at its first paper write, the concepts' own lines the store
+    object remembers (so that neither first labels nor write_concepts read them back) are
+    the lines the store holds, after papers, after concepts that change labels, aliases
+    and types, and after a second batch; a write query makes it forget them."""
+    renamed = [ConceptInfo("concept:foonet", "FooNet v2", "method", ["FN"], ["concept:vit"]),
+               *vocabulary()]
+    later = PaperGraph(Paper("BarNet", "We use BarNet.", year=2023, doi="10.1234/bar"),
+                       [link("concept:barnet", "BarNet", "method"),
+                        link("concept:foonet", "FooNets", "architecture")])
+    with open_store(f"oxigraph:{tmp_path / 's'}") as store:
+        held = store._concept_lines  # type: ignore[attr-defined]
+        with store.deferred_writes() if deferred else contextlib.nullcontext():
+            steps = [lambda: store.write_papers(sample()), lambda: store.write_concepts(renamed),
+                     lambda: store.write_papers([later])]
+            for step in steps:
+                step()
+                held = store._concept_lines  # type: ignore[attr-defined]
+                assert held is not None
+                iris = sorted(held)
+                remembered = store._stored_concept_lines(iris)  # type: ignore[attr-defined]
+                store._concept_lines = None  # type: ignore[attr-defined]
+                store._settle()  # type: ignore[attr-defined]
+                assert remembered == store._stored_concept_lines(iris)  # type: ignore[attr-defined]
+                store._concept_lines = held  # type: ignore[attr-defined]
+        assert {"https://paper-kg.org/id/concept/barnet",
+                "https://paper-kg.org/id/concept/foonet"} <= set(held)
+        store.query("INSERT DATA { <https://example.org/x> rdfs:label 'x' }", write=True)
+        assert store._concept_lines is None  # type: ignore[attr-defined]

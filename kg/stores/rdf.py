@@ -50,6 +50,7 @@ from kg.mapping.sparql import (
     values,
 )
 from kg.mapping.terms import (
+    CONCEPT_BASE,
     PAIR_BASE,
     TYPE,
     XSD,
@@ -158,6 +159,12 @@ class RdfStore(GraphStore):
         # write and only this object writes it (``exclusive``); None: look them up
         self._papers_held: set[str] | None = None
         self._checked_empty = False
+        # with ``_papers_held``: the lines of each concept's own properties (CONCEPT_PROPS)
+        # this object wrote (one string per concept: ~90 MiB at 100k papers), which are all
+        # the store holds, so neither a batch's first labels nor write_concepts' difference
+        # needs a read (~4 s at the end of a 20k build); dropped at the refresh that ends a
+        # build, whose peak memory it would raise
+        self._concept_lines: dict[str, str] | None = None
 
     # --- engine hooks -------------------------------------------------------------------
 
@@ -249,12 +256,29 @@ class RdfStore(GraphStore):
         elif inserts:
             self._append("\n".join(inserts) + "\n", len(inserts))
         self._written_concepts.update(iris)
+        if self._concept_lines is not None:  # what the store now holds of them: ``wanted``
+            self._remember_concept_lines(out.lines, replace=iris)
         return WriteStats({"concepts": len(set(iris) - existing)})
+
+    def _remember_concept_lines(self, lines: list[str], replace: Iterable[str] = ()) -> None:
+        """Note written lines of concepts' own properties; the concepts in ``replace`` hold
+        only these lines now."""
+        held = self._concept_lines
+        assert held is not None
+        for iri in replace:
+            held[iri] = ""
+        for line in lines:
+            iri = line[1 : line.index(">")]
+            before = held.get(iri)
+            held[iri] = f"{before}\n{line}" if before else line
 
     def _stored_concept_lines(self, iris: Sequence[str]) -> tuple[set[str], set[str]]:
         """The stored triples of the concepts' own properties as the N-Triples lines
         concept_triples writes, and the concepts with a value it never writes (a typed or
         language-tagged literal, e.g. from a user's update: those are replaced wholesale)."""
+        if self._concept_lines is not None:
+            held = self._concept_lines
+            return {line for iri in iris for line in held.get(iri, "").split("\n") if line}, set()
         lines: set[str] = set()
         odd: set[str] = set()
         for chunk in _chunks(list(iris)):
@@ -298,14 +322,16 @@ class RdfStore(GraphStore):
             format_triples(out)
             self._format_written = True
         new_concepts: dict[str, ConceptLink] = {}
+        concept_lines = Triples()
         for item in batch:
             paper_triples(item.paper, out, known_authors)
             for link in item.concepts:
                 if concept_iri(link.id) not in self._written_concepts:
-                    concept_core_triples(link.id, link.type, out)
+                    concept_core_triples(link.id, link.type, concept_lines)
                     new_concepts.setdefault(link.id, link)
                 mention_triples(item.paper, link, out)
-        out.lines += self._first_labels(new_concepts)
+        concept_lines.lines += self._first_labels(new_concepts)
+        out.lines += concept_lines.lines
         if rewritten:
             self._write(paper_delete_update(rewritten), out.text())
         else:
@@ -315,6 +341,8 @@ class RdfStore(GraphStore):
         self._written_concepts.update(concept_iri(cid) for cid in new_concepts)
         if self._papers_held is not None:
             self._papers_held.update(papers)
+        if self._concept_lines is not None:
+            self._remember_concept_lines(concept_lines.lines)
         self._record(batch, before)  # once written: a failed write counts nothing
         if self.side_index is not None:
             self.side_index.add_papers(batch)
@@ -328,6 +356,10 @@ class RdfStore(GraphStore):
             self._checked_empty = True
             if not self._select(PAPERS_QUERY + " LIMIT 1").rows:
                 self._papers_held = set()
+                if not self._select(  # nor any concept: a build's first write
+                    f'ASK {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{CONCEPT_BASE}")) }}'
+                ).rows[0][0]:
+                    self._concept_lines = {}
         if self._papers_held is not None:
             return self._papers_held.intersection(papers)
         return self._existing(papers, TYPE, expand("pkg:Paper"))
@@ -337,6 +369,7 @@ class RdfStore(GraphStore):
         papers = [paper_iri(i) for i in paper_ids]
         if self._papers_held is not None:
             self._papers_held.difference_update(papers)
+        self._concept_lines = None  # orphaned concepts go with the papers
         nodes: set[str] = set()
         for chunk in _chunks(papers):
             query = PAPER_NODES_QUERY.replace("$values", values("p", chunk))
@@ -380,7 +413,11 @@ class RdfStore(GraphStore):
         NOT EXISTS per batch waited on the build's bulk loads (a third of its main thread)."""
         label = expand("skos:prefLabel")
         iris = {concept_iri(cid): link.name for cid, link in sorted(links.items())}
-        labelled = self._existing(list(iris), label)
+        held = self._concept_lines
+        if held is None:
+            labelled = self._existing(list(iris), label)
+        else:
+            labelled = {iri for iri in iris if f"<{iri}> {label} " in held.get(iri, "")}
         return [f"<{iri}> {label} {sparql_literal(name)} ."
                 for iri, name in iris.items() if iri not in labelled]
 
@@ -393,6 +430,7 @@ class RdfStore(GraphStore):
         self-join is quadratic on big builds) and only the difference with what is stored is
         written, so a re-build that changes little writes little."""
         self._settle()
+        self._concept_lines = None  # the end of a build: freed before the full refresh's peak
         delta, self._delta = self._delta, MentionDelta()
         if concept_ids is not None and delta.applicable(concept_ids):
             plan = IncrementalPlan(self._rows, delta)
@@ -461,7 +499,7 @@ class RdfStore(GraphStore):
         migrated = rdf_format.migrate(self._rows, self._update, self._append)
         self._settle()
         self._written_concepts.clear()
-        self._papers_held = None
+        self._papers_held = self._concept_lines = None
         self._delta.forget()
         return migrated
 
@@ -472,6 +510,7 @@ class RdfStore(GraphStore):
         self._written_concepts.clear()
         self._written_authors.clear()
         self._papers_held, self._checked_empty = None, False  # the next write looks again
+        self._concept_lines = None
         if self.side_index is not None:
             self.side_index.clear()
         self._delta = MentionDelta(papers_before=0)
@@ -532,7 +571,7 @@ class RdfStore(GraphStore):
             self._update(bind_text(text, params or {}))
             self._written_concepts.clear()
             self._written_authors.clear()
-            self._papers_held = None
+            self._papers_held = self._concept_lines = None
             self._delta.forget()  # the update may change mentions: the next refresh is full
             return QueryResult([], [])
         try:
