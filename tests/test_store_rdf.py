@@ -684,3 +684,16 @@ def test_a_fresh_build_remembers_exactly_the_concept_lines_it_wrote(
                 "https://paper-kg.org/id/concept/foonet"} <= set(held)
         store.query("INSERT DATA { <https://example.org/x> rdfs:label 'x' }", write=True)
         assert store._concept_lines is None  # type: ignore[attr-defined]
+
+
+def test_a_new_store_in_a_new_folder_is_made_and_a_read_makes_nothing(tmp_path: Path) -> None:
+    """`kg build --store oxigraph:new/folder/store` makes the folders; opening a missing
+    store to read or write an existing one says so and creates nothing."""
+    with open_store(f"oxigraph:{tmp_path / 'a' / 'b' / 'store'}") as store:
+        store.write_papers(sample())
+    with open_store(f"oxigraph:{tmp_path / 'a' / 'b' / 'store'}", mode="read") as store:
+        assert store.counts()["papers"] == 3
+    for mode in ("read", "write"):
+        with pytest.raises(StoreError, match="no such directory"):
+            open_store(f"oxigraph:{tmp_path / 'x' / 'y'}", mode=mode)  # type: ignore[arg-type]
+    assert not (tmp_path / "x").exists()

@@ -188,6 +188,8 @@ class OxigraphStore(RdfStore):
         if mode == "read":
             return cls._read_only(uri, path, "opened for reading")
         try:
+            if kind == "missing":  # a new store in a new folder: RocksDB makes only the last
+                path.parent.mkdir(parents=True, exist_ok=True)
             store = cls(uri, ox.Store(str(path)), path, False)
         except OSError as error:
             message = str(error).lower()
