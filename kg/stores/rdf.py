@@ -160,10 +160,10 @@ class RdfStore(GraphStore):
         self._papers_held: set[str] | None = None
         self._checked_empty = False
         # with ``_papers_held``: the lines of each concept's own properties (CONCEPT_PROPS)
-        # this object wrote (one string per concept: ~90 MiB at 100k papers), which are all
-        # the store holds, so neither a batch's first labels nor write_concepts' difference
-        # needs a read (~4 s at the end of a 20k build); dropped at the refresh that ends a
-        # build, whose peak memory it would raise
+        # this object wrote, one string per concept, which are all the store holds, so
+        # neither a batch's first labels nor write_concepts' difference needs a read (~4 s
+        # at the end of a 20k build). Dropped at the refresh that ends a build; the stress
+        # build's peak still rose from 1,425 to 1,482 MiB with them (benchmarks/RESULTS.md)
         self._concept_lines: dict[str, str] | None = None
 
     # --- engine hooks -------------------------------------------------------------------
