@@ -64,7 +64,7 @@ def run_build(
            "--jobs", str(jobs)]
     if profile:
         out = CACHE / f"build-{n}-{first}.prof"
-        cmd = [sys.executable, "-m", "cProfile", "-o", str(out), "-c", code, *cmd[3:]]
+        cmd = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "kg.cli", *cmd[3:]]
     return timed_child(cmd, CACHE / f"build-{n}-{first}.log")
 
 

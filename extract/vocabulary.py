@@ -242,6 +242,18 @@ class VocabularyMatcher:
             if len(prefix) > 1:
                 letters.setdefault(prefix[:-1], set()).add(prefix[-1])
         self.next_letters = {p: "".join(sorted(chars)) for p, chars in letters.items()}
+        by_id = {entry.id: entry for entry in self.entries}
+        # each entry's broader concepts, transitively ("self-attention" -> "attention-mechanism")
+        self.ancestors: dict[str, frozenset[str]] = {}
+        for entry in self.entries:
+            seen: set[str] = set()
+            todo = list(entry.broader)
+            while todo:
+                slug = todo.pop()
+                if slug not in seen and slug in by_id:
+                    seen.add(slug)
+                    todo += by_id[slug].broader
+            self.ancestors[entry.id] = frozenset(seen)
 
     def lookup(self, surface: str) -> VocabEntry | None:
         """The entry a standalone surface string names (case rule applied), if any."""
@@ -255,7 +267,10 @@ class VocabularyMatcher:
     ) -> list[VocabMatch]:
         """Non-overlapping matches in ``text``, left to right. Where a match starting inside
         another one reaches further and is longer, it wins: in "multi-task learning rate
-        warm-up" the name is "learning rate warm-up", not "multi-task learning".
+        warm-up" the name is "learning rate warm-up", not "multi-task learning". So does one
+        as long that starts at the other's last word, whose head it makes a modifier ("the
+        multi-task learning rate schedule" is a schedule), unless it names a broader concept
+        of the other ("self-attention mechanism" stays Self-attention).
         ``pieces`` are the text's word pieces (``tokens_and_pieces``) when the caller has
         them."""
         if pieces is None:
@@ -279,7 +294,11 @@ class VocabularyMatcher:
             last, end, entry = found
             for k in range(i + 1, last + 1):
                 rival = self._longest_at(text, pieces, k)
-                if rival is not None and rival[0] > last and rival[0] - k > last - i:
+                if rival is not None and rival[0] > last and (
+                    rival[0] - k > last - i
+                    or (k == last and rival[0] - k == last - i
+                        and rival[2].id not in self.ancestors[entry.id])
+                ):
                     i, (last, end, entry) = k, rival
                     break
             folded = False

@@ -19,6 +19,9 @@ fine-tuning,Fine-tuning,method,fine-tune|fine-tuned,,
 self-supervised-learning,Self-supervised learning,method,self-supervised,,
 multi-task-learning,Multi-task learning,method,,,
 lr-warmup,Learning rate warmup,method,learning rate warm-up,,
+lr-schedule,Learning rate schedule,method,,,
+attention-mechanism,Attention mechanism,method,,,
+self-attention,Self-attention,method,,attention-mechanism,
 heron,Heron,architecture,,,fold
 sloth,SLOTH,benchmark,,,
 kettle-bench,Kettle,benchmark,,,
@@ -73,6 +76,17 @@ def test_name_inside_a_longer_name_is_not_that_concept(extractor: Extractor) -> 
     found = names(run(extractor, "We tune a multi-task learning rate warm-up for the sorter."))
     assert found.get("Learning rate warmup") == {"learning rate warm-up"}
     assert "Multi-task learning" not in found
+
+
+def test_name_whose_head_starts_a_longer_name_gives_way(extractor: Extractor) -> None:
+    # as many words each: "learning" is the head of one and a modifier in the other
+    found = names(run(extractor, "We pick a multi-task learning rate schedule for the sorter."))
+    assert found.get("Learning rate schedule") == {"learning rate schedule"}
+    assert "Multi-task learning" not in found
+    # unless the longer name is a broader concept: the specific one stays
+    found = names(run(extractor, "A self-attention mechanism reads every recipe."))
+    assert found.get("Self-attention") == {"self-attention"}
+    assert "Attention mechanism" not in found
 
 
 def test_hyphenated_name_is_matched_whole_before_its_parts(extractor: Extractor) -> None:
