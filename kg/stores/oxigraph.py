@@ -350,6 +350,9 @@ class OxigraphStore(RdfStore):
     def close(self) -> None:
         if self.store is not None and not self.read_only:
             self._settle()
+            # after a build's bulk loads this waits for RocksDB's compactions (~9 s of a 20k
+            # stress build) and is worth it: closed without it, that store answered the app's
+            # heavy named queries 2-3x slower (benchmarks/RESULTS.md, 2026-12-05)
             self.store.flush()
         self._close_side_index()
         if self._loader is not None:
