@@ -156,6 +156,7 @@ _LIST_GLUE = set(
 )
 # Model-class acronyms that end a coined name ("we propose Control LLM").
 _CLASS_ACRONYMS = frozenset({"LLM", "VLM", "MLLM", "LMM", "LM", "GPT", "NN"})
+_GERUND = re.compile(r"[A-Z][a-z]{2,}ing")  # "Revisiting", "Scaling" (not "RING", "Ming")
 _TITLE_STOP = set("survey review position tutorial overview introduction report".split())
 _FUNCTION_WORDS = set(
     "is are be all you need of the a an in on for to with and or not at by from as".split()
@@ -693,6 +694,9 @@ def find_candidates(
                 head
                 and head.casefold() not in _TITLE_STOP
                 and not ({w.lower() for w in words} & _FUNCTION_WORDS)
+                # "Revisiting ResNets: ...", "Scaling Vision Transformers: ...": a verb
+                # phrase about a concept, not a name
+                and not (len(words) > 1 and _GERUND.fullmatch(words[0]))
             ):
                 named = any(looks_like_name(w) for w in words) or (
                     len(words) == 1 and capitalised_name(words[0])

@@ -140,3 +140,14 @@ def test_subtitle_does_not_type_the_title_name(extractor: Extractor) -> None:
     )
     found = names(result)
     assert found["TransKT"][0] == "method"
+
+
+@pytest.mark.parametrize("verb", ["Revisiting", "Scaling", "Distilling"])
+def test_title_verb_phrase_before_the_colon_is_no_name(extractor: Extractor, verb: str) -> None:
+    # "<gerund> <name>: ..." is about a concept, it coins none; a one-word head still does
+    result = run(extractor, "We retrain PebbleNets with a longer schedule.",
+                 title=f"{verb} PebbleNets: longer schedules for small kitchens")
+    assert not any(name.startswith(verb) for name in names(result))
+    result = run(extractor, "We retrain PebbleNets with a longer schedule.",
+                 title="PebbleNets: longer schedules for small kitchens")
+    assert "PebbleNets" in names(result)
