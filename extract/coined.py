@@ -157,6 +157,12 @@ _LIST_GLUE = set(
 # Model-class acronyms that end a coined name ("we propose Control LLM").
 _CLASS_ACRONYMS = frozenset({"LLM", "VLM", "MLLM", "LMM", "LM", "GPT", "NN"})
 _GERUND = re.compile(r"[A-Z][a-z]{2,}ing")  # "Revisiting", "Scaling" (not "RING", "Ming")
+# First words of a title phrase that is no name ("Towards X", "Beyond X", "When X ...").
+_PHRASE_OPENERS = set(
+    """towards toward beyond into over without via through under against about across
+    after before between inside within when what why how where which can could does do did
+    should would will must may might""".split()
+)
 _TITLE_STOP = set("survey review position tutorial overview introduction report".split())
 _FUNCTION_WORDS = set(
     "is are be all you need of the a an in on for to with and or not at by from as".split()
@@ -694,9 +700,10 @@ def find_candidates(
                 head
                 and head.casefold() not in _TITLE_STOP
                 and not ({w.lower() for w in words} & _FUNCTION_WORDS)
-                # "Revisiting ResNets: ...", "Scaling Vision Transformers: ...": a verb
-                # phrase about a concept, not a name
-                and not (len(words) > 1 and _GERUND.fullmatch(words[0]))
+                # "Revisiting ResNets: ...", "Towards Robust ViTs: ...": a phrase about a
+                # concept, not a name
+                and not (len(words) > 1 and (
+                    _GERUND.fullmatch(words[0]) or words[0].lower() in _PHRASE_OPENERS))
             ):
                 named = any(looks_like_name(w) for w in words) or (
                     len(words) == 1 and capitalised_name(words[0])
