@@ -108,6 +108,8 @@ def test_search_ranks_names_first_folds_accents_and_completes_prefixes(
     assert ids(store, "nunez") == ["name:ana-nunez"]
     assert ids(store, "sorting")[0] == "arxiv:2402.00007"  # title before abstract
     assert ids(store, "zzzqqq") == []
+    empty = run_named(store, "search", {"text": "zzzqqq"})  # an empty answer says why
+    assert empty.rows == [] and len(empty.notes) == 1 and "'zzzqqq'" in empty.notes[0]
     assert ids(store, "glimmer", limit=2) == found[:2]
     rows = run_named(store, "search", {"text": "glimmer"})
     assert rows.notes == []

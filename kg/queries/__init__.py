@@ -252,8 +252,11 @@ def _search(store: GraphStore, p: dict[str, Any]) -> Prepared:
                         note=search_note(store))
     # twice the rows: the store drops nodes it no longer has or that no paper mentions
     ids = index.search(str(p["text"]), 2 * p["limit"], p["vocabulary"])
+    note = "" if ids else (f"nothing in the store matches {str(p['text']).strip()!r} (titles, "
+                           "abstracts, concept names and aliases, author names), so there are "
+                           "no rows; try fewer letters or another spelling")
     return Prepared(read(store.dialect, "search.by-ids"), {**p, "ids": ids}, not ids,
-                    ranked=tuple(ids))
+                    ranked=tuple(ids), note=note)
 
 
 NAMED_QUERIES: dict[str, NamedQuery] = {
