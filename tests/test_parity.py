@@ -193,6 +193,11 @@ def test_named_query_rows_equal(stores: tuple[GraphStore, GraphStore], name: str
         ("top-cooccurring", {"concept": "Quillfeather Nets"}, "Quillfeather Nets"),
         ("papers-by-author", {"author": "Odile Nobodyson"}, "Odile Nobodyson"),
         ("author-concepts", {"author": "Odile Nobodyson"}, "Odile Nobodyson"),
+        # no lookup of their own: the general note of an answer without rows
+        ("concepts-under", {"concept": "Quillfeather Nets"}, "Quillfeather Nets"),
+        ("concepts-of-paper", {"paper": "arxiv:0000.00000"}, "arxiv:0000.00000"),
+        ("ego-network", {"node": "concept:quillfeather"}, "concept:quillfeather"),
+        ("paper-id", {"title": "Quillfeather Nets at Dawn"}, "Quillfeather Nets at Dawn"),
     ],
 )
 def test_an_unknown_name_says_why_there_are_no_rows(

@@ -100,11 +100,20 @@ _MENTIONED = "a concept any paper in the store mentions (by id, name or alias)"
 _AUTHOR = "an author in the store (by id or name)"
 
 
+_SEARCH_HINT = "`kg query --named search --param text=...` lists what the store holds"
+
+
 def _nothing_found(what: str, value: Any) -> str:
     """The note of a query whose lookup found nothing to start from: it answers no rows
     because of this, not because the store is empty."""
-    return (f"{value!r} is not {what}, so there are no rows; "
-            "`kg query --named search --param text=...` lists what the store holds")
+    return f"{value!r} is not {what}, so there are no rows; {_SEARCH_HINT}"
+
+
+def _no_rows(name: str, given: dict[str, Any]) -> str:
+    """The note of an answer with no rows that no lookup explained: never a silent empty."""
+    asked = ", ".join(f"{key}={value!r}" for key, value in given.items() if value is not None)
+    return (f"no rows: nothing in the store answers {name}"
+            f"{f' with {asked}' if asked else ''}; {_SEARCH_HINT}")
 
 
 def _matched(store: GraphStore, concept: str, narrower: bool = False,
@@ -460,10 +469,10 @@ def run_named(store: GraphStore, name: str, given: dict[str, Any] | None = None)
         return QueryResult(list(query.columns), [], notes)
     result = store.query(prepared.text, prepared.params)
     result.columns = list(query.columns)
-    result.notes = notes
     if prepared.ranked is not None:
         result.rows = _in_order(result.rows, query.columns.index("id"), prepared.ranked,
                                 int(prepared.params["limit"]))
+    result.notes = notes + ([] if result.rows else [_no_rows(name, given or {})])
     return result
 
 
