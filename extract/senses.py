@@ -5,8 +5,10 @@
   followed by a preposition ("pre-trained on ImageNet", "fine-tuned with LoRA") or ending
   a clause ("the model is then fine-tuned.").
 - **Hyphenated names**: a match glued by a hyphen to a further capitalised piece that is no
-  size or version suffix ("Orca-Math", "Stable-Diffusion-Depth-XL") is part of a longer
-  name, not the concept itself; ``compound_span`` gives the whole name.
+  size suffix ("Orca-Math", "Stable-Diffusion-Depth-XL"), to a one-digit generation
+  ("Heron-3": a model's next version is a model of its own, as GPT-4 is; "ResNet-50"'s depth
+  is a variant), or, mid-sentence, to a capitalised piece before it ("Point-BERT") is part
+  of a longer name, not the concept itself; ``compound_span`` gives the whole name.
 - **Everyday words**: a benchmark name that is also an ordinary word counts only when it is
   written as a name, not in lower case ("a cola drink"); names with two or more capitals
   already need them (the matcher's case rule).
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.canonical import match_key
+from kg.extract.coined import opens_sentence
 
 _VERBAL_NEXT = frozenset(
     """on with by using via for to in from at over under across without upon through
@@ -27,6 +30,8 @@ _NEXT_WORD = re.compile(r"[ \t]*([A-Za-z][\w-]*|[^\s\w]|$)")
 _GLUED_RIGHT = re.compile(r"(?:[-‐][A-Z][\w]*)+")
 _GLUED_LEFT = re.compile(r"(?:[A-Z][\w]*[-‐])+$")
 _NAME_PIECE = re.compile(r"[A-Za-z][A-Z]|\d")
+# A one-digit generation after a name ("-3", "-2.5"), not a depth or size ("-50", "-7B").
+_GENERATION = re.compile(r"[-‐]\d(?:\.\d)?(?![\w.])")
 # Pieces that modify rather than name ("-Base", "-Large", "-XL", "-Instruct" are variants).
 _VARIANT_PIECE = re.compile(
     r"(?i)(?:[-‐](?:base|large|small|tiny|huge|giant|medium|mini|xx?l|instruct|chat|it|"
@@ -56,23 +61,32 @@ def compound_span(
     text: str, start: int, end: int, in_title: bool, plural: bool
 ) -> tuple[int, int] | None:
     """The whole hyphenated name around a match, when the match is only a part of it.
-    Pieces before the match must look like names (capitals inside or digits: "DA-", "LLaMA-");
-    so must pieces after it in a title, where every word is capitalised; a plural match
-    ("X-Transformers") names the class, not a variant."""
+    Pieces before the match must look like names (capitals inside or digits: "DA-", "LLaMA-"),
+    or be capitalised where the sentence does not capitalise ("... with Point-BERT");
+    pieces after it in a title must look like names too, as every title word is capitalised;
+    a plural match ("X-Transformers") names the class, not a variant."""
     right = _GLUED_RIGHT.match(text, end)
     new_end = right.end() if right and not _VARIANT_PIECE.fullmatch(right.group()) else end
     if right and in_title and not _NAME_PIECE.search(right.group()):
         new_end = end  # a title capitalises every word: "-Alternatives" is no name piece
+    generation = _GENERATION.match(text, end) if new_end == end else None
+    if generation and text[end - 1].isalpha() and not plural:
+        new_end = generation.end()  # "Heron-3": the next version is a model of its own
     left = _GLUED_LEFT.search(text, max(0, start - 40), start)
     new_start = start
     standalone = left is not None and (left.start() == 0 or not text[left.start() - 1].isalnum())
-    if left and standalone and _NAME_PIECE.search(left.group()) and not plural:
+    if left and standalone and not plural and (
+        _NAME_PIECE.search(left.group()) or not (in_title or opens_sentence(text, left.start()))
+    ):
         new_start = left.start()  # "DA-Transformer", not "BrainScore-Transformers"
     if (new_start, new_end) == (start, end) or text[new_start - 1 : new_start] in ("/", "@"):
         return None  # nothing glued, or a path in a URL
-    if new_end < len(text) and (text[new_end].isalnum() or text[new_end] in "-‐"):
+    rest = _VARIANT_PIECE.match(text, new_end) if generation else None
+    after = rest.end() if rest else new_end  # "Heron-3-8B": the generation, at its size
+    if after < len(text) and (text[after].isalnum() or text[after] in "-‐"):
         return None  # runs on into lower-case pieces ("X-Math-based"): leave it
     return new_start, new_end
+
 
 
 def ordinary_word(surface: str, kind: str) -> bool:

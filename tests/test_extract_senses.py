@@ -99,6 +99,32 @@ def test_hyphenated_name_is_matched_whole_before_its_parts(extractor: Extractor)
         assert found["Heron-Chef"].type == "architecture"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "whole"),
+    [
+        # a one-digit generation is a model of its own, also at a size
+        ("Heron-3 beats Heron on every cooking split.", "Heron-3"),
+        ("Heron-2.5-7B beats Heron on every cooking split.", "Heron-2.5"),
+        # a capitalised piece before the name where the sentence does not capitalise
+        ("On every cooking split, Pan-Heron beats Heron.", "Pan-Heron"),
+    ],
+)
+def test_generation_or_prefix_makes_a_name_of_its_own(
+    extractor: Extractor, sentence: str, whole: str
+) -> None:
+    result = run(extractor, sentence)
+    found = {c.name: c for c in result.concepts}
+    assert [m.text for m in found["Heron"].mentions] == ["Heron"]
+    if not extractor.nlp.get_pipe("paper_kg_concepts").use_model:
+        assert found[whole].type == "architecture"
+
+
+def test_sentence_initial_prefix_stays_with_the_name(extractor: Extractor) -> None:
+    # at a sentence's start every word is capitalised: "Non-" may be a plain prefix
+    found = names(run(extractor, "Non-Heron sorters are slow. Heron is fast."))
+    assert "Heron" in found and not any(name.endswith("-Heron") for name in found)
+
+
 def test_size_suffixes_and_modifiers_stay_with_the_family(extractor: Extractor) -> None:
     found = names(run(extractor, "Heron-Large and a Heron-based sorter share ResNet-50."))
     assert "Heron" in found and "ResNet" in found
