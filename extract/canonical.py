@@ -19,11 +19,16 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Word pieces for matching: runs of letters/digits; separators are kept out of the pieces.
 WORD = re.compile(r"[^\W_]+")
+_ACRONYM_PLURAL = re.compile(r"(?=(?:.*[A-Z]){2})[^\W_]*[A-Z]s")  # two capitals, then an s
 __all__ = ["WORD", "coined_id", "match_key", "singular", "slug"]
 
 
-def singular(word: str) -> str:
-    """Strip an English plural from a folded word ('strategies' -> 'strategy', 'vits' -> 'vit')."""
+def singular(word: str, written: str = "") -> str:
+    """Strip an English plural from a folded word ('strategies' -> 'strategy', 'vits' -> 'vit').
+    ``written``, the word as written, tells an acronym's plural ('GRUs', 'ReLUs') from words
+    such as 'focus' and 'bias', which keep their s."""
+    if written and _ACRONYM_PLURAL.fullmatch(written):
+        return word[:-1]
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
@@ -41,7 +46,8 @@ def match_key(text: str) -> str:
     words = [w for w in _NON_ALNUM.split(text.lower() if text.isascii() else fold(text)) if w]
     if not words:
         return ""
-    words[-1] = singular(words[-1])
+    written = WORD.findall(text)
+    words[-1] = singular(words[-1], written[-1] if written else "")
     return "".join(words)
 
 

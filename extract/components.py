@@ -42,6 +42,7 @@ from kg.extract.coined import (
     tokens_and_pieces,
     type_by_suffix,
 )
+from kg.extract.lists import list_members
 from kg.extract.proposals import GENERIC, Proposer, head_words
 from kg.extract.roles import STRONG_PROPOSAL, asserts_contribution, is_study, qualifies
 from kg.extract.scoring import (
@@ -516,6 +517,7 @@ class ConceptComponent(TrainablePipe):
                 found.decided, found.zones,
             )
             candidates += compounds
+            candidates += list_members(text, sentences.spans, abstract_start, known)
             redirect: dict[str, str] = {}  # short-form key -> the concept it was defined as
             self._link_abbreviations(text, candidates, matches, groups, owner, redirect)
             self._coined(text, candidates, matches, groups, owner, redirect, sentences, found)

@@ -234,6 +234,7 @@ class VocabularyMatcher:
         # (a piece's singular keeps its first letter): set lookups skip nearly every piece.
         plurals = {p for k in self.keys for p in (k + "s", k + "es", k[:-1] + "ies")}
         self.starters = set(self.keys) | {p for p in plurals if singular(p) in self.keys}
+        self.starters |= {k + "s" for k in self.keys}  # acronyms' plurals: "GRUs", "ReLUs"
         # the letters that may follow each prefix (as one string): "piece + next letter
         # begins a key" is then a lookup of a string already hashed and a search of a few
         # letters, not a new string hashed per piece
@@ -343,7 +344,7 @@ class VocabularyMatcher:
                 ):
                     break
             whole = acc + low
-            cand = acc + singular(low) if low[-1] == "s" else whole
+            cand = acc + singular(low, text[s:e]) if low[-1] == "s" else whole
             if cand in keys or whole in keys:
                 for entry, acronym in keys.get(cand) or keys[whole]:
                     if not acronym or _capitals(text[start:e]) >= 2:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.extract import Extractor, PaperConcepts, load_vocabulary
+from kg.extract.canonical import match_key
 from kg.extract.merge import NearDuplicates, edit_distance, near_duplicates
 from kg.model import ConceptInfo, Paper
 
@@ -29,6 +30,7 @@ paper-cup-v2,Paper-Cup Tasks V2,benchmark,,,
 transformer,Transformer,architecture,,,
 moe,Mixture-of-Experts,architecture,MoE,,
 resnet,ResNet,architecture,,,fold
+gru,GRU,architecture,Gated recurrent unit,,
 """
 
 
@@ -263,3 +265,39 @@ def test_compound_name_built_from_known_parts_is_one_concept(extractor: Extracto
     found = {c.name: (c.type, {m.text for m in c.mentions}) for c in result.concepts}
     assert found["Heron-MoE"] == ("architecture", {"Heron-MoE"})
     assert found["Heron"][1] == {"Heron"} and "Mixture-of-Experts" not in found
+
+
+def test_plural_of_an_acronym_is_that_concept(extractor: Extractor) -> None:
+    # "GRUs" is GRU, as "ResNets" is ResNet; "focus" and "bias" keep their s
+    found = names(run(extractor, "Stacks of GRUs and ResNets focus on the bias of spoons."))
+    assert found["GRU"] == {"GRUs"} and found["ResNet"] == {"ResNets"}
+    assert match_key("GRUs") == match_key("GRU") and match_key("focus") != match_key("focu")
+
+
+# ---------------------------------------------------------------- missed names
+
+
+def test_name_listed_with_known_concepts_takes_their_type(extractor: Extractor) -> None:
+    result = run(extractor, "We compare against baselines such as Heron, ResNet and Wrenly "
+                            "on every cooking split.")
+    found = {c.name: c for c in result.concepts}
+    assert [m.text for m in found["Wrenly"].mentions] == ["Wrenly"]
+    assert found["Wrenly"].type == "architecture" and not found["Wrenly"].proposed
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # one known member only: nothing to learn a type from
+        "We compare against Heron and Wrenly on every cooking split.",
+        # a sentence's first word is capitalised whatever it is
+        "Overall, Heron and ResNet beat the kettle.",
+        # organisations and hardware are never concepts, listed or not
+        "Heron, ResNet and Stability AI models run on A100 GPUs and TPU v4 pods.",
+        # members of different types tie: no type to give
+        "Results on SLOTH, Kettle, Heron and ResNet and Wrenly are mixed.",
+    ],
+)
+def test_list_without_a_clear_kind_adds_nothing(extractor: Extractor, sentence: str) -> None:
+    found = set(names(run(extractor, sentence)))
+    assert found <= {"Heron", "ResNet", "SLOTH", "Kettle"}, found

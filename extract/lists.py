@@ -1,0 +1,151 @@
+"""Names in a list with known concepts: "baselines such as Heron, Kestrel and Wren", where
+Heron and Kestrel are in the vocabulary, make Wren a name of the same kind (set expansion
+by coordination, as in Hearst patterns). The unknown member must be written as a name
+(capitalised words, or a name's shape), and two or more known members must share the
+type that is the list's most common;
+a sentence's first word needs a name's shape, as any word is capitalised there.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+
+from kg.extract.coined import (
+    STOP_NAMES,
+    Candidate,
+    looks_like_name,
+    not_a_concept,
+    opens_sentence,
+)
+
+# What separates a list's members: a comma (with "and"/"or"), or "and"/"or" alone.
+_SEPARATOR = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
+_WORD = re.compile(r"\S+")
+_VERSION = re.compile(r"v?\d+(?:\.\d+)*[A-Za-z]?")  # "2.0", "v2", "3B" after a name word
+_BRACKETS = frozenset("()[]{}")
+_MAX_WORDS = 4  # an unknown member longer than this is a phrase, not a name
+
+
+def _name_word(word: str) -> bool:
+    return (
+        (word[:1].isupper() or looks_like_name(word))
+        and word.casefold() not in STOP_NAMES
+        and not _BRACKETS.intersection(word)  # "Attention (MHSA": a definition, not a list
+    )
+
+
+def _name_words(words: list[re.Match[str]]) -> bool:
+    """Words that can make up one name: a name word, then name words or versions."""
+    return (
+        0 < len(words) <= _MAX_WORDS
+        and _name_word(words[0].group())
+        and all(_name_word(w.group()) or _VERSION.fullmatch(w.group()) for w in words[1:])
+    )
+
+
+def list_members(
+    text: str,
+    sentences: list[tuple[int, int]],
+    abstract_start: int,
+    known_types: dict[tuple[int, int], str],
+) -> list[Candidate]:
+    """Candidates for the unknown names listed beside at least two known concepts of one
+    type, the list's most common (``known_types``: the vocabulary's spans and types)."""
+    known = sorted(known_types)
+    starts = [s for s, _ in known]
+    out: list[Candidate] = []
+    for sent_start, sent_end in sentences:
+        if sent_end <= abstract_start:
+            continue
+        first, last = bisect_left(starts, sent_start), bisect_left(starts, sent_end)
+        if last - first < 2:
+            continue  # fewer than two known concepts: no list to learn a type from
+        spans = known[first:last]
+        pieces = _segments(text, sent_start, sent_end)
+        for run in _runs(text, pieces, spans):
+            votes = Counter(known_types[m] for m in run if m in known_types).most_common(2)
+            if not votes or votes[0][1] < 2 or (len(votes) > 1 and votes[1][1] == votes[0][1]):
+                continue  # fewer than two known members of one type, or a tie
+            kind = votes[0][0]
+            for start, end in run:
+                if any(s < end and start < e for s, e in spans):
+                    continue  # known, or overlapping a known name ("Heron 2.0")
+                name = text[start:end]
+                if not_a_concept(name) or (
+                    opens_sentence(text, start) and not looks_like_name(name.split()[0])
+                ):
+                    continue
+                out.append(Candidate(start, end, name, kind, False, 0.65, "list"))
+    return out
+
+
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentence cut at list separators, as (start, end) offsets without the separators."""
+    out, at = [], start
+    for sep in _SEPARATOR.finditer(text, start, end):
+        out.append((at, sep.start()))
+        at = sep.end()
+    out.append((at, end))
+    return out
+
+
+def _runs(
+    text: str, segments: list[tuple[int, int]], known: list[tuple[int, int]]
+) -> list[list[tuple[int, int]]]:
+    """The lists in a sentence: runs of segments each naming one thing, as member spans.
+    The first member may end a longer segment ("baselines such as Heron"), the last may
+    open one ("Wren on three splits"); the ones between must be names and nothing else."""
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for seg_start, seg_end in segments:
+        whole = _member(text, seg_start, seg_end, known, "whole")
+        if whole is not None and current:
+            current.append(whole)
+            continue
+        head = _member(text, seg_start, seg_end, known, "head") if current else None
+        if head is not None:
+            current.append(head)
+        if len(current) >= 2:
+            runs.append(current)
+        tail = whole or _member(text, seg_start, seg_end, known, "tail")
+        current = [tail] if tail is not None else []
+    if len(current) >= 2:
+        runs.append(current)
+    return runs
+
+
+def _member(
+    text: str, start: int, end: int, known: list[tuple[int, int]], part: str
+) -> tuple[int, int] | None:
+    """The member a segment holds: the whole segment ("whole"), its last words ("tail") or
+    its first words ("head"), each either a known concept's span or a run of name words."""
+    words = list(_WORD.finditer(text, start, end))
+    if not words:
+        return None
+    for k_start, k_end in known:  # few per sentence
+        if part == "whole" and (k_start, k_end) == (words[0].start(), words[-1].end()):
+            return k_start, k_end
+        if part == "tail" and k_end == words[-1].end() and k_start >= start:
+            return k_start, k_end
+        if part == "head" and k_start == words[0].start() and k_end <= end:
+            return k_start, k_end
+    if part == "whole":
+        chosen = words if _name_words(words) else []
+    elif part == "tail":
+        n = next((n for n in range(min(len(words), _MAX_WORDS), 0, -1)
+                  if _name_words(words[-n:])), 0)
+        chosen = words[-n:] if n else []
+    else:
+        n = next((n for n in range(min(len(words), _MAX_WORDS), 0, -1)
+                  if _name_words(words[:n])), 0)
+        chosen = words[:n]
+        if n and n < len(words) and words[n].group()[:1].isupper():
+            return None  # "Stability AI models": the name runs on into a word no name has
+    if not chosen:
+        return None
+    s, e = chosen[0].start(), chosen[-1].end()
+    while e > s and not text[e - 1].isalnum() and text[e - 1] not in "!+":
+        e -= 1  # a closing parenthesis or full stop is no part of the name
+    return (s, e) if e > s else None
