@@ -348,6 +348,7 @@ def abbreviations(text: str) -> list[tuple[int, int, int, int]]:
             2 <= len(short) <= 12
             and short[0].isalnum()
             and any(ch.isupper() for ch in short)
+            and sum(map(str.isalpha, short)) >= 2  # "(S4)": one letter fits any word
             and len(short.split()) <= 2
             and not re.fullmatch(r"[\d.,%\s]+[A-Za-z]?", short)
         ):

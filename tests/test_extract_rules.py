@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.extract import Extractor, PaperConcepts, load_vocabulary
+from kg.extract.coined import abbreviations
 from kg.extract.vocabulary import VocabEntry, VocabularyMatcher, is_acronym
 from kg.model import Paper
 
@@ -152,3 +153,10 @@ def test_title_phrase_before_the_colon_is_no_name(extractor: Extractor, verb: st
     result = run(extractor, "We retrain PebbleNets with a longer schedule.",
                  title="PebbleNets: longer schedules for small kitchens")
     assert "PebbleNets" in names(result)
+
+
+def test_one_letter_abbreviation_defines_no_long_form() -> None:
+    # "(K9)" has one letter: Schwartz-Hearst would take any word starting with k for it
+    text = "Kettle spoon kernels (K9) and Ladle Sorting Networks (LSN) sort cutlery."
+    shorts = {text[s:e]: text[ls:le] for ls, le, s, e in abbreviations(text)}
+    assert shorts == {"LSN": "Ladle Sorting Networks"}
