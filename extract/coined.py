@@ -435,6 +435,7 @@ def _proposed_names(
             if any(s <= nxt.start() < e for s, e in long_forms):
                 return []
             end = nxt.end()
+        end = with_version(text, end)
         found = [Candidate(m.start(), end, text[m.start() : end], None, True, 0.8, "proposal")]
         while item := _LIST_ITEM.match(text, end):
             if not looks_like_name(item.group(1)):
@@ -466,6 +467,19 @@ def opens_sentence(text: str, pos: int) -> bool:
     return not before or before[-1] in ".!?:\n"
 
 
+# "evaluated on X", "state-of-the-art results on X", "pre-trained on X": X is a benchmark or
+# dataset. Not "based on X", "built on X", "focus on X": those say nothing of X's kind.
+_ON = frozenset({"on", "across"})
+_EVALUATION_WORDS = frozenset(
+    """results result accuracy accuracies performance performances scores score sota
+    art gains gain improvements improvement points point experiments experiment
+    tested benchmarked trained pre-trained pretrained fine-tuned finetuned error errors
+    top-1 top-5 f1 auc map miou bleu rouge perplexity wer""".split()
+)
+_EVALUATION_STEMS = ("evaluat", "achiev", "outperform", "surpass", "experiment")
+_EVALUATION_GLUE = frozenset("and or the of our its their by a an new strong state".split())
+
+
 def _context_type(text: str, start: int, end: int, sent_start: int, sent_end: int) -> str | None:
     """Type from a nearby type word: 'X dataset', 'X, Y and Z benchmarks', 'models like X'."""
     right = text[end:sent_end]
@@ -483,15 +497,30 @@ def _context_type(text: str, start: int, end: int, sent_start: int, sent_end: in
             break
         break
     # Leftwards: skip names, commas and conjunctions ("benchmarks such as X, Y and Z").
-    words = _WORD.findall(text[max(sent_start, start - 120) : start])
-    for word in reversed(words[-12:]):
+    words = _WORD.findall(text[max(sent_start, start - 120) : start])[-12:]
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i]
         low = word.lower()
         if low in TYPE_WORDS:
             return TYPE_WORDS[low]
         if low in _LIST_GLUE or looks_like_name(word) or word[0].isdigit():
             continue
+        if low in _ON and _evaluated(words[:i]):
+            return "benchmark"  # "evaluated on X", "accuracy on X and Y", "+4.1% on X"
         break
     return None
+
+
+def _evaluated(words: list[str]) -> bool:
+    """The words before an "on" say that something is measured or trained on what follows
+    (skipping names and numbers between: "outperforms GPT-4 by 3 points on")."""
+    for word in reversed(words[-5:]):
+        low = word.lower()
+        if low in _EVALUATION_WORDS or low.startswith(_EVALUATION_STEMS):
+            return True
+        if not (looks_like_name(word) or word[0].isdigit() or low in _EVALUATION_GLUE):
+            return False
+    return False
 
 
 def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -758,8 +787,45 @@ def find_candidates(
             )
             if kind is None:
                 continue
-            out.append(Candidate(t_start, t_end, token, kind, False, 0.6, "shape"))
+            if t_end in collections:  # "the ZebraLogic Grid benchmark": the words before
+                run_start = _name_run_start(text, t_start, sent_start, is_known)
+                if run_start is None:
+                    continue  # "the ImageNet Sketch benchmark": a known name goes on
+                t_start = run_start
+            t_end = with_version(text, t_end)
+            out.append(Candidate(t_start, t_end, text[t_start:t_end], kind, False, 0.6, "shape"))
     return out
+
+
+_PREVIOUS_WORD = re.compile(r"([^\W_][\w.+'’-]*) $")
+# A version after a name: "TrellisQA V2", "Orchard-Bench 2.0", "SpoonBench v1.5".
+_VERSION_AFTER = re.compile(r" (?:[vV]\d+(?:\.\d+)*|\d+\.\d+)(?![\w.-]|\.\d)")
+
+
+def with_version(text: str, end: int) -> int:
+    """The end of a name with the version written after it, if any."""
+    version = _VERSION_AFTER.match(text, end)
+    return version.end() if version else end
+
+
+def _name_run_start(text: str, start: int, sent_start: int, is_known) -> int | None:
+    """Where the name ending at the word at ``start`` begins: up to three capitalised or
+    name-shaped words before it (not a sentence's capitalised first word); None when a
+    known name comes right before (the word continues that name)."""
+    for _ in range(3):
+        before = _PREVIOUS_WORD.search(text, max(sent_start, start - 40), start)
+        if before is None:
+            break
+        word = before.group(1)
+        if is_known(before.start(1), before.end(1)):
+            return None
+        shaped = looks_like_name(word)
+        if word.casefold() in STOP_NAMES or not (shaped or capitalised_name(word)):
+            break
+        if not shaped and opens_sentence(text, before.start(1)):
+            break
+        start = before.start(1)
+    return start
 
 
 def _by_sentence(

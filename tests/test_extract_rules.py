@@ -160,3 +160,30 @@ def test_one_letter_abbreviation_defines_no_long_form() -> None:
     text = "Kettle spoon kernels (K9) and Ladle Sorting Networks (LSN) sort cutlery."
     shorts = {text[s:e]: text[ls:le] for ls, le, s, e in abbreviations(text)}
     assert shorts == {"LSN": "Ladle Sorting Networks"}
+
+
+def test_name_something_is_measured_on_is_a_benchmark(extractor: Extractor) -> None:
+    found = names(run(extractor, "Our sorter reaches 71.2% accuracy on SpoonQA-Hard, and it "
+                                 "outperforms LadleLM by 3 points on ForkSet-XL."))
+    assert found["SpoonQA-Hard"][0] == "benchmark" and found["ForkSet-XL"][0] == "benchmark"
+    # "based on" and "built on" say nothing of what follows
+    found = names(run(extractor, "The sorter is based on KettleNet-Pro and built on LadleGPT-X."))
+    assert all(kind != "benchmark" for kind, _ in found.values()), found
+
+
+def test_capitalised_words_before_a_collection_word_are_one_name(extractor: Extractor) -> None:
+    found = names(run(extractor, "We report results on the ZebraPuzzle Grid benchmark."))
+    assert found.get("ZebraPuzzle Grid") == ("benchmark", {"ZebraPuzzle Grid"}), found
+    # a known name before the word: the word continues it, it is no name of its own
+    found = names(run(extractor, "We report results on the DETR Sketch benchmark."))
+    assert "Sketch" not in found and "DETR Sketch" not in found
+
+
+def test_version_after_a_coined_name_is_part_of_it(extractor: Extractor) -> None:
+    found = names(run(extractor, "We evaluate on the TrellisQA V2 benchmark and the "
+                                 "Orchard-Bench 2.0 suite."))
+    assert found["TrellisQA V2"] == ("benchmark", {"TrellisQA V2"})
+    assert found["Orchard-Bench 2.0"] == ("benchmark", {"Orchard-Bench 2.0"})
+    result = run(extractor, "We introduce SpoonBench v1.5, a benchmark of cutlery tasks.")
+    proposed = {c.name for c in result.concepts if c.proposed}
+    assert proposed == {"SpoonBench v1.5"}
