@@ -1,9 +1,9 @@
-"""Names in a list with known concepts: "baselines such as Heron, Kestrel and Wren", where
-Heron and Kestrel are in the vocabulary, make Wren a name of the same kind (set expansion
-by coordination, as in Hearst patterns). The unknown member must be written as a name
-(capitalised words, or a name's shape), and two or more known members must share the
-type that is the list's most common;
-a sentence's first word needs a name's shape, as any word is capitalised there.
+"""Names in a list whose kind is known: said before it ("models such as Heron, Kestrel and
+Wren", a Hearst pattern), or shared by two or more known members ("baselines such as Heron,
+Kestrel and Wren", where Heron and Kestrel are in the vocabulary: set expansion by
+coordination, the list's most common type). The unknown member must be written as a name
+(capitalised words, or a name's shape); a sentence's first word needs a name's shape, as
+any word is capitalised there.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections import Counter
 
 from kg.extract.coined import (
     STOP_NAMES,
+    TYPE_WORDS,
     Candidate,
     looks_like_name,
     not_a_concept,
@@ -22,6 +23,10 @@ from kg.extract.coined import (
 
 # What separates a list's members: a comma (with "and"/"or"), or "and"/"or" alone.
 _SEPARATOR = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
+# "models such as", "benchmarks including", "methods like": the list's kind, said before it.
+_HEARST = re.compile(r"\b([a-z]+)\s+(?:such as|like|including|e\.g\.,?|namely)\s+$")
+_HEARST_HINT = re.compile(r"\b(?:such as|like|including|e\.g\.|namely)\s")
+_CONJUNCTION = re.compile(r"\b(?:and|or)\b")
 _WORD = re.compile(r"\S+")
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*[A-Za-z]?")  # "2.0", "v2", "3B" after a name word
 _BRACKETS = frozenset("()[]{}")
@@ -60,15 +65,14 @@ def list_members(
         if sent_end <= abstract_start:
             continue
         first, last = bisect_left(starts, sent_start), bisect_left(starts, sent_end)
-        if last - first < 2:
-            continue  # fewer than two known concepts: no list to learn a type from
         spans = known[first:last]
+        if last - first < 2 and not _HEARST_HINT.search(text, sent_start, sent_end):
+            continue  # no list here can say what its members are
         pieces = _segments(text, sent_start, sent_end)
         for run in _runs(text, pieces, spans):
-            votes = Counter(known_types[m] for m in run if m in known_types).most_common(2)
-            if not votes or votes[0][1] < 2 or (len(votes) > 1 and votes[1][1] == votes[0][1]):
-                continue  # fewer than two known members of one type, or a tie
-            kind = votes[0][0]
+            kind = _said_kind(text, sent_start, run[0][0]) or _voted_kind(run, known_types)
+            if kind is None:
+                continue
             for start, end in run:
                 if any(s < end and start < e for s, e in spans):
                     continue  # known, or overlapping a known name ("Heron 2.0")
@@ -81,36 +85,55 @@ def list_members(
     return out
 
 
-def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The sentence cut at list separators, as (start, end) offsets without the separators."""
-    out, at = [], start
+def _said_kind(text: str, sent_start: int, first: int) -> str | None:
+    """The kind the words before a list name: "models such as X, Y and Z" (Hearst 1992)."""
+    said = _HEARST.search(text, max(sent_start, first - 40), first)
+    return TYPE_WORDS.get(said.group(1).lower()) if said else None
+
+
+def _voted_kind(run: list[tuple[int, int]], known_types: dict[tuple[int, int], str]) -> str | None:
+    """The type two or more known members share, the run's most common; None on a tie."""
+    votes = Counter(known_types[m] for m in run if m in known_types).most_common(2)
+    if not votes or votes[0][1] < 2 or (len(votes) > 1 and votes[1][1] == votes[0][1]):
+        return None
+    return votes[0][0]
+
+
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """The sentence cut at list separators: (start, end, closing) of each piece, where
+    ``closing`` says that "and" or "or" comes before it (the piece ends a list)."""
+    out, at, closing = [], start, False
     for sep in _SEPARATOR.finditer(text, start, end):
-        out.append((at, sep.start()))
-        at = sep.end()
-    out.append((at, end))
+        out.append((at, sep.start(), closing))
+        at, closing = sep.end(), bool(_CONJUNCTION.search(sep.group()))
+    out.append((at, end, closing))
     return out
 
 
 def _runs(
-    text: str, segments: list[tuple[int, int]], known: list[tuple[int, int]]
+    text: str, segments: list[tuple[int, int, bool]], known: list[tuple[int, int]]
 ) -> list[list[tuple[int, int]]]:
     """The lists in a sentence: runs of segments each naming one thing, as member spans.
     The first member may end a longer segment ("baselines such as Heron"), the last may
-    open one ("Wren on three splits"); the ones between must be names and nothing else."""
+    open one ("Wren on three splits"); the ones between must be names and nothing else.
+    The member after "and"/"or" is the last: "On X, Y and Z, OurNet wins" lists three."""
     runs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
-    for seg_start, seg_end in segments:
+    for seg_start, seg_end, closing in segments:
         whole = _member(text, seg_start, seg_end, known, "whole")
-        if whole is not None and current:
-            current.append(whole)
-            continue
-        head = _member(text, seg_start, seg_end, known, "head") if current else None
-        if head is not None:
-            current.append(head)
-        if len(current) >= 2:
-            runs.append(current)
-        tail = whole or _member(text, seg_start, seg_end, known, "tail")
-        current = [tail] if tail is not None else []
+        if current:
+            member = whole or _member(text, seg_start, seg_end, known, "head")
+            if member is not None:
+                current.append(member)
+                if whole is not None and not closing:
+                    continue  # a name and nothing else after a comma: the list goes on
+            if len(current) >= 2:
+                runs.append(current)
+            if member is not None and (whole is not None or closing):
+                current = []  # the list ended with this piece
+                continue
+        start = whole or _member(text, seg_start, seg_end, known, "tail")
+        current = [start] if start is not None else []
     if len(current) >= 2:
         runs.append(current)
     return runs

@@ -285,9 +285,29 @@ def test_name_listed_with_known_concepts_takes_their_type(extractor: Extractor) 
     assert found["Wrenly"].type == "architecture" and not found["Wrenly"].proposed
 
 
+def test_list_kind_said_before_it_types_its_names(extractor: Extractor) -> None:
+    # "NOUN such as X, Y and Z" (a Hearst pattern): no member needs to be known
+    result = run(extractor, "We compare with sorting models such as Wrenly, Pan2Tilt and "
+                            "Kestrel-Dock on every split.")
+    found = {c.name: c.type for c in result.concepts}
+    assert found == {"Wrenly": "architecture", "Pan2Tilt": "architecture",
+                     "Kestrel-Dock": "architecture"}, found
+
+
+def test_list_ends_at_its_member_after_and(extractor: Extractor) -> None:
+    # "On X, Y and Z, OurNet wins": OurNet is no fourth benchmark
+    result = run(extractor, "We propose Wrenly, a sorting model. On SLOTH, Kettle and "
+                            "Paper-Cup Tasks V2, Wrenly sorts the most spoons.")
+    found = {c.name: c for c in result.concepts}
+    assert found["Wrenly"].type != "benchmark" and found["Wrenly"].proposed
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
+        # a list of tasks or companies: their kind is no concept's
+        "Tasks such as Spoon Sorting, Fork Counting and Tea Brewing are covered.",
+        "Companies like Google, Meta and Anthropic train Heron models.",
         # one known member only: nothing to learn a type from
         "We compare against Heron and Wrenly on every cooking split.",
         # a sentence's first word is capitalised whatever it is
