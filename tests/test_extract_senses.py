@@ -296,7 +296,7 @@ def test_list_kind_said_before_it_types_its_names(extractor: Extractor) -> None:
 
 def test_list_ends_at_its_member_after_and(extractor: Extractor) -> None:
     # "On X, Y and Z, OurNet wins": OurNet is no fourth benchmark
-    result = run(extractor, "We propose Wrenly, a sorting model. On SLOTH, Kettle and "
+    result = run(extractor, "We propose Wrenly, which sorts spoons. On SLOTH, Kettle and "
                             "Paper-Cup Tasks V2, Wrenly sorts the most spoons.")
     found = {c.name: c for c in result.concepts}
     assert found["Wrenly"].type != "benchmark" and found["Wrenly"].proposed
