@@ -147,7 +147,9 @@ _LIST_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+)([^\s,.;:()]+)")
 _DIRECT = re.compile(r"\s*(?:(?:the|a|an|our)\s+)?$", re.I)
 _USAGE = re.compile(
     r"\b(?:such as|e\.g\.|like|including|existing|previous|prior|baselines?|outperforms?|"
-    r"compared|than|adopt|use[sd]?|using|leverag\w+|based on|built on|following)\b",
+    r"compared?|comparing|against|than|adopt|use[sd]?|using|leverag\w+|based on|built on|"
+    r"following|(?<!we )introduced|recent(?:ly)?|popular|widely|commonly|standard|"
+    r"conventional|traditional|classical|established|well-known)\b",
     re.I,
 )
 _LIST_GLUE = set(

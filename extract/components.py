@@ -43,6 +43,7 @@ from kg.extract.coined import (
     type_by_suffix,
 )
 from kg.extract.lists import list_members
+from kg.extract.merge import same_spelled
 from kg.extract.proposals import GENERIC, Proposer, head_words
 from kg.extract.roles import STRONG_PROPOSAL, asserts_contribution, is_study, qualifies
 from kg.extract.scoring import (
@@ -613,10 +614,17 @@ class ConceptComponent(TrainablePipe):
                     for s in entry.surfaces()
                     if " " in s or len(s) > len(cand.text) + 3
                 ]
-                if expansions and long_key not in expansions and cand.type is not None:
+                inside = [m for m in matches if long_[0] <= m.start and m.end <= long_[1]]
+                if expansions and cand.type is not None and not any(
+                    same_spelled(long_key, e) for e in expansions
+                ):
                     owner.pop(short, None)  # a different thing that shares the abbreviation
                     cand.reason, cand.confidence = "abbreviation", 0.8
-                elif not [m for m in matches if long_[0] <= m.start and m.end <= long_[1]]:
+                elif not inside or any(same_spelled(long_key, e) for e in expansions):
+                    # "fully sharded data parallelism (FSDP)": the long form, spelled its own
+                    # way, is the entry's, not the names inside it ("data parallelism")
+                    for m in inside:
+                        owner.pop((m.start, m.end), None)
                     owner[long_] = entry.concept_id
 
     def _coined(

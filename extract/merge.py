@@ -52,6 +52,18 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+def same_spelled(a: str, b: str) -> bool:
+    """Two match keys of one long form spelled two ways: within two edits ("optimisation",
+    "optimization") or one extending the other by a word ending ("fully sharded data
+    parallel" / "... parallelism"): the shorter is at least 85 % of the longer, its prefix."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if long_.startswith(short) and len(short) >= 0.85 * len(long_):
+        return not long_.endswith("ing")  # "masked language model" is no "... modeling"
+    return edit_distance(a, b, 2) <= 2 and min(len(a), len(b)) >= 10
+
+
 class NearDuplicates:
     """Concepts seen so far, indexed by their one-deletion variants (a name within one
     edit of another shares a variant with it), so that each new coined concept is checked

@@ -31,6 +31,9 @@ transformer,Transformer,architecture,,,
 moe,Mixture-of-Experts,architecture,MoE,,
 resnet,ResNet,architecture,,,fold
 gru,GRU,architecture,Gated recurrent unit,,
+ksp,KSP,method,Kettle Spoon Parallel,,
+spo,SPO,method,Spoon Policy Optimization,,
+spoon-parallelism,Spoon parallelism,method,,,
 """
 
 
@@ -321,3 +324,25 @@ def test_list_ends_at_its_member_after_and(extractor: Extractor) -> None:
 def test_list_without_a_clear_kind_adds_nothing(extractor: Extractor, sentence: str) -> None:
     found = set(names(run(extractor, sentence)))
     assert found <= {"Heron", "ResNet", "SLOTH", "Kettle"}, found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We sort with kettle spoon parallelism (KSP) on four nodes.",
+        "We sort with Spoon Policy Optimisation (SPO) on four nodes.",
+    ],
+)
+def test_long_form_spelled_its_own_way_is_the_known_concept(
+    extractor: Extractor, sentence: str
+) -> None:
+    # a variant spelling of the entry's long form defines the same concept, not a new one
+    result = run(extractor, sentence)
+    assert [c.id for c in result.concepts] in (["concept:ksp"], ["concept:spo"]), result.concepts
+    assert len(result.concepts[0].mentions) == 2  # the long form and the short form
+
+
+def test_abbreviation_of_earlier_work_is_not_proposed(extractor: Extractor) -> None:
+    result = run(extractor, "We compare to Rapid Kettle Adaptation (RKA). Recent work "
+                            "introduced Ladle Low-Rank Sorting (LLRS).")
+    assert {c.name: c.proposed for c in result.concepts} == {"RKA": False, "LLRS": False}
