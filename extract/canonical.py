@@ -29,6 +29,8 @@ def singular(word: str, written: str = "") -> str:
     such as 'focus' and 'bias', which keep their s."""
     if written and _ACRONYM_PLURAL.fullmatch(written):
         return word[:-1]
+    if written[-1:] == "S" and (not written.isupper() or len(written) <= 5):
+        return word  # "GlaS", "DARTS": a capital S is part of the name, not a plural
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):

@@ -82,7 +82,8 @@ _SUFFIX_TYPES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"(?:former|Former|Net|NET|GPT|LM|BERT|VAE|ViT|LLaMA|Llama|Mamba|Diffusion|DiT|VL|"
-            r"Coder|Instruct|Chat|GAN|CLIP|Mixer|Diff|T5)(?:[-\d.]*\w{0,3})?$"
+            r"Coder|Instruct|Chat|GAN|CLIP|Mixer|Diff|T5|GNN|GCN|RNN|CNN|SSM|MLP)"
+            r"(?:[-\d.]*\w{0,3})?$"
         ),
         "architecture",
     ),
@@ -203,6 +204,19 @@ _NOT_CONCEPT = re.compile(
     r"|.*(?:Ops|OPS)|(?:\w+[ -])*(?:AI|A\.I\.)|(?:Gen|X|Edge|Green)AI"
     r"|(?:\w+ )+(?:Inc|Labs?|Research|University|Institute|Corporation|Corp)\.?",
 )
+
+
+# "CLIP score", "CLIP-T score", "CLIP directional similarity" (not "scores 86%", "scores higher").
+_METRIC_NEXT = re.compile(
+    r"(?:[-‐][A-Z])?[ \t]+(?:[a-z]+[ \t]+)?(?:score|scores|similarity|similarities)\b"
+    r"(?![ \t]+(?:\d|higher|lower|better|worse|well|poorly|above|below|up|down))"
+)
+
+
+def metric_named_after(text: str, end: int, kind: str | None) -> bool:
+    """The model name ending at ``end`` names a metric computed with it (see
+    kg.extract.senses)."""
+    return kind == "architecture" and bool(_METRIC_NEXT.match(text, end))
 
 
 def not_a_concept(name: str) -> bool:
@@ -740,7 +754,7 @@ def find_candidates(
                 named = any(looks_like_name(w) for w in words) or (
                     len(words) == 1 and capitalised_name(words[0])
                 )
-                if named and len(words) <= 4:
+                if named and len(words) <= 4 and not _sentence_about_known(head, covered):
                     out.append(Candidate(0, len(head), head, None, True, 0.85, "title"))
     # 3. proposals and 4. typed name shapes, sentence by sentence over the abstract
     collections = {m.start() for m in _COLLECTION_WORD.finditer(text)}
@@ -787,7 +801,7 @@ def find_candidates(
             kind = type_by_suffix(token) or _context_type(
                 text, t_start, t_end, sent_start, sent_end
             )
-            if kind is None:
+            if kind is None or metric_named_after(text, t_end, kind):
                 continue
             if t_end in collections:  # "the ZebraLogic Grid benchmark": the words before
                 run_start = _name_run_start(text, t_start, sent_start, is_known)
@@ -828,6 +842,17 @@ def _name_run_start(text: str, start: int, sent_start: int, is_known) -> int | N
             break
         start = before.start(1)
     return start
+
+
+def _sentence_about_known(head: str, covered: list[tuple[int, int]]) -> bool:
+    """A title head that opens with a known name and goes on in plain words is a sentence
+    about that name ("ResNet Strikes Back", "Least-to-Most Prompting Revisited"), not a new
+    name: two plain words or more, or one that reads as a verb (-s, -ed)."""
+    lead = max((e for s, e in covered if s == 0 and e < len(head)), default=0)
+    rest = head[lead:].split()
+    if not lead or not rest or not all(_PLAIN_WORD.fullmatch(w) for w in rest):
+        return False
+    return len(rest) >= 2 or rest[0].endswith(("s", "ed"))
 
 
 def _by_sentence(

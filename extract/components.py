@@ -38,6 +38,7 @@ from kg.extract.coined import (
     base_name,
     find_candidates,
     long_form_spans,
+    metric_named_after,
     not_a_concept,
     tokens_and_pieces,
     type_by_suffix,
@@ -57,8 +58,10 @@ from kg.extract.scoring import Candidate as Scored
 from kg.extract.senses import (
     attributive_participle,
     compound_span,
+    negated,
     ordinary_word,
     participle_of,
+    role_noun,
 )
 from kg.extract.sentences import Sentences, sentence_spans, sentence_starts
 from kg.extract.vocabulary import VocabEntry, VocabMatch, VocabularyMatcher, load_vocabulary
@@ -539,7 +542,12 @@ class ConceptComponent(TrainablePipe):
         kept, compounds = [], []
         for m in matches:
             surface = text[m.start : m.end]
-            if ordinary_word(surface, m.entry.type):
+            if (
+                ordinary_word(surface, m.entry.type)
+                or metric_named_after(text, m.end, m.entry.type)
+                or role_noun(text, m.start, m.end)
+                or negated(text, m.start)
+            ):
                 continue
             if participle_of(surface, m.entry.name) and attributive_participle(
                 text, m.start, m.end

@@ -8,8 +8,10 @@ another; this is a store- or batch-level step over the concepts seen so far
 - both have the same type;
 - their folded names are at most one edit apart (two for names of 14+ characters; a swap
   of neighbouring letters is one edit) and have 9+ characters (shorter names one letter
-  apart are often different systems: LLaVA, LLaMA), with the same capitals after the first
-  letter ("AlphaViT" is not "AlphaViD");
+  apart are often different systems: LLaVA, LLaMA), with the same first letter and the same
+  capitals after it ("AlphaViT" is not "AlphaViD", "CodeFormer" not "NodeFormer"); one
+  letter in place of another counts only from 12 characters ("SeaFormer" is not
+  "SegFormer"; "Transfomer", a letter dropped, is "Transformer");
 - they are not two coined names of one paper (a paper that names two things apart means
   two things; a typo of a vocabulary name beside the name itself is still a typo);
 - they do not differ in digits ("GPT-3" / "GPT-4", "Llama 2" / "Llama 3" are versions);
@@ -103,6 +105,9 @@ class NearDuplicates:
                     and other_id not in avoid
                     and other_capitals == capitals
                     and _DIGITS.findall(other_key) == digits
+                    and other_key[0] == key[0]
+                    and not (len(key) < SUBSTITUTION_LENGTH and _one_letter_swapped_for_another(
+                        key, other_key))
                     and edit_distance(key, other_key, limit) <= limit
                 ):
                     target = other_id
@@ -115,6 +120,13 @@ class NearDuplicates:
 
 MIN_LENGTH = 9  # shorter names one letter apart are often different systems (LLaVA, LLaMA)
 LONG = 14
+# Below this length one letter in place of another names another system as often as it is a
+# typo ("SeaFormer" / "SegFormer"); a letter dropped, added or swapped is a typo.
+SUBSTITUTION_LENGTH = 12
+
+
+def _one_letter_swapped_for_another(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def _capitals(name: str) -> str:

@@ -9,6 +9,13 @@
   ("Heron-3": a model's next version is a model of its own, as GPT-4 is; "ResNet-50"'s depth
   is a variant), or, mid-sentence, to a capitalised piece before it ("Point-BERT") is part
   of a longer name, not the concept itself; ``compound_span`` gives the whole name.
+- **Metrics named after a model**: "a CLIP score of 0.31", "CLIP-T similarity" measure
+  with the model; they do not use it as a concept of the paper ("GPT-4 scores 86%" does).
+- **Role nouns**: a lower-case class noun right after a name ("a Qwen2 language model", "an
+  EnCodec tokenizer", "the GPT-2 transformer") says what the name is; it is no second
+  concept.
+- **Negations**: "non-autoregressive", "non-contrastive learning" name the opposite of the
+  concept after "non-".
 - **Everyday words**: a benchmark name that is also an ordinary word counts only when it is
   written as a name, not in lower case ("a cola drink"); names with two or more capitals
   already need them (the matcher's case rule).
@@ -18,8 +25,8 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.canonical import match_key
-from kg.extract.coined import opens_sentence
+from kg.extract.canonical import match_key, singular
+from kg.extract.coined import TYPE_WORDS, looks_like_name, opens_sentence
 
 _VERBAL_NEXT = frozenset(
     """on with by using via for to in from at over under across without upon through
@@ -27,11 +34,12 @@ _VERBAL_NEXT = frozenset(
 )
 _NEXT_WORD = re.compile(r"[ \t]*([A-Za-z][\w-]*|[^\s\w]|$)")
 # A hyphen and a further name piece: capitalised ("-Math", "-MoE", "-Depth-XL").
-_GLUED_RIGHT = re.compile(r"(?:[-‐][A-Z][\w]*)+")
+# (digits may follow a capitalised piece: "NAS-Bench-101")
+_GLUED_RIGHT = re.compile(r"[-‐][A-Z]\w*(?:[-‐](?:[A-Z]\w*|\d[\w.]*))*")
 _GLUED_LEFT = re.compile(r"(?:[A-Z][\w]*[-‐])+$")
 _NAME_PIECE = re.compile(r"[A-Za-z][A-Z]|\d")
-# A one-digit generation after a name ("-3", "-2.5"), not a depth or size ("-50", "-7B").
-_GENERATION = re.compile(r"[-‐]\d(?:\.\d)?(?![\w.])")
+# A one-digit generation after a name ("-3", "-2.5", "-V2"), not a depth or size ("-50", "-7B").
+_GENERATION = re.compile(r"[-‐][vV]?\d(?:\.\d)?(?![\w.])")
 # Pieces that modify rather than name ("-Base", "-Large", "-XL", "-Instruct" are variants).
 _VARIANT_PIECE = re.compile(
     r"(?i)(?:[-‐](?:base|large|small|tiny|huge|giant|medium|mini|xx?l|instruct|chat|it|"
@@ -94,3 +102,23 @@ def ordinary_word(surface: str, kind: str) -> bool:
     papers"): datasets are proper names, so the lower-case word is the ordinary one.
     (Architecture and method names keep matching in lower case: "a transformer".)"""
     return kind == "benchmark" and surface.isalpha() and surface.islower()
+
+
+_ROLE_NOUNS = frozenset(TYPE_WORDS) | {"tokenizer", "tokenizers"}
+_WORD_BEFORE = re.compile(r"(\S+)[ \t]$")
+
+
+def role_noun(text: str, start: int, end: int) -> bool:
+    """The lower-case match ``text[start:end]`` is a class noun saying what the name before
+    it is ("Qwen2-7B language model"; not "autoregressive transformer" or "Transformer
+    language model", whose first word is a class or a technique, not a name)."""
+    surface = text[start:end]
+    if not surface.islower() or singular(surface.rsplit(None, 1)[-1]) not in _ROLE_NOUNS:
+        return False
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None and looks_like_name(before.group(1))
+
+
+def negated(text: str, start: int) -> bool:
+    """The match at ``start`` follows "non-" ("non-autoregressive decoding")."""
+    return text[max(0, start - 4) : start].lower() in ("non-", "non‐")

@@ -34,6 +34,9 @@ gru,GRU,architecture,Gated recurrent unit,,
 ksp,KSP,method,Kettle Spoon Parallel,,
 spo,SPO,method,Spoon Policy Optimization,,
 spoon-parallelism,Spoon parallelism,method,,,
+language-model,Language model,architecture,,,
+contrastive-learning,Contrastive learning,method,,,
+darts,DARTS,method,,,
 """
 
 
@@ -109,6 +112,9 @@ def test_hyphenated_name_is_matched_whole_before_its_parts(extractor: Extractor)
     [
         # a one-digit generation is a model of its own, also at a size
         ("Heron-3 beats Heron on every cooking split.", "Heron-3"),
+        ("Heron-V2 beats Heron on every cooking split.", "Heron-V2"),
+        # a capitalised piece and then a number: one name ("NAS-Bench-101")
+        ("Heron-Pot-101 beats Heron on every cooking split.", "Heron-Pot-101"),
         ("Heron-2.5-7B beats Heron on every cooking split.", "Heron-2.5"),
         # a capitalised piece before the name where the sentence does not capitalise
         ("On every cooking split, Pan-Heron beats Heron.", "Pan-Heron"),
@@ -346,3 +352,51 @@ def test_abbreviation_of_earlier_work_is_not_proposed(extractor: Extractor) -> N
     result = run(extractor, "We compare to Rapid Kettle Adaptation (RKA). Recent work "
                             "introduced Ladle Low-Rank Sorting (LLRS).")
     assert {c.name: c.proposed for c in result.concepts} == {"RKA": False, "LLRS": False}
+
+
+def test_metric_named_after_a_model_is_not_the_model(extractor: Extractor) -> None:
+    found = names(run(extractor, "We report a Heron score of 0.31 and Heron-T similarity "
+                                 "for every cup."))
+    assert not any("Heron" in name for name in found), found
+    # the model itself scoring something is the model
+    found = names(run(extractor, "Heron scores 86% on SLOTH."))
+    assert "Heron" in found
+
+
+def test_class_noun_after_a_name_is_its_role(extractor: Extractor) -> None:
+    found = names(run(extractor, "We fine-tune a Heron-7B language model on recipes."))
+    assert "Language model" not in found and "Heron" in found
+    found = names(run(extractor, "A small language model sorts the recipes."))
+    assert "Language model" in found
+
+
+def test_negated_concept_is_not_the_concept(extractor: Extractor) -> None:
+    found = names(run(extractor, "A non-contrastive learning objective sorts the spoons."))
+    assert "Contrastive learning" not in found
+    found = names(run(extractor, "A contrastive learning objective sorts the spoons."))
+    assert "Contrastive learning" in found
+
+
+def test_capital_s_is_part_of_a_name(extractor: Extractor) -> None:
+    # "DARTS" is no plural of "DART", "GlaS" none of "Gla"
+    found = names(run(extractor, "We report results on the DART and GlaS datasets."))
+    assert "DARTS" not in found
+    assert match_key("GlaS") != match_key("Gla") and match_key("DARTS") != match_key("DART")
+
+
+def test_title_sentence_about_a_known_name_coins_nothing(extractor: Extractor) -> None:
+    for title in ("ResNet Strikes Back: better recipes", "ResNet Revisited: a kitchen study"):
+        result = run(extractor, "We study ResNet on SLOTH.", title=title)
+        assert {c.name for c in result.concepts} == {"ResNet", "SLOTH"}, (title, result)
+
+
+def test_one_letter_for_another_in_a_short_name_is_another_system() -> None:
+    index = NearDuplicates([ConceptInfo("concept:segsorter", "SegSorter", "architecture"),
+                            ConceptInfo("concept:nodesorter", "NodeSorter", "architecture")])
+    for name in ("SeaSorter", "CodeSorter"):  # a letter replaced, or the first letter
+        info = ConceptInfo(f"concept:{name.lower()}", name, "architecture", source="coined")
+        assert index.resolve(info) == info.id
+    typo = ConceptInfo("concept:segsortr", "SegSortr", "architecture", source="coined")
+    dropped = ConceptInfo("concept:nodesortr", "NodeSortr", "architecture", source="coined")
+    assert index.resolve(typo) == typo.id  # 8 letters: too short to merge at all
+    assert index.resolve(dropped) == "concept:nodesorter"  # a letter dropped: a typo
