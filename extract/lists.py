@@ -24,7 +24,7 @@ from kg.extract.coined import (
 # What separates a list's members: a comma (with "and"/"or"), or "and"/"or" alone.
 _SEPARATOR = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 # "models such as", "benchmarks including", "methods like": the list's kind, said before it.
-_HEARST = re.compile(r"\b([a-z]+)\s+(?:such as|like|including|e\.g\.,?|namely)\s+$")
+_HEARST = re.compile(r"\b([A-Za-z]+)\s+(?:such as|like|including|e\.g\.,?|namely)\s+$")
 _HEARST_HINT = re.compile(r"\b(?:such as|like|including|e\.g\.|namely)\s")
 _CONJUNCTION = re.compile(r"\b(?:and|or)\b")
 _WORD = re.compile(r"\S+")
@@ -56,8 +56,8 @@ def list_members(
     abstract_start: int,
     known_types: dict[tuple[int, int], str],
 ) -> list[Candidate]:
-    """Candidates for the unknown names listed beside at least two known concepts of one
-    type, the list's most common (``known_types``: the vocabulary's spans and types)."""
+    """Candidates for the unknown names of each list whose kind is said before it or shared
+    by its known members (``known_types``: the vocabulary's spans and types)."""
     known = sorted(known_types)
     starts = [s for s, _ in known]
     out: list[Candidate] = []
