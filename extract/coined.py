@@ -754,8 +754,14 @@ def find_candidates(
                 named = any(looks_like_name(w) for w in words) or (
                     len(words) == 1 and capitalised_name(words[0])
                 )
-                if named and len(words) <= 4 and not _sentence_about_known(head, covered):
+                about = _sentence_about_known(head, covered)
+                if named and len(words) <= 4 and not about:
                     out.append(Candidate(0, len(head), head, None, True, 0.85, "title"))
+                elif about and not is_known(0, len(words[0])):
+                    # "ProtoNet Strikes Back": the name the sentence is about, not proposed
+                    first = words[0]
+                    out.append(Candidate(0, len(first), first, type_by_suffix(first), False,
+                                         0.6, "shape"))
     # 3. proposals and 4. typed name shapes, sentence by sentence over the abstract
     collections = {m.start() for m in _COLLECTION_WORD.finditer(text)}
     # the name tokens worth a look (strong names, or a word a collection word follows),
@@ -845,10 +851,14 @@ def _name_run_start(text: str, start: int, sent_start: int, is_known) -> int | N
 
 
 def _sentence_about_known(head: str, covered: list[tuple[int, int]]) -> bool:
-    """A title head that opens with a known name and goes on in plain words is a sentence
-    about that name ("ResNet Strikes Back", "Least-to-Most Prompting Revisited"), not a new
-    name: two plain words or more, or one that reads as a verb (-s, -ed)."""
+    """A title head that opens with a name (known, or shaped like one) and goes on in plain
+    words is a sentence about that name ("ResNet Strikes Back", "Least-to-Most Prompting
+    Revisited"), not a new name: two plain words or more, or one that reads as a verb (-s,
+    -ed)."""
     lead = max((e for s, e in covered if s == 0 and e < len(head)), default=0)
+    first = head.split()[0]
+    if not lead and looks_like_name(first):
+        lead = len(first)
     rest = head[lead:].split()
     if not lead or not rest or not all(_PLAIN_WORD.fullmatch(w) for w in rest):
         return False

@@ -400,3 +400,9 @@ def test_one_letter_for_another_in_a_short_name_is_another_system() -> None:
     dropped = ConceptInfo("concept:nodesortr", "NodeSortr", "architecture", source="coined")
     assert index.resolve(typo) == typo.id  # 8 letters: too short to merge at all
     assert index.resolve(dropped) == "concept:nodesorter"  # a letter dropped: a typo
+
+
+def test_title_sentence_about_an_unknown_name_keeps_the_name(extractor: Extractor) -> None:
+    result = run(extractor, "We study SpoonNet on SLOTH.", title="SpoonNet Strikes Back: recipes")
+    found = {c.name: c.proposed for c in result.concepts}
+    assert found.get("SpoonNet") is False and "SpoonNet Strikes Back" not in found, found
