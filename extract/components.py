@@ -540,6 +540,7 @@ class ConceptComponent(TrainablePipe):
         """The matches that name their concept here (see kg.extract.senses), and the whole
         hyphenated names some matches are only part of, as coined candidates."""
         kept, compounds = [], []
+        heads: dict[tuple[int, int], str] = {}  # compound span -> the type of its last piece
         for m in matches:
             surface = text[m.start : m.end]
             if (
@@ -563,8 +564,12 @@ class ConceptComponent(TrainablePipe):
                 compounds.append(
                     Candidate(*whole, name, m.entry.type, False, 0.7, "compound")
                 )
+                if m.end == whole[1]:
+                    heads[whole] = m.entry.type
                 continue
             kept.append(m)
+        for cand in compounds:  # "DINO-DETR" is a DETR: the last known piece is the head
+            cand.type = heads.get((cand.start, cand.end), cand.type)
         return kept, compounds
 
     def _propose(self, doc: Doc, arr: np.ndarray, text: str, found: _Found) -> None:

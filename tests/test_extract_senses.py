@@ -406,3 +406,11 @@ def test_title_sentence_about_an_unknown_name_keeps_the_name(extractor: Extracto
     result = run(extractor, "We study SpoonNet on SLOTH.", title="SpoonNet Strikes Back: recipes")
     found = {c.name: c.proposed for c in result.concepts}
     assert found.get("SpoonNet") is False and "SpoonNet Strikes Back" not in found, found
+
+
+def test_compound_of_known_names_takes_the_type_of_its_last(extractor: Extractor) -> None:
+    # "DINO-DETR" is a DETR: in a compound the last known piece is the head
+    result = run(extractor, "We train SLOTH-Heron and Heron-SLOTH on every cooking split.")
+    found = {c.name: c.type for c in result.concepts}
+    if not extractor.nlp.get_pipe("paper_kg_concepts").use_model:
+        assert found == {"SLOTH-Heron": "architecture", "Heron-SLOTH": "benchmark"}, found
