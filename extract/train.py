@@ -47,7 +47,7 @@ from kg.resources import shipped
 
 CONFIG = shipped("kg.extract", "train.cfg")
 SHARED = Path(__file__).resolve().parents[2] / "shared"  # beside a checkout (not shipped)
-NEVER = {"test", "test2"}
+NEVER = {"test", "test2", "scierc-test3"}  # held out: reported only
 WEAK_WEIGHT = 0.3
 
 
