@@ -69,6 +69,7 @@ from kg.model import FIELD_SEPARATOR
 from kg.resources import shipped
 
 _HYPHENS = ("-", "‐")
+_PLUS = re.compile(r"\+\+?(?:[A-Za-z]\w*)?(?![\w+])")  # a name going on with "+"
 TRAINED = shipped("kg.extract", "data", "scorer")
 _APPOSITIVE = re.compile(
     r"^\)?\s*(?:\([^)]*\)\s*)?,\s*(?:which is\s+)?(?:a|an|the)\s+((?:[\w-]+,?\s*){1,8})"
@@ -554,6 +555,11 @@ class ConceptComponent(TrainablePipe):
                 text, m.start, m.end
             ):
                 continue
+            plus = _PLUS.match(text, m.end)
+            if plus:  # "PointNet++", "RefCOCO+", "TD3+BC": another name than the one matched
+                compounds.append(Candidate(m.start, plus.end(), text[m.start : plus.end()],
+                                           m.entry.type, False, 0.7, "compound"))
+                continue
             whole = None
             glued = text[m.end : m.end + 1] in _HYPHENS or text[m.start - 1 : m.start] in _HYPHENS
             if glued and not m.folded:
@@ -667,7 +673,11 @@ class ConceptComponent(TrainablePipe):
                 # a short form defined as a vocabulary concept: "the proposed TNT" proposes it
                 target.evidence += [c.start for c in cands if c.proposed and c.reason != "shape"]
                 continue
-            if "abbreviation" not in reasons and self.matcher.lookup(cands[0].text):
+            if (
+                "abbreviation" not in reasons
+                and "+" not in cands[0].text  # "PointNet++" keys as PointNet: not that entry
+                and self.matcher.lookup(cands[0].text)
+            ):
                 continue
             long_forms = [text[c.defines[0] : c.defines[1]] for c in cands if c.defines]
             if any(map(not_a_concept, [*long_forms, *(c.text for c in cands)])):

@@ -414,3 +414,12 @@ def test_compound_of_known_names_takes_the_type_of_its_last(extractor: Extractor
     found = {c.name: c.type for c in result.concepts}
     if not extractor.nlp.get_pipe("paper_kg_concepts").use_model:
         assert found == {"SLOTH-Heron": "architecture", "Heron-SLOTH": "benchmark"}, found
+
+
+def test_name_going_on_with_plus_is_another_name(extractor: Extractor) -> None:
+    # "PointNet++" is not PointNet, "RefCOCO+" not RefCOCO
+    result = run(extractor, "Heron++ and Heron+Kettle beat Heron on SLOTH and SLOTH+.")
+    found = {c.name: {m.text for m in c.mentions} for c in result.concepts}
+    assert found["Heron"] == {"Heron"} and found["SLOTH"] == {"SLOTH"}, found
+    if not extractor.nlp.get_pipe("paper_kg_concepts").use_model:
+        assert {"Heron++", "Heron+Kettle", "SLOTH+"} <= set(found), found
