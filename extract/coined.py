@@ -219,9 +219,16 @@ def metric_named_after(text: str, end: int, kind: str | None) -> bool:
     return kind == "architecture" and bool(_METRIC_NEXT.match(text, end))
 
 
+_HARDWARE_WORD = re.compile(r"(?i)(?:multi|many|single)?-?(?:[gtnild]pu|hpu|fpga|asic)s?")
+
+
 def not_a_concept(name: str) -> bool:
-    """Hardware, a field or an organisation, by the shape of the name."""
-    return bool(_NOT_CONCEPT.fullmatch(name.strip()))
+    """Hardware, a field or an organisation, by the shape of the name; or a phrase about
+    hardware ("multi-GPU training")."""
+    name = name.strip()
+    return bool(_NOT_CONCEPT.fullmatch(name)) or any(
+        _HARDWARE_WORD.fullmatch(word) for word in name.split()
+    )
 
 
 _SIZE_SUFFIX = re.compile(r"[-‐ ]\d+(?:\.\d+)?[BMbm]$")
