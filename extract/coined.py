@@ -478,6 +478,12 @@ _COLLECTION_WORD = re.compile(
 )
 
 
+def names_a_collection(text: str, end: int) -> bool:
+    """The next word calls the name ending at ``end`` a collection of data ("the Alpaca
+    dataset")."""
+    return bool(_COLLECTION_WORD.match(text, end))
+
+
 def _named_collection(text: str, start: int, token: str) -> bool:
     """'the Trellis benchmark', 'on the Orchard corpus': a plain capitalised word (not the
     first of a sentence) that the next word calls a collection of data."""

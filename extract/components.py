@@ -39,6 +39,7 @@ from kg.extract.coined import (
     find_candidates,
     long_form_spans,
     metric_named_after,
+    names_a_collection,
     not_a_concept,
     tokens_and_pieces,
     type_by_suffix,
@@ -555,6 +556,12 @@ class ConceptComponent(TrainablePipe):
                 text, m.start, m.end
             ):
                 continue
+            if m.entry.type == "architecture" and not surface.islower() and names_a_collection(
+                text, m.end
+            ):  # "the Alpaca dataset": a dataset named after (or like) a model
+                compounds.append(Candidate(m.start, m.end, surface, "benchmark", False, 0.7,
+                                           "compound"))
+                continue
             plus = _PLUS.match(text, m.end)
             if plus:  # "PointNet++", "RefCOCO+", "TD3+BC": another name than the one matched
                 compounds.append(Candidate(m.start, plus.end(), text[m.start : plus.end()],
@@ -673,10 +680,12 @@ class ConceptComponent(TrainablePipe):
                 # a short form defined as a vocabulary concept: "the proposed TNT" proposes it
                 target.evidence += [c.start for c in cands if c.proposed and c.reason != "shape"]
                 continue
+            entry = self.matcher.lookup(cands[0].text)
             if (
-                "abbreviation" not in reasons
+                entry is not None
+                and "abbreviation" not in reasons
                 and "+" not in cands[0].text  # "PointNet++" keys as PointNet: not that entry
-                and self.matcher.lookup(cands[0].text)
+                and entry.type == (cands[0].type or entry.type)  # "the Alpaca dataset"
             ):
                 continue
             long_forms = [text[c.defines[0] : c.defines[1]] for c in cands if c.defines]

@@ -423,3 +423,13 @@ def test_name_going_on_with_plus_is_another_name(extractor: Extractor) -> None:
     assert found["Heron"] == {"Heron"} and found["SLOTH"] == {"SLOTH"}, found
     if not extractor.nlp.get_pipe("paper_kg_concepts").use_model:
         assert {"Heron++", "Heron+Kettle", "SLOTH+"} <= set(found), found
+
+
+def test_dataset_named_like_a_model_is_a_benchmark(extractor: Extractor) -> None:
+    result = run(extractor, "We train Heron on the Heron dataset of recipes.")
+    kinds = sorted(c.type for c in result.concepts if c.name == "Heron")
+    if not extractor.nlp.get_pipe("paper_kg_concepts").use_model:
+        assert kinds == ["architecture", "benchmark"], result.concepts
+    # a lower-case class noun before "dataset" is no dataset's name
+    found = names(run(extractor, "A transformer dataset of recipes is released."))
+    assert "Transformer" in found
