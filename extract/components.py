@@ -73,7 +73,7 @@ _HYPHENS = ("-", "‐")
 _PLUS = re.compile(r"\+\+?(?:[A-Za-z]\w*)?(?![\w+])")  # a name going on with "+"
 TRAINED = shipped("kg.extract", "data", "scorer")
 _APPOSITIVE = re.compile(
-    r"^\)?\s*(?:\([^)]*\)\s*)?,\s*(?:which is\s+)?(?:a|an|the)\s+((?:[\w-]+,?\s*){1,8})"
+    r"^\)?\s*(?:\([^)]*\)\s*)?,\s*(?:which is\s+)?(?:a|an|the)\s+((?:[\w()/-]+,?\s*){1,8})"
 )
 # "We introduce X. This framework ...": the next sentence says what X is.
 _NEXT_SENTENCE = re.compile(r"^\)?\.\s+(?:This|The|Our|Such an?)\s+((?:[\w-]+\s+){0,2}[\w-]+)")

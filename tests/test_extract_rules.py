@@ -187,3 +187,9 @@ def test_version_after_a_coined_name_is_part_of_it(extractor: Extractor) -> None
     result = run(extractor, "We introduce SpoonBench v1.5, a benchmark of cutlery tasks.")
     proposed = {c.name for c in result.concepts if c.proposed}
     assert proposed == {"SpoonBench v1.5"}
+
+
+def test_appositive_with_parentheses_still_types_the_name(extractor: Extractor) -> None:
+    found = names(run(extractor, "We propose SpoonMol, an E(3)-equivariant diffusion model "
+                                 "for cutlery."))
+    assert found["SpoonMol"][0] == "architecture"
