@@ -150,7 +150,8 @@ _USAGE = re.compile(
     r"\b(?:such as|e\.g\.|like|including|existing|previous|prior|baselines?|outperforms?|"
     r"compared?|comparing|against|than|adopt|use[sd]?|using|leverag\w+|based on|built on|"
     r"following|(?<!we )introduced|recent(?:ly)?|popular|widely|commonly|standard|"
-    r"conventional|traditional|classical|established|well-known)\b",
+    r"conventional|traditional|classical|established|well-known|over|stud(?:y|ies|ied)|"
+    r"analy[sz]e[sd]?|examine[sd]?|investigate[sd]?)\b",
     re.I,
 )
 _LIST_GLUE = set(

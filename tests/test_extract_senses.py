@@ -433,3 +433,17 @@ def test_dataset_named_like_a_model_is_a_benchmark(extractor: Extractor) -> None
     # a lower-case class noun before "dataset" is no dataset's name
     found = names(run(extractor, "A transformer dataset of recipes is released."))
     assert "Transformer" in found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We also study kettle-adaptive sorting (KAS) as an alternative.",
+        "Our sorter improves win rates over the Multi-Spoon Sorter (MSS).",
+    ],
+)
+def test_abbreviation_the_paper_studies_or_beats_is_not_proposed(
+    extractor: Extractor, sentence: str
+) -> None:
+    result = run(extractor, "We propose Wrenly, a sorting model. " + sentence)
+    assert {c.name for c in result.concepts if c.proposed} == {"Wrenly"}, result.concepts
