@@ -27,9 +27,10 @@ def singular(word: str, written: str = "") -> str:
     """Strip an English plural from a folded word ('strategies' -> 'strategy', 'vits' -> 'vit').
     ``written``, the word as written, tells an acronym's plural ('GRUs', 'ReLUs') from words
     such as 'focus' and 'bias', which keep their s."""
-    if written and _ACRONYM_PLURAL.fullmatch(written):
+    last = written[-1:]
+    if last == "s" and not written.islower() and _ACRONYM_PLURAL.fullmatch(written):
         return word[:-1]
-    if written[-1:] == "S" and (not written.isupper() or len(written) <= 5):
+    if last == "S" and (not written.isupper() or len(written) <= 5):
         return word  # "GlaS", "DARTS": a capital S is part of the name, not a plural
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"

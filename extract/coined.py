@@ -227,7 +227,10 @@ def not_a_concept(name: str) -> bool:
     """Hardware, a field or an organisation, by the shape of the name; or a phrase about
     hardware ("multi-GPU training")."""
     name = name.strip()
-    return bool(_NOT_CONCEPT.fullmatch(name)) or any(
+    if _NOT_CONCEPT.fullmatch(name):
+        return True
+    lowered = name.lower()  # every hardware word holds one of these: most names none
+    return ("pu" in lowered or "fpga" in lowered or "asic" in lowered) and any(
         _HARDWARE_WORD.fullmatch(word) for word in name.split()
     )
 

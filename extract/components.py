@@ -544,31 +544,35 @@ class ConceptComponent(TrainablePipe):
         kept, compounds = [], []
         heads: dict[tuple[int, int], str] = {}  # compound span -> the type of its last piece
         for m in matches:
-            surface = text[m.start : m.end]
+            surface, kind = text[m.start : m.end], m.entry.type
+            before, after = text[m.start - 1 : m.start], text[m.end : m.end + 1]
+            lower = surface.islower()
+            # each rule is tried only where its first character test lets it apply (thousands
+            # of matches a second: most pass every test)
             if (
-                ordinary_word(surface, m.entry.type)
-                or metric_named_after(text, m.end, m.entry.type)
-                or role_noun(text, m.start, m.end)
-                or negated(text, m.start)
+                (lower and (ordinary_word(surface, kind) or role_noun(text, m.start, m.end)))
+                or (kind == "architecture" and after in " \t-‐"
+                    and metric_named_after(text, m.end, kind))
+                or (before in _HYPHENS and negated(text, m.start))
             ):
                 continue
             if participle_of(surface, m.entry.name) and attributive_participle(
                 text, m.start, m.end
             ):
                 continue
-            if m.entry.type == "architecture" and not surface.islower() and names_a_collection(
+            if kind == "architecture" and after == " " and not lower and names_a_collection(
                 text, m.end
             ):  # "the Alpaca dataset": a dataset named after (or like) a model
                 compounds.append(Candidate(m.start, m.end, surface, "benchmark", False, 0.7,
                                            "compound"))
                 continue
-            plus = _PLUS.match(text, m.end)
+            plus = _PLUS.match(text, m.end) if after == "+" else None
             if plus:  # "PointNet++", "RefCOCO+", "TD3+BC": another name than the one matched
                 compounds.append(Candidate(m.start, plus.end(), text[m.start : plus.end()],
-                                           m.entry.type, False, 0.7, "compound"))
+                                           kind, False, 0.7, "compound"))
                 continue
             whole = None
-            glued = text[m.end : m.end + 1] in _HYPHENS or text[m.start - 1 : m.start] in _HYPHENS
+            glued = after in _HYPHENS or before in _HYPHENS
             if glued and not m.folded:
                 plural = surface.endswith("s") and not m.entry.name.endswith("s")
                 whole = compound_span(text, m.start, m.end, m.start < title_end, plural)

@@ -25,7 +25,7 @@ from kg.extract.coined import (
 _SEPARATOR = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 # "models such as", "benchmarks including", "methods like": the list's kind, said before it.
 _HEARST = re.compile(r"\b([A-Za-z]+)\s+(?:such as|like|including|e\.g\.,?|namely)\s+$")
-_HEARST_HINT = re.compile(r"\b(?:such as|like|including|e\.g\.|namely)\s")
+_HEARST_WORDS = (" such as ", " like ", " including ", " e.g. ", " e.g., ", " namely ")
 _CONJUNCTION = re.compile(r"\b(?:and|or)\b")
 _WORD = re.compile(r"\S+")
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*[A-Za-z]?")  # "2.0", "v2", "3B" after a name word
@@ -60,13 +60,16 @@ def list_members(
     by its known members (``known_types``: the vocabulary's spans and types)."""
     known = sorted(known_types)
     starts = [s for s, _ in known]
+    hints = _hints(text)
     out: list[Candidate] = []
     for sent_start, sent_end in sentences:
         if sent_end <= abstract_start:
             continue
         first, last = bisect_left(starts, sent_start), bisect_left(starts, sent_end)
         spans = known[first:last]
-        if last - first < 2 and not _HEARST_HINT.search(text, sent_start, sent_end):
+        if last - first < 2 and not (
+            hints and bisect_left(hints, sent_end) > bisect_left(hints, sent_start)
+        ):
             continue  # no list here can say what its members are
         pieces = _segments(text, sent_start, sent_end)
         for run in _runs(text, pieces, spans):
@@ -83,6 +86,18 @@ def list_members(
                     continue
                 out.append(Candidate(start, end, name, kind, False, 0.65, "list"))
     return out
+
+
+def _hints(text: str) -> list[int]:
+    """Sorted offsets of the words that may open a Hearst list (substring searches: few
+    texts hold one, and a regular expression's scan costs more than the whole list rule)."""
+    out = []
+    for word in _HEARST_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            out.append(at)
+            at = text.find(word, at + 1)
+    return sorted(out)
 
 
 def _said_kind(text: str, sent_start: int, first: int) -> str | None:
@@ -120,9 +135,15 @@ def _runs(
     runs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     for seg_start, seg_end, closing in segments:
-        whole = _member(text, seg_start, seg_end, known, "whole")
+        words = list(_WORD.finditer(text, seg_start, seg_end))
+        if not words:
+            if len(current) >= 2:
+                runs.append(current)
+            current = []
+            continue
+        whole = _member(text, words, seg_end, known, "whole")
         if current:
-            member = whole or _member(text, seg_start, seg_end, known, "head")
+            member = whole or _member(text, words, seg_end, known, "head")
             if member is not None:
                 current.append(member)
                 if whole is not None and not closing:
@@ -132,7 +153,7 @@ def _runs(
             if member is not None and (whole is not None or closing):
                 current = []  # the list ended with this piece
                 continue
-        start = whole or _member(text, seg_start, seg_end, known, "tail")
+        start = whole or _member(text, words, seg_start, known, "tail")
         current = [start] if start is not None else []
     if len(current) >= 2:
         runs.append(current)
@@ -140,19 +161,17 @@ def _runs(
 
 
 def _member(
-    text: str, start: int, end: int, known: list[tuple[int, int]], part: str
+    text: str, words: list[re.Match[str]], bound: int, known: list[tuple[int, int]], part: str
 ) -> tuple[int, int] | None:
-    """The member a segment holds: the whole segment ("whole"), its last words ("tail") or
-    its first words ("head"), each either a known concept's span or a run of name words."""
-    words = list(_WORD.finditer(text, start, end))
-    if not words:
-        return None
+    """The member a segment (its ``words``) holds: the whole segment ("whole"), its last
+    words ("tail") or its first words ("head"), each either a known concept's span or a run
+    of name words; ``bound`` is where the segment starts (tail) or ends (head, whole)."""
     for k_start, k_end in known:  # few per sentence
         if part == "whole" and (k_start, k_end) == (words[0].start(), words[-1].end()):
             return k_start, k_end
-        if part == "tail" and k_end == words[-1].end() and k_start >= start:
+        if part == "tail" and k_end == words[-1].end() and k_start >= bound:
             return k_start, k_end
-        if part == "head" and k_start == words[0].start() and k_end <= end:
+        if part == "head" and k_start == words[0].start() and k_end <= bound:
             return k_start, k_end
     if part == "whole":
         chosen = words if _name_words(words) else []

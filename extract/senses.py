@@ -121,4 +121,4 @@ def role_noun(text: str, start: int, end: int) -> bool:
 
 def negated(text: str, start: int) -> bool:
     """The match at ``start`` follows "non-" ("non-autoregressive decoding")."""
-    return text[max(0, start - 4) : start].lower() in ("non-", "non‐")
+    return text[start - 1 : start] in "-‐" and text[max(0, start - 4) : start - 1].lower() == "non"
