@@ -418,14 +418,18 @@ def coerce(query: NamedQuery, name: str, value: Any) -> Any:
             return text in _TRUE
         raise QueryParamError(f"parameter {name} of {query.name!r} is true or false, not {value!r}")
     if isinstance(default, int):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
         try:
-            return int(str(value).strip())
+            number = value if isinstance(value, int) and not isinstance(value, bool) else int(
+                str(value).strip())
         except ValueError:
             raise QueryParamError(
                 f"parameter {name} of {query.name!r} is a whole number, not {value!r}"
             ) from None
+        if number < 0:  # counts, limits, offsets and hops: never below zero
+            raise QueryParamError(
+                f"parameter {name} of {query.name!r} is a count: 0 or more, not {value!r}"
+            )
+        return number
     return value if isinstance(value, str) else str(value)
 
 
