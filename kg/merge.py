@@ -1,7 +1,11 @@
 """Merge records of the same paper (and the same author) arriving from several inputs.
 
 When two paper records are one paper: they share a DOI, or an arXiv id, or the normalised
-title - unless both carry a DOI (or both an arXiv id) and those differ.
+title - unless both carry a DOI (or both an arXiv id) and those differ. Records that share
+only the title (no DOI or arXiv id in common) are one paper only when nothing contradicts
+it: their years are at most a year apart, and the first author of each (when both name
+authors) is among the other's authors ('Deep learning' by LeCun, Bengio and Hinton, 2015,
+is not the book by Goodfellow, Bengio and Courville, 2016).
 
 When two author strings on ONE paper are one person: same ORCID or source author id; or
 the same folded name key ('Łukasz Kaiser' = 'Lukasz Kaiser' = 'Kaiser, Łukasz'); or the
@@ -141,11 +145,49 @@ def merge_papers(into: Paper, other: Paper) -> None:
     into.sources = _union(into.sources, other.sources)
 
 
+# A preprint and its published version may carry neighbouring years.
+YEARS_APART = 1
+
+
+def _may_be_same_person(a: Author, b: Author) -> bool:
+    """The rules of one paper without the guard against ambiguous initials: whether ``b``
+    could be ``a`` ('Y. LeCun' could be 'Yann LeCun'); different ORCIDs never are."""
+    if a.orcid and b.orcid:
+        return a.orcid == b.orcid
+    if a.key == b.key or _same_person_strong(a, b):
+        return True
+    given, surname = _given_and_surname(a)
+    other_given, other_surname = _given_and_surname(b)
+    return surname == other_surname and _compatible_given(given, other_given)
+
+
+def _shares_id(a: Paper, b: Paper) -> bool:
+    return bool((a.doi and a.doi == b.doi) or (a.arxiv_id and a.arxiv_id == b.arxiv_id))
+
+
+def _title_only_contradiction(a: Paper, b: Paper) -> bool:
+    """Whether two records that share no DOI or arXiv id, only a title, are two papers
+    after all: the same title is weak evidence ('Deep learning', 'Attention'), so years
+    more than ``YEARS_APART`` apart, or a first author the other record does not list
+    (no author in common included), say they are different papers."""
+    if _shares_id(a, b):
+        return False
+    if a.year and b.year and abs(a.year - b.year) > YEARS_APART:
+        return True
+    if not (a.authors and b.authors):
+        return False
+    return not (
+        any(_may_be_same_person(a.authors[0], other) for other in b.authors)
+        and any(_may_be_same_person(b.authors[0], other) for other in a.authors)
+    )
+
+
 def _conflict(a: Paper, b: Paper) -> bool:
+    """Whether two records with a key in common are still two papers."""
     return bool(
         (a.doi and b.doi and a.doi != b.doi)
         or (a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id)
-    )
+    ) or _title_only_contradiction(a, b)
 
 
 class IdentityRules(Protocol):

@@ -7,7 +7,10 @@ Identity rules (documented in README "Identity and merging"):
 - a paper's id is ``doi:<doi>`` > ``arxiv:<id>`` > ``title:<hash of the normalised title>``;
   the DOI arXiv registers for a preprint (``10.48550/arXiv.<id>``) counts as its arXiv id,
   not as a DOI, so it never conflicts with the DOI of the published version;
-- an author's id is ``orcid:<orcid>`` > ``<source>:<source author id>`` > ``name:<name key>``.
+- an author's id is ``orcid:<orcid>`` > ``<source>:<source author id>`` > ``name:<name key>``;
+- title and name keys (``kg.normalize.text_key``) keep the letters of every script, so
+  titles and names in Chinese, Greek or Russian never share the empty key; Latin ones keep
+  the keys they always had.
 """
 
 from __future__ import annotations
@@ -17,13 +20,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kg.normalize import (
-    arxiv_id_of_doi,
     collapse_ws,
     fold,
     name_key,
-    normalize_arxiv_id,
-    normalize_doi,
     normalize_orcid,
+    normalize_paper_ids,
     title_hash,
     title_key,
 )
@@ -57,9 +58,8 @@ def paper_ref(
     ``doi:`` / ``arxiv:`` form as ``Paper.id`` so citations link to papers read from any
     source; failing both, a source id such as ``openalex:W123`` or ``s2:<paperId>``
     (``PaperIndex`` rewrites those to paper ids when the cited paper is in the corpus)."""
-    norm = normalize_doi(doi)
-    arxiv = normalize_arxiv_id(arxiv_id) or arxiv_id_of_doi(norm)
-    if norm and not arxiv_id_of_doi(norm):
+    norm, arxiv, _ = normalize_paper_ids(doi, arxiv_id)
+    if norm:
         return f"doi:{norm}"
     if arxiv:
         return f"arxiv:{arxiv}"
@@ -176,13 +176,9 @@ class Paper:
     def __post_init__(self) -> None:
         self.title = collapse_ws(self.title)
         self.abstract = collapse_ws(self.abstract)
-        self.doi = normalize_doi(self.doi)
-        self.arxiv_id = normalize_arxiv_id(self.arxiv_id)
-        preprint = arxiv_id_of_doi(self.doi)
-        if preprint:  # arXiv's own DOI names the preprint: keep it as the arXiv id
-            self.arxiv_id = self.arxiv_id or preprint
-            self.external_ids.setdefault("arxiv_doi", self.doi or "")
-            self.doi = None
+        self.doi, self.arxiv_id, arxiv_doi = normalize_paper_ids(self.doi, self.arxiv_id)
+        if arxiv_doi:  # arXiv's own DOI names the preprint: kept as the arXiv id
+            self.external_ids.setdefault("arxiv_doi", arxiv_doi)
         if self.year is None and self.date and re.match(r"\d{4}-", self.date):
             self.year = int(self.date[:4])
         if self.n_authors is None and self.authors:

@@ -32,8 +32,10 @@ RECORDS = [
      "authors": ["Ines Moreau"], "abstract": "The journal version of Sparse Lattice Networks."},
     {"title": "A Survey of Lattice Methods", "doi": "10.1000/survey-a",
      "authors": ["Joseph Okafor"], "abstract": "We survey lattice methods."},
+    # the same first author and year: nothing tells the two surveys apart but a curator
     {"title": "A Survey of Lattice Methods", "arxiv_id": "2402.00002",
-     "authors": ["Wei Chen"], "abstract": "Another survey that happens to share the title."},
+     "authors": ["Joseph Okafor", "Wei Chen"],
+     "abstract": "Another survey that happens to share the title."},
     {"title": "Graph Kernels Revisited", "arxiv_id": "2403.00003",
      "authors": ["Wei Chen"], "abstract": "We revisit graph kernels with the Transformer.",
      "references": ["arxiv:2401.00001", "arxiv:2402.00002"]},

@@ -22,7 +22,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kg.model import display_name
-from kg.normalize import name_key
+from kg.normalize import name_key, normalize_paper_ids
 from kg.resources import shipped
 from kg.stores.base import QueryResult
 
@@ -173,6 +173,14 @@ def _author_id(store: GraphStore, p: dict[str, Any]) -> Prepared:
     """Names compare by their folded key ('Kaiser, Łukasz' -> 'lukasz kaiser')."""
     author_key = name_key(display_name(str(p["author"])))
     return Prepared(read(store.dialect, "author-id"), {**p, "author_key": author_key})
+
+
+def _paper_id(store: GraphStore, p: dict[str, Any]) -> Prepared:
+    """The DOI and arXiv id as stores hold them, given in any spelling a reader accepts
+    ('https://doi.org/10.1/ABC', 'arXiv:2401.01234v3', arXiv's DOI for the preprint); a
+    value that is none matches nothing."""
+    doi, arxiv, _ = normalize_paper_ids(str(p["doi"]), str(p["arxiv"]))
+    return Prepared(read(store.dialect, "paper-id"), {**p, "doi": doi or "", "arxiv": arxiv or ""})
 
 
 def _of_authors(name: str) -> Plan:
@@ -381,7 +389,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             "paper-id",
             "Ids of stored papers with this DOI, arXiv id or exact title.",
             ("paper",),
-            _file("paper-id"),
+            _paper_id,
             {"doi": "", "arxiv": "", "title": ""},
         ),
         NamedQuery(
