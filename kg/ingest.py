@@ -23,53 +23,63 @@ from kg.merge import (
 )
 from kg.model import Paper
 from kg.readers import (
-    COMPRESSED_SUFFIXES,
     InputError,
+    Note,
     ReadOptions,
     Rejection,
     UnknownFormat,
     detect_format,
-    format_suffix,
     load_readers,
 )
 from kg.readers.base import unexpected
 from kg.readers.inputs import DECOMPRESSION_ERRORS, Span
+from kg.readers.walk import reason, walk_inputs
 
 if TYPE_CHECKING:
     from kg.curation.transform import Applied
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; directories walked recursively for files some reader claims, also
-    compressed ('papers.csv.gz') and snapshot parts without an inner extension ('part_000.gz')."""
-    extensions = {ext for cls in load_readers().values() for ext in cls.extensions}
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and _claimed(child, extensions):
-                    yield child
-        else:
-            yield path
+    """The files ``paths`` stand for (kg/readers/walk.py), and each directory that cannot
+    be read, so that reading it reports why; what is left out on purpose is left out."""
+    for item in walk_inputs(paths, _extensions()):
+        if isinstance(item, Path):
+            yield item
+        elif not isinstance(item, Note):
+            yield Path(item.file)
 
 
-def _claimed(path: Path, extensions: set[str]) -> bool:
-    inner = format_suffix(path)
-    return inner in extensions or (inner == "" and path.suffix.lower() in COMPRESSED_SUFFIXES)
+def _extensions() -> set[str]:
+    return {ext for cls in load_readers().values() for ext in cls.extensions}
 
 
 def iter_records(
-    paths: Iterable[Path], fmt: str | None = None, options: ReadOptions | None = None
+    paths: Iterable[Path],
+    fmt: str | None = None,
+    options: ReadOptions | None = None,
+    output: Path | None = None,
+    notes: bool = False,
 ) -> Iterator[Paper | Rejection]:
-    """Stream every record of every input; unreadable files become one Rejection each, and
-    a file whose reading breaks off (a corrupt compressed stream, an unexpected error) one
-    Rejection where it broke: its records before that point and all other files are kept."""
+    """Stream every record of every input; unreadable files and directories become one
+    Rejection each, and a file whose reading breaks off (a corrupt compressed stream, an
+    unexpected error) one Rejection where it broke: its records before that point and all
+    other files are kept. ``output``: the command's output file, never read as an input.
+    ``notes``: also yield a Note for each path left out and each file without papers."""
     readers = load_readers()
     if fmt is not None and fmt not in readers:
         raise UnknownFormat(f"unknown format {fmt!r}; choose one of: {', '.join(sorted(readers))}")
-    for path in expand_paths(paths):
-        if not path.exists():
+    for path in walk_inputs(paths, _extensions(), output):
+        if isinstance(path, Rejection):
+            if notes or not isinstance(path, Note):
+                yield path
+            continue
+        try:
+            path.stat()
+        except FileNotFoundError:
             yield Rejection(str(path), "file", "no such file")
+            continue
+        except OSError as error:  # inside a directory this user cannot enter ...
+            yield Rejection(str(path), "file", f"cannot read: {reason(error)}")
             continue
         try:
             name = fmt or detect_format(path)
@@ -80,9 +90,14 @@ def iter_records(
             yield Rejection(str(path), error.location, error.message)
             continue
         except (OSError, *DECOMPRESSION_ERRORS) as error:
-            yield Rejection(str(path), "file", f"cannot read: {_reason(error)}")
+            yield Rejection(str(path), "file", f"cannot read: {reason(error)}")
             continue
-        yield from _guarded(readers[name](options).read(path), str(path))
+        empty = True
+        for record in _guarded(readers[name](options).read(path), str(path)):
+            empty = False
+            yield record
+        if empty and notes:  # an API answer with no hits, a feed of no entries ...
+            yield Note(str(path), "file", f"no papers in it (read as {name})")
 
 
 def iter_span(
@@ -107,16 +122,12 @@ def _guarded(records: Iterator[Paper | Rejection], file: str) -> Iterator[Paper 
     except InputError as error:
         yield Rejection(file, error.location, error.message)
     except OSError as error:
-        yield Rejection(file, where, f"cannot read on: {_reason(error)}")
+        yield Rejection(file, where, f"cannot read on: {reason(error)}")
     except Exception as error:  # a reader's bug must not take the other files down
         yield Rejection(
             file, where, f"reading stopped by an unexpected error ({unexpected(error)}); "
             "the records before it were read"
         )
-
-
-def _reason(error: BaseException) -> str:
-    return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 
 @dataclass
@@ -167,6 +178,7 @@ def stream_papers(
     stored_id: Callable[[Paper], str | None] | None = None,
     on_read: Callable[[int], None] | None = None,
     curation: Applied | None = None,
+    output: Path | None = None,
 ) -> PaperStream:
     """The merged papers of ``paths`` as ``ingest`` gives them, without holding the corpus:
     this first pass keeps only what merging needs (identity keys, author names and ids;
@@ -175,8 +187,10 @@ def stream_papers(
     paper ids to yield (a shard); ``stored_id``: the id a store already holds a paper under,
     asked here, before the caller writes anything (see Paper.stored_id); ``on_read``: told
     the number of records read so far, now and then (a progress display); ``curation``:
-    identity decisions (kg/curation), applied in both passes."""
-    stream = PaperStream(list(paths), fmt, options, curation=curation)
+    identity decisions (kg/curation), applied in both passes; ``output``: the caller's
+    output file, never read as an input. Notes (a path skipped, a file without papers) go
+    to ``on_rejection`` too, but are kept apart from the rejections."""
+    stream = PaperStream(list(paths), fmt, options, curation=curation, output=output)
     stream.scan(on_rejection, keep, stored_id, on_read)
     return stream
 
@@ -187,7 +201,9 @@ class PaperStream:
     fmt: str | None = None
     options: ReadOptions | None = None
     curation: Applied | None = None
+    output: Path | None = None
     rejections: list[Rejection] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     records: int = 0
     papers: int = 0
     merged_duplicates: int = 0
@@ -209,9 +225,12 @@ class PaperStream:
         """First pass: merge skeletons of the records to learn which records are one paper,
         the authors' unified ids and the keys references may use."""
         index = PaperIndex(self._rules())
-        for record in iter_records(self.paths, self.fmt, self.options):
+        for record in iter_records(self.paths, self.fmt, self.options, self.output, notes=True):
             if isinstance(record, Rejection):
-                self.rejections.append(record)
+                if isinstance(record, Note):
+                    self.notes.append(record)
+                else:
+                    self.rejections.append(record)
                 if on_rejection:
                     on_rejection(record)
                 continue
@@ -247,7 +266,7 @@ class PaperStream:
         one paper wait until its last one arrives (duplicates far apart hold them longer)."""
         waiting: dict[int, list[Paper]] = {}
         number = 0
-        for record in iter_records(self.paths, self.fmt, self.options):
+        for record in iter_records(self.paths, self.fmt, self.options, self.output):
             if isinstance(record, Rejection):
                 continue
             if number >= len(self._paper_of):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from kg.build import BuildResult, build
+from kg.cli.cmd_ingest import InputReport
 from kg.cli.options import (
     DEFAULT_STORE,
     BatchSize,
@@ -39,7 +41,6 @@ from kg.cli.output import (
     fail,
     load_curation,
     report_refused,
-    report_rejection,
     report_unused,
     report_warning,
 )
@@ -61,7 +62,7 @@ class RateColumn(TextColumn):
         return f"{speed:,.0f} papers/s" if speed else "– papers/s"
 
 
-def print_build_summary(result: BuildResult) -> None:
+def print_build_summary(result: BuildResult, report: InputReport | None = None) -> None:
     table = Table(title="kg build", show_lines=False)
     for column, justify in (("what", "left"), ("before", "right"), ("after", "right"),
                             ("added", "right")):
@@ -71,6 +72,8 @@ def print_build_summary(result: BuildResult) -> None:
             table.add_row(label, "", str(after), "")
         else:
             table.add_row(label, str(before), str(after), f"+{added}" if added >= 0 else str(added))
+        for skipped, count in report.rows() if report and index == 3 else []:
+            table.add_row(skipped, "", str(count), "")  # below the other input-side rows
     table.caption = (
         f"{result.new_papers} new papers, {result.papers - result.new_papers} already present"
     )
@@ -102,9 +105,13 @@ def build_command(
         slice_ = parse_shard(shard) if shard is not None else None
     except ShardError as error:
         raise fail(str(error), "e.g. --shard 1/4") from None
-    for path in [*inputs, *(vocabulary or [])]:
-        if not path.exists():
-            raise fail(f"no such file or directory: {path}", "check the path and run again")
+    # a missing input is one rejection, as in `kg ingest`; only when none is there is the
+    # run refused, before a store is made for a typo. A missing vocabulary is refused.
+    missing = [path for path in inputs if not os.path.lexists(path)]
+    refused = missing[:1] if len(missing) == len(inputs) else []
+    refused += [path for path in vocabulary or [] if not os.path.lexists(path)]
+    if refused:
+        raise fail(f"no such file or directory: {refused[0]}", "check the path and run again")
     from kg.curation.paths import curation_path
 
     with errors_reported():
@@ -125,6 +132,7 @@ def build_command(
         transient=False,
     )
     task = progress.add_task("reading", total=None)
+    report = InputReport()
 
     def reading(records: int) -> None:  # the first pass: merging needs every record's keys
         progress.update(task, description=f"reading {records:,} records")
@@ -140,10 +148,10 @@ def build_command(
         result = build(
             inputs, graph, fmt, ReadOptions(year=year), extractor=extractor, jobs=jobs,
             batch_size=batch_size, progress=advance, reading=reading, shard=slice_,
-            on_rejection=report_rejection, on_warning=report_warning,
+            on_rejection=report, on_warning=report_warning,
             with_vocabulary=with_vocabulary, curation=decisions,
         )
-    print_build_summary(result)
+    print_build_summary(result, report)
     report_unused(decisions, result.unused)
     bad_lines += report_refused(decisions, result.refused)
     if json_summary:

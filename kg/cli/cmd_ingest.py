@@ -9,9 +9,10 @@ from pathlib import Path
 import typer
 
 from kg.cli.options import Year
-from kg.cli.output import fail, print_summary, report_rejection
+from kg.cli.output import fail, note, print_summary, report_rejection
 from kg.ingest import InputChanged, stream_papers
-from kg.readers import ReadOptions, UnknownFormat, reader_names
+from kg.readers import Note, ReadOptions, Rejection, UnknownFormat, reader_names
+from kg.readers.walk import output_among_inputs
 
 FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(reader_names()))
 
@@ -20,11 +21,32 @@ def read_options(year: int | None) -> ReadOptions:
     return ReadOptions(year=year)
 
 
+class InputReport:
+    """What reading the inputs says, printed as it comes: rejections as such, notes (a
+    file without papers, a path skipped) as notes; counts the paths skipped, for the
+    summary (`kg ingest`, `kg build`)."""
+
+    def __init__(self) -> None:
+        self.skipped = 0
+
+    def __call__(self, record: Rejection) -> None:
+        if isinstance(record, Note):
+            self.skipped += record.skipped
+            note(f"note: {record}")
+        else:
+            report_rejection(record)
+
+    def rows(self) -> list[tuple[str, int]]:
+        """The summary row of the paths skipped, when there were any."""
+        return [("skipped paths", self.skipped)] if self.skipped else []
+
+
 def ingest_command(
     paths: list[Path] = typer.Argument(
         ...,
         help="Input files or directories (Daily Papers text, arXiv Atom, BibTeX, "
         "JSONL, CSV, OpenAlex or Semantic Scholar JSON).",
+        readable=False,  # an unreadable input is one rejection; the others are read
     ),
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write papers here (JSONL) instead of stdout."
@@ -36,9 +58,18 @@ def ingest_command(
 
     Bad records are reported with file and line and skipped; the exit code is 1 when any record was rejected.
     """  # noqa: E501
+    same = output_among_inputs(paths, output)
+    if same is not None:  # refused before the output is opened (which would empty it)
+        raise fail(
+            f"the output file {output} is also an input ({same}); writing it would destroy "
+            "it: nothing was read or written", "write the papers to another file (-o FILE)"
+        )
+    report = InputReport()
     try:
         # two passes, papers written as they are merged: no corpus-sized list (kg/ingest.py)
-        stream = stream_papers(paths, fmt, read_options(year), on_rejection=report_rejection)
+        stream = stream_papers(
+            paths, fmt, read_options(year), on_rejection=report, output=output
+        )
         handle = output.open("w", encoding="utf-8") if output else sys.stdout
         authors: set[str] = set()
         try:
@@ -58,6 +89,7 @@ def ingest_command(
         ("merged duplicates", stream.merged_duplicates),
         ("authors", len(authors)),
         ("rejected records", len(stream.rejections)),
+        *report.rows(),
     ])
     if stream.rejections:
         raise typer.Exit(1)

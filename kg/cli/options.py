@@ -22,8 +22,12 @@ KeepFormulas = Annotated[bool, typer.Option(
     help="CSV and matrix: leave cells starting with = + - @ as they are (written as text by "
     "default, so that a spreadsheet does not run them).",
 )]
+# readable=False: an input that cannot be read is reported with the others' results (one
+# rejection), not refused before anything is read.
 Inputs = Annotated[
-    list[Path], typer.Argument(help="Input files or directories (any format `kg ingest` reads).")
+    list[Path], typer.Argument(
+        help="Input files or directories (any format `kg ingest` reads).", readable=False
+    ),
 ]
 Store = Annotated[
     str,

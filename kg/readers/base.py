@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from kg.model import Paper
-from kg.readers.inputs import Span, open_input, read_lines, span_lines
+from kg.readers.inputs import Span, open_input, read_lines, span_lines, wide_text
 
 NUL = "\x00"
 
@@ -33,6 +33,16 @@ class Rejection:
 
     def __str__(self) -> str:
         return f"{self.file}: {self.location}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Note(Rejection):
+    """Not an error: something said about an input that holds no papers (an empty result
+    page) or a path left out on purpose (``skipped``: the output file, a store). Reported
+    where rejections are, never counted as one; a Rejection so that code knowing only
+    papers and rejections never takes it for a paper."""
+
+    skipped: bool = False
 
 
 @dataclass
@@ -61,6 +71,13 @@ class Reader(ABC):
     def sniff(cls, head: str) -> bool:
         """Whether the first characters of a file look like this format."""
         return False
+
+    @classmethod
+    def plausible(cls, head: str) -> bool:
+        """Whether a file no reader sniffed may still be read by this one because its
+        extension names it (a reader whose extension is common text says no to content
+        without its signs)."""
+        return True
 
     @abstractmethod
     def read(self, path: Path) -> Iterator[Paper | Rejection]:
@@ -94,9 +111,11 @@ class TextSource:
             yield number, text.rstrip("\r\n")
 
     def _raw_lines(self) -> Iterator[tuple[int, bytes]]:
-        if self.span is not None:
+        if self.span is not None and not wide_text(self.path):
             yield from span_lines(self.path, self.span)
             return
+        if self.span is not None and self.span.start > 0:
+            return  # UTF-16 has no line starts at byte offsets: the first range reads it all
         with open_input(self.path) as handle:
             yield from enumerate(read_lines(handle), start=1)
 

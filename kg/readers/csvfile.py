@@ -1,7 +1,9 @@
 """Reader for CSV and TSV spreadsheets of papers, one paper per row.
 
-Columns are those of the JSONL reader (headings case-insensitive, common synonyms such as
-'author' or 'eprint' accepted); list columns (authors, keywords, categories, references)
+Columns are those of the JSONL reader (kg/readers/columns.py: headings case-insensitive,
+common synonyms such as 'author' or 'eprint' and the column names of reference managers'
+exports accepted; a Web of Science tab-delimited export, '.txt' included, by its field
+tags); list columns (authors, keywords, categories, references)
 hold ';'-separated values because ',' is the column separator. Rows stream through the
 csv module, so quoted fields may span lines; rejections name the row's first line. A cell
 may be as long as FIELD_LIMIT characters (the csv module's own limit, 128 KiB, would reject
@@ -16,8 +18,9 @@ from pathlib import Path
 
 from kg.model import Paper
 from kg.readers.base import Reader, Rejection, TextSource
+from kg.readers.columns import column_names, named
 from kg.readers.inputs import format_suffix
-from kg.readers.jsonl import column_name, paper_or_rejection
+from kg.readers.jsonl import paper_or_rejection
 
 DELIMITERS = (",", "\t", ";")
 FIELD_LIMIT = 1 << 26
@@ -50,7 +53,7 @@ class CsvReader(Reader):
         if first.lstrip().startswith(("{", "[", "<", "@")):
             return False
         try:
-            columns = [column_name(col) for col in _header_columns(first)]
+            columns = column_names(_header_columns(first))
         except csv.Error:
             return False
         return len(columns) >= 2 and "title" in columns
@@ -80,7 +83,7 @@ class CsvReader(Reader):
         except csv.Error as error:
             yield Rejection(file, f"line {start}", f"unreadable header: {error}")
             return
-        columns = [column_name(heading) for heading in header]
+        columns = column_names(header)
         if "title" not in columns:
             shown = ", ".join(repr(h) for h in header[:8])
             yield Rejection(
@@ -111,9 +114,9 @@ class CsvReader(Reader):
                     f"{len(row)} fields where the header has {len(header)}",
                 )
                 continue
-            record = {
-                heading: cell for heading, cell in zip(header, row, strict=True) if cell.strip()
-            }
+            record = named(
+                (name, cell) for name, cell in zip(columns, row, strict=True) if cell.strip()
+            )
             yield paper_or_rejection(record, file, row_start)
         rejection = source.encoding_rejection()
         if rejection:

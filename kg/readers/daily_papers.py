@@ -65,9 +65,10 @@ _DATE = re.compile(
 )
 # Something that tries to be a date line but is not one ('Oct 99, 2024', 'Jun 3 x').
 _DATE_ATTEMPT = re.compile(rf"(?i)^(?:{_MONTH})\.?\s+\d")
-# An abstract is prose: a line of one or two words without a full stop ("akhaliq", "42",
-# "Submitted by") is page text that followed a title-like line, not an abstract.
-_NOT_PROSE = re.compile(r"^\S+(?:\s+\S+)?$")
+# An abstract is prose: it ends a sentence or is longer than a line of page text; a short
+# line without a full stop ("akhaliq", "Submitted by", "- rerun baselines") that followed a
+# title-like line is page text or a note, not an abstract.
+_SENTENCE_CLOSE = re.compile(r"[.!?][\"')\]]*$")
 # A line this long is prose, never a title (the longest title in our samples is ~160).
 LONG_LINE = 300
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
@@ -94,6 +95,10 @@ def _is_metadata(text: str) -> bool:
     return bool(
         _AUTHORS.match(text) or _SEPARATOR.match(text) or _DATE.match(text) or _VOTES.match(text)
     ) or text.startswith("•")
+
+
+def _reads_as_abstract(text: str) -> bool:
+    return len(text) > SHORT_META or bool(_SENTENCE_CLOSE.search(text))
 
 
 def _is_prose(text: str) -> bool:
@@ -134,12 +139,49 @@ class DailyPapersReader(Reader):
             return True
         return sum(1 for line in lines[:12] if _HEADER.match(line)) >= 2
 
+    @classmethod
+    def plausible(cls, head: str) -> bool:
+        """A '.txt' without the page header or metadata is read as a page only when it
+        opens as pages do: a title line, then an abstract longer than any title (pages
+        show whole abstracts, paragraphs of 1,000+ characters); a note, a README or
+        another format's text export does not."""
+        lines = [line.strip() for line in head.splitlines() if line.strip()]
+        lines = [line for line in lines if not (_HEADER.match(line) or _DATE.match(line))]
+        if len(lines) < 2 or "\t" in lines[0] or _is_prose(lines[0]) or _is_metadata(lines[0]):
+            return False  # (a tab: a table exported as text)
+        return len(lines[1]) > LONG_LINE and not _is_metadata(lines[1])
+
     def read(self, path: Path) -> Iterator[Paper | Rejection]:
+        """The records of a page. Text without a page header or metadata line is held
+        until it ends: when as many of its title/abstract pairs fail as read, it is not a
+        page (a note, another format's text export) and gets one rejection instead."""
         source = TextSource(path)
-        yield from _Parser(str(path), self.options.year).parse(source.lines())
+        parser = _Parser(str(path), self.options.year)
+        held: list[Paper | Rejection] = []
+        for record in parser.parse(source.lines()):
+            held.append(record)
+            if parser.page_signs:
+                yield from held
+                held.clear()
+        yield from _unless_no_page(str(path), held)
         rejection = source.encoding_rejection()
         if rejection:
             yield rejection
+
+
+def _unless_no_page(file: str, records: list[Paper | Rejection]) -> Iterator[Paper | Rejection]:
+    """``records`` of text that showed no sign of a page, or their one rejection when as
+    many failed as read."""
+    failed = [record for record in records if isinstance(record, Rejection)]
+    if not failed or len(failed) < len(records) - len(failed):
+        yield from records
+        return
+    first = failed[0]
+    yield Rejection(
+        file, "file", f"not a Daily Papers page: no page header or '• N authors' line, and "
+        f"records that do not read as papers: {len(failed)} of {len(records)} (first at "
+        f"{first.location}: {first.message}); nothing read from it, check --format"
+    )
 
 
 class _Parser:
@@ -152,6 +194,7 @@ class _Parser:
         self.in_header = True
         self.current: _Record | None = None
         self.skipping = False  # metadata after a rejected record belongs to nothing
+        self.page_signs = False  # a header or metadata line seen: the text is a page
 
     def parse(self, lines: Iterator[tuple[int, str]]) -> Iterator[Paper | Rejection]:
         stream = ((n, clean_text(text).strip()) for n, text in lines)
@@ -174,7 +217,7 @@ class _Parser:
         if not record.abstract:
             self.skipping = True
             yield self._reject(record.line, f"title {record.title!r} has no abstract line")
-        elif _NOT_PROSE.match(record.abstract) and not record.abstract.endswith("."):
+        elif not _reads_as_abstract(record.abstract):
             yield self._reject(
                 record.line,
                 f"{record.title!r} is followed by {record.abstract!r}, too short for an "
@@ -199,6 +242,7 @@ class _Parser:
     def _line(self, number: int, text: str, after: str | None) -> Iterator[Paper | Rejection]:
         record = self.current
         if _HEADER.match(text):
+            self.page_signs = True
             yield from self._finish()
             if not self.in_header:  # a second page pasted into the same file
                 self.in_header = True
@@ -208,6 +252,7 @@ class _Parser:
             self._page_date(text)
             return
         if _is_metadata(text):
+            self.page_signs = True
             yield from self._metadata(number, text)
             return
         self.in_header = False

@@ -1,11 +1,14 @@
 """The bytes of input files: decompressed on the fly when gzip, bzip2 or xz (told by their
 first bytes, not their names), so an OpenAlex snapshot part ``part_000.gz`` streams like the
-JSON Lines inside it; and the sniffing that tells a binary file from text.
+JSON Lines inside it; UTF-16 and UTF-32 text (told by its byte-order mark, as Windows tools
+write it) turned into UTF-8 as it is read, so every reader sees UTF-8; and the sniffing that
+tells a binary file from text.
 """
 
 from __future__ import annotations
 
 import bz2
+import codecs
 import gzip
 import io
 import lzma
@@ -29,6 +32,16 @@ _MAGIC: tuple[tuple[re.Pattern[bytes], ModuleType], ...] = (
 )
 # What a broken compressed stream raises while it is read.
 DECOMPRESSION_ERRORS = (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile)
+# Byte-order marks of the wide Unicode encodings (UTF-32 first: its LE mark starts like
+# UTF-16's) -> the codec that reads them (the codec consumes the mark).
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# A code unit that is not valid UTF-16/32 becomes the byte 0xFF (never valid UTF-8), so the
+# readers' UTF-8 check reports its line instead of a silent replacement character.
+_INVALID_WIDE = "paper-kg-invalid-wide"
+codecs.register_error(_INVALID_WIDE, lambda error: ("\udcff", error.end))
 
 
 class InputError(Exception):
@@ -51,9 +64,59 @@ def compression_of(path: Path) -> ModuleType | None:
 
 def open_input(path: Path) -> BinaryIO:
     """The bytes of an input file, decompressed while they are read when it is gzip,
-    bzip2 or xz: nothing is unpacked to disk or held whole."""
+    bzip2 or xz, and as UTF-8 when its text is UTF-16 or UTF-32: nothing is unpacked to
+    disk or held whole."""
     module = compression_of(path)
-    return module.open(path, "rb") if module else path.open("rb")
+    handle = module.open(path, "rb") if module else path.open("rb")
+    try:
+        encoding = _wide_encoding(handle.peek(4)[:4])  # type: ignore[attr-defined]
+    except DECOMPRESSION_ERRORS as error:
+        handle.close()
+        raise InputError("line 1", _broken(error)) from None
+    except BaseException:
+        handle.close()
+        raise
+    return io.BufferedReader(_Utf8Of(handle, encoding)) if encoding else handle
+
+
+def _wide_encoding(start: bytes) -> str | None:
+    return next((codec for bom, codec in _WIDE_BOMS if start.startswith(bom)), None)
+
+
+def wide_text(path: Path) -> bool:
+    """Whether a plain file is UTF-16 or UTF-32 text: its byte offsets are not those of
+    the UTF-8 the readers see, so it cannot be read in byte ranges."""
+    with path.open("rb") as handle:
+        return _wide_encoding(handle.read(4)) is not None
+
+
+class _Utf8Of(io.RawIOBase):
+    """The UTF-8 bytes of a UTF-16 or UTF-32 byte stream, decoded as they are read."""
+
+    def __init__(self, source: BinaryIO, encoding: str) -> None:
+        super().__init__()
+        self._source = source
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors=_INVALID_WIDE)
+        self._ready = b""
+        self._ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._ready and not self._ended:
+            chunk = self._source.read(SNIFF_BYTES)
+            self._ended = not chunk
+            text = self._decoder.decode(chunk, final=self._ended)
+            self._ready = text.encode("utf-8", "surrogateescape")
+        size = min(len(buffer), len(self._ready))
+        buffer[:size] = self._ready[:size]
+        self._ready = self._ready[size:]
+        return size
+
+    def close(self) -> None:
+        self._source.close()
+        super().close()
 
 
 def read_lines(handle: BinaryIO) -> Iterator[bytes]:
@@ -125,7 +188,7 @@ def binary_throughout(path: Path) -> bool:
         head = read_chunk(handle, SNIFF_BYTES, 1)
         if not looks_binary(head):
             return False
-        if isinstance(handle, io.BufferedReader):  # plain: sample across the whole file
+        if isinstance(getattr(handle, "raw", None), io.FileIO):  # plain: sample it all
             size = path.stat().st_size
             step = max(SNIFF_BYTES, size // SAMPLE_BLOCKS)
             blocks = []

@@ -17,32 +17,10 @@ from typing import Any
 from kg.model import Author, Paper
 from kg.normalize import clean_text
 from kg.readers.base import Reader, Rejection, TextSource, isolated
-from kg.readers.inputs import Span
+from kg.readers.columns import LIST_FIELDS, canonical
+from kg.readers.inputs import Span, read_head
+from kg.readers.jsonstream import read_json_papers
 
-# Canonical column name -> accepted spellings (compared after lower-casing and turning
-# spaces and hyphens into underscores).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "paper_id"),
-    "title": ("title", "paper_title"),
-    "abstract": ("abstract", "summary"),
-    "authors": ("authors", "author", "author_names", "creators"),
-    "n_authors": ("n_authors", "num_authors", "author_count"),
-    "year": ("year", "publication_year", "pub_year"),
-    "date": ("date", "published", "publication_date", "pub_date"),
-    "updated": ("updated",),
-    "doi": ("doi",),
-    "arxiv_id": ("arxiv_id", "arxiv", "arxivid", "eprint"),
-    "venue": ("venue", "journal", "booktitle", "conference"),
-    "url": ("url", "link"),
-    "keywords": ("keywords", "keyword", "tags"),
-    "categories": ("categories", "category", "subjects"),
-    "upvotes": ("upvotes", "votes"),
-    "references": ("references", "refs"),
-    "external_ids": ("external_ids",),
-    "sources": ("sources",),
-}
-COLUMN = {spelling: name for name, spellings in SYNONYMS.items() for spelling in spellings}
-LIST_FIELDS = ("keywords", "categories", "references", "sources")
 TEXT_FIELDS = ("abstract", "doi", "arxiv_id", "venue", "url")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ].*)?$|^--(\d{2})-(\d{2})$")
 
@@ -55,12 +33,6 @@ _OPENING = re.compile(r'\{\s*"(?:id|title)"\s*:\s*"(?!https://openalex\.org/)')
 
 class BadRecord(ValueError):
     """A field that cannot be used; the message names the field and the value."""
-
-
-def column_name(raw: str) -> str | None:
-    """The canonical name of a column heading, or None for columns we do not use."""
-    key = re.sub(r"[\s\-]+", "_", raw.strip().lower())
-    return COLUMN.get(key)
 
 
 def _text(name: str, value: Any) -> str | None:
@@ -208,16 +180,6 @@ def record_to_paper(record: dict[str, Any], origin: str) -> Paper:
     )
 
 
-def canonical(record: dict[str, Any]) -> dict[str, Any]:
-    """Rename known column spellings to canonical names; the first spelling present wins."""
-    out: dict[str, Any] = {}
-    for key, value in record.items():
-        name = column_name(str(key))
-        if name and (name not in out or out[name] in (None, "")):
-            out[name] = value
-    return out
-
-
 def _foreign(record: dict[str, Any]) -> bool:
     """Whether a JSON object is an OpenAlex work or a Semantic Scholar paper."""
     ident = record.get("id")
@@ -228,20 +190,49 @@ def _foreign(record: dict[str, Any]) -> bool:
     )
 
 
+def converted(record: dict[str, Any], origin: str) -> Paper | Rejection:
+    """A record with any column spellings as a Paper, or a Rejection naming the unusable
+    field (its location left for the caller to say)."""
+    try:
+        return record_to_paper(canonical(record), origin)
+    except BadRecord as error:
+        return Rejection(origin, "", str(error))
+
+
 def paper_or_rejection(record: dict[str, Any], file: str, line: int) -> Paper | Rejection:
     """The record as a Paper, or a Rejection at ``line`` naming the unusable field."""
 
     def convert() -> Paper | Rejection:
-        try:
-            return record_to_paper(canonical(record), f"{file}:{line}")
-        except BadRecord as error:
-            return Rejection(file, f"line {line}", str(error))
+        result = converted(record, f"{file}:{line}")
+        if isinstance(result, Rejection):
+            return Rejection(file, f"line {line}", result.message)
+        return result
 
     return isolated(file, f"line {line}", convert)
 
 
+def _paper_object(value: Any) -> bool:
+    return isinstance(value, dict) and "title" in value and not _foreign(value)
+
+
+def _paper_array(text: str) -> bool:
+    """Whether JSON text opening with '[' is an array of paper objects (a file written as
+    one JSON array rather than JSON Lines), judged by its first element."""
+    rest = text[1:].lstrip()
+    try:
+        value, _ = json.JSONDecoder().raw_decode(rest)
+    except (ValueError, RecursionError):
+        return bool(_OPENING.match(rest))  # a long first record cut by the head
+    return _paper_object(value)
+
+
+def _is_array_file(path: Path) -> bool:
+    return read_head(path).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+
+
 class JsonlReader(Reader):
-    """JSON Lines, one paper per line; also reads what `kg ingest` writes."""
+    """JSON Lines, one paper per line (or a JSON array of them); also reads what
+    `kg ingest` writes."""
 
     generic = True
     splittable = True
@@ -252,6 +243,8 @@ class JsonlReader(Reader):
     def sniff(cls, head: str) -> bool:
         """A paper object with a title among the first complete lines; OpenAlex and
         Semantic Scholar records (also JSON Lines) are left to their own readers."""
+        if head.lstrip().startswith("["):
+            return _paper_array(head.lstrip())
         lines = [line.strip() for line in head.splitlines() if line.strip()]
         for line in lines[:5]:
             try:
@@ -261,13 +254,19 @@ class JsonlReader(Reader):
                     # Possibly a long first record cut by the head: judge by its opening.
                     return bool(_OPENING.match(line))
                 continue
-            return isinstance(value, dict) and "title" in value and not _foreign(value)
+            return _paper_object(value)
         # No line parses, yet every one is shaped like an object: broken JSON Lines, which
         # the reader reports line by line better than "unknown format" would.
         complete = lines if head.endswith("\n") else lines[:-1]
         return bool(complete) and all(ln.startswith("{") and ln.endswith("}") for ln in complete)
 
     def read(self, path: Path, span: Span | None = None) -> Iterator[Paper | Rejection]:
+        """Line by line; a file holding one JSON array of paper objects is read as that
+        array (whole, by the first range when read in ranges)."""
+        if _is_array_file(path):
+            if span is None or span.start == 0:
+                yield from read_json_papers(path, converted)
+            return
         file = str(path)
         source = TextSource(path, span)
         for number, line in source.lines():

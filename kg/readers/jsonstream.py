@@ -23,11 +23,15 @@ from typing import Any, BinaryIO, ClassVar
 from kg.model import Paper
 from kg.normalize import clean_text
 from kg.readers.base import Reader, Rejection, isolated
-from kg.readers.inputs import open_input, read_chunk
+from kg.readers.inputs import open_input, read_chunk, read_head
 
 CHUNK = 1 << 16
 # Keys of page wrappers whose array holds the records (OpenAlex, Semantic Scholar).
 RECORD_LISTS = ("results", "data")
+# Every key of a page wrapper (OpenAlex: meta, results, group_by; Semantic Scholar search and
+# bulk: total, offset, next, token, data): an object holding only these is a page, and
+# without its record list a page with no records ({"total": 0, "offset": 0}).
+PAGE_KEYS = frozenset({*RECORD_LISTS, "meta", "group_by", "total", "offset", "next", "token"})
 _WS = " \t\r\n"
 # What the bracket-counting skip looks at: brackets, and strings (whose brackets do not count).
 _STRUCTURE = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\[\s\S])*(?P<close>")?')
@@ -234,7 +238,8 @@ def _object(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
                 break
     if too_deep is not None:
         yield JsonError(line, f"invalid JSON: the value of {too_deep!r} is nested too deeply")
-    elif not streamed:  # nothing was compacted away: the object's text is all in the buffer
+    elif not streamed and not (whole and whole.keys() <= PAGE_KEYS):
+        # nothing was compacted away: the object's text is all in the buffer
         yield JsonRecord(whole, line, buf.text.find("\\u", start, buf.pos) >= 0)
 
 
@@ -309,7 +314,7 @@ def read_json_papers(path: Path, convert: Convert) -> Iterator[Paper | Rejection
             if isinstance(result, Rejection):
                 result = Rejection(file, where, result.message)
             yield result
-    if not seen:
+    if not seen and not read_head(path).strip(b"\xef\xbb\xbf \t\r\n"):
         yield Rejection(file, "file", "no JSON records (empty file)")
     if bad_lines:
         shown = ", ".join(str(n) for n in bad_lines[:5])
@@ -360,6 +365,7 @@ class JsonApiReader(Reader):
 
     extensions = (".json", ".jsonl")
     convert: ClassVar[Convert]
+    page_keys: ClassVar[frozenset[str]]  # keys of PAGE_KEYS that only this API's pages use
 
     @classmethod
     @abstractmethod
@@ -368,7 +374,23 @@ class JsonApiReader(Reader):
 
     @classmethod
     def sniff(cls, head: str) -> bool:
-        return head.lstrip().startswith(("{", "[")) and cls.recognizes(head)
+        text = head.lstrip()
+        return text.startswith(("{", "[")) and (cls.recognizes(head) or cls.no_records(text))
+
+    @classmethod
+    def no_records(cls, text: str) -> bool:
+        """Whether a whole (small) file is an answer of this API without records: '[]'
+        (a batch of nothing) or a page of it whose record list is empty or absent."""
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            return False
+        if value == []:
+            return True
+        return (
+            isinstance(value, dict) and bool(value.keys() & cls.page_keys)
+            and value.keys() <= PAGE_KEYS and not any(value.get(key) for key in RECORD_LISTS)
+        )
 
     def read(self, path: Path) -> Iterator[Paper | Rejection]:
         yield from read_json_papers(path, type(self).convert)

@@ -126,6 +126,7 @@ def convert_work(work: dict[str, Any], source: str) -> Paper | Rejection:
 class OpenAlexReader(JsonApiReader):
     description = "OpenAlex works (API JSON or JSON Lines)"
     convert = convert_work
+    page_keys = frozenset({"meta", "results", "group_by"})
 
     @classmethod
     def recognizes(cls, head: str) -> bool:

@@ -90,6 +90,7 @@ class SemanticScholarReader(JsonApiReader):
 
     description = "Semantic Scholar Graph API papers (JSON or JSON Lines)"
     convert = convert_paper
+    page_keys = frozenset({"total", "offset", "next", "token", "data"})
 
     @classmethod
     def recognizes(cls, head: str) -> bool:
