@@ -71,3 +71,28 @@ def test_title_case_long_form_with_its_acronym_is_a_method(rules: Extractor) -> 
 def test_acronym_of_a_metric_long_form_is_not_a_concept(rules: Extractor) -> None:
     got = found(rules, "We report the Word Drift Rate (WDR) of each filter.")
     assert not got
+
+
+def test_classic_methods_models_and_corpora_are_known(rules: Extractor) -> None:
+    """Pre-deep-learning techniques, model classes and corpora (older NLP and vision text)
+    are vocabulary concepts of the type the annotation decisions give them."""
+    got = found(
+        rules,
+        "A maximum entropy classifier and an n-gram model are trained with AdaBoost on the "
+        "Brown Corpus, with senses from WordNet. Sentences are parsed by a chart parser "
+        "for a probabilistic context-free grammar, decoded with the Viterbi algorithm, and "
+        "images are segmented with normalized cuts over a bag of visual words.",
+    )
+    assert got == {
+        "Maximum-entropy model": "architecture", "N-gram model": "architecture",
+        "AdaBoost": "method", "Brown Corpus": "benchmark", "WordNet": "benchmark",
+        "Chart parsing": "method", "PCFG": "method", "Viterbi algorithm": "method",
+        "Normalized cuts": "method", "Bag of visual words": "method",
+    }
+
+
+def test_no_vocabulary_surface_holds_an_asterisk() -> None:
+    """The match key drops '*', so 'A* search' would match the words 'a search': such
+    names are not vocabulary surfaces (the alias policy in VOCABULARY.md)."""
+    surfaces = [s for e in load_vocabulary() for s in (e.name, *e.aliases)]
+    assert surfaces and not [s for s in surfaces if "*" in s]
