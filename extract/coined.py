@@ -717,6 +717,12 @@ def find_candidates(
         plural = short.endswith("s") and sum(ch.isupper() for ch in short) >= 2
         if kind is None and proposing:
             kind = _context_type(text, l_start, s_end + 1, *sent) or "method"
+        # A term defined with its own short form is a named thing of the text ("a
+        # hierarchical motion history histogram (HMHH)"); its type is the sentence's, or a
+        # technique: a weak prior the scorer decides on.
+        untyped = kind is None and acceptable and not plural
+        if untyped:
+            kind = _context_type(text, l_start, s_end + 1, *sent) or "method"
         if short_known or lf_known:
             # components.py decides: link the unknown side to the known one, or (a known
             # short form defined as something else) a coined concept of type ``kind``.
@@ -742,7 +748,7 @@ def find_candidates(
                 short,
                 kind,
                 proposing or not (usage or plural),
-                0.85 if proposing else 0.7,
+                0.85 if proposing else 0.6 if untyped else 0.7,
                 "abbreviation",
                 (l_start, l_end),
             )

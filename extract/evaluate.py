@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kg.extract.canonical import match_key
 from kg.extract.pipeline import Extractor
-from kg.extract.scierc import read_scierc
+from kg.extract.scierc import read_scierc, unbracket
 from kg.ingest import ingest
 from kg.model import CONCEPT_TYPES, ConceptLink, Paper
 from kg.resources import shipped
@@ -178,8 +178,9 @@ def load_gold(path: Path = GOLD) -> list[dict]:
 
 
 def scierc_text(data: dict) -> str:
-    """A SciERC document's text as the SciERC-joined gold reads it: tokens joined by spaces."""
-    return " ".join(tok for sent in data["sentences"] for tok in sent)
+    """A SciERC document's text as the SciERC-joined gold reads it: tokens joined by
+    spaces, brackets as written (``unbracket``)."""
+    return unbracket(" ".join(tok for sent in data["sentences"] for tok in sent))
 
 
 def scierc_texts(
@@ -231,7 +232,7 @@ def gold_concepts(item: dict, high_only: bool = False) -> list[GoldConcept]:
         GoldConcept(
             c["name"],
             (c["type"],),
-            {match_key(s) for s in [c["name"], *c.get("surface", [])]},
+            {match_key(unbracket(s)) for s in [c["name"], *c.get("surface", [])]},
             optional=high_only and c.get("confidence", "high") != "high",
             proposed=bool(c.get("proposed", False)),
         )

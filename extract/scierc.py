@@ -9,6 +9,7 @@ architecture (SciERC does not separate them, so it is matched untyped within tho
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +29,24 @@ class SciercDoc:
     entities: list[tuple[str, tuple[str, ...]]]
 
 
+# SciERC keeps the Penn Treebank's bracket tokens; abstracts as written have brackets.
+_PTB_BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{",
+                 "-RCB-": "}"}
+_PTB_BRACKET = re.compile(r"-[LR][RSC]B-")
+
+
+def unbracket(text: str) -> str:
+    """Text with SciERC's bracket tokens written as brackets, as the abstract had them:
+    'histogram -LRB- HMHH -RRB-' -> 'histogram (HMHH)', so that a term defined with its
+    short form reads as one (gold surfaces go through it too)."""
+    if "-" not in text or not _PTB_BRACKET.search(text):
+        return text
+    text = _PTB_BRACKET.sub(lambda m: _PTB_BRACKETS.get(m.group(), m.group()), text)
+    return re.sub(r"([(\[{]) | ([)\]}])", lambda m: m.group(1) or m.group(2), text)
+
+
 def _detok(tokens: list[str]) -> str:
-    text = " ".join(tokens)
+    text = unbracket(" ".join(tokens))
     for a, b in ((" ,", ","), (" .", "."), (" ;", ";"), (" :", ":"), ("( ", "("), (" )", ")")):
         text = text.replace(a, b)
     return text

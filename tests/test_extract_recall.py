@@ -96,3 +96,25 @@ def test_no_vocabulary_surface_holds_an_asterisk() -> None:
     names are not vocabulary surfaces (the alias policy in VOCABULARY.md)."""
     surfaces = [s for e in load_vocabulary() for s in (e.name, *e.aliases)]
     assert surfaces and not [s for s in surfaces if "*" in s]
+
+
+def test_a_term_defined_with_its_short_form_is_a_candidate(rules: Extractor) -> None:
+    """A term given its own short form is a named thing of the text even where no
+    proposing verb or technique head types it; a defined task or metric still is not."""
+    got = found(
+        rules,
+        "Motion is represented by a layered gradient orientation histogram (LGOH). "
+        "We report the word error rate (WER) on spoken queries.",
+    )
+    assert got.get("LGOH") == "method"
+    assert "WER" not in got
+
+
+def test_scierc_bracket_tokens_read_as_brackets() -> None:
+    """SciERC's Penn Treebank bracket tokens are read as the brackets the abstract had, in
+    the text and in gold surfaces, so a definition "long form (SF)" reads as one."""
+    from kg.extract.scierc import unbracket
+
+    assert unbracket("a gradient histogram -LRB- GH -RRB- over -LSB- 3 -RSB-") == (
+        "a gradient histogram (GH) over [3]")
+    assert unbracket("no brackets - here") == "no brackets - here"
