@@ -575,7 +575,8 @@ class ConceptComponent(TrainablePipe):
             glued = after in _HYPHENS or before in _HYPHENS
             if glued and not m.folded:
                 plural = surface.endswith("s") and not m.entry.name.endswith("s")
-                whole = compound_span(text, m.start, m.end, m.start < title_end, plural)
+                whole = compound_span(text, m.start, m.end, m.start < title_end, plural,
+                                      m.entry.type == "architecture")
             if whole is not None:
                 name = text[whole[0] : whole[1]]
                 compounds.append(
@@ -734,7 +735,9 @@ class ConceptComponent(TrainablePipe):
         votes: Counter[str] = Counter()
         for cand in cands:
             if cand.type:
-                votes[cand.type] += 2 if cand.reason == "abbreviation" else 1
+                # a definition, or the known concept a compound is built on, outweighs the
+                # guess from a name's ending ("LongBench-Chat" stays a benchmark)
+                votes[cand.type] += 2 if cand.reason in ("abbreviation", "compound") else 1
         for start, end in sorted(mentions):
             following = text[end : end + 100]
             for pattern in (_APPOSITIVE, _NEXT_SENTENCE):
@@ -748,7 +751,9 @@ class ConceptComponent(TrainablePipe):
             kind = _context_type(text, start, end, *sent)
             if kind:
                 votes[kind] += 1
-        suffix = type_by_suffix(cands[0].text)
+        # the ending is a guess for unknown names; a compound's known piece is no guess
+        suffix = None if any(c.reason == "compound" for c in cands) else type_by_suffix(
+            cands[0].text)
         if suffix:
             votes[suffix] += 2
         return votes.most_common(1)[0][0] if votes else "method"

@@ -45,6 +45,9 @@ _VARIANT_PIECE = re.compile(
     r"(?i)(?:[-‐](?:base|large|small|tiny|huge|giant|medium|mini|xx?l|instruct|chat|it|"
     r"[bslhgt]|v\d+|\d+[bmk]?))+"
 )
+# Tuned checkpoints ("-Chat", "-Instruct", "-it") are variants of a model only: after a
+# benchmark or a method the piece names another one ("LongBench-Chat", "DPO-Instruct").
+_MODEL_ONLY_VARIANT = re.compile(r"(?i)[-‐](?:instruct|chat|it)\b")
 
 
 def participle_of(surface: str, name: str) -> bool:
@@ -66,15 +69,19 @@ def attributive_participle(text: str, start: int, end: int) -> bool:
 
 
 def compound_span(
-    text: str, start: int, end: int, in_title: bool, plural: bool
+    text: str, start: int, end: int, in_title: bool, plural: bool, model: bool = True
 ) -> tuple[int, int] | None:
     """The whole hyphenated name around a match, when the match is only a part of it.
     Pieces before the match must look like names (capitals inside or digits: "DA-", "LLaMA-"),
     or be capitalised where the sentence does not capitalise ("... with Point-BERT");
     pieces after it in a title must look like names too, as every title word is capitalised;
-    a plural match ("X-Transformers") names the class, not a variant."""
+    a plural match ("X-Transformers") names the class, not a variant; ``model``: the match
+    is an architecture, whose tuned checkpoints ("-Chat") are variants of it."""
     right = _GLUED_RIGHT.match(text, end)
-    new_end = right.end() if right and not _VARIANT_PIECE.fullmatch(right.group()) else end
+    variant = right is not None and bool(_VARIANT_PIECE.fullmatch(right.group())) and (
+        model or not _MODEL_ONLY_VARIANT.search(right.group())
+    )
+    new_end = right.end() if right and not variant else end
     if right and in_title and not _NAME_PIECE.search(right.group()):
         new_end = end  # a title capitalises every word: "-Alternatives" is no name piece
     generation = _GENERATION.match(text, end) if new_end == end else None
