@@ -37,6 +37,7 @@ from kg.extract.coined import (
     _context_type,
     base_name,
     find_candidates,
+    head_type,
     long_form_spans,
     metric_named_after,
     names_a_collection,
@@ -751,6 +752,9 @@ class ConceptComponent(TrainablePipe):
             kind = _context_type(text, start, end, *sent)
             if kind:
                 votes[kind] += 1
+        said = head_type(cands[0].text)  # "... Transformer Encoder": the head noun says it
+        if said:
+            votes[said] += 2
         # the ending is a guess for unknown names; a compound's known piece is no guess
         suffix = None if any(c.reason == "compound" for c in cands) else type_by_suffix(
             cands[0].text)

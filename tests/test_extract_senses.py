@@ -457,3 +457,13 @@ def test_a_tuned_checkpoint_suffix_is_a_variant_of_a_model_only(extractor: Extra
     assert types.get("SLOTH-Chat") == "benchmark"
     assert types.get("SLOTH") == "benchmark"
     assert types.get("Heron") == "architecture" and "Heron-Chat" not in types
+
+
+def test_a_new_name_is_typed_by_its_head_noun(extractor: Extractor) -> None:
+    """A name the paper introduces says what it is by its head noun: "... Encoder" or
+    "... Network" is an architecture, not the technique a proposal defaults to."""
+    result = run(extractor, "We propose the Prosody-Aware Fusion Encoder, which merges "
+                 "speech and text. We also propose the Tidal Routing Network for audio.")
+    types = {c.name: c.type for c in result.concepts}
+    assert types.get("Prosody-Aware Fusion Encoder") == "architecture"
+    assert types.get("Tidal Routing Network") == "architecture"
