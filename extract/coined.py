@@ -480,6 +480,10 @@ def _proposed_names(
 _COLLECTION_WORD = re.compile(
     r" (?:benchmarks?|datasets?|corpus|corpora|suites?|leaderboards?|testbeds?)\b"
 )
+# The same word capitalised is the last word of the name ("the Quill Code Dataset").
+_NAMED_COLLECTION = re.compile(
+    r" (?:Benchmarks?|Datasets?|Corpus|Corpora|Suites?|Leaderboards?|Testbeds?)\b"
+)
 
 
 def names_a_collection(text: str, end: int) -> bool:
@@ -786,7 +790,8 @@ def find_candidates(
                     out.append(Candidate(0, len(first), first, type_by_suffix(first), False,
                                          0.6, "shape"))
     # 3. proposals and 4. typed name shapes, sentence by sentence over the abstract
-    collections = {m.start() for m in _COLLECTION_WORD.finditer(text)}
+    named_collections = {m.start(): m.end() for m in _NAMED_COLLECTION.finditer(text)}
+    collections = {m.start() for m in _COLLECTION_WORD.finditer(text)} | named_collections.keys()
     # the name tokens worth a look (strong names, or a word a collection word follows),
     # filtered once for the whole text; a lower-case word is never a strong name, and most
     # words are lower-case: that test is cheaper than the (cached) shape test
@@ -794,6 +799,8 @@ def find_candidates(
         n for n in names
         if (not n[2].islower() and strong_name(n[2]))
         or (n[1] in collections and _named_collection(text, n[0], n[2]))
+        # before a capitalised collection word any capitalised word ("Quill Code Dataset")
+        or (n[1] in named_collections and n[2][:1].isupper() and not opens_sentence(text, n[0]))
     ]
     folded = text.lower() if text.isascii() else None  # for the gated expressions
     naming, proposing = NAMING.scanned(folded, sentences), PROPOSE.scanned(folded, sentences)
@@ -827,7 +834,8 @@ def find_candidates(
                 continue
             if any(d[2] == t_start for d in definitions) or token.casefold() in rejected:
                 continue  # a defined abbreviation: typed (or rejected) from its long form
-            kind = type_by_suffix(token) or _context_type(
+            named_end = named_collections.get(t_end)
+            kind = "benchmark" if named_end else type_by_suffix(token) or _context_type(
                 text, t_start, t_end, sent_start, sent_end
             )
             if kind is None or metric_named_after(text, t_end, kind):
@@ -836,7 +844,9 @@ def find_candidates(
                 run_start = _name_run_start(text, t_start, sent_start, is_known)
                 if run_start is None:
                     continue  # "the ImageNet Sketch benchmark": a known name goes on
-                t_start = run_start
+                if run_start == t_start and token.casefold() in STOP_NAMES:
+                    continue  # "the Code Dataset": one everyday word is no name
+                t_start, t_end = run_start, named_end or t_end
             t_end = with_version(text, t_end)
             out.append(Candidate(t_start, t_end, text[t_start:t_end], kind, False, 0.6, "shape"))
     return out

@@ -118,3 +118,15 @@ def test_scierc_bracket_tokens_read_as_brackets() -> None:
     assert unbracket("a gradient histogram -LRB- GH -RRB- over -LSB- 3 -RSB-") == (
         "a gradient histogram (GH) over [3]")
     assert unbracket("no brackets - here") == "no brackets - here"
+
+
+def test_capitalised_words_ending_in_a_capitalised_collection_word_are_a_benchmark(
+    rules: Extractor,
+) -> None:
+    """"the Quill Code Dataset": the collection word, capitalised, is the name's last word,
+    and the words before it may be everyday ones; one everyday word alone is no name."""
+    got = found(rules, "Results improve on the Quill Code Dataset and on the Marrow Suite, "
+                "but not on the Code Corpus.")
+    assert got.get("Quill Code Dataset") == "benchmark"
+    assert got.get("Marrow Suite") == "benchmark"
+    assert not [name for name in got if name.startswith("Code")]
