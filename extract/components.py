@@ -60,6 +60,7 @@ from kg.extract.scoring import Candidate as Scored
 from kg.extract.senses import (
     attributive_participle,
     compound_span,
+    model_variant_end,
     negated,
     ordinary_word,
     participle_of,
@@ -755,8 +756,10 @@ class ConceptComponent(TrainablePipe):
         said = head_type(cands[0].text)  # "... Transformer Encoder": the head noun says it
         if said:
             votes[said] += 2
-        # the ending is a guess for unknown names; a compound's known piece is no guess
-        suffix = None if any(c.reason == "compound" for c in cands) else type_by_suffix(
+        # the ending is a guess for unknown names, except a tuned checkpoint's ("-Chat"),
+        # which says nothing about a compound of a known benchmark or method
+        compound = any(c.reason == "compound" for c in cands)
+        suffix = None if compound and model_variant_end(cands[0].text) else type_by_suffix(
             cands[0].text)
         if suffix:
             votes[suffix] += 2

@@ -50,6 +50,12 @@ _VARIANT_PIECE = re.compile(
 _MODEL_ONLY_VARIANT = re.compile(r"(?i)[-‐](?:instruct|chat|it)\b")
 
 
+def model_variant_end(name: str) -> bool:
+    """``name`` ends in a tuned checkpoint's piece ("-Chat", "-Instruct")."""
+    last = _MODEL_ONLY_VARIANT.search(name[-10:])
+    return last is not None and name.endswith(last.group())
+
+
 def participle_of(surface: str, name: str) -> bool:
     """``surface`` is the -ed participle of the gerund ``name`` ("pre-trained" of
     "Pre-training", "pruned" of "Pruning"; not "self-supervised" of "Self-supervised

@@ -452,8 +452,10 @@ def test_abbreviation_the_paper_studies_or_beats_is_not_proposed(
 def test_a_tuned_checkpoint_suffix_is_a_variant_of_a_model_only(extractor: Extractor) -> None:
     """"-Chat" after a model is its tuned checkpoint (the family); after a benchmark it is
     another benchmark, typed by the known piece, not by the model-like ending."""
-    result = run(extractor, "We score Heron-Chat on the SLOTH-Chat suite and on SLOTH.")
+    result = run(extractor, "We score Heron-Chat on the SLOTH-Chat suite, on SLOTH and on "
+                 "KSP-Bench-7.")
     types = {c.name: c.type for c in result.concepts}
+    assert types.get("KSP-Bench-7") == "benchmark"  # a method's name before "-Bench"
     assert types.get("SLOTH-Chat") == "benchmark"
     assert types.get("SLOTH") == "benchmark"
     assert types.get("Heron") == "architecture" and "Heron-Chat" not in types
