@@ -159,7 +159,7 @@ _LIST_GLUE = set(
     "a an our".split()
 )
 # Model-class acronyms that end a coined name ("we propose Control LLM").
-_CLASS_ACRONYMS = frozenset({"LLM", "VLM", "MLLM", "LMM", "LM", "GPT", "NN"})
+CLASS_ACRONYMS = frozenset({"LLM", "VLM", "MLLM", "LMM", "LM", "GPT", "NN"})
 _GERUND = re.compile(r"[A-Z][a-z]{2,}ing")  # "Revisiting", "Scaling" (not "RING", "Ming")
 # First words of a title phrase that is no name ("Towards X", "Beyond X", "When X ...").
 _PHRASE_OPENERS = set(
@@ -456,7 +456,7 @@ def _proposed_names(
             if not (
                 looks_like_name(nxt.group())
                 or capitalised_name(nxt.group())
-                or nxt.group() in _CLASS_ACRONYMS
+                or nxt.group() in CLASS_ACRONYMS
             ):
                 break
             if any(s <= nxt.start() < e for s, e in long_forms):

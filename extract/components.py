@@ -32,6 +32,7 @@ from thinc.api import Model, Optimizer
 
 from kg.extract.canonical import coined_id, match_key
 from kg.extract.coined import (
+    CLASS_ACRONYMS,
     TYPE_WORDS,
     Candidate,
     _context_type,
@@ -64,6 +65,7 @@ from kg.extract.senses import (
     negated,
     ordinary_word,
     participle_of,
+    qualified_name_start,
     role_noun,
 )
 from kg.extract.sentences import Sentences, sentence_spans, sentence_starts
@@ -572,6 +574,18 @@ class ConceptComponent(TrainablePipe):
             if plus:  # "PointNet++", "RefCOCO+", "TD3+BC": another name than the one matched
                 compounds.append(Candidate(m.start, plus.end(), text[m.start : plus.end()],
                                            kind, False, 0.7, "compound"))
+                continue
+            first = (
+                qualified_name_start(text, m.start, title_end)
+                if before == " " and surface[:1].isupper() and kind != "method"
+                and surface.rstrip("s") not in CLASS_ACRONYMS  # "Anchor LLM": a coined name
+                else None
+            )
+            if first is not None:  # "the Anomaly Transformer", "Split CIFAR-100"
+                span = (first, m.end)
+                compounds.append(Candidate(*span, text[first : m.end], kind, False, 0.7,
+                                           "compound"))
+                heads[span] = kind
                 continue
             whole = None
             glued = after in _HYPHENS or before in _HYPHENS

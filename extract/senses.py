@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.canonical import match_key, singular
-from kg.extract.coined import TYPE_WORDS, looks_like_name, opens_sentence
+from kg.extract.coined import STOP_NAMES, TYPE_WORDS, looks_like_name, opens_sentence
 
 _VERBAL_NEXT = frozenset(
     """on with by using via for to in from at over under across without upon through
@@ -48,6 +48,39 @@ _VARIANT_PIECE = re.compile(
 # Tuned checkpoints ("-Chat", "-Instruct", "-it") are variants of a model only: after a
 # benchmark or a method the piece names another one ("LongBench-Chat", "DPO-Instruct").
 _MODEL_ONLY_VARIANT = re.compile(r"(?i)[-‐](?:instruct|chat|it)\b")
+
+
+# A capitalised word right before a known name, mid-sentence: the name's own first word
+# ("the Anomaly Transformer", "Split CIFAR-100") unless it is an everyday qualifier.
+_WORD_BEFORE_NAME = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*) $")
+_QUALIFIERS = frozenset(
+    """standard vanilla original classic classical conventional traditional modern recent
+    popular existing typical plain regular simple basic baseline base full single multiple
+    novel new proposed pretrained pre-trained fine-tuned large small deep shallow efficient
+    lightweight powerful strong the a an our their its this these those each every all both
+    and or with without using via for from in on of by to as at into over under than
+    while when where which that whereas unlike like compared""".split()
+)
+
+
+def qualified_name_start(text: str, start: int, section_start: int) -> int | None:
+    """Where a name begins that a capitalised word before the known name at ``start`` is
+    the first word of ("... the Anomaly Transformer": not the Transformer itself); None
+    when the word before is lower-case, opens the sentence, or is an everyday qualifier
+    ("the Standard Transformer"). Only from ``section_start`` on (a title capitalises
+    every word)."""
+    if start - 2 < section_start or text[start - 1] != " " or not text[start - 2].isalnum():
+        return None
+    before = _WORD_BEFORE_NAME.search(text, max(section_start, start - 40), start)
+    word = before.group(1).casefold() if before else ""
+    if not word or word in _QUALIFIERS or word in STOP_NAMES or word.endswith(("ing", "ed")):
+        return None  # (a participle qualifies: "Evolving LLM", "Self-supervised ViT")
+    if before.group(1).rsplit("-", 1)[-1].islower():
+        return None  # a compound adjective: "Multi-site ATIS", "Large-scale ImageNet"
+    word_start = before.start(1)
+    if word_start <= section_start or opens_sentence(text, word_start):
+        return None
+    return word_start
 
 
 def model_variant_end(name: str) -> bool:

@@ -469,3 +469,19 @@ def test_a_new_name_is_typed_by_its_head_noun(extractor: Extractor) -> None:
     types = {c.name: c.type for c in result.concepts}
     assert types.get("Prosody-Aware Fusion Encoder") == "architecture"
     assert types.get("Tidal Routing Network") == "architecture"
+
+
+def test_a_capitalised_word_before_a_known_name_is_part_of_the_name(
+    extractor: Extractor,
+) -> None:
+    """Mid-sentence, "the Lantern Transformer" names another model than the Transformer,
+    and "Split SLOTH" another benchmark; an everyday qualifier, a participle or a compound
+    adjective before the name leaves the known concept alone."""
+    result = run(extractor, "We compare with the Lantern Transformer and report results on "
+                 "Split SLOTH. A Standard Transformer, an Evolving Transformer and the "
+                 "Large-scale SLOTH are baselines.")
+    types = {c.name: c.type for c in result.concepts}
+    assert types.get("Lantern Transformer") == "architecture"
+    assert types.get("Split SLOTH") == "benchmark"
+    assert types.get("Transformer") == "architecture" and types.get("SLOTH") == "benchmark"
+    assert not [n for n in types if n.startswith(("Standard", "Evolving", "Large-scale"))]
