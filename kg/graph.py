@@ -25,6 +25,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.mapping.terms import ID
 from kg.model import Author, ConceptInfo, ConceptLink, Paper
 
 KINDS = ("paper", "author", "concept")
@@ -53,7 +54,12 @@ __all__ = [
 
 def kind_of(node_id: str) -> str:
     """A node's kind from its id: ``concept:…``, papers ``doi:``/``arxiv:``/``title:``,
-    anything else an author (``orcid:``, ``name:``, ``openalex:A…``)."""
+    anything else an author (``orcid:``, ``name:``, ``openalex:A…``); an IRI of the graph's
+    own nodes (``https://paper-kg.org/id/paper/…``, what ``SELECT ?p`` gives) by the kind it
+    names, so that a query's papers are never taken for authors."""
+    if node_id.startswith(ID):
+        kind = node_id.removeprefix(ID).split("/", 1)[0]
+        return kind if kind in KINDS else "author"
     if node_id.startswith("concept:"):
         return "concept"
     if node_id.split(":", 1)[0] in {"doi", "arxiv", "title"}:

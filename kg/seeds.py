@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kg.details import details
+from kg.mapping.terms import ID, id_of_iri
 from kg.queries import read, run_named
 
 if TYPE_CHECKING:
@@ -125,17 +126,39 @@ def resolve_paper(store: GraphStore, ref: str) -> str:
     )
 
 
+QUERY_HINT = ("its first column must hold paper ids or paper IRIs (e.g. SELECT ?p WHERE "
+              "{ ?p a pkg:Paper }, or SELECT ?id WHERE { ?p a pkg:Paper ; dcterms:identifier "
+              "?id })")
+
+
 def query_papers(store: GraphStore, text: str) -> list[str]:
-    """Paper ids from the first column of a user query in the store's dialect."""
+    """Paper ids from the first column of a user query in the store's dialect: ids
+    (``arxiv:…``) or the papers' IRIs (what ``SELECT ?p`` gives), each checked against the
+    store, so that a column of something else is an error naming it, never papers taken
+    for authors or an empty export."""
     result = store.query(text)
     if not result.columns:
         return []
-    return [str(row[0]) for row in result.rows if row and row[0] is not None]
+    values = [str(row[0]) for row in result.rows if row and row[0] is not None]
+    ids = list(dict.fromkeys(id_of_iri(v) if v.startswith(ID) else v for v in values))
+    stored = {str(row["id"]) for row in details(store, "details.papers", ids)}
+    missing = [i for i in ids if i not in stored]
+    if missing:
+        shown = ", ".join(repr(m) for m in missing[:5]) + (", …" if len(missing) > 5 else "")
+        raise SelectionError(
+            f"{len(missing)} of the {len(ids)} values of the query's first column are not a "
+            f"paper in the store: {shown}; {QUERY_HINT}"
+        )
+    return ids
 
 
 def seed_ids(store: GraphStore, sel: Selection) -> list[str]:
     """Every seed of the selection as a store id (SelectionError for unknown ones); a name
     that means several concepts or authors seeds each of them, as the named queries do."""
+    for option, values in (("--concept", sel.concepts), ("--author", sel.authors),
+                           ("--paper", sel.papers)):
+        if any(not value.strip() for value in values):
+            raise SelectionError(f"{option} was given an empty value, which names nothing")
     ids = [cid for name in sel.concepts for cid in resolve_concepts(store, name)]
     ids += [aid for name in sel.authors for aid in resolve_authors(store, name)]
     ids += [resolve_paper(store, p) for p in sel.papers]
@@ -143,8 +166,7 @@ def seed_ids(store: GraphStore, sel: Selection) -> list[str]:
         found = query_papers(store, sel.query)
         if not found:
             raise SelectionError(
-                "the query returned no papers; its first column must hold paper ids "
-                "(e.g. SELECT ?id WHERE { ?p a pkg:Paper ; dcterms:identifier ?id })"
+                f"the query returned no papers; {QUERY_HINT}"
             )
         ids += found
     return list(dict.fromkeys(ids))

@@ -21,15 +21,16 @@ import networkx as nx
 from more_itertools import chunked
 
 from kg.details import enrich
+from kg.export import exporter
 from kg.graph import KINDS, RELS, add_edge, kind_of, new_graph, set_node
 from kg.model import CONCEPT_TYPES
-from kg.queries import read, run_named
+from kg.queries import MAX_LIMIT, read, run_named
 from kg.seeds import SelectionError, seed_ids
 
 if TYPE_CHECKING:
     from kg.stores.base import GraphStore
 
-ALL = 10_000_000  # "no limit" for the named queries' LIMIT
+ALL = MAX_LIMIT  # "no limit" for the named queries' LIMIT
 DEFAULT_LIMIT = 300  # edges per seed
 # which node kinds an edge kind can touch: a frontier of concepts has no AUTHORED_BY edges
 REL_KINDS = {
@@ -46,6 +47,7 @@ __all__ = [
     "Selection",
     "author_papers",
     "concept_papers",
+    "default_limit",
     "ego_graph",
     "select",
     "share",
@@ -112,6 +114,14 @@ class Selection:
         if self.vocabulary:
             text += "; with vocabulary concepts no paper mentions"
         return text
+
+
+def default_limit(fmt: str, whole_store: bool = False) -> int:
+    """The edge budget of a selection exported as ``fmt`` when none is given: reference
+    lists and the matrix hold every paper of the selection, graph formats a readable
+    neighbourhood (and the whole store without seeds). The one rule of ``kg export`` and
+    the app's export panel, so that both write the same papers."""
+    return ALL if whole_store or exporter(fmt).content == "papers" else DEFAULT_LIMIT
 
 
 # --------------------------------------------------------------------------- papers of
@@ -208,11 +218,12 @@ class _Seed:
         return {end for source, target, _ in self.rows for end in (source, target)}
 
 
-def _lead(store: GraphStore, seed: str, sel: Selection, types: str) -> tuple[list[Row], int]:
+def _lead(store: GraphStore, seed: str, sel: Selection) -> tuple[list[Row], int]:
     """The seed's papers as edge rows (a concept's MENTIONS of it and of the concepts below
     it, an author's AUTHORED_BY), newest first, within the year filters, and how many there
-    are in all; at most ``sel.limit`` rows are fetched unless years must be filtered."""
-    allowed = _allowed(types)
+    are in all; at most ``sel.limit`` rows are fetched unless years must be filtered. The
+    type filters play no part: they drop concept nodes later, never papers about the seed
+    (``target_type`` tells which concepts they will drop)."""
     bounded = sel.since is None and sel.until is None
     limit = sel.limit if bounded else ALL
     if kind_of(seed) == "author":
@@ -227,18 +238,15 @@ def _lead(store: GraphStore, seed: str, sel: Selection, types: str) -> tuple[lis
     else:
         params = {"concept": seed, "narrower": sel.narrower, "vocabulary": False}
         below = {str(r["concept"]): r for r in run_named(store, "concepts-under", params).records()}
-        wanted = {
-            c for c, r in below.items() if c == seed or _passes(allowed, "concept", r["type"])
-        }
         rows = [
             {"source": r["paper"], "source_kind": "paper", "source_label": r["title"],
              "target": r["concept"], "target_kind": "concept",
              "target_label": below[str(r["concept"])]["name"], "rel": "MENTIONS", "weight": 1,
-             "year": r.get("year")}
+             "year": r.get("year"), "target_type": below[str(r["concept"])]["type"]}
             for r in concept_papers(store, seed, sel.narrower, limit)
-            if str(r["concept"]) in wanted
+            if str(r["concept"]) in below
         ]
-        total = sum(int(below[c]["papers"] or 0) for c in wanted)
+        total = sum(int(r["papers"] or 0) for r in below.values())
     if not bounded:
         rows = [r for r in rows if _in_years(r.get("year"), sel.since, sel.until)]
         total = len(rows)
@@ -277,13 +285,16 @@ def _seed_selection(store: GraphStore, seed: str, sel: Selection, types: str) ->
     allowed = _allowed(types)
     kind = kind_of(seed)
     lead_rel = None
+    hidden: set[str] = set()  # concepts of the lead the type filters drop: no frontier
     if kind in {"concept", "author"} and _passes(allowed, "paper"):
         lead_rel = "MENTIONS" if kind == "concept" else "AUTHORED_BY"
-        lead, total = _lead(store, seed, sel, types)
+        lead, total = _lead(store, seed, sel)
         taken.add(lead[: sel.limit])
         taken.papers = {str(row["source"]) for row in lead[: sel.limit]}
         taken.omitted[lead_rel] += total - min(len(lead), sel.limit)
-    frontier, seen = [seed], {seed}
+        hidden = {str(row["target"]) for row in lead[: sel.limit] if "target_type" in row
+                  and not _passes(allowed, "concept", row["target_type"])} - {seed}
+    frontier, seen = [seed], {seed} | hidden
     for hop in range(1, sel.hops + 1):
         if hop > 1:  # outwards from what the previous hop selected
             frontier = sorted(taken.nodes() - seen)
@@ -352,16 +363,19 @@ def select(store: GraphStore, selection: Selection) -> nx.MultiDiGraph:
         rows, left_out = _all_rows(store, selection.limit, selection.vocabulary)
         _row_graph(g, rows)
         omitted.update(left_out)
+    if not seeds and not any(omitted.values()):  # the whole store: also papers without edges
+        for row in store.query(read(store.dialect, "all-papers")).records():
+            if str(row["id"]) not in g:
+                set_node(g, str(row["id"]), kind="paper", label=row.get("title"))
     enrich(store, g)
-    if not seeds:
-        _filter_types(g, types)
+    lead_papers = {paper for papers in leads.values() for paper in papers}
     _filter(
         g,
         selection.since,
         selection.until,
-        selection.concept_type,
+        types,
         selection.min_weight,
-        keep=seeds,
+        keep={*seeds, *lead_papers},
     )
     g.graph["omitted_by_kind"] = {rel: n for rel, n in sorted(omitted.items()) if n > 0}
     g.graph["omitted"] = sum(g.graph["omitted_by_kind"].values())
@@ -431,27 +445,25 @@ def _filter(
     g: nx.MultiDiGraph,
     since: int | None = None,
     until: int | None = None,
-    concept_type: str | None = None,
+    types: str = "",
     min_weight: float = 1,
     keep: Iterable[str] = (),
 ) -> None:
-    """Filters the named query cannot express, applied in memory to the small subgraph;
-    nodes left without any edge by them go too (except the seeds in ``keep``)."""
+    """Filters applied in memory to the small subgraph: papers outside the years, nodes of
+    kinds or concept types ``types`` leaves out (--types with --concept-type pushed in:
+    ``_types_param``), weak CO_OCCURS. Nodes in ``keep`` (the seeds and the papers they
+    lead with) pass the type filters and stay when left without edges: the filters drop
+    concept nodes, never the papers a selection is about. Other nodes left without any
+    edge go too."""
+    keep = set(keep)
+    allowed = _allowed(types)
     before = {n for n in g if g.degree(n) > 0}
-    drop = []
-    for node, data in g.nodes(data=True):
-        year = data.get("year")
-        if (
-            data.get("kind") == "paper"
-            and year is not None
-            and (
-                (since is not None and int(year) < since)
-                or (until is not None and int(year) > until)
-            )
-        ):
-            drop.append(node)
-        if concept_type and data.get("kind") == "concept" and data.get("type") != concept_type:
-            drop.append(node)
+    drop = [
+        node
+        for node, data in g.nodes(data=True)
+        if (data.get("kind") == "paper" and not _in_years(data.get("year"), since, until))
+        or (node not in keep and not _passes(allowed, str(data.get("kind")), data.get("type")))
+    ]
     g.remove_nodes_from(drop)
     weak = [
         (u, v, k)
@@ -459,7 +471,6 @@ def _filter(
         if k == "CO_OCCURS" and float(d.get("weight", 1) or 1) < min_weight
     ]
     g.remove_edges_from(weak)
-    keep = set(keep)
     g.remove_nodes_from([n for n in before if n in g and g.degree(n) == 0 and n not in keep])
 
 
@@ -476,20 +487,6 @@ def _types_param(types: Sequence[str] | str | None, concept_type: str | None) ->
             listed = [t for t in listed if t != "concept" and t not in CONCEPT_TYPES]
             listed.append(concept_type)
     return ",".join(dict.fromkeys(listed))
-
-
-def _filter_types(g: nx.MultiDiGraph, types: str) -> None:
-    """--types for --all (the ego-network query applies it itself for seeds)."""
-    allowed = {t for t in types.split(",") if t}
-    if not allowed:
-        return
-    g.remove_nodes_from(
-        [
-            n
-            for n, d in g.nodes(data=True)
-            if d.get("kind") not in allowed and d.get("type") not in allowed
-        ]
-    )
 
 
 def _all_rows(store: GraphStore, limit: int, vocabulary: bool) -> tuple[list[Row], Counter[str]]:

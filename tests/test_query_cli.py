@@ -140,7 +140,7 @@ def test_updates_need_write(workdir: Path, tmp_path: Path) -> None:
         (["-n", "nope"], "no named query 'nope'"),
         (["-n", "search"], "needs --param text=VALUE"),
         (["-n", "top-concepts", "-p", "limit=lots"], "whole number"),
-        (["-n", "papers-by-concept", "-p", "concept=x", "-p", "limit=-1"], "0 or more"),
+        (["-n", "papers-by-concept", "-p", "concept=x", "-p", "limit=-1"], "a whole number ≥ 1"),
         (["-n", "top-concepts", "-p", "bogus"], "is not NAME=VALUE"),
         ([], "give exactly one of"),
         (["SELECT ?x WHERE {}", "-n", "top-concepts"], "give exactly one of"),

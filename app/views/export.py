@@ -1,5 +1,7 @@
 """Export panel: the current view (the Graph page's graph, else the selected item's
-one-hop network) written by kg.export in any registered format, offered as a download."""
+one-hop network) written by kg.export in any registered format, offered as a download.
+The item's network gets the edge budget `kg export` gives the format
+(kg.selection.default_limit), so both export the same papers."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import streamlit as st
 
 from kg.app import data
 from kg.export import empty_reason, export, formats
+from kg.selection import default_limit
 
 
 def export_bytes(graph: nx.MultiDiGraph, fmt: str, description: str) -> tuple[str, bytes, str]:
@@ -34,32 +37,40 @@ def export_bytes(graph: nx.MultiDiGraph, fmt: str, description: str) -> tuple[st
         return f"paper-kg-{fmt}.zip", buffer.getvalue(), "application/zip"
 
 
-def current_view() -> tuple[nx.MultiDiGraph | None, str]:
+def current_view(fmt: str) -> tuple[nx.MultiDiGraph | None, str]:
+    """The Graph page's graph as shown, else the selected item's one-hop network as
+    `kg export` selects it for ``fmt`` (every paper for reference lists and the matrix)."""
     graph = st.session_state.get("view_graph")
     if graph is not None:
         return graph, st.session_state.get("view_desc", "graph view")
     item = st.session_state.get("item")
     if item:
-        return data.ego(item, hops=1), f"one-hop network of {item}"
+        return data.ego(item, hops=1, limit=default_limit(fmt)), f"one-hop network of {item}"
     return None, ""
+
+
+NOTHING = "Nothing to export yet: open an item (Search page) or a graph view first."
 
 
 def render() -> None:
     st.header("Export")
-    graph, description = current_view()
-    if graph is None or graph.number_of_nodes() == 0:
-        st.info("Nothing to export yet: open an item (Search page) or a graph view first.")
+    if st.session_state.get("view_graph") is None and not st.session_state.get("item"):
+        st.info(NOTHING)
         return
-    st.markdown(
-        f"**Current view:** {description} — {graph.number_of_nodes()} nodes, "
-        f"{graph.number_of_edges()} edges"
-    )
     exporters = formats()
     fmt = st.selectbox(
         "Format",
         list(exporters),
         format_func=lambda f: f"{f} — {exporters[f].description}",
         key="export:format",
+    )
+    graph, description = current_view(fmt)
+    if graph is None or graph.number_of_nodes() == 0:
+        st.info(NOTHING)
+        return
+    st.markdown(
+        f"**Current view:** {description} — {graph.number_of_nodes()} nodes, "
+        f"{graph.number_of_edges()} edges"
     )
     empty = empty_reason(graph, fmt)
     if empty:  # never a silent empty file: say why, offer nothing

@@ -17,6 +17,7 @@ from kg.cli.output import (
     load_curation,
     note,
     open_output,
+    output_format,
     print_rows,
     print_summary,
     report_rejection,
@@ -47,6 +48,9 @@ curate_app = typer.Typer(
 )
 
 Format = Annotated[OutputFormat, typer.Option("--format", help="table, json or csv.")]
+ListFormat = Annotated[OutputFormat | None, typer.Option(
+    "--format", help="table, json or csv (default: csv or json when -o names a .csv or .json "
+    "file, else table).")]
 Output = Annotated[Path | None, typer.Option("-o", "--output",
                                              help="Write here instead of stdout.")]
 
@@ -68,10 +72,11 @@ def list_command(
         "checked yet.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Queue rows.")] = 50,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Queue rows to skip.")] = 0,
-    fmt: Format = OutputFormat.table,
+    fmt: ListFormat = None,
     output: Output = None,
 ) -> None:
     """List the decisions in force (with their line in the curation file), or the review queue."""
+    fmt = output_format(fmt, output)
     if queue:
         with errors_reported(), open_store(store, "read") as opened:
             rows = review_queue(opened, limit, offset)

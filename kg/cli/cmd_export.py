@@ -10,8 +10,9 @@ from kg.cli.options import KeepFormulas, Store
 from kg.cli.output import err, fail, print_summary
 from kg.export import ExportError, budget_note, empty_reason, export, exporter, format_names
 from kg.graph import KINDS, RELS, graph_counts, kind_of
+from kg.queries import QueryParamError
 from kg.seeds import SelectionError
-from kg.selection import ALL, DEFAULT_LIMIT, Selection, select
+from kg.selection import DEFAULT_LIMIT, Selection, default_limit, select
 from kg.stores import DEFAULT_STORE, StoreError, open_store
 
 
@@ -49,7 +50,8 @@ def export_command(
         "--query",
         "-q",
         help="File with a query in the store's language (SPARQL or "
-        "Cypher) whose first column holds paper ids: those papers are the seeds.",
+        "Cypher) whose first column holds paper ids or paper IRIs: those papers are the "
+        "seeds (a value that is no stored paper is an error).",
     ),
     everything: bool = typer.Option(
         False, "--all", help="No seeds: export the whole store (up to --limit if given)."
@@ -123,6 +125,13 @@ def export_command(
         raise fail(
             f"unknown concept type {concept_type!r}", "use architecture, benchmark or method"
         )
+    for option, values in (("--concept", concept), ("--author", author), ("--paper", paper)):
+        if any(not value.strip() for value in values):
+            raise fail(f"{option} was given an empty value, which names nothing",
+                       f"give {option} a name or id, or leave it out")
+    if since is not None and until is not None and since > until:
+        raise fail(f"--since {since} is after --until {until}: no year is in that range",
+                   "swap the two years, or drop one of them")
     query_text = None
     if query is not None:
         if not query.is_file():
@@ -140,7 +149,7 @@ def export_command(
         until=until,
         concept_type=concept_type.lower() if concept_type else None,
         min_weight=min_weight,
-        limit=limit or _default_limit(fmt, whole_store),
+        limit=limit or default_limit(fmt, whole_store),
         everything=everything,
         narrower=narrower,
         vocabulary=vocabulary,
@@ -152,10 +161,14 @@ def export_command(
             "(repeatable), or --all for the whole store",
         )
     path = output or Path(f"kg-export{exporter(fmt).suffix or ''}")
+    if not path.parent.is_dir():  # as `kg query -o`: no directory is made for the file
+        raise fail(f"cannot write {path}: No such file or directory", "choose another --output")
     try:
         with open_store(store, "read") as opened:
             try:
                 graph = select(opened, selection)
+            except QueryParamError as error:
+                raise fail(str(error)) from None
             except SelectionError as error:
                 hint = (
                     ("did you mean: " + ", ".join(error.suggestions))
@@ -205,12 +218,6 @@ def _note_several(seeds: list[str], names: dict[str, list[str]]) -> None:
         if given and len(found) > len(given):
             err.print(f"{len(given)} {kind} name(s) matched {len(found)} {kind}s, each a seed: "
                       f"{', '.join(found)}", highlight=False)
-
-
-def _default_limit(fmt: str, whole_store: bool) -> int:
-    """Reference lists and the matrix hold every paper of the selection; graph formats a
-    readable neighbourhood (and --all without seeds the whole store)."""
-    return ALL if whole_store or exporter(fmt).content == "papers" else DEFAULT_LIMIT
 
 
 def _widen_hint(selection: Selection) -> str:

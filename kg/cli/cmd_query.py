@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from kg.cli.options import KeepFormulas, Store
-from kg.cli.output import OutputFormat, err, fail, open_output, print_rows
+from kg.cli.output import OutputFormat, err, fail, open_output, output_format, print_rows
 from kg.queries import NAMED_QUERIES, QueryParamError, run_named
 from kg.stores import DEFAULT_STORE, ReadOnlyError, RemoteAccessError, StoreError, open_store
 
@@ -50,8 +50,11 @@ def query_command(
     param: list[str] = typer.Option(
         [], "--param", "-p", help="Query parameter NAME=VALUE ($NAME in the text); repeatable."
     ),
-    fmt: OutputFormat = typer.Option(
-        OutputFormat.table, "--format", help="Output format: table, json or csv."
+    fmt: OutputFormat | None = typer.Option(
+        None,
+        "--format",
+        help="Output format: table, json or csv (default: csv or json when -o names a .csv "
+        "or .json file, else table).",
     ),
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write the result here instead of stdout."
@@ -84,6 +87,7 @@ def query_command(
             "e.g. kg query --named top-concepts (kg query --list shows the named queries)",
         )
     params = parse_params(param)
+    fmt = output_format(fmt, output)
     dialect = "sparql" if sparql is not None else "cypher" if cypher is not None else None
     text = query if query is not None else sparql if sparql is not None else cypher
     if file is not None:

@@ -41,6 +41,15 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+def output_format(fmt: OutputFormat | None, output: Path | None) -> OutputFormat:
+    """The format asked for, else the one the suffix of ``-o`` names (.csv, .json), else a
+    table: a file named .csv never holds a drawn table."""
+    if fmt is not None:
+        return fmt
+    suffix = output.suffix.lower().removeprefix(".") if output is not None else ""
+    return OutputFormat(suffix) if suffix in {"csv", "json"} else OutputFormat.table
+
+
 @contextmanager
 def open_output(path: Path | None) -> Iterator[IO[str]]:
     """The stream for `-o FILE` (written as UTF-8), or stdout without one."""

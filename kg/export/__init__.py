@@ -156,8 +156,8 @@ def export(
         keep_formulas,
     )
     path = Path(path)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():  # a typo in a path must not leave directories behind
+        raise ExportError(f"no such directory: {path.parent}")
     paths = write(graph, path, ctx)
     return ExportResult(fmt, paths, graph.number_of_nodes(), graph.number_of_edges())
 

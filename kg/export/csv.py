@@ -63,7 +63,7 @@ def write_csv(graph: nx.MultiDiGraph, path: Path, ctx: ExportContext) -> list[Pa
             for name, text in files.items():
                 zf.writestr(name, text)
         return [path]
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(exist_ok=True)  # the directory itself, never its parents
     written = []
     for name, text in files.items():
         (path / name).write_text(text, "utf-8")

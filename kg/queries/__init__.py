@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from kg.graph import kind_of
 from kg.model import display_name
 from kg.normalize import name_key, normalize_paper_ids
 from kg.resources import shipped
@@ -35,6 +36,8 @@ _ID = re.compile(r"^[a-z][a-z0-9]*:\S")  # "concept:vit", "orcid:…": looked up
 HUB_PAIRS = 300  # heaviest pairs stored per hub concept (kg/derived.py)
 RANKED_PAIRS = 1000  # pairs ranked by the build (pkg:rank, kg/derived.py)
 RELATIONS = ("AUTHORED_BY", "MENTIONS", "CITES", "BROADER", "CO_OCCURS")
+MAX_LIMIT = 10_000_000  # a larger limit is taken as this one: more rows than any store holds
+MAX_HOPS = 3
 
 
 class QueryParamError(ValueError):
@@ -98,6 +101,10 @@ def _file(name: str) -> Plan:
 _CONCEPT = "a concept in the store (by id, name or alias)"
 _MENTIONED = "a concept any paper in the store mentions (by id, name or alias)"
 _AUTHOR = "an author in the store (by id or name)"
+_NODE = "the id of a paper, author or concept in the store (arxiv:…, doi:…, concept:…)"
+# the details query that finds a node of each kind by its id (kg/details.py)
+_DETAILS = {"paper": "details.papers", "author": "details.authors",
+            "concept": "details.concepts"}
 
 
 _SEARCH_HINT = "`kg query --named search --param text=...` lists what the store holds"
@@ -141,9 +148,29 @@ def _top_concepts(store: GraphStore, p: dict[str, Any]) -> Prepared:
     return Prepared(read(store.dialect, variant), p)
 
 
+def folded_pattern(name: str) -> str:
+    """A regular expression (to match case-insensitively) for the labels the extractor
+    folds to the key of ``name`` (kg.extract.canonical.match_key: case, accents, hyphens
+    and spaces, a trailing plural): the key's letters with any separators between them and
+    an optional plural 's'/'es' at the end, so 'fine tuning' finds 'Fine-tuning', 'LLMs'
+    'LLM' and 'large language models' 'Large language model'. The same text is a SPARQL
+    REGEX and a Cypher =~ pattern, so every store matches the same labels."""
+    # the extractor's package loads spaCy: imported only when a name is looked up
+    from kg.extract.canonical import match_key
+
+    key = match_key(name)
+    if not key:
+        return "^$"
+    gap = "[^A-Za-z0-9]*"
+    return f"^{gap}{gap.join(key)}(e?s)?{gap}$"
+
+
 def _concepts_under(store: GraphStore, p: dict[str, Any]) -> Prepared:
-    variant = "concepts-under" if looks_like_id(p["concept"]) else "concepts-under.by-name"
-    return Prepared(read(store.dialect, variant), p)
+    """An id is looked up exactly; a name also as the extractor folds it (folded_pattern)."""
+    if looks_like_id(p["concept"]):
+        return Prepared(read(store.dialect, "concepts-under"), p)
+    params = {**p, "folded": folded_pattern(str(p["concept"]))}
+    return Prepared(read(store.dialect, "concepts-under.by-name"), params)
 
 
 def _papers_by_concept(store: GraphStore, p: dict[str, Any]) -> Prepared:
@@ -199,10 +226,11 @@ def _top_cooccurring(store: GraphStore, p: dict[str, Any]) -> Prepared:
     pairs, or the pairs of the matched concepts; Cypher resolves the concept itself."""
     concept = p["concept"]
     if store.dialect == "cypher":
-        if concept and not _matched(store, concept):  # a word on why no rows, as in SPARQL
-            return Prepared(read("cypher", "top-cooccurring"), p, True,
+        matched = _matched(store, concept) if concept else []
+        if concept and not matched:  # a word on why no rows, as in SPARQL
+            return Prepared(read("cypher", "top-cooccurring"), {**p, "matched": matched}, True,
                             note=_nothing_found(_CONCEPT, concept))
-        return Prepared(read("cypher", "top-cooccurring"), p)
+        return Prepared(read("cypher", "top-cooccurring"), {**p, "matched": matched})
     if not concept:
         ranked = p["limit"] <= RANKED_PAIRS
         return Prepared(read("sparql", "top-cooccurring" if ranked else
@@ -242,11 +270,20 @@ def _ego_network(store: GraphStore, p: dict[str, Any]) -> Prepared:
     hub = (len(p["node"]) == 1 and p["hops"] <= 1 and p["types"] == ""
            and p["limit"] <= HUB_PAIRS and rels in ([], ["CO_OCCURS"])
            and _has_heaviest_pairs(store, p["node"][0]))
-    hops = f"ego-network.hops-{min(max(p['hops'], 1), 3)}"
+    hops = f"ego-network.hops-{p['hops']}"  # 1 to MAX_HOPS (coerce)
     edges = ["ego-network.heaviest"] if hub else ["ego-network.edges"] + [
         f"ego-network.edges.{rel}" for rel in RELATIONS if not rels or rel in rels]
     names = ("ego-network.head", hops, *edges, "ego-network.tail")
     return Prepared(read("sparql", *names), p)
+
+
+def _node_degree(store: GraphStore, p: dict[str, Any]) -> Prepared:
+    """A node the store does not hold answers no rows and a note, as every other lookup
+    does, not five rows of zeros that look like an answer."""
+    node = str(p["node"])
+    found = store.query(read(store.dialect, _DETAILS[kind_of(node)]), {"ids": [node]}).rows
+    return Prepared(read(store.dialect, "node-degree"), p, not found,
+                    note="" if found else _nothing_found(_NODE, node))
 
 
 def search_note(store: GraphStore) -> str:
@@ -381,7 +418,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
             "How many edges of each relation touch a node (what a budgeted selection leaves "
             "out, per kind).",
             ("rel", "edges"),
-            _file("node-degree"),
+            _node_degree,
             {"node": None, "vocabulary": False},
             ("node",),
         ),
@@ -433,7 +470,18 @@ def coerce(query: NamedQuery, name: str, value: Any) -> Any:
             raise QueryParamError(
                 f"parameter {name} of {query.name!r} is a whole number, not {value!r}"
             ) from None
-        if number < 0:  # counts, limits, offsets and hops: never below zero
+        if name == "limit":  # rows to return: at least one; a huge one means all of them
+            if number < 1:
+                raise QueryParamError(
+                    f"parameter limit of {query.name!r} is how many rows to return: a whole "
+                    f"number ≥ 1, not {value!r}"
+                )
+            return min(number, MAX_LIMIT)
+        if name == "hops" and not 1 <= number <= MAX_HOPS:
+            raise QueryParamError(
+                f"parameter hops of {query.name!r} is 1 to {MAX_HOPS}, not {value!r}"
+            )
+        if number < 0:  # other counts and offsets: never below zero
             raise QueryParamError(
                 f"parameter {name} of {query.name!r} is a count: 0 or more, not {value!r}"
             )
