@@ -299,3 +299,24 @@ def test_config_dict_and_min_confidence(vocab: Path) -> None:
     loose = Extractor([vocab])
     assert "EvolveDirector" in {c.name for c in loose.extract_one(paper).concepts}
     assert {c.id for c in loose.concepts()} >= {"concept:vit", "concept:evolvedirector"}
+
+
+def test_a_fresh_process_finds_the_component_and_names_do_not_load_spacy() -> None:
+    """spaCy finds ``paper_kg_concepts`` by its entry point with no import of ours, and a
+    query's name folding (``match_key``) does not load spaCy."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from kg.extract.canonical import match_key\n"
+        "assert match_key('Vision-Transformers') == match_key('vision transformer')\n"
+        "assert 'spacy' not in sys.modules, 'match_key loaded spaCy'\n"
+        "import spacy\n"
+        "nlp = spacy.blank('en'); nlp.add_pipe('sentencizer'); nlp.add_pipe('paper_kg_concepts')\n"
+        "print(sorted(c['id'] for c in nlp('We train a ViT on ImageNet.')._.paper_kg))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['concept:imagenet', 'concept:vit']"
