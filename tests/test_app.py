@@ -674,6 +674,22 @@ def test_export_panel_offers_the_current_view(
     assert {n["id"] for n in exported["nodes"]} == shown
 
 
+def test_export_panel_forgets_the_graph_of_another_item(
+    hand_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the Graph page drew one item, opening another makes the panel export the new
+    item's network, not the graph still in the session."""
+    at = open_view(hand_store, monkeypatch, "Graph", "concept:bert")
+    assert at.session_state["view_graph"] is not None
+    at.session_state["item"] = "concept:transformer"
+    at.sidebar.radio(key="nav").set_value("Export").run()
+    no_errors(at)
+    at.selectbox(key="export:format").set_value("json").run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert "one-hop network of concept:transformer" in shown
+    assert "ego network of" not in shown
+
+
 def test_bad_store_is_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     at = app_test("neo4j://127.0.0.1:1", monkeypatch).run()
     assert not at.exception

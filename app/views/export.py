@@ -38,12 +38,13 @@ def export_bytes(graph: nx.MultiDiGraph, fmt: str, description: str) -> tuple[st
 
 
 def current_view(fmt: str) -> tuple[nx.MultiDiGraph | None, str]:
-    """The Graph page's graph as shown, else the selected item's one-hop network as
-    `kg export` selects it for ``fmt`` (every paper for reference lists and the matrix)."""
+    """The Graph page's graph as shown (while the selected item is the one it was drawn
+    for), else the selected item's one-hop network as `kg export` selects it for ``fmt``
+    (every paper for reference lists and the matrix)."""
     graph = st.session_state.get("view_graph")
-    if graph is not None:
-        return graph, st.session_state.get("view_desc", "graph view")
     item = st.session_state.get("item")
+    if graph is not None and st.session_state.get("view_item") in (item, None):
+        return graph, st.session_state.get("view_desc", "graph view")
     if item:
         return data.ego(item, hops=1, limit=default_limit(fmt)), f"one-hop network of {item}"
     return None, ""

@@ -106,6 +106,7 @@ def render() -> None:
     st.markdown(legend_html(view), unsafe_allow_html=True)
     st.session_state["graph:nodes"] = sorted(view.graph.nodes)
     st.session_state["view_graph"] = view.graph
+    st.session_state["view_item"] = center  # the export panel's view is this item's only
     st.session_state["view_desc"] = (
         f"ego network of {label} ({center}), {hops} hop(s), types {', '.join(types)}"
         + (f", years {since}–{until}" if since is not None else "")
