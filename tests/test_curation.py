@@ -52,6 +52,7 @@ def snapshot(store: GraphStore) -> tuple:
 def exported(store: GraphStore, tmp_path: Path, fmt: str = "matrix") -> str:
     """The review matrix (or another paper-led format) of every paper, as text."""
     graph = select(store, Selection(papers=PAPERS))
+    tmp_path.mkdir(parents=True, exist_ok=True)  # export() makes no parent directories
     paths = export(graph, fmt, tmp_path / f"export-{fmt}", created=MADE).paths
     files = [f for p in paths for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
     return "\n".join(path.read_text("utf-8") for path in files if path.suffix != ".md")
