@@ -477,12 +477,10 @@ def _proposed_names(
 
 # A word that calls the word before it a collection of data (its match starts where that
 # word ends: one scan per text, then a set lookup per name token).
+# (capitalised, the word is the last word of the name: "the Quill Code Dataset")
 _COLLECTION_WORD = re.compile(
-    r" (?:benchmarks?|datasets?|corpus|corpora|suites?|leaderboards?|testbeds?)\b"
-)
-# The same word capitalised is the last word of the name ("the Quill Code Dataset").
-_NAMED_COLLECTION = re.compile(
-    r" (?:Benchmarks?|Datasets?|Corpus|Corpora|Suites?|Leaderboards?|Testbeds?)\b"
+    r" (?:(?i:b)enchmarks?|(?i:d)atasets?|(?i:c)orpus|(?i:c)orpora|(?i:s)uites?|"
+    r"(?i:l)eaderboards?|(?i:t)estbeds?)\b"
 )
 
 
@@ -790,8 +788,8 @@ def find_candidates(
                     out.append(Candidate(0, len(first), first, type_by_suffix(first), False,
                                          0.6, "shape"))
     # 3. proposals and 4. typed name shapes, sentence by sentence over the abstract
-    named_collections = {m.start(): m.end() for m in _NAMED_COLLECTION.finditer(text)}
-    collections = {m.start() for m in _COLLECTION_WORD.finditer(text)} | named_collections.keys()
+    collections = {m.start(): m.end() for m in _COLLECTION_WORD.finditer(text)}
+    named_collections = {s: e for s, e in collections.items() if text[s + 1].isupper()}
     # the name tokens worth a look (strong names, or a word a collection word follows),
     # filtered once for the whole text; a lower-case word is never a strong name, and most
     # words are lower-case: that test is cheaper than the (cached) shape test

@@ -52,7 +52,7 @@ _MODEL_ONLY_VARIANT = re.compile(r"(?i)[-‐](?:instruct|chat|it)\b")
 
 # A capitalised word right before a known name, mid-sentence: the name's own first word
 # ("the Anomaly Transformer", "Split CIFAR-100") unless it is an everyday qualifier.
-_WORD_BEFORE_NAME = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*) $")
+_NAME_WORD = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 _QUALIFIERS = frozenset(
     """standard vanilla original classic classical conventional traditional modern recent
     popular existing typical plain regular simple basic baseline base full single multiple
@@ -71,14 +71,20 @@ def qualified_name_start(text: str, start: int, section_start: int) -> int | Non
     every word)."""
     if start - 2 < section_start or text[start - 1] != " " or not text[start - 2].isalnum():
         return None
-    before = _WORD_BEFORE_NAME.search(text, max(section_start, start - 40), start)
-    word = before.group(1).casefold() if before else ""
-    if not word or word in _QUALIFIERS or word in STOP_NAMES or word.endswith(("ing", "ed")):
-        return None  # (a participle qualifies: "Evolving LLM", "Self-supervised ViT")
-    if before.group(1).rsplit("-", 1)[-1].islower():
-        return None  # a compound adjective: "Multi-site ATIS", "Large-scale ImageNet"
-    word_start = before.start(1)
-    if word_start <= section_start or opens_sentence(text, word_start):
+    word_start = max(section_start, text.rfind(" ", section_start, start - 1) + 1)
+    if not text[word_start].isupper():  # most words before a name: "the", "a", "with"
+        return None
+    word = text[word_start : start - 1]
+    folded = word.casefold()
+    if (
+        not _NAME_WORD.fullmatch(word)
+        or folded in _QUALIFIERS
+        or folded in STOP_NAMES
+        or folded.endswith(("ing", "ed"))  # a participle qualifies: "Evolving LLM"
+        or word.rsplit("-", 1)[-1].islower()  # a compound adjective: "Multi-site ATIS"
+        or word_start <= section_start
+        or opens_sentence(text, word_start)
+    ):
         return None
     return word_start
 
