@@ -791,14 +791,17 @@ def find_candidates(
     collections = {m.start(): m.end() for m in _COLLECTION_WORD.finditer(text)}
     named_collections = {s: e for s, e in collections.items() if text[s + 1].isupper()}
     # the name tokens worth a look (strong names, or a word a collection word follows),
-    # filtered once for the whole text; a lower-case word is never a strong name, and most
-    # words are lower-case: that test is cheaper than the (cached) shape test
+    # filtered once for the whole text; a lower-case word is none of them (no strong name,
+    # no capitalised word), and most words are lower-case: that test comes first
     shaped = [
         n for n in names
-        if (not n[2].islower() and strong_name(n[2]))
-        or (n[1] in collections and _named_collection(text, n[0], n[2]))
-        # before a capitalised collection word any capitalised word ("Quill Code Dataset")
-        or (n[1] in named_collections and n[2][:1].isupper() and not opens_sentence(text, n[0]))
+        if not n[2].islower() and (
+            strong_name(n[2])
+            or (n[1] in collections and _named_collection(text, n[0], n[2]))
+            # before a capitalised collection word any capitalised word ("Quill Code Dataset")
+            or (n[1] in named_collections and n[2][:1].isupper()
+                and not opens_sentence(text, n[0]))
+        )
     ]
     folded = text.lower() if text.isascii() else None  # for the gated expressions
     naming, proposing = NAMING.scanned(folded, sentences), PROPOSE.scanned(folded, sentences)

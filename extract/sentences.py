@@ -7,12 +7,14 @@ the concept component has set sentence starts.
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import lru_cache
 
 import numpy as np
 from spacy.attrs import LOWER
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
-from kg.extract.scoring import C_LOWER
+from kg.extract.scoring import C_IDX, C_LOWER
 
 
 def sentence_starts(doc: Doc, arr: np.ndarray | None, punct: frozenset[int]) -> list[int]:
@@ -32,15 +34,23 @@ def sentence_starts(doc: Doc, arr: np.ndarray | None, punct: frozenset[int]) -> 
         ends_sentence |= low == key
     ends = np.flatnonzero(ends_sentence).tolist()
     starts, n, k = [], len(doc), -1
+    vocab = doc.vocab
     for end in ends:
         if end < k:
             continue  # an end among the punctuation after the last one
         k = end + 1
-        while k < n and (ends_sentence[k] or doc[k].is_punct):
+        while k < n and (ends_sentence[k] or _is_punct(vocab, int(low[k]))):
             k += 1
         if k < n:
-            starts.append(doc[k].idx)
+            starts.append(int(arr[k, C_IDX]) if arr is not None else doc[k].idx)
     return starts
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_punct(vocab: Vocab, lower: int) -> bool:
+    """Whether the word with this LOWER hash is punctuation (a lexical attribute, the same
+    for every case), without making a Token object for it."""
+    return bool(vocab[lower].is_punct)
 
 
 def sentence_spans(
