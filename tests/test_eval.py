@@ -81,3 +81,13 @@ def test_kg_eval_without_shared_data_exits_1(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "--seeds", str(tmp_path)])
     assert result.exit_code == 1
     assert "no seed pages" in result.output
+
+
+def test_kg_eval_names_an_unknown_split(tmp_path: Path) -> None:
+    """A misspelt --split is a usage error naming the splits there are, not a table that
+    silently lacks it."""
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "g1", "title": "T", "split": "dev", "concepts": []}\n', "utf-8")
+    result = runner.invoke(app, ["eval", "--gold", str(gold), "--split", "dve"])
+    assert result.exit_code == 2
+    assert "no gold split named dve" in result.output and "dev" in result.output

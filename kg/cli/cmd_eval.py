@@ -82,7 +82,14 @@ def eval_command(
     The gold papers' abstracts come from the Daily Papers pages in --seeds (../shared/seeds); gold lines with a "doc_key" are SciERC abstracts from --scierc (train.json, dev.json; text = the tokens joined by spaces), reported as "gold-scierc-<split>". One row group per split present in the gold files (set "gold-<split>", plus "gold-all" when there are several splits); the row "proposed" scores the role among matched concepts. With --confidence high, low-confidence gold items are optional (neither counted when found nor missed when not); rows of that view are labelled "gold-<split>/high". SciERC's own dev split ("scierc-dev"): Method maps to method/architecture, Material to benchmark, other labels are skipped.
     """  # noqa: E501
     from kg.extract import Extractor
-    from kg.extract.evaluate import EvalDataMissing, evaluate_gold, evaluate_scierc, gold_files
+    from kg.extract.evaluate import (
+        EvalDataMissing,
+        evaluate_gold,
+        evaluate_scierc,
+        gold_files,
+        load_gold,
+        split_of,
+    )
 
     if curation is not None:
         print_rows(COLUMNS, curation_rows(curation, store, Extractor(vocabulary, fast=fast)),
@@ -95,6 +102,12 @@ def eval_command(
     for gold_path in gold_paths:
         if not gold_path.exists():
             raise fail(f"gold file {gold_path} not found", "pass --gold FILE")
+    if splits:  # a misspelt split must not print a table without it
+        known = {split_of(item) for path in gold_paths for item in load_gold(path)}
+        unknown = sorted(set(splits) - known - {"scierc-dev"})
+        if unknown:
+            raise fail(f"no gold split named {', '.join(unknown)} in the gold files",
+                       f"choose among: {', '.join(sorted(known | {'scierc-dev'}))}")
     seed_files = sorted(seeds.glob("*.txt")) if seeds.is_dir() else []
     if not seed_files:
         raise fail(
