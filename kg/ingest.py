@@ -252,10 +252,13 @@ class PaperStream:
         self.papers = sum(self._kept)
         self._identities = author_identities(skeletons)
         self._aliases = reference_aliases(skeletons)  # by natural id, as ingest() does
+        for number, skeleton in enumerate(skeletons):
+            if skeleton.stored_id:  # a title another paper here has too (distinct_ids)
+                self._stored_ids[number] = skeleton.stored_id
         if stored_id is not None:
             for number, skeleton in enumerate(skeletons):
                 found = stored_id(skeleton) if self._kept[number] else None
-                if found and found != skeleton.id:
+                if found and found != skeleton.id and number not in self._stored_ids:
                     self._stored_ids[number] = found
 
     def __len__(self) -> int:

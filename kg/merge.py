@@ -263,8 +263,11 @@ class PaperIndex:
                 self._by_key[key].append(index)
 
     def live(self) -> list[Paper]:
-        """The papers held, duplicates merged (authors and references not yet unified)."""
-        return [paper for paper in self._papers if paper is not None]
+        """The papers held, duplicates merged (authors and references not yet unified),
+        each under an id of its own (``distinct_ids``)."""
+        papers = [paper for paper in self._papers if paper is not None]
+        distinct_ids(papers)
+        return papers
 
     def __len__(self) -> int:
         return len(self.live())
@@ -283,6 +286,26 @@ class PaperIndex:
 
     def __iter__(self) -> Iterator[Paper]:
         return iter(self.papers())
+
+
+def distinct_ids(papers: list[Paper]) -> None:
+    """Papers kept apart that would share an id (one title and no DOI or arXiv id: two
+    editorials called "Introduction") get ids of their own, so that neither overwrites the
+    other in a store: the first keeps the title hash, the others, in the order they first
+    arrive, add a number after '~' ('title:26aca7941a99d90e~2'), as split authors do.
+    (A number, not the year: the first pass of a streamed build keeps no years.)"""
+    seen: set[str] = set()
+    for paper in papers:
+        given = paper.id
+        if given not in seen:
+            seen.add(given)
+            continue
+        candidate, number = f"{given}~2", 2
+        while candidate in seen:
+            number += 1
+            candidate = f"{given}~{number}"
+        paper.stored_id = candidate
+        seen.add(candidate)
 
 
 _REF_SCHEME = re.compile(r"^(doi|arxiv|title|openalex|s2):(.+)$", re.I)

@@ -211,3 +211,28 @@ def test_a_store_holds_every_paper_and_finds_ids_in_any_spelling(
         for given in ({"doi": "10.5555/GG.1"}, {"doi": "DOI 10.5555/gg.1."},
                       {"arxiv": "1401.05555v3"}, {"arxiv": "arXiv:1401.05555"}):
             assert run_named(store, "paper-id", given).rows == [["doi:10.5555/gg.1"]], given
+
+
+def test_papers_that_share_only_a_title_each_keep_their_node(
+    tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """Two editorials called "Foreword", years and authors apart, stay two papers (the
+    title rule) under two ids, so a build stores both with their authors."""
+    from kg.build import build
+    from kg.ingest import ingest
+    from kg.stores import open_store
+
+    records = [
+        {"title": "Foreword", "abstract": "On kettles.", "year": 2003, "authors": ["Ida Marsh"]},
+        {"title": "Foreword", "abstract": "On spoons.", "year": 2019, "authors": ["Ole Brandt"]},
+    ]
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    ids = [paper.id for paper in ingest([papers]).papers]
+    assert len(set(ids)) == 2 and ids[1] == f"{ids[0]}~2"
+    uri = f"oxigraph:{tmp_path / 'kg'}"
+    result = build([papers], uri, extractor=new_extractor())
+    assert result.after["papers"] == 2 and result.after["authors"] == 2
+    with open_store(uri) as store:
+        for name in ("Ida Marsh", "Ole Brandt"):
+            assert run_named(store, "papers-by-author", {"author": name}).rows, name
