@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from kg.cli import options as opt
+from kg.cli.cmd_ingest import refuse_output_among_inputs
 from kg.cli.output import (
     err,
     fail,
@@ -58,10 +59,11 @@ def extract_command(
     with opt.errors_reported():
         decisions, bad_lines = load_curation(curation, required=curation is not None)
     applied = Applied(decisions, extractor_lookup(extractor)) if decisions else None
+    refuse_output_among_inputs(paths, output, "concepts")
     try:
         # two passes, papers extracted as they are merged: no corpus-sized list
         result = stream_papers(paths, fmt, ReadOptions(year=year), report_rejection,
-                               curation=applied)
+                               curation=applied, output=output)
     except UnknownFormat as error:
         raise fail(str(error)) from None
     handle = output.open("w", encoding="utf-8") if output else sys.stdout

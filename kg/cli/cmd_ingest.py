@@ -41,6 +41,18 @@ class InputReport:
         return [("skipped paths", self.skipped)] if self.skipped else []
 
 
+def refuse_output_among_inputs(paths: list[Path], output: Path | None, what: str) -> None:
+    """Refuse, before the output is opened (which would empty it), an output file that is
+    an input or lies in an input directory (`kg ingest`, `kg extract`)."""
+    same = output_among_inputs(paths, output)
+    if same is not None:
+        where = "is in the input directory" if same.is_dir() else "is also an input"
+        raise fail(
+            f"the output file {output} {where} ({same}); writing it would destroy it: "
+            "nothing was read or written", f"write the {what} to another file (-o FILE)"
+        )
+
+
 def ingest_command(
     paths: list[Path] = typer.Argument(
         ...,
@@ -58,12 +70,7 @@ def ingest_command(
 
     Bad records are reported with file and line and skipped; the exit code is 1 when any record was rejected.
     """  # noqa: E501
-    same = output_among_inputs(paths, output)
-    if same is not None:  # refused before the output is opened (which would empty it)
-        raise fail(
-            f"the output file {output} is also an input ({same}); writing it would destroy "
-            "it: nothing was read or written", "write the papers to another file (-o FILE)"
-        )
+    refuse_output_among_inputs(paths, output, "papers")
     report = InputReport()
     try:
         # two passes, papers written as they are merged: no corpus-sized list (kg/ingest.py)

@@ -121,10 +121,25 @@ def same_file(path: Path, other: Path) -> bool:
 
 
 def output_among_inputs(paths: Iterable[Path], output: Path | None) -> Path | None:
-    """The input path that is the output file itself (writing it would empty it), if any."""
+    """The input path that is the output file itself, or an input directory that holds it
+    when it exists (opening it for writing would empty a file the user has), if any."""
     if output is None or _is_dir(output):
         return None
-    return next((path for path in paths if not _is_dir(path) and same_file(path, output)), None)
+    exists = output.is_file()
+    for path in paths:
+        if _is_dir(path):
+            if exists and _inside(output, path):
+                return path
+        elif same_file(path, output):
+            return path
+    return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 def reason(error: BaseException) -> str:
