@@ -369,6 +369,8 @@ def select(store: GraphStore, selection: Selection) -> nx.MultiDiGraph:
                 set_node(g, str(row["id"]), kind="paper", label=row.get("title"))
     enrich(store, g)
     lead_papers = {paper for papers in leads.values() for paper in papers}
+    if not seeds:  # the whole store: every paper is what the selection is about
+        lead_papers = {node for node, kind in g.nodes(data="kind") if kind == "paper"}
     _filter(
         g,
         selection.since,

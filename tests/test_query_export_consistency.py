@@ -108,6 +108,14 @@ def test_all_holds_papers_without_edges(hub: GraphStore) -> None:
     assert len(papers_of(g)) == hub.counts()["papers"]
 
 
+def test_all_with_type_filters_holds_every_paper(hub: GraphStore) -> None:
+    """--all -t paper: the filters drop concept nodes, never the papers of the store."""
+    every = papers_of(select(hub, Selection(everything=True, limit=ALL)))
+    for types in (["paper"], ["paper", "benchmark"]):
+        g = select(hub, Selection(everything=True, limit=ALL, types=types))
+        assert papers_of(g) == every, types
+
+
 # ----------------------------------------------------------------- 3. the app's export panel
 
 
