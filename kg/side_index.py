@@ -40,7 +40,9 @@ SIDE_SUFFIX = ".search.sqlite"  # beside an rdflib store file
 VERSION = "4"  # of the index's tables: another version is rebuilt
 # BM25 weights of the columns name (title, concept name, author name) and alias
 NAME_WEIGHTS = (2.0, 1.0)
-_WORD = re.compile(r"[a-z0-9]+")
+# letters and digits of every script (the fold leaves Latin text in ASCII): a search for
+# 'Обучение' or '深度学习' has words, as the FTS5 tokenizer (unicode61) has tokens for them
+_WORD = re.compile(r"[^\W_]+")
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     # one row per node: which kind, whether a paper mentions it (concepts), a digest of the

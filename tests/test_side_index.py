@@ -275,3 +275,27 @@ def test_the_app_searches_through_the_index_or_says_it_scans(
         notes = [c.value for c in at.caption if "substring scan" in c.value]
         assert bool(notes) is not indexed, (name, notes)
         assert (tmp_path / name / INDEX_FILE).exists() is indexed
+
+
+def test_search_finds_titles_and_authors_in_other_scripts(tmp_path: Path) -> None:
+    """Words of any script are search words (Cyrillic, Greek, Chinese), folded like the
+    index folds them; Latin search is unchanged."""
+    papers = [
+        PaperGraph(Paper("Обучение с подкреплением для роботов", "Про роботов.",
+                         [Author("Иван Петров")], year=2021), []),
+        PaperGraph(Paper("Νευρωνικά δίκτυα για εικόνες", "Εικόνες.", [Author("Άννα Ωμέγα")],
+                         year=2020), []),
+        PaperGraph(Paper("深度学习在医学图像中的应用", "医学图像。", [Author("李雪")],
+                         year=2022), []),
+    ]
+    store = open_store(f"oxigraph:{tmp_path / 'kg'}")
+    try:
+        store.write_papers(papers)
+        store.finish([])
+        wanted = {text: paper.paper.id for text, paper in zip(
+            ("обучение", "νευρωνικα", "深度学习"), papers, strict=True)}
+        for text, paper_id in wanted.items():
+            assert paper_id in ids(store, text), text
+        assert ids(store, "ПЕТРОВ") and ids(store, "Ωμέγα")
+    finally:
+        store.close()
