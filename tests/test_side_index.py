@@ -297,5 +297,8 @@ def test_search_finds_titles_and_authors_in_other_scripts(tmp_path: Path) -> Non
         for text, paper_id in wanted.items():
             assert paper_id in ids(store, text), text
         assert ids(store, "ПЕТРОВ") and ids(store, "Ωμέγα")
+        from kg.seeds import resolve_paper  # `kg export --paper TITLE` finds it too
+
+        assert resolve_paper(store, "Обучение с подкреплением для роботов") == papers[0].paper.id
     finally:
         store.close()
