@@ -218,6 +218,17 @@ def test_export_creates_no_directories(examples_store: str, tmp_path: Path) -> N
     assert not (tmp_path / "no").exists()
 
 
+def test_export_never_writes_into_a_store(examples_store: str) -> None:
+    """-o inside the store directory (its marker file, say) is refused; the store stays."""
+    store_dir = Path(examples_store.split(":", 1)[1])
+    marker = store_dir / "paper-kg-store.json"
+    before = marker.read_bytes()
+    done = kg("export", "-s", examples_store, "--all", "-f", "json", "-o", marker)
+    assert done.returncode == 2, done.stderr
+    assert "inside the paper-kg store" in " ".join(done.stderr.split())
+    assert marker.read_bytes() == before
+
+
 # ----------------------------------------------------------------- 6. parameter ranges
 
 
