@@ -33,13 +33,23 @@ from kg.normalize import (
 _NOT_GIVEN = re.compile(r"(?i)jr\.?|sr\.?|i{2,3}|iv|inc\.?|ltd\.?|llc|corp\.?|co\.?|gmbh")
 
 
+# Initials written after the surname, as Scopus and Web of Science list authors: 'G.E.',
+# 'J.-P.', 'A. B.' (dotted, so that 'Xu Li' or 'Kim Jun' are never turned round).
+_TRAILING_INITIALS = re.compile(r"^(\S.*?)\s+((?:[^\W\d_]\.[ -]?){1,4})$")
+
+
 def display_name(raw: str) -> str:
-    """'Kaiser, Łukasz' -> 'Łukasz Kaiser'; 'Vaswani, Ashish and' junk trimmed."""
+    """'Kaiser, Łukasz' -> 'Łukasz Kaiser'; 'Hinton G.E.' -> 'G.E. Hinton' (Scopus);
+    'Vaswani, Ashish and' junk trimmed."""
     name = collapse_ws(raw).strip(" ,;")
     if name.count(",") == 1:
         last, first = (part.strip() for part in name.split(","))
         if first and last and not _NOT_GIVEN.fullmatch(first):
             name = f"{first} {last}"
+    elif "," not in name and "." in name:
+        trailing = _TRAILING_INITIALS.match(name)
+        if trailing and "." not in trailing.group(1):
+            name = f"{trailing.group(2).strip()} {trailing.group(1)}"
     return name
 
 

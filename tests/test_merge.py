@@ -180,3 +180,20 @@ def test_cli_ingest_examples_exits_zero(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ingest", str(EXAMPLES), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert len(out.read_text(encoding="utf-8").splitlines()) > 20
+
+
+def test_initials_after_the_surname_are_turned_round() -> None:
+    """Scopus lists 'Surname I.I.'; the same people from IEEE ('I. I. Surname') are then
+    one author each, and plain two-word names are never turned round."""
+    from kg.model import display_name
+
+    assert display_name("Okafor J.-P.") == "J.-P. Okafor"
+    assert display_name("Marsh I. B.") == "I. B. Marsh"
+    assert display_name("Xu Li") == "Xu Li" and display_name("I. B. Marsh") == "I. B. Marsh"
+    index = PaperIndex()
+    index.add(Paper("Kettles", authors=[Author("Marsh I.B."), Author("Okafor J.")],
+                    doi="10.1/k"))
+    index.add(Paper("Kettles", authors=[Author("I. B. Marsh"), Author("J. Okafor")],
+                    doi="10.1/k"))
+    (paper,) = index.papers()
+    assert len({a.id for a in paper.authors}) == 2
