@@ -297,8 +297,8 @@ def distinct_ids(papers: list[Paper]) -> None:
     seen: set[str] = set()
     for paper in papers:
         given = paper.id
-        if given not in seen:
-            seen.add(given)
+        if given not in seen or not given.startswith("title:"):
+            seen.add(given)  # (two papers with one DOI stay as they were: the first is kept)
             continue
         candidate, number = f"{given}~2", 2
         while candidate in seen:

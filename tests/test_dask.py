@@ -294,6 +294,21 @@ def test_two_papers_with_one_id_as_on_one_machine(
     assert "concept:twinnet" in "".join(_csv_rows(tmp_path / "dask")["concepts"])
 
 
+def test_two_papers_that_share_only_a_title_as_on_one_machine(
+    client: Client, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """Same title, years and authors apart: two papers with ids of their own ('~2'), both
+    written by Dask as on one machine."""
+    editorials = _jsonl(tmp_path / "editorials.jsonl", [
+        {"title": "Foreword", "abstract": "GPT-2 on GLUE.", "year": 2003, "authors": ["I. Marsh"]},
+        {"title": "Foreword", "abstract": "BERT on GLUE.", "year": 2019, "authors": ["O. Brandt"]},
+    ])
+    export = export_bulk_dask(client, [editorials], tmp_path / "dask", "neo4j-csv")
+    export_bulk(stream_papers([editorials]), tmp_path / "single", "neo4j-csv", new_extractor())
+    assert export.result.skipped_duplicates == 0 and export.result.counts["papers"] == 2
+    assert _csv_rows(tmp_path / "dask") == _csv_rows(tmp_path / "single")
+
+
 @pytest.fixture(scope="module")
 def bolt(request: pytest.FixtureRequest):  # -> BoltServer
     from tests.servers import ServerStartError

@@ -170,6 +170,8 @@ def merge_component(members: list[tuple[int, int, Paper]],
     for skeleton in index.live():
         numbers = sorted(int(number) for number in skeleton.sources)
         papers = merge_group((copy.deepcopy(records[number]) for number in numbers), rules)
+        for paper in papers if skeleton.stored_id else ():  # its own id (distinct_ids)
+            paper.stored_id = skeleton.stored_id
         if len(papers) > SPLIT:
             raise RuntimeError(f"records {numbers} merge into {len(papers)} papers")
         placed = [(numbers[-1] * SPLIT + i, paper, True) for i, paper in enumerate(papers)]
