@@ -14,7 +14,6 @@ from kg.queries import QueryParamError
 from kg.seeds import SelectionError
 from kg.selection import DEFAULT_LIMIT, Selection, default_limit, select
 from kg.stores import DEFAULT_STORE, StoreError, open_store
-from kg.stores.oxigraph import MARKER
 
 
 def _format_help() -> str:
@@ -164,6 +163,8 @@ def export_command(
     path = output or Path(f"kg-export{exporter(fmt).suffix or ''}")
     if not path.parent.is_dir():  # as `kg query -o`: no directory is made for the file
         raise fail(f"cannot write {path}: No such file or directory", "choose another --output")
+    from kg.stores.oxigraph import MARKER  # (a backend module: imported only to export)
+
     store_dir = next((d for d in (path.resolve().parent, *path.resolve().parents)
                       if (d / MARKER).is_file()), None)
     if store_dir is not None:  # an export must never overwrite a store's own files
