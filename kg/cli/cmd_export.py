@@ -11,6 +11,7 @@ from kg.cli.output import err, fail, print_summary
 from kg.export import ExportError, budget_note, empty_reason, export, exporter, format_names
 from kg.graph import KINDS, RELS, graph_counts, kind_of
 from kg.queries import QueryParamError
+from kg.readers.walk import is_store_directory
 from kg.seeds import SelectionError
 from kg.selection import DEFAULT_LIMIT, Selection, default_limit, select
 from kg.stores import DEFAULT_STORE, StoreError, open_store
@@ -163,10 +164,7 @@ def export_command(
     path = output or Path(f"kg-export{exporter(fmt).suffix or ''}")
     if not path.parent.is_dir():  # as `kg query -o`: no directory is made for the file
         raise fail(f"cannot write {path}: No such file or directory", "choose another --output")
-    from kg.stores.oxigraph import MARKER  # (a backend module: imported only to export)
-
-    store_dir = next((d for d in (path.resolve().parent, *path.resolve().parents)
-                      if (d / MARKER).is_file()), None)
+    store_dir = next((d for d in path.resolve().parents if is_store_directory(d)), None)
     if store_dir is not None:  # an export must never overwrite a store's own files
         raise fail(f"cannot write {path}: it is inside the paper-kg store {store_dir}",
                    "choose an --output outside the store directory")

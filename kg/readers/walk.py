@@ -78,14 +78,21 @@ def _listing(path: Path, seen: set[tuple[int, int]]) -> Iterator[Rejection]:
                    skipped=True)
         return []
     seen.add((status.st_dev, status.st_ino))
-    if any(sign in names for sign in _STORE_SIGNS) and _is_store(path):
+    if is_store_directory(path, names):
         yield Note(str(path), "directory", "skipped: a paper-kg store, not paper listings",
                    skipped=True)
         return []
     return names
 
 
-def _is_store(path: Path) -> bool:
+def is_store_directory(path: Path, names: Iterable[str] | None = None) -> bool:
+    """Whether a directory is a paper-kg store (marked, or Oxigraph's files from before the
+    marker); ``names``: its listing when the caller has it. Only a directory showing a
+    store's files is asked about (that loads the store's libraries)."""
+    signs = (any(sign in names for sign in _STORE_SIGNS) if names is not None
+             else any((path / sign).is_file() for sign in _STORE_SIGNS))
+    if not signs:
+        return False
     from kg.stores.base import StoreError
     from kg.stores.oxigraph import directory_kind
 
