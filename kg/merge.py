@@ -270,7 +270,7 @@ class PaperIndex:
         return papers
 
     def __len__(self) -> int:
-        return len(self.live())
+        return sum(paper is not None for paper in self._papers)  # (live() also assigns ids)
 
     @property
     def merged_duplicates(self) -> int:
