@@ -1,7 +1,8 @@
 """BibTeX of the selected papers (bibtexparser 2 writes it), with DOI/arXiv ids, authors,
 venue, abstract and the concepts as keywords. An entry keeps the type its record had
 (``@inproceedings`` stays one, with the venue as ``booktitle``; an ``@article`` names it
-``journal``). LaTeX specials are escaped so that a title with ``&`` or ``%`` compiles."""
+``journal``). LaTeX specials are escaped so that a title with ``&`` or ``%`` compiles, and
+so that kg.readers.bibtex reads every field back unchanged."""
 
 from __future__ import annotations
 
@@ -32,10 +33,43 @@ _LATEX = {
 
 
 _LATEX_TABLE = str.maketrans(_LATEX)
+# TeX turns these pairs into one glyph (-- en dash, `` and '' curly quotes, ?` and !` the
+# Spanish marks, ,, << >> with T1 fonts); an empty group between them keeps both characters.
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[?!])(?=`)"
+                       r"|(?<=,)(?=,)|(?<=<)(?=<)|(?<=>)(?=>)")
+# BibTeX splits an author list at a whole word 'and' and reads a comma as 'Last, First'
+_NAME_SPLITTING = re.compile(r"(?i),|(?:^|\s)and(?:\s|$)")
+_VERBATIM = str.maketrans({"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}"})
+# a control sequence alone as a name's word is lost by bibtexparser's 'and' splitter
+# ('Ann \% and Bo' -> 'Ann'); braced it is one BibTeX "special character", as BibTeX wants
+_CONTROL_SEQUENCE = re.compile(r"\\(?:[A-Za-z]+\{\}|.)")
 
 
 def latex_escape(text: str) -> str:
-    return " ".join(str(text).split()).translate(_LATEX_TABLE)
+    """The LaTeX that prints ``text`` as it is (and that our reader decodes back to it)."""
+    escaped = " ".join(str(text).split()).translate(_LATEX_TABLE)
+    return _LIGATURE.sub("{}", escaped)
+
+
+def bib_name(name: str) -> str:
+    """One author for the ``author`` list; a name BibTeX would split or reorder (a comma,
+    a word 'and': 'Google, Inc.', 'Research and Development') is braced as one unit."""
+    escaped = _CONTROL_SEQUENCE.sub(lambda m: f"{{{m.group(0)}}}", latex_escape(name))
+    return f"{{{escaped}}}" if _NAME_SPLITTING.search(name) else escaped
+
+
+def bib_keywords(keywords: list[str]) -> str:
+    """Keywords joined by ', '; one holding ',' or ';' is braced so it stays one keyword."""
+    return ", ".join(
+        f"{{{latex_escape(k)}}}" if re.search(r"[,;]", k) else latex_escape(k)
+        for k in keywords
+    )
+
+
+def verbatim_escape(text: str) -> str:
+    """A URL or DOI as written (biblatex reads these fields verbatim); only a brace or a
+    backslash, which would end or break the field, is escaped."""
+    return str(text).strip().translate(_VERBATIM)
 
 
 def _key_part(text: str) -> str:
@@ -63,23 +97,23 @@ def entries(graph: nx.MultiDiGraph) -> list[Entry]:
         used.add(key)
         fields = {"title": latex_escape(title)}
         if authors:
-            fields["author"] = " and ".join(latex_escape(a) for a in authors)
+            fields["author"] = " and ".join(bib_name(a) for a in authors)
         if data.get("year"):
             fields["year"] = str(data["year"])
         kind = entry_type(data)
         if data.get("venue"):
             fields[VENUE_FIELDS.get(kind, "howpublished")] = latex_escape(data["venue"])
         if data.get("doi"):
-            fields["doi"] = latex_escape(data["doi"])
+            fields["doi"] = verbatim_escape(data["doi"])
         if data.get("arxiv_id"):
             fields.update(eprint=str(data["arxiv_id"]), archiveprefix="arXiv")
         if data.get("url"):
-            fields["url"] = str(data["url"])
+            fields["url"] = verbatim_escape(data["url"])
         if data.get("abstract"):
             fields["abstract"] = latex_escape(data["abstract"])
         concepts = [node_label(graph, c) for c, _ in paper_concepts(graph, paper)]
         if concepts:
-            fields["keywords"] = latex_escape(", ".join(concepts))
+            fields["keywords"] = bib_keywords(concepts)
         fields["note"] = latex_escape("; ".join(filter(None, [f"paper-kg id: {paper}",
                                                                checked(data)])))
         result.append(Entry(kind, key, [Field(k, v) for k, v in fields.items()]))

@@ -16,11 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import bibtexparser
-from bibtexparser.middlewares import (
-    LatexDecodingMiddleware,
-    SeparateCoAuthors,
-    SplitNameParts,
-)
+from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
@@ -29,6 +25,7 @@ from bibtexparser.model import (
     MiddlewareErrorBlock,
     ParsingFailedBlock,
 )
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from kg.model import Author, Paper
 from kg.normalize import collapse_ws, find_arxiv_id, normalize_arxiv_id, normalize_doi
@@ -43,15 +40,94 @@ _YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)")
 
 
 def _middlewares() -> list[Any]:
-    return [LatexDecodingMiddleware(), SeparateCoAuthors(), SplitNameParts()]
+    """Names are split on the raw LaTeX (a braced '{Simon and Schuster}' or an escaped
+    '\\{' still visible) and decoded afterwards, part by part, like every other field."""
+    return [SeparateCoAuthors(), SplitNameParts()]
 
 
-def _field(entry: Entry, *names: str) -> str:
+def _bare_or_accent(accent: MacroTextSpec, bare: str) -> MacroTextSpec:
+    """'\\^{}' and '\\~{}' (an accent on nothing) are how .bib files spell a plain ^ and ~."""
+
+    def text(node: Any, l2tobj: LatexNodes2Text) -> str:
+        args = node.nodeargd.argnlist if node.nodeargd else []
+        if not args or not l2tobj.nodelist_to_text([a for a in args if a is not None]).strip():
+            return bare
+        return accent.simplify_repl(node, l2tobj)
+
+    return MacroTextSpec(accent.macroname, simplify_repl=text)
+
+
+def _decoder() -> LatexNodes2Text:
+    """pylatexenc's LaTeX-to-text, as bibtexparser's decoding middleware sets it up (math
+    kept verbatim, '\\url{x}' is x), but with the ASCII '^' for '\\textasciicircum' (its
+    table has the modifier letter U+02C6, which no one typing a title means)."""
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "paper-kg-bibtex",
+        prepend=True,
+        macros=[
+            MacroTextSpec("url", simplify_repl="%s"),
+            MacroTextSpec("textasciicircum", simplify_repl="^"),
+            _bare_or_accent(context.get_macro_spec("^"), "^"),
+            _bare_or_accent(context.get_macro_spec("~"), "~"),
+        ],
+    )
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim")
+
+
+_LATEX = _decoder()
+_ESCAPED = re.compile(r"\\(textbackslash\{\}|[\\{}_%#&$~^])")
+
+
+def _decode(value: str) -> str:
+    """LaTeX to text: braces are grouping (gone), an escaped '\\{' is a literal brace."""
+    try:
+        return collapse_ws(_LATEX.latex_to_text(value))
+    except Exception:  # pylatexenc is lenient; keep the words if it still gives up
+        return collapse_ws(value.replace("{", "").replace("}", ""))
+
+
+def _raw(entry: Entry, *names: str) -> str:
     for name in names:
         found = entry.fields_dict.get(name) or entry.fields_dict.get(name.upper())
         if found is not None and str(found.value).strip():
-            return collapse_ws(str(found.value).replace("{", "").replace("}", ""))
+            return str(found.value)
     return ""
+
+
+def _field(entry: Entry, *names: str) -> str:
+    return _decode(_raw(entry, *names))
+
+
+def _verbatim(entry: Entry, name: str) -> str:
+    """A URL or DOI: no LaTeX text ('--' and '~' are no dashes or spaces in a URL); a
+    '\\url{…}' wrapper, grouping braces and backslash escapes ('\\_') are dropped."""
+    value = _raw(entry, name).strip()
+    wrapped = re.fullmatch(r"\\url\s*\{(.*)\}", value, re.DOTALL)
+    value = wrapped.group(1) if wrapped else value
+    parts = _ESCAPED.split(value)  # odd items are the escaped characters
+    return "".join(
+        ("\\" if part == "textbackslash{}" else part)
+        if i % 2
+        else part.replace("{", "").replace("}", "")
+        for i, part in enumerate(parts)
+    ).strip()
+
+
+def _split_top_level(value: str, separators: str) -> list[str]:
+    """Split at separators outside braces and not escaped ('{a, b}; c' -> '{a, b}', 'c')."""
+    pieces, depth, start, i = [], 0, 0, 0
+    while i < len(value):
+        char = value[i]
+        if char == "\\":
+            i += 2
+            continue
+        depth += (char == "{") - (char == "}")
+        if depth == 0 and char in separators:
+            pieces.append(value[start:i])
+            start = i + 1
+        i += 1
+    return [*pieces, value[start:]]
 
 
 def _fields_lower(entry: Entry) -> None:
@@ -63,9 +139,8 @@ def _fields_lower(entry: Entry) -> None:
 def _name(part: Any) -> str:
     """NameParts -> 'First von Last Jr'; a plain string (middleware failed) is kept."""
     if isinstance(part, NameParts):
-        words = [*part.first, *part.von, *part.last, *part.jr]
-        return collapse_ws(" ".join(words).replace("{", "").replace("}", ""))
-    return collapse_ws(str(part).replace("{", "").replace("}", ""))
+        return _decode(" ".join([*part.first, *part.von, *part.last, *part.jr]))
+    return _decode(str(part))
 
 
 def _authors(entry: Entry) -> tuple[list[Author], bool]:
@@ -161,8 +236,8 @@ class BibtexReader(Reader):
         authors, truncated = _authors(entry)
         year_match = _YEAR.search(_field(entry, "year") or _field(entry, "date"))
         year = int(year_match.group(1)) if year_match else None
-        doi = normalize_doi(_field(entry, "doi"))
-        url = _field(entry, "url") or None
+        doi = normalize_doi(_verbatim(entry, "doi"))
+        url = _verbatim(entry, "url") or None
         arxiv_id = None
         prefix = _field(entry, "archiveprefix", "eprinttype").lower()
         eprint = _field(entry, "eprint")
@@ -174,7 +249,7 @@ class BibtexReader(Reader):
         if venue and re.fullmatch(r"(?i)arxiv( preprint)?( arxiv)?:?\s*\S*", venue):
             venue = None  # 'arXiv preprint arXiv:2312.00752' names no venue
         keywords = list(
-            dict.fromkeys(k.strip() for k in re.split(r"[;,]", _field(entry, "keywords")))
+            dict.fromkeys(_decode(k) for k in _split_top_level(_raw(entry, "keywords"), ";,"))
         )
         paper = Paper(
             title=title,
