@@ -8,7 +8,9 @@ walks down (kg/queries concepts-under); the rest stays out of the store unless a
 concepts also checks for a mention, so a store holding the whole vocabulary (built with
 that option or before it existed) gives the same answers.
 
-Every step is idempotent, so a build that was interrupted is finished by running it again,
+A paper the store already holds (by DOI, arXiv id or title) is merged with the new record
+of it (kg/stored.py), never written over. Every step is idempotent, so a build that was
+interrupted is finished by running it again,
 and building the same input twice leaves the graph unchanged. The summary compares the
 store's counts before and after: what was added vs what was already there. One paper never
 ends a build: a record that cannot be read, extracted (kg/extraction.py) or written is
@@ -26,16 +28,15 @@ from typing import TYPE_CHECKING, Any
 from kg.extractor_settings import record_extractor
 from kg.ingest import stream_papers
 from kg.pipeline import Progress, Report, run
-from kg.queries import run_named
 from kg.readers import ReadOptions, Rejection
 from kg.shard import in_shard
+from kg.stored import find_stored, with_stored
 from kg.stores import GraphStore, OpenMode, open_store
 from kg.stores.base import COUNT_KEYS
 
 if TYPE_CHECKING:
     from kg.curation import Curation, Decision
     from kg.extract import Extractor
-    from kg.model import Paper
 
 
 @dataclass
@@ -124,12 +125,15 @@ def build(
 
             applied = Applied(curation, extractor_lookup(extractor))
         # a first pass over the inputs finds duplicates (and, in a store that has papers, the
-        # ids they are stored under) keeping only keys; extraction and writing then stream.
+        # ids they are stored under) keeping only keys; extraction and writing then stream,
+        # each paper the store holds merged into the stored one (kg/stored.py).
         # The shard is taken after merging, so a paper's records never land in two slices
+        rules = applied.rules if applied else None
         read = stream_papers(
             inputs, fmt, options, on_rejection,
             keep=None if shard is None else (lambda paper_id: in_shard(paper_id, *shard)),
-            stored_id=(lambda paper: stored_id(opened, paper)) if before.get("papers") else None,
+            stored_ids=(lambda papers: find_stored(opened, papers, rules))
+            if before.get("papers") else None,
             on_read=reading, curation=applied,
         )
         result = BuildResult(
@@ -147,9 +151,10 @@ def build(
                 on_warning(record)
 
         with opened.deferred_writes():
+            papers = with_stored(opened, read) if before.get("papers") else read
             written = run(
-                read, extractor, opened, jobs=jobs,
-                batch_size=batch_size, total=len(read), progress=progress, on_rejection=reject,
+                papers, extractor, opened, jobs=jobs, batch_size=batch_size, total=len(read),
+                progress=progress, on_rejection=reject,
                 on_warning=warn, with_vocabulary=with_vocabulary, curation=applied,
             )
         result.new_papers, result.after = written.new_papers, written.counts
@@ -185,13 +190,3 @@ def _opened(
     finally:
         if opened is not store:
             opened.close()
-
-
-def stored_id(store: GraphStore, paper: Paper) -> str | None:
-    """The id of a paper already in the store under another id (first seen by title, now
-    with its arXiv id or DOI): it keeps that id, so an incremental build extends its node."""
-    found = run_named(store,
-        "paper-id", {"doi": paper.doi or "", "arxiv": paper.arxiv_id or "", "title": paper.title}
-    )
-    ids = [str(row[0]) for row in found.rows]
-    return ids[0] if ids and paper.id not in ids else None

@@ -175,7 +175,7 @@ def stream_papers(
     options: ReadOptions | None = None,
     on_rejection: Callable[[Rejection], None] | None = None,
     keep: Callable[[str], bool] | None = None,
-    stored_id: Callable[[Paper], str | None] | None = None,
+    stored_ids: Callable[[list[Paper]], list[str | None]] | None = None,
     on_read: Callable[[int], None] | None = None,
     curation: Applied | None = None,
     output: Path | None = None,
@@ -184,14 +184,15 @@ def stream_papers(
     this first pass keeps only what merging needs (identity keys, author names and ids;
     no abstracts or references); iterating reads the inputs again and yields each paper as
     soon as its last record is read. Rejections are reported here, once. ``keep``: which
-    paper ids to yield (a shard); ``stored_id``: the id a store already holds a paper under,
-    asked here, before the caller writes anything (see Paper.stored_id); ``on_read``: told
+    paper ids to yield (a shard); ``stored_ids``: the ids a store already holds papers
+    under (None: not stored), asked here for every kept paper at once, before the caller
+    writes anything (see Paper.stored_id); ``on_read``: told
     the number of records read so far, now and then (a progress display); ``curation``:
     identity decisions (kg/curation), applied in both passes; ``output``: the caller's
     output file, never read as an input. Notes (a path skipped, a file without papers) go
     to ``on_rejection`` too, but are kept apart from the rejections."""
     stream = PaperStream(list(paths), fmt, options, curation=curation, output=output)
-    stream.scan(on_rejection, keep, stored_id, on_read)
+    stream.scan(on_rejection, keep, stored_ids, on_read)
     return stream
 
 
@@ -219,7 +220,7 @@ class PaperStream:
         self,
         on_rejection: Callable[[Rejection], None] | None = None,
         keep: Callable[[str], bool] | None = None,
-        stored_id: Callable[[Paper], str | None] | None = None,
+        stored_ids: Callable[[list[Paper]], list[str | None]] | None = None,
         on_read: Callable[[int], None] | None = None,
     ) -> None:
         """First pass: merge skeletons of the records to learn which records are one paper,
@@ -255,11 +256,12 @@ class PaperStream:
         for number, skeleton in enumerate(skeletons):
             if skeleton.stored_id:  # a title another paper here has too (distinct_ids)
                 self._stored_ids[number] = skeleton.stored_id
-        if stored_id is not None:
-            for number, skeleton in enumerate(skeletons):
-                found = stored_id(skeleton) if self._kept[number] else None
-                if found and found != skeleton.id and number not in self._stored_ids:
-                    self._stored_ids[number] = found
+        if stored_ids is not None:
+            numbers = [n for n in range(len(skeletons)) if self._kept[n]]
+            found = stored_ids([skeletons[n] for n in numbers])
+            for number, stored in zip(numbers, found, strict=True):
+                if stored and stored != skeletons[number].id:
+                    self._stored_ids[number] = stored
 
     def __len__(self) -> int:
         return self.papers

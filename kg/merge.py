@@ -198,6 +198,16 @@ class IdentityRules(Protocol):
     def kept_apart(self, a: Paper, b: Paper) -> bool: ...
 
 
+def kept_apart(a: Paper, b: Paper, rules: IdentityRules | None = None) -> bool:
+    """Whether two records with a key in common stay two papers: the rules above, with
+    a curation's decisions (``rules``) over them."""
+    if rules is None:
+        return _conflict(a, b)
+    if rules.kept_apart(a, b):
+        return True
+    return _conflict(a, b) and not rules.joined(a, b)
+
+
 class PaperIndex:
     """Accumulates paper records and merges duplicates as they arrive.
 
@@ -216,11 +226,7 @@ class PaperIndex:
         return keys + self.rules.extra_keys(paper) if self.rules else keys
 
     def _conflict(self, a: Paper, b: Paper) -> bool:
-        if self.rules is None:
-            return _conflict(a, b)
-        if self.rules.kept_apart(a, b):
-            return True
-        return _conflict(a, b) and not self.rules.joined(a, b)
+        return kept_apart(a, b, self.rules)
 
     def _matches(self, paper: Paper) -> list[int]:
         found: list[int] = []

@@ -340,6 +340,21 @@ class SideIndex:
                           if i not in seen]
         return found[:limit]
 
+    def papers_titled(self, title: str) -> list[str]:
+        """The papers whose title has the same folded words as ``title`` ('BERT: Deep…' =
+        'Bert - deep…'): how a build finds the stored paper a record with another spelling
+        of its title belongs to, where the store compares titles exactly."""
+        words = words_key(title).split()
+        if not words:
+            return []
+        expression = " ".join(f'"{w}"' for w in words)
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT node.id FROM names JOIN node ON node.rowid = names.rowid "
+                "WHERE names MATCH ? AND node.kind = 'paper' AND instr(node.keys, ?) = 1 "
+                "ORDER BY node.id", (f"name : {expression}", f"|{' '.join(words)}|"))
+            return [paper for (paper,) in rows]
+
     def newest_papers(self, concepts: Sequence[str], rows: int) -> list[str]:
         """The papers of the first ``rows`` (paper, concept) MENTIONS of ``concepts`` in
         papers-by-concept's order (year descending, papers without one last, then paper id,

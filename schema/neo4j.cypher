@@ -7,6 +7,7 @@ CREATE CONSTRAINT concept_id IF NOT EXISTS FOR (n:Concept) REQUIRE n.id IS UNIQU
 CREATE INDEX paper_year IF NOT EXISTS FOR (n:Paper) ON (n.year);
 CREATE INDEX paper_doi IF NOT EXISTS FOR (n:Paper) ON (n.doi);
 CREATE INDEX paper_arxiv_id IF NOT EXISTS FOR (n:Paper) ON (n.arxiv_id);
+CREATE INDEX paper_title IF NOT EXISTS FOR (n:Paper) ON (n.title);
 CREATE INDEX author_name IF NOT EXISTS FOR (n:Author) ON (n.name);
 CREATE INDEX author_name_key IF NOT EXISTS FOR (n:Author) ON (n.name_key);
 CREATE INDEX concept_name IF NOT EXISTS FOR (n:Concept) ON (n.name);

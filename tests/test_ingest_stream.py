@@ -84,12 +84,12 @@ def test_keep_and_stored_ids_are_decided_in_the_first_pass(tangled: list[Path]) 
     renamed = next(p.id for p in whole if p.title == "Unrelated")
     asked: list[str] = []
 
-    def stored_id(paper: Paper) -> str | None:
-        asked.append(paper.id)
-        return "title:stored-before" if paper.id == renamed else None
+    def stored_ids(papers: list[Paper]) -> list[str | None]:
+        asked.extend(paper.id for paper in papers)
+        return ["title:stored-before" if paper.id == renamed else None for paper in papers]
 
     stream = stream_papers(tangled, keep=lambda paper_id: paper_id != dropped,
-                           stored_id=stored_id)
+                           stored_ids=stored_ids)
     expected = sorted(p.id for p in whole if p.id != dropped)
     assert sorted(asked) == expected and len(stream) == len(expected)
     asked.clear()

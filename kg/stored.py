@@ -1,0 +1,212 @@
+"""Papers already in a store, as records: which stored paper a new record is, and that
+paper read back whole, so that an incremental build merges the new record into it (as a
+build of every input merges their records, kg/merge.py) instead of writing over it.
+
+A store's write replaces a paper (its fields, authors, mentions): that is what curation
+needs. A second build that brings one more record of a stored paper (its DOI in a BibTeX
+file, its title in a Daily Papers page) must not lose what the first build stored, so the
+build reads the stored paper, merges the new record into it (the stored one first: it came
+from the earlier input) and writes the merge, extracted again from the merged text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from more_itertools import chunked
+
+from kg.details import details
+from kg.mapping.terms import id_of_iri
+from kg.merge import IdentityRules, kept_apart, merge_papers
+from kg.model import Author, Curated, Paper
+from kg.normalize import title_hash, title_key
+from kg.queries import read
+from kg.side_index import words_key
+
+if TYPE_CHECKING:
+    from kg.stores.base import GraphStore
+
+BATCH = 200  # papers per lookup: a few VALUES queries per batch, whatever the store's size
+MAX_NUMBERED = 20  # title:<hash>~2 … ~20: other papers that share one title
+
+
+def read_papers(store: GraphStore, ids: Sequence[str]) -> dict[str, Paper]:
+    """The stored papers among ``ids`` (with a title), id -> the paper as a record: fields,
+    authors in order (with ORCID and affiliations where the store keeps them), keywords,
+    categories, external ids, citations and sources; ``stored_id`` is its id."""
+    papers: dict[str, Paper] = {}
+    for row in details(store, "stored.papers", list(dict.fromkeys(ids))):
+        paper_id = str(row["id"])
+        mark = (Curated(str(row["curated_by"]), str(row.get("curated_at") or ""))
+                if row.get("curated_by") else None)
+        papers[paper_id] = Paper(
+            title=str(row["title"]), abstract=_text(row.get("abstract")) or "",
+            year=_number(row.get("year")), date=_text(row.get("date")),
+            updated=_text(row.get("updated")), doi=_text(row.get("doi")),
+            arxiv_id=_text(row.get("arxiv_id")), venue=_text(row.get("venue")),
+            entry_type=_text(row.get("entry_type")), url=_text(row.get("url")),
+            upvotes=_number(row.get("upvotes")), n_authors=_number(row.get("n_authors")),
+            stored_id=paper_id, curated=mark,
+        )
+    if not papers:
+        return papers
+    found = sorted(papers)
+    _add_authors(papers, details(store, "stored.authorships", found))
+    values: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in details(store, "stored.values", found):
+        value = str(row["value"])
+        kind = str(row["kind"])
+        if kind == "reference" and "://" in value:
+            value = id_of_iri(value)
+        values[str(row["paper"]), kind].append(value)
+    for paper_id, paper in papers.items():  # in the order stored, where a store keeps one
+        paper.keywords = list(dict.fromkeys(values[paper_id, "keyword"]))
+        paper.categories = list(dict.fromkeys(values[paper_id, "category"]))
+        paper.references = list(dict.fromkeys(values[paper_id, "reference"]))
+        paper.sources = list(dict.fromkeys(values[paper_id, "source"]))
+        for external in sorted(set(values[paper_id, "external"])):
+            source, _, value = external.partition(":")
+            paper.external_ids.setdefault(source, value)
+    return papers
+
+
+def _add_authors(papers: dict[str, Paper], rows: list[dict[str, Any]]) -> None:
+    """Each paper's authors in position order, each keeping the id it is stored under."""
+    by_position: dict[tuple[str, int], Author] = {}
+    for row in rows:
+        key = (str(row["paper"]), int(row["position"]))
+        author = by_position.get(key)
+        if author is None:
+            author = by_position[key] = stored_author(
+                str(row["author"]), _text(row.get("name")), _text(row.get("orcid")))
+        affiliation = _text(row.get("affiliation"))
+        if affiliation and affiliation not in author.affiliations:
+            author.affiliations.append(affiliation)
+    for (paper_id, _), author in sorted(by_position.items()):
+        papers[paper_id].authors.append(author)
+
+
+def stored_author(author_id: str, name: str | None, orcid: str | None) -> Author:
+    """An author as stored: the ORCID or source id its id holds, and that id kept (a name
+    spelled otherwise elsewhere, a reviewer's id) so the author stays the same node."""
+    prefix, _, value = author_id.partition(":")
+    author = Author(name or value.replace("-", " "), orcid=orcid or
+                    (value if prefix == "orcid" else None))
+    if prefix not in ("orcid", "name") and value:
+        author.source_ids[prefix] = value
+    if author.id != author_id:
+        author.curated_id = author_id
+    return author
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _number(value: object) -> int | None:
+    try:
+        return None if value is None or value == "" else int(str(value))
+    except ValueError:
+        return None
+
+
+def find_stored(
+    store: GraphStore, papers: Sequence[Paper], rules: IdentityRules | None = None
+) -> list[str | None]:
+    """For each of ``papers`` (records, or merging skeletons of them): the id of the stored
+    paper it is, else None. A stored paper is a match when it holds the record's DOI or
+    arXiv id, or its title (the same folded words), and the merge rules do not keep the two
+    apart (kg/merge.py: other DOIs, years far apart, no first author in common; a
+    curation's decisions). A record whose own title id is taken by another paper of that
+    title gets the next free ``~n`` id, as in one build (kg.merge.distinct_ids)."""
+    titled = TitleLookup(store)
+    found: list[str | None] = []
+    for chunk in chunked(papers, BATCH):
+        found += _find_chunk(store, chunk, rules, titled)
+    return found
+
+
+class TitleLookup:
+    """The stored papers with a title's folded words (``words_key``): from the side index
+    where the store has one, else from every stored title, read once when first asked."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.index = store.usable_side_index()
+        self.by_key: dict[str, list[str]] | None = None
+
+    def __call__(self, title: str) -> list[str]:
+        if self.index is not None:
+            return self.index.papers_titled(title)
+        if self.by_key is None:
+            self.by_key = defaultdict(list)
+            rows = self.store.query(read(self.store.dialect, "all-papers")).records()
+            for row in rows:
+                if row.get("title"):
+                    self.by_key[words_key(str(row["title"]))].append(str(row["id"]))
+        return self.by_key.get(words_key(title), [])
+
+
+def _find_chunk(store: GraphStore, papers: list[Paper], rules: IdentityRules | None,
+                titled: TitleLookup) -> list[str | None]:
+    by_doi = _lookup(store, "stored.by-doi", [p.doi for p in papers if p.doi])
+    by_arxiv = _lookup(store, "stored.by-arxiv", [p.arxiv_id for p in papers if p.arxiv_id])
+    by_title = _lookup(store, "stored.by-title", [p.title for p in papers if p.title])
+    candidates: list[list[str]] = []
+    for paper in papers:
+        ids = [*by_doi.get(paper.doi or "", []), *by_arxiv.get(paper.arxiv_id or "", []),
+               paper.id]
+        if title_key(paper.title):
+            ids += [f"title:{title_hash(paper.title)}", *by_title.get(paper.title, []),
+                    *titled(paper.title)]
+        candidates.append(list(dict.fromkeys(ids)))
+    stored = read_papers(store, sorted({i for ids in candidates for i in ids}))
+    result = [_first_same(stored, ids, paper, rules)
+              for paper, ids in zip(papers, candidates, strict=True)]
+    # a title id taken by another paper of that title: the papers numbered after it
+    taken = [n for n, paper in enumerate(papers) if result[n] is None
+             and paper.id in stored and paper.id.startswith("title:")]
+    numbered = read_papers(store, [i for n in taken for i in _numbered(papers[n].id)])
+    for n in taken:
+        ids = _numbered(papers[n].id)
+        result[n] = (_first_same(numbered, ids, papers[n], rules)
+                     or next((i for i in ids if i not in numbered and i not in stored), None))
+    return result
+
+
+def _first_same(stored: dict[str, Paper], ids: list[str], paper: Paper,
+                rules: IdentityRules | None) -> str | None:
+    """The first of ``ids`` stored as a paper the merge rules take ``paper`` to be."""
+    return next((i for i in ids if i in stored and not kept_apart(stored[i], paper, rules)),
+                None)
+
+
+def _numbered(paper_id: str) -> list[str]:
+    """The ids of the papers that may share a title with ``paper_id`` (a title hash)."""
+    base = paper_id.split("~")[0]
+    return [base, *(f"{base}~{n}" for n in range(2, MAX_NUMBERED + 1))]
+
+
+def _lookup(store: GraphStore, query: str, keys: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for row in details(store, query, sorted(set(keys))):
+        found[str(row["key"])].append(str(row["paper"]))
+    return found
+
+
+def with_stored(store: GraphStore, papers: Iterable[Paper]) -> Iterator[Paper]:
+    """``papers`` with each one the store already holds (under its id) merged into the
+    stored paper: the stored record first, so its values win where both have one (the
+    fuller abstract, every author, keyword, citation and source are kept)."""
+    for chunk in chunked(papers, BATCH):
+        stored = read_papers(store, [paper.id for paper in chunk])
+        for paper in chunk:
+            base = stored.get(paper.id)
+            if base is None:
+                yield paper
+                continue
+            merge_papers(base, paper)
+            base.curated = paper.curated or base.curated
+            yield base

@@ -1,0 +1,132 @@
+"""A later build that brings another record of a paper already stored merges it into the
+stored paper (kg/stored.py), on every backend: nothing the first build stored is lost, and
+the store ends as a build of all the inputs at once would make it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kg.build import build
+from kg.curation.store import stored_tags
+from kg.normalize import title_key
+from kg.queries import read
+from kg.stored import read_papers
+from kg.stores import GraphStore, open_store
+from tests.conftest import NewExtractor, write_input
+
+FULL = {  # the first record: every author, an abstract with concepts, keywords
+    "title": "Glimmerwing Nets for Sparse Retrieval", "doi": "10.5555/glimmer.1",
+    "abstract": "We propose Glimmerwing Nets, a Transformer variant evaluated on ImageNet "
+                "and fine-tuned with LoRA.",
+    "authors": ["Ada Quillon", "Bram Tessel", "Cora Vantage"], "year": 2023,
+    "keywords": ["retrieval"],
+}
+TITLE_ONLY = {
+    "title": "Lanternfish Models of Long Context", "year": 2022,
+    "abstract": "We study Mamba on the Long Range Arena benchmark.",
+    "authors": ["Dario Pellum", "Esme Ravel"],
+}
+# the later records: fewer authors, no abstract, a venue; the title-only paper's title in
+# other letter case, now with a DOI
+LATER_BIB = """@article{g, title={Glimmerwing Nets for Sparse Retrieval},
+  author={Quillon, Ada}, doi={10.5555/GLIMMER.1}, journal={Journal of Retrieval}, year={2023}}
+@article{l, title={LANTERNFISH MODELS OF LONG CONTEXT}, author={Pellum, Dario},
+  doi={10.5555/lantern.2}, year={2022}}
+"""
+
+
+def _jsonl(tmp_path: Path, name: str, *records: dict) -> Path:
+    return write_input(tmp_path, "\n".join(json.dumps(r) for r in records) + "\n", name)
+
+
+def papers_by_title(store: GraphStore) -> dict[str, dict]:
+    """Title key -> what a reader sees of the paper (its id aside: a paper keeps the id
+    it was first stored under): fields, authors in order, keywords and concepts."""
+    ids = [str(row["id"]) for row in
+           store.query(read(store.dialect, "all-papers")).records()]
+    tags = stored_tags(store, ids)
+    found = {}
+    for paper_id, paper in read_papers(store, ids).items():
+        found[title_key(paper.title)] = {
+            "title": paper.title, "abstract": paper.abstract, "year": paper.year,
+            "doi": paper.doi, "venue": paper.venue, "keywords": paper.keywords,
+            "authors": [a.name for a in paper.authors],
+            "concepts": sorted(link.id for link in tags.get(paper_id, [])),
+        }
+    return found
+
+
+def test_a_later_record_is_merged_into_the_stored_paper(
+    any_store: GraphStore, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    first = _jsonl(tmp_path, "first.jsonl", FULL, TITLE_ONLY)
+    later = write_input(tmp_path, LATER_BIB, "later.bib")
+    build([first], any_store, extractor=new_extractor())
+    before = any_store.counts()
+    result = build([later], any_store, extractor=new_extractor())
+    assert result.new_papers == 0 and not result.rejections
+    after = any_store.counts()
+    for key in ("papers", "authors", "authored_by", "mentions", "concepts"):
+        assert after[key] == before[key], key
+    papers = papers_by_title(any_store)
+    glimmer = papers[title_key(FULL["title"])]
+    assert glimmer["authors"] == FULL["authors"]
+    assert glimmer["abstract"] == FULL["abstract"] and glimmer["keywords"] == ["retrieval"]
+    assert glimmer["venue"] == "Journal of Retrieval"  # what the later record adds
+    assert len(glimmer["concepts"]) >= 3
+    lantern = papers[title_key(TITLE_ONLY["title"])]
+    assert lantern["doi"] == "10.5555/lantern.2" and lantern["title"] == TITLE_ONLY["title"]
+    assert lantern["authors"] == TITLE_ONLY["authors"] and lantern["concepts"]
+    reference = f"oxigraph:{tmp_path / 'at-once'}"
+    build([first, later], reference, extractor=new_extractor())
+    with open_store(reference, "read") as at_once:
+        assert papers_by_title(any_store) == papers_by_title(at_once)
+
+
+def test_a_stored_paper_is_found_by_its_title_in_other_letters(
+    any_store: GraphStore, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """The stored paper has a DOI; a later title-only record spells its title in capitals
+    and with other punctuation: one paper, its authors and tags kept."""
+    build([_jsonl(tmp_path, "first.jsonl", FULL)], any_store, extractor=new_extractor())
+    before = papers_by_title(any_store)
+    shouted = {"title": "GLIMMERWING NETS - FOR SPARSE RETRIEVAL", "year": 2023,
+               "authors": ["Ada Quillon"], "venue": "Retrieval Workshop"}
+    result = build([_jsonl(tmp_path, "later.jsonl", shouted)], any_store,
+                   extractor=new_extractor())
+    assert result.new_papers == 0
+    after = papers_by_title(any_store)
+    assert list(after) == list(before)
+    paper = after[title_key(FULL["title"])]
+    assert paper["authors"] == FULL["authors"] and paper["concepts"]
+    assert paper["concepts"] == before[title_key(FULL["title"])]["concepts"]
+    assert paper["venue"] == "Retrieval Workshop"
+
+
+def test_a_paper_that_shares_only_a_title_with_a_stored_one_stays_apart(
+    any_store: GraphStore, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """Two editorials called "Introduction", years and authors apart: the later one gets
+    an id of its own (the title id numbered '~2'), the stored one is left as it was; a
+    third record of the later one merges into it."""
+    old = {"title": "Introduction", "year": 2001, "authors": ["Fenna Oldroyd"],
+           "abstract": "An editorial on Transformer models."}
+    new = {"title": "Introduction", "year": 2019, "authors": ["Gil Newbury"],
+           "abstract": "An editorial on ImageNet."}
+    build([_jsonl(tmp_path, "old.jsonl", old)], any_store, extractor=new_extractor())
+    stored = papers_by_title(any_store)
+    build([_jsonl(tmp_path, "new.jsonl", new)], any_store, extractor=new_extractor())
+    ids = sorted(str(r["id"]) for r in
+                 any_store.query(read(any_store.dialect, "all-papers")).records())
+    assert len(ids) == 2 and ids[1] == f"{ids[0]}~2"
+    papers = read_papers(any_store, ids)
+    assert papers[ids[0]].authors[0].name == "Fenna Oldroyd"
+    assert papers[ids[0]].abstract == stored["introduction"]["abstract"]
+    assert papers[ids[1]].authors[0].name == "Gil Newbury"
+    again = {**new, "venue": "Editorials", "abstract": ""}
+    result = build([_jsonl(tmp_path, "again.jsonl", again)], any_store,
+                   extractor=new_extractor())
+    assert result.new_papers == 0 and any_store.counts()["papers"] == 2
+    merged = read_papers(any_store, [ids[1]])[ids[1]]
+    assert merged.venue == "Editorials" and merged.abstract == new["abstract"]
