@@ -13,6 +13,8 @@ Register from ``tests/conftest.py`` with::
 * ``sparql_server`` -> :class:`tests.servers.SparqlServer`: ``oxigraph serve`` with an
   on-disk store.
 * ``bolt_driver``   -> a ``neo4j.Driver`` for ``bolt_server`` (session-scoped, closed at end).
+* ``any_store``     -> an empty open store of each backend in turn (an Oxigraph directory,
+  rdflib in memory, the SPARQL server, the Bolt server), cleared again after the test.
 
 Both servers are shared by the whole session: tests must use their own ids/labels or clean
 up after themselves.
@@ -21,9 +23,12 @@ up after themselves.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from kg.stores import open_store
+from kg.stores.base import GraphStore
 from tests.servers import (
     BoltServer,
     ServerStartError,
@@ -77,3 +82,26 @@ def bolt_store_uri(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("NEO4J_USERNAME", bolt.user)
     monkeypatch.setenv("NEO4J_PASSWORD", bolt.password)
     return f"{bolt.uri}?database={bolt.database}"
+
+
+@pytest.fixture(params=["oxigraph", "rdflib", "sparql", "bolt"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path,
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphStore]:
+    """An empty store of each backend: what must hold on every store is tested on all."""
+    kind = request.param
+    if kind == "oxigraph":
+        uri = f"oxigraph:{tmp_path / 'kg'}"
+    elif kind == "rdflib":
+        uri = "rdflib:"
+    elif kind == "sparql":
+        uri = f"sparql+{request.getfixturevalue('sparql_server').query_url}"
+    else:
+        pytest.importorskip("neo4j")
+        uri = bolt_store_uri(request, monkeypatch)
+    store = open_store(uri)
+    store.clear()
+    try:
+        yield store
+    finally:
+        store.clear()
+        store.close()

@@ -10,7 +10,6 @@ from pathlib import Path
 from kg.extractor_settings import SETTING
 from kg.stores import GraphStore, open_store
 from tests.conftest import ROOT
-from tests.test_curation_backends import backend  # noqa: F401 - the fixture
 from tests.test_curation_identity import CASES, corpus, dump, kg  # noqa: F401 - a fixture
 
 VOCABULARY = ("id,name,type,aliases,broader,variants\n"
@@ -61,15 +60,15 @@ def test_undo_and_identity_extract_with_the_vocabulary_of_the_build(
 
 
 def test_a_default_build_keeps_no_setting_and_settings_round_trip(
-    backend: GraphStore,  # noqa: F811
+    any_store: GraphStore,
 ) -> None:
-    assert backend.setting(SETTING) is None
+    assert any_store.setting(SETTING) is None
     value = json.dumps({"entries": [], "overrides": {"use_model": False}, "config": None})
-    backend.write_setting(SETTING, value)
-    backend.write_setting(SETTING, value)  # replaced, not doubled
-    assert backend.setting(SETTING) == value
-    counts = backend.counts()
+    any_store.write_setting(SETTING, value)
+    any_store.write_setting(SETTING, value)  # replaced, not doubled
+    assert any_store.setting(SETTING) == value
+    counts = any_store.counts()
     assert all(n == 0 for n in counts.values()), counts  # no node of the graph
-    backend.write_setting(SETTING, None)
-    assert backend.setting(SETTING) is None
+    any_store.write_setting(SETTING, None)
+    assert any_store.setting(SETTING) is None
 

@@ -22,7 +22,6 @@ from kg.details import details
 from kg.ingest import ingest
 from kg.stores import GraphStore, open_store
 from tests.conftest import ROOT, NewExtractor
-from tests.test_curation_backends import backend  # noqa: F401 - the fixture
 
 RECORDS = [
     {"title": "Sparse Lattice Networks", "arxiv_id": "2401.00001",
@@ -151,12 +150,12 @@ def test_identity_decision(kind: str, corpus: Path, tmp_path: Path,
     assert store_shape(again) == store_shape(bare)
 
 
-def test_identity_decisions_on_every_backend(backend: GraphStore,  # noqa: F811
+def test_identity_decisions_on_every_backend(any_store: GraphStore,
                                              corpus: Path, tmp_path: Path,
                                              new_extractor: NewExtractor) -> None:
     """All four kinds, each applied as it is recorded, then undone one by one: after each
     step the store equals a fresh build with the curation file as it stands."""
-    build([corpus], backend, extractor=new_extractor())
+    build([corpus], any_store, extractor=new_extractor())
     curation, _ = Curation.load(tmp_path / "curation.csv")
 
     def fresh(step: str) -> dict:
@@ -165,16 +164,16 @@ def test_identity_decisions_on_every_backend(backend: GraphStore,  # noqa: F811
         with open_store(uri, "read") as store:
             return dump(store, names=same)
 
-    same = backend.dialect == "sparql"
+    same = any_store.dialect == "sparql"
     for kind, decision in CASES.items():
         recorded = curation.record(decision)
-        report = apply_to_store(backend, curation, [recorded], extractor=new_extractor())
-        assert report.pending == [] and holds(kind, store_shape_of(backend))
-        assert dump(backend, names=same) == fresh(kind)
+        report = apply_to_store(any_store, curation, [recorded], extractor=new_extractor())
+        assert report.pending == [] and holds(kind, store_shape_of(any_store))
+        assert dump(any_store, names=same) == fresh(kind)
     for kind in CASES:
-        apply_to_store(backend, curation, [curation.undo()], extractor=new_extractor())
-        assert dump(backend, names=same) == fresh(f"undo-{kind}")
-    assert all(not holds(kind, store_shape_of(backend)) for kind in CASES)
+        apply_to_store(any_store, curation, [curation.undo()], extractor=new_extractor())
+        assert dump(any_store, names=same) == fresh(f"undo-{kind}")
+    assert all(not holds(kind, store_shape_of(any_store)) for kind in CASES)
 
 
 def test_identity_decision_waits_when_the_inputs_are_gone(corpus: Path, tmp_path: Path,

@@ -293,33 +293,11 @@ def test_output_suffix_chooses_the_format(examples_store: str, tmp_path: Path) -
 # ----------------------------------------------------------------- 11. folded concept names
 
 
-@pytest.fixture(params=["oxigraph", "rdflib", "sparql", "bolt"])
-def any_hub(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+@pytest.fixture
+def any_hub(any_store: GraphStore) -> GraphStore:
     """The hub corpus on every backend the named queries run on."""
-    monkeypatch = pytest.MonkeyPatch()
-    if request.param == "bolt":
-        from tests.servers import ServerStartError
-
-        try:
-            server = request.getfixturevalue("bolt_server")
-        except ServerStartError as exc:
-            pytest.skip(f"no Bolt server: {str(exc).splitlines()[0]}")
-        monkeypatch.setenv("NEO4J_USERNAME", server.user)
-        monkeypatch.setenv("NEO4J_PASSWORD", server.password)
-        uri = f"{server.uri}?database={server.database}"
-    elif request.param == "sparql":
-        uri = f"sparql+{request.getfixturevalue('sparql_server').query_url}"
-    else:
-        uri = f"{request.param}:"
-    store = open_store(uri)
-    store.clear()
-    write_hub(store)
-    try:
-        yield store
-    finally:
-        store.clear()
-        store.close()
-        monkeypatch.undo()
+    write_hub(any_store)
+    return any_store
 
 
 def test_concept_names_fold_as_the_extractor_folds_them(any_hub: GraphStore) -> None:
