@@ -18,10 +18,11 @@ from pathlib import Path
 
 from kg.readers.base import Note, Rejection
 from kg.readers.inputs import COMPRESSED_SUFFIXES, format_suffix
+from kg.stores.base import STORE_MARKER
 
 # Files a paper-kg (Oxigraph) store directory holds; one of them makes a directory worth
 # asking kg.stores.oxigraph about (imported then: it loads the store's libraries).
-_STORE_SIGNS = ("paper-kg-store.json", "CURRENT")
+_STORE_SIGNS = (STORE_MARKER, "CURRENT")
 
 
 def walk_inputs(

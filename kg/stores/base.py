@@ -47,6 +47,8 @@ class RemoteAccessError(StoreError):
 
 # The curation file kept in an embedded store's directory by default (kg/curation/paths.py).
 CURATION_FILE = "curation.csv"
+# the file that makes a directory a paper-kg store (kg/stores/oxigraph.py writes it)
+STORE_MARKER = "paper-kg-store.json"
 
 # How a store is opened: "read" never writes anything (an embedded store is opened
 # read-only and must exist); "write" opens an existing store for changes; "create" also

@@ -31,7 +31,7 @@ from kg import __version__
 from kg.mapping.rdf import FORMAT_VERSION
 from kg.mapping.terms import PREFIXES
 from kg.side_index import side_path
-from kg.stores.base import CURATION_FILE, OpenMode, QueryResult, StoreError
+from kg.stores.base import CURATION_FILE, STORE_MARKER, OpenMode, QueryResult, StoreError
 from kg.stores.rdf import RdfStore
 from kg.stores.sparql_text import bind_text, python_value
 
@@ -45,7 +45,7 @@ SPOOL_TRIPLES = 100_000
 SPOOL_LOADERS = 2
 SPOOL_PREFIX = "paper-kg-spool-"  # + PID + "-": whose build a spool file belongs to
 ORPHAN_AGE = 3600.0  # seconds untouched before a dead build's spool file is removed
-MARKER = "paper-kg-store.json"  # what makes a directory a paper-kg store
+MARKER = STORE_MARKER
 # the graph format the store was made in or migrated to (kg/mapping/rdf.py; the graph's own
 # format triple is what reads check): owl:versionInfo in schema/paper-kg.ttl
 SCHEMA_VERSION = FORMAT_VERSION
