@@ -15,13 +15,17 @@ from kg.stored import read_papers
 from kg.stores import GraphStore, open_store
 from tests.conftest import NewExtractor, write_input
 
-FULL = {  # the first record: every author, an abstract with concepts, keywords
+FULL = {  # the first record: every author (one with her ORCID), an abstract with concepts,
+    # keywords and citations
     "title": "Glimmerwing Nets for Sparse Retrieval", "doi": "10.5555/glimmer.1",
     "abstract": "We propose Glimmerwing Nets, a Transformer variant evaluated on ImageNet "
                 "and fine-tuned with LoRA.",
-    "authors": ["Ada Quillon", "Bram Tessel", "Cora Vantage"], "year": 2023,
-    "keywords": ["retrieval"],
+    "authors": [{"name": "Ada Quillon", "orcid": "0000-0002-1825-0097"}, "Bram Tessel",
+                "Cora Vantage"],
+    "year": 2023, "keywords": ["retrieval"],
+    "references": ["doi:10.5555/cited.9", "arxiv:2101.00042"],
 }
+AUTHORS = ["Ada Quillon", "Bram Tessel", "Cora Vantage"]
 TITLE_ONLY = {
     "title": "Lanternfish Models of Long Context", "year": 2022,
     "abstract": "We study Mamba on the Long Range Arena benchmark.",
@@ -52,6 +56,8 @@ def papers_by_title(store: GraphStore) -> dict[str, dict]:
             "title": paper.title, "abstract": paper.abstract, "year": paper.year,
             "doi": paper.doi, "venue": paper.venue, "keywords": paper.keywords,
             "authors": [a.name for a in paper.authors],
+            "author_ids": [a.id for a in paper.authors],
+            "references": sorted(paper.references),
             "concepts": sorted(link.id for link in tags.get(paper_id, [])),
         }
     return found
@@ -71,7 +77,9 @@ def test_a_later_record_is_merged_into_the_stored_paper(
         assert after[key] == before[key], key
     papers = papers_by_title(any_store)
     glimmer = papers[title_key(FULL["title"])]
-    assert glimmer["authors"] == FULL["authors"]
+    assert glimmer["authors"] == AUTHORS
+    assert glimmer["author_ids"][0] == "orcid:0000-0002-1825-0097"
+    assert glimmer["references"] == ["arxiv:2101.00042", "doi:10.5555/cited.9"]
     assert glimmer["abstract"] == FULL["abstract"] and glimmer["keywords"] == ["retrieval"]
     assert glimmer["venue"] == "Journal of Retrieval"  # what the later record adds
     assert len(glimmer["concepts"]) >= 3
@@ -99,7 +107,7 @@ def test_a_stored_paper_is_found_by_its_title_in_other_letters(
     after = papers_by_title(any_store)
     assert list(after) == list(before)
     paper = after[title_key(FULL["title"])]
-    assert paper["authors"] == FULL["authors"] and paper["concepts"]
+    assert paper["authors"] == AUTHORS and paper["concepts"]
     assert paper["concepts"] == before[title_key(FULL["title"])]["concepts"]
     assert paper["venue"] == "Retrieval Workshop"
 
