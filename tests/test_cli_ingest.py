@@ -173,6 +173,23 @@ def test_forced_format_and_unknown_format(tmp_path: Path) -> None:
     assert "unknown format" in result.stderr
 
 
+@pytest.mark.parametrize("command", [
+    ["build", "--store", "oxigraph:{out}", "--format", "nope"],
+    ["extract", "-o", "{out}", "--format", "nope"],
+    ["export-bulk", "-o", "{out}", "--input-format", "nope"],
+])
+def test_an_unknown_input_format_is_refused_before_anything_is_made(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """A typo in the format makes no empty store directory or output file."""
+    path = tmp_path / "papers.csv"
+    path.write_text("title,year\nA Paper,2020\n", encoding="utf-8")
+    out = tmp_path / "made"
+    result = kg(command[0], str(path), *(a.format(out=out) for a in command[1:]))
+    assert result.returncode == 2 and "unknown format 'nope'" in result.stderr
+    assert not out.exists()
+
+
 def subcommands() -> list[list[str]]:
     """Every command path of the CLI, including nested groups, as argument lists."""
     paths: list[list[str]] = [[]]

@@ -26,6 +26,7 @@ from kg.cli.options import (
     BatchSize,
     CurationFile,
     Fast,
+    InputFormat,
     Inputs,
     Jobs,
     MinConfidence,
@@ -44,11 +45,9 @@ from kg.cli.output import (
     report_unused,
     report_warning,
 )
-from kg.readers import ReadOptions, reader_names
+from kg.readers import ReadOptions
 from kg.shard import ShardError, parse_shard
 from kg.stores import StoreError, open_store
-
-FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(reader_names()))
 
 
 class RateColumn(TextColumn):
@@ -83,7 +82,7 @@ def print_build_summary(result: BuildResult, report: InputReport | None = None) 
 def build_command(
     inputs: Inputs,
     store: Store = DEFAULT_STORE,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
+    fmt: InputFormat = None,
     year: Year = None,
     vocabulary: Vocabulary = None,
     jobs: Jobs = 1,

@@ -20,6 +20,7 @@ from kg.cli.options import (
     WithVocabulary,
     Year,
     errors_reported,
+    known_format,
 )
 from kg.cli.output import err, fail, load_curation, print_summary, report_refused, report_rejection
 from kg.ingest import iter_records, stream_papers
@@ -59,7 +60,8 @@ def export_bulk_command(
     vocabulary: Vocabulary = None,
     with_vocabulary: WithVocabulary = False,
     input_format: Annotated[str | None, typer.Option(
-        "--input-format", help="Input format, overriding detection (as `kg ingest -f`)."
+        "--input-format", help="Input format, overriding detection (as `kg ingest -f`).",
+        callback=known_format,
     )] = None,
     year: Year = None,
     stream: Annotated[bool, typer.Option(

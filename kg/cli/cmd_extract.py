@@ -24,7 +24,7 @@ from kg.cli.output import (
 )
 from kg.extraction import extract_isolated
 from kg.ingest import InputChanged, stream_papers
-from kg.readers import ReadOptions, Rejection, UnknownFormat, reader_names
+from kg.readers import ReadOptions, Rejection, UnknownFormat
 
 
 def extract_command(
@@ -32,11 +32,7 @@ def extract_command(
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Write concepts here (JSONL) instead of stdout."
     )] = None,
-    fmt: Annotated[str | None, typer.Option(
-        "--format",
-        "-f",
-        help="Input format, overriding detection: " + ", ".join(sorted(reader_names())),
-    )] = None,
+    fmt: opt.InputFormat = None,
     year: opt.Year = None,
     vocabulary: opt.Vocabulary = None,
     jobs: opt.Jobs = 1,

@@ -8,13 +8,11 @@ from pathlib import Path
 
 import typer
 
-from kg.cli.options import Year
+from kg.cli.options import InputFormat, Year
 from kg.cli.output import fail, note, print_summary, report_rejection
 from kg.ingest import InputChanged, stream_papers
-from kg.readers import Note, ReadOptions, Rejection, UnknownFormat, reader_names
+from kg.readers import Note, ReadOptions, Rejection, UnknownFormat
 from kg.readers.walk import output_among_inputs
-
-FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(reader_names()))
 
 
 def read_options(year: int | None) -> ReadOptions:
@@ -63,7 +61,7 @@ def ingest_command(
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write papers here (JSONL) instead of stdout."
     ),
-    fmt: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    fmt: InputFormat = None,
     year: Year = None,
 ) -> None:
     """Read paper records, merge duplicates across files and formats, write one JSON object per paper.

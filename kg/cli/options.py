@@ -14,7 +14,7 @@ import typer
 
 from kg.cli.output import fail
 from kg.ingest import InputChanged
-from kg.readers import UnknownFormat
+from kg.readers import UnknownFormat, reader_names
 from kg.stores import DEFAULT_STORE, StoreError
 
 KeepFormulas = Annotated[bool, typer.Option(
@@ -36,6 +36,20 @@ Store = Annotated[
         help="Store URI: oxigraph:DIR (default), a bare directory, rdflib:[FILE.ttl], "
         "sparql+http://HOST:PORT/query[?update=URL&store=URL], neo4j://… or bolt://….",
     ),
+]
+def known_format(value: str | None) -> str | None:
+    """An input format is checked before any store or output is opened: a typo makes no
+    empty store directory."""
+    if value is not None and value not in reader_names():
+        raise typer.BadParameter(f"unknown format {value!r}; choose one of: "
+                                 + ", ".join(sorted(reader_names())))
+    return value
+
+
+INPUT_FORMAT_HELP = "Input format, overriding detection: " + ", ".join(sorted(reader_names()))
+InputFormat = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help=INPUT_FORMAT_HELP, callback=known_format),
 ]
 Year = Annotated[
     int | None,
