@@ -259,9 +259,12 @@ class PaperStream:
         if stored_ids is not None:
             numbers = [n for n in range(len(skeletons)) if self._kept[n]]
             found = stored_ids([skeletons[n] for n in numbers])
+            renamed: dict[str, str] = {}
             for number, stored in zip(numbers, found, strict=True):
                 if stored and stored != skeletons[number].id:
-                    self._stored_ids[number] = stored
+                    renamed[skeletons[number].id] = self._stored_ids[number] = stored
+            # a citation of a paper of this run names it by the id it is stored under
+            self._aliases = {key: renamed.get(i, i) for key, i in self._aliases.items()}
 
     def __len__(self) -> int:
         return self.papers
@@ -289,12 +292,15 @@ class PaperStream:
                 done = merge_group(group, self._rules())
             else:
                 done = [record]
-            for merged in done:
+            for place, merged in enumerate(done):
                 apply_author_identities(merged, self._identities)
                 apply_reference_aliases(merged, self._aliases)
                 if self.curation:
                     self.curation.curate_authors(merged)
-                merged.stored_id = self._stored_ids.get(paper)
+                # the first paper of the group has the id the first pass found; a paper
+                # split off (merge_group) keeps the '~n' id merge_group gave it
+                merged.stored_id = (self._stored_ids.get(paper) if place == 0 else None) \
+                    or merged.stored_id
                 yield merged
         if number != len(self._paper_of) or waiting:
             raise self._changed()
@@ -319,9 +325,11 @@ def merge_group(records: Iterable[Paper], rules: IdentityRules | None = None) ->
 
 
 def record_skeleton(paper: Paper, record: int) -> Paper:
-    """What merging looks at, numbered by record: no abstract, references or keywords.
-    The authors are the record's own objects (merging skeletons changes them)."""
+    """What merging looks at, numbered by record: no abstract, references or keywords;
+    the year (records sharing only a title are two papers when years apart), so that the
+    first pass merges as the second does. The authors are the record's own objects
+    (merging skeletons changes them)."""
     return Paper(
         title=paper.title, authors=paper.authors, doi=paper.doi, arxiv_id=paper.arxiv_id,
-        external_ids=dict(paper.external_ids), sources=[str(record)],
+        year=paper.year, external_ids=dict(paper.external_ids), sources=[str(record)],
     )

@@ -299,7 +299,7 @@ def distinct_ids(papers: list[Paper]) -> None:
     editorials called "Introduction") get ids of their own, so that neither overwrites the
     other in a store: the first keeps the title hash, the others, in the order they first
     arrive, add a number after '~' ('title:26aca7941a99d90e~2'), as split authors do.
-    (A number, not the year: the first pass of a streamed build keeps no years.)"""
+    (A number, not the year: the year of a title-only paper may be unknown.)"""
     seen: set[str] = set()
     for paper in papers:
         given = paper.id

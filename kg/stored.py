@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from itertools import count
 from typing import TYPE_CHECKING, Any
 
 from more_itertools import chunked
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from kg.stores.base import GraphStore
 
 BATCH = 200  # papers per lookup: a few VALUES queries per batch, whatever the store's size
-MAX_NUMBERED = 20  # title:<hash>~2 … ~20: other papers that share one title
+NUMBERS_READ = 20  # title:<hash>~2 … ~21, then ~22 …: papers that share one title
 
 
 def read_papers(store: GraphStore, ids: Sequence[str]) -> dict[str, Paper]:
@@ -115,17 +117,99 @@ def _number(value: object) -> int | None:
 def find_stored(
     store: GraphStore, papers: Sequence[Paper], rules: IdentityRules | None = None
 ) -> list[str | None]:
-    """For each of ``papers`` (records, or merging skeletons of them): the id of the stored
-    paper it is, else None. A stored paper is a match when it holds the record's DOI or
-    arXiv id, or its title (the same folded words), and the merge rules do not keep the two
-    apart (kg/merge.py: other DOIs, years far apart, no first author in common; a
-    curation's decisions). A record whose own title id is taken by another paper of that
-    title gets the next free ``~n`` id, as in one build (kg.merge.distinct_ids)."""
-    titled = TitleLookup(store)
+    """For each of ``papers`` (a build's papers, or merging skeletons of them, in input
+    order): the id of the stored paper it is, else None. A stored paper is a match when it
+    holds the record's DOI or arXiv id, or its title (the same folded words), and the merge
+    rules do not keep the two apart (kg/merge.py: other DOIs, years far apart, no first
+    author in common; a curation's decisions), judged against the stored paper with the
+    records matched to it before (a second record with another DOI stays apart, as in one
+    build). A paper whose title id is taken by another paper of that title gets the next
+    free ``~n`` id, as in one build (kg.merge.distinct_ids)."""
+    matcher = StoredMatcher(store, rules, {paper.id for paper in papers})
     found: list[str | None] = []
     for chunk in chunked(papers, BATCH):
-        found += _find_chunk(store, chunk, rules, titled)
+        found += matcher.match(chunk)
     return found
+
+
+class StoredMatcher:
+    """``find_stored``'s state over a build's papers: the stored papers matched so far,
+    each with the records matched to it merged in, and the ids given out."""
+
+    def __init__(self, store: GraphStore, rules: IdentityRules | None,
+                 reserved: set[str]) -> None:
+        self.store, self.rules = store, rules
+        self.titled = TitleLookup(store)
+        self.claimed: dict[str, Paper] = {}  # id -> the stored paper and its matches
+        self.reserved = set(reserved)  # ids the build's papers hold or were given
+
+    def match(self, papers: list[Paper]) -> list[str | None]:
+        store = self.store
+        by_doi = _lookup(store, "stored.by-doi", [p.doi for p in papers if p.doi])
+        by_arxiv = _lookup(store, "stored.by-arxiv", [p.arxiv_id for p in papers if p.arxiv_id])
+        by_title = _lookup(store, "stored.by-title", [p.title for p in papers if p.title])
+        candidates: list[list[str]] = []
+        for paper in papers:
+            ids = [*by_doi.get(paper.doi or "", []), *by_arxiv.get(paper.arxiv_id or "", []),
+                   paper.id]
+            if title_key(paper.title):
+                ids += [f"title:{title_hash(paper.title)}", *by_title.get(paper.title, []),
+                        *self.titled(paper.title)]
+            candidates.append(list(dict.fromkeys(ids)))
+        known = self._read({i for ids in candidates for i in ids})
+        result: list[str | None] = []
+        for paper, ids in zip(papers, candidates, strict=True):
+            found = self._first_same(known, ids, paper)
+            if found is None and paper.id in known and paper.id.startswith("title:"):
+                found = self._numbered(paper)  # its title id is another paper's
+            if found is not None:
+                self._claim(found, known.get(found), paper)
+            result.append(found)
+        return result
+
+    def _read(self, ids: Iterable[str]) -> dict[str, Paper]:
+        """The stored papers among ``ids``, as matched so far."""
+        wanted = set(ids)
+        known = read_papers(self.store, sorted(wanted - self.claimed.keys()))
+        known.update((i, self.claimed[i]) for i in wanted & self.claimed.keys())
+        return known
+
+    def _first_same(self, known: dict[str, Paper], ids: list[str],
+                    paper: Paper) -> str | None:
+        """The first of ``ids`` stored as a paper the merge rules take ``paper`` to be."""
+        return next((i for i in ids
+                     if i in known and not kept_apart(known[i], paper, self.rules)), None)
+
+    def _numbered(self, paper: Paper) -> str:
+        """The stored paper numbered after the title id that ``paper`` is, else the first
+        number neither stored nor given to another paper of this build."""
+        base = paper.id.split("~")[0]
+        for first in count(2, NUMBERS_READ):
+            ids = [f"{base}~{n}" for n in range(first, first + NUMBERS_READ)]
+            known = self._read(ids)
+            found = self._first_same(known, ids, paper) or next(
+                (i for i in ids if i not in known
+                 and (i == paper.id or i not in self.reserved)), None)
+            if found is not None:
+                return found
+        raise AssertionError("unreachable")  # count() never ends
+
+    def _claim(self, paper_id: str, stored: Paper | None, paper: Paper) -> None:
+        """Remember that ``paper`` is ``paper_id``: the next records are judged against
+        the stored paper with this one merged in."""
+        base = self.claimed.get(paper_id) or stored or Paper(title=paper.title)
+        merge_papers(base, _skeleton_copy(paper))
+        self.claimed[paper_id] = base
+        self.reserved.add(paper_id)
+
+
+def _skeleton_copy(paper: Paper) -> Paper:
+    """What the merge rules read of a paper, with authors of its own (merging changes
+    them)."""
+    authors = [replace(a, source_ids=dict(a.source_ids), affiliations=list(a.affiliations))
+               for a in paper.authors]
+    return Paper(title=paper.title, authors=authors, doi=paper.doi, arxiv_id=paper.arxiv_id,
+                 year=paper.year)
 
 
 class TitleLookup:
@@ -149,46 +233,6 @@ class TitleLookup:
         return self.by_key.get(words_key(title), [])
 
 
-def _find_chunk(store: GraphStore, papers: list[Paper], rules: IdentityRules | None,
-                titled: TitleLookup) -> list[str | None]:
-    by_doi = _lookup(store, "stored.by-doi", [p.doi for p in papers if p.doi])
-    by_arxiv = _lookup(store, "stored.by-arxiv", [p.arxiv_id for p in papers if p.arxiv_id])
-    by_title = _lookup(store, "stored.by-title", [p.title for p in papers if p.title])
-    candidates: list[list[str]] = []
-    for paper in papers:
-        ids = [*by_doi.get(paper.doi or "", []), *by_arxiv.get(paper.arxiv_id or "", []),
-               paper.id]
-        if title_key(paper.title):
-            ids += [f"title:{title_hash(paper.title)}", *by_title.get(paper.title, []),
-                    *titled(paper.title)]
-        candidates.append(list(dict.fromkeys(ids)))
-    stored = read_papers(store, sorted({i for ids in candidates for i in ids}))
-    result = [_first_same(stored, ids, paper, rules)
-              for paper, ids in zip(papers, candidates, strict=True)]
-    # a title id taken by another paper of that title: the papers numbered after it
-    taken = [n for n, paper in enumerate(papers) if result[n] is None
-             and paper.id in stored and paper.id.startswith("title:")]
-    numbered = read_papers(store, [i for n in taken for i in _numbered(papers[n].id)])
-    for n in taken:
-        ids = _numbered(papers[n].id)
-        result[n] = (_first_same(numbered, ids, papers[n], rules)
-                     or next((i for i in ids if i not in numbered and i not in stored), None))
-    return result
-
-
-def _first_same(stored: dict[str, Paper], ids: list[str], paper: Paper,
-                rules: IdentityRules | None) -> str | None:
-    """The first of ``ids`` stored as a paper the merge rules take ``paper`` to be."""
-    return next((i for i in ids if i in stored and not kept_apart(stored[i], paper, rules)),
-                None)
-
-
-def _numbered(paper_id: str) -> list[str]:
-    """The ids of the papers that may share a title with ``paper_id`` (a title hash)."""
-    base = paper_id.split("~")[0]
-    return [base, *(f"{base}~{n}" for n in range(2, MAX_NUMBERED + 1))]
-
-
 def _lookup(store: GraphStore, query: str, keys: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
     for row in details(store, query, sorted(set(keys))):
@@ -199,9 +243,12 @@ def _lookup(store: GraphStore, query: str, keys: list[str]) -> dict[str, list[st
 def with_stored(store: GraphStore, papers: Iterable[Paper]) -> Iterator[Paper]:
     """``papers`` with each one the store already holds (under its id) merged into the
     stored paper: the stored record first, so its values win where both have one (the
-    fuller abstract, every author, keyword, citation and source are kept)."""
+    fuller abstract, every author, keyword, citation and source are kept); and citations
+    of stored papers by another of their ids (an arXiv id, an OpenAlex work) naming the
+    id they are stored under."""
     for chunk in chunked(papers, BATCH):
         stored = read_papers(store, [paper.id for paper in chunk])
+        _cite_stored_ids(store, chunk)
         for paper in chunk:
             base = stored.get(paper.id)
             if base is None:
@@ -210,3 +257,32 @@ def with_stored(store: GraphStore, papers: Iterable[Paper]) -> Iterator[Paper]:
             merge_papers(base, paper)
             base.curated = paper.curated or base.curated
             yield base
+
+
+# reference key prefix -> the lookup of stored papers by that kind of id
+_REFERENCE_LOOKUPS = {"doi": "stored.by-doi", "arxiv": "stored.by-arxiv",
+                      "openalex": "stored.by-external", "s2": "stored.by-external"}
+
+
+def _cite_stored_ids(store: GraphStore, papers: list[Paper]) -> None:
+    """Point each citation ('doi:…', 'arxiv:…', 'openalex:W…') of ``papers`` at the one
+    stored paper holding that id, where it is stored under another id: as a build of every
+    input resolves citations within its corpus (kg.merge.resolve_references)."""
+    refs = {ref for paper in papers for ref in (*paper.references, *paper.cited_by)}
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for ref in refs:
+        kind, _, value = ref.partition(":")
+        if kind in _REFERENCE_LOOKUPS and value:
+            wanted[_REFERENCE_LOOKUPS[kind]].append(value if kind in ("doi", "arxiv") else ref)
+    target: dict[str, str] = {}
+    for query, keys in wanted.items():
+        prefix = {"stored.by-doi": "doi:", "stored.by-arxiv": "arxiv:"}.get(query, "")
+        for key, ids in _lookup(store, query, keys).items():
+            if len(set(ids)) == 1:
+                target[prefix + key] = ids[0]
+    if not target:
+        return
+    for paper in papers:
+        for name in ("references", "cited_by"):
+            refs_of = getattr(paper, name)
+            setattr(paper, name, list(dict.fromkeys(target.get(r, r) for r in refs_of)))

@@ -138,3 +138,82 @@ def test_a_paper_that_shares_only_a_title_with_a_stored_one_stays_apart(
     assert result.new_papers == 0 and any_store.counts()["papers"] == 2
     merged = read_papers(any_store, [ids[1]])[ids[1]]
     assert merged.venue == "Editorials" and merged.abstract == new["abstract"]
+
+
+def _ids(store: GraphStore) -> list[str]:
+    return sorted(str(r["id"]) for r in store.query(read(store.dialect, "all-papers")).records())
+
+
+def _editorial(year: int, author: str | None = None, topic: str = "Transformer") -> dict:
+    record = {"title": "Introduction", "year": year, "abstract": f"An editorial on {topic}."}
+    return {**record, "authors": [author]} if author else record
+
+
+def test_records_apart_by_year_only_are_two_papers_in_one_build(
+    tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """No authors, one title, years apart: the first pass (which reads the years) and the
+    second agree on two papers, and the second keeps its '~2' id."""
+    store = open_store(f"oxigraph:{tmp_path / 'kg'}")
+    result = build([_jsonl(tmp_path, "a.jsonl", _editorial(2010), _editorial(2020))], store,
+                   extractor=new_extractor())
+    assert result.papers == 2 and result.new_papers == 2
+    ids = _ids(store)
+    assert ids[1] == f"{ids[0]}~2"
+    assert sorted(p.year for p in read_papers(store, ids).values()) == [2010, 2020]
+    store.close()
+
+
+def test_papers_sharing_a_title_with_stored_ones_get_numbers_of_their_own(
+    tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """More papers of one title than one lookup reads, and two new ones in one build:
+    every paper keeps a node of its own, as a build of all the records at once gives."""
+    store = open_store(f"oxigraph:{tmp_path / 'kg'}")
+    first = [_editorial(2020, f"Author Number{n:02d}") for n in range(22)]
+    build([_jsonl(tmp_path, "a.jsonl", *first)], store, extractor=new_extractor())
+    later = [_editorial(2020, "Walt Whitby", "ImageNet"), _editorial(2020, "Vera Vantage")]
+    result = build([_jsonl(tmp_path, "b.jsonl", *later)], store, extractor=new_extractor())
+    assert result.new_papers == 2 and len(_ids(store)) == 24
+    firsts = sorted(p.authors[0].name for p in read_papers(store, _ids(store)).values())
+    assert firsts == sorted([*(f"Author Number{n:02d}" for n in range(22)),
+                             "Walt Whitby", "Vera Vantage"])
+    store.close()
+
+
+def test_two_records_with_other_dois_do_not_both_join_one_stored_paper(
+    tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """The stored title-only paper takes the first record with a DOI; the second, another
+    DOI, is judged against the two merged and stays a paper of its own."""
+    survey = {"title": "A Survey of Quillon Graphs", "year": 2020, "authors": ["Kim Sato"],
+              "abstract": "We survey Transformer models."}
+    store = open_store(f"oxigraph:{tmp_path / 'kg'}")
+    build([_jsonl(tmp_path, "a.jsonl", survey)], store, extractor=new_extractor())
+    later = [{**survey, "doi": "10.5555/one.1"},
+             {**survey, "title": survey["title"].lower(), "doi": "10.5555/two.2"}]
+    build([_jsonl(tmp_path, "b.jsonl", *later)], store, extractor=new_extractor())
+    dois = sorted(str(p.doi) for p in read_papers(store, _ids(store)).values())
+    assert dois == ["10.5555/one.1", "10.5555/two.2"]
+    store.close()
+
+
+def test_citations_name_papers_by_the_ids_they_are_stored_under(
+    any_store: GraphStore, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """A new paper cites a stored one by its arXiv id (stored under its DOI), and cites a
+    paper of the same build that the store holds under a title id: both citations link to
+    the stored nodes, not to bare ids."""
+    swin = {"title": "Quillfern Vision Backbones", "doi": "10.5555/qvb.1",
+            "arxiv_id": "2103.99999", "year": 2021, "abstract": "A Transformer backbone."}
+    gated = {"title": "Gated Lantern Attention", "year": 2019,
+             "abstract": "We study Mamba."}
+    build([_jsonl(tmp_path, "a.jsonl", swin, gated)], any_store, extractor=new_extractor())
+    stored = {p.title: i for i, p in read_papers(any_store, _ids(any_store)).items()}
+    citing = {"title": "A ConvNet Revisited", "year": 2022, "abstract": "On ImageNet.",
+              "references": ["arXiv:2103.99999", "1901.00001"]}
+    build([_jsonl(tmp_path, "b.jsonl", {**gated, "arxiv_id": "1901.00001"}, citing)],
+          any_store, extractor=new_extractor())
+    papers = read_papers(any_store, _ids(any_store))
+    (cites,) = [p.references for p in papers.values() if p.title == citing["title"]]
+    assert sorted(cites) == sorted([stored[swin["title"]], stored[gated["title"]]])
