@@ -217,3 +217,23 @@ def test_citations_name_papers_by_the_ids_they_are_stored_under(
     papers = read_papers(any_store, _ids(any_store))
     (cites,) = [p.references for p in papers.values() if p.title == citing["title"]]
     assert sorted(cites) == sorted([stored[swin["title"]], stored[gated["title"]]])
+
+
+def test_an_author_whose_id_changes_leaves_no_author_without_papers(
+    any_store: GraphStore, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """The stored paper's author comes back with a source id (and another with the full
+    name for the initials): the authors the paper had before go, as at once."""
+    paper = {"title": "Gated Quillon Units Revisited", "year": 2020,
+             "abstract": "We revisit gated units in Transformer layers.",
+             "authors": ["Noor Shalimar", "P. Tessaly"]}
+    first = _jsonl(tmp_path, "a.jsonl", paper)
+    later = _jsonl(tmp_path, "b.jsonl", {**paper, "authors": [
+        {"name": "Noor Shalimar", "id": "openalex:A4242"}, "Pia Tessaly"]})
+    build([first], any_store, extractor=new_extractor())
+    build([later], any_store, extractor=new_extractor())
+    reference = f"oxigraph:{tmp_path / 'at-once'}"
+    build([first, later], reference, extractor=new_extractor())
+    with open_store(reference, "read") as at_once:
+        assert any_store.counts()["authors"] == at_once.counts()["authors"] == 2
+        assert papers_by_title(any_store) == papers_by_title(at_once)

@@ -312,14 +312,14 @@ def test_rewrite_replaces_mentions_and_merges_fields(store: Neo4jStore) -> None:
     assert authors == [[1, "Alexey Dosovitskiy"]]
     pair = run_named(store, "top-cooccurring", {"concept": "concept:imagenet"}).rows
     assert pair == []  # ImageNet lost its only paper
-    # authors and citations of the old record stay (nodes are never dropped, CITES merge);
-    # mentions and co-occurrence follow the new record (ImageNet, no longer mentioned, is
-    # kept but counted apart)
+    # citations of the old record stay (CITES merge); its authors that no paper has any
+    # more go; mentions and co-occurrence follow the new record (ImageNet, no longer
+    # mentioned, is kept but counted apart)
     expected = expected_counts(graphs)
     graphs[1] = PaperGraph(again, [graphs[1].concepts[0]])
     now = expected_counts(graphs)
     expected.update({key: now[key] for key in ("mentions", "co_occurs", "concepts",
-                                               "unmentioned_concepts", "broader")})
+                                               "unmentioned_concepts", "broader", "authors")})
     expected["authored_by"] -= 1
     assert store.counts() == expected
 

@@ -255,6 +255,13 @@ MERGE (c)-[:BROADER]->(b)
 """
 # A pair with both ends in $ids is taken from its smaller id only: ArcadeDB's DISTINCT kept
 # both sightings of such an edge, and deleting it twice failed (RecordNotFoundException).
+# The authors of papers (before a rewrite or a removal), and those of them left without a
+# paper afterwards: they go, as a build of the inputs would not make them.
+AUTHORS_OF_PAPERS = ("UNWIND $ids AS id MATCH (:Paper {id: id})-[:AUTHORED_BY]->(a:Author) "
+                     "RETURN DISTINCT a.id")
+DELETE_ORPHAN_AUTHORS = ("UNWIND $ids AS id MATCH (a:Author {id: id}) "
+                         "WHERE NOT EXISTS { (:Paper)-[:AUTHORED_BY]->(a) } DETACH DELETE a")
+
 DELETE_COOCCURS = """
 UNWIND $ids AS cid
 MATCH (:Concept {id: cid})-[r:CO_OCCURS]-(other:Concept)

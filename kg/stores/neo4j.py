@@ -323,6 +323,10 @@ class Neo4jStore(GraphStore):
                 for label, group in mapping.by_label(new_concepts).items()
             ]
             statements.append((mapping.MERGE_MENTIONS, {"rows": chunk}))
+            if stored:  # authors only the rewritten papers had go with them
+                before = self._read(mapping.AUTHORS_OF_PAPERS, {"ids": sorted(stored)}).rows
+                statements.append((mapping.DELETE_ORPHAN_AUTHORS,
+                                   {"ids": [row[0] for row in before]}))
             self._write(statements)
         return WriteStats({"papers": added})
 
@@ -330,16 +334,13 @@ class Neo4jStore(GraphStore):
         ids = list(paper_ids)
         _, mentioned = self._stored_papers(ids)
         self._touched.update(mentioned)  # their figures follow at the next refresh
-        authors = [row[0] for row in self._read(
-            "UNWIND $ids AS id MATCH (:Paper {id: id})-[:AUTHORED_BY]->(a:Author) "
-            "RETURN DISTINCT a.id", {"ids": ids}).rows]
+        authors = [row[0] for row in self._read(mapping.AUTHORS_OF_PAPERS, {"ids": ids}).rows]
         self._write([
             ("UNWIND $ids AS id MATCH (:Paper {id: id})-[r]->() DELETE r", {"ids": ids}),
             ("UNWIND $ids AS id MATCH (p:Paper {id: id}) WHERE NOT EXISTS { ()-[:CITES]->(p) } "
              "DETACH DELETE p", {"ids": ids}),
             ("UNWIND $ids AS id MATCH (p:Paper {id: id}) SET p = {id: id}", {"ids": ids}),
-            ("UNWIND $ids AS id MATCH (a:Author {id: id}) "
-             "WHERE NOT EXISTS { (:Paper)-[:AUTHORED_BY]->(a) } DETACH DELETE a", {"ids": authors}),
+            (mapping.DELETE_ORPHAN_AUTHORS, {"ids": authors}),
         ])
 
     def write_setting(self, name: str, value: str | None) -> None:

@@ -333,7 +333,10 @@ class RdfStore(GraphStore):
         concept_lines.lines += self._first_labels(new_concepts)
         out.lines += concept_lines.lines
         if rewritten:
+            # authors and source files only the rewritten papers pointed to go with them
+            pointed = self._paper_nodes([paper_iri(item.paper.id) for item in rewritten])
             self._write(paper_delete_update(rewritten), out.text())
+            self._remove_orphans(pointed)
         else:
             self._append(out.text(), len(out.lines))
             if self._deferred is not None:
@@ -370,18 +373,27 @@ class RdfStore(GraphStore):
         if self._papers_held is not None:
             self._papers_held.difference_update(papers)
         self._concept_lines = None  # orphaned concepts go with the papers
-        nodes: set[str] = set()
+        nodes = self._paper_nodes(papers)
         for chunk in _chunks(papers):
-            query = PAPER_NODES_QUERY.replace("$values", values("p", chunk))
-            nodes.update(str(row[0]) for row in self._select(query).rows)
-        for chunk in _chunks(papers):
-            self._update(paper_remove_update(chunk))
-        for chunk in _chunks(sorted(nodes)):
-            self._update(orphan_remove_update(chunk))
+            self._write(paper_remove_update(chunk), "")
+        self._remove_orphans(nodes)
         self._written_authors.clear()
         self._delta.forget()  # removals are not counted: the next refresh is a full one
         if self.side_index is not None:
             self.side_index.mark_incomplete()
+
+    def _paper_nodes(self, papers: list[str]) -> set[str]:
+        """The authors and source files ``papers`` (IRIs) point to."""
+        nodes: set[str] = set()
+        for chunk in _chunks(papers):
+            query = PAPER_NODES_QUERY.replace("$values", values("p", chunk))
+            nodes.update(str(row[0]) for row in self._select(query).rows)
+        return nodes
+
+    def _remove_orphans(self, nodes: set[str]) -> None:
+        """Delete those of ``nodes`` (authors, source files) nothing points to any more."""
+        for chunk in _chunks(sorted(nodes)):  # (through _write: rdflib splits it)
+            self._write(orphan_remove_update(chunk), "")
 
     def write_setting(self, name: str, value: str | None) -> None:
         self._settle()
