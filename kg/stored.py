@@ -249,6 +249,7 @@ def with_stored(store: GraphStore, papers: Iterable[Paper]) -> Iterator[Paper]:
     for chunk in chunked(papers, BATCH):
         stored = read_papers(store, [paper.id for paper in chunk])
         _cite_stored_ids(store, chunk)
+        _known_author_ids(store, chunk)
         for paper in chunk:
             base = stored.get(paper.id)
             if base is None:
@@ -286,3 +287,26 @@ def _cite_stored_ids(store: GraphStore, papers: list[Paper]) -> None:
         for name in ("references", "cited_by"):
             refs_of = getattr(paper, name)
             setattr(paper, name, list(dict.fromkeys(target.get(r, r) for r in refs_of)))
+
+
+def _known_author_ids(store: GraphStore, papers: list[Paper]) -> None:
+    """Give a name-only author of ``papers`` the ORCID or source id of the one person the
+    store holds under that name (its folded key), as one build shares a name's strong id
+    among its records (kg.merge.author_identities); a name several stored people with
+    strong ids share stays as it is."""
+    plain = [a for paper in papers for a in paper.authors
+             if a.key and not (a.orcid or a.source_ids or a.curated_id)]
+    if not plain:
+        return
+    strong: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
+    for row in details(store, "stored.authors-by-key", sorted({a.key for a in plain})):
+        author_id = str(row["author"])
+        if not author_id.startswith("name:"):
+            strong[str(row["key"])].add((author_id, _text(row.get("orcid"))))
+    for author in plain:
+        found = strong.get(author.key, set())
+        if len(found) == 1:
+            (author_id, orcid), = found
+            known = stored_author(author_id, author.name, orcid)
+            if known.curated_id is None:  # an ORCID or a source id, not a reviewer's id
+                author.orcid, author.source_ids = known.orcid, dict(known.source_ids)

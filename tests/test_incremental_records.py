@@ -237,3 +237,24 @@ def test_an_author_whose_id_changes_leaves_no_author_without_papers(
     with open_store(reference, "read") as at_once:
         assert any_store.counts()["authors"] == at_once.counts()["authors"] == 2
         assert papers_by_title(any_store) == papers_by_title(at_once)
+
+
+def test_a_name_only_author_takes_the_stored_persons_strong_id(
+    any_store: GraphStore, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """A later paper names, without an id, an author stored with her ORCID (and another one
+    stored with a source id): one person each, as at once."""
+    first = _jsonl(tmp_path, "a.jsonl", {
+        "title": "Federated Quillon Learning", "year": 2020, "abstract": "On Transformer.",
+        "authors": [{"name": "Ada Quillon", "orcid": "0000-0002-1825-0097"},
+                    {"name": "Bo Tessaly", "id": "openalex:A777"}]})
+    later = _jsonl(tmp_path, "b.jsonl", {
+        "title": "Quantized Lantern Attention", "year": 2021, "abstract": "On ImageNet.",
+        "authors": ["Ada Quillon", "Bo Tessaly", "Cy Newman"]})
+    build([first], any_store, extractor=new_extractor())
+    build([later], any_store, extractor=new_extractor())
+    reference = f"oxigraph:{tmp_path / 'at-once'}"
+    build([first, later], reference, extractor=new_extractor())
+    with open_store(reference, "read") as at_once:
+        assert any_store.counts()["authors"] == at_once.counts()["authors"] == 3
+        assert papers_by_title(any_store) == papers_by_title(at_once)
