@@ -63,6 +63,19 @@ def papers_by_title(store: GraphStore) -> dict[str, dict]:
     return found
 
 
+def assert_same_as_at_once(store: GraphStore, tmp_path: Path, new_extractor: NewExtractor,
+                           *inputs: Path, authors: int) -> None:
+    """Build ``inputs`` into ``store`` one after the other, and all at once into a fresh
+    store: the same papers (ids aside) and ``authors`` authors in both."""
+    for path in inputs:
+        build([path], store, extractor=new_extractor())
+    reference = f"oxigraph:{tmp_path / 'at-once'}"
+    build(list(inputs), reference, extractor=new_extractor())
+    with open_store(reference, "read") as at_once:
+        assert store.counts()["authors"] == at_once.counts()["authors"] == authors
+        assert papers_by_title(store) == papers_by_title(at_once)
+
+
 def test_a_later_record_is_merged_into_the_stored_paper(
     any_store: GraphStore, tmp_path: Path, new_extractor: NewExtractor
 ) -> None:
@@ -230,13 +243,7 @@ def test_an_author_whose_id_changes_leaves_no_author_without_papers(
     first = _jsonl(tmp_path, "a.jsonl", paper)
     later = _jsonl(tmp_path, "b.jsonl", {**paper, "authors": [
         {"name": "Noor Shalimar", "id": "openalex:A4242"}, "Pia Tessaly"]})
-    build([first], any_store, extractor=new_extractor())
-    build([later], any_store, extractor=new_extractor())
-    reference = f"oxigraph:{tmp_path / 'at-once'}"
-    build([first, later], reference, extractor=new_extractor())
-    with open_store(reference, "read") as at_once:
-        assert any_store.counts()["authors"] == at_once.counts()["authors"] == 2
-        assert papers_by_title(any_store) == papers_by_title(at_once)
+    assert_same_as_at_once(any_store, tmp_path, new_extractor, first, later, authors=2)
 
 
 def test_a_name_only_author_takes_the_stored_persons_strong_id(
@@ -251,10 +258,4 @@ def test_a_name_only_author_takes_the_stored_persons_strong_id(
     later = _jsonl(tmp_path, "b.jsonl", {
         "title": "Quantized Lantern Attention", "year": 2021, "abstract": "On ImageNet.",
         "authors": ["Ada Quillon", "Bo Tessaly", "Cy Newman"]})
-    build([first], any_store, extractor=new_extractor())
-    build([later], any_store, extractor=new_extractor())
-    reference = f"oxigraph:{tmp_path / 'at-once'}"
-    build([first, later], reference, extractor=new_extractor())
-    with open_store(reference, "read") as at_once:
-        assert any_store.counts()["authors"] == at_once.counts()["authors"] == 3
-        assert papers_by_title(any_store) == papers_by_title(at_once)
+    assert_same_as_at_once(any_store, tmp_path, new_extractor, first, later, authors=3)
