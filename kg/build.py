@@ -151,7 +151,7 @@ def build(
                 on_warning(record)
 
         with opened.deferred_writes():
-            papers = with_stored(opened, read) if before.get("papers") else read
+            papers = with_stored(opened, read, read.aliases) if before.get("papers") else read
             written = run(
                 papers, extractor, opened, jobs=jobs, batch_size=batch_size, total=len(read),
                 progress=progress, on_rejection=reject,

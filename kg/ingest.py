@@ -269,6 +269,11 @@ class PaperStream:
     def __len__(self) -> int:
         return self.papers
 
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Every key a citation may name a paper of these inputs by -> its final id."""
+        return self._aliases
+
     def __iter__(self) -> Iterator[Paper]:
         """Second pass: the records again, merged and finished paper by paper. Records of
         one paper wait until its last one arrives (duplicates far apart hold them longer)."""

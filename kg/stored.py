@@ -12,7 +12,7 @@ from the earlier input) and writes the merge, extracted again from the merged te
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from itertools import count
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,7 @@ from more_itertools import chunked
 
 from kg.details import details
 from kg.mapping.terms import id_of_iri
-from kg.merge import IdentityRules, kept_apart, merge_papers
+from kg.merge import IdentityRules, apply_reference_aliases, kept_apart, merge_papers
 from kg.model import Author, Curated, Paper
 from kg.normalize import title_hash, title_key
 from kg.queries import read
@@ -240,22 +240,27 @@ def _lookup(store: GraphStore, query: str, keys: list[str]) -> dict[str, list[st
     return found
 
 
-def with_stored(store: GraphStore, papers: Iterable[Paper]) -> Iterator[Paper]:
+def with_stored(store: GraphStore, papers: Iterable[Paper],
+                aliases: Mapping[str, str] | None = None) -> Iterator[Paper]:
     """``papers`` with each one the store already holds (under its id) merged into the
     stored paper: the stored record first, so its values win where both have one (the
     fuller abstract, every author, keyword, citation and source are kept); and citations
     of stored papers by another of their ids (an arXiv id, an OpenAlex work) naming the
-    id they are stored under."""
+    id they are stored under, both ways: stored papers that cited one of ``papers`` by an
+    id it is not stored under cite it by its id now. ``aliases``: the build's own keys of
+    its papers (kg.merge.reference_aliases), applied to the stored citations merged in."""
     for chunk in chunked(papers, BATCH):
         stored = read_papers(store, [paper.id for paper in chunk])
         _cite_stored_ids(store, chunk)
         _known_author_ids(store, chunk)
+        store.redirect_citations(_other_ids(chunk))
         for paper in chunk:
             base = stored.get(paper.id)
             if base is None:
                 yield paper
                 continue
             merge_papers(base, paper)
+            apply_reference_aliases(base, aliases or {})
             base.curated = paper.curated or base.curated
             yield base
 
@@ -310,3 +315,15 @@ def _known_author_ids(store: GraphStore, papers: list[Paper]) -> None:
             known = stored_author(author_id, author.name, orcid)
             if known.curated_id is None:  # an ORCID or a source id, not a reviewer's id
                 author.orcid, author.source_ids = known.orcid, dict(known.source_ids)
+
+
+def _other_ids(papers: list[Paper]) -> dict[str, str]:
+    """The ids a citation may name each of ``papers`` by, other than the one it has
+    (its DOI, arXiv id, OpenAlex or Semantic Scholar work) -> that one."""
+    other: dict[str, str] = {}
+    for paper in papers:
+        keys = [k for k in paper.identity_keys() if not k.startswith("title:")]
+        keys += [f"{source}:{paper.external_ids[source]}" for source in ("openalex", "s2")
+                 if paper.external_ids.get(source)]
+        other.update((key, paper.id) for key in keys if key != paper.id)
+    return other

@@ -259,3 +259,25 @@ def test_a_name_only_author_takes_the_stored_persons_strong_id(
         "title": "Quantized Lantern Attention", "year": 2021, "abstract": "On ImageNet.",
         "authors": ["Ada Quillon", "Bo Tessaly", "Cy Newman"]})
     assert_same_as_at_once(any_store, tmp_path, new_extractor, first, later, authors=3)
+
+
+def test_papers_cited_before_they_arrive_are_linked_when_they_do(
+    any_store: GraphStore, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """Stored papers cite a paper by its arXiv id and another by its OpenAlex work before
+    either is stored; both arrive later under their DOIs (one citing paper comes again
+    too): every citation links to the DOI nodes, as at once."""
+    citing = {"title": "A ConvNet Revisited", "year": 2022, "abstract": "On ImageNet.",
+              "references": ["arXiv:2103.99999", "openalex:W4242"]}
+    other = {"title": "Gated Lantern Attention", "year": 2022, "abstract": "On Mamba.",
+             "references": ["arXiv:2103.99999"]}
+    first = _jsonl(tmp_path, "a.jsonl", citing, other)
+    later = _jsonl(tmp_path, "b.jsonl", {**other, "venue": "Lantern Workshop"},
+                   {"title": "Quillfern Vision Backbones", "doi": "10.5555/qvb.1",
+                    "arxiv_id": "2103.99999", "year": 2021, "abstract": "On Transformer."},
+                   {"title": "Lantern Nets", "doi": "10.5555/ln.2", "year": 2021,
+                    "abstract": "On LoRA.", "external_ids": {"openalex": "W4242"}})
+    assert_same_as_at_once(any_store, tmp_path, new_extractor, first, later, authors=0)
+    refs = {p.title: sorted(p.references) for p in read_papers(any_store, _ids(any_store)).values()}
+    assert refs[citing["title"]] == ["doi:10.5555/ln.2", "doi:10.5555/qvb.1"]
+    assert refs[other["title"]] == ["doi:10.5555/qvb.1"]

@@ -262,6 +262,18 @@ AUTHORS_OF_PAPERS = ("UNWIND $ids AS id MATCH (:Paper {id: id})-[:AUTHORED_BY]->
 DELETE_ORPHAN_AUTHORS = ("UNWIND $ids AS id MATCH (a:Author {id: id}) "
                          "WHERE NOT EXISTS { (:Paper)-[:AUTHORED_BY]->(a) } DETACH DELETE a")
 
+# Citations of a bare cited node (no title) moved to the paper it is stored as; the bare
+# node goes when nothing cites it any more (GraphStore.redirect_citations).
+REDIRECT_CITATIONS = """
+UNWIND $rows AS row
+MATCH (p:Paper)-[r:CITES]->(s:Paper {id: row.old}) WHERE s.title IS NULL
+MERGE (n:Paper {id: row.new})
+MERGE (p)-[:CITES]->(n)
+DELETE r
+"""
+DELETE_BARE_PAPERS = ("UNWIND $ids AS id MATCH (s:Paper {id: id}) WHERE s.title IS NULL "
+                      "AND NOT EXISTS { ()-[:CITES]->(s) } DETACH DELETE s")
+
 DELETE_COOCCURS = """
 UNWIND $ids AS cid
 MATCH (:Concept {id: cid})-[r:CO_OCCURS]-(other:Concept)

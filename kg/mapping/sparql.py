@@ -7,7 +7,7 @@ changes both files and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from kg.mapping.rdf import CURATED_PROPS, paper_fields
@@ -187,3 +187,20 @@ DELETE WHERE { ?m a pkg:Mention } ;
 DELETE WHERE { ?co a pkg:CoOccurrence } ;
 DELETE { ?m prov:wasDerivedFrom ?p } WHERE { ?m pkg:paper ?p ; pkg:role ?role ;
                                               prov:wasDerivedFrom ?p }"""
+
+
+# The bare cited nodes among $values (cited, no stored paper with a title).
+CITED_STUBS_QUERY = PREFIX_BLOCK + """
+SELECT DISTINCT ?old WHERE {
+  $values ?citing cito:cites ?old . FILTER NOT EXISTS { ?old dcterms:title ?title }
+}"""
+
+
+def redirect_citations_update(renamed: Mapping[str, str]) -> str:
+    """Move the citations of each bare cited node (IRI keys) to its paper (IRI values)."""
+    cites = expand("cito:cites")
+    return " ;\n".join(
+        f"DELETE {{ ?p {cites} <{old}> }} INSERT {{ ?p {cites} <{new}> }} "
+        f"WHERE {{ ?p {cites} <{old}> }}"
+        for old, new in renamed.items()
+    )

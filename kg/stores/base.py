@@ -21,7 +21,7 @@ Graph model (see ``schema/README.md``): Paper, Author, Concept nodes; AUTHORED_B
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -128,6 +128,13 @@ class GraphStore(ABC):
         another one cites stays as the bare cited node a build leaves, and authors left
         without a paper go. For identity decisions (kg/curation/identity.py), which rewrite
         the papers afterwards; the caller refreshes the derived figures."""
+
+    @abstractmethod
+    def redirect_citations(self, renamed: Mapping[str, str]) -> None:
+        """Point stored citations of a bare cited id (a key of ``renamed``: 'arxiv:…',
+        'openalex:W…', no stored paper with a title) at the id the paper is stored under
+        (its value): a paper cited before it arrived under another id links to it, as in a
+        build of every input. A stored paper is never redirected."""
 
     @abstractmethod
     def refresh_derived(self, concept_ids: Iterable[str] | None = None) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
@@ -329,6 +329,12 @@ class Neo4jStore(GraphStore):
                                    {"ids": [row[0] for row in before]}))
             self._write(statements)
         return WriteStats({"papers": added})
+
+    def redirect_citations(self, renamed: Mapping[str, str]) -> None:
+        rows = [{"old": old, "new": new} for old, new in renamed.items() if old != new]
+        if rows:
+            self._write([(mapping.REDIRECT_CITATIONS, {"rows": rows}),
+                         (mapping.DELETE_BARE_PAPERS, {"ids": [r["old"] for r in rows]})])
 
     def delete_papers(self, paper_ids: Sequence[str]) -> None:
         ids = list(paper_ids)

@@ -11,7 +11,7 @@ the deletions a re-written paper needs (kg/mapping/sparql.py).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
@@ -34,6 +34,7 @@ from kg.mapping.rdf import (
     weight_line,
 )
 from kg.mapping.sparql import (
+    CITED_STUBS_QUERY,
     CONCEPT_PROPS,
     COUNTS_QUERY,
     FIGURES_QUERY,
@@ -46,6 +47,7 @@ from kg.mapping.sparql import (
     orphan_remove_update,
     paper_delete_update,
     paper_remove_update,
+    redirect_citations_update,
     setting_update,
     values,
 )
@@ -381,6 +383,18 @@ class RdfStore(GraphStore):
         self._delta.forget()  # removals are not counted: the next refresh is a full one
         if self.side_index is not None:
             self.side_index.mark_incomplete()
+
+    def redirect_citations(self, renamed: Mapping[str, str]) -> None:
+        iris = {paper_iri(old): paper_iri(new) for old, new in renamed.items() if old != new}
+        stubs: list[str] = []
+        for chunk in _chunks(sorted(iris)):  # a read first: most keys were never cited
+            query = CITED_STUBS_QUERY.replace("$values", values("old", chunk))
+            stubs += [str(row[0]) for row in self._select(query).rows]
+        if not stubs:
+            return
+        self._settle()
+        for chunk in _chunks(sorted(stubs)):
+            self._write(redirect_citations_update({old: iris[old] for old in chunk}), "")
 
     def _paper_nodes(self, papers: list[str]) -> set[str]:
         """The authors and source files ``papers`` (IRIs) point to."""
