@@ -129,10 +129,11 @@ def build(
         # each paper the store holds merged into the stored one (kg/stored.py).
         # The shard is taken after merging, so a paper's records never land in two slices
         rules = applied.rules if applied else None
+        repeated: set[str] = set()  # stored papers several papers of the inputs are
         read = stream_papers(
             inputs, fmt, options, on_rejection,
             keep=None if shard is None else (lambda paper_id: in_shard(paper_id, *shard)),
-            stored_ids=(lambda papers: find_stored(opened, papers, rules))
+            stored_ids=(lambda papers: find_stored(opened, papers, rules, repeated))
             if before.get("papers") else None,
             on_read=reading, curation=applied,
         )
@@ -151,7 +152,8 @@ def build(
                 on_warning(record)
 
         with opened.deferred_writes():
-            papers = with_stored(opened, read, read.aliases) if before.get("papers") else read
+            papers = (with_stored(opened, read, read.aliases, repeated)
+                      if before.get("papers") else read)
             written = run(
                 papers, extractor, opened, jobs=jobs, batch_size=batch_size, total=len(read),
                 progress=progress, on_rejection=reject,

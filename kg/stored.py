@@ -11,8 +11,9 @@ from the earlier input) and writes the merge, extracted again from the merged te
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from copy import deepcopy
 from dataclasses import replace
 from itertools import count
 from typing import TYPE_CHECKING, Any
@@ -115,7 +116,8 @@ def _number(value: object) -> int | None:
 
 
 def find_stored(
-    store: GraphStore, papers: Sequence[Paper], rules: IdentityRules | None = None
+    store: GraphStore, papers: Sequence[Paper], rules: IdentityRules | None = None,
+    repeated: set[str] | None = None,
 ) -> list[str | None]:
     """For each of ``papers`` (a build's papers, or merging skeletons of them, in input
     order): the id of the stored paper it is, else None. A stored paper is a match when it
@@ -124,11 +126,15 @@ def find_stored(
     author in common; a curation's decisions), judged against the stored paper with the
     records matched to it before (a second record with another DOI stays apart, as in one
     build). A paper whose title id is taken by another paper of that title gets the next
-    free ``~n`` id, as in one build (kg.merge.distinct_ids)."""
+    free ``~n`` id, as in one build (kg.merge.distinct_ids). ``repeated`` is given the ids
+    that several of ``papers`` are (records that share no key with each other, only with
+    the stored paper: its DOI, its arXiv id): ``with_stored`` merges them all."""
     matcher = StoredMatcher(store, rules, {paper.id for paper in papers})
     found: list[str | None] = []
     for chunk in chunked(papers, BATCH):
         found += matcher.match(chunk)
+    if repeated is not None:
+        repeated.update(i for i, n in Counter(filter(None, found)).items() if n > 1)
     return found
 
 
@@ -241,27 +247,33 @@ def _lookup(store: GraphStore, query: str, keys: list[str]) -> dict[str, list[st
 
 
 def with_stored(store: GraphStore, papers: Iterable[Paper],
-                aliases: Mapping[str, str] | None = None) -> Iterator[Paper]:
+                aliases: Mapping[str, str] | None = None,
+                repeated: Collection[str] = ()) -> Iterator[Paper]:
     """``papers`` with each one the store already holds (under its id) merged into the
     stored paper: the stored record first, so its values win where both have one (the
     fuller abstract, every author, keyword, citation and source are kept); and citations
     of stored papers by another of their ids (an arXiv id, an OpenAlex work) naming the
     id they are stored under, both ways: stored papers that cited one of ``papers`` by an
     id it is not stored under cite it by its id now. ``aliases``: the build's own keys of
-    its papers (kg.merge.reference_aliases), applied to the stored citations merged in."""
+    its papers (kg.merge.reference_aliases), applied to the stored citations merged in;
+    ``repeated``: ids several of ``papers`` have (``find_stored``): each is merged into the
+    merge of the ones before, so the last one written holds them all."""
+    merged_so_far: dict[str, Paper] = {}
     for chunk in chunked(papers, BATCH):
         stored = read_papers(store, [paper.id for paper in chunk])
         _cite_stored_ids(store, chunk)
         _known_author_ids(store, chunk)
         store.redirect_citations(_other_ids(chunk))
         for paper in chunk:
-            base = stored.get(paper.id)
+            base = merged_so_far.get(paper.id) or stored.get(paper.id)
             if base is None:
                 yield paper
                 continue
             merge_papers(base, paper)
             apply_reference_aliases(base, aliases or {})
             base.curated = paper.curated or base.curated
+            if paper.id in repeated:  # a copy: the one yielded goes on down the pipeline
+                merged_so_far[paper.id] = deepcopy(base)
             yield base
 
 

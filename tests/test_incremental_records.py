@@ -11,7 +11,7 @@ from kg.build import build
 from kg.curation.store import stored_tags
 from kg.normalize import title_key
 from kg.queries import read
-from kg.stored import read_papers
+from kg.stored import BATCH, read_papers
 from kg.stores import GraphStore, open_store
 from tests.conftest import NewExtractor, write_input
 
@@ -281,3 +281,24 @@ def test_papers_cited_before_they_arrive_are_linked_when_they_do(
     refs = {p.title: sorted(p.references) for p in read_papers(any_store, _ids(any_store)).values()}
     assert refs[citing["title"]] == ["doi:10.5555/ln.2", "doi:10.5555/qvb.1"]
     assert refs[other["title"]] == ["doi:10.5555/qvb.1"]
+
+
+def test_two_records_that_are_one_stored_paper_only_through_it_are_both_kept(
+    any_store: GraphStore, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """One later record has the stored paper's DOI, another its arXiv id (they share no
+    key with each other), papers enough apart to be merged in different batches: the
+    stored paper takes what both add, as at once."""
+    holo = {"title": "Holoquill Nets", "doi": "10.5555/holo", "arxiv_id": "2101.00077",
+            "year": 2021, "authors": ["Ann Holoway"], "abstract": "On Transformer."}
+    first = _jsonl(tmp_path, "a.jsonl", holo)
+    between = [{"title": f"Filler Study Number {n}", "year": 2020} for n in range(BATCH + 10)]
+    later = _jsonl(tmp_path, "b.jsonl",
+                   {"title": "Holoquill Nets (journal version)", "doi": "10.5555/holo",
+                    "year": 2021, "venue": "Journal of Holoquills"},
+                   *between,
+                   {"title": "Holoquill Nets: preprint", "arxiv_id": "2101.00077",
+                    "year": 2021, "keywords": ["holography"]})
+    assert_same_as_at_once(any_store, tmp_path, new_extractor, first, later, authors=1)
+    paper = read_papers(any_store, ["doi:10.5555/holo"])["doi:10.5555/holo"]
+    assert (paper.venue, paper.keywords) == ("Journal of Holoquills", ["holography"])
