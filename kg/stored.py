@@ -254,8 +254,10 @@ def with_stored(store: GraphStore, papers: Iterable[Paper],
     fuller abstract, every author, keyword, citation and source are kept); and citations
     of stored papers by another of their ids (an arXiv id, an OpenAlex work) naming the
     id they are stored under, both ways: stored papers that cited one of ``papers`` by an
-    id it is not stored under cite it by its id now. ``aliases``: the build's own keys of
-    its papers (kg.merge.reference_aliases), applied to the stored citations merged in;
+    id it is not stored under cite it by its id now; authors by name alone take a stored
+    person's ORCID or source id, and stored name-only authors the one ``papers`` bring.
+    ``aliases``: the build's own keys of its papers (kg.merge.reference_aliases), applied
+    to the stored citations merged in;
     ``repeated``: ids several of ``papers`` have (``find_stored``): each is merged into the
     merge of the ones before, so the last one written holds them all."""
     merged_so_far: dict[str, Paper] = {}
@@ -263,6 +265,7 @@ def with_stored(store: GraphStore, papers: Iterable[Paper],
         stored = read_papers(store, [paper.id for paper in chunk])
         _cite_stored_ids(store, chunk)
         _known_author_ids(store, chunk)
+        store.move_authorships(_named_now_known(store, chunk))
         store.redirect_citations(_other_ids(chunk))
         for paper in chunk:
             base = merged_so_far.get(paper.id) or stored.get(paper.id)
@@ -339,3 +342,25 @@ def _other_ids(papers: list[Paper]) -> dict[str, str]:
                  if paper.external_ids.get(source)]
         other.update((key, paper.id) for key in keys if key != paper.id)
     return other
+
+
+def _named_now_known(store: GraphStore, papers: list[Paper]) -> dict[str, str]:
+    """Stored authors by name alone ('name:…') whose ORCID or source id ``papers`` bring:
+    name id -> that id, where it is the only strong id of the name (in ``papers`` and in
+    the store), as one build shares a name's strong id (kg.merge.author_identities)."""
+    strong: dict[str, set[str]] = defaultdict(set)
+    for paper in papers:
+        for author in paper.authors:
+            if author.key and (author.orcid or author.source_ids) and not author.curated_id:
+                strong[author.key].add(author.id)
+    if not strong:
+        return {}
+    named: dict[str, str] = {}
+    for row in details(store, "stored.authors-by-key", sorted(strong)):
+        key, author_id = str(row["key"]), str(row["author"])
+        if author_id.startswith("name:"):
+            named[key] = author_id
+        else:
+            strong[key].add(author_id)
+    return {named[key]: next(iter(ids)) for key, ids in strong.items()
+            if key in named and len(ids) == 1}

@@ -302,3 +302,24 @@ def test_two_records_that_are_one_stored_paper_only_through_it_are_both_kept(
     assert_same_as_at_once(any_store, tmp_path, new_extractor, first, later, authors=1)
     paper = read_papers(any_store, ["doi:10.5555/holo"])["doi:10.5555/holo"]
     assert (paper.venue, paper.keywords) == ("Journal of Holoquills", ["holography"])
+
+
+def test_stored_name_only_authors_take_a_strong_id_that_arrives_later(
+    any_store: GraphStore, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """Papers stored with a name alone (a Daily Papers page); a later paper brings that
+    person's ORCID and another's source id: one person each, their stored papers included,
+    as at once."""
+    first = _jsonl(tmp_path, "a.jsonl",
+                   {"title": "Quillon Scaling Laws", "year": 2020, "abstract": "On Transformer.",
+                    "authors": ["Ada Quillon", "Bo Tessaly"]},
+                   {"title": "Lantern Pretraining", "year": 2021, "abstract": "On ImageNet.",
+                    "authors": ["Bo Tessaly"]})
+    later = _jsonl(tmp_path, "b.jsonl", {
+        "title": "Federated Lanterns", "year": 2022, "abstract": "On LoRA.",
+        "authors": [{"name": "Ada Quillon", "orcid": "0000-0002-1825-0097"},
+                    {"name": "Bo Tessaly", "id": "openalex:A777"}]})
+    assert_same_as_at_once(any_store, tmp_path, new_extractor, first, later, authors=2)
+    ids = {i for p in read_papers(any_store, _ids(any_store)).values() for i in
+           (a.id for a in p.authors)}
+    assert ids == {"orcid:0000-0002-1825-0097", "openalex:A777"}

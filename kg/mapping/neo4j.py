@@ -274,6 +274,15 @@ DELETE r
 DELETE_BARE_PAPERS = ("UNWIND $ids AS id MATCH (s:Paper {id: id}) WHERE s.title IS NULL "
                       "AND NOT EXISTS { ()-[:CITES]->(s) } DETACH DELETE s")
 
+# An author's AUTHORED_BY edges given to the id the person now has (GraphStore.move_authorships).
+MOVE_AUTHORSHIPS = """
+UNWIND $rows AS row
+MATCH (p:Paper)-[r:AUTHORED_BY]->(:Author {id: row.old})
+MERGE (a:Author {id: row.new})
+MERGE (p)-[:AUTHORED_BY {position: r.position}]->(a)
+DELETE r
+"""
+
 DELETE_COOCCURS = """
 UNWIND $ids AS cid
 MATCH (:Concept {id: cid})-[r:CO_OCCURS]-(other:Concept)

@@ -204,3 +204,14 @@ def redirect_citations_update(renamed: Mapping[str, str]) -> str:
         f"WHERE {{ ?p {cites} <{old}> }}"
         for old, new in renamed.items()
     )
+
+
+def move_authorships_update(renamed: Mapping[str, str]) -> str:
+    """Move the authorships (and dcterms:creator links) of each author IRI (keys) to
+    another (values); the old author's own triples are removed after (orphans)."""
+    author, creator = expand("pkg:author"), expand("dcterms:creator")
+    return " ;\n".join(
+        f"DELETE {{ ?x {prop} <{old}> }} INSERT {{ ?x {prop} <{new}> }} "
+        f"WHERE {{ ?x {prop} <{old}> }}"
+        for old, new in renamed.items() for prop in (author, creator)
+    )

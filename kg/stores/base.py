@@ -137,6 +137,12 @@ class GraphStore(ABC):
         build of every input. A stored paper is never redirected."""
 
     @abstractmethod
+    def move_authorships(self, renamed: Mapping[str, str]) -> None:
+        """Give the authorships of each author id (keys: a name id, 'name:…') to the id the
+        person now has (values: an ORCID or source id, written with the paper that brought
+        it), and remove the old author node: one person, as in a build of every input."""
+
+    @abstractmethod
     def refresh_derived(self, concept_ids: Iterable[str] | None = None) -> None:
         """Bring what is derived from the MENTIONS (kg/derived.py: CO_OCCURS weights; in RDF
         also papers per concept and year, and the rankings) in line with them, for the

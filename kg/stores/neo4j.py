@@ -336,6 +336,12 @@ class Neo4jStore(GraphStore):
             self._write([(mapping.REDIRECT_CITATIONS, {"rows": rows}),
                          (mapping.DELETE_BARE_PAPERS, {"ids": [r["old"] for r in rows]})])
 
+    def move_authorships(self, renamed: Mapping[str, str]) -> None:
+        rows = [{"old": old, "new": new} for old, new in renamed.items() if old != new]
+        if rows:
+            self._write([(mapping.MOVE_AUTHORSHIPS, {"rows": rows}),
+                         (mapping.DELETE_ORPHAN_AUTHORS, {"ids": [r["old"] for r in rows]})])
+
     def delete_papers(self, paper_ids: Sequence[str]) -> None:
         ids = list(paper_ids)
         _, mentioned = self._stored_papers(ids)

@@ -44,6 +44,7 @@ from kg.mapping.sparql import (
     WEIGHTS_QUERY,
     YEARS_QUERY,
     each,
+    move_authorships_update,
     orphan_remove_update,
     paper_delete_update,
     paper_remove_update,
@@ -57,6 +58,7 @@ from kg.mapping.terms import (
     TYPE,
     XSD,
     Triples,
+    author_iri,
     concept_iri,
     expand,
     id_of_iri,
@@ -395,6 +397,16 @@ class RdfStore(GraphStore):
         self._settle()
         for chunk in _chunks(sorted(stubs)):
             self._write(redirect_citations_update({old: iris[old] for old in chunk}), "")
+
+    def move_authorships(self, renamed: Mapping[str, str]) -> None:
+        iris = {author_iri(old): author_iri(new) for old, new in renamed.items() if old != new}
+        if not iris:
+            return
+        self._settle()
+        self._written_authors.clear()
+        for chunk in _chunks(sorted(iris), 100):
+            self._write(move_authorships_update({old: iris[old] for old in chunk}), "")
+        self._remove_orphans(set(iris))
 
     def _paper_nodes(self, papers: list[str]) -> set[str]:
         """The authors and source files ``papers`` (IRIs) point to."""
