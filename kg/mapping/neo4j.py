@@ -253,8 +253,6 @@ MATCH (c:Concept)
 WHERE bid IN c.broader_ids AND NOT (c)-[:BROADER]->(b)
 MERGE (c)-[:BROADER]->(b)
 """
-# A pair with both ends in $ids is taken from its smaller id only: ArcadeDB's DISTINCT kept
-# both sightings of such an edge, and deleting it twice failed (RecordNotFoundException).
 # The authors of papers (before a rewrite or a removal), and those of them left without a
 # paper afterwards: they go, as a build of the inputs would not make them.
 AUTHORS_OF_PAPERS = ("UNWIND $ids AS id MATCH (:Paper {id: id})-[:AUTHORED_BY]->(a:Author) "
@@ -283,6 +281,8 @@ MERGE (p)-[:AUTHORED_BY {position: r.position}]->(a)
 DELETE r
 """
 
+# A pair with both ends in $ids is taken from its smaller id only: ArcadeDB's DISTINCT kept
+# both sightings of such an edge, and deleting it twice failed (RecordNotFoundException).
 DELETE_COOCCURS = """
 UNWIND $ids AS cid
 MATCH (:Concept {id: cid})-[r:CO_OCCURS]-(other:Concept)
