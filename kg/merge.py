@@ -294,6 +294,11 @@ class PaperIndex:
         return iter(self.papers())
 
 
+def numbered_id(title_id: str, number: int) -> str:
+    """The id of the ``number``-th paper that shares the title id ``title_id`` (2 on)."""
+    return f"{title_id}~{number}"
+
+
 def distinct_ids(papers: list[Paper]) -> None:
     """Papers kept apart that would share an id (one title and no DOI or arXiv id: two
     editorials called "Introduction") get ids of their own, so that neither overwrites the
@@ -306,10 +311,10 @@ def distinct_ids(papers: list[Paper]) -> None:
         if given not in seen or not given.startswith("title:"):
             seen.add(given)  # (two papers with one DOI stay as they were: the first is kept)
             continue
-        candidate, number = f"{given}~2", 2
+        candidate, number = numbered_id(given, 2), 2
         while candidate in seen:
             number += 1
-            candidate = f"{given}~{number}"
+            candidate = numbered_id(given, number)
         paper.stored_id = candidate
         seen.add(candidate)
 

@@ -22,7 +22,13 @@ from more_itertools import chunked
 
 from kg.details import details
 from kg.mapping.terms import id_of_iri
-from kg.merge import IdentityRules, apply_reference_aliases, kept_apart, merge_papers
+from kg.merge import (
+    IdentityRules,
+    apply_reference_aliases,
+    kept_apart,
+    merge_papers,
+    numbered_id,
+)
 from kg.model import Author, Curated, Paper
 from kg.normalize import title_hash, title_key
 from kg.queries import read
@@ -191,7 +197,7 @@ class StoredMatcher:
         number neither stored nor given to another paper of this build."""
         base = paper.id.split("~")[0]
         for first in count(2, NUMBERS_READ):
-            ids = [f"{base}~{n}" for n in range(first, first + NUMBERS_READ)]
+            ids = [numbered_id(base, n) for n in range(first, first + NUMBERS_READ)]
             known = self._read(ids)
             found = self._first_same(known, ids, paper) or next(
                 (i for i in ids if i not in known
@@ -264,8 +270,7 @@ def with_stored(store: GraphStore, papers: Iterable[Paper],
     for chunk in chunked(papers, BATCH):
         stored = read_papers(store, [paper.id for paper in chunk])
         _cite_stored_ids(store, chunk)
-        _known_author_ids(store, chunk)
-        store.move_authorships(_named_now_known(store, chunk))
+        store.move_authorships(_share_strong_ids(store, chunk))
         store.redirect_citations(_other_ids(chunk))
         for paper in chunk:
             base = merged_so_far.get(paper.id) or stored.get(paper.id)
@@ -309,29 +314,6 @@ def _cite_stored_ids(store: GraphStore, papers: list[Paper]) -> None:
             setattr(paper, name, list(dict.fromkeys(target.get(r, r) for r in refs_of)))
 
 
-def _known_author_ids(store: GraphStore, papers: list[Paper]) -> None:
-    """Give a name-only author of ``papers`` the ORCID or source id of the one person the
-    store holds under that name (its folded key), as one build shares a name's strong id
-    among its records (kg.merge.author_identities); a name several stored people with
-    strong ids share stays as it is."""
-    plain = [a for paper in papers for a in paper.authors
-             if a.key and not (a.orcid or a.source_ids or a.curated_id)]
-    if not plain:
-        return
-    strong: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
-    for row in details(store, "stored.authors-by-key", sorted({a.key for a in plain})):
-        author_id = str(row["author"])
-        if not author_id.startswith("name:"):
-            strong[str(row["key"])].add((author_id, _text(row.get("orcid"))))
-    for author in plain:
-        found = strong.get(author.key, set())
-        if len(found) == 1:
-            (author_id, orcid), = found
-            known = stored_author(author_id, author.name, orcid)
-            if known.curated_id is None:  # an ORCID or a source id, not a reviewer's id
-                author.orcid, author.source_ids = known.orcid, dict(known.source_ids)
-
-
 def _other_ids(papers: list[Paper]) -> dict[str, str]:
     """The ids a citation may name each of ``papers`` by, other than the one it has
     (its DOI, arXiv id, OpenAlex or Semantic Scholar work) -> that one."""
@@ -344,23 +326,35 @@ def _other_ids(papers: list[Paper]) -> dict[str, str]:
     return other
 
 
-def _named_now_known(store: GraphStore, papers: list[Paper]) -> dict[str, str]:
-    """Stored authors by name alone ('name:…') whose ORCID or source id ``papers`` bring:
-    name id -> that id, where it is the only strong id of the name (in ``papers`` and in
-    the store), as one build shares a name's strong id (kg.merge.author_identities)."""
-    strong: dict[str, set[str]] = defaultdict(set)
-    for paper in papers:
-        for author in paper.authors:
-            if author.key and (author.orcid or author.source_ids) and not author.curated_id:
-                strong[author.key].add(author.id)
-    if not strong:
+def _share_strong_ids(store: GraphStore, papers: list[Paper]) -> dict[str, str]:
+    """One person per name and strong id, as one build shares a name's ORCID or source id
+    among its records (kg.merge.author_identities), read in one lookup of the stored
+    authors under the names (folded keys) of ``papers``: a name-only author of ``papers``
+    takes the strong id of the one stored person of that name; stored name-only authors
+    ('name:…') take the one strong id of their name, returned as name id -> that id (for
+    GraphStore.move_authorships). A name with several strong ids stays as it is."""
+    authors = [a for paper in papers for a in paper.authors if a.key and not a.curated_id]
+    if not authors:
         return {}
+    stored_strong: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
     named: dict[str, str] = {}
-    for row in details(store, "stored.authors-by-key", sorted(strong)):
+    for row in details(store, "stored.authors-by-key", sorted({a.key for a in authors})):
         key, author_id = str(row["key"]), str(row["author"])
         if author_id.startswith("name:"):
             named[key] = author_id
         else:
-            strong[key].add(author_id)
+            stored_strong[key].add((author_id, _text(row.get("orcid"))))
+    for author in authors:
+        found = stored_strong.get(author.key, set())
+        if not (author.orcid or author.source_ids) and len(found) == 1:
+            (author_id, orcid), = found
+            known = stored_author(author_id, author.name, orcid)
+            if known.curated_id is None:  # an ORCID or a source id, not a reviewer's id
+                author.orcid, author.source_ids = known.orcid, dict(known.source_ids)
+    strong = {key: {author_id for author_id, _ in found}
+              for key, found in stored_strong.items()}
+    for author in authors:
+        if author.orcid or author.source_ids:
+            strong.setdefault(author.key, set()).add(author.id)
     return {named[key]: next(iter(ids)) for key, ids in strong.items()
             if key in named and len(ids) == 1}

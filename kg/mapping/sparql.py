@@ -196,22 +196,12 @@ SELECT DISTINCT ?old WHERE {
 }"""
 
 
-def redirect_citations_update(renamed: Mapping[str, str]) -> str:
-    """Move the citations of each bare cited node (IRI keys) to its paper (IRI values)."""
-    cites = expand("cito:cites")
-    return " ;\n".join(
-        f"DELETE {{ ?p {cites} <{old}> }} INSERT {{ ?p {cites} <{new}> }} "
-        f"WHERE {{ ?p {cites} <{old}> }}"
-        for old, new in renamed.items()
-    )
-
-
-def move_authorships_update(renamed: Mapping[str, str]) -> str:
-    """Move the authorships (and dcterms:creator links) of each author IRI (keys) to
-    another (values); the old author's own triples are removed after (orphans)."""
-    author, creator = expand("pkg:author"), expand("dcterms:creator")
+def repoint_update(renamed: Mapping[str, str], props: Sequence[str]) -> str:
+    """Move every triple of ``props`` (prefixed names) whose object is a key of ``renamed``
+    (IRIs) to that key's value: citations to the paper a bare cited node is stored as
+    (cito:cites), authorships to the id a person now has (pkg:author, dcterms:creator)."""
     return " ;\n".join(
         f"DELETE {{ ?x {prop} <{old}> }} INSERT {{ ?x {prop} <{new}> }} "
         f"WHERE {{ ?x {prop} <{old}> }}"
-        for old, new in renamed.items() for prop in (author, creator)
+        for old, new in renamed.items() for prop in map(expand, props)
     )

@@ -331,16 +331,17 @@ class Neo4jStore(GraphStore):
         return WriteStats({"papers": added})
 
     def redirect_citations(self, renamed: Mapping[str, str]) -> None:
-        rows = [{"old": old, "new": new} for old, new in renamed.items() if old != new]
-        if rows:
-            self._write([(mapping.REDIRECT_CITATIONS, {"rows": rows}),
-                         (mapping.DELETE_BARE_PAPERS, {"ids": [r["old"] for r in rows]})])
+        self._repoint(renamed, mapping.REDIRECT_CITATIONS, mapping.DELETE_BARE_PAPERS)
 
     def move_authorships(self, renamed: Mapping[str, str]) -> None:
+        self._repoint(renamed, mapping.MOVE_AUTHORSHIPS, mapping.DELETE_ORPHAN_AUTHORS)
+
+    def _repoint(self, renamed: Mapping[str, str], move: str, cleanup: str) -> None:
+        """Move edges from the nodes ``renamed`` names (keys) to others (values) with the
+        statement ``move``, then remove the old nodes left alone with ``cleanup``."""
         rows = [{"old": old, "new": new} for old, new in renamed.items() if old != new]
         if rows:
-            self._write([(mapping.MOVE_AUTHORSHIPS, {"rows": rows}),
-                         (mapping.DELETE_ORPHAN_AUTHORS, {"ids": [r["old"] for r in rows]})])
+            self._write([(move, {"rows": rows}), (cleanup, {"ids": [r["old"] for r in rows]})])
 
     def delete_papers(self, paper_ids: Sequence[str]) -> None:
         ids = list(paper_ids)

@@ -44,11 +44,10 @@ from kg.mapping.sparql import (
     WEIGHTS_QUERY,
     YEARS_QUERY,
     each,
-    move_authorships_update,
     orphan_remove_update,
     paper_delete_update,
     paper_remove_update,
-    redirect_citations_update,
+    repoint_update,
     setting_update,
     values,
 )
@@ -396,7 +395,8 @@ class RdfStore(GraphStore):
             return
         self._settle()
         for chunk in _chunks(sorted(stubs)):
-            self._write(redirect_citations_update({old: iris[old] for old in chunk}), "")
+            self._write(repoint_update({old: iris[old] for old in chunk}, ["cito:cites"]),
+                        "")
 
     def move_authorships(self, renamed: Mapping[str, str]) -> None:
         iris = {author_iri(old): author_iri(new) for old, new in renamed.items() if old != new}
@@ -405,7 +405,8 @@ class RdfStore(GraphStore):
         self._settle()
         self._written_authors.clear()
         for chunk in _chunks(sorted(iris), 100):
-            self._write(move_authorships_update({old: iris[old] for old in chunk}), "")
+            self._write(repoint_update({old: iris[old] for old in chunk},
+                                       ["pkg:author", "dcterms:creator"]), "")
         self._remove_orphans(set(iris))
 
     def _paper_nodes(self, papers: list[str]) -> set[str]:
