@@ -138,7 +138,8 @@ def build(
             on_read=reading, curation=applied,
         )
         result = BuildResult(
-            before, before, read.records, len(read), 0, read.merged_duplicates, read.rejections
+            before, before, read.records, read.distinct_papers, 0, read.merged_duplicates,
+            read.rejections,
         )
 
         def reject(record: Rejection) -> None:

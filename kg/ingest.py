@@ -206,7 +206,8 @@ class PaperStream:
     rejections: list[Rejection] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     records: int = 0
-    papers: int = 0
+    papers: int = 0  # what the second pass yields
+    distinct_papers: int = 0  # of which distinct: several may merge into one stored paper
     merged_duplicates: int = 0
     # paper records in input order -> the paper they merge into; records per paper when > 1
     _paper_of: array = field(default_factory=lambda: array("q"))
@@ -250,7 +251,7 @@ class PaperStream:
             if len(skeleton.sources) > 1:
                 self._sizes[number] = len(skeleton.sources)
             self._kept[number] = keep is None or keep(skeleton.id)
-        self.papers = sum(self._kept)
+        self.papers = self.distinct_papers = sum(self._kept)
         self._identities = author_identities(skeletons)
         self._aliases = reference_aliases(skeletons)  # by natural id, as ingest() does
         for number, skeleton in enumerate(skeletons):
@@ -259,6 +260,11 @@ class PaperStream:
         if stored_ids is not None:
             numbers = [n for n in range(len(skeletons)) if self._kept[n]]
             found = stored_ids([skeletons[n] for n in numbers])
+            # papers that are one stored paper only through it (one has its DOI, another
+            # its arXiv id) are one paper of the input, as they would be in one build
+            repeats = len([s for s in found if s]) - len({s for s in found if s})
+            self.distinct_papers = self.papers - repeats
+            self.merged_duplicates += repeats
             renamed: dict[str, str] = {}
             for number, stored in zip(numbers, found, strict=True):
                 if stored and stored != skeletons[number].id:

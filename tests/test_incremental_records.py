@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kg.build import build
+from kg.build import BuildResult, build
 from kg.curation.store import stored_tags
 from kg.normalize import title_key
 from kg.queries import read
@@ -64,16 +64,18 @@ def papers_by_title(store: GraphStore) -> dict[str, dict]:
 
 
 def assert_same_as_at_once(store: GraphStore, tmp_path: Path, new_extractor: NewExtractor,
-                           *inputs: Path, authors: int) -> None:
+                           *inputs: Path, authors: int) -> BuildResult:
     """Build ``inputs`` into ``store`` one after the other, and all at once into a fresh
-    store: the same papers (ids aside) and ``authors`` authors in both."""
+    store: the same papers (ids aside) and ``authors`` authors in both. Returns the last
+    build's result."""
     for path in inputs:
-        build([path], store, extractor=new_extractor())
+        result = build([path], store, extractor=new_extractor())
     reference = f"oxigraph:{tmp_path / 'at-once'}"
     build(list(inputs), reference, extractor=new_extractor())
     with open_store(reference, "read") as at_once:
         assert store.counts()["authors"] == at_once.counts()["authors"] == authors
         assert papers_by_title(store) == papers_by_title(at_once)
+    return result
 
 
 def test_a_later_record_is_merged_into_the_stored_paper(
@@ -299,7 +301,12 @@ def test_two_records_that_are_one_stored_paper_only_through_it_are_both_kept(
                    *between,
                    {"title": "Holoquill Nets: preprint", "arxiv_id": "2101.00077",
                     "year": 2021, "keywords": ["holography"]})
-    assert_same_as_at_once(any_store, tmp_path, new_extractor, first, later, authors=1)
+    result = assert_same_as_at_once(any_store, tmp_path, new_extractor, first, later,
+                                    authors=1)
+    # the summary counts them as one paper of the input, already present
+    assert (result.records, result.papers, result.merged_duplicates) == (
+        len(between) + 2, len(between) + 1, 1)
+    assert result.new_papers == len(between)
     paper = read_papers(any_store, ["doi:10.5555/holo"])["doi:10.5555/holo"]
     assert (paper.venue, paper.keywords) == ("Journal of Holoquills", ["holography"])
 
