@@ -30,7 +30,7 @@ from kg.ingest import stream_papers
 from kg.pipeline import Progress, Report, run
 from kg.readers import ReadOptions, Rejection
 from kg.shard import in_shard
-from kg.stored import find_stored, with_stored
+from kg.stored import Matched, find_stored, with_stored
 from kg.stores import GraphStore, OpenMode, open_store
 from kg.stores.base import COUNT_KEYS
 
@@ -129,17 +129,17 @@ def build(
         # each paper the store holds merged into the stored one (kg/stored.py).
         # The shard is taken after merging, so a paper's records never land in two slices
         rules = applied.rules if applied else None
-        repeated: set[str] = set()  # stored papers several papers of the inputs are
+        matched = Matched()  # stored papers several papers of the inputs are, or join
         read = stream_papers(
             inputs, fmt, options, on_rejection,
             keep=None if shard is None else (lambda paper_id: in_shard(paper_id, *shard)),
-            stored_ids=(lambda papers: find_stored(opened, papers, rules, repeated))
+            stored_ids=(lambda papers: find_stored(opened, papers, rules, matched))
             if before.get("papers") else None,
             on_read=reading, curation=applied,
         )
         result = BuildResult(
-            before, before, read.records, read.distinct_papers, 0, read.merged_duplicates,
-            read.rejections,
+            before, before, read.records, read.distinct_papers, 0,
+            read.merged_duplicates + sum(map(len, matched.joined.values())), read.rejections,
         )
 
         def reject(record: Rejection) -> None:
@@ -153,7 +153,7 @@ def build(
                 on_warning(record)
 
         with opened.deferred_writes():
-            papers = (with_stored(opened, read, read.aliases, repeated)
+            papers = (with_stored(opened, read, read.aliases, matched)
                       if before.get("papers") else read)
             written = run(
                 papers, extractor, opened, jobs=jobs, batch_size=batch_size, total=len(read),

@@ -12,9 +12,9 @@ from the earlier input) and writes the merge, extracted again from the merged te
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from copy import deepcopy
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
@@ -121,9 +121,24 @@ def _number(value: object) -> int | None:
         return None
 
 
+@dataclass
+class Matched:
+    """What ``find_stored`` learns beyond each paper's stored id, for ``with_stored``.
+
+    ``repeated``: ids that several of a build's papers are (records that share no key with
+    each other, only with the stored paper: its DOI, its arXiv id); ``with_stored`` merges
+    them all. ``joined``: stored id -> other stored papers a paper of the build shows to be
+    the same one (a preprint stored by its arXiv id, its journal version by its DOI, then a
+    record with both): ``with_stored`` merges them into it and removes them, as one build
+    of every input joins the three records."""
+
+    repeated: set[str] = field(default_factory=set)
+    joined: dict[str, list[str]] = field(default_factory=dict)
+
+
 def find_stored(
     store: GraphStore, papers: Sequence[Paper], rules: IdentityRules | None = None,
-    repeated: set[str] | None = None,
+    matched: Matched | None = None,
 ) -> list[str | None]:
     """For each of ``papers`` (a build's papers, or merging skeletons of them, in input
     order): the id of the stored paper it is, else None. A stored paper is a match when it
@@ -132,15 +147,14 @@ def find_stored(
     author in common; a curation's decisions), judged against the stored paper with the
     records matched to it before (a second record with another DOI stays apart, as in one
     build). A paper whose title id is taken by another paper of that title gets the next
-    free ``~n`` id, as in one build (kg.merge.distinct_ids). ``repeated`` is given the ids
-    that several of ``papers`` are (records that share no key with each other, only with
-    the stored paper: its DOI, its arXiv id): ``with_stored`` merges them all."""
-    matcher = StoredMatcher(store, rules, {paper.id for paper in papers})
+    free ``~n`` id, as in one build (kg.merge.distinct_ids). ``matched`` is told which
+    stored papers several of ``papers`` are and which stored papers they join."""
+    matched = matched if matched is not None else Matched()
+    matcher = StoredMatcher(store, rules, {paper.id for paper in papers}, matched.joined)
     found: list[str | None] = []
     for chunk in chunked(papers, BATCH):
         found += matcher.match(chunk)
-    if repeated is not None:
-        repeated.update(i for i, n in Counter(filter(None, found)).items() if n > 1)
+    matched.repeated.update(i for i, n in Counter(filter(None, found)).items() if n > 1)
     return found
 
 
@@ -149,11 +163,13 @@ class StoredMatcher:
     each with the records matched to it merged in, and the ids given out."""
 
     def __init__(self, store: GraphStore, rules: IdentityRules | None,
-                 reserved: set[str]) -> None:
+                 reserved: set[str], joined: dict[str, list[str]]) -> None:
         self.store, self.rules = store, rules
         self.titled = TitleLookup(store)
         self.claimed: dict[str, Paper] = {}  # id -> the stored paper and its matches
         self.reserved = set(reserved)  # ids the build's papers hold or were given
+        self.joined = joined  # stored id -> the stored papers joined into it
+        self.moved: dict[str, str] = {}  # a joined paper's id -> the id it joined
 
     def match(self, papers: list[Paper]) -> list[str | None]:
         store = self.store
@@ -167,7 +183,7 @@ class StoredMatcher:
             if title_key(paper.title):
                 ids += [f"title:{title_hash(paper.title)}", *by_title.get(paper.title, []),
                         *self.titled(paper.title)]
-            candidates.append(list(dict.fromkeys(ids)))
+            candidates.append(list(dict.fromkeys(self.moved.get(i, i) for i in ids)))
         known = self._read({i for ids in candidates for i in ids})
         result: list[str | None] = []
         for paper, ids in zip(papers, candidates, strict=True):
@@ -176,8 +192,24 @@ class StoredMatcher:
                 found = self._numbered(paper)  # its title id is another paper's
             if found is not None:
                 self._claim(found, known.get(found), paper)
+                if known.get(found) is not None:
+                    self._join(found, [i for i in ids if i in known], known)
             result.append(found)
         return result
+
+    def _join(self, found: str, ids: list[str], known: dict[str, Paper]) -> None:
+        """The other stored papers among ``ids`` that the paper matched as ``found`` shows
+        to be ``found`` (the merge rules, against ``found`` with its matches merged in),
+        joined into it: as one build merges a record that links two papers it holds. A
+        stored paper another paper of this build is already matched to stays as it is."""
+        for other in ids:
+            if other == found or other in self.claimed or other in self.moved:
+                continue
+            if kept_apart(self.claimed[found], known[other], self.rules):
+                continue
+            merge_papers(self.claimed[found], _skeleton_copy(known[other]))
+            self.joined.setdefault(found, []).append(other)
+            self.moved[other] = found
 
     def _read(self, ids: Iterable[str]) -> dict[str, Paper]:
         """The stored papers among ``ids``, as matched so far."""
@@ -254,7 +286,7 @@ def _lookup(store: GraphStore, query: str, keys: list[str]) -> dict[str, list[st
 
 def with_stored(store: GraphStore, papers: Iterable[Paper],
                 aliases: Mapping[str, str] | None = None,
-                repeated: Collection[str] = ()) -> Iterator[Paper]:
+                matched: Matched | None = None) -> Iterator[Paper]:
     """``papers`` with each one the store already holds (under its id) merged into the
     stored paper: the stored record first, so its values win where both have one (the
     fuller abstract, every author, keyword, citation and source are kept); and citations
@@ -264,23 +296,35 @@ def with_stored(store: GraphStore, papers: Iterable[Paper],
     person's ORCID or source id, and stored name-only authors the one ``papers`` bring.
     ``aliases``: the build's own keys of its papers (kg.merge.reference_aliases), applied
     to the stored citations merged in;
-    ``repeated``: ids several of ``papers`` have (``find_stored``): each is merged into the
-    merge of the ones before, so the last one written holds them all."""
+    ``matched`` (``find_stored``): ids several of ``papers`` have, each merged into the
+    merge of the ones before, so the last one written holds them all; and the stored papers
+    a paper joins, merged in after it (as one build merges them) and removed, their
+    citations pointed at it."""
+    matched = matched or Matched()
     merged_so_far: dict[str, Paper] = {}
     for chunk in chunked(papers, BATCH):
         stored = read_papers(store, [paper.id for paper in chunk])
+        joins = {paper.id: matched.joined.pop(paper.id) for paper in chunk
+                 if paper.id in matched.joined}
+        gone = read_papers(store, [i for ids in joins.values() for i in ids])
+        if gone:
+            store.delete_papers(sorted(gone))
         _cite_stored_ids(store, chunk)
         store.move_authorships(_share_strong_ids(store, chunk))
-        store.redirect_citations(_other_ids(chunk))
+        store.redirect_citations({**_other_ids(chunk), **{
+            other: paper_id for paper_id, ids in joins.items() for other in ids}})
         for paper in chunk:
             base = merged_so_far.get(paper.id) or stored.get(paper.id)
             if base is None:
                 yield paper
                 continue
             merge_papers(base, paper)
+            for other in joins.pop(paper.id, []):
+                if other in gone:
+                    merge_papers(base, gone[other])
             apply_reference_aliases(base, aliases or {})
             base.curated = paper.curated or base.curated
-            if paper.id in repeated:  # a copy: the one yielded goes on down the pipeline
+            if paper.id in matched.repeated:  # a copy: the one yielded goes on down the pipeline
                 merged_so_far[paper.id] = deepcopy(base)
             yield base
 

@@ -330,3 +330,34 @@ def test_stored_name_only_authors_take_a_strong_id_that_arrives_later(
     ids = {i for p in read_papers(any_store, _ids(any_store)).values() for i in
            (a.id for a in p.authors)}
     assert ids == {"orcid:0000-0002-1825-0097", "openalex:A777"}
+
+
+def test_a_record_linking_two_stored_papers_joins_them(
+    any_store: GraphStore, tmp_path: Path, new_extractor: NewExtractor
+) -> None:
+    """A preprint stored by its arXiv id and its journal version stored by its DOI (titles
+    too different to match) are one paper once a record carrying both ids arrives, as at
+    once: the DOI paper takes the preprint's authors, abstract and mentions, citations of
+    the preprint link to it, and no paper or author is left behind."""
+    preprint = {"title": "Quillon Graphs: a Preprint", "arxiv_id": "2201.00555",
+                "year": 2022, "authors": ["Ada Quillon", "Bram Tessel"],
+                "abstract": "We propose Quillon Graphs, evaluated on ImageNet with LoRA."}
+    citing = {"title": "Lantern Nets Revisited", "year": 2023, "abstract": "On Mamba.",
+              "references": ["arxiv:2201.00555"]}
+    journal = {"title": "Sparse Quillon Graph Networks", "doi": "10.5555/qg.7", "year": 2023,
+               "authors": ["Ada Quillon"], "venue": "Journal of Quillons"}
+    linking = {"title": "Sparse Quillon graph networks (extended)", "doi": "10.5555/qg.7",
+               "arxiv_id": "2201.00555", "year": 2023, "keywords": ["graphs"]}
+    first = _jsonl(tmp_path, "a.jsonl", preprint, citing)
+    second = _jsonl(tmp_path, "b.jsonl", journal)
+    third = _jsonl(tmp_path, "c.jsonl", linking)
+    result = assert_same_as_at_once(any_store, tmp_path, new_extractor, first, second, third,
+                                    authors=2)
+    assert any_store.counts()["papers"] == 2
+    assert (result.papers, result.new_papers, result.merged_duplicates) == (1, 0, 1)
+    papers = read_papers(any_store, _ids(any_store))
+    joined = papers["doi:10.5555/qg.7"]
+    assert (joined.arxiv_id, joined.venue, joined.keywords) == (
+        "2201.00555", "Journal of Quillons", ["graphs"])
+    (cites,) = [p.references for p in papers.values() if p.title == citing["title"]]
+    assert cites == ["doi:10.5555/qg.7"]
