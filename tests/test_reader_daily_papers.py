@@ -197,12 +197,42 @@ def test_middle_dot_author_count_and_upvotes_on_their_own_line(tmp_path: Path) -
     ]
 
 
-def test_page_text_after_a_paper_is_rejected_not_read_as_a_paper(tmp_path: Path) -> None:
-    text = HEADER + entry("Alpha") + "Submitted by\nsomeuser\n· 4 authors\n" + entry("Beta")
+def test_page_text_around_a_paper_is_skipped_and_its_metadata_kept(tmp_path: Path) -> None:
+    """Who submitted a paper (the user name on the next line, or on the same one), its
+    comment count and the submit button are the page's own text: neither papers nor
+    rejections, and the metadata after them is still the paper's."""
+    text = (HEADER + "Submit a paper\n\n" + entry("Alpha") + "Submitted by\nsomeuser\n"
+            "· 4 authors\n·\nJan 8 1.2k\n3 comments\n\n" + entry("Beta")
+            + "Submitted by otheruser\n• 2 authors\n")
     papers, rejections = read(page(tmp_path, text))
-    assert [p.title for p in papers] == ["Alpha", "Beta"]
-    assert len(rejections) == 1
-    assert "'Submitted by'" in rejections[0].message and "too short" in rejections[0].message
+    assert rejections == []
+    assert [(p.title, p.n_authors, p.upvotes) for p in papers] == [
+        ("Alpha", 4, 1200), ("Beta", 2, None)]
+
+
+def test_a_hard_wrapped_abstract_is_read_whole(tmp_path: Path) -> None:
+    """An abstract wrapped at some column (a page saved through an editor or a text
+    browser) is one abstract, whether a line stops mid-sentence or a sentence starts on a
+    line of its own; a title after the metadata still starts the next paper."""
+    wrapped = ("We present Quillnet, a model that reads long\n"
+               "documents quickly. It keeps a small memory.\n"
+               "Quillnet beats earlier readers on three tasks while it\n"
+               "uses half the memory of the best of them.\n")
+    text = HEADER + f"Quillnet\n{wrapped}  • 3 authors\n·\nJan 8 5\n\n" + entry("Beta")
+    papers, rejections = read(page(tmp_path, text))
+    assert rejections == []
+    assert [p.title for p in papers] == ["Quillnet", "Beta"]
+    assert papers[0].abstract == " ".join(wrapped.split())
+    assert papers[0].n_authors == 3
+
+
+def test_an_abstract_in_a_script_without_spaces_is_an_abstract(tmp_path: Path) -> None:
+    """A short abstract that ends with a full stop of Chinese or Japanese text (。) reads
+    as an abstract, not as page text."""
+    abstract = "我们提出了一个评测基准。我们测试了五个模型。"
+    text = HEADER + f"一个新的评测基准\n{abstract}\n  • 2 authors\n"
+    papers, rejections = read(page(tmp_path, text))
+    assert rejections == [] and [p.n_authors for p in papers] == [2]
 
 
 def test_a_missing_abstract_does_not_shift_the_papers_after_it(tmp_path: Path) -> None:

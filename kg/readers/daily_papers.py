@@ -58,20 +58,24 @@ _HEADER = re.compile(
 # "• 11 authors"; some copies render the bullet as a middle dot ("· 11 authors")
 _AUTHORS = re.compile(r"(?i)^[•·∙]\s*(\d{1,6})\s+authors?$")
 _SEPARATOR = re.compile(r"^·$")
-_VOTES = re.compile(r"^\d{1,9}$")  # an upvote count on a line of its own
+_COUNT = r"\d{1,9}|\d{1,6}(?:\.\d)?[kK]"  # an upvote count: "120", "1.2k"
+_VOTES = re.compile(rf"^(?:{_COUNT})$")  # an upvote count on a line of its own
 _DATE = re.compile(
     rf"(?i)^(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?"
-    rf"(?:\s+(?P<votes>\d{{1,9}}))?$"
+    rf"(?:\s+(?P<votes>{_COUNT}))?$"
 )
+# Page text around a paper that is neither title, abstract nor metadata: who submitted it
+# (its user name may follow on a line of its own), the comment count, the submit button.
+_PAGE_TEXT = re.compile(r"(?i)^(?:submitted\s+by\b.*|submit\s+a\s+paper|\d{1,6}\s+comments?)$")
 # Something that tries to be a date line but is not one ('Oct 99, 2024', 'Jun 3 x').
 _DATE_ATTEMPT = re.compile(rf"(?i)^(?:{_MONTH})\.?\s+\d")
 # An abstract is prose: it ends a sentence or is longer than a line of page text; a short
 # line without a full stop ("akhaliq", "Submitted by", "- rerun baselines") that followed a
 # title-like line is page text or a note, not an abstract.
-_SENTENCE_CLOSE = re.compile(r"[.!?][\"')\]]*$")
+_SENTENCE_CLOSE = re.compile(r"[.!?。！？][\"')\]”」]*$")
 # A line this long is prose, never a title (the longest title in our samples is ~160).
 LONG_LINE = 300
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|[。！？]")
 # Date attempts and metadata are short; a short non-date line is read as a title.
 SHORT_META = 40
 
@@ -117,13 +121,20 @@ def parse_date(text: str, page_year: int | None) -> tuple[str, int | None, int |
     month = MONTHS[match["month"].lower()]
     day = int(match["day"])
     year = int(match["year"]) if match["year"] else page_year
-    votes = int(match["votes"]) if match["votes"] else None
+    votes = upvotes(match["votes"]) if match["votes"] else None
     try:
         # 2000 is a leap year: a year-less Feb 29 is a valid month-day.
         iso = Date(year or 2000, month, day).isoformat()
     except ValueError:
         return None
     return (iso if year else f"--{month:02d}-{day:02d}"), year, votes
+
+
+def upvotes(text: str) -> int:
+    """'120' -> 120; '1.2k' -> 1200 (large counts are shown rounded)."""
+    if text[-1] in "kK":
+        return round(float(text[:-1]) * 1000)
+    return int(text)
 
 
 class DailyPapersReader(Reader):
@@ -195,13 +206,14 @@ class _Parser:
         self.current: _Record | None = None
         self.skipping = False  # metadata after a rejected record belongs to nothing
         self.page_signs = False  # a header or metadata line seen: the text is a page
+        self.user_next = False  # 'Submitted by' alone: the user name follows
+        self.joined = False  # the line before this one had no blank line between
 
     def parse(self, lines: Iterator[tuple[int, str]]) -> Iterator[Paper | Rejection]:
-        stream = ((n, clean_text(text).strip()) for n, text in lines)
-        stream = ((n, text) for n, text in stream if text)
+        stream = _with_gaps((n, clean_text(text).strip()) for n, text in lines)
         pending = next(stream, None)
         while pending is not None:
-            number, text = pending
+            number, text, self.joined = pending
             pending = next(stream, None)
             yield from self._line(number, text, pending[1] if pending else None)
         yield from self._finish()
@@ -241,6 +253,8 @@ class _Parser:
 
     def _line(self, number: int, text: str, after: str | None) -> Iterator[Paper | Rejection]:
         record = self.current
+        if self._page_text(text):
+            return
         if _HEADER.match(text):
             self.page_signs = True
             yield from self._finish()
@@ -262,6 +276,7 @@ class _Parser:
                 and after is not None
                 and _is_prose(after)
                 and (not _is_metadata(after))
+                and not after[:1].islower()  # a wrapped abstract's next line, not one
             ):
                 # This title-like line is the next title and the prose after it its abstract.
                 yield from self._finish()
@@ -269,7 +284,9 @@ class _Parser:
             else:
                 record.abstract = text
             return
-        if record is not None and record.abstract and len(text) > LONG_LINE and not record.metadata:
+        if record is not None and record.abstract and not record.metadata and (
+            len(text) > LONG_LINE or self._continues(record.abstract, text, after)
+        ):
             record.abstract = f"{record.abstract} {text}"  # a wrapped abstract: keep it whole
             return
         if record is not None and record.abstract and self._garbage_date(text, after, record):
@@ -284,6 +301,32 @@ class _Parser:
             yield self._reject(number, "a paragraph without a title line before it")
             return
         self._start(number, text)
+
+    def _page_text(self, text: str) -> bool:
+        """Skip the page's own text around a paper ('Submitted by' and the user name on
+        the next line, 'N comments', 'Submit a paper')."""
+        if self.user_next:
+            self.user_next = False
+            if " " not in text and not _is_metadata(text):
+                return True
+        if _PAGE_TEXT.match(text):
+            self.page_signs = True
+            self.user_next = text.lower().split() == ["submitted", "by"]
+            return True
+        return False
+
+    def _continues(self, abstract: str, text: str, after: str | None) -> bool:
+        """Whether ``text``, on the line right after the abstract's (no blank line between),
+        goes on with it: an abstract hard-wrapped at some column. It does when the abstract
+        stops mid-sentence, or when this line or the next one starts in lower case (a title
+        is followed by an abstract that starts a sentence)."""
+        if not self.joined or _is_metadata(text):
+            return False
+        return (
+            not _SENTENCE_CLOSE.search(abstract)
+            or text[:1].islower()
+            or (after is not None and after[:1].islower() and not _is_metadata(after))
+        )
 
     def _start(self, number: int, text: str) -> None:
         self.current = _Record(title=text, line=number)
@@ -322,7 +365,7 @@ class _Parser:
         elif _SEPARATOR.match(text):
             record.metadata.append("sep")
         elif _VOTES.match(text) and record.upvotes is None:
-            record.upvotes = int(text)
+            record.upvotes = upvotes(text)
             record.metadata.append("votes")
         elif _DATE.match(text) and "date" not in record.metadata:
             parsed = parse_date(text, self.page_year)
@@ -337,3 +380,13 @@ class _Parser:
             record.error = self._reject(
                 number, f"unreadable metadata line {text!r} of paper {record.title!r}"
             )
+
+
+def _with_gaps(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str, bool]]:
+    """The non-blank lines, each with whether it came right after the line before (no
+    blank line between): what tells a hard-wrapped abstract's next line from a title."""
+    joined = False
+    for number, text in lines:
+        if text:
+            yield number, text, joined
+        joined = bool(text)
