@@ -98,6 +98,21 @@ def test_a_store_directory_among_the_inputs_is_skipped(tmp_path: Path) -> None:
     assert titles(done.stdout) == sorted(p["title"] for p in PAPERS)
 
 
+def test_files_no_reader_claims_are_said_to_be_left_out(tmp_path: Path) -> None:
+    """A directory's README and PDFs are left out with one note naming them; a snapshot
+    part without an extension ('part_000', decompressed) is read."""
+    folder = tmp_path / "project"
+    jsonl(folder / "papers.jsonl", PAPERS[:1])
+    (folder / "README.md").write_text("# my reading list\n", encoding="utf-8")
+    (folder / "paper.pdf").write_bytes(b"%PDF-1.4 made up")
+    jsonl(folder / "snapshot" / "part_000", PAPERS[1:])
+    done = kg("ingest", folder)
+    assert done.returncode == 0, done.stderr
+    assert (f"{folder}: directory: skipped 2 file(s) no reader claims by name (README.md, "
+            "paper.pdf)") in done.stderr
+    assert titles(done.stdout) == sorted(p["title"] for p in PAPERS)
+
+
 def test_building_a_store_kept_inside_its_input_directory(tmp_path: Path) -> None:
     folder = tmp_path / "project"
     jsonl(folder / "papers.jsonl", PAPERS)

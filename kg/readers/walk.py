@@ -1,18 +1,20 @@
 """Which files the input paths of a command stand for.
 
 A file is read as given. A directory is walked, in name order, for the files some reader
-claims by extension (also compressed: 'papers.csv.gz', and snapshot parts 'part_000.gz'),
-following linked directories (each directory once, so a link loop ends). Left out, each
-with a Note: the command's own output file (reading what is being written would read the
-run's own papers) and paper-kg stores (a store kept inside an input directory holds a
-marker, a curation.csv and index files that are no paper listings). Hidden names are left
-out quietly. A directory that cannot be listed is a Rejection naming it: nothing is
-dropped unsaid.
+claims by extension (also compressed: 'papers.csv.gz'), and snapshot parts ('part_000.gz',
+'part_000' decompressed), following linked directories (each directory once, so a link
+loop ends). Left out, each with a Note: the command's own output file (reading what is
+being written would read the run's own papers), paper-kg stores (a store kept inside an
+input directory holds a marker, a curation.csv and index files that are no paper
+listings), and, one Note per directory, the files no reader claims (a README, PDFs).
+Hidden names are left out quietly. A directory that cannot be listed is a Rejection
+naming it: nothing is dropped unsaid.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -52,7 +54,9 @@ def _walk(
         try:
             if path.is_dir():
                 names = yield from _listing(path, seen)
-                pending.append(iter([path / name for name in names if not name.startswith(".")]))
+                paths = [path / name for name in names if not name.startswith(".")]
+                yield from _unclaimed(path, paths, extensions)
+                pending.append(iter(paths))
                 continue
             wanted = _claimed(path, extensions) and (path.is_file() or not path.exists())
         except OSError as error:
@@ -112,7 +116,31 @@ def _is_dir(path: Path) -> bool:
 
 def _claimed(path: Path, extensions: set[str]) -> bool:
     inner = format_suffix(path)
-    return inner in extensions or (inner == "" and path.suffix.lower() in COMPRESSED_SUFFIXES)
+    return inner in extensions or (inner == "" and (
+        path.suffix.lower() in COMPRESSED_SUFFIXES or bool(_PART.fullmatch(path.name))))
+
+
+_PART = re.compile(r"part_\d+")  # a snapshot part (OpenAlex, Semantic Scholar), decompressed
+_NAMES_SHOWN = 3
+
+
+def _unclaimed(folder: Path, paths: list[Path], extensions: set[str]) -> Iterator[Note]:
+    """One Note for the files in ``folder`` that no reader claims by name, so that a
+    directory's README or PDFs are said to be left out, not dropped unsaid."""
+    left = [p.name for p in paths if not _claimed(p, extensions) and _is_file(p)]
+    if left:
+        shown = ", ".join(left[:_NAMES_SHOWN]) + (", ..." if len(left) > _NAMES_SHOWN else "")
+        yield Note(str(folder), "directory",
+                   f"skipped {len(left)} file(s) no reader claims by name ({shown}); name a "
+                   "file to read it, with --format when its name does not tell the format",
+                   skipped=True)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def same_file(path: Path, other: Path) -> bool:
