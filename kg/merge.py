@@ -23,10 +23,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 from typing import Protocol
 
 from kg.model import Author, Paper, paper_ref
-from kg.normalize import find_arxiv_id
+from kg.normalize import find_arxiv_id, title_key
 
 
 def _given_and_surname(author: Author) -> tuple[list[str], str]:
@@ -120,6 +121,9 @@ def _union(a: list[str], b: list[str]) -> list[str]:
 
 def merge_papers(into: Paper, other: Paper) -> None:
     """Fold ``other`` into ``into``; the first non-empty value wins, except where noted."""
+    if other.title != into.title and case_detail(other.title) > case_detail(into.title) \
+            and title_key(other.title) == title_key(into.title):
+        into.title = other.title  # "BERT: ..." over a lower-cased copy ("Bert: ...")
     into.doi = into.doi or other.doi
     into.arxiv_id = into.arxiv_id or other.arxiv_id
     if len(other.abstract) > len(into.abstract):  # the fuller abstract wins
@@ -143,6 +147,16 @@ def merge_papers(into: Paper, other: Paper) -> None:
     for source, value in other.external_ids.items():
         into.external_ids.setdefault(source, value)
     into.sources = _union(into.sources, other.sources)
+
+
+def case_detail(title: str) -> int:
+    """How much of a title's letter case is kept: the capitals inside words (acronyms,
+    "ResNet"), which a source that lower-cases titles (Google Scholar's BibTeX) loses; 0
+    for a title in capitals throughout, which keeps none."""
+    if title.isupper():
+        return 0
+    return sum(1 for before, letter in pairwise(title)
+               if letter.isupper() and before.isalpha())
 
 
 # A preprint and its published version may carry neighbouring years.

@@ -147,6 +147,25 @@ def test_record_linking_two_held_papers_merges_all_three() -> None:
     assert index.merged_duplicates == 2
 
 
+def test_the_title_that_keeps_its_letter_case_wins() -> None:
+    """A source that lower-cases titles (Google Scholar's BibTeX: "Qbert: ...") coming
+    first does not take the acronyms and names out of the merged title, in either order;
+    a title in capitals throughout keeps no case, and another title (another wording) is
+    not taken over."""
+    lowered = "Qbert: pre-training deep quill transformers with lora"
+    kept = "QBERT: Pre-training Deep Quill Transformers with LoRA"
+    for order in ([lowered, kept], [kept, lowered], [lowered, kept.upper(), kept]):
+        index = PaperIndex()
+        for title in order:
+            index.add(Paper(title=title, doi="10.5555/qbert"))
+        (paper,) = index.papers()
+        assert paper.title == kept, order
+    index = PaperIndex()
+    index.add(Paper(title="Qbert: a short version", doi="10.5555/qbert"))
+    index.add(Paper(title=kept, doi="10.5555/qbert"))
+    assert index.papers()[0].title == "Qbert: a short version"
+
+
 def test_references_resolve_to_paper_ids() -> None:
     index = PaperIndex()
     index.add(Paper(title="Cited", doi="10.1000/x", external_ids={"openalex": "W1"}))
