@@ -193,3 +193,32 @@ def test_appositive_with_parentheses_still_types_the_name(extractor: Extractor) 
     found = names(run(extractor, "We propose SpoonMol, an E(3)-equivariant diffusion model "
                                  "for cutlery."))
     assert found["SpoonMol"][0] == "architecture"
+
+
+def test_our_kind_then_a_name_in_commas_proposes_it(extractor: Extractor) -> None:
+    """An appositive after "our <kind>" names the paper's own system ("our codec,
+    Quillwave, ..."), typed by the kind; a name after "our benchmark," that the sentence
+    goes on with (no closing comma) is not proposed by it."""
+    result = run(extractor, "Our speech codec, Quillwave, halves the bitrate of older codecs.")
+    (found,) = [c for c in result.concepts if c.name == "Quillwave"]
+    assert (found.type, found.proposed) == ("architecture", True)
+    result = run(extractor, "In our benchmark, Lanternet scores only 31% on hard items.")
+    assert not any(c.proposed for c in result.concepts)
+
+
+def test_a_name_ending_in_nerf_is_an_architecture(extractor: Extractor) -> None:
+    """A run-together name built on a known family's short name ("...NeRF") is of that
+    family's type, wherever it stands (here in a list of baselines)."""
+    found = names(run(extractor, "We compare with baselines such as QuillNeRF on our scenes."))
+    assert found["QuillNeRF"][0] == "architecture"
+
+
+def test_another_names_collection_word_does_not_type_the_next_name(
+    extractor: Extractor,
+) -> None:
+    """"On the Quill Driving Dataset, Lanternsplat improves ...": 'Dataset' ends the
+    benchmark's own name, so the system after the comma is no benchmark."""
+    found = names(run(extractor, "We present Lanternsplat, which renders street scenes. On "
+                                 "the Quill Driving Dataset, Lanternsplat improves PSNR."))
+    assert found["Lanternsplat"][0] != "benchmark"
+    assert found["Quill Driving Dataset"][0] == "benchmark"
