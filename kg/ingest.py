@@ -151,7 +151,8 @@ def ingest(
     rejections: list[Rejection] = []
     for record in iter_records(paths, fmt, options):
         if isinstance(record, Rejection):
-            rejections.append(record)
+            if not isinstance(record, Note):  # a note is told, never counted
+                rejections.append(record)
             if on_rejection:
                 on_rejection(record)
         else:

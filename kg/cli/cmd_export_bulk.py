@@ -25,7 +25,7 @@ from kg.cli.options import (
 from kg.cli.output import err, fail, load_curation, print_summary, report_refused, report_rejection
 from kg.ingest import iter_records, stream_papers
 from kg.model import Paper
-from kg.readers import ReadOptions, Rejection
+from kg.readers import Note, ReadOptions, Rejection
 from kg.shard import ShardError, parse_shard
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def _streamed(
     """Records as they are read, without merging (inputs already free of duplicates)."""
     for record in iter_records(inputs, fmt, options):
         if isinstance(record, Rejection):
-            counts["rejected"] += 1
+            counts["rejected"] += not isinstance(record, Note)
             report_rejection(record)
         else:
             counts["records"] += 1
@@ -196,11 +196,12 @@ def _export_on_dask(
         except ClusterError as error:
             raise fail(str(error), "e.g. --dask local:2, or the address `dask scheduler` "
                        "prints") from None
-    rows = [("records read", export.records), ("rejected records", len(export.rejections))]
+    rejected = [r for r in export.rejections if not isinstance(r, Note)]
+    rows = [("records read", export.records), ("rejected records", len(rejected))]
     print_summary(f"kg export-bulk ({fmt})", rows + export.result.summary_rows())
     err.print(f"wrote {len(export.result.files)} files to {output} on Dask "
               "(derived figures included)", highlight=False)
-    if export.rejections:
+    if rejected:
         raise typer.Exit(1)
 
 

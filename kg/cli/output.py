@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kg.readers import Rejection
+from kg.readers import Note, Rejection
 from kg.readers.base import unexpected
 from kg.spreadsheet import cell_text, write_csv
 
@@ -97,6 +97,11 @@ def print_summary(title: str, rows: Iterable[tuple[str, Any]]) -> None:
 
 
 def report_rejection(rejection: Rejection) -> None:
+    """A record or path that was not read, or, for a Note (a path left out on purpose, a
+    volume that is no paper), what was said about an input: printed as a note."""
+    if isinstance(rejection, Note):
+        note(f"note: {rejection}")
+        return
     err.print(
         f"[yellow]rejected[/yellow] {escape(str(rejection))}", highlight=False, soft_wrap=True
     )

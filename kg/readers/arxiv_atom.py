@@ -5,10 +5,18 @@ fed one line at a time: memory stays at one entry, each entry knows the line it 
 on, and a syntax error (a truncated download) is reported with its line while the
 entries before it are kept. NUL bytes, which no XML parser accepts, are taken out of the
 line before parsing and the entry holding them is rejected.
+
+Authors type titles, abstracts and names in TeX ("Schr\\"odinger", "Ren\\'e"): text-mode
+accents, special letters (\\ss, \\o) and escapes (\\&, \\%) are decoded to what the
+BibTeX reader makes of them, so the same paper from other sources merges and author keys
+are right; math ($...$, \\(...\\)) is kept as written. Only these tokens are decoded, not the
+whole text as LaTeX: a '%' in an abstract ("5% better") is no comment, '--' no dash.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +24,50 @@ from pathlib import Path
 from kg.model import Author, Paper
 from kg.normalize import collapse_ws, normalize_arxiv_id
 from kg.readers.base import NUL, Reader, Rejection, TextSource, isolated
+
+# Accent commands -> the combining mark they put on the next letter.
+_ACCENTS = {
+    "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304",
+    "u": "\u0306", ".": "\u0307", '"': "\u0308", "r": "\u030a", "H": "\u030b",
+    "v": "\u030c", "d": "\u0323", "c": "\u0327", "k": "\u0328", "b": "\u0331",
+}
+# Letters TeX spells as commands ('\\ss', '{\\o}'); '\\i' and '\\j' are dotless.
+_LETTERS = {
+    "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å",
+    "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ",
+}
+_LETTER = r"\\(?:ss|ae|AE|oe|OE|aa|AA|[oOlLij])(?![A-Za-z])"
+_TEX = re.compile(
+    r"(?P<escape>\\[&%_#$])"  # first: an escaped '$' opens no math
+    # math (bounded, so that many unclosed '\\(' cost no quadratic scan)
+    r"|(?P<math>\$\$.{1,4000}?\$\$|\$[^$]+\$|\\\(.{1,4000}?\\\)|\\\[.{1,4000}?\\\])"
+    # an accent on a letter: \\"o \\"{o} {\\"o} \\'{\\i} \\v{s} \\c c; outer braces optional
+    r"|(?P<open>\{)?\\(?:(?P<sym>[`'^~=.\"])\s*|(?P<word>[uvHdckrb])(?=[\s{]))\s*"
+    rf"(?:\{{\s*(?P<braced>{_LETTER}|[A-Za-z])\s*\}}|(?P<bare>{_LETTER}|[A-Za-z]))"
+    r"(?(open)\})"
+    # a letter: {\\o} \\o{} \\ss e (TeX eats the spaces after a command's name)
+    rf"|(?P<lopen>\{{)?(?P<letter>{_LETTER})(?:\{{\}}|[ \t]*)(?(lopen)\}})",
+    re.DOTALL,
+)
+
+
+def _tex_token(match: re.Match[str]) -> str:
+    if match["escape"]:
+        return match["escape"][1]
+    if match["math"]:
+        return match["math"]
+    if match["letter"]:
+        return _LETTERS[match["letter"][1:]]
+    base = match["braced"] or match["bare"]
+    base = _LETTERS[base[1:]] if base.startswith("\\") else base
+    base = {"ı": "i", "ȷ": "j"}.get(base, base)  # an accent goes on the dotless letter
+    mark = _ACCENTS[match["sym"] or match["word"]]
+    return unicodedata.normalize("NFC", base + mark)
+
+
+def decode_tex(text: str) -> str:
+    """Text-mode TeX accents, special letters and escapes as Unicode; math untouched."""
+    return _TEX.sub(_tex_token, text) if "\\" in text else text
 
 
 def _local(tag: str) -> str:
@@ -30,6 +82,11 @@ def _children(elem: ET.Element, name: str) -> list[ET.Element]:
 def _text(elem: ET.Element, name: str) -> str:
     found = _children(elem, name)
     return collapse_ws("".join(found[0].itertext())) if found else ""
+
+
+def _tex_text(elem: ET.Element, name: str) -> str:
+    """The text of a child whose authors may write TeX (title, summary, a name)."""
+    return decode_tex(_text(elem, name))
 
 
 def _date(value: str) -> str | None:
@@ -114,15 +171,17 @@ class ArxivAtomReader(Reader):
         if "/api/errors" in raw_id:  # the API reports bad queries as an entry
             message = _text(entry, "summary") or raw_id
             return Rejection(str(path), where, f"arXiv API error: {message}")
-        title = _text(entry, "title")
+        title = _tex_text(entry, "title")
         if not title:
             return Rejection(str(path), where, "entry has no <title>; skipped")
         arxiv_id = normalize_arxiv_id(raw_id)
         authors = [
             Author(
-                name=_text(author, "name"),
+                name=_tex_text(author, "name"),
                 affiliations=[
-                    collapse_ws(aff.text) for aff in _children(author, "affiliation") if aff.text
+                    decode_tex(collapse_ws(aff.text))
+                    for aff in _children(author, "affiliation")
+                    if aff.text
                 ],
             )
             for author in _children(entry, "author")
@@ -142,7 +201,7 @@ class ArxivAtomReader(Reader):
         published = _date(_text(entry, "published"))
         return Paper(
             title=title,
-            abstract=_text(entry, "summary"),
+            abstract=_tex_text(entry, "summary"),
             authors=authors,
             date=published,
             updated=_date(_text(entry, "updated")),

@@ -2,19 +2,39 @@
 ({"results": [...]}) or JSON Lines of works (as in the OpenAlex snapshot).
 
 Records are streamed (kg/readers/jsonstream.py), so a large API dump is not loaded at once.
+Titles and abstracts come as HTML fragments ("<i>In situ</i>", "CO<sub>2</sub>", "&lt;10
+nm"): tags are dropped and entities decoded, so a title matches the same title from BibTeX
+or arXiv.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
 from kg.model import Author, Paper, paper_ref
-from kg.normalize import find_arxiv_id, is_preprint_server, normalize_arxiv_id
+from kg.normalize import collapse_ws, find_arxiv_id, is_preprint_server, normalize_arxiv_id
 from kg.readers.base import Rejection
 from kg.readers.jsonstream import JsonApiReader, year_and_date
 
 _OPENALEX_ID = re.compile(r"(?:https?://openalex\.org/)?([WASIC]\d+)$", re.I)
+# An HTML or MathML tag: '<i>', '</sub>', '<mml:math display="inline">', '<br/>'. A '<'
+# followed by a space or digit ('x < 3', '<10 nm') is text, not a tag.
+_TAG = re.compile(r"</?([A-Za-z][\w:.-]*)(?:\s[^<>]*)?/?>")
+# Tags that separate words; every other tag (i, b, sub, sup, span ...) is inline.
+_BREAKS = frozenset({"br", "p", "div", "li", "ul", "ol", "tr", "td", "h1", "h2", "h3", "h4"})
+
+
+def plain_text(value: str) -> str:
+    """An OpenAlex HTML fragment as text: tags dropped (a line or block break becomes a
+    space), then entities decoded ('&lt;' is '<'), so decoded text is never taken for a
+    tag; whitespace collapsed."""
+
+    def untag(match: re.Match[str]) -> str:
+        return " " if match.group(1).lower() in _BREAKS else ""
+
+    return collapse_ws(html.unescape(_TAG.sub(untag, value)))
 
 
 def short_id(value: Any) -> str | None:
@@ -24,7 +44,8 @@ def short_id(value: Any) -> str | None:
 
 
 def rebuild_abstract(index: Any) -> str:
-    """OpenAlex ships abstracts as {word: [positions]} (for licensing); put words back."""
+    """OpenAlex ships abstracts as {word: [positions]} (for licensing); put words back,
+    as text (the words hold the HTML of the original abstract)."""
     if not isinstance(index, dict):
         return ""
     slots: dict[int, str] = {}
@@ -32,7 +53,7 @@ def rebuild_abstract(index: Any) -> str:
         for position in positions if isinstance(positions, list) else []:
             if isinstance(position, int):
                 slots[position] = word
-    return " ".join(slots[i] for i in sorted(slots))
+    return plain_text(" ".join(slots[i] for i in sorted(slots)))
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -81,7 +102,8 @@ def _arxiv_id(work: dict[str, Any]) -> str | None:
 def convert_work(work: dict[str, Any], source: str) -> Paper | Rejection:
     """One OpenAlex work -> Paper."""
     title = work.get("title") or work.get("display_name")
-    if not isinstance(title, str) or not title.strip():
+    title = plain_text(title) if isinstance(title, str) else None
+    if not title:
         return Rejection(source, "", "work has no title; skipped")
     ids = _dict(work.get("ids"))
     external = {"openalex": short_id(work.get("id") or ids.get("openalex"))}
