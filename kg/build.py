@@ -30,7 +30,7 @@ from kg.ingest import stream_papers
 from kg.pipeline import Progress, Report, run
 from kg.readers import ReadOptions, Rejection
 from kg.shard import in_shard
-from kg.stored import Matched, find_stored, with_stored
+from kg.stored import Matched, find_stored, remove_joined, with_stored
 from kg.stores import GraphStore, OpenMode, open_store
 from kg.stores.base import COUNT_KEYS
 
@@ -160,6 +160,9 @@ def build(
                 progress=progress, on_rejection=reject,
                 on_warning=warn, with_vocabulary=with_vocabulary, curation=applied,
             )
+            if matched.removed:  # stored papers joined into others, now written
+                remove_joined(opened, matched.removed)
+                written.counts = opened.finish([])
         result.new_papers, result.after = written.new_papers, written.counts
         record_extractor(opened, extractor)  # what extracting its papers again must use
         result.unused = applied.unused() if applied else []

@@ -129,11 +129,13 @@ class Matched:
     each other, only with the stored paper: its DOI, its arXiv id); ``with_stored`` merges
     them all. ``joined``: stored id -> other stored papers a paper of the build shows to be
     the same one (a preprint stored by its arXiv id, its journal version by its DOI, then a
-    record with both): ``with_stored`` merges them into it and removes them, as one build
-    of every input joins the three records."""
+    record with both): ``with_stored`` merges them into it, and ``remove_joined`` removes
+    them once it is written (``removed``: each such id -> the id it joined and the
+    sources it brought), as one build of every input joins the three records."""
 
     repeated: set[str] = field(default_factory=set)
     joined: dict[str, list[str]] = field(default_factory=dict)
+    removed: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
 
 def find_stored(
@@ -298,21 +300,18 @@ def with_stored(store: GraphStore, papers: Iterable[Paper],
     to the stored citations merged in;
     ``matched`` (``find_stored``): ids several of ``papers`` have, each merged into the
     merge of the ones before, so the last one written holds them all; and the stored papers
-    a paper joins, merged in after it (as one build merges them) and removed, their
-    citations pointed at it."""
+    a paper joins, merged in after it (as one build merges them) and left in
+    ``matched.removed`` for ``remove_joined``."""
     matched = matched or Matched()
     merged_so_far: dict[str, Paper] = {}
     for chunk in chunked(papers, BATCH):
         stored = read_papers(store, [paper.id for paper in chunk])
         joins = {paper.id: matched.joined.pop(paper.id) for paper in chunk
                  if paper.id in matched.joined}
-        gone = read_papers(store, [i for ids in joins.values() for i in ids])
-        if gone:
-            store.delete_papers(sorted(gone))
+        joined = read_papers(store, [i for ids in joins.values() for i in ids])
         _cite_stored_ids(store, chunk)
         store.move_authorships(_share_strong_ids(store, chunk))
-        store.redirect_citations({**_other_ids(chunk), **{
-            other: paper_id for paper_id, ids in joins.items() for other in ids}})
+        store.redirect_citations(_other_ids(chunk))
         for paper in chunk:
             base = merged_so_far.get(paper.id) or stored.get(paper.id)
             if base is None:
@@ -320,13 +319,28 @@ def with_stored(store: GraphStore, papers: Iterable[Paper],
                 continue
             merge_papers(base, paper)
             for other in joins.pop(paper.id, []):
-                if other in gone:
-                    merge_papers(base, gone[other])
+                if other in joined:
+                    merge_papers(base, joined[other])
+                    matched.removed[other] = (paper.id, joined[other].sources)
             apply_reference_aliases(base, aliases or {})
             base.curated = paper.curated or base.curated
             if paper.id in matched.repeated:  # a copy: the one yielded goes on down the pipeline
                 merged_so_far[paper.id] = deepcopy(base)
             yield base
+
+
+def remove_joined(store: GraphStore, removed: Mapping[str, tuple[str, list[str]]]) -> None:
+    """Remove the stored papers joined into others (``removed``: id -> the id it joined
+    and its sources), and point their citations at the paper they joined. Called once the
+    papers they joined are written, and only for those whose written paper holds the joined
+    one's sources (it was not rejected): a run stopped before, or a paper refused, leaves
+    both papers, never neither."""
+    written = read_papers(store, sorted({into for into, _ in removed.values()}))
+    gone = {other: into for other, (into, sources) in removed.items()
+            if into in written and set(sources) <= set(written[into].sources)}
+    if gone:
+        store.delete_papers(sorted(gone))
+        store.redirect_citations(gone)
 
 
 # reference key prefix -> the lookup of stored papers by that kind of id
