@@ -29,7 +29,8 @@ for _kind, _words in {
     "architecture": "model architecture network backbone transformer encoder decoder llm vlm "
     "mllm detector generator autoencoder vae lm codec",
     "method": "method framework algorithm approach technique pipeline strategy module "
-    "mechanism paradigm recipe scheme optimizer procedure system agent toolkit loss",
+    "mechanism paradigm recipe scheme optimizer procedure system agent toolkit loss attack "
+    "defense",
 }.items():
     for _word in _words.split():
         TYPE_WORDS[_word] = _kind

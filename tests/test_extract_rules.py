@@ -202,6 +202,9 @@ def test_our_kind_then_a_name_in_commas_proposes_it(extractor: Extractor) -> Non
     result = run(extractor, "Our speech codec, Quillwave, halves the bitrate of older codecs.")
     (found,) = [c for c in result.concepts if c.name == "Quillwave"]
     assert (found.type, found.proposed) == ("architecture", True)
+    result = run(extractor, "Our attack, Quilljack, hides instructions in rendered text.")
+    (found,) = [c for c in result.concepts if c.name == "Quilljack"]
+    assert (found.type, found.proposed) == ("method", True)
     result = run(extractor, "In our benchmark, Lanternet scores only 31% on hard items.")
     assert not any(c.proposed for c in result.concepts)
 
