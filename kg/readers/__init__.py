@@ -3,7 +3,9 @@ a file is read, not when the names are listed)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from kg import plugins
 from kg.readers.base import Note, Reader, ReadOptions, Rejection
@@ -67,6 +69,11 @@ def detect_format(path: Path) -> str:
             return name
     if sniffed:
         return sniffed[0]
+    error = api_error(head)
+    if error is not None:
+        raise UnknownFormat(
+            f"an API error response, not papers ({error}); fetch the papers again"
+        )
     generic = [name for name in by_ext if readers[name].generic]
     known = ", ".join(sorted(reader_names()))
     if len(by_ext) == 1 or len(generic) == 1:
@@ -78,3 +85,36 @@ def detect_format(path: Path) -> str:
             f"(nothing in it looks like one); pass --format if it is (one of: {known})"
         )
     raise UnknownFormat(f"cannot tell the format; pass --format (one of: {known})")
+
+
+# Keys of the error bodies web APIs answer with ({"message": "Too Many Requests", "code":
+# "429"}, {"error": "Paper with id … not found"}); an object holding only these is one.
+_ERROR_KEYS = frozenset({
+    "error", "errors", "message", "detail", "details", "code", "status", "statusCode",
+    "status_code", "type", "reason", "request_id", "requestId",
+})
+_ERROR_TEXT = ("error", "message", "detail", "errors", "reason")
+
+
+def api_error(head: str) -> str | None:
+    """What a file that is a web API's error body (not papers) says, or None: an input
+    saved from a failed request should say so, not ask for --format."""
+    try:
+        value = json.loads(head)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, dict) or not value or not value.keys() <= _ERROR_KEYS:
+        return None
+    said = [_said(value[key]) for key in _ERROR_TEXT if key in value]
+    if not said or str(value.get("status", "")).lower() in ("ok", "success"):
+        return None
+    code = value.get("code", value.get("status", value.get("statusCode")))
+    text = " ".join(said)[:200]
+    return f"{code}: {text}" if isinstance(code, str | int) and str(code) not in text else text
+
+
+def _said(value: Any) -> str:
+    """An error field as one line of text (a nested error object by its message)."""
+    if isinstance(value, dict):
+        value = value.get("message", value)
+    return " ".join(str(value).split())

@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from kg.model import Paper
-from kg.readers.inputs import Span, open_input, read_lines, span_lines, wide_text
+from kg.readers.inputs import (
+    Span,
+    decode_legacy,
+    open_input,
+    read_lines,
+    span_lines,
+    wide_text,
+)
 
 NUL = "\x00"
 
@@ -88,8 +95,9 @@ class Reader(ABC):
 class TextSource:
     """Line access to a text file that decodes UTF-8 leniently and reports where it failed.
 
-    Invalid bytes are decoded as Latin-1 (nothing is silently dropped) and each affected
-    line is remembered in ``bad_lines`` so the reader can reject or flag the record.
+    A line that is not UTF-8 is decoded as Windows-1252 (what Excel and other Windows tools
+    write: curly quotes and dashes, where Latin-1 has control characters; nothing is
+    dropped) and remembered in ``bad_lines`` so the reader can reject or flag the record.
     """
 
     def __init__(self, path: Path, span: Span | None = None) -> None:
@@ -107,7 +115,7 @@ class TextSource:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
                 self.bad_lines.append(number)
-                text = raw.decode("latin-1")
+                text = decode_legacy(raw)
             yield number, text.rstrip("\r\n")
 
     def _raw_lines(self) -> Iterator[tuple[int, bytes]]:
@@ -127,8 +135,8 @@ class TextSource:
         return Rejection(
             str(self.path),
             f"line {shown}{more}",
-            "not valid UTF-8; decoded as Latin-1. Convert the file "
-            "(e.g. `iconv -f cp1252 -t utf-8`) to silence this.",
+            "not valid UTF-8; decoded as Windows-1252 (cp1252, as Excel writes CSV). Convert "
+            "the file (e.g. `iconv -f cp1252 -t utf-8`) to silence this.",
         )
 
 

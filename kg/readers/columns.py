@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
 from typing import Any
+
+from pylatexenc.latex2text import LatexNodes2Text
+
+from kg.normalize import normalize_arxiv_id
 
 # Canonical column name -> accepted spellings (compared after lower-casing and turning
 # spaces and hyphens into underscores). Export spellings: Zotero ("Abstract Note",
@@ -20,9 +25,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "title": ("title", "paper_title", "article_title", "document_title"),
     "abstract": ("abstract", "summary", "abstract_note"),
     "authors": ("authors", "author", "author_names", "creators"),
+    # Scopus: 'Zhou, Jie (57211234567); …', read over "Authors" (kg/readers/jsonl.py)
+    "author_full_names": ("author_full_names",),
     "n_authors": ("n_authors", "num_authors", "author_count"),
     "year": ("year", "publication_year", "pub_year"),
-    "date": ("date", "published", "publication_date", "pub_date"),
+    "date": ("date", "published", "publication_date", "pub_date", "publishedat"),
     "updated": ("updated",),
     "doi": ("doi",),
     "arxiv_id": ("arxiv_id", "arxiv", "arxivid", "eprint"),
@@ -41,6 +48,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 COLUMN = {spelling: name for name, spellings in SYNONYMS.items() for spelling in spellings}
 LIST_FIELDS = ("keywords", "categories", "references", "sources")
+# Keys of an object wrapping a list of papers ({"papers": [...]}), read as that list.
+WRAPPERS = ("papers", "data", "results")
 # Web of Science's tab-delimited export heads its columns with two-letter field tags; a
 # header holding its record-type (PT) and accession-number (UT) tags is one. AF (full
 # names) is read rather than AU (surname and initials) when both are there; ID (Keywords
@@ -100,3 +109,100 @@ def named(pairs: Iterable[tuple[str | None, Any]]) -> dict[str, Any]:
 def canonical(record: dict[str, Any]) -> dict[str, Any]:
     """A record keyed by known column spellings, keyed by canonical names (see ``named``)."""
     return named((column_name(str(key)), value) for key, value in record.items())
+
+
+def reshaped(record: dict[str, Any]) -> dict[str, Any]:
+    """A record of a known nested API shape flattened to column names; others unchanged:
+    a Hugging Face Daily Papers item ({"paper": {...}}) or a line of Kaggle's arXiv
+    metadata snapshot (a bare arXiv id with ``authors_parsed`` or ``versions``)."""
+    inner = record.get("paper")
+    if isinstance(inner, dict) and ("title" in inner or "id" in inner):
+        return daily_papers_item(record, inner)
+    if _kaggle_arxiv_line(record):
+        return kaggle_arxiv(record)
+    return record
+
+
+def _kaggle_arxiv_line(record: dict[str, Any]) -> bool:
+    """A bare arXiv id with ``authors_parsed`` or arXiv's ``versions`` ([{"version",
+    "created"}]): a record of another source with a 'versions' list is left alone."""
+    ident, versions = record.get("id"), record.get("versions")
+    if not isinstance(ident, str) or normalize_arxiv_id(ident) != ident.strip():
+        return False
+    dated = isinstance(versions, list) and bool(versions) and all(
+        isinstance(v, dict) and "created" in v for v in versions
+    )
+    return "authors_parsed" in record or dated
+
+
+def daily_papers_item(record: dict[str, Any], paper: dict[str, Any]) -> dict[str, Any]:
+    """The paper of a Daily Papers API item: its id is the arXiv id, ``summary`` the
+    abstract, ``publishedAt`` the date, ``authors[].name`` the authors."""
+    authors = paper.get("authors")
+    return {
+        "arxiv_id": paper.get("id"),
+        "title": paper.get("title") or record.get("title"),
+        "abstract": paper.get("summary"),
+        "date": paper.get("publishedAt") or record.get("publishedAt"),
+        "authors": [_author_of(a) for a in authors] if isinstance(authors, list) else authors,
+        "upvotes": paper.get("upvotes"),
+    }
+
+
+def _author_of(value: Any) -> Any:
+    """A Daily Papers author ({"_id", "name", "user", ...}) as a name; other values as given."""
+    return value.get("name") if isinstance(value, dict) else value
+
+
+def kaggle_arxiv(record: dict[str, Any]) -> dict[str, Any]:
+    """A line of Kaggle's arXiv snapshot: ``id`` is the arXiv id, ``authors_parsed``
+    ([last, first, suffix]) the authors, the first version's date the date,
+    ``update_date`` the revision, ``categories`` space-separated, ``journal-ref`` the venue;
+    TeX accents in names ('Bal\\'azs') decoded."""
+    parsed = record.get("authors_parsed")
+    authors: Any = record.get("authors")
+    if isinstance(parsed, list) and parsed:
+        authors = [_parsed_name(item) for item in parsed]
+    elif isinstance(authors, str):
+        authors = latex_text(authors)
+    versions = record.get("versions")
+    first = versions[0] if isinstance(versions, list) and versions else None
+    categories = record.get("categories")
+    doi = record.get("doi")
+    return {
+        "arxiv_id": record["id"],
+        "title": record.get("title"),
+        "abstract": record.get("abstract"),
+        "authors": authors,
+        "date": first.get("created") if isinstance(first, dict) else None,
+        "updated": record.get("update_date"),
+        "categories": categories.split() if isinstance(categories, str) else categories,
+        "venue": record.get("journal-ref"),
+        "doi": doi.split()[0] if isinstance(doi, str) and doi.strip() else doi,
+    }
+
+
+def _parsed_name(item: Any) -> Any:
+    """['Bal\\'azs', 'C.', ''] -> 'C. Balázs' (suffix last); other values as given."""
+    if not isinstance(item, list) or not all(isinstance(part, str) for part in item):
+        return item
+    last, first, *rest = [*item, "", ""]
+    first = re.sub(r"\.\s+-", ".-", first)  # Kaggle's 'C. -P.' for 'C.-P.'
+    return latex_text(" ".join(p for p in (first, last, *rest) if p.strip()))
+
+
+@cache
+def _latex() -> LatexNodes2Text:
+    return LatexNodes2Text(math_mode="verbatim")
+
+
+@lru_cache(maxsize=1 << 16)  # names recur from paper to paper
+def latex_text(text: str) -> str:
+    """TeX accents and braces as the letters they stand for (pylatexenc, as the BibTeX
+    reader uses it); text without a backslash or brace is returned as it is (fast)."""
+    if "\\" not in text and "{" not in text:
+        return text
+    try:
+        return " ".join(_latex().latex_to_text(text).split())
+    except Exception:  # pylatexenc is lenient; keep the text if it still gives up
+        return text

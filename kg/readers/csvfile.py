@@ -4,10 +4,13 @@ Columns are those of the JSONL reader (kg/readers/columns.py: headings case-inse
 common synonyms such as 'author' or 'eprint' and the column names of reference managers'
 exports accepted; a Web of Science tab-delimited export, '.txt' included, by its field
 tags); list columns (authors, keywords, categories, references)
-hold ';'-separated values because ',' is the column separator. Rows stream through the
-csv module, so quoted fields may span lines; rejections name the row's first line. A cell
-may be as long as FIELD_LIMIT characters (the csv module's own limit, 128 KiB, would reject
-a long abstract).
+hold ';'-separated values because ',' is the column separator, or a list as pandas or JSON
+writes it ("['A', 'B']"); an authors cell may also join names by ' and ' or commas
+(kg/readers/jsonl.py ``author_names``). Rows stream through the csv module, so quoted
+fields may span lines; rejections name the row's first line. A date people typed that
+cannot be read is a note, not the row's rejection. Bytes that are not UTF-8 are read as
+Windows-1252 (Excel's "CSV (Comma delimited)"). A cell may be as long as FIELD_LIMIT
+characters (the csv module's own limit, 128 KiB, would reject a long abstract).
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ class CsvReader(Reader):
             record = named(
                 (name, cell) for name, cell in zip(columns, row, strict=True) if cell.strip()
             )
-            yield paper_or_rejection(record, file, row_start)
+            yield from paper_or_rejection(record, file, row_start, lenient=True)
         rejection = source.encoding_rejection()
         if rejection:
             yield rejection

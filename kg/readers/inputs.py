@@ -42,6 +42,18 @@ _WIDE_BOMS = (
 # readers' UTF-8 check reports its line instead of a silent replacement character.
 _INVALID_WIDE = "paper-kg-invalid-wide"
 codecs.register_error(_INVALID_WIDE, lambda error: ("\udcff", error.end))
+# The five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) as Latin-1.
+_CP1252_GAPS = "paper-kg-cp1252-gaps"
+codecs.register_error(
+    _CP1252_GAPS, lambda error: (error.object[error.start : error.end].decode("latin-1"), error.end)
+)
+
+
+def decode_legacy(raw: bytes) -> str:
+    """Bytes that are not UTF-8, as Windows-1252 (what Excel's "CSV (Comma delimited)" and
+    other Windows tools write: curly quotes and dashes at 0x80-0x9F, where Latin-1 has
+    control characters), its five undefined bytes as Latin-1: nothing is dropped."""
+    return raw.decode("cp1252", errors=_CP1252_GAPS)
 
 
 class InputError(Exception):

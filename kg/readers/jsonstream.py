@@ -23,7 +23,7 @@ from typing import Any, BinaryIO, ClassVar
 from kg.model import Paper
 from kg.normalize import clean_text
 from kg.readers.base import Reader, Rejection, isolated
-from kg.readers.inputs import open_input, read_chunk, read_head
+from kg.readers.inputs import decode_legacy, open_input, read_chunk, read_head
 
 CHUNK = 1 << 16
 # Keys of page wrappers whose array holds the records (OpenAlex, Semantic Scholar).
@@ -96,7 +96,7 @@ class _Buffer:
         return bool(raw) or bool(chunk)
 
     def _decode(self, final: bool) -> str:
-        """UTF-8, with invalid bytes decoded as Latin-1 and their lines remembered."""
+        """UTF-8, with invalid bytes decoded as Windows-1252 and their lines remembered."""
         data, out = self.pending, []
         while data:
             try:
@@ -112,7 +112,7 @@ class _Buffer:
                 line = self._lines_decoded + "".join(out).count("\n") + 1
                 if line not in self.bad_lines:
                     self.bad_lines.append(line)
-                out.append(data[error.start : error.end].decode("latin-1"))
+                out.append(decode_legacy(data[error.start : error.end]))
                 data = data[error.end :]
         self.pending = data
         text = "".join(out)
@@ -209,8 +209,11 @@ def _array(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
             return
 
 
-def _object(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
-    """A page wrapper yields its record list; any other object is itself one record."""
+def _object(
+    buf: _Buffer, decoder: json.JSONDecoder, record_lists: tuple[str, ...] = RECORD_LISTS
+) -> Iterator[JsonRecord]:
+    """A page wrapper yields its record list (the array under one of ``record_lists``); any
+    other object is itself one record."""
     line, start = buf.line_at(buf.pos), buf.pos
     buf.expect("{")
     whole: dict[str, Any] = {}
@@ -225,7 +228,7 @@ def _object(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
             if not isinstance(key, str):
                 raise _Invalid(buf.pos, "object key must be a string")
             buf.expect(":")
-            if key in RECORD_LISTS and not streamed and buf.skip_ws() == "[":
+            if key in record_lists and not streamed and buf.skip_ws() == "[":
                 streamed = True
                 yield from _array(buf, decoder)
             else:
@@ -244,12 +247,13 @@ def _object(buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[JsonRecord]:
 
 
 def iter_json_records(
-    path: Path, bad_lines: list[int] | None = None
+    path: Path, bad_lines: list[int] | None = None, record_lists: tuple[str, ...] = RECORD_LISTS
 ) -> Iterator[JsonRecord | JsonError]:
     """Yield the records of a JSON / JSON Lines file. A syntax error inside a top-level
     array or wrapper ends the file (its records cannot be resynchronised); in JSON Lines
     the bad line is reported and reading resumes at the next line. Lines whose bytes were
-    not UTF-8 are appended to ``bad_lines``."""
+    not UTF-8 are appended to ``bad_lines``; ``record_lists``: the keys of a wrapper object
+    whose array holds the records."""
     decoder = json.JSONDecoder()
     with open_input(path) as handle:
         buf = _Buffer(handle)
@@ -264,7 +268,7 @@ def iter_json_records(
                     if char == "[":
                         yield from _array(buf, decoder)
                     elif char == "{":
-                        yield from _object(buf, decoder)
+                        yield from _object(buf, decoder, record_lists)
                     else:
                         raise _Invalid(buf.pos, "expected a JSON object or array")
                 except _Invalid as error:
@@ -293,14 +297,16 @@ def _resync(buf: _Buffer, start: int) -> bool:
             return False
 
 
-def read_json_papers(path: Path, convert: Convert) -> Iterator[Paper | Rejection]:
+def read_json_papers(
+    path: Path, convert: Convert, record_lists: tuple[str, ...] = RECORD_LISTS
+) -> Iterator[Paper | Rejection]:
     """Shared loop of the JSON API readers: stream records, turn each object into a Paper
     (or Rejection) with ``convert(record, "path:line")``, report syntax and encoding
     errors with their line and keep every record read before them."""
     file = str(path)
     bad_lines: list[int] = []
     seen = 0
-    for number, item in enumerate(iter_json_records(path, bad_lines), start=1):
+    for number, item in enumerate(iter_json_records(path, bad_lines, record_lists), start=1):
         seen += 1
         if isinstance(item, JsonError):
             yield Rejection(file, f"line {item.line}", item.message)
@@ -321,7 +327,8 @@ def read_json_papers(path: Path, convert: Convert) -> Iterator[Paper | Rejection
         yield Rejection(
             file,
             f"line {shown}",
-            "not valid UTF-8; decoded as Latin-1. Convert the file to UTF-8 to silence this.",
+            "not valid UTF-8; decoded as Windows-1252 (cp1252). Convert the file to UTF-8 "
+            "to silence this.",
         )
 
 
