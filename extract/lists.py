@@ -27,6 +27,9 @@ _SEPARATOR = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 _HEARST = re.compile(r"\b([A-Za-z]+)\s+(?:such as|like|including|e\.g\.,?|namely)\s+$")
 _HEARST_WORDS = (" such as ", " like ", " including ", " e.g. ", " e.g., ", " namely ")
 _CONJUNCTION = re.compile(r"\b(?:and|or)\b")
+# A list of three whose members after the first two are written as names ("H2Q, FlashAttention
+# and QuillKV"): worth reading with one known member (``_named_with_one``).
+_ONE_KNOWN_LIST = re.compile(r"\w, \S+,? (?:and|or) [A-Z]")
 _WORD = re.compile(r"\S+")
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*[A-Za-z]?")  # "2.0", "v2", "3B" after a name word
 _BRACKETS = frozenset("()[]{}")
@@ -69,11 +72,13 @@ def list_members(
         spans = known[first:last]
         if last - first < 2 and not (
             hints and bisect_left(hints, sent_end) > bisect_left(hints, sent_start)
-        ):
+        ) and not (last - first == 1 and text.count(", ", sent_start, sent_end) >= 1
+                   and _ONE_KNOWN_LIST.search(text, sent_start, sent_end)):
             continue  # no list here can say what its members are
         pieces = _segments(text, sent_start, sent_end)
         for run in _runs(text, pieces, spans):
-            kind = _said_kind(text, sent_start, run[0][0]) or _voted_kind(run, known_types)
+            kind = (_said_kind(text, sent_start, run[0][0]) or _voted_kind(run, known_types)
+                    or _named_with_one(text, run, known_types))
             if kind is None:
                 continue
             for start, end in run:
@@ -112,6 +117,26 @@ def _voted_kind(run: list[tuple[int, int]], known_types: dict[tuple[int, int], s
     if not votes or votes[0][1] < 2 or (len(votes) > 1 and votes[1][1] == votes[0][1]):
         return None
     return votes[0][0]
+
+
+def _named_with_one(
+    text: str, run: list[tuple[int, int]], known_types: dict[tuple[int, int], str]
+) -> str | None:
+    """The type of a list's one known member when the list has three members or more and
+    every other one is written as a name on its own ("H2O, StreamingLLM and SnapKV": names
+    listed beside a known one are of its kind, as a list with two known members says)."""
+    known = [known_types[m] for m in run if m in known_types]
+    unknown = [text[s:e] for s, e in run if (s, e) not in known_types]
+    if len(run) < 3 or len(known) != 1 or not all(map(_name_shaped, unknown)):
+        return None
+    return known[0]
+
+
+def _name_shaped(word: str) -> bool:
+    """One word written as a name, never as an ordinary word: a capital or a digit after
+    its first letter ("SnapKV", "H2O"), not a capitalised word ("Quoll", "Table")."""
+    return " " not in word and word[:1].isupper() and any(
+        c.isupper() or c.isdigit() for c in word[1:])
 
 
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:

@@ -45,8 +45,11 @@ _NOT_MODIFIERS = frozenset(
     """using based via propose proposed introduce introduced present presented novel new
     existing previous prior different various several standard conventional traditional
     simple efficient effective better improved improve improves first second also further
-    large small high low strong weak extensive significant state art specifically""".split()
-)
+    large small high low strong weak extensive significant state art specifically
+    outperforming surpassing achieving yielding resulting leading enabling allowing making
+    reducing improving showing demonstrating providing requiring matching exceeding
+    reaching obtaining boosting lowering beating""".split()
+)  # (participles: "..., outperforming majority voting" opens a clause, not a name)
 # Component nouns that name a technique after a specific modifier ("tree attention
 # mechanism", "scale consistency loss", "generative style decoder").
 COMPONENT_HEADS = frozenset(

@@ -57,6 +57,14 @@ def test_counted_stage_phrase_is_proposed(proposer) -> None:  # type: ignore[no-
     assert "two-stage training" in got and "3-step decoding" in got
 
 
+def test_a_participle_after_a_comma_opens_no_proposal(proposer) -> None:  # type: ignore[no-untyped-def]
+    """"..., outperforming majority voting": the participle opens a clause; the phrase
+    after it is proposed without it."""
+    got = proposed(proposer, "Accuracy rises to 93%, outperforming majority voting at once.")
+    assert "majority voting" in got
+    assert not any(p.startswith("outperforming") for p in got)
+
+
 def test_based_compound_is_proposed_whole(proposer) -> None:  # type: ignore[no-untyped-def]
     got = proposed(proposer, "The encoder relies on contrast-based pruning of the filters.")
     assert "contrast-based pruning" in got

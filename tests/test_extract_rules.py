@@ -225,3 +225,14 @@ def test_another_names_collection_word_does_not_type_the_next_name(
                                  "the Quill Driving Dataset, Lanternsplat improves PSNR."))
     assert found["Lanternsplat"][0] != "benchmark"
     assert found["Quill Driving Dataset"][0] == "benchmark"
+
+
+def test_names_listed_beside_one_known_name_take_its_type(extractor: Extractor) -> None:
+    """A list of three or more whose one known member is a method: the members written as
+    names (a capital or digit inside the word) are methods too; a plain capitalised word
+    in such a list is not taken for a name."""
+    found = names(run(extractor, "Compared with H2Q, FlashAttention and QuillKV, our kernel "
+                                 "is faster on long inputs."))
+    assert found["H2Q"][0] == found["QuillKV"][0] == "method"
+    found = names(run(extractor, "We compare with Quoll, FlashAttention and Wren on inputs."))
+    assert "Quoll" not in found and "Wren" not in found
