@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache, lru_cache
 from typing import Any
 
-from pylatexenc.latex2text import LatexNodes2Text
-
 from kg.normalize import normalize_arxiv_id
+from kg.readers.tex import decode_tex
 
 # Canonical column name -> accepted spellings (compared after lower-casing and turning
 # spaces and hyphens into underscores). Export spellings: Zotero ("Abstract Note",
@@ -164,7 +162,7 @@ def kaggle_arxiv(record: dict[str, Any]) -> dict[str, Any]:
     if isinstance(parsed, list) and parsed:
         authors = [_parsed_name(item) for item in parsed]
     elif isinstance(authors, str):
-        authors = latex_text(authors)
+        authors = decode_tex(authors)
     versions = record.get("versions")
     first = versions[0] if isinstance(versions, list) and versions else None
     categories = record.get("categories")
@@ -188,21 +186,4 @@ def _parsed_name(item: Any) -> Any:
         return item
     last, first, *rest = [*item, "", ""]
     first = re.sub(r"\.\s+-", ".-", first)  # Kaggle's 'C. -P.' for 'C.-P.'
-    return latex_text(" ".join(p for p in (first, last, *rest) if p.strip()))
-
-
-@cache
-def _latex() -> LatexNodes2Text:
-    return LatexNodes2Text(math_mode="verbatim")
-
-
-@lru_cache(maxsize=1 << 16)  # names recur from paper to paper
-def latex_text(text: str) -> str:
-    """TeX accents and braces as the letters they stand for (pylatexenc, as the BibTeX
-    reader uses it); text without a backslash or brace is returned as it is (fast)."""
-    if "\\" not in text and "{" not in text:
-        return text
-    try:
-        return " ".join(_latex().latex_to_text(text).split())
-    except Exception:  # pylatexenc is lenient; keep the text if it still gives up
-        return text
+    return decode_tex(" ".join(p for p in (first, last, *rest) if p.strip()))
