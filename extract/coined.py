@@ -155,7 +155,8 @@ def appositive_ends(text: str, folded: str | None) -> list[int]:
     out = []
     at = folded.find("our ")
     while at >= 0:
-        if at == 0 or not folded[at - 1].isalnum():
+        # (a comma within a few words first: most "our" phrases have none)
+        if (at == 0 or not folded[at - 1].isalnum()) and folded.find(", ", at, at + 60) > 0:
             m = _OUR_KIND.match(text, at)
             if m and m.group(1).lower() in TYPE_WORDS:
                 out.append(m.end())

@@ -27,9 +27,10 @@ _SEPARATOR = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 _HEARST = re.compile(r"\b([A-Za-z]+)\s+(?:such as|like|including|e\.g\.,?|namely)\s+$")
 _HEARST_WORDS = (" such as ", " like ", " including ", " e.g. ", " e.g., ", " namely ")
 _CONJUNCTION = re.compile(r"\b(?:and|or)\b")
-# A list of three whose members after the first two are written as names ("H2Q, FlashAttention
-# and QuillKV"): worth reading with one known member (``_named_with_one``).
-_ONE_KNOWN_LIST = re.compile(r"\w, \S+,? (?:and|or) [A-Z]")
+# A list of three or more ending in a name-shaped word ("H2Q, FlashAttention and QuillKV"):
+# worth reading with one known member (``_named_with_one``). It opens with a literal, which
+# the scan looks for first.
+_ONE_KNOWN_LIST = re.compile(r", [^\s,]+,? (?:and|or) [A-Z][a-z]*[A-Z0-9]")
 _WORD = re.compile(r"\S+")
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*[A-Za-z]?")  # "2.0", "v2", "3B" after a name word
 _BRACKETS = frozenset("()[]{}")
@@ -64,16 +65,16 @@ def list_members(
     known = sorted(known_types)
     starts = [s for s, _ in known]
     hints = _hints(text)
+    lists_of_three = [m.start() for m in _ONE_KNOWN_LIST.finditer(text)]
     out: list[Candidate] = []
     for sent_start, sent_end in sentences:
         if sent_end <= abstract_start:
             continue
         first, last = bisect_left(starts, sent_start), bisect_left(starts, sent_end)
         spans = known[first:last]
-        if last - first < 2 and not (
-            hints and bisect_left(hints, sent_end) > bisect_left(hints, sent_start)
-        ) and not (last - first == 1 and text.count(", ", sent_start, sent_end) >= 1
-                   and _ONE_KNOWN_LIST.search(text, sent_start, sent_end)):
+        if last - first < 2 and not _within(hints, sent_start, sent_end) and not (
+            last - first == 1 and _within(lists_of_three, sent_start, sent_end)
+        ):
             continue  # no list here can say what its members are
         pieces = _segments(text, sent_start, sent_end)
         for run in _runs(text, pieces, spans):
@@ -91,6 +92,11 @@ def list_members(
                     continue
                 out.append(Candidate(start, end, name, kind, False, 0.65, "list"))
     return out
+
+
+def _within(offsets: list[int], start: int, end: int) -> bool:
+    """Whether one of the sorted ``offsets`` lies in [start, end)."""
+    return bool(offsets) and bisect_left(offsets, end) > bisect_left(offsets, start)
 
 
 def _hints(text: str) -> list[int]:
