@@ -168,13 +168,16 @@ _STOP_SCAN = set(
     on for in from over beyond within into across""".split()
 )
 _LIST_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+)([^\s,.;:()]+)")
+# "X, a/an ...": a name, then a description of it
+_APPOSITIVE = re.compile(r"[^\s,]+, (?:a|an|the) ")
+_NOVEL = re.compile(r"\b(?:novel|new|our)\b", re.I)
 _DIRECT = re.compile(r"\s*(?:(?:the|a|an|our)\s+)?$", re.I)
 _USAGE = re.compile(
     r"\b(?:such as|e\.g\.|like|including|existing|previous|prior|baselines?|outperforms?|"
     r"compared?|comparing|against|than|adopt|use[sd]?|using|leverag\w+|based on|built on|"
     r"following|(?<!we )introduced|recent(?:ly)?|popular|widely|commonly|standard|"
     r"conventional|traditional|classical|established|well-known|over|stud(?:y|ies|ied)|"
-    r"analy[sz]e[sd]?|examine[sd]?|investigate[sd]?)\b",
+    r"analy[sz]e[sd]?|examine[sd]?|investigate[sd]?|evaluat(?:e[sd]?|ing))\b",
     re.I,
 )
 _LIST_GLUE = set(
@@ -737,12 +740,20 @@ def find_candidates(
         short_known = any(s <= s_start and e >= s_end - 1 for s, e in covered)
         sent = _sentence_of(sentences, s_start)
         usage = bool(_USAGE.search(text[sent[0] : l_start]))
+        verb = _PROPOSE.search(text[sent[0] : l_start])
+        # a description after the proposed name ("We present X, a spherical Fourier neural
+        # operator (SFNO)": X is proposed, SFNO is what X is), unless it says the described
+        # part is new too ("X, a novel architecture built on Y (Z)")
+        described = bool(verb) and bool(
+            _APPOSITIVE.search(text, sent[0] + verb.end(), l_start)
+        ) and not _NOVEL.search(text, sent[0] + verb.end(), l_start)
         proposing = bool(
-            _PROPOSE.search(text[sent[0] : l_start])
+            (verb and not described)
             or _NAMING.search(text[max(sent[0], l_start - 20) : l_start])
         )
         # "deep neural networks (DNNs)": a plural abbreviation names a class, not a contribution
         plural = short.endswith("s") and sum(ch.isupper() for ch in short) >= 2
+        proposed = proposing or not (usage or plural or described)
         if kind is None and proposing:
             kind = _context_type(text, l_start, s_end + 1, *sent) or "method"
         # A term defined with its own short form is a named thing of the text ("a
@@ -760,7 +771,7 @@ def find_candidates(
                     s_end,
                     short,
                     kind if acceptable else None,
-                    proposing or not (usage or plural),
+                    proposed,
                     0.8,
                     "abbrev-link",
                     (l_start, l_end),
@@ -775,7 +786,7 @@ def find_candidates(
                 s_end,
                 short,
                 kind,
-                proposing or not (usage or plural),
+                proposed,
                 0.85 if proposing else 0.6 if untyped else 0.7,
                 "abbreviation",
                 (l_start, l_end),

@@ -354,6 +354,21 @@ def test_abbreviation_of_earlier_work_is_not_proposed(extractor: Extractor) -> N
     assert {c.name: c.proposed for c in result.concepts} == {"RKA": False, "LLRS": False}
 
 
+def test_what_a_proposed_name_is_described_as_is_not_proposed(extractor: Extractor) -> None:
+    """"We present X, a <class> (ABBR)": X is the contribution, the class it belongs to is
+    not; said to be new ("a novel <class> (ABBR)") it is; an abbreviation defined in a
+    sentence that evaluates methods is not proposed either."""
+    result = run(extractor, "We present Kettlecast-3, a spherical ladle operator (SLO) for "
+                            "soup forecasting.")
+    assert {c.name: c.proposed for c in result.concepts}.get("SLO") is False
+    result = run(extractor, "We present Kettlecast-4, a novel ladle built on a hidden spoon "
+                            "mixer (HSM) for soups.")
+    assert {c.name: c.proposed for c in result.concepts}.get("HSM") is True
+    result = run(extractor, "We evaluate whisk ascent, negative kettle optimization (NKO) and "
+                            "spoon vectors for cleaning.")
+    assert {c.name: c.proposed for c in result.concepts}.get("NKO") is False
+
+
 def test_metric_named_after_a_model_is_not_the_model(extractor: Extractor) -> None:
     found = names(run(extractor, "We report a Heron score of 0.31 and Heron-T similarity "
                                  "for every cup."))
