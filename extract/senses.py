@@ -69,9 +69,29 @@ def qualified_name_start(text: str, start: int, section_start: int) -> int | Non
     when the word before is lower-case, opens the sentence, or is an everyday qualifier
     ("the Standard Transformer"). Only from ``section_start`` on (a title capitalises
     every word)."""
+    first = _name_word_before(text, start, section_start)
+    if first is None or opens_sentence(text, first):
+        return None
+    for _ in range(2):  # "the Byte Latent Transformer": up to three words of the name
+        # (the name may open the sentence: "Byte Latent Transformer scales ...")
+        more = _name_word_before(text, first, section_start, opening=True)
+        if more is None:
+            break
+        first = more
+    return first
+
+
+def _name_word_before(
+    text: str, start: int, section_start: int, opening: bool = False
+) -> int | None:
+    """Where the capitalised name word right before ``start`` begins, if there is one (not
+    an everyday qualifier, a stop name, a participle or a compound adjective); with
+    ``opening``, also the section's first word."""
     if start - 2 < section_start or text[start - 1] != " " or not text[start - 2].isalnum():
         return None
-    word_start = max(section_start, text.rfind(" ", section_start, start - 1) + 1)
+    word_start = start - 1
+    while word_start > section_start and not text[word_start - 1].isspace():
+        word_start -= 1
     if not text[word_start].isupper():  # most words before a name: "the", "a", "with"
         return None
     word = text[word_start : start - 1]
@@ -82,8 +102,7 @@ def qualified_name_start(text: str, start: int, section_start: int) -> int | Non
         or folded in STOP_NAMES
         or folded.endswith(("ing", "ed"))  # a participle qualifies: "Evolving LLM"
         or word.rsplit("-", 1)[-1].islower()  # a compound adjective: "Multi-site ATIS"
-        or word_start <= section_start
-        or opens_sentence(text, word_start)
+        or (word_start <= section_start and not opening)
     ):
         return None
     return word_start

@@ -500,3 +500,14 @@ def test_a_capitalised_word_before_a_known_name_is_part_of_the_name(
     assert types.get("Split SLOTH") == "benchmark"
     assert types.get("Transformer") == "architecture" and types.get("SLOTH") == "benchmark"
     assert not [n for n in types if n.startswith(("Standard", "Evolving", "Large-scale"))]
+
+
+def test_every_capitalised_word_of_such_a_name_is_part_of_it(extractor: Extractor) -> None:
+    """"the Byte Lantern Transformer" is one name of three words, not "Lantern Transformer",
+    also where it opens the abstract; an everyday qualifier before it is left out."""
+    for text in ("We compare with the Byte Lantern Transformer on every split.",
+                 "Byte Lantern Transformer sorts spoons. We study it on every split.",
+                 "We compare with the standard Byte Lantern Transformer on every split."):
+        names_found = {c.name for c in run(extractor, text).concepts}
+        assert "Byte Lantern Transformer" in names_found, (text, names_found)
+        assert "Lantern Transformer" not in names_found
