@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from functools import lru_cache
 
 from kg.normalize import fold, slug
@@ -41,11 +42,23 @@ def singular(word: str, written: str = "") -> str:
     return word
 
 
+_GREEK = re.compile(r"[\u0391-\u03a9\u03b1-\u03c9\u03c2]")  # the Greek letters, both cases
+
+
+def greek_named(text: str) -> str:
+    """Greek letters spelled out ("PixArt-Σ" -> "PixArt-sigma"): names write a generation
+    either way ("PixArt-α" and "PixArt-alpha"), and the ASCII fold would drop a lone symbol,
+    making "PixArt-Σ" the key of "PixArt-α"."""
+    if text.isascii() or not _GREEK.search(text):
+        return text
+    return _GREEK.sub(lambda m: unicodedata.name(m.group()).rsplit(" ", 1)[-1].lower(), text)
+
+
 @lru_cache(maxsize=1 << 16)
 def match_key(text: str) -> str:
     """Case/hyphen/space/plural-folded key: the identity of a surface form (cached: the
     extractor keys the same names over and over)."""
-    text = _POSSESSIVE.sub("", text)
+    text = _POSSESSIVE.sub("", greek_named(text))
     words = [w for w in _NON_ALNUM.split(text.lower() if text.isascii() else fold(text)) if w]
     if not words:
         return ""

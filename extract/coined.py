@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-from kg.extract.canonical import WORD
+from kg.extract.canonical import WORD, greek_named
 from kg.normalize import fold
 
 # A name-like token: word pieces joined by '-', '.', '+' or "'" ("LTX-Video", "Qwen2.5-VL").
@@ -650,8 +650,9 @@ def tokens_and_pieces(
 
 
 def fold_piece(piece: str) -> str:
-    """A piece's matching form: lower case, or folded (accents off) outside ASCII."""
-    return piece.lower() if piece.isascii() else fold(piece)
+    """A piece's matching form: lower case, or folded (accents off, Greek letters spelled
+    out as ``match_key`` spells them) outside ASCII."""
+    return piece.lower() if piece.isascii() else fold(greek_named(piece))
 
 
 _CLOSING = frozenset(",.;:)")  # after a word of letters and digits, it ends the token

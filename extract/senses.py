@@ -38,8 +38,9 @@ _NEXT_WORD = re.compile(r"[ \t]*([A-Za-z][\w-]*|[^\s\w]|$)")
 _GLUED_RIGHT = re.compile(r"[-‐][A-Z]\w*(?:[-‐](?:[A-Z]\w*|\d[\w.]*))*")
 _GLUED_LEFT = re.compile(r"(?:[A-Z][\w]*[-‐])+$")
 _NAME_PIECE = re.compile(r"[A-Za-z][A-Z]|\d")
-# A one-digit generation after a name ("-3", "-2.5", "-V2"), not a depth or size ("-50", "-7B").
-_GENERATION = re.compile(r"[-‐][vV]?\d(?:\.\d)?(?![\w.])")
+# A one-digit generation after a name ("-3", "-2.5", "-V2"), or a Greek letter ("PixArt-δ"),
+# not a depth or size ("-50", "-7B").
+_GENERATION = re.compile(r"[-‐](?:[vV]?\d(?:\.\d)?|[\u0391-\u03a9\u03b1-\u03c9])(?![\w.])")
 # Pieces that modify rather than name ("-Base", "-Large", "-XL", "-Instruct" are variants).
 _VARIANT_PIECE = re.compile(
     r"(?i)(?:[-‐](?:base|large|small|tiny|huge|giant|medium|mini|xx?l|instruct|chat|it|"

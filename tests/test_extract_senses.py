@@ -24,6 +24,7 @@ lr-schedule,Learning rate schedule,method,,,
 attention-mechanism,Attention mechanism,method,,,
 self-attention,Self-attention,method,,attention-mechanism,
 heron,Heron,architecture,,,fold
+heron-sigma,Heron-Sigma,architecture,,heron,
 sloth,SLOTH,benchmark,,,
 kettle-bench,Kettle,benchmark,,,
 paper-cup-v2,Paper-Cup Tasks V2,benchmark,,,
@@ -511,3 +512,14 @@ def test_every_capitalised_word_of_such_a_name_is_part_of_it(extractor: Extracto
         names_found = {c.name for c in run(extractor, text).concepts}
         assert "Byte Lantern Transformer" in names_found, (text, names_found)
         assert "Lantern Transformer" not in names_found
+
+
+def test_greek_letter_generations_are_told_apart(extractor: Extractor) -> None:
+    """"Heron-Σ" is the vocabulary's "Heron-Sigma" (a Greek letter spelled either way),
+    and "Heron-δ", a generation the vocabulary does not hold, is a model of its own, not
+    another Heron (the ASCII fold used to drop a lone Greek letter)."""
+    found = {c.name: c for c in run(extractor, "Heron-Σ and Heron-δ beat Heron on tea.").concepts}
+    assert [m.text for m in found["Heron-Sigma"].mentions] == ["Heron-Σ"]
+    assert [m.text for m in found["Heron"].mentions] == ["Heron"]
+    assert match_key("Heron-Σ") == match_key("heron sigma") != match_key("Heron-δ")
+
