@@ -60,6 +60,7 @@ STOP_NAMES = set(
     bytedance huawei stanford mit berkeley cmu arxiv pytorch tensorflow jax keras cuda python
     fid fvd psnr ssim lpips bleu rouge meteor cider spice map auc roc mse mae rmse ppl wer cer
     em iou miou fps flops gflops tflops pflops macs params ood iid sft i ii iii iv v vi we our
+    mos
     in on of the a an and or for to with by from this that these those it its via
     however moreover furthermore additionally specifically finally first second third
     experiments results code project page demo video image text audio
@@ -879,7 +880,7 @@ def find_candidates(
             named_end = named_collections.get(t_end)
             kind = "benchmark" if named_end else type_by_suffix(token) or _context_type(
                 text, t_start, t_end, sent_start, sent_end
-            )
+            ) or (None if _adjective(token) else _compared_with(text, sent_start, t_start))
             if kind is None or metric_named_after(text, t_end, kind):
                 continue
             if t_end in collections:  # "the ZebraLogic Grid benchmark": the words before
@@ -903,6 +904,26 @@ def with_version(text: str, end: int) -> int:
     """The end of a name with the version written after it, if any."""
     version = _VERSION_AFTER.match(text, end)
     return version.end() if version else end
+
+
+# What a paper is compared with, right before a list of names: "outperforms X and Y",
+# "compared against X", "than X" (up to four names and list glue between).
+_COMPARED = re.compile(
+    r"(?:\boutperform\w*|\bsurpass\w*|\bbeat(?:s|ing)?|\bcompar\w+ (?:with|to|against)|"
+    r"\bagainst|\bthan|\bversus|\bvs\.?) (?:(?:the|strong|prior|existing|recent|"
+    r"state-of-the-art) )*(?:[\w.+-]+,? (?:and |or )?){0,4}$"
+)
+
+
+def _compared_with(text: str, sent_start: int, start: int) -> str | None:
+    """"method" for a name the paper is compared with (a baseline: a system, written as a
+    name), which no type word or suffix types; None elsewhere."""
+    return "method" if _COMPARED.search(text, max(sent_start, start - 120), start) else None
+
+
+def _adjective(token: str) -> bool:
+    """A hyphenated adjective, not a name: "CUDA-optimized", "GPU-friendly"."""
+    return "-" in token and token.rsplit("-", 1)[1].islower()
 
 
 def _name_run_start(text: str, start: int, sent_start: int, is_known) -> int | None:

@@ -236,3 +236,15 @@ def test_names_listed_beside_one_known_name_take_its_type(extractor: Extractor) 
     assert found["H2Q"][0] == found["QuillKV"][0] == "method"
     found = names(run(extractor, "We compare with Quoll, FlashAttention and Wren on inputs."))
     assert "Quoll" not in found and "Wren" not in found
+
+
+def test_names_the_paper_is_compared_with_are_systems(extractor: Extractor) -> None:
+    """Baselines written as names after "outperforms", "compared against", "than" are
+    concepts (methods, the scorer may retype them); a hyphenated adjective there
+    ("CUDA-optimized") and a metric ("MOS") are not."""
+    found = names(run(extractor, "Our kernel outperforms quillSplat and LanternKV on long "
+                                 "inputs, and it is compared against DoReQuill too."))
+    assert {found[n][0] for n in ("quillSplat", "LanternKV", "DoReQuill")} == {"method"}
+    found = names(run(extractor, "It runs comparably to CUDA-optimized FlashAttention and "
+                                 "scores higher than the baseline in MOS."))
+    assert "CUDA-optimized" not in found and "MOS" not in found
