@@ -502,6 +502,41 @@ def _proposed_names(
     return []
 
 
+# "we propose anchor-token retention, a simple rule ...": a lower-case phrase, then what
+# kind of thing it is (a technique's kind, told by TYPE_WORDS or these words)
+_KIND_AFTER = frozenset(
+    "rule scheme objective regularizer procedure criterion heuristic trick estimator "
+    "protocol policy schedule".split()
+)
+_PHRASE_THEN_KIND = re.compile(
+    r"\s*([a-z][a-z0-9]*(?:-[a-z0-9]+)*(?: [a-z][a-z0-9]*(?:-[a-z0-9]+)*){0,3}), "
+    r"(?:a|an) ((?:[a-z-]+ ){0,3}[a-z]+)\b"
+)
+
+
+def _proposed_phrase(
+    text: str, zone: tuple[int, int], covered: list[tuple[int, int]]
+) -> list[Candidate]:
+    """A lower-case technique the paper proposes, named right after the proposing verb and
+    described as a kind of technique: "We introduce critique-then-rank, a prompting scheme".
+    A known concept's span or a class noun alone ("a new framework") is no such name."""
+    m = _PHRASE_THEN_KIND.match(text, zone[0], zone[1])
+    if m is None:
+        return []
+    kind = next((TYPE_WORDS.get(w) or "method" for w in m.group(2).split()
+                 if w in TYPE_WORDS or w in _KIND_AFTER), None)
+    phrase = m.group(1)
+    words = phrase.split()
+    if kind is None or words[-1] in TYPE_WORDS or words[0] in _PHRASE_STOP or any(
+        s < m.end(1) and m.start(1) < e for s, e in covered
+    ):
+        return []
+    return [Candidate(m.start(1), m.end(1), phrase, kind, True, 0.75, "proposal")]
+
+
+_PHRASE_STOP = frozenset("a an the our their its this these that which new novel simple".split())
+
+
 # A word that calls the word before it a collection of data (its match starts where that
 # word ends: one scan per text, then a set lookup per name token).
 # (capitalised, the word is the last word of the name: "the Quill Code Dataset")
@@ -865,7 +900,8 @@ def find_candidates(
         if zones is not None:
             zones += proposal_zones
         for zone in proposal_zones:
-            out.extend(_proposed_names(text, zone, covered, long_forms))
+            out.extend(_proposed_names(text, zone, covered, long_forms)
+                       or _proposed_phrase(text, zone, covered))
         for t_start, t_end, token in shaped_in.get(i, ()):
             if is_known(t_start, t_end) and not _extends_known(
                 text, t_start, t_end, covered, starts

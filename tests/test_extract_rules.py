@@ -248,3 +248,18 @@ def test_names_the_paper_is_compared_with_are_systems(extractor: Extractor) -> N
     found = names(run(extractor, "It runs comparably to CUDA-optimized FlashAttention and "
                                  "scores higher than the baseline in MOS."))
     assert "CUDA-optimized" not in found and "MOS" not in found
+
+
+def test_a_lower_case_technique_the_paper_proposes_is_proposed(extractor: Extractor) -> None:
+    """"We introduce ladle-then-stir, a prompting scheme ...": a lower-case phrase right
+    after the proposing verb, described as a kind of technique, is the paper's own method;
+    a class noun ("a new framework") or a known concept there is not a new one."""
+    result = run(extractor, "We introduce ladle-then-stir, a prompting scheme that ranks "
+                            "answers. We propose kettle-token retention, a simple rule that "
+                            "keeps the first tokens.")
+    found = {c.name: (c.type, c.proposed) for c in result.concepts}
+    assert found["ladle-then-stir"] == ("method", True)
+    assert found["kettle-token retention"] == ("method", True)
+    result = run(extractor, "We propose a new framework, a simple way to rank answers. We "
+                            "present fine-tuning, a standard technique, to adapt models.")
+    assert not any(c.proposed for c in result.concepts)
