@@ -449,7 +449,7 @@ _MODIFIER_OR_FIELD = re.compile(r"-(?:based|like|style|free|aware|guided)\b|\s+(
 
 def _proposed_names(
     text: str, zone: tuple[int, int], covered: list[tuple[int, int]],
-    long_forms: list[tuple[int, int]],
+    long_forms: list[tuple[int, int]], known_types: dict[tuple[int, int], str] | None = None,
 ) -> list[Candidate]:
     """The name a proposal introduces in ``zone`` (the object of "we propose", as offsets):
     its first name, plus the rest of a list ("AlphaViT, AlphaViD, and AlphaVDA")."""
@@ -466,8 +466,17 @@ def _proposed_names(
             # "We propose the Transformer" introduces a known concept; "a hybrid ViT
             # architecture named ..." merely mentions one.
             name = text[known[0] : known[1]]
-            if _DIRECT.fullmatch(text[zone_start : known[0]]) and not name.islower():
+            before = text[zone_start : known[0]]
+            if _DIRECT.fullmatch(before) and not name.islower():
                 return [Candidate(*known, text[known[0] : known[1]], None, True, 0.8, "proposal")]
+            modified = _MODIFIERS_BEFORE.fullmatch(before) if name.islower() else None
+            if modified and not {w.lower() for w in modified.group(1).split()} & _NOT_OWN:
+                # "we propose visual contrastive decoding": the paper's own kind of a known
+                # technique, a concept of its own (the known one is what it is a kind of)
+                start = zone_start + modified.start(1)
+                kind = (known_types or {}).get(known, "method")
+                return [Candidate(start, known[1], text[start : known[1]], kind, True, 0.75,
+                                  "proposal")]
             return []
         if token.islower() and low in TYPE_WORDS and text[m.end() : m.end() + 2] != ", ":
             continue
@@ -535,6 +544,16 @@ def _proposed_phrase(
 
 
 _PHRASE_STOP = frozenset("a an the our their its this these that which new novel simple".split())
+# One or two lower-case modifiers (after an article) before a known technique.
+_MODIFIERS_BEFORE = re.compile(
+    r"\s*(?:(?:a|an|the|our)\s+)?((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*\s+){1,2})"
+)
+# Words that say how a known technique is used, not which kind of it the paper makes.
+_NOT_OWN = _PHRASE_STOP | frozenset(
+    """efficient effective standard conventional vanilla existing improved better large
+    small fast faster scalable robust general generic simple simpler using with via for
+    to of in on and or that which how""".split()
+)
 
 
 # A word that calls the word before it a collection of data (its match starts where that
@@ -900,7 +919,7 @@ def find_candidates(
         if zones is not None:
             zones += proposal_zones
         for zone in proposal_zones:
-            out.extend(_proposed_names(text, zone, covered, long_forms)
+            out.extend(_proposed_names(text, zone, covered, long_forms, known_types)
                        or _proposed_phrase(text, zone, covered))
         for t_start, t_end, token in shaped_in.get(i, ()):
             if is_known(t_start, t_end) and not _extends_known(

@@ -263,3 +263,16 @@ def test_a_lower_case_technique_the_paper_proposes_is_proposed(extractor: Extrac
     result = run(extractor, "We propose a new framework, a simple way to rank answers. We "
                             "present fine-tuning, a standard technique, to adapt models.")
     assert not any(c.proposed for c in result.concepts)
+
+
+def test_the_papers_own_kind_of_a_known_technique_is_a_concept(extractor: Extractor) -> None:
+    """"We propose visual flash-attention": the paper's own kind of a known technique,
+    proposed, typed as the technique; an everyday qualifier ("efficient") or "using" leaves
+    the known technique alone."""
+    found = {c.name: (c.type, c.proposed) for c in run(
+        extractor, "We propose visual flash-attention to read long documents.").concepts}
+    assert found.get("visual flash-attention") == ("method", True), found
+    for text in ("We propose efficient flash-attention for long documents.",
+                 "We propose using flash-attention for long documents."):
+        names_found = {c.name for c in run(extractor, text).concepts}
+        assert "FlashAttention" in names_found, (text, names_found)
