@@ -94,7 +94,8 @@ _SUFFIX_TYPES: list[tuple[re.Pattern[str], str]] = [
 # Each expression opens with a lookahead for the first letters its words can start with (a
 # no-op for what matches): the scan then skips most positions without trying every branch.
 _PROPOSE = re.compile(
-    r"(?=[hptw])\b(?:we|this (?:paper|work)|here(?:,)? we|paper)\s+(?:\w+ly\s+)?(?:also\s+)?"
+    r"(?=[hptw])\b(?:we|this (?:paper|work)|here(?:,)? we|paper)\s+(?:\w+ly\s+)?"
+    r"(?:(?:also|further|then|finally)\s+)?"
     r"(?:propose|introduce|present|develop|design|build|construct|release|curate|contribute|"
     r"create|unveil|offer|establish|formulate|devise)[sd]?\b",
     re.I,
@@ -108,7 +109,11 @@ _NAMING = re.compile(
 # An appositive after "our <kind>" names the paper's own system: "our codec, WaveTok, lowers
 # ..." (the name, up to three words, is followed by a comma: "in our benchmark, GPT-4
 # scores" names none). Tried only where "our " occurs (``appositive_ends``).
-_OUR_KIND = re.compile(r"our (?:[a-z][\w-]* ){0,2}?([a-z]+), (?=\S+(?: \S+){0,2},)", re.I)
+_OUR_KIND = re.compile(
+    r"(?:our|a new|a novel) (?:[a-z][\w-]* ){0,2}?([a-z]+), (?=\S+(?: \S+){0,2},)", re.I
+)
+# "our SatMAE-2 model": a name between "our" and its kind is the paper's own
+_OUR_NAMED = re.compile(r"(?i:our) ([A-Z][\w.+-]*[A-Z0-9][\w.+-]*) ([a-z]+)\b")
 
 
 class Gated:
@@ -152,17 +157,23 @@ def appositive_ends(text: str, folded: str | None) -> list[int]:
     substring search for "our " and a match anchored there: the phrase is common, a scan of
     every sentence holding it costs several times more."""
     if folded is None:
-        return [m.end() for m in _OUR_KIND.finditer(text) if m.group(1).lower() in TYPE_WORDS]
+        return sorted(
+            [m.end() for m in _OUR_KIND.finditer(text) if m.group(1).lower() in TYPE_WORDS]
+            + [m.start(1) for m in _OUR_NAMED.finditer(text) if m.group(2) in TYPE_WORDS])
     out = []
-    at = folded.find("our ")
-    while at >= 0:
-        # (a comma within a few words first: most "our" phrases have none)
-        if (at == 0 or not folded[at - 1].isalnum()) and folded.find(", ", at, at + 60) > 0:
-            m = _OUR_KIND.match(text, at)
-            if m and m.group(1).lower() in TYPE_WORDS:
-                out.append(m.end())
-        at = folded.find("our ", at + 4)
-    return out
+    for opener in ("our ", "a new ", "a novel "):
+        at = folded.find(opener)
+        while at >= 0:
+            if at == 0 or not folded[at - 1].isalnum():
+                # (a comma within a few words first: most such phrases have none)
+                m = _OUR_KIND.match(text, at) if folded.find(", ", at, at + 60) > 0 else None
+                if m and m.group(1).lower() in TYPE_WORDS:
+                    out.append(m.end())
+                named = _OUR_NAMED.match(text, at) if opener == "our " else None
+                if named and named.group(2) in TYPE_WORDS:
+                    out.append(named.start(1))
+            at = folded.find(opener, at + len(opener))
+    return sorted(out)
 
 _STOP_SCAN = set(
     """that which where to by using via through with while whose who when based built upon
@@ -485,7 +496,7 @@ def _proposed_names(
         if _MODIFIER_OR_FIELD.match(text, m.end()):
             return []  # "X-based ...", "Edge AI": a modifier or a field, not a name
         end = m.end()
-        for _ in range(3):  # "Stable Video Diffusion": up to four name words
+        for _ in range(4):  # "Stable Video Diffusion": up to five name words
             nxt = NAME_TOKEN.match(text, end + 1)
             if not (text[end : end + 1] == " " and nxt and nxt.end() <= zone_end):
                 break

@@ -276,3 +276,16 @@ def test_the_papers_own_kind_of_a_known_technique_is_a_concept(extractor: Extrac
                  "We propose using flash-attention for long documents."):
         names_found = {c.name for c in run(extractor, text).concepts}
         assert "FlashAttention" in names_found, (text, names_found)
+
+
+def test_more_ways_a_paper_says_a_name_is_its_own(extractor: Extractor) -> None:
+    """"We further release X", "On a new benchmark, X, ...", "our X model" and a name of
+    five capitalised words after the proposing verb ("a Kettle Spoon Ladle Pot Handle")."""
+    result = run(extractor, "We further release Quillbench, a suite of weaving tasks. On a "
+                            "new synthetic benchmark, Lantern-Syn, our method wins. Our "
+                            "Ladle-2 model improves accuracy. We further introduce a Kettle "
+                            "Spoon Ladle Pot Handle, which unifies actions.")
+    proposed = {c.name for c in result.concepts if c.proposed}
+    assert {"Quillbench", "Lantern-Syn", "Ladle-2", "Kettle Spoon Ladle Pot Handle"} <= proposed
+    result = run(extractor, "In our LanternKV experiments, accuracy rises on every split.")
+    assert not any(c.proposed for c in result.concepts)
