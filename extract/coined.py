@@ -930,8 +930,9 @@ def find_candidates(
         if zones is not None:
             zones += proposal_zones
         for zone in proposal_zones:
-            out.extend(_proposed_names(text, zone, covered, long_forms, known_types)
-                       or _proposed_phrase(text, zone, covered))
+            out.extend(c for c in (_proposed_names(text, zone, covered, long_forms, known_types)
+                                   or _proposed_phrase(text, zone, covered))
+                       if c.text.casefold() not in rejected)  # "Our SLR2 model": a task's
         for t_start, t_end, token in shaped_in.get(i, ()):
             if is_known(t_start, t_end) and not _extends_known(
                 text, t_start, t_end, covered, starts
