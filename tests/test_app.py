@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -256,7 +259,7 @@ def test_csv_and_kinds() -> None:
 
 def test_kg_app_command_line(tmp_path: Path) -> None:
     cmd = streamlit_command(Path(MAIN), "127.0.0.1", 8999)
-    assert cmd[1:4] == ["-m", "kg.app.serve", "run"]
+    assert cmd[1:5] == ["-P", "-m", "kg.app.serve", "run"]
     assert "--server.headless=true" in cmd and "--server.address=127.0.0.1" in cmd
     assert embedded_path("oxigraph:/x/y") == Path("/x/y")
     assert embedded_path("neo4j://localhost:7687") is None
@@ -272,6 +275,29 @@ def test_kg_app_command_line(tmp_path: Path) -> None:
         assert "No graph here" in result.output and "kg build" in result.output
     assert not missing.exists() and not any(empty.iterdir())
     assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
+
+
+def test_kg_app_starts_beside_a_store_directory_named_kg(tmp_path: Path) -> None:
+    """`kg app --store kg` run where the store directory is called "kg": the directory must
+    not shadow the package when the server process imports it (it did: the app died
+    before serving)."""
+    from tests.servers import free_port
+    from tests.test_app_browser import wait_healthy
+
+    write_hand_store(f"oxigraph:{tmp_path / 'kg'}")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.Popen(
+        # (-P: as the `kg` console script, which does not put the directory on the path)
+        [sys.executable, "-P", "-c", "from kg.cli import main; main()", "app", "--store",
+         "kg", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", proc)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 # --------------------------------------------------------------------------- AppTest

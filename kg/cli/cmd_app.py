@@ -24,9 +24,12 @@ def app_main() -> Path:
 
 def streamlit_command(app_main: Path, host: str, port: int) -> list[str]:
     """The `streamlit run` command line (through kg.app.serve, which warms the app up
-    first): headless, no telemetry, no file watcher."""
+    first): headless, no telemetry, no file watcher. ``-P``: the working directory is not
+    put first on the import path, where a store directory named "kg" would shadow the
+    package."""
     return [
         sys.executable,
+        "-P",
         "-m",
         "kg.app.serve",
         "run",
