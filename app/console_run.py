@@ -52,7 +52,8 @@ def run(uri: str, text: str, params: dict[str, Any], timeout: float) -> QueryRes
     request = json.dumps({"uri": uri, "text": text, "params": params})
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "kg.app.console_run"], input=request, text=True,
+            # (-P: a directory named "kg" where the app runs must not shadow the package)
+            [sys.executable, "-P", "-m", "kg.app.console_run"], input=request, text=True,
             capture_output=True, timeout=timeout, check=False,
         )
     except subprocess.TimeoutExpired:

@@ -97,7 +97,7 @@ class _SchedulerProcess(ProcessInterface):
             "scheduler_file": str(address_file)}}
         with (self.directory / "scheduler.log").open("wb") as log:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "dask", "spec", "--spec", json.dumps(spec),
+                sys.executable, "-P", "-m", "dask", "spec", "--spec", json.dumps(spec),
                 stdout=log, stderr=log)
         for _ in range(START_SECONDS * 10):
             if self.process.returncode is not None:
