@@ -138,3 +138,12 @@ def test_capitalised_words_ending_in_a_capitalised_collection_word_are_a_benchma
     assert got.get("Quill Code Dataset") == "benchmark"
     assert got.get("Marrow Suite") == "benchmark"
     assert not [name for name in got if name.startswith("Code")]
+
+
+def test_a_quantity_is_not_the_technique_named_after_it(rules: Extractor) -> None:
+    """"the spectral norm of the update" is a matrix norm, not spectral normalization (the
+    technique is still found by its own name)."""
+    assert "Spectral normalization" not in found(
+        rules, "We bound the spectral norm of the update at every step.")
+    assert found(rules, "We apply spectral normalization to the critic.").get(
+        "Spectral normalization") == "method"
