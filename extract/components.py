@@ -69,7 +69,13 @@ from kg.extract.senses import (
     role_noun,
 )
 from kg.extract.sentences import Sentences, sentence_spans, sentence_starts
-from kg.extract.vocabulary import VocabEntry, VocabMatch, VocabularyMatcher, load_vocabulary
+from kg.extract.vocabulary import (
+    VocabEntry,
+    VocabMatch,
+    VocabularyMatcher,
+    load_vocabulary,
+    lowercased_title,
+)
 from kg.model import FIELD_SEPARATOR
 from kg.resources import shipped
 
@@ -511,7 +517,14 @@ class ConceptComponent(TrainablePipe):
         groups, owner = found.groups, found.owner
         # the name tokens serve the coined-name search, the word pieces the matcher
         found.names, pieces = tokens_and_pieces(text)
-        matches, compounds = self._senses(text, self.matcher.find(text, pieces), title_end)
+        # a title's head ("Bert: pre-training of ..."), when its source lower-cased the
+        # title, names an acronym in any case; the rest of such a title does not ("drop",
+        # "race" are words there)
+        head_end = text.find(": ", 0, title_end)
+        caseless = head_end if head_end > 0 and " " not in text[:head_end] and \
+            lowercased_title(text[:title_end]) else 0
+        matches, compounds = self._senses(
+            text, self.matcher.find(text, pieces, caseless), title_end)
         for m in matches:
             entry = m.entry
             group = groups.get(entry.concept_id)

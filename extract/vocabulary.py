@@ -189,6 +189,14 @@ def is_acronym(surface: str) -> bool:
     )
 
 
+def lowercased_title(title: str) -> bool:
+    """A title its source lower-cased (Google Scholar's BibTeX: "Bert: pre-training of deep
+    bidirectional transformers"): no capital but the first letter and the one after a
+    colon, and long enough to tell (three words or more)."""
+    rest = re.sub(r"^\W*\w|:\s*\w", "", title)
+    return len(title.split()) >= 3 and rest == rest.lower() and title != title.lower()
+
+
 def _capitals(text: str) -> int:
     return sum(ch.isupper() for ch in text)
 
@@ -264,7 +272,8 @@ class VocabularyMatcher:
         return None
 
     def find(
-        self, text: str, pieces: list[tuple[int, int, str]] | None = None
+        self, text: str, pieces: list[tuple[int, int, str]] | None = None,
+        caseless_until: int = 0,
     ) -> list[VocabMatch]:
         """Non-overlapping matches in ``text``, left to right. Where a match starting inside
         another one reaches further and is longer, it wins: in "multi-task learning rate
@@ -273,7 +282,8 @@ class VocabularyMatcher:
         multi-task learning rate schedule" is a schedule), unless it names a broader concept
         of the other ("self-attention mechanism" stays Self-attention).
         ``pieces`` are the text's word pieces (``tokens_and_pieces``) when the caller has
-        them."""
+        them; before ``caseless_until`` (the head of a title its source lower-cased) an
+        acronym matches in any case."""
         if pieces is None:
             pieces = tokens_and_pieces(text)[1]
         matches: list[VocabMatch] = []
@@ -288,13 +298,13 @@ class VocabularyMatcher:
             ):
                 i += 1
                 continue
-            found = self._longest_at(text, pieces, i, checked=True)
+            found = self._longest_at(text, pieces, i, True, caseless_until)
             if found is None:
                 i += 1
                 continue
             last, end, entry = found
             for k in range(i + 1, last + 1):
-                rival = self._longest_at(text, pieces, k)
+                rival = self._longest_at(text, pieces, k, False, caseless_until)
                 if rival is not None and rival[0] > last and (
                     rival[0] - k > last - i
                     or (k == last and rival[0] - k == last - i
@@ -320,7 +330,8 @@ class VocabularyMatcher:
         )
 
     def _longest_at(
-        self, text: str, pieces: list[tuple[int, int, str]], i: int, checked: bool = False
+        self, text: str, pieces: list[tuple[int, int, str]], i: int, checked: bool = False,
+        caseless_until: int = 0,
     ) -> tuple[int, int, VocabEntry] | None:
         """The longest match starting at piece ``i``: (its last piece, end offset, entry).
         ``checked``: the caller has made sure that piece ``i`` may begin one."""
@@ -347,7 +358,7 @@ class VocabularyMatcher:
             cand = acc + singular(low, text[s:e]) if low[-1] == "s" else whole
             if cand in keys or whole in keys:
                 for entry, acronym in keys.get(cand) or keys[whole]:
-                    if not acronym or _capitals(text[start:e]) >= 2:
+                    if not acronym or start < caseless_until or _capitals(text[start:e]) >= 2:
                         best = (j, e, entry)
                         break
             if whole not in prefixes:
