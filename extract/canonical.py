@@ -42,7 +42,8 @@ def singular(word: str, written: str = "") -> str:
     return word
 
 
-_GREEK = re.compile(r"[\u0391-\u03a9\u03b1-\u03c9\u03c2]")  # the Greek letters, both cases
+GREEK_LETTERS = "\u0391-\u03a9\u03b1-\u03c9"  # both cases, final sigma included; a [] range
+_GREEK = re.compile(f"[{GREEK_LETTERS}]")
 
 
 def greek_named(text: str) -> str:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.canonical import match_key, singular
+from kg.extract.canonical import GREEK_LETTERS, match_key, singular
 from kg.extract.coined import STOP_NAMES, TYPE_WORDS, looks_like_name, opens_sentence
 
 _VERBAL_NEXT = frozenset(
@@ -40,7 +40,7 @@ _GLUED_LEFT = re.compile(r"(?:[A-Z][\w]*[-‐])+$")
 _NAME_PIECE = re.compile(r"[A-Za-z][A-Z]|\d")
 # A one-digit generation after a name ("-3", "-2.5", "-V2"), or a Greek letter ("PixArt-δ"),
 # not a depth or size ("-50", "-7B").
-_GENERATION = re.compile(r"[-‐](?:[vV]?\d(?:\.\d)?|[\u0391-\u03a9\u03b1-\u03c9])(?![\w.])")
+_GENERATION = re.compile(rf"[-‐](?:[vV]?\d(?:\.\d)?|[{GREEK_LETTERS}])(?![\w.])")
 # Pieces that modify rather than name ("-Base", "-Large", "-XL", "-Instruct" are variants).
 _VARIANT_PIECE = re.compile(
     r"(?i)(?:[-‐](?:base|large|small|tiny|huge|giant|medium|mini|xx?l|instruct|chat|it|"

@@ -279,11 +279,15 @@ def _external_ids(value: Any) -> dict[str, str]:
     }
 
 
-def record_to_paper(record: dict[str, Any], origin: str) -> Paper:
+def record_to_paper(
+    record: dict[str, Any], origin: str, notes: list[str] | None = None, lenient: bool = False
+) -> Paper:
     """Build a Paper from a mapping keyed by canonical column names.
 
     ``origin`` ('file:line') is the source unless the record carries its own ``sources``
-    (a file written by `kg ingest`), whose provenance is kept instead.
+    (a file written by `kg ingest`), whose provenance is kept instead. What a date leaves
+    out goes to ``notes``; ``lenient``: a date that cannot be read is left out with a note
+    rather than rejecting the record (see ``_date``).
     Raises BadRecord naming the first unusable field.
     """
     title = _text("title", record.get("title"))
@@ -311,8 +315,8 @@ def record_to_paper(record: dict[str, Any], origin: str) -> Paper:
         authors=_record_authors(record),
         n_authors=_int("n_authors", record.get("n_authors")),
         year=_int("year", record.get("year"), 1000, 2999),
-        date=_date(record.get("date")),
-        updated=_date(record.get("updated")),
+        date=_date(record.get("date"), notes, lenient),
+        updated=_date(record.get("updated"), notes, lenient),
         upvotes=_int("upvotes", record.get("upvotes")),
         external_ids=external_ids,
         **fields,
@@ -325,19 +329,6 @@ def _record_authors(record: dict[str, Any]) -> list[Author]:
     if isinstance(full, str) and full.strip():
         return scopus_authors(full)
     return _authors(record.get("authors"))
-
-
-def dated(
-    record: dict[str, Any], notes: list[str] | None, lenient: bool = False
-) -> dict[str, Any]:
-    """The record with its dates in ISO form (see ``_date``), before it is built: what a
-    date leaves out goes to ``notes``; ``lenient``: a date that cannot be read is left out
-    with a note rather than rejecting the record."""
-    out = dict(record)
-    for name in ("date", "updated"):
-        if name in out:
-            out[name] = _date(out[name], notes, lenient)
-    return out
 
 
 def _foreign(record: dict[str, Any]) -> bool:
@@ -357,7 +348,7 @@ def converted(
     ``columns.reshaped``) as a Paper, or a Rejection naming the unusable field (its location
     left for the caller to say). ``notes`` collects what was read only in part."""
     try:
-        return record_to_paper(dated(canonical(reshaped(record)), notes, lenient), origin)
+        return record_to_paper(canonical(reshaped(record)), origin, notes, lenient)
     except BadRecord as error:
         return Rejection(origin, "", str(error))
 
