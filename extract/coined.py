@@ -947,7 +947,7 @@ def find_candidates(
             named_end = named_collections.get(t_end)
             kind = "benchmark" if named_end else type_by_suffix(token) or _context_type(
                 text, t_start, t_end, sent_start, sent_end
-            ) or (None if _adjective(token) else _compared_with(text, sent_start, t_start))
+            ) or (None if _adjective(token) else _compared_with(text, sent_start, t_start, t_end))
             if kind is None or metric_named_after(text, t_end, kind):
                 continue
             if t_end in collections:  # "the ZebraLogic Grid benchmark": the words before
@@ -963,28 +963,49 @@ def find_candidates(
 
 
 _PREVIOUS_WORD = re.compile(r"([^\W_][\w.+'’-]*) $")
-# A version after a name: "TrellisQA V2", "Orchard-Bench 2.0", "SpoonBench v1.5".
-_VERSION_AFTER = re.compile(r" (?:[vV]\d+(?:\.\d+)*|\d+\.\d+)(?![\w.-]|\.\d)")
+# A version after a name: "TrellisQA V2", "Orchard-Bench 2.0", "SpoonBench v1.5", a point
+# release ("GPT-4.5" after GPT-4) or, after a size, a glued one ("Whisper-large-v3"). Not a
+# score or a quantity ("MMLU 7.2 points", "2.5x").
+VERSION_AFTER = re.compile(
+    r"(?:(?<=\d)\.\d+|[ ][vV]\d+(?:\.\d+)*|[ ]\d\.\d{1,2}|[-‐][vV]\d+(?:\.\d+)*)"
+    r"(?![\w%‰-]|[.,]\d)(?!\s*(?:[x×]|times|points?|pp|percent|fold|[kKMGT]?B)\b)"
+)
 
 
 def with_version(text: str, end: int) -> int:
     """The end of a name with the version written after it, if any."""
-    version = _VERSION_AFTER.match(text, end)
+    version = VERSION_AFTER.match(text, end)
     return version.end() if version else end
 
 
 # What a paper is compared with, right before a list of names: "outperforms X and Y",
-# "compared against X", "than X" (up to four names and list glue between).
+# "compared against X", "than X", "unlike X", "improves recall by 3 points over X" (up to
+# four names and list glue between).
 _COMPARED = re.compile(
-    r"(?:\boutperform\w*|\bsurpass\w*|\bbeat(?:s|ing)?|\bcompar\w+ (?:with|to|against)|"
-    r"\bagainst|\bthan|\bversus|\bvs\.?) (?:(?:the|strong|prior|existing|recent|"
-    r"state-of-the-art) )*(?:[\w.+-]+,? (?:and |or )?){0,4}$"
+    r"(?:\b[oO]utperform\w*|\b[sS]urpass\w*|\b[bB]eat(?:s|ing)?|\b[cC]ompar\w+ "
+    r"(?:with|to|against)|\b[aA]gainst|\bthan|\b[vV]ersus|\bvs\.?|\b[iI]n contrast to|"
+    r"\b[uU]nlike|\b[rR]elative to|\b(?:improv\w*|gains?)\b[^;:]{0,60}? over)"
+    r" (?:(?:the|strong|prior|existing|recent|state-of-the-art) )*"
+    r"(?:[\w.+-]+,? (?:and |or )?){0,4}$"
 )
 
 
-def _compared_with(text: str, sent_start: int, start: int) -> str | None:
+# What may follow a baseline's name: list glue, a preposition, an adverb; any other
+# lower-case word makes the name a modifier ("over Top-2 routing", "on CCS diagnosis codes").
+_AFTER_BASELINE = re.compile(
+    r"[ \t]+(?!(?:and|or|on|in|by|across|among|with|without|which|while|whereas|for|at|to|"
+    r"as|from|when|both|respectively|under|over|than|despite|using|via|alone|only|too|"
+    r"also|here|there|again|then|even|still|is|are|was|were|be|been|has|have|had|can|could|"
+    r"may|might|will|would|does|do|did|"
+    r"\w+ly)\b)[a-z]"
+)
+
+
+def _compared_with(text: str, sent_start: int, start: int, end: int) -> str | None:
     """"method" for a name the paper is compared with (a baseline: a system, written as a
-    name), which no type word or suffix types; None elsewhere."""
+    name, ending its noun phrase), which no type word or suffix types; None elsewhere."""
+    if _AFTER_BASELINE.match(text, end):
+        return None
     return "method" if _COMPARED.search(text, max(sent_start, start - 120), start) else None
 
 

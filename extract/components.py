@@ -34,6 +34,7 @@ from kg.extract.canonical import coined_id, match_key
 from kg.extract.coined import (
     CLASS_ACRONYMS,
     TYPE_WORDS,
+    VERSION_AFTER,
     Candidate,
     _context_type,
     base_name,
@@ -587,6 +588,15 @@ class ConceptComponent(TrainablePipe):
             if plus:  # "PointNet++", "RefCOCO+", "TD3+BC": another name than the one matched
                 compounds.append(Candidate(m.start, plus.end(), text[m.start : plus.end()],
                                            kind, False, 0.7, "compound"))
+                continue
+            version = (
+                VERSION_AFTER.match(text, m.end)
+                if after in " ." or (after in _HYPHENS and m.folded) else None
+            )
+            if version and kind != "method":  # a model or dataset of its own, as GPT-4 is
+                compounds.append(Candidate(m.start, version.end(), text[m.start : version.end()],
+                                           kind, False, 0.7, "compound"))
+                heads[(m.start, version.end())] = kind
                 continue
             first = (
                 qualified_name_start(text, m.start, title_end)

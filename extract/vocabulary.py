@@ -161,14 +161,20 @@ def load_vocabulary(
 # ---------------------------------------------------------------------------- matching
 
 # What may join two word pieces inside one name: "Vision Transformer", "Vision-Transformer",
-# "WMT'14", "Llama 3.1" ('.' only between digits, checked separately).
+# "WMT'14", "Llama 3.1" ('.' only before a digit, checked separately: "FLUX.1").
 _JOINERS = frozenset({" ", "-", "‐", "‑", "'", "’", "_", ""})
 # Size/config suffixes folded into entries marked "fold": -base, -7B, -B/16, " large".
 _FOLD_SUFFIX = re.compile(
     r"(?:[-‐ ](?:\d+(?:\.\d+)?[BMKbmk]|base|large|small|tiny|huge|giant|medium|mini|xl|xxl"
     r"|XL|XXL|Base|Large|Small|Tiny|Huge)|-[BLSHGT](?:/\d+)?|-[BLSHG]\d+"
-    r"|(?<=\d[BMbm])-(?:it|IT|Instruct|instruct|Chat|chat))+(?:/\d+)?(?![\w])"
-)  # "-it", "-Instruct", "-Chat" only after a size: "Gemma-2-2B-it", not "Orca-Chat"
+    r"|(?<=\d[BMbm])-(?:it|IT|Instruct|instruct|Chat|chat|A\d+(?:\.\d+)?B))+(?:/\d+)?(?![\w])"
+)  # "-it", "-Instruct", "-Chat" only after a size: "Gemma-2-2B-it", not "Orca-Chat"; so
+# is a mixture of experts' active size ("Qwen3-235B-A22B")
+# A model's size in parameters ("CogVideoX-5B", "X 1.3B"): a checkpoint of any architecture,
+# folded or not.
+_PARAMETER_COUNT = re.compile(r"[-‐ ]\d+(?:\.\d+)?[BM](?!\w|[.,]\d)")
+# A benchmark's edition year ("COCO 2017", "Amazon Reviews 2023"): the same dataset's release.
+_EDITION_YEAR = re.compile(r" (?:19|20)\d\d(?![\w%]|[.,]\d)")
 
 
 _CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]{2,})+")
@@ -208,7 +214,7 @@ class VocabMatch:
     start: int
     end: int
     entry: VocabEntry
-    folded: bool = False  # a size suffix was folded into the entry
+    folded: bool = False  # a size suffix (a benchmark's edition year) was folded into the entry
 
 
 class VocabularyMatcher:
@@ -313,10 +319,14 @@ class VocabularyMatcher:
                     i, (last, end, entry) = k, rival
                     break
             folded = False
-            if entry.fold:
-                suffix = _FOLD_SUFFIX.match(text, end)
-                if suffix:
-                    end, folded = suffix.end(), True
+            size = (
+                _FOLD_SUFFIX.match(text, end) if entry.fold
+                else _PARAMETER_COUNT.match(text, end) if entry.type == "architecture"
+                else _EDITION_YEAR.match(text, end) if entry.type == "benchmark"
+                else None
+            )
+            if size:
+                end, folded = size.end(), True
             matches.append(VocabMatch(pieces[i][0], end, entry, folded))
             while i < n and pieces[i][0] < end:
                 i += 1
@@ -350,9 +360,7 @@ class VocabularyMatcher:
             s, e, low = pieces[j]
             if j > i:
                 gap = text[pieces[j - 1][1] : s]
-                if gap not in _JOINERS and not (
-                    gap == "." and low[0].isdigit() and pieces[j - 1][2][-1].isdigit()
-                ):
+                if gap not in _JOINERS and not (gap == "." and low[0].isdigit()):
                     break
             whole = acc + low
             cand = acc + singular(low, text[s:e]) if low[-1] == "s" else whole

@@ -22,6 +22,11 @@ transformer-xl,Transformer-XL,architecture,,,
 rag,Retrieval-augmented generation,method,RAG,,
 fine-tuning,Fine-tuning,method,,,
 llm,Large language model,architecture,LLM,,
+wrenvid,WrenVid,architecture,,,
+parrot,Parrot,architecture,,,fold
+heronbench,HeronBench,benchmark,,,
+kestrel,Kestrel,architecture,Kestrel.1|Kestrel.1-pro,,
+tits,TitSet,benchmark,,,
 """
 
 
@@ -189,6 +194,32 @@ def test_version_after_a_coined_name_is_part_of_it(extractor: Extractor) -> None
     assert proposed == {"SpoonBench v1.5"}
 
 
+def test_a_release_is_named_whole(extractor: Extractor) -> None:
+    """Evidence covers the whole released name: a size in parameters after any model
+    ("WrenVid-5B", a checkpoint of WrenVid), a mixture of experts' active size, a
+    benchmark's edition year and a vocabulary alias written with a dot ("Kestrel.1-pro")."""
+    found = names(run(extractor, "We distil Parrot-235B-A22B into WrenVid-5B, compare with "
+                                 "Kestrel.1-pro and report results on TitSet 2023."))
+    assert found["Parrot"] == ("architecture", {"Parrot-235B-A22B"})
+    assert found["WrenVid"] == ("architecture", {"WrenVid-5B"})
+    assert found["Kestrel"] == ("architecture", {"Kestrel.1-pro"})
+    assert found["TitSet"] == ("benchmark", {"TitSet 2023"})
+
+
+def test_a_version_of_a_known_name_is_its_own_concept(extractor: Extractor) -> None:
+    """A version after a known name names another release, as GPT-4 is not GPT-3: a point
+    release ("WrenVid 2.5"), a version written apart ("HeronBench v3") or glued after a
+    size ("Parrot-large-v3"); a score or a quantity after a name is not one."""
+    result = run(extractor, "We transcribe with Parrot-large-v3, caption with WrenVid 2.5 "
+                            "and test on HeronBench v3.", title="")
+    found = {c.name: {m.text for m in c.mentions} for c in result.concepts}
+    assert {"Parrot-large-v3", "WrenVid 2.5", "HeronBench v3"} <= set(found)
+    assert not {"Parrot", "WrenVid", "HeronBench"} & set(found)
+    found = names(run(extractor, "Ours is 1.5x faster than WrenVid 2.5x smaller models; "
+                                 "HeronBench 7.2 points higher."))
+    assert "WrenVid" in found and "HeronBench" in found
+
+
 def test_appositive_with_parentheses_still_types_the_name(extractor: Extractor) -> None:
     found = names(run(extractor, "We propose SpoonMol, an E(3)-equivariant diffusion model "
                                  "for cutlery."))
@@ -248,6 +279,29 @@ def test_names_the_paper_is_compared_with_are_systems(extractor: Extractor) -> N
     found = names(run(extractor, "It runs comparably to CUDA-optimized FlashAttention and "
                                  "scores higher than the baseline in MOS."))
     assert "CUDA-optimized" not in found and "MOS" not in found
+
+
+@pytest.mark.parametrize("sentence", [
+    "Our tracker improves success rate by 4.2 points over KiteNav and HeronTrack.",
+    "In contrast to KiteNav and HeronTrack, which need depth, ours works from RGB.",
+    "Unlike KiteNav or HeronTrack, our planner needs no map.",
+    "The gains over KiteNav are large, with a 12% relative improvement over HeronTrack.",
+])
+def test_baselines_named_after_over_unlike_in_contrast_to(
+    extractor: Extractor, sentence: str
+) -> None:
+    """"improves X by 3 points over Y", "in contrast to Y", "unlike Y" name baselines too."""
+    found = names(run(extractor, sentence, title=""))
+    assert found["KiteNav"][0] == found["HeronTrack"][0] == "method"
+
+
+def test_a_name_modifying_a_noun_is_no_baseline(extractor: Extractor) -> None:
+    """A name that modifies the noun after it ("over conventional Top-3 gating", "on CCX
+    billing codes") is part of a phrase, not a system compared with."""
+    found = names(run(extractor, "Our router improves over conventional Top-3 gating, and "
+                                 "compared with these baselines on CCX billing codes, it "
+                                 "is faster.", title=""))
+    assert "Top-3" not in found and "CCX" not in found
 
 
 def test_a_lower_case_technique_the_paper_proposes_is_proposed(extractor: Extractor) -> None:
