@@ -178,6 +178,14 @@ _EDITION_YEAR = re.compile(r" (?:19|20)\d\d(?![\w%]|[.,]\d)")
 
 
 _CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]{2,})+")
+# A short form defined inside a name, between its words: "key-value (KV) cache".
+_INLINE_SHORT = re.compile(r" \(([A-Z][A-Za-z0-9-]{1,10})\) (?=[a-z])")
+
+
+def _initials_of(short: str, words: str) -> bool:
+    """``short`` is made of the initials of ``words`` ("KV" of "key-value")."""
+    letters = [ch for ch in short.lower() if ch.isalpha()]
+    return letters == [w[0].lower() for w in re.split(r"[\s\-‐]+", words) if w]
 
 
 def is_acronym(surface: str) -> bool:
@@ -356,12 +364,22 @@ class VocabularyMatcher:
         start = pieces[i][0]
         acc = ""
         best: tuple[int, int, VocabEntry] | None = None
-        for j in range(i, n):
+        j = i
+        while j < n:
             s, e, low = pieces[j]
             if j > i:
-                gap = text[pieces[j - 1][1] : s]
+                end_before = pieces[j - 1][1]
+                gap = text[end_before:s]
                 if gap not in _JOINERS and not (gap == "." and low[0].isdigit()):
-                    break
+                    # "key-value (KV) cache": a short form defined inside the name
+                    inline = _INLINE_SHORT.match(text, end_before) if gap == " (" else None
+                    if inline is None or not _initials_of(inline.group(1), text[start:end_before]):
+                        break
+                    while j < n and pieces[j][0] < inline.end():
+                        j += 1
+                    if j == n or pieces[j][0] != inline.end():
+                        break
+                    s, e, low = pieces[j]
             whole = acc + low
             cand = acc + singular(low, text[s:e]) if low[-1] == "s" else whole
             if cand in keys or whole in keys:
@@ -372,4 +390,5 @@ class VocabularyMatcher:
             if whole not in prefixes:
                 break
             acc = whole
+            j += 1
         return best

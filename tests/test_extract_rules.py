@@ -27,6 +27,8 @@ parrot,Parrot,architecture,,,fold
 heronbench,HeronBench,benchmark,,,
 kestrel,Kestrel,architecture,Kestrel.1|Kestrel.1-pro,,
 tits,TitSet,benchmark,,,
+tk-buffer,TK buffer,method,tea-kettle buffer,,
+spoon-net,Spoon network,architecture,,,
 """
 
 
@@ -204,6 +206,17 @@ def test_a_release_is_named_whole(extractor: Extractor) -> None:
     assert found["WrenVid"] == ("architecture", {"WrenVid-5B"})
     assert found["Kestrel"] == ("architecture", {"Kestrel.1-pro"})
     assert found["TitSet"] == ("benchmark", {"TitSet 2023"})
+
+
+def test_a_short_form_defined_inside_a_known_name(extractor: Extractor) -> None:
+    """"tea-kettle (TK) buffer" is the known "tea-kettle buffer", its short form defined
+    between its words; a short form that is no initials of the words before it ("Spoon
+    (DiT) networks") defines something else and joins nothing."""
+    found = names(run(extractor, "We shrink the tea-kettle (TK) buffer of long inputs.",
+                      title=""))
+    assert found["TK buffer"] == ("method", {"tea-kettle (TK) buffer"})
+    found = names(run(extractor, "We train Ladle-Spoon (DiT) networks.", title=""))
+    assert "Spoon network" not in found
 
 
 def test_a_version_of_a_known_name_is_its_own_concept(extractor: Extractor) -> None:
