@@ -223,6 +223,7 @@ class Candidate:
     confidence: float
     reason: str
     defines: tuple[int, int] | None = None  # long form of an abbreviation (start, end)
+    broader: str | None = None  # the known concept a compound is built on, as its head
 
 
 _NOT_NAME = re.compile(

@@ -107,6 +107,7 @@ class _Group:
     confidence: float = 0.0
     spans: set[tuple[int, int]] = field(default_factory=set)
     aliases: set[str] = field(default_factory=set)
+    broader: set[str] = field(default_factory=set)  # a compound's known head ("Transformer")
 
 
 @dataclass
@@ -560,7 +561,8 @@ class ConceptComponent(TrainablePipe):
         """The matches that name their concept here (see kg.extract.senses), and the whole
         hyphenated names some matches are only part of, as coined candidates."""
         kept, compounds = [], []
-        heads: dict[tuple[int, int], str] = {}  # compound span -> the type of its last piece
+        # compound span -> the type and concept of its last piece (the head it sits under)
+        heads: dict[tuple[int, int], tuple[str, str]] = {}
         for m in matches:
             surface, kind = text[m.start : m.end], m.entry.type
             before, after = text[m.start - 1 : m.start], text[m.end : m.end + 1]
@@ -596,7 +598,7 @@ class ConceptComponent(TrainablePipe):
             if version and kind != "method":  # a model or dataset of its own, as GPT-4 is
                 compounds.append(Candidate(m.start, version.end(), text[m.start : version.end()],
                                            kind, False, 0.7, "compound"))
-                heads[(m.start, version.end())] = kind
+                heads[(m.start, version.end())] = (kind, m.entry.concept_id)
                 continue
             first = (
                 qualified_name_start(text, m.start, title_end)
@@ -608,7 +610,7 @@ class ConceptComponent(TrainablePipe):
                 span = (first, m.end)
                 compounds.append(Candidate(*span, text[first : m.end], kind, False, 0.7,
                                            "compound"))
-                heads[span] = kind
+                heads[span] = (kind, m.entry.concept_id)
                 continue
             whole = None
             glued = after in _HYPHENS or before in _HYPHENS
@@ -622,11 +624,13 @@ class ConceptComponent(TrainablePipe):
                     Candidate(*whole, name, m.entry.type, False, 0.7, "compound")
                 )
                 if m.end == whole[1]:
-                    heads[whole] = m.entry.type
+                    heads[whole] = (m.entry.type, m.entry.concept_id)
                 continue
             kept.append(m)
         for cand in compounds:  # "DINO-DETR" is a DETR: the last known piece is the head
-            cand.type = heads.get((cand.start, cand.end), cand.type)
+            head = heads.get((cand.start, cand.end))
+            if head is not None:
+                cand.type, cand.broader = head
         return kept, compounds
 
     def _propose(self, doc: Doc, arr: np.ndarray, text: str, found: _Found) -> None:
@@ -751,6 +755,7 @@ class ConceptComponent(TrainablePipe):
             group = groups.get(cid) or _Group(cid, name, kind, "coined")
             groups[cid] = group
             group.evidence += [c.start for c in cands if c.proposed]
+            group.broader.update(c.broader for c in cands if c.broader)
             group.confidence = max(
                 group.confidence,
                 max(c.confidence for c in cands) + (0.05 if len(mentions) > 1 else 0),
@@ -832,6 +837,7 @@ class ConceptComponent(TrainablePipe):
             "mentions": mentions,
             "source": group.source,
             "by_proposer": group.by_proposer,
+            **({"broader": sorted(group.broader)} if group.broader else {}),
         }
 
 

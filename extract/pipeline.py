@@ -55,6 +55,7 @@ def to_links(data: list[dict[str, Any]]) -> list[ConceptLink]:
             confidence=c["confidence"],
             mentions=[Mention(**m) for m in c["mentions"]],
             source=c.get("source", "vocabulary"),
+            broader=list(c.get("broader", ())),
         )
         for c in data
     ]
@@ -195,8 +196,9 @@ class Extractor:
         """Coined concepts and the surface forms seen for them, for ``concepts()``."""
         for link in links:
             if link.source == "coined":
-                info = self.coined.setdefault(
-                    link.id, ConceptInfo(link.id, link.name, link.type, source="coined")
+                info = self.coined.setdefault(  # named, typed and placed by its first link
+                    link.id, ConceptInfo(link.id, link.name, link.type,
+                                         broader=list(link.broader), source="coined"),
                 )
                 for mention in link.mentions:
                     if mention.text != info.name and mention.text not in info.aliases:

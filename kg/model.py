@@ -266,12 +266,17 @@ class ConceptLink:
     mentions: list[Mention] = field(default_factory=list)
     source: str = "vocabulary"  # "vocabulary", "coined" or "curated" (added by hand)
     curated: Curated | None = None  # set, added or confirmed by a curation decision
+    # a coined compound's known head ("Anomaly Transformer" -> Transformer): the broader
+    # concept its node is written under
+    broader: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("source")
         if self.curated is None:
             data.pop("curated")
+        if not self.broader:
+            data.pop("broader")
         return data
 
 

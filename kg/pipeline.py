@@ -59,13 +59,17 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def with_broader(concepts: Iterable[ConceptInfo], ids: Iterable[str]) -> list[ConceptInfo]:
+def with_broader(
+    concepts: Iterable[ConceptInfo], ids: Iterable[str], coined: Iterable[ConceptInfo] = ()
+) -> list[ConceptInfo]:
     """The concepts of ``ids`` found in ``concepts`` and every concept above them (their
-    broader chain, as far as ``concepts`` has it), in id order: what a run writes of the
-    vocabulary, so that "the papers about X" can walk from X down to what papers mention."""
+    broader chain, as far as ``concepts`` has it), and above the ``coined`` concepts, in id
+    order: what a run writes of the vocabulary, so that "the papers about X" can walk from
+    X down to what papers mention (a compound such as "Anomaly Transformer" included)."""
     by_id = {concept.id: concept for concept in concepts}
     wanted: set[str] = set()
-    todo = [cid for cid in ids if cid in by_id]
+    above = [b for info in coined for b in info.broader]
+    todo = [cid for cid in [*ids, *above] if cid in by_id]
     while todo:
         cid = todo.pop()
         if cid not in wanted:
@@ -116,8 +120,8 @@ def run(
             progress(result.papers, total)
     # the mentioned vocabulary concepts with their broader chain (written after the papers:
     # only now is it known what they mention), and the concepts coined during this run
-    mentioned = [] if with_vocabulary else with_broader(vocabulary, touched)
     coined = [info for info in concepts(extractor.concepts()) if info.source == "coined"]
+    mentioned = [] if with_vocabulary else with_broader(vocabulary, touched, coined)
     sink.write_concepts([*mentioned, *coined])
     result.counts = sink.finish(sorted(touched))
     return result

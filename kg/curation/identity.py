@@ -150,6 +150,6 @@ def rebuild(
     if result.extracted:  # concepts the new tags name (coined, or vocabulary not stored yet)
         infos = applied.curate_concepts(extractor().concepts())
         vocabulary = [info for info in infos if info.source != "coined"]
-        store.write_concepts([*with_broader(vocabulary, result.concepts),
-                              *(info for info in infos if info.source == "coined")])
+        coined = [info for info in infos if info.source == "coined"]
+        store.write_concepts([*with_broader(vocabulary, result.concepts, coined), *coined])
     return result

@@ -125,7 +125,8 @@ def coined_infos(coined: dict[str, Seen]) -> list[ConceptInfo]:
         link = seen.link
         spellings = sorted(seen.spellings, key=seen.spellings.__getitem__)
         aliases = [text for text in spellings if text != link.name]
-        out.append(ConceptInfo(link.id, link.name, link.type, aliases, source="coined"))
+        out.append(ConceptInfo(link.id, link.name, link.type, aliases, list(link.broader),
+                               source="coined"))
     return out
 
 

@@ -147,7 +147,7 @@ class _Job:
                     items, sizes, self._curated(vocabulary, [])[0], export.result)
         # as kg/pipeline.py: the mentioned vocabulary and its broader chain, or all of it
         vocabulary, new = self._curated(vocabulary, coined_infos(coined))
-        written = vocabulary if with_vocabulary else with_broader(vocabulary, mentioned)
+        written = vocabulary if with_vocabulary else with_broader(vocabulary, mentioned, new)
         counts = concepts_part([*written, *new], linked_stubs(linked, coined), mentioned,
                                self.parts)
         export.result.triples += counts.pop("triples")
