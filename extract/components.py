@@ -120,6 +120,7 @@ class _Found:
     source: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     names: list[tuple[int, int, str]] = field(default_factory=list)  # coined.name_tokens
     proposed: set[tuple[int, int]] = field(default_factory=set)  # spans of the proposer
+    heads: set[tuple[int, int]] = field(default_factory=set)  # known heads inside compounds
     decided: set[str] = field(default_factory=set)  # abbreviations the rules defined
     _initials: str | None = None  # the first letter of each name token, when all are ASCII
     zones: list[tuple[int, int]] = field(default_factory=list)  # after "we propose", "called"
@@ -150,15 +151,17 @@ class _Found:
         return out
 
     def resolve(self) -> list[_Group]:
-        """Overlaps: the rules' mentions first, then the proposer's; among each, the longest
-        mention wins (a coined "Evolved Transformer" over "Transformer"). Kept spans are
+        """Overlaps: the rules' mentions first, then the proposer's, then the known heads of
+        compounds (kept only where nothing else is); among each, the longest mention wins (a
+        coined "Evolved Transformer" over "Transformer"). Kept spans are
         disjoint and non-empty, so sorted by start their ends ascend too: a span overlaps a
         kept one iff the last kept span starting before its end reaches past its start.
         Groups without a kept span are dropped."""
         starts: list[int] = []
         ends: list[int] = []
-        proposed = self.proposed
-        for span in sorted(self.owner, key=lambda s: (s in proposed, s[0] - s[1], s[0])):
+        proposed, heads = self.proposed, self.heads
+        for span in sorted(self.owner,
+                           key=lambda s: (s in heads, s in proposed, s[0] - s[1], s[0])):
             at = bisect_left(starts, span[1])
             if at and ends[at - 1] > span[0]:
                 continue
@@ -362,8 +365,15 @@ class ConceptComponent(TrainablePipe):
         """The spans to score with the features the rules know about them: every proposal,
         and the first mention of each concept the rules found (its other mentions follow
         it; the senses rules have judged each one already)."""
-        counts = Counter(found.owner.values())
-        in_title = {gid for (start, _), gid in found.owner.items() if start < title_end}
+        # a compound's known head counts only for a concept named nowhere else (the features
+        # of the others stay as without it)
+        heads = found.heads
+        named = {span: gid for span, gid in found.owner.items() if span not in heads}
+        if len(named) < len(found.owner):
+            only_heads = set(found.owner.values()) - set(named.values())
+            named.update({s: gid for s, gid in found.owner.items() if gid in only_heads})
+        counts = Counter(named.values())
+        in_title = {gid for (start, _), gid in named.items() if start < title_end}
         per_group = {
             gid: (
                 ("id", gid if group.source == "vocabulary" else "coined"),
@@ -378,7 +388,7 @@ class ConceptComponent(TrainablePipe):
         first: set[str] = set()
         folded = text.lower()
         title = folded[:title_end]
-        for span, gid in sorted(found.owner.items()):
+        for span, gid in sorted(found.owner.items(), key=lambda item: (item[0] in heads, item)):
             if span not in found.proposed:
                 if gid in first:
                     continue
@@ -525,9 +535,13 @@ class ConceptComponent(TrainablePipe):
         head_end = text.find(": ", 0, title_end)
         caseless = head_end if head_end > 0 and " " not in text[:head_end] and \
             lowercased_title(text[:title_end]) else 0
-        matches, compounds = self._senses(
+        matches, compounds, under = self._senses(
             text, self.matcher.find(text, pieces, caseless), title_end)
-        for m in matches:
+        # the known head inside a compound built on it ("Transformer" in "the Anomaly
+        # Transformer") is a candidate too: the compound, longer, wins where both are kept;
+        # the head where the scorer rejects the compound
+        heads = under if self.use_model else []
+        for m in [*matches, *heads]:
             entry = m.entry
             group = groups.get(entry.concept_id)
             if group is None:
@@ -535,6 +549,7 @@ class ConceptComponent(TrainablePipe):
                     entry.concept_id, entry.name, entry.type, "vocabulary", confidence=0.9
                 )
             owner[(m.start, m.end)] = group.id
+        found.heads.update((m.start, m.end) for m in heads)
         if self.coined:
             known = {(m.start, m.end): m.entry.type for m in matches}
             candidates = find_candidates(
@@ -557,10 +572,11 @@ class ConceptComponent(TrainablePipe):
     @staticmethod
     def _senses(
         text: str, matches: list[VocabMatch], title_end: int
-    ) -> tuple[list[VocabMatch], list[Candidate]]:
-        """The matches that name their concept here (see kg.extract.senses), and the whole
-        hyphenated names some matches are only part of, as coined candidates."""
-        kept, compounds = [], []
+    ) -> tuple[list[VocabMatch], list[Candidate], list[VocabMatch]]:
+        """The matches that name their concept here (see kg.extract.senses); the whole
+        names some matches are only part of, as coined candidates; and the matches those
+        names are built on, as their last piece or a release of them (their heads)."""
+        kept, compounds, under = [], [], []
         # compound span -> the type and concept of its last piece (the head it sits under)
         heads: dict[tuple[int, int], tuple[str, str]] = {}
         for m in matches:
@@ -599,6 +615,7 @@ class ConceptComponent(TrainablePipe):
                 compounds.append(Candidate(m.start, version.end(), text[m.start : version.end()],
                                            kind, False, 0.7, "compound"))
                 heads[(m.start, version.end())] = (kind, m.entry.concept_id)
+                under.append(m)
                 continue
             first = (
                 qualified_name_start(text, m.start, title_end)
@@ -611,6 +628,7 @@ class ConceptComponent(TrainablePipe):
                 compounds.append(Candidate(*span, text[first : m.end], kind, False, 0.7,
                                            "compound"))
                 heads[span] = (kind, m.entry.concept_id)
+                under.append(m)
                 continue
             whole = None
             glued = after in _HYPHENS or before in _HYPHENS
@@ -625,13 +643,14 @@ class ConceptComponent(TrainablePipe):
                 )
                 if m.end == whole[1]:
                     heads[whole] = (m.entry.type, m.entry.concept_id)
+                    under.append(m)
                 continue
             kept.append(m)
         for cand in compounds:  # "DINO-DETR" is a DETR: the last known piece is the head
             head = heads.get((cand.start, cand.end))
             if head is not None:
                 cand.type, cand.broader = head
-        return kept, compounds
+        return kept, compounds, under
 
     def _propose(self, doc: Doc, arr: np.ndarray, text: str, found: _Found) -> None:
         """The proposer's phrases as candidate coined concepts (the model decides)."""

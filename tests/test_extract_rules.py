@@ -356,3 +356,27 @@ def test_more_ways_a_paper_says_a_name_is_its_own(extractor: Extractor) -> None:
     assert {"Quillbench", "Lantern-Syn", "Ladle-2", "Kettle Spoon Ladle Pot Handle"} <= proposed
     result = run(extractor, "In our LanternKV experiments, accuracy rises on every split.")
     assert not any(c.proposed for c in result.concepts)
+
+
+def test_a_compounds_known_head_is_kept_only_where_nothing_else_is() -> None:
+    """The known head inside a compound ("Transformer" in "Quokka Transformer") is a
+    candidate of its own, so that the concept survives when the scorer rejects the
+    compound; where the compound (or any other mention) is kept, the head gives way, even
+    to a shorter proposal."""
+    from kg.extract.components import _Found, _Group
+
+    found = _Found()
+    found.groups = {"c:quokka": _Group("c:quokka", "Quokka Transformer", "architecture",
+                                       "coined"),
+                    "c:t": _Group("c:t", "Transformer", "architecture", "vocabulary"),
+                    "c:p": _Group("c:p", "Quokka", "method", "coined")}
+    found.owner = {(0, 18): "c:quokka", (7, 18): "c:t", (30, 41): "c:t"}
+    found.heads = {(7, 18), (30, 41)}
+    assert {g.id: g.spans for g in found.resolve()} == {
+        "c:quokka": {(0, 18)}, "c:t": {(30, 41)}}
+    found = _Found()
+    found.groups = {"c:t": _Group("c:t", "Transformer", "architecture", "vocabulary"),
+                    "c:p": _Group("c:p", "Quokka", "method", "coined")}
+    found.owner = {(7, 18): "c:t", (9, 12): "c:p"}  # the compound was rejected
+    found.heads, found.proposed = {(7, 18)}, {(9, 12)}
+    assert {g.id: g.spans for g in found.resolve()} == {"c:p": {(9, 12)}}
