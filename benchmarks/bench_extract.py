@@ -38,7 +38,6 @@ import spacy
 from spacy.matcher import PhraseMatcher
 
 import kg.extract.components as components
-import kg.extract.pipeline as pipeline
 from benchmarks.common import print_table
 from benchmarks.synthetic import papers as synthetic_papers
 from kg.extract import Extractor, load_vocabulary
@@ -94,12 +93,12 @@ STAGES: list[tuple[str, Any, str]] = [
     ("- coined-name search", components, "find_candidates"),
     ("- coined concepts", components.ConceptComponent, "_coined"),
     ("- phrase proposer", components.ConceptComponent, "_propose"),
-    ("scorer (features + predict)", components.ConceptComponent, "_score"),
-    ("- featurize", components, "featurize"),
+    ("spans to score", components.ConceptComponent, "_scored"),
+    ("scorer (features + predict, per batch)", components.ConceptComponent, "_score_many"),
+    ("- featurize", components, "featurize_many"),
     ("overlaps", components._Found, "resolve"),
     ("roles", components.ConceptComponent, "_roles"),
-    ("mention dicts", components.ConceptComponent, "_link"),
-    ("ConceptLink objects", pipeline, "to_links"),
+    ("mentions", components, "_mentions"),
 ]
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, count
+from operator import add
 
 from kg.extract.canonical import WORD, greek_named
 from kg.normalize import fold
@@ -577,6 +579,29 @@ _COLLECTION_WORD = re.compile(
 )
 
 
+# the lower-case start of every _COLLECTION_WORD match (for a search of ASCII text)
+_COLLECTION_OPENERS = (" benchmark", " dataset", " corp", " suite", " leaderboard", " testbed")
+
+
+def collection_words(text: str, folded: str | None) -> dict[int, int]:
+    """{start: end} of every ``_COLLECTION_WORD`` match. In ASCII text (``folded``, its
+    lower-case form; None outside ASCII) a match is tried only where a substring search
+    finds one of its openings: a few searches at memory speed instead of a scan that
+    tries the expression at every space. Matches start at a space and hold no other, so
+    they never overlap: the anchored matches are those of the scan."""
+    if folded is None:
+        return {m.start(): m.end() for m in _COLLECTION_WORD.finditer(text)}
+    out = {}
+    for opener in _COLLECTION_OPENERS:
+        at = folded.find(opener)
+        while at >= 0:
+            m = _COLLECTION_WORD.match(text, at)
+            if m:
+                out[at] = m.end()
+            at = folded.find(opener, at + 1)
+    return out
+
+
 def names_a_collection(text: str, end: int) -> bool:
     """The next word calls the name ending at ``end`` a collection of data ("the Alpaca
     dataset")."""
@@ -684,16 +709,23 @@ def tokens_and_pieces(
     (none of which continues a token there), is a token and a piece without running an
     expression, which most words are; the expressions scan the others. Lower-casing ASCII
     keeps whitespace where it was, so the lower-case words come from one split of the
-    lower-case text."""
+    lower-case text. ASCII text is split at single spaces, so that each word's offset is a
+    sum of lengths (no search); a word holding other whitespace (a line break) goes to the
+    expressions, which scan across it as across a space."""
     tokens: list[tuple[int, int, str]] = []
     pieces: list[tuple[int, int, str]] = []
     ascii_text = text.isascii()
     lower = str.lower if ascii_text else fold_piece
-    words = text.split()
-    lowered = text.lower().split() if ascii_text else words
-    end = 0
-    for word, low in zip(words, lowered, strict=True):
-        start = text.find(word, end)  # only whitespace lies between ``end`` and the word
+    if ascii_text:
+        words, lowered = text.split(" "), text.lower().split(" ")
+        # the offset of word i: the lengths of the words before it, plus i spaces
+        starts = map(add, accumulate(map(len, words[:-1]), initial=0), count())
+    else:
+        words = lowered = text.split()
+        starts = _word_starts(text, words)
+    for word, low, start in zip(words, lowered, starts, strict=True):
+        if not word:
+            continue  # between two spaces
         end = start + len(word)
         if word.isalnum():
             tokens.append((start, end, word))
@@ -714,6 +746,15 @@ def tokens_and_pieces(
                         for p in WORD.finditer(token)
                     ]
     return tokens, pieces
+
+
+def _word_starts(text: str, words: list[str]) -> Iterator[int]:
+    """The offset of each of the text's whitespace-separated ``words``."""
+    end = 0
+    for word in words:
+        start = text.find(word, end)  # only whitespace lies between ``end`` and the word
+        end = start + len(word)
+        yield start
 
 
 def fold_piece(piece: str) -> str:
@@ -893,7 +934,8 @@ def find_candidates(
                     out.append(Candidate(0, len(first), first, type_by_suffix(first), False,
                                          0.6, "shape"))
     # 3. proposals and 4. typed name shapes, sentence by sentence over the abstract
-    collections = {m.start(): m.end() for m in _COLLECTION_WORD.finditer(text)}
+    folded = text.lower() if text.isascii() else None  # for the gated searches
+    collections = collection_words(text, folded)
     named_collections = {s: e for s, e in collections.items() if text[s + 1].isupper()}
     # the name tokens worth a look (strong names, or a word a collection word follows),
     # filtered once for the whole text; a lower-case word is none of them (no strong name,
@@ -908,7 +950,6 @@ def find_candidates(
                 and not opens_sentence(text, n[0]))
         )
     ]
-    folded = text.lower() if text.isascii() else None  # for the gated expressions
     naming, proposing = NAMING.scanned(folded, sentences), PROPOSE.scanned(folded, sentences)
     appositives = _by_sentence([(end, end, "") for end in appositive_ends(text, folded)],
                                sentences)

@@ -55,6 +55,7 @@ from kg.extract.scoring import (
     LABELS,
     Calibration,
     featurize,
+    featurize_many,
     softmax,
     token_arrays,
 )
@@ -77,7 +78,7 @@ from kg.extract.vocabulary import (
     load_vocabulary,
     lowercased_title,
 )
-from kg.model import FIELD_SEPARATOR
+from kg.model import FIELD_SEPARATOR, ConceptLink, Mention
 from kg.resources import shipped
 
 _HYPHENS = ("-", "‐")
@@ -88,6 +89,9 @@ _APPOSITIVE = re.compile(
 )
 # "We introduce X. This framework ...": the next sentence says what X is.
 _NEXT_SENTENCE = re.compile(r"^\)?\.\s+(?:This|The|Our|Such an?)\s+((?:[\w-]+\s+){0,2}[\w-]+)")
+
+# Docs whose candidates are scored together (``ConceptComponent.concept_links_many``)
+SCORING_BATCH = 16
 
 if not Doc.has_extension("paper_kg"):
     Doc.set_extension("paper_kg", default=None)
@@ -132,7 +136,7 @@ class _Found:
         while their key does not); one scan of the string of the tokens' first letters
         finds them, instead of a Python step per token."""
         if self._initials is None:  # once per doc, on the first coined name
-            initials = "".join([token[0] for _, _, token in self.names])
+            initials = "".join([name[2][0] for name in self.names])
             self._initials = initials if initials.isascii() else ""
         if self._initials or not self.names:
             pattern = _initial_pattern(key[:1])
@@ -169,6 +173,21 @@ class _Found:
             ends.insert(at, span[1])
             self.groups[self.owner[span]].spans.add(span)
         return sorted((g for g in self.groups.values() if g.spans), key=lambda g: min(g.spans))
+
+
+@dataclass
+class _Doc:
+    """One doc between the rules and the scorer: its text and fields, token arrays (None
+    without the scorer), sentences, candidates, and the spans the scorer is to score."""
+
+    text: str
+    sep: int
+    title_end: int
+    abstract_start: int
+    arr: np.ndarray | None
+    sentences: Sentences
+    found: _Found
+    cands: list[Scored]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -311,21 +330,69 @@ class ConceptComponent(TrainablePipe):
             yield self(doc)
 
     def links(self, doc: Doc, text: str) -> list[dict[str, Any]]:
-        """The concept dicts for ``doc`` (whose text is ``text``) without annotating it: the
-        Extractor needs only these, not the spans or the rebuilt ``doc.text``."""
+        """The concept dicts for ``doc`` (whose text is ``text``) without annotating it."""
+        state = self._found(doc, text)
+        self._score_many([state])
+        return [
+            self._link(g, text, state.sep, state.abstract_start, state.sentences)
+            for g in self._kept(state)
+        ]
+
+    def concept_links(self, doc: Doc, text: str, tokens_only: bool = False) -> list[ConceptLink]:
+        """``links`` as the ``ConceptLink`` objects the Extractor returns, made directly
+        (not through the dicts, which only spaCy users of the doc need). ``tokens_only``:
+        the doc comes straight from spaCy's tokenizer, so no pipe has set sentence starts
+        (and the doc need not be asked)."""
+        return self.concept_links_many([(doc, text)], tokens_only)[0]
+
+    def concept_links_many(
+        self, docs: Iterable[tuple[Doc, str]], tokens_only: bool = False
+    ) -> list[list[ConceptLink]]:
+        """``concept_links`` of several (doc, text) pairs, the scorer run once for every
+        ``SCORING_BATCH`` docs: per doc, numpy's and thinc's cost per call outweighs the
+        arithmetic, and each candidate's row is featurized and scored on its own (the same
+        numbers as one doc at a time). A batch is small: the docs' candidates wait for the
+        scorer, and many objects alive make Python's collector run more often."""
+        out: list[list[ConceptLink]] = []
+        states: list[_Doc] = []
+        for doc, text in docs:
+            states.append(self._found(doc, text, tokens_only))
+            if len(states) == SCORING_BATCH:
+                out += self._concept_links(states)
+                states = []
+        return out + self._concept_links(states)
+
+    def _concept_links(self, states: list[_Doc]) -> list[list[ConceptLink]]:
+        """Score the docs' candidates together, then each doc's ``ConceptLink`` objects."""
+        self._score_many(states)
+        return [
+            [
+                ConceptLink(
+                    g.id, g.name, g.type, g.proposed, _confidence(g),
+                    [Mention(*m) for m in _mentions(
+                        g, state.text, state.sep, state.abstract_start, state.sentences)],
+                    g.source, broader=sorted(g.broader),
+                )
+                for g in self._kept(state)
+            ]
+            for state in states
+        ]
+
+    def _found(self, doc: Doc, text: str, tokens_only: bool = False) -> _Doc:
+        """A doc's candidates (and, with the scorer, the spans it is to score)."""
         sep = text.find(FIELD_SEPARATOR)
         title_end, abstract_start = (sep, sep + len(FIELD_SEPARATOR)) if sep >= 0 else (0, 0)
-        arr, sentences = self._prepare(doc, text, title_end, abstract_start)
+        arr, sentences = self._prepare(doc, text, title_end, abstract_start, tokens_only)
         found = self._candidates(doc, arr, text, title_end, abstract_start, sentences)
-        if self.use_model:
-            self._score(arr, text, found, title_end)
-        groups = found.resolve()
-        self._roles(text, title_end, sentences, groups)
-        return [
-            self._link(g, text, sep, abstract_start, sentences)
-            for g in groups
-            if g.confidence >= self.min_confidence
-        ]
+        found.names = []  # read by the rules only: not kept while the batch waits for the scorer
+        cands = self._scored(text, found, title_end) if self.use_model else []
+        return _Doc(text, sep, title_end, abstract_start, arr, sentences, found, cands)
+
+    def _kept(self, state: _Doc) -> list[_Group]:
+        """The concept groups of a (scored) doc above ``min_confidence``, roles set."""
+        groups = state.found.resolve()
+        self._roles(state.text, state.title_end, state.sentences, groups)
+        return [g for g in groups if g.confidence >= self.min_confidence]
 
     def _roles(
         self, text: str, title_end: int, sentences: Sentences, groups: list[_Group]
@@ -333,10 +400,12 @@ class ConceptComponent(TrainablePipe):
         """``proposed`` from the evidence, by sentence function (see kg.extract.roles)."""
         if not any(g.evidence for g in groups):
             return
-        head = text[title_end : (sentences.spans[min(2, len(sentences.spans) - 1)][1])]
-        study = is_study(text[:title_end], head)
+        study: bool | None = None  # asked only when a known concept has evidence
         for group in groups:
             known = group.source == "vocabulary"
+            if known and group.evidence and study is None:
+                head = text[title_end : (sentences.spans[min(2, len(sentences.spans) - 1)][1])]
+                study = is_study(text[:title_end], head)
             if known and study:
                 continue
             for pos in group.evidence:
@@ -352,11 +421,13 @@ class ConceptComponent(TrainablePipe):
                 break
 
     def _prepare(
-        self, doc: Doc, text: str, title_end: int, abstract_start: int
+        self, doc: Doc, text: str, title_end: int, abstract_start: int,
+        tokens_only: bool = False,
     ) -> tuple[np.ndarray | None, Sentences]:
-        """The doc's token arrays (for the scorer: None without it) and sentences."""
+        """The doc's token arrays (for the scorer: None without it) and sentences
+        (``tokens_only``: the doc has no sentence starts of a pipe)."""
         arr = token_arrays(doc) if self.use_model else None
-        starts = sentence_starts(doc, arr, self.sentence_ends)
+        starts = sentence_starts(doc, arr, self.sentence_ends, False if tokens_only else None)
         return arr, Sentences(sentence_spans(text, starts, title_end, abstract_start), text)
 
     # ------------------------------------------------------------------ scoring
@@ -416,15 +487,26 @@ class ConceptComponent(TrainablePipe):
             out.append(Scored(span[0], span[1], extra))
         return out
 
-    def _score(self, arr: np.ndarray, text: str, found: _Found, title_end: int) -> None:
-        """Drop the candidates the model rejects; set types of coined groups and every
-        group's confidence (calibrated) from its best mention."""
-        cands = self._scored(text, found, title_end)
-        if not cands:
+    def _score_many(self, states: list[_Doc]) -> None:
+        """Score the candidates of every doc with the model, in one call (``_apply``)."""
+        scored = [state for state in states if state.cands]
+        if not scored:
             return
-        probs = softmax(self.model.predict(featurize(arr, cands)))
+        rows = featurize_many([(state.arr, state.cands) for state in scored])
+        probs = softmax(self.model.predict(rows))
         concept = (1.0 - probs[:, 0]).tolist()
         kinds = probs[:, 1:].tolist()
+        at = 0
+        for state in scored:
+            end = at + len(state.cands)
+            self._apply(state.found, state.cands, concept[at:end], kinds[at:end])
+            at = end
+
+    def _apply(
+        self, found: _Found, cands: list[Scored], concept: list[float], kinds: list[list[float]]
+    ) -> None:
+        """Drop the candidates the model rejects; set types of coined groups and every
+        group's confidence (calibrated) from its best mention."""
         threshold = float(self.cfg.get("threshold", 0.5))
         proposals = float(self.cfg.get("proposals", threshold))
         best: dict[str, float] = {}
@@ -543,12 +625,10 @@ class ConceptComponent(TrainablePipe):
         heads = under if self.use_model else []
         for m in [*matches, *heads]:
             entry = m.entry
-            group = groups.get(entry.concept_id)
-            if group is None:
-                group = groups[entry.concept_id] = _Group(
-                    entry.concept_id, entry.name, entry.type, "vocabulary", confidence=0.9
-                )
-            owner[(m.start, m.end)] = group.id
+            cid = entry.concept_id  # (a property: made once per match)
+            if cid not in groups:
+                groups[cid] = _Group(cid, entry.name, entry.type, "vocabulary", confidence=0.9)
+            owner[(m.start, m.end)] = cid
         found.heads.update((m.start, m.end) for m in heads)
         if self.coined:
             known = {(m.start, m.end): m.entry.type for m in matches}
@@ -830,34 +910,51 @@ class ConceptComponent(TrainablePipe):
     def _link(
         group: _Group, text: str, sep: int, abstract_start: int, sentences: Sentences
     ) -> dict:
-        mentions = []
-        for start, end in sorted(group.spans):
-            if sep >= 0 and start < sep:
-                field_name, offset, sentence = "title", 0, text[:sep]
-            else:
-                field_name = "abstract" if sep >= 0 else "text"
-                offset = abstract_start
-                sentence = sentences.sentence(start, end)
-            mentions.append(
-                {
-                    "text": text[start:end],
-                    "field": field_name,
-                    "start": start - offset,
-                    "end": end - offset,
-                    "sentence": sentence,
-                }
-            )
         return {
             "id": group.id,
             "name": group.name,
             "type": group.type,
             "proposed": group.proposed,
-            "confidence": round(min(group.confidence, 0.999), 3),
-            "mentions": mentions,
+            "confidence": _confidence(group),
+            "mentions": [
+                dict(zip(_MENTION_FIELDS, m, strict=True))
+                for m in _mentions(group, text, sep, abstract_start, sentences)
+            ],
             "source": group.source,
             "by_proposer": group.by_proposer,
             **({"broader": sorted(group.broader)} if group.broader else {}),
         }
+
+
+_MENTION_FIELDS = ("text", "field", "start", "end", "sentence")  # Mention's, in order
+
+
+def _mentions(
+    group: _Group, text: str, sep: int, abstract_start: int, sentences: Sentences
+) -> list[tuple[str, str, int, int, str]]:
+    """A group's mentions in text order, as ``_MENTION_FIELDS`` tuples: offsets within
+    the mention's field (title, abstract, or "text" when the doc has no separator)."""
+    mentions = []
+    for start, end in sorted(group.spans):
+        if sep >= 0 and start < sep:
+            field_name, offset, sentence = "title", 0, text[:sep]
+        else:
+            field_name = "abstract" if sep >= 0 else "text"
+            offset = abstract_start
+            sentence = sentences.sentence(start, end)
+        mentions.append((text[start:end], field_name, start - offset, end - offset, sentence))
+    return mentions
+
+
+def _confidence(group: _Group) -> float:
+    return _rounded(min(group.confidence, 0.999))
+
+
+@lru_cache(maxsize=1 << 12)
+def _rounded(confidence: float) -> float:
+    """A confidence to three places (``round`` with places goes through a decimal string;
+    confidences take few values: the rules' priors and the calibration's steps)."""
+    return round(confidence, 3)
 
 
 def links_of(doc: Doc) -> list[dict[str, Any]]:

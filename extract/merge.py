@@ -80,10 +80,13 @@ class NearDuplicates:
                 self.vocabulary_keys.add(match_key(surface))
             self._index(info.type, info.name, info.id)
 
-    def _index(self, kind: str, name: str, concept_id: str) -> None:
+    def _index(
+        self, kind: str, name: str, concept_id: str, variants: set[str] | None = None
+    ) -> None:
+        """Index a concept under each of its key's ``variants`` (computed when not given)."""
         key = match_key(name)
         item = (key, _capitals(name), concept_id)
-        for variant in _variants(key):
+        for variant in _variants(key) if variants is None else variants:
             self.index.setdefault((kind, variant), []).append(item)
 
     def resolve(self, info: ConceptInfo, avoid: frozenset[str] = frozenset()) -> str:
@@ -95,10 +98,11 @@ class NearDuplicates:
             return self.merged[info.id]
         key = match_key(info.name)
         target = info.id
+        variants = _variants(key)  # looked up here, indexed below when it is a new concept
         if len(key) >= MIN_LENGTH and key not in self.vocabulary_keys:
             limit = 2 if len(key) >= LONG else 1
             digits, capitals = _DIGITS.findall(key), _capitals(info.name)
-            seen = {c for v in _variants(key) for c in self.index.get((info.type, v), ())}
+            seen = {c for v in variants for c in self.index.get((info.type, v), ())}
             for other_key, other_capitals, other_id in sorted(seen, key=lambda c: c[2]):
                 if (
                     other_id != info.id
@@ -114,7 +118,7 @@ class NearDuplicates:
                     break
         self.merged[info.id] = target
         if target == info.id:
-            self._index(info.type, info.name, info.id)
+            self._index(info.type, info.name, info.id, variants)
         return target
 
 

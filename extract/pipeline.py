@@ -19,9 +19,11 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 
 import kg.extract.components  # noqa: F401  (registers the factory)
-from kg.extract.components import ConceptComponent, links_of
+from kg.extract.components import SCORING_BATCH, ConceptComponent, links_of
 from kg.extract.merge import NearDuplicates
 from kg.extract.vocabulary import VocabEntry, load_vocabulary
 from kg.model import FIELD_SEPARATOR, ConceptInfo, ConceptLink, Mention, Paper, PaperConcepts
@@ -120,27 +122,49 @@ class Extractor:
         self, papers: Iterable[Paper], jobs: int = 1, batch_size: int = 256
     ) -> Iterator[tuple[Paper, PaperConcepts]]:
         """(paper, concepts) pairs in input order; ``jobs`` > 1 uses worker processes, each
-        given ``batch_size`` papers at a time."""
+        given ``batch_size`` papers at a time. (Without workers, papers are read a few at a
+        time, ``SCORING_BATCH``, whose candidates the scorer takes together.)"""
         if jobs > 1:
             found = self._extract_parallel(papers, jobs, max(1, batch_size))
         else:
-            found = ((paper, self.links(paper_text(paper))) for paper in papers)
+            found = self._extract_batches(papers, SCORING_BATCH)
         for paper, links in found:
             links = self._unify(links)
             self._remember(links)
             yield paper, PaperConcepts(paper.id, paper.title, links)
 
     def links(self, text: str) -> list[ConceptLink]:
-        """The concepts of one ``title + "\\n\\n" + abstract`` text. The pipes run one by
-        one; the concept component, when last, hands over its result without building the
-        doc's spans and text, which only spaCy users of the doc need."""
-        doc = self.nlp.make_doc(text)
+        """The concepts of one ``title + "\\n\\n" + abstract`` text (``links_many``)."""
+        return self.links_many([text])[0]
+
+    def links_many(self, texts: list[str]) -> list[list[ConceptLink]]:
+        """The concepts of each text. The pipes run one by one; the concept component, when
+        last, hands over its result without building the doc's spans and text, which only
+        spaCy users of the doc need, and scores the candidates of a few texts at once."""
         *before, (_, last) = self.nlp.pipeline
-        for _, proc in before:
-            doc = proc(doc)
+
+        def docs() -> Iterator[tuple[Doc, str]]:
+            """Each text's doc, made when the component asks for it (while it is in the
+            processor's caches)."""
+            for text in texts:
+                doc = self.nlp.make_doc(text)
+                for _, proc in before:
+                    doc = proc(doc)
+                yield doc, text
+
         if isinstance(last, ConceptComponent):
-            return to_links(last.links(doc, text))
-        return to_links(links_of(last(doc)))
+            # spaCy's own tokenizer sets no sentence starts: with no pipe before, none are set
+            tokens_only = not before and type(self.nlp.tokenizer) is Tokenizer
+            return last.concept_links_many(docs(), tokens_only)
+        return [to_links(links_of(last(doc))) for doc, _ in docs()]
+
+    def _extract_batches(
+        self, papers: Iterable[Paper], batch_size: int
+    ) -> Iterator[tuple[Paper, list[ConceptLink]]]:
+        """(paper, links) in input order, extracted ``batch_size`` papers at a time."""
+        stream = iter(papers)
+        while chunk := list(islice(stream, batch_size)):
+            yield from zip(chunk, self.links_many([paper_text(p) for p in chunk]), strict=True)
 
     def _extract_parallel(
         self, papers: Iterable[Paper], jobs: int, chunk_size: int
@@ -196,10 +220,12 @@ class Extractor:
         """Coined concepts and the surface forms seen for them, for ``concepts()``."""
         for link in links:
             if link.source == "coined":
-                info = self.coined.setdefault(  # named, typed and placed by its first link
-                    link.id, ConceptInfo(link.id, link.name, link.type,
-                                         broader=list(link.broader), source="coined"),
-                )
+                info = self.coined.get(link.id)
+                if info is None:  # named, typed and placed by its first link
+                    info = self.coined[link.id] = ConceptInfo(
+                        link.id, link.name, link.type, broader=list(link.broader),
+                        source="coined",
+                    )
                 for mention in link.mentions:
                     if mention.text != info.name and mention.text not in info.aliases:
                         info.aliases.append(mention.text)
@@ -226,4 +252,4 @@ def _start_worker(extractor: Extractor) -> None:
 
 def _worker_links(texts: list[str]) -> list[list[ConceptLink]]:
     assert _worker is not None
-    return [_worker.links(text) for text in texts]
+    return _worker.links_many(texts)

@@ -191,18 +191,21 @@ class Proposer:
 
 
 class _Columns:
-    """The token columns the proposer reads, as Python lists from one conversion per doc,
-    and the doc, from whose tokens it reads the lexical flags of the few it looks at (as
-    columns of ``token_arrays`` they cost more for the whole doc)."""
+    """The token columns the proposer reads, as sequences of Python ints, and the doc, from
+    whose tokens it reads the lexical flags of the few it looks at (as columns of
+    ``token_arrays`` they cost more for the whole doc)."""
 
     def __init__(self, doc: Doc, arr: np.ndarray, text: str) -> None:
         self.text = text
         self.n = len(arr)
-        self.low, self.idx = arr[:, _READ].T.tolist()
-        self.ends = (arr[:, C_IDX] + arr[:, C_LENGTH]).tolist()
+        # memory views of contiguous copies: indexing one makes a Python int of that
+        # token only, where ``tolist`` makes one of every token (and few are read)
+        self.low = memoryview(np.ascontiguousarray(arr[:, C_LOWER]))
+        idx = np.ascontiguousarray(arr[:, C_IDX])
+        self.idx = memoryview(idx)
+        self.ends = memoryview(idx + arr[:, C_LENGTH])
         self.doc = doc
 
 
-_READ = [C_LOWER, C_IDX]
 _NEITHER, _HEAD, _BLOCKED = 0, 1, 2  # Proposer.word_kinds
 

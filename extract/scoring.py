@@ -105,32 +105,56 @@ def _key(feature: Hashable) -> int:
     return key
 
 
+def _keys(candidates: Sequence[Candidate]) -> list[int]:
+    """The hashes of every candidate's categorical features, in order: looked up in the
+    cache by one ``map`` (no Python call per feature); only the features missing from it
+    go through ``_key``."""
+    features = list(chain.from_iterable(c.features for c in candidates))
+    keys = list(map(_CACHE.get, features))
+    if None in keys:
+        keys = [_key(f) if k is None else k for f, k in zip(features, keys, strict=True)]
+    return keys
+
+
 def featurize(arr: np.ndarray, candidates: Sequence[Candidate]) -> tuple[np.ndarray, ...]:
     """(keys, values, lengths) for SparseLinear: one row of hashed features per candidate
     (every candidate has the same number of categorical features); ``arr`` is
-    ``token_arrays(doc)``. A doc has about ten candidates, so each numpy call costs far
+    ``token_arrays(doc)``."""
+    return featurize_many([(arr, candidates)])
+
+
+def featurize_many(
+    docs: Sequence[tuple[np.ndarray, Sequence[Candidate]]],
+) -> tuple[np.ndarray, ...]:
+    """``featurize`` of several docs' candidates at once, rows in order (each row depends
+    on its own doc only). A doc has about ten candidates, so each numpy call costs far
     more than its arithmetic: the token positions are found in Python, then one gather
-    and a few in-place operations fill the rows."""
+    and a few in-place operations fill the rows of every doc. The docs' token columns are
+    stacked, each between two padding rows on either side."""
+    candidates = [cand for _, cands in docs for cand in cands]
     n, width = len(candidates), len(candidates[0].features) if candidates else 0
-    idx = arr[:, C_IDX].tolist()
     positions: list[int] = []
     lengths = []
-    for cand in candidates:
-        first = max(bisect_right(idx, cand.start) - 1, 0) + 2  # +2: the padding rows
-        after = bisect_left(idx, cand.end) + 2  # the first token at or after the end
-        last = max(after - 1, first)
-        positions += _column_tokens((first, last, first - 1, first - 2, after, after + 1))
-        lengths.append(min(after - first, 6))
-    tokens = np.concatenate([_PAD_ROWS, arr[:, :3], _PAD_ROWS])  # LOWER, SHAPE, SUFFIX
+    tables = []
+    offset = 0  # where the doc's block starts among the stacked rows
+    for arr, cands in docs:
+        idx = arr[:, C_IDX].tolist()
+        for cand in cands:
+            first = max(bisect_right(idx, cand.start) - 1, 0) + 2 + offset  # +2: padding
+            after = bisect_left(idx, cand.end) + 2 + offset  # the first token at/after the end
+            last = max(after - 1, first)
+            positions += _column_tokens((first, last, first - 1, first - 2, after, after + 1))
+            lengths.append(min(after - first, 6))
+        tables += [_PAD_ROWS, arr[:, :3], _PAD_ROWS]  # LOWER, SHAPE, SUFFIX
+        offset += len(arr) + 2 * len(_PAD_ROWS)
+    tokens = np.concatenate(tables) if tables else np.empty((0, 3), dtype=np.uint64)
     gathered = tokens[np.array(positions, dtype=np.intp).reshape(n, -1), _COLUMN_ATTR]
     keys = np.empty((n, _LEXICAL + width), dtype=np.uint64)
     keys[:, :11] = gathered[:, :11]
     keys[:, 11:13] = gathered[:, 1:3] * _PAIR + gathered[:, 11:13]  # last+after, before+first
     keys[:, 13] = lengths
     keys[:, :_LEXICAL] ^= _TEMPLATES[:_LEXICAL]
-    keys[:, _LEXICAL:] = np.fromiter(
-        chain.from_iterable(map(_key, c.features) for c in candidates), np.uint64, n * width
-    ).reshape(n, width)
+    keys[:, _LEXICAL:] = np.fromiter(_keys(candidates), np.uint64, n * width).reshape(n, width)
     return keys.ravel(), np.ones(keys.size, dtype="f"), np.full(n, keys.shape[1], np.int32)
 
 

@@ -17,15 +17,18 @@ from spacy.vocab import Vocab
 from kg.extract.scoring import C_IDX, C_LOWER
 
 
-def sentence_starts(doc: Doc, arr: np.ndarray | None, punct: frozenset[int]) -> list[int]:
+def sentence_starts(
+    doc: Doc, arr: np.ndarray | None, punct: frozenset[int], sentenced: bool | None = None
+) -> list[int]:
     """Character offsets where sentences start: the doc's own SENT_START when a pipe set it,
     else spaCy's sentencizer rule (a sentence ends at '.', '!' or '?'; the next token that
     is not punctuation starts the next one). ``arr`` is ``token_arrays(doc)`` when the
     caller has it. Only the ends are found for the whole doc (one column); the tokens after
-    each are read one at a time, as few are."""
+    each are read one at a time, as few are. ``sentenced``: whether a pipe set sentence
+    starts, when the caller knows (asking the doc reads every token)."""
     if not len(doc):
         return []
-    if doc.has_annotation("SENT_START"):
+    if doc.has_annotation("SENT_START") if sentenced is None else sentenced:
         marks = doc.to_array(["SENT_START", "IDX"])
         return marks[marks[:, 0] == 1, 1].tolist()
     low = doc.to_array(LOWER) if arr is None else arr[:, C_LOWER]

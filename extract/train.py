@@ -13,7 +13,8 @@
 4. A final model on all training docs; its weights with the thresholds and the calibration
    go to extract/data/scorer/ (``cfg`` and ``model``), which ships in the package.
 
-``test``, ``test2``, ``scierc-test3`` and ``test4`` are never read (nor their abstracts as weak docs).
+``test``, ``test2``, ``scierc-test3`` and ``test4`` are never read (nor their abstracts as weak
+docs).
 Gold text comes from ../shared (seed pages, SciERC).
 """
 
@@ -171,7 +172,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     splits = set(args.train.split(","))
     if splits & NEVER:
-        sys.exit("test, test2, scierc-test3 and test4 are held out: never train or calibrate on them")
+        sys.exit("test, test2, scierc-test3 and test4 are held out: never train or calibrate "
+                 "on them")
     seeds = sorted(args.seeds.glob("*.txt"))
     gold = [item for path in gold_files() for item in load_gold(path)]
     joined = [(g, p) for g, p in gold_papers(gold, seeds, args.scierc) if split_of(g) in splits]

@@ -13,6 +13,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from kg.extract.canonical import WORD, match_key, singular, slug
@@ -212,7 +213,7 @@ def lowercased_title(title: str) -> bool:
 
 
 def _capitals(text: str) -> int:
-    return sum(ch.isupper() for ch in text)
+    return sum(map(str.isupper, text))  # (no generator: called for every acronym key hit)
 
 
 @dataclass(frozen=True)
@@ -301,20 +302,13 @@ class VocabularyMatcher:
         if pieces is None:
             pieces = tokens_and_pieces(text)[1]
         matches: list[VocabMatch] = []
-        starters, next_letters = self.starters, self.next_letters
         i, n = 0, len(pieces)
-        while i < n:
-            low = pieces[i][2]
-            if low not in starters and (
-                i + 1 == n
-                or pieces[i + 1][2][0] not in next_letters.get(low, "")  # the common case
-                or not self._begins_key(low, pieces[i + 1][2])
-            ):
-                i += 1
-                continue
+        for at in self._openers(pieces):
+            if at < i:
+                continue  # inside the match before
+            i = at
             found = self._longest_at(text, pieces, i, True, caseless_until)
             if found is None:
-                i += 1
                 continue
             last, end, entry = found
             for k in range(i + 1, last + 1):
@@ -339,6 +333,24 @@ class VocabularyMatcher:
             while i < n and pieces[i][0] < end:
                 i += 1
         return matches
+
+    def _openers(self, pieces: list[tuple[int, int, str]]) -> list[int]:
+        """The indices of the pieces that may begin a match, in order: a piece that names
+        an entry alone, or one that the next piece extends to the start of a key (tested
+        first by the next piece's first letter: the common case). One comprehension over
+        the pieces instead of a Python loop step per piece."""
+        lows = [piece[2] for piece in pieces]
+        if not lows:
+            return []
+        starters, next_letters, begins = self.starters, self.next_letters, self._begins_key
+        out = [
+            i for i, (low, following) in enumerate(pairwise(lows))
+            if low in starters or (
+                following[0] in next_letters.get(low, "") and begins(low, following))
+        ]
+        if lows[-1] in starters:
+            out.append(len(lows) - 1)
+        return out
 
     def _begins_key(self, low: str, following: str) -> bool:
         """A piece that names nothing alone begins a match only if the next piece extends
