@@ -166,10 +166,10 @@ def _break_one_record(monkeypatch: pytest.MonkeyPatch) -> None:
 
     original = jsonl_reader.record_to_paper
 
-    def record_to_paper(record, origin):
+    def record_to_paper(record, origin, *args):
         if record.get("title") == POISON:
             raise KeyError("a reader bug on this record")
-        return original(record, origin)
+        return original(record, origin, *args)
 
     monkeypatch.setattr(jsonl_reader, "record_to_paper", record_to_paper)
 
