@@ -18,7 +18,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -926,7 +926,7 @@ class ConceptComponent(TrainablePipe):
         }
 
 
-_MENTION_FIELDS = ("text", "field", "start", "end", "sentence")  # Mention's, in order
+_MENTION_FIELDS = tuple(f.name for f in fields(Mention))  # in order
 
 
 def _mentions(
